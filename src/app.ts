@@ -1,0 +1,86 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import websocket from '@fastify/websocket';
+import fastifyStatic from '@fastify/static';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.ts';
+import { openDatabase, type Db } from './db/client.ts';
+import { loadSessionSecret } from './lib/secret.ts';
+import { LoginLimiter } from './domain/accounts/login.ts';
+import dbPlugin from './plugins/db.ts';
+import i18nPlugin from './plugins/i18n.ts';
+import authPlugin from './plugins/auth.ts';
+import csrfPlugin from './plugins/csrf.ts';
+import idempotencyPlugin from './plugins/idempotency.ts';
+import viewsPlugin from './plugins/views.ts';
+import errorsPlugin from './plugins/errors.ts';
+import securityPlugin from './plugins/security.ts';
+import systemRoutes from './routes/system/index.ts';
+import authRoutes from './routes/auth/index.ts';
+import homeRoutes from './routes/home/index.ts';
+import adminRoutes from './routes/admin/index.ts';
+import apiRoutes from './routes/api/index.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface BuildOptions {
+  /** An already open database (tests share one with their factories). */
+  db?: Db;
+  logger?: boolean;
+}
+
+/**
+ * Builds the application: external plugins, then Singgah's own plugins, then
+ * routes. Listening is server.ts's job, so tests call `app.inject` on this.
+ */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const db = options.db ?? openDatabase(config.DATABASE_PATH);
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.LOG_LEVEL },
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: 1024 * 1024,
+    // Query strings like ?kind=TPS&kind=LKS become arrays, as forms send them.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.decorate('config', config);
+  app.decorate('loginLimiter', new LoginLimiter());
+
+  // External plugins.
+  await app.register(cookie, { secret: config.SESSION_SECRET ?? loadSessionSecret(config.DATABASE_PATH) });
+  await app.register(formbody);
+  await app.register(websocket, {
+    options: { maxPayload: 4096 },
+    // On shutdown every socket is told 1012 (service restart) so clients reconnect.
+    preClose(done) {
+      for (const client of this.websocketServer.clients) client.close(1012, 'server restart');
+      this.websocketServer.close();
+      done();
+    },
+  });
+  await app.register(securityPlugin);
+  await app.register(fastifyStatic, {
+    root: resolve(root, 'static'),
+    prefix: '/static/',
+    maxAge: '1h',
+  });
+
+  // Singgah's own plugins: order is the order requests meet them.
+  await app.register(dbPlugin, { db });
+  await app.register(i18nPlugin);
+  await app.register(authPlugin);
+  await app.register(csrfPlugin);
+  await app.register(idempotencyPlugin);
+  await app.register(viewsPlugin);
+  await app.register(errorsPlugin);
+
+  // Routes.
+  await app.register(systemRoutes);
+  await app.register(authRoutes);
+  await app.register(homeRoutes);
+  await app.register(adminRoutes);
+  await app.register(apiRoutes, { prefix: '/api/v1' });
+
+  return app;
+}

@@ -1,0 +1,28 @@
+import { configFromEnv } from '../server.ts';
+import { openDatabase } from '../db/client.ts';
+import { createToken } from '../domain/accounts/tokens.ts';
+import { SYSTEM_ACTOR } from '../domain/actor.ts';
+import { DomainError } from '../domain/errors.ts';
+import { translate } from '../i18n/index.ts';
+import { parseArgs, fail } from './args.ts';
+
+// npm run token:add -- --name N --role R [--facility CODE] [--wilayah CODE]
+const { flags } = parseArgs(process.argv.slice(2));
+if (!flags.name || !flags.role) fail('usage: npm run token:add -- --name N --role R [--facility CODE] [--wilayah CODE]');
+const config = configFromEnv();
+const db = openDatabase(config.DATABASE_PATH);
+try {
+  const created = createToken({
+    db,
+    actor: { ...SYSTEM_ACTOR, label: 'cli', lang: 'en' },
+    input: { name: flags.name, role: flags.role, facility: flags.facility, wilayah: flags.wilayah },
+  });
+  process.stdout.write(`Created ${created.role} token "${created.name}". It is stored only as a hash; copy it now:\n${created.token}\n`);
+} catch (err) {
+  if (err instanceof DomainError) {
+    fail(err.fieldErrors.map((e) => `${e.path}: ${translate('en', e.message, e.params)}`).join('\n') || translate('en', err.messageKey));
+  }
+  throw err;
+} finally {
+  db.$client.close();
+}

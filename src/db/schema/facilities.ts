@@ -1,0 +1,105 @@
+import { sqliteTable, text, integer, real, index } from 'drizzle-orm/sqlite-core';
+import { id, createdAt } from './common.ts';
+import { wilayah } from './reference.ts';
+
+export const FACILITY_KINDS = ['TPS', 'BALAI', 'LOKA', 'PANTI', 'LKS'] as const;
+export type FacilityKind = (typeof FACILITY_KINDS)[number];
+export const FACILITY_STATUSES = ['STANDBY', 'OPEN', 'CLOSED'] as const;
+export type FacilityStatus = (typeof FACILITY_STATUSES)[number];
+export const SERVICES = [
+  'maternity',
+  'early_childhood',
+  'disability',
+  'wheelchair_access',
+  'elderly',
+  'medical',
+  'addiction',
+  'child_protection',
+  'women_protection',
+] as const;
+export type Service = (typeof SERVICES)[number];
+export const CLUSTERS = ['anak', 'disabilitas', 'lansia', 'napza', 'tuna_sosial'] as const;
+export type Cluster = (typeof CLUSTERS)[number];
+
+export const UNIT_ADMITS = ['any', 'male', 'female', 'family'] as const;
+export type UnitAdmits = (typeof UNIT_ADMITS)[number];
+export const UNIT_FEATURES = ['accessible', 'maternity', 'crib', 'elderly'] as const;
+export type UnitFeature = (typeof UNIT_FEATURES)[number];
+export const UNIT_STATUSES = ['AVAILABLE', 'BLOCKED', 'CLOSED'] as const;
+export type UnitStatus = (typeof UNIT_STATUSES)[number];
+
+export const facilities = sqliteTable(
+  'facilities',
+  {
+    id: id(),
+    code: text('code').notNull().unique(),
+    kind: text('kind', { enum: FACILITY_KINDS }).notNull(),
+    name: text('name').notNull(),
+    wilayahCode: text('wilayah_code')
+      .notNull()
+      .references(() => wilayah.code),
+    address: text('address').notNull().default(''),
+    lat: real('lat'),
+    lng: real('lng'),
+    contactName: text('contact_name').notNull().default(''),
+    contactPhone: text('contact_phone').notNull().default(''),
+    operator: text('operator').notNull().default(''),
+    status: text('status', { enum: FACILITY_STATUSES }).notNull().default('STANDBY'),
+    statusChangedAt: text('status_changed_at'),
+    statusChangedBy: text('status_changed_by'),
+    services: text('services', { mode: 'json' }).$type<Service[]>().notNull().default([]),
+    clusters: text('clusters', { mode: 'json' }).$type<Cluster[]>().notNull().default([]),
+    /** Kept off shared displays and out of sight of roles that need not know where it is. */
+    protected: integer('protected', { mode: 'boolean' }).notNull().default(false),
+    isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+    /** Optimistic concurrency for edits ("record changed" → 409). */
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('facilities_wilayah_idx').on(t.wilayahCode), index('facilities_kind_idx').on(t.kind)],
+);
+
+export const units = sqliteTable(
+  'units',
+  {
+    id: id(),
+    facilityId: text('facility_id')
+      .notNull()
+      .references(() => facilities.id),
+    name: text('name').notNull(),
+    capacity: integer('capacity').notNull(),
+    /** Places taken out of use inside an AVAILABLE unit (a broken bed, a leak), with a reason. */
+    blocked: integer('blocked').notNull().default(0),
+    blockReason: text('block_reason'),
+    admits: text('admits', { enum: UNIT_ADMITS }).notNull().default('any'),
+    features: text('features', { mode: 'json' }).$type<UnitFeature[]>().notNull().default([]),
+    /** BLOCKED takes the whole unit out of use (with a reason); CLOSED removes it from capacity. */
+    status: text('status', { enum: UNIT_STATUSES }).notNull().default('AVAILABLE'),
+    statusReason: text('status_reason'),
+    /** Bed label scheme where beds are named, e.g. "M-{n}" gives M-1 … M-capacity. */
+    bedLabelPattern: text('bed_label_pattern'),
+    sortOrder: integer('sort_order').notNull().default(0),
+    createdAt: createdAt(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('units_facility_idx').on(t.facilityId)],
+);
+
+/** History of every capacity, block and status change of a unit: who, when, from, to, why. */
+export const unitChanges = sqliteTable(
+  'unit_changes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    at: text('at').notNull(),
+    byUserId: text('by_user_id'),
+    field: text('field', { enum: ['capacity', 'blocked', 'status', 'created'] }).notNull(),
+    fromValue: text('from_value'),
+    toValue: text('to_value'),
+    reason: text('reason'),
+  },
+  (t) => [index('unit_changes_unit_idx').on(t.unitId, t.at)],
+);

@@ -1,0 +1,70 @@
+import type { Actor } from './actor.ts';
+import type { Role } from '../db/schema/index.ts';
+import { forbidden, notFound } from './errors.ts';
+
+/**
+ * The access rules of DOMAIN.md in one place. Routes declare which roles may
+ * call them (checked by the auth plugin for every route); record-level scope
+ * (which facility, which wilayah) is checked here by the domain verbs.
+ */
+
+/** Roles whose account or token must be bound to a facility / a wilayah. */
+export const FACILITY_ROLES: readonly Role[] = ['manager', 'intake'];
+export const WILAYAH_ROLES: readonly Role[] = ['satpol'];
+
+export const ALL_ROLES: readonly Role[] = ['admin', 'command', 'manager', 'intake', 'satpol', 'display'];
+/** Roles that work with people and may see person records (within their scope). */
+export const PEOPLE_ROLES: readonly Role[] = ['admin', 'command', 'manager', 'intake'];
+/** Roles that see the whole picture, across facilities. */
+export const WIDE_ROLES: readonly Role[] = ['admin', 'command'];
+
+export function hasRole(actor: Actor, roles: readonly Role[]): boolean {
+  return actor.role !== 'system' && roles.includes(actor.role);
+}
+
+export function isWide(actor: Actor): boolean {
+  return actor.role === 'system' || hasRole(actor, WIDE_ROLES);
+}
+
+export function requireRole(actor: Actor, roles: readonly Role[]): void {
+  if (actor.role !== 'system' && !roles.includes(actor.role)) throw forbidden();
+}
+
+export interface FacilityRef {
+  id: string;
+  protected: boolean;
+}
+
+/** May this actor know this facility exists (and where it is)? */
+export function canSeeFacility(actor: Actor, facility: FacilityRef): boolean {
+  if (!facility.protected) return true;
+  if (isWide(actor)) return true;
+  return actor.facilityId === facility.id && hasRole(actor, ['manager', 'intake']);
+}
+
+export function assertCanSeeFacility(actor: Actor, facility: FacilityRef): void {
+  // 404, not 403: a protected facility's existence is itself the secret.
+  if (!canSeeFacility(actor, facility)) throw notFound();
+}
+
+/** May this actor change this facility's units and capacity? */
+export function canManageFacility(actor: Actor, facilityId: string): boolean {
+  if (actor.role === 'system' || actor.role === 'admin') return true;
+  return actor.role === 'manager' && actor.facilityId === facilityId;
+}
+
+export function assertCanManageFacility(actor: Actor, facility: FacilityRef): void {
+  assertCanSeeFacility(actor, facility);
+  if (!canManageFacility(actor, facility.id)) throw forbidden();
+}
+
+/**
+ * May this actor see a person's record? Wide roles always; facility staff when
+ * the person is, was or is headed to their facility (the caller supplies the
+ * facilities the person is linked to).
+ */
+export function canSeePerson(actor: Actor, linkedFacilityIds: readonly string[]): boolean {
+  if (isWide(actor)) return true;
+  if (!hasRole(actor, ['manager', 'intake'])) return false;
+  return actor.facilityId !== null && linkedFacilityIds.includes(actor.facilityId);
+}

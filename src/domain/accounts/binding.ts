@@ -1,0 +1,34 @@
+import { eq } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { facilities, wilayah, type Role } from '../../db/schema/index.ts';
+import { FACILITY_ROLES, WILAYAH_ROLES } from '../access.ts';
+import { invalidField } from '../errors.ts';
+
+/**
+ * An account or token is bound to a facility or wilayah where its role needs
+ * one, and to nothing it does not need. Accepts a facility by id or code.
+ */
+export function resolveBinding(
+  db: Db | Tx,
+  role: Role,
+  facility: string | undefined,
+  wilayahCode: string | undefined,
+): { facilityId: string | null; wilayahCode: string | null } {
+  let facilityId: string | null = null;
+  let code: string | null = null;
+  if (FACILITY_ROLES.includes(role)) {
+    if (!facility) throw invalidField('facility', 'admin.needs_facility');
+    const row =
+      db.select({ id: facilities.id }).from(facilities).where(eq(facilities.id, facility)).get() ??
+      db.select({ id: facilities.id }).from(facilities).where(eq(facilities.code, facility)).get();
+    if (!row) throw invalidField('facility', 'field.unknown_facility');
+    facilityId = row.id;
+  }
+  if (WILAYAH_ROLES.includes(role)) {
+    if (!wilayahCode) throw invalidField('wilayah', 'admin.needs_wilayah');
+    const row = db.select({ code: wilayah.code }).from(wilayah).where(eq(wilayah.code, wilayahCode)).get();
+    if (!row) throw invalidField('wilayah', 'field.unknown_wilayah');
+    code = row.code;
+  }
+  return { facilityId, wilayahCode: code };
+}

@@ -1,0 +1,84 @@
+import { eq, lt, or } from 'drizzle-orm';
+import { write, type Db } from '../../db/client.ts';
+import { sessions, users, type Role } from '../../db/schema/index.ts';
+import { newSecret } from '../../lib/ids.ts';
+import { sha256 } from '../../lib/passwords.ts';
+import { nowIso } from '../../lib/time.ts';
+
+/**
+ * Session lifetimes. A tablet at a desk is signed out after a shift of idleness;
+ * a wall display runs for weeks without anyone at it.
+ */
+export const SESSION_LIFETIMES: Record<'default' | 'display', { idleMs: number; absoluteMs: number }> = {
+  default: { idleMs: 8 * 3600_000, absoluteMs: 24 * 3600_000 },
+  display: { idleMs: 7 * 24 * 3600_000, absoluteMs: 90 * 24 * 3600_000 },
+};
+const TOUCH_EVERY_MS = 60_000;
+
+function lifetimeFor(role: Role) {
+  return role === 'display' ? SESSION_LIFETIMES.display : SESSION_LIFETIMES.default;
+}
+
+export interface NewSession {
+  token: string;
+  idHash: string;
+  csrfToken: string;
+}
+
+/** A fresh session (a new id at every login, so a planted id is worthless). */
+export function createSession(db: Db, userId: string, role: Role, ip: string | null, userAgent: string | null): NewSession {
+  const token = newSecret(32);
+  const idHash = sha256(token);
+  const csrfToken = newSecret(24);
+  const now = Date.now();
+  write(db, (tx) =>
+    tx
+      .insert(sessions)
+      .values({
+        idHash,
+        userId,
+        csrfToken,
+        createdAt: new Date(now).toISOString(),
+        lastSeenAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + lifetimeFor(role).absoluteMs).toISOString(),
+        ip,
+        userAgent: userAgent?.slice(0, 200) ?? null,
+      })
+      .run(),
+  );
+  return { token, idHash, csrfToken };
+}
+
+export type SessionUser = typeof users.$inferSelect;
+
+/** The session behind a cookie value, or null when absent, expired, idle too long or disabled. */
+export function resolveSession(db: Db, token: string): { user: SessionUser; idHash: string; csrfToken: string } | null {
+  const idHash = sha256(token);
+  const row = db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.idHash, idHash))
+    .get();
+  if (!row) return null;
+  const now = Date.now();
+  const { idleMs } = lifetimeFor(row.user.role);
+  const lastSeen = Date.parse(row.session.lastSeenAt);
+  if (row.user.disabledAt || Date.parse(row.session.expiresAt) <= now || lastSeen + idleMs <= now) {
+    write(db, (tx) => tx.delete(sessions).where(eq(sessions.idHash, idHash)).run());
+    return null;
+  }
+  if (now - lastSeen > TOUCH_EVERY_MS) {
+    write(db, (tx) => tx.update(sessions).set({ lastSeenAt: new Date(now).toISOString() }).where(eq(sessions.idHash, idHash)).run());
+  }
+  return { user: row.user, idHash, csrfToken: row.session.csrfToken };
+}
+
+export function endSession(db: Db, idHash: string): void {
+  write(db, (tx) => tx.delete(sessions).where(eq(sessions.idHash, idHash)).run());
+}
+
+/** Housekeeping: remove sessions past their absolute lifetime. */
+export function purgeExpiredSessions(db: Db): number {
+  return write(db, (tx) => tx.delete(sessions).where(or(lt(sessions.expiresAt, nowIso()))).run().changes);
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { eq, desc } from 'drizzle-orm';
+import { write, type Db } from '../../db/client.ts';
+import { apiTokens, ROLES } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { audit } from '../audit.ts';
+import { notFound } from '../errors.ts';
+import { parseInput, text, optionalText } from '../validate.ts';
+import { newId, newSecret } from '../../lib/ids.ts';
+import { sha256 } from '../../lib/passwords.ts';
+import { nowIso } from '../../lib/time.ts';
+import { resolveBinding } from './binding.ts';
+
+export const CreateTokenInput = z.object({
+  name: text(80),
+  role: z.enum(ROLES, { error: 'field.required' }),
+  facility: optionalText(80),
+  wilayah: optionalText(10),
+});
+
+const TOKEN_PREFIX = 'sgh_';
+
+/** A new API token; the plain token is returned once and only its hash is kept. */
+export function createToken(args: { db: Db; actor: Actor; input: unknown }) {
+  const input = parseInput(CreateTokenInput, args.input, args.actor.lang);
+  const token = TOKEN_PREFIX + newSecret(32);
+  return write(args.db, (tx) => {
+    const binding = resolveBinding(tx, input.role, input.facility, input.wilayah);
+    const id = newId();
+    tx.insert(apiTokens)
+      .values({
+        id,
+        name: input.name,
+        tokenHash: sha256(token),
+        prefix: token.slice(0, 10),
+        role: input.role,
+        facilityId: binding.facilityId,
+        wilayahCode: binding.wilayahCode,
+        createdAt: nowIso(),
+        createdBy: args.actor.id,
+      })
+      .run();
+    audit(tx, args.actor, { action: 'token.create', entity: 'api_token', entityId: id, detail: { name: input.name, role: input.role } });
+    return { id, name: input.name, role: input.role, token };
+  });
+}
+
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+
+const LAST_USED_EVERY_MS = 60_000;
+
+export function resolveToken(db: Db, token: string): ApiTokenRow | null {
+  const row = db.select().from(apiTokens).where(eq(apiTokens.tokenHash, sha256(token))).get();
+  if (!row || row.revokedAt) return null;
+  if (!row.lastUsedAt || Date.now() - Date.parse(row.lastUsedAt) > LAST_USED_EVERY_MS) {
+    write(db, (tx) => tx.update(apiTokens).set({ lastUsedAt: nowIso() }).where(eq(apiTokens.id, row.id)).run());
+  }
+  return row;
+}
+
+export function listTokens(db: Db) {
+  return db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt)).all();
+}
+
+export function revokeToken(args: { db: Db; actor: Actor; tokenId: string }) {
+  return write(args.db, (tx) => {
+    const row = tx.select().from(apiTokens).where(eq(apiTokens.id, args.tokenId)).get();
+    if (!row) throw notFound();
+    if (!row.revokedAt) {
+      tx.update(apiTokens).set({ revokedAt: nowIso() }).where(eq(apiTokens.id, row.id)).run();
+      audit(tx, args.actor, { action: 'token.revoke', entity: 'api_token', entityId: row.id });
+    }
+    return row;
+  });
+}

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { eq, asc } from 'drizzle-orm';
+import { write, type Db } from '../../db/client.ts';
+import { users, sessions, ROLES, type Role } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { audit } from '../audit.ts';
+import { invalidField, notFound, DomainError } from '../errors.ts';
+import { parseInput, optionalText } from '../validate.ts';
+import { hashPassword, generatePassword, verifyPassword } from '../../lib/passwords.ts';
+import { newId } from '../../lib/ids.ts';
+import { nowIso } from '../../lib/time.ts';
+import { resolveBinding } from './binding.ts';
+
+export const CreateUserInput = z.object({
+  username: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z.string({ error: 'field.required' }).regex(/^[a-z0-9._-]{3,40}$/, 'admin.username_format'),
+  ),
+  role: z.enum(ROLES, { error: 'field.required' }),
+  display_name: optionalText(120),
+  staff_number: optionalText(40),
+  facility: optionalText(80),
+  wilayah: optionalText(10),
+});
+export type CreateUserInput = z.infer<typeof CreateUserInput>;
+
+export interface CreatedUser {
+  id: string;
+  username: string;
+  role: Role;
+  /** Shown once to the admin who created the account. */
+  password: string;
+}
+
+/**
+ * Adds an account with a one-time password (the hash is computed before the
+ * write transaction, which stays synchronous).
+ */
+export async function createUser(args: {
+  db: Db;
+  actor: Actor;
+  input: unknown;
+  password?: string;
+  isDemo?: boolean;
+  mustChangePassword?: boolean;
+}): Promise<CreatedUser> {
+  const input = parseInput(CreateUserInput, args.input, args.actor.lang);
+  const password = args.password ?? generatePassword();
+  const passwordHash = await hashPassword(password);
+  return write(args.db, (tx) => {
+    if (tx.select({ id: users.id }).from(users).where(eq(users.username, input.username)).get()) {
+      throw invalidField('username', 'admin.username_taken');
+    }
+    const binding = resolveBinding(tx, input.role, input.facility, input.wilayah);
+    const id = newId();
+    tx.insert(users)
+      .values({
+        id,
+        username: input.username,
+        displayName: input.display_name ?? '',
+        staffNumber: input.staff_number ?? '',
+        passwordHash,
+        role: input.role,
+        facilityId: binding.facilityId,
+        wilayahCode: binding.wilayahCode,
+        mustChangePassword: args.mustChangePassword ?? !args.password,
+        isDemo: args.isDemo ?? false,
+        createdAt: nowIso(),
+      })
+      .run();
+    audit(tx, args.actor, {
+      action: 'user.create',
+      entity: 'user',
+      entityId: id,
+      detail: { username: input.username, role: input.role, ...binding },
+    });
+    return { id, username: input.username, role: input.role, password };
+  });
+}
+
+export function listUsers(db: Db) {
+  return db.select().from(users).orderBy(asc(users.username)).all();
+}
+
+/** Disabling ends every session of the account at once. */
+export function setUserDisabled(args: { db: Db; actor: Actor; userId: string; disabled: boolean }) {
+  return write(args.db, (tx) => {
+    const user = tx.select().from(users).where(eq(users.id, args.userId)).get();
+    if (!user) throw notFound();
+    if (args.disabled && user.id === args.actor.id) throw new DomainError('CONFLICT', 'admin.cannot_disable_self');
+    tx.update(users)
+      .set({ disabledAt: args.disabled ? nowIso() : null })
+      .where(eq(users.id, user.id))
+      .run();
+    if (args.disabled) tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
+    audit(tx, args.actor, { action: args.disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: user.id });
+    return user;
+  });
+}
+
+/** A new one-time password; the account's sessions end. */
+export async function resetPassword(args: { db: Db; actor: Actor; userId: string }) {
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password);
+  const user = write(args.db, (tx) => {
+    const user = tx.select().from(users).where(eq(users.id, args.userId)).get();
+    if (!user) throw notFound();
+    tx.update(users).set({ passwordHash, mustChangePassword: true }).where(eq(users.id, user.id)).run();
+    tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
+    audit(tx, args.actor, { action: 'user.reset_password', entity: 'user', entityId: user.id });
+    return user;
+  });
+  return { username: user.username, password };
+}
+
+export const ChangePasswordInput = z
+  .object({
+    current: z.string({ error: 'field.required' }).min(1, 'field.required'),
+    password: z.string({ error: 'field.required' }).min(10, 'password.too_short').max(200, 'field.too_long'),
+    confirm: z.string({ error: 'field.required' }),
+  })
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], error: 'password.mismatch' });
+
+export async function changePassword(args: { db: Db; actor: Actor; input: unknown; keepSessionHash: string }) {
+  const input = parseInput(ChangePasswordInput, args.input, args.actor.lang);
+  const user = args.db.select().from(users).where(eq(users.id, args.actor.id ?? '')).get();
+  if (!user) throw notFound();
+  if (!(await verifyPassword(input.current, user.passwordHash))) throw invalidField('current', 'password.wrong_current');
+  const passwordHash = await hashPassword(input.password);
+  write(args.db, (tx) => {
+    tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, user.id)).run();
+    // Other devices signed in with the old password are signed out.
+    for (const s of tx.select({ idHash: sessions.idHash }).from(sessions).where(eq(sessions.userId, user.id)).all()) {
+      if (s.idHash !== args.keepSessionHash) tx.delete(sessions).where(eq(sessions.idHash, s.idHash)).run();
+    }
+    audit(tx, args.actor, { action: 'user.change_password', entity: 'user', entityId: user.id });
+  });
+}

@@ -1,0 +1,32 @@
+import type { Tx, Db } from '../db/client.ts';
+import { auditEvents } from '../db/schema/index.ts';
+import type { Actor } from './actor.ts';
+import { nowIso } from '../lib/time.ts';
+
+export interface AuditEntry {
+  action: string;
+  entity: string;
+  entityId?: string | null;
+  detail?: Record<string, unknown>;
+  at?: string;
+}
+
+/**
+ * Appends one audit event. Call it inside the transaction of the change it
+ * records, so the event exists exactly when the change does.
+ */
+export function audit(tx: Tx | Db, actor: Actor, entry: AuditEntry): void {
+  tx.insert(auditEvents)
+    .values({
+      at: entry.at ?? nowIso(),
+      actorType: actor.type,
+      actorId: actor.id,
+      actorLabel: actor.label,
+      action: entry.action,
+      entity: entry.entity,
+      entityId: entry.entityId ?? null,
+      ip: actor.ip,
+      detail: entry.detail ?? null,
+    })
+    .run();
+}

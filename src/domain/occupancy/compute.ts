@@ -1,0 +1,214 @@
+import { sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import type { FacilityKind, FacilityStatus, UnitAdmits, UnitFeature, UnitStatus } from '../../db/schema/index.ts';
+import { UNIT_FEATURES } from '../../db/schema/index.ts';
+
+/**
+ * Occupancy (DOMAIN.md): capacity − blocked = usable; occupied = open stays;
+ * held = places held by open referrals; free = usable − occupied − held.
+ * Computed by one indexed query over units (open stays and open referrals
+ * each have a partial index), so it is always exactly what the transactions
+ * that move people committed; bench/ measures its cost.
+ *
+ * A CLOSED unit counts no capacity; a BLOCKED unit is blocked whole. Totals
+ * by kind, wilayah and overall cover OPEN facilities only: a STANDBY hall has
+ * no usable places until it is opened.
+ */
+export interface Counts {
+  capacity: number;
+  blocked: number;
+  usable: number;
+  occupied: number;
+  held: number;
+  free: number;
+  /** Places in use beyond usable (an overflow a supervisor allowed). */
+  overflow: number;
+  free_by_feature: Record<UnitFeature, number>;
+  free_by_admits: { male: number; female: number; family: number };
+}
+
+export interface UnitOccupancy extends Counts {
+  id: string;
+  facility_id: string;
+  name: string;
+  admits: UnitAdmits;
+  features: UnitFeature[];
+  status: UnitStatus;
+}
+
+export interface FacilityOccupancy extends Counts {
+  id: string;
+  code: string;
+  name: string;
+  kind: FacilityKind;
+  wilayah_code: string;
+  status: FacilityStatus;
+  protected: boolean;
+  /** (occupied + held) / usable, the colour of the command centre's tile; null when nothing is usable. */
+  load: number | null;
+  units: UnitOccupancy[];
+}
+
+export function emptyCounts(): Counts {
+  return {
+    capacity: 0,
+    blocked: 0,
+    usable: 0,
+    occupied: 0,
+    held: 0,
+    free: 0,
+    overflow: 0,
+    free_by_feature: { accessible: 0, maternity: 0, crib: 0, elderly: 0 },
+    free_by_admits: { male: 0, female: 0, family: 0 },
+  };
+}
+
+export function addCounts(into: Counts, c: Counts): Counts {
+  into.capacity += c.capacity;
+  into.blocked += c.blocked;
+  into.usable += c.usable;
+  into.occupied += c.occupied;
+  into.held += c.held;
+  into.free += c.free;
+  into.overflow += c.overflow;
+  for (const f of UNIT_FEATURES) into.free_by_feature[f] += c.free_by_feature[f];
+  into.free_by_admits.male += c.free_by_admits.male;
+  into.free_by_admits.female += c.free_by_admits.female;
+  into.free_by_admits.family += c.free_by_admits.family;
+  return into;
+}
+
+interface UnitRow {
+  id: string;
+  facility_id: string;
+  name: string;
+  capacity: number;
+  blocked: number;
+  status: UnitStatus;
+  admits: UnitAdmits;
+  features: string;
+  occupied: number;
+  held: number;
+}
+
+/** Counts of one unit from its stored figures: a pure function, shared with check-in. */
+export function unitCounts(u: { capacity: number; blocked: number; status: UnitStatus; admits: UnitAdmits; features: UnitFeature[]; occupied: number; held: number }): Counts {
+  const capacity = u.status === 'CLOSED' ? 0 : u.capacity;
+  const blocked = u.status === 'BLOCKED' ? capacity : Math.min(u.blocked, capacity);
+  const usable = capacity - blocked;
+  const inUse = u.occupied + u.held;
+  const free = Math.max(0, usable - inUse);
+  const c = emptyCounts();
+  c.capacity = capacity;
+  c.blocked = blocked;
+  c.usable = usable;
+  c.occupied = u.occupied;
+  c.held = u.held;
+  c.free = free;
+  c.overflow = Math.max(0, inUse - usable);
+  for (const f of u.features) if (f in c.free_by_feature) c.free_by_feature[f] += free;
+  if (u.admits === 'male' || u.admits === 'any') c.free_by_admits.male += free;
+  if (u.admits === 'female' || u.admits === 'any') c.free_by_admits.female += free;
+  if (u.admits === 'family' || u.admits === 'any') c.free_by_admits.family += free;
+  return c;
+}
+
+const UNIT_SQL = sql`
+  select u.id, u.facility_id, u.name, u.capacity, u.blocked, u.status, u.admits, u.features,
+    (select count(*) from stays s where s.unit_id = u.id and s.checked_out_at is null) as occupied,
+    (select coalesce(sum(r.places), 0) from referrals r
+       where r.to_unit_id = u.id and r.status in ('PROPOSED','ACCEPTED','IN_TRANSIT')) as held
+  from units u`;
+
+/** Live counts of the given units (all units when none given). Call inside a write transaction to check and take places atomically. */
+export function loadUnitOccupancy(db: Db | Tx, where?: { facilityId?: string; unitId?: string }): UnitOccupancy[] {
+  const filter = where?.unitId
+    ? sql` where u.id = ${where.unitId}`
+    : where?.facilityId
+      ? sql` where u.facility_id = ${where.facilityId}`
+      : sql``;
+  const rows = db.all<UnitRow>(sql`${UNIT_SQL}${filter} order by u.sort_order, u.name`);
+  return rows.map((r) => {
+    const features = JSON.parse(r.features) as UnitFeature[];
+    return {
+      id: r.id,
+      facility_id: r.facility_id,
+      name: r.name,
+      admits: r.admits,
+      features,
+      status: r.status,
+      ...unitCounts({ ...r, features }),
+    };
+  });
+}
+
+interface FacilityRow {
+  id: string;
+  code: string;
+  name: string;
+  kind: FacilityKind;
+  wilayah_code: string;
+  status: FacilityStatus;
+  protected: number;
+}
+
+export function loadFacilityOccupancy(db: Db | Tx, where?: { facilityId?: string }): FacilityOccupancy[] {
+  const facilities = db.all<FacilityRow>(
+    where?.facilityId
+      ? sql`select id, code, name, kind, wilayah_code, status, protected from facilities where id = ${where.facilityId}`
+      : sql`select id, code, name, kind, wilayah_code, status, protected from facilities order by wilayah_code, kind, name`,
+  );
+  const units = loadUnitOccupancy(db, where);
+  const byFacility = new Map<string, UnitOccupancy[]>();
+  for (const u of units) {
+    const list = byFacility.get(u.facility_id) ?? [];
+    list.push(u);
+    byFacility.set(u.facility_id, list);
+  }
+  return facilities.map((f) => {
+    const fu = byFacility.get(f.id) ?? [];
+    const counts = fu.reduce((acc, u) => addCounts(acc, u), emptyCounts());
+    return {
+      id: f.id,
+      code: f.code,
+      name: f.name,
+      kind: f.kind,
+      wilayah_code: f.wilayah_code,
+      status: f.status,
+      protected: f.protected === 1,
+      load: counts.usable > 0 ? (counts.occupied + counts.held) / counts.usable : counts.occupied + counts.held > 0 ? Infinity : null,
+      ...counts,
+      units: fu,
+    };
+  });
+}
+
+/** The command centre's colour of a load: ≥ 85 % amber, ≥ 95 % red, over 100 % overflow. */
+export function loadLevel(load: number | null): 'ok' | 'amber' | 'red' | 'overflow' | 'none' {
+  if (load === null) return 'none';
+  if (load > 1) return 'overflow';
+  if (load >= 0.95) return 'red';
+  if (load >= 0.85) return 'amber';
+  return 'ok';
+}
+
+export interface OccupancySummary {
+  total: Counts;
+  by_kind: Record<string, Counts>;
+  by_wilayah: Record<string, Counts>;
+  facilities: FacilityOccupancy[];
+}
+
+/** Totals over OPEN facilities by kind, wilayah and overall, plus every facility's own figures. */
+export function summarise(facilities: FacilityOccupancy[]): OccupancySummary {
+  const total = emptyCounts();
+  const byKind: Record<string, Counts> = {};
+  const byWilayah: Record<string, Counts> = {};
+  for (const f of facilities) {
+    if (f.status !== 'OPEN') continue;
+    addCounts(total, f);
+    addCounts((byKind[f.kind] ??= emptyCounts()), f);
+    addCounts((byWilayah[f.wilayah_code] ??= emptyCounts()), f);
+  }
+  return { total, by_kind: byKind, by_wilayah: byWilayah, facilities };
+}

@@ -1,0 +1,66 @@
+import common from './messages/common.ts';
+import auth from './messages/auth.ts';
+import admin from './messages/admin.ts';
+import { z } from 'zod';
+import idLocale from 'zod/v4/locales/id.js';
+import enLocale from 'zod/v4/locales/en.js';
+
+export const LANGS = ['id', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+export type Dictionary = Record<string, string>;
+export interface Messages {
+  id: Dictionary;
+  en: Dictionary;
+}
+
+/** Each area keeps its own dictionary (both languages side by side); they are merged here. */
+const AREAS: Messages[] = [common, auth, admin];
+
+export function registerMessages(area: Messages): void {
+  AREAS.push(area);
+  merged = undefined;
+}
+
+let merged: Record<Lang, Dictionary> | undefined;
+function dictionaries(): Record<Lang, Dictionary> {
+  if (!merged) {
+    merged = { id: {}, en: {} };
+    for (const area of AREAS) {
+      Object.assign(merged.id, area.id);
+      Object.assign(merged.en, area.en);
+    }
+  }
+  return merged;
+}
+
+export function allKeys(): { id: string[]; en: string[] } {
+  const d = dictionaries();
+  return { id: Object.keys(d.id), en: Object.keys(d.en) };
+}
+
+export function hasMessage(key: string): boolean {
+  return key in dictionaries().id;
+}
+
+/** Translate a key; `{name}` placeholders are filled from params. An unknown key shows itself. */
+export function translate(lang: Lang, key: string, params?: Record<string, unknown>): string {
+  const d = dictionaries();
+  const template = d[lang][key] ?? d.id[key] ?? key;
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+export type Translator = (key: string, params?: Record<string, unknown>) => string;
+export function translator(lang: Lang): Translator {
+  return (key, params) => translate(lang, key, params);
+}
+
+/** Zod's own messages in the user's language, for issues that carry no key of ours. */
+export const zodLocale: Record<Lang, z.core.$ZodErrorMap> = {
+  id: idLocale().localeError,
+  en: enLocale().localeError,
+};
+
+export function isLang(value: unknown): value is Lang {
+  return value === 'id' || value === 'en';
+}

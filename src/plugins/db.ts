@@ -1,0 +1,13 @@
+import fp from 'fastify-plugin';
+import type { Db } from '../db/client.ts';
+
+/** The database handle, shared by every route; closed when the app closes. */
+export default fp<{ db: Db }>(
+  async (app, opts) => {
+    app.decorate('db', opts.db);
+    app.addHook('onClose', async () => {
+      if (opts.db.$client.open) opts.db.$client.close();
+    });
+  },
+  { name: 'db' },
+);

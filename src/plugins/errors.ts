@@ -1,0 +1,94 @@
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, ERROR_CODES, type ErrorCode } from '../domain/errors.ts';
+import { translate } from '../i18n/index.ts';
+
+const TITLE_KEYS: Record<ErrorCode, string> = {
+  VALIDATION: 'error.validation',
+  BAD_REQUEST: 'error.bad_request',
+  UNAUTHENTICATED: 'error.unauthenticated',
+  FORBIDDEN: 'error.forbidden',
+  CSRF: 'error.csrf',
+  NOT_FOUND: 'error.not_found',
+  CONFLICT: 'error.conflict',
+  NO_FREE_PLACE: 'error.no_free_place',
+  IN_PROGRESS: 'error.in_progress',
+  RATE_LIMITED: 'error.rate_limited',
+};
+
+/** Problem types are stable, documented URIs relative to the API (docs/api.md). */
+const problemType = (code: string) => `/problems/${code.toLowerCase().replace(/_/g, '-')}`;
+
+/** Fastify's own errors (bad JSON, wrong content type, body too large) as domain codes. */
+function fromFastify(err: FastifyError): { code: ErrorCode; status: number } | null {
+  const status = err.statusCode ?? 500;
+  if (status === 413) return { code: 'BAD_REQUEST', status: 413 };
+  if (status === 415) return { code: 'BAD_REQUEST', status: 415 };
+  if (status >= 400 && status < 500) return { code: 'BAD_REQUEST', status: 400 };
+  return null;
+}
+
+/**
+ * One error handler: domain errors become problem+json for the API and a
+ * message (a fragment for htmx, a page otherwise) for people. The real
+ * message of anything unexpected is logged, never shown.
+ */
+export default fp(
+  async (app) => {
+    app.setErrorHandler((err: FastifyError | DomainError, request, reply) => {
+      let code: ErrorCode;
+      let status: number;
+      let messageKey: string;
+      let params: Record<string, unknown> | undefined;
+      let fieldErrors: DomainError['fieldErrors'] = [];
+      if (err instanceof DomainError) {
+        code = err.code;
+        status = err.status;
+        messageKey = err.messageKey;
+        params = err.params;
+        fieldErrors = err.fieldErrors;
+      } else {
+        const mapped = fromFastify(err);
+        if (mapped) {
+          ({ code, status } = mapped);
+          messageKey = TITLE_KEYS[code];
+          request.log.info({ err: err.message, url: request.url }, 'bad request');
+        } else {
+          request.log.error({ err, method: request.method, url: request.url, params: request.params }, 'unhandled error');
+          return sendError(request, reply, 500, 'INTERNAL', 'error.internal');
+        }
+      }
+      if (code === 'RATE_LIMITED') reply.header('Retry-After', String(Number(params?.minutes ?? 1) * 60));
+      return sendError(request, reply, status, code, messageKey, params, fieldErrors);
+    });
+
+    app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, 'NOT_FOUND', 'error.not_found'));
+  },
+  { name: 'errors', dependencies: ['views'] },
+);
+
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: ErrorCode | 'INTERNAL',
+  messageKey: string,
+  params?: Record<string, unknown>,
+  fieldErrors: DomainError['fieldErrors'] = [],
+) {
+  const t = (k: string, p?: Record<string, unknown>) => translate(request.lang, k, p);
+  const title = t(code === 'INTERNAL' ? 'error.internal' : TITLE_KEYS[code], params);
+  const detail = t(messageKey, params);
+  if (request.isApi || !request.t) {
+    const body: Record<string, unknown> = { type: problemType(code), title, status, detail, code };
+    if (fieldErrors.length) body.errors = fieldErrors.map((e) => ({ path: e.path, message: t(e.message, e.params) }));
+    return reply.code(status).type('application/problem+json').send(body);
+  }
+  const errors = fieldErrors.map((e) => ({ path: e.path, message: t(e.message, e.params) }));
+  if (request.isHtmx) {
+    return reply.view('partials/error', { status, title, detail, errors }, { status });
+  }
+  return reply.view('pages/error', { status, title, detail, errors }, { status });
+}
+
+export { ERROR_CODES };

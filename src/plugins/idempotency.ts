@@ -1,0 +1,107 @@
+import fp from 'fastify-plugin';
+import { and, eq, lt } from 'drizzle-orm';
+import { idempotencyKeys } from '../db/schema/index.ts';
+import { actorKey } from '../domain/actor.ts';
+import { DomainError } from '../domain/errors.ts';
+import { write } from '../db/client.ts';
+import { nowIso } from '../lib/time.ts';
+
+const KEY_RE = /^[A-Za-z0-9_.:-]{8,100}$/;
+const PENDING = 0;
+/** Keys are kept a day: long enough for a tablet that retries after the Wi-Fi returns. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency: { actorKey: string; key: string } | null;
+  }
+}
+
+/**
+ * A POST with an `Idempotency-Key` header or `idempotency_key` field that
+ * repeats an earlier one from the same account returns the earlier answer and
+ * does nothing more. The key is reserved (a row with status 0) before the
+ * handler runs, synchronously, so a concurrent duplicate sees the reservation;
+ * a 2xx/3xx answer is stored, anything else frees the key for a retry.
+ */
+export default fp(
+  async (app) => {
+    app.decorateRequest('idempotency', null);
+
+    app.addHook('preHandler', async (request, reply) => {
+      if (request.method !== 'POST' || !request.actor || request.actor.type === 'system') return;
+      const body = request.body as Record<string, unknown> | undefined;
+      const raw = request.headers['idempotency-key'] ?? (body && typeof body === 'object' ? body.idempotency_key : undefined);
+      if (raw === undefined || raw === '') return;
+      if (typeof raw !== 'string' || !KEY_RE.test(raw)) {
+        throw new DomainError('BAD_REQUEST', 'error.bad_request');
+      }
+      const ak = actorKey(request.actor);
+      const path = request.routeOptions.url ?? request.url;
+      const existing = app.db
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.actorKey, ak), eq(idempotencyKeys.key, raw)))
+        .get();
+      if (existing) {
+        if (existing.statusCode === PENDING) throw new DomainError('IN_PROGRESS', 'error.in_progress');
+        reply.header('Idempotent-Replayed', 'true');
+        if (existing.location) reply.header('Location', existing.location);
+        if (existing.contentType) reply.type(existing.contentType);
+        return reply.code(existing.statusCode).send(existing.body);
+      }
+      write(app.db, (tx) =>
+        tx
+          .insert(idempotencyKeys)
+          .values({ actorKey: ak, key: raw, method: request.method, path, statusCode: PENDING, body: '', createdAt: nowIso() })
+          .run(),
+      );
+      request.idempotency = { actorKey: ak, key: raw };
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const idem = request.idempotency;
+      if (!idem) return payload;
+      request.idempotency = null;
+      const where = and(eq(idempotencyKeys.actorKey, idem.actorKey), eq(idempotencyKeys.key, idem.key));
+      const status = reply.statusCode;
+      const storable = request.routeOptions.config?.idempotent !== false;
+      write(app.db, (tx) => {
+        if (status >= 200 && status < 400) {
+          const location = reply.getHeader('location');
+          tx.update(idempotencyKeys)
+            .set({
+              statusCode: status,
+              // A route whose answer holds a secret keeps only the fact it ran.
+              body: storable && typeof payload === 'string' ? payload : storable && Buffer.isBuffer(payload) ? payload.toString('utf8') : '',
+              contentType: String(reply.getHeader('content-type') ?? ''),
+              location: typeof location === 'string' ? location : null,
+            })
+            .where(where)
+            .run();
+        } else {
+          tx.delete(idempotencyKeys).where(where).run();
+        }
+      });
+      return payload;
+    });
+
+    // A request that died before onSend (connection dropped) frees its key.
+    app.addHook('onResponse', async (request) => {
+      const idem = request.idempotency;
+      if (!idem) return;
+      write(app.db, (tx) =>
+        tx
+          .delete(idempotencyKeys)
+          .where(and(eq(idempotencyKeys.actorKey, idem.actorKey), eq(idempotencyKeys.key, idem.key), eq(idempotencyKeys.statusCode, PENDING)))
+          .run(),
+      );
+    });
+  },
+  { name: 'idempotency', dependencies: ['auth', 'db'] },
+);
+
+export function purgeIdempotencyKeys(db: import('../db/client.ts').Db): number {
+  const cutoff = new Date(Date.now() - IDEMPOTENCY_TTL_MS).toISOString();
+  return write(db, (tx) => tx.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, cutoff)).run().changes);
+}

@@ -1,0 +1,32 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { desc } from 'drizzle-orm';
+import { auditEvents } from '../../db/schema/index.ts';
+import { toWib } from '../../lib/time.ts';
+
+/** The JSON API, /api/v1. Each area adds its own plugin here. */
+const apiRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/me', { config: { access: 'authenticated' } }, async (request) => {
+    const a = request.actor!;
+    return { type: a.type, id: a.id, name: a.label, role: a.role, facility_id: a.facilityId, wilayah_code: a.wilayahCode };
+  });
+
+  app.get('/audit', { config: { access: ['admin'] } }, async (request) => {
+    const q = request.query as { limit?: string };
+    const limit = Math.min(Math.max(Number(q.limit) || 100, 1), 1000);
+    const rows = app.db.select().from(auditEvents).orderBy(desc(auditEvents.id)).limit(limit).all();
+    return {
+      events: rows.map((r) => ({
+        id: String(r.id),
+        at: toWib(r.at),
+        actor_type: r.actorType,
+        actor: r.actorLabel,
+        action: r.action,
+        entity: r.entity,
+        entity_id: r.entityId,
+        ip: r.ip,
+        detail: r.detail,
+      })),
+    };
+  });
+};
+export default apiRoutes;

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../src/db/client.ts';
+import { facilities, units, users, type FacilityKind, type Role, type UnitAdmits, type UnitFeature, type Service, type Cluster } from '../../src/db/schema/index.ts';
+import { hashPassword } from '../../src/lib/passwords.ts';
+import { createToken } from '../../src/domain/accounts/tokens.ts';
+import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
+import { nowIso } from '../../src/lib/time.ts';
+
+let seq = 0;
+const unique = (prefix: string) => `${prefix}${++seq}${randomUUID().slice(0, 4)}`;
+
+export interface FacilityOverrides {
+  kind?: FacilityKind;
+  name?: string;
+  code?: string;
+  wilayahCode?: string;
+  status?: 'STANDBY' | 'OPEN' | 'CLOSED';
+  services?: Service[];
+  clusters?: Cluster[];
+  protected?: boolean;
+  lat?: number | null;
+  lng?: number | null;
+}
+
+/** A facility with unique values; OPEN in DKI Jakarta Pusat unless told otherwise. */
+export function makeFacility(db: Db, o: FacilityOverrides = {}) {
+  const id = randomUUID();
+  const now = nowIso();
+  const row = {
+    id,
+    code: o.code ?? unique('F-'),
+    kind: o.kind ?? 'TPS',
+    name: o.name ?? unique('Fasilitas Uji '),
+    wilayahCode: o.wilayahCode ?? '31.71',
+    status: o.status ?? 'OPEN',
+    services: o.services ?? [],
+    clusters: o.clusters ?? [],
+    protected: o.protected ?? false,
+    lat: o.lat ?? null,
+    lng: o.lng ?? null,
+    createdAt: now,
+    updatedAt: now,
+  } as const;
+  db.insert(facilities).values(row).run();
+  return { ...row };
+}
+
+export interface UnitOverrides {
+  name?: string;
+  capacity?: number;
+  blocked?: number;
+  admits?: UnitAdmits;
+  features?: UnitFeature[];
+  status?: 'AVAILABLE' | 'BLOCKED' | 'CLOSED';
+  bedLabelPattern?: string | null;
+}
+
+export function makeUnit(db: Db, facilityId: string, o: UnitOverrides = {}) {
+  const row = {
+    id: randomUUID(),
+    facilityId,
+    name: o.name ?? unique('Unit '),
+    capacity: o.capacity ?? 10,
+    blocked: o.blocked ?? 0,
+    admits: o.admits ?? 'any',
+    features: o.features ?? [],
+    status: o.status ?? 'AVAILABLE',
+    bedLabelPattern: o.bedLabelPattern ?? null,
+    createdAt: nowIso(),
+  } as const;
+  db.insert(units).values(row).run();
+  return { ...row };
+}
+
+export const TEST_PASSWORD = 'correct-horse-battery';
+let cachedHash: string | undefined;
+
+/** An account (all test accounts share one precomputed scrypt hash: tests stay fast). */
+export async function makeUser(
+  db: Db,
+  role: Role,
+  o: { username?: string; facilityId?: string | null; wilayahCode?: string | null; disabled?: boolean; mustChangePassword?: boolean } = {},
+) {
+  cachedHash ??= await hashPassword(TEST_PASSWORD);
+  const row = {
+    id: randomUUID(),
+    username: o.username ?? unique(`${role}-`).toLowerCase(),
+    passwordHash: cachedHash,
+    role,
+    facilityId: o.facilityId ?? null,
+    wilayahCode: o.wilayahCode ?? null,
+    disabledAt: o.disabled ? nowIso() : null,
+    mustChangePassword: o.mustChangePassword ?? false,
+    createdAt: nowIso(),
+  };
+  db.insert(users).values(row).run();
+  return { ...row, password: TEST_PASSWORD };
+}
+
+export function makeToken(db: Db, role: Role, o: { facility?: string; wilayah?: string } = {}) {
+  return createToken({ db, actor: SYSTEM_ACTOR, input: { name: unique('token-'), role, facility: o.facility, wilayah: o.wilayah } }).token;
+}
