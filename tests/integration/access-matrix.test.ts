@@ -1,0 +1,105 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { Role } from '../../src/db/schema/index.ts';
+import { makeTestApp } from '../helpers/app.ts';
+import { makeFacility, makeUser, makeToken } from '../helpers/factories.ts';
+import { Browser, signedIn, bearer } from '../helpers/session.ts';
+
+/**
+ * Every route family × every role: allowed or refused, checked on the server.
+ * Each feature appends its routes to ROUTES. "Allowed" means the role gets
+ * past the access check (any answer but 401/403 and a redirect to /login);
+ * refused means 403. Record-level scope is tested by each feature's own tests.
+ */
+type Allowed = readonly Role[] | 'authenticated';
+interface RouteCase {
+  method: 'GET' | 'POST' | 'PATCH';
+  url: string;
+  allowed: Allowed;
+}
+
+const ALL: readonly Role[] = ['admin', 'command', 'manager', 'intake', 'satpol', 'display'];
+
+export const PAGE_ROUTES: RouteCase[] = [
+  { method: 'GET', url: '/', allowed: 'authenticated' },
+  { method: 'GET', url: '/account/password', allowed: 'authenticated' },
+  { method: 'GET', url: '/admin', allowed: ['admin'] },
+  { method: 'POST', url: '/admin/users', allowed: ['admin'] },
+  { method: 'POST', url: '/admin/tokens', allowed: ['admin'] },
+  { method: 'POST', url: '/admin/users/nobody/disable', allowed: ['admin'] },
+  { method: 'POST', url: '/admin/tokens/nothing/revoke', allowed: ['admin'] },
+];
+
+export const API_ROUTES: RouteCase[] = [
+  { method: 'GET', url: '/api/v1/me', allowed: 'authenticated' },
+  { method: 'GET', url: '/api/v1/audit', allowed: ['admin'] },
+];
+
+const PUBLIC_ROUTES = ['/healthz', '/readyz', '/login', '/static/css/app.css'];
+
+const isAllowed = (allowed: Allowed, role: Role) => allowed === 'authenticated' || allowed.includes(role);
+
+describe('access matrix', () => {
+  let app: FastifyInstance;
+  const browsers = new Map<Role, Browser>();
+  const tokens = new Map<Role, string>();
+
+  beforeAll(async () => {
+    const t = await makeTestApp();
+    app = t.app;
+    const facility = makeFacility(t.db, { kind: 'TPS', wilayahCode: '31.71' });
+    for (const role of ALL) {
+      const binding = role === 'manager' || role === 'intake' ? { facilityId: facility.id } : role === 'satpol' ? { wilayahCode: '31.71' } : {};
+      const user = await makeUser(t.db, role, binding);
+      browsers.set(role, await signedIn(app, user.username, user.password));
+      tokens.set(role, makeToken(t.db, role, role === 'manager' || role === 'intake' ? { facility: facility.id } : role === 'satpol' ? { wilayah: '31.71' } : {}));
+    }
+  });
+  afterAll(async () => app.close());
+
+  it.each(PUBLIC_ROUTES)('%s is public', async (url) => {
+    const res = await app.inject({ method: 'GET', url });
+    expect(res.statusCode).toBe(200);
+  });
+
+  for (const route of PAGE_ROUTES) {
+    it(`${route.method} ${route.url} without a session goes to the login page`, async () => {
+      const res = await app.inject({ method: route.method, url: route.url });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toMatch(/^\/login/);
+    });
+    for (const role of ALL) {
+      const allowed = isAllowed(route.allowed, role);
+      it(`${route.method} ${route.url} as ${role} is ${allowed ? 'allowed' : 'refused'}`, async () => {
+        const b = browsers.get(role)!;
+        const res = route.method === 'GET' ? await b.get(route.url) : await b.post(route.url, {});
+        if (allowed) {
+          expect([401, 403]).not.toContain(res.statusCode);
+          expect(String(res.headers.location ?? '')).not.toMatch(/^\/login/);
+        } else {
+          expect(res.statusCode).toBe(403);
+        }
+      });
+    }
+  }
+
+  for (const route of API_ROUTES) {
+    it(`${route.method} ${route.url} without a token is 401 problem+json`, async () => {
+      const res = await app.inject({ method: route.method, url: route.url });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    });
+    for (const role of ALL) {
+      const allowed = isAllowed(route.allowed, role);
+      it(`${route.method} ${route.url} with a ${role} token is ${allowed ? 'allowed' : 'refused'}`, async () => {
+        const call = bearer(app, tokens.get(role)!);
+        const res = await call(route.method, route.url, route.method === 'GET' ? undefined : {});
+        if (allowed) expect([401, 403]).not.toContain(res.statusCode);
+        else {
+          expect(res.statusCode).toBe(403);
+          expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        }
+      });
+    }
+  }
+});
