@@ -1,0 +1,104 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parseConfig, ConfigError } from '../../src/config.ts';
+import { allKeys, translate } from '../../src/i18n/index.ts';
+import { hashPassword, verifyPassword, generatePassword } from '../../src/lib/passwords.ts';
+import { LoginLimiter } from '../../src/domain/accounts/login.ts';
+import { VENDORED } from '../../src/cli/vendor.ts';
+import { toWib, formatWib } from '../../src/lib/time.ts';
+import { newResidentCode } from '../../src/lib/ids.ts';
+import { loadLevel } from '../../src/domain/occupancy/compute.ts';
+
+describe('configuration', () => {
+  it('has the defaults of INTERFACES.md', () => {
+    const c = parseConfig({});
+    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATABASE_PATH: 'data/singgah.db', LOG_LEVEL: 'info', TRUST_PROXY: false });
+  });
+  it('refuses a bad value with a message naming the variable', () => {
+    expect(() => parseConfig({ PORT: 'abc' })).toThrow(ConfigError);
+    expect(() => parseConfig({ PORT: '70000' })).toThrow(/PORT: must be 0–65535/);
+    expect(() => parseConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => parseConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY: must be true or false/);
+    expect(() => parseConfig({ SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET: must be at least 32/);
+  });
+  it('treats an empty variable as unset', () => {
+    expect(parseConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+});
+
+describe('translations', () => {
+  it('every key exists in Bahasa Indonesia and English', () => {
+    const { id, en } = allKeys();
+    expect(id.filter((k) => !en.includes(k))).toEqual([]);
+    expect(en.filter((k) => !id.includes(k))).toEqual([]);
+  });
+  it('fills placeholders', () => {
+    expect(translate('id', 'error.rate_limited', { minutes: 5 })).toBe('Terlalu banyak percobaan. Coba lagi dalam 5 menit.');
+    expect(translate('en', 'error.rate_limited', { minutes: 5 })).toBe('Too many attempts. Try again in 5 minutes.');
+  });
+});
+
+describe('passwords', () => {
+  it('hashes with scrypt and verifies only the right password', async () => {
+    const h = await hashPassword('rahasia-sekali-123');
+    expect(h).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(await verifyPassword('rahasia-sekali-123', h)).toBe(true);
+    expect(await verifyPassword('rahasia-sekali-124', h)).toBe(false);
+    expect(await verifyPassword('x', 'not-a-hash')).toBe(false);
+  });
+  it('generates readable one-time passwords', () => {
+    const a = generatePassword();
+    expect(a).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+    expect(generatePassword()).not.toBe(a);
+  });
+});
+
+describe('login limiter', () => {
+  it('locks an account after 10 failures in a minute, for five minutes', () => {
+    const l = new LoginLimiter();
+    const keys = l.keysFor('Budi', '10.0.0.1');
+    const t0 = 1_000_000;
+    for (let i = 0; i < 9; i++) l.fail(keys, t0 + i);
+    expect(l.lockedMinutes(keys, t0 + 10)).toBe(0);
+    l.fail(keys, t0 + 10);
+    expect(l.lockedMinutes(keys, t0 + 11)).toBe(5);
+    expect(l.lockedMinutes(keys, t0 + 10 + 5 * 60_000 + 1)).toBe(0);
+  });
+  it('failures older than the window do not count', () => {
+    const l = new LoginLimiter();
+    const keys = l.keysFor('budi', '10.0.0.2');
+    for (let i = 0; i < 9; i++) l.fail(keys, i * 1000);
+    l.fail(keys, 120_000);
+    expect(l.lockedMinutes(keys, 120_001)).toBe(0);
+  });
+  it('locks an address that tries many accounts', () => {
+    const l = new LoginLimiter();
+    for (let i = 0; i < 30; i++) l.fail(l.keysFor(`user${i}`, '10.0.0.3'), 5000 + i);
+    expect(l.lockedMinutes(l.keysFor('someone-else', '10.0.0.3'), 6000)).toBe(5);
+    expect(l.lockedMinutes(l.keysFor('someone-else', '10.0.0.4'), 6000)).toBe(0);
+  });
+});
+
+describe('vendored browser files', () => {
+  it.each(VENDORED)('$to is the installed package file (run npm run vendor after an upgrade)', ({ from, to }) => {
+    expect(readFileSync(to).equals(readFileSync(from))).toBe(true);
+  });
+});
+
+describe('small helpers', () => {
+  it('serves times with the WIB offset', () => {
+    expect(toWib('2026-11-22T17:30:00.000Z')).toBe('2026-11-23T00:30:00.000+07:00');
+    expect(formatWib('2026-11-22T17:30:00.000Z')).toBe('23/11/2026 00:30');
+  });
+  it('resident codes are short and unambiguous', () => {
+    expect(newResidentCode()).toMatch(/^SGH-[0-9A-HJKMNP-TV-Z]{6}$/);
+  });
+  it('colours a load as DOMAIN.md says', () => {
+    expect(loadLevel(0.84)).toBe('ok');
+    expect(loadLevel(0.85)).toBe('amber');
+    expect(loadLevel(0.95)).toBe('red');
+    expect(loadLevel(1)).toBe('red');
+    expect(loadLevel(1.01)).toBe('overflow');
+    expect(loadLevel(null)).toBe('none');
+  });
+});
