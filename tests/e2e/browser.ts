@@ -1,0 +1,114 @@
+import { describe } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { parseConfig, type Config } from '../../src/config.ts';
+import { openDatabase, type Db } from '../../src/db/client.ts';
+
+/**
+ * Browser tests drive Debian's Chromium (never a downloaded browser) with
+ * playwright-core against a real server on a temporary SQLite file.
+ * Without Chromium they are skipped loudly; with CI=true a missing Chromium fails.
+ */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) {
+  const msg = `\n*** Browser tests SKIPPED: no Chromium at ${CHROMIUM}. Install it with: apt-get install -y chromium ***\n`;
+  if (process.env.CI === 'true') throw new Error(msg + 'CI=true: a missing Chromium is a failure.');
+  process.stderr.write(msg);
+}
+/** `describe` when Chromium is here, a loud skip otherwise. */
+export const describeBrowser = available ? describe : describe.skip;
+
+export const VIEWPORTS = {
+  tablet: { width: 768, height: 1024 },
+  phone: { width: 390, height: 844 },
+  wall: { width: 1920, height: 1080 },
+} as const;
+
+export const SCREENSHOT_DIR = resolve('tests/e2e/screenshots');
+
+export interface BrowserSuite {
+  baseUrl: string;
+  db: Db;
+  app: FastifyInstance;
+  config: Config;
+  browser: Browser;
+  page(viewport?: keyof typeof VIEWPORTS | { width: number; height: number }): Promise<Page>;
+  login(page: Page, username: string, password: string): Promise<void>;
+  screenshot(page: Page, name: string, opts?: { fullPage?: boolean }): Promise<string>;
+  /** Stop the server and start a new one on the same port and database file (reconnect tests). */
+  restartServer(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserSuite(opts: { seed?: (db: Db) => void | Promise<void>; env?: Record<string, string> } = {}): Promise<BrowserSuite> {
+  const dir = mkdtempSync(join(tmpdir(), 'singgah-e2e-'));
+  const config = parseConfig({
+    DATABASE_PATH: join(dir, 'e2e.db'),
+    SESSION_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    ...opts.env,
+  });
+  let db = openDatabase(config.DATABASE_PATH);
+  if (opts.seed) await opts.seed(db);
+  let app = await buildApp(config, { db, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as AddressInfo).port;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+
+  const suite: BrowserSuite = {
+    baseUrl,
+    get db() {
+      return db;
+    },
+    get app() {
+      return app;
+    },
+    config,
+    browser,
+    async page(viewport = 'tablet') {
+      const size = typeof viewport === 'string' ? VIEWPORTS[viewport] : viewport;
+      const context = await browser.newContext({ viewport: size, baseURL: baseUrl, locale: 'id-ID' });
+      const page = await context.newPage();
+      page.on('pageerror', (err) => process.stderr.write(`[browser pageerror] ${err.message}\n`));
+      page.on('console', (m) => {
+        if (m.type() === 'error') process.stderr.write(`[browser console] ${m.text()}\n`);
+      });
+      return page;
+    },
+    async login(page, username, password) {
+      await page.goto('/login');
+      await page.fill('input[name="username"]', username);
+      await page.fill('input[name="password"]', password);
+      await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('button[type="submit"]')]);
+    },
+    async screenshot(page, name, o = {}) {
+      const file = join(SCREENSHOT_DIR, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: o.fullPage ?? true });
+      return file;
+    },
+    async restartServer() {
+      await app.close();
+      db = openDatabase(config.DATABASE_PATH);
+      app = await buildApp(config, { db, logger: false });
+      await app.listen({ port, host: '127.0.0.1' });
+    },
+    async close() {
+      await browser.close();
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return suite;
+}
