@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { configFromEnv, start } from '../server.ts';
+import { openDatabase } from '../db/client.ts';
+import { seedDemo } from '../demo/seed.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../demo/facilities.ts';
+import { isDemoDatabase } from '../domain/demo-flag.ts';
+import { parseArgs, fail } from './args.ts';
+
+// npm run demo [-- --scale pwtc]
+// Serves Singgah on a demo database (data/demo.db or DATABASE_PATH), made fresh when absent.
+const { flags } = parseArgs(process.argv.slice(2));
+const scale = flags.scale ?? 'default';
+if (scale !== 'default' && scale !== 'pwtc') fail(`--scale must be "pwtc" (or left out), not "${scale}"`);
+const config = configFromEnv({ DATABASE_PATH: process.env.DATABASE_PATH || (scale === 'pwtc' ? 'data/demo-pwtc.db' : 'data/demo.db') });
+const path = config.DATABASE_PATH;
+const fresh = path === ':memory:' || !existsSync(path);
+const db = openDatabase(path);
+if (fresh) {
+  process.stdout.write(`Building the ${scale === 'pwtc' ? 'PWTC-scale ' : ''}demo database at ${path === ':memory:' ? ':memory:' : resolve(path)} …\n`);
+  const t0 = Date.now();
+  await seedDemo(db, { scale });
+  process.stdout.write(`… done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+} else if (!isDemoDatabase(db)) {
+  fail(`${resolve(path)} is not a demo database; refusing to serve it as one. Use npm start for a real database.`);
+}
+
+await start(config, {
+  db,
+  banner: (url) => {
+    const width = Math.max(...DEMO_ACCOUNTS.map((a) => a.username.length));
+    const lines = DEMO_ACCOUNTS.map((a) => {
+      const scope = 'facility' in a ? ` @ ${a.facility}` : 'wilayah' in a ? ` @ ${a.wilayah}` : '';
+      return `    ${a.username.padEnd(width)}  ${a.role}${scope}`;
+    });
+    process.stdout.write(
+      `\nSinggah demo is running: ${url}\n\nDemo accounts (password "${DEMO_PASSWORD}"):\n${lines.join('\n')}\n\nDelete ${path} to start again from fresh demo data.\n\n`,
+    );
+  },
+});

@@ -1,0 +1,130 @@
+import type { FacilityKind, Service, Cluster, UnitAdmits, UnitFeature } from '../db/schema/index.ts';
+
+/**
+ * DKI Jakarta sample facilities for the demo database. Names are modelled on
+ * the kinds of places used in 2020 (sports halls as TPS, Kemensos sentra and
+ * Dinsos panti, community LKS) but the data is invented and marked as demo.
+ */
+export interface DemoUnit {
+  name: string;
+  capacity: number;
+  admits: UnitAdmits;
+  features?: UnitFeature[];
+  bedLabelPattern?: string;
+}
+export interface DemoFacility {
+  code: string;
+  kind: FacilityKind;
+  name: string;
+  wilayah: string;
+  address: string;
+  lat: number;
+  lng: number;
+  operator: string;
+  contactName: string;
+  contactPhone: string;
+  status: 'STANDBY' | 'OPEN' | 'CLOSED';
+  services: Service[];
+  clusters: Cluster[];
+  protected?: boolean;
+  units: DemoUnit[];
+}
+
+const tpsUnits = (scale: number): DemoUnit[] => [
+  { name: 'Zona A Laki-laki', capacity: 40 * scale, admits: 'male' },
+  { name: 'Zona B Perempuan', capacity: 30 * scale, admits: 'female' },
+  { name: 'Zona C Keluarga', capacity: 24 * scale, admits: 'family' },
+  { name: 'Zona D Lansia & Disabilitas', capacity: 8 * scale, admits: 'any', features: ['accessible', 'elderly'] },
+];
+
+const lksUnits = (slots: number): DemoUnit[] => [
+  { name: 'Penempatan keluarga', capacity: Math.ceil(slots * 0.6), admits: 'family' },
+  { name: 'Penempatan perorangan', capacity: Math.floor(slots * 0.4), admits: 'any' },
+];
+
+const DINSOS = 'Dinas Sosial Provinsi DKI Jakarta';
+const KEMENSOS = 'Kementerian Sosial RI';
+
+export const DEMO_FACILITIES: DemoFacility[] = [
+  // One TPS (sports hall) in each of the five city areas, and a second one on standby.
+  { code: 'TPS-JP-01', kind: 'TPS', name: 'GOR Cempaka Putih', wilayah: '31.71', address: 'Jl. Cempaka Putih Tengah, Jakarta Pusat', lat: -6.1806, lng: 106.8705, operator: DINSOS, contactName: 'Sri Wahyuni', contactPhone: '0812-1000-0101', status: 'OPEN', services: ['medical'], clusters: ['tuna_sosial'], units: tpsUnits(1) },
+  { code: 'TPS-JU-01', kind: 'TPS', name: 'GOR Koja', wilayah: '31.72', address: 'Jl. Mindi, Koja, Jakarta Utara', lat: -6.1185, lng: 106.9102, operator: DINSOS, contactName: 'Agus Salim', contactPhone: '0812-1000-0201', status: 'OPEN', services: [], clusters: ['tuna_sosial'], units: tpsUnits(1) },
+  { code: 'TPS-JB-01', kind: 'TPS', name: 'GOR Cengkareng', wilayah: '31.73', address: 'Jl. Kamal Raya, Cengkareng, Jakarta Barat', lat: -6.1486, lng: 106.7351, operator: DINSOS, contactName: 'Dewi Lestari', contactPhone: '0812-1000-0301', status: 'OPEN', services: ['medical'], clusters: ['tuna_sosial'], units: tpsUnits(1) },
+  { code: 'TPS-JS-01', kind: 'TPS', name: 'GOR Pasar Minggu', wilayah: '31.74', address: 'Jl. Raya Ragunan, Pasar Minggu, Jakarta Selatan', lat: -6.2855, lng: 106.8247, operator: DINSOS, contactName: 'Hendra Gunawan', contactPhone: '0812-1000-0401', status: 'OPEN', services: [], clusters: ['tuna_sosial'], units: tpsUnits(1) },
+  { code: 'TPS-JT-01', kind: 'TPS', name: 'GOR Ciracas', wilayah: '31.75', address: 'Jl. Raya Bogor, Ciracas, Jakarta Timur', lat: -6.3238, lng: 106.8748, operator: DINSOS, contactName: 'Rina Marlina', contactPhone: '0812-1000-0501', status: 'OPEN', services: ['medical'], clusters: ['tuna_sosial'], units: tpsUnits(1) },
+  { code: 'TPS-JP-02', kind: 'TPS', name: 'GOR Tanah Abang', wilayah: '31.71', address: 'Jl. K.H. Mas Mansyur, Tanah Abang, Jakarta Pusat', lat: -6.2030, lng: 106.8127, operator: DINSOS, contactName: 'Bambang Sutrisno', contactPhone: '0812-1000-0102', status: 'STANDBY', services: [], clusters: ['tuna_sosial'], units: tpsUnits(1) },
+
+  // Six residential centres with different services and clusters.
+  { code: 'BLS-JS-01', kind: 'BALAI', name: 'Balai Rehabilitasi Sosial Ibu dan Anak "Kasih Bunda"', wilayah: '31.74', address: 'Jl. Margaguna, Jakarta Selatan', lat: -6.2517, lng: 106.7953, operator: KEMENSOS, contactName: 'dr. Maria Ulfa', contactPhone: '0812-2000-0101', status: 'OPEN', services: ['maternity', 'early_childhood', 'medical', 'child_protection'], clusters: ['anak'],
+    units: [
+      { name: 'Wisma Melati (ibu & anak)', capacity: 12, admits: 'family', features: ['maternity', 'crib'], bedLabelPattern: 'M-{n}' },
+      { name: 'Wisma Mawar (ibu hamil)', capacity: 8, admits: 'female', features: ['maternity'], bedLabelPattern: 'R-{n}' },
+      { name: 'Wisma Anggrek (anak)', capacity: 10, admits: 'any', features: ['crib'], bedLabelPattern: 'A-{n}' },
+    ] },
+  { code: 'BLS-JT-01', kind: 'BALAI', name: 'Sentra Handayani', wilayah: '31.75', address: 'Jl. PPA, Bambu Apus, Jakarta Timur', lat: -6.3106, lng: 106.9012, operator: KEMENSOS, contactName: 'Yusuf Hidayat', contactPhone: '0812-2000-0201', status: 'OPEN', services: ['child_protection', 'early_childhood', 'medical'], clusters: ['anak'],
+    units: [
+      { name: 'Asrama Putra', capacity: 20, admits: 'male', bedLabelPattern: 'P-{n}' },
+      { name: 'Asrama Putri', capacity: 20, admits: 'female', bedLabelPattern: 'W-{n}' },
+    ] },
+  { code: 'PNT-JT-01', kind: 'PANTI', name: 'Panti Sosial Tresna Werdha Budi Mulia 1', wilayah: '31.75', address: 'Jl. Bina Marga, Cipayung, Jakarta Timur', lat: -6.3185, lng: 106.8957, operator: DINSOS, contactName: 'Sutini', contactPhone: '0812-2000-0301', status: 'OPEN', services: ['elderly', 'medical', 'wheelchair_access', 'disability'], clusters: ['lansia'],
+    units: [
+      { name: 'Wisma Lansia Putra', capacity: 16, admits: 'male', features: ['elderly', 'accessible'], bedLabelPattern: 'LP-{n}' },
+      { name: 'Wisma Lansia Putri', capacity: 16, admits: 'female', features: ['elderly', 'accessible'], bedLabelPattern: 'LW-{n}' },
+    ] },
+  { code: 'PNT-JB-01', kind: 'PANTI', name: 'Panti Sosial Bina Daksa Budi Bhakti', wilayah: '31.73', address: 'Jl. Daan Mogot, Jakarta Barat', lat: -6.1573, lng: 106.7419, operator: DINSOS, contactName: 'Fransiska Dewi', contactPhone: '0812-2000-0401', status: 'OPEN', services: ['disability', 'wheelchair_access', 'medical'], clusters: ['disabilitas'],
+    units: [
+      { name: 'Kamar Aksesibel 1', capacity: 10, admits: 'any', features: ['accessible'], bedLabelPattern: 'K1-{n}' },
+      { name: 'Kamar Keluarga Aksesibel', capacity: 8, admits: 'family', features: ['accessible'], bedLabelPattern: 'KK-{n}' },
+    ] },
+  { code: 'LOK-JU-01', kind: 'LOKA', name: 'Loka Rehabilitasi Sosial Korban NAPZA "Insan Pulih"', wilayah: '31.72', address: 'Jl. Plumpang Semper, Jakarta Utara', lat: -6.1271, lng: 106.9056, operator: KEMENSOS, contactName: 'Ahmad Fauzi', contactPhone: '0812-2000-0501', status: 'OPEN', services: ['addiction', 'medical'], clusters: ['napza'],
+    units: [{ name: 'Ruang Rehabilitasi', capacity: 14, admits: 'male', bedLabelPattern: 'N-{n}' }] },
+  { code: 'BLS-JT-02', kind: 'BALAI', name: 'Balai Perlindungan Perempuan "Mulya Jaya"', wilayah: '31.75', address: '(dirahasiakan)', lat: -6.29, lng: 106.88, operator: KEMENSOS, contactName: 'Pengelola', contactPhone: '0812-2000-0601', status: 'OPEN', services: ['women_protection', 'medical', 'child_protection'], clusters: ['tuna_sosial'], protected: true,
+    units: [{ name: 'Wisma Aman', capacity: 12, admits: 'female', features: ['crib'], bedLabelPattern: 'S-{n}' }] },
+
+  // Ten community welfare institutions (LKS) for family- and community-based care.
+  ...(
+    [
+      ['LKS-JP-01', 'LKS Yayasan Bina Insan Mandiri', '31.71', -6.1751, 106.8650, 30],
+      ['LKS-JP-02', 'LKS Rumah Singgah Kasih Sesama', '31.71', -6.1900, 106.8430, 20],
+      ['LKS-JU-01', 'LKS Yayasan Pesisir Peduli', '31.72', -6.1210, 106.8800, 25],
+      ['LKS-JU-02', 'LKS Panti Asuhan Cahaya Harapan', '31.72', -6.1380, 106.8950, 15],
+      ['LKS-JB-01', 'LKS Yayasan Sahabat Jalanan', '31.73', -6.1680, 106.7600, 30],
+      ['LKS-JB-02', 'LKS Griya Karya Mandiri', '31.73', -6.1520, 106.7900, 20],
+      ['LKS-JS-01', 'LKS Yayasan Kampung Berdaya', '31.74', -6.2600, 106.8100, 25],
+      ['LKS-JS-02', 'LKS Rumah Pemulihan Keluarga', '31.74', -6.2400, 106.8300, 15],
+      ['LKS-JT-01', 'LKS Yayasan Tunas Bangsa', '31.75', -6.2300, 106.9000, 30],
+      ['LKS-JT-02', 'LKS Komunitas Peduli Ciracas', '31.75', -6.3200, 106.8700, 20],
+    ] as const
+  ).map(([code, name, wilayah, lat, lng, slots]): DemoFacility => ({
+    code,
+    kind: 'LKS',
+    name,
+    wilayah,
+    address: `${name}, Jakarta`,
+    lat,
+    lng,
+    operator: name.replace(/^LKS /, ''),
+    contactName: 'Koordinator LKS',
+    contactPhone: '0813-3000-' + code.slice(-2).padStart(4, '0'),
+    status: 'OPEN',
+    services: [],
+    clusters: ['tuna_sosial'],
+    units: lksUnits(slots),
+  })),
+];
+
+export const DEMO_PASSWORD = 'singgah-demo';
+
+/** Demo accounts (INTERFACES.md): one per role, plus a few more to show scope. */
+export const DEMO_ACCOUNTS = [
+  { username: 'admin', role: 'admin', display_name: 'Admin Demo' },
+  { username: 'command', role: 'command', display_name: 'Pusat Komando Dinsos DKI' },
+  { username: 'display', role: 'display', display_name: 'Layar Dinding Pusat Komando' },
+  { username: 'satpol', role: 'satpol', wilayah: '31.71', display_name: 'Satpol PP Jakarta Pusat', staff_number: '19800101 200501 1 001' },
+  { username: 'intake', role: 'intake', facility: 'TPS-JP-01', display_name: 'Petugas GOR Cempaka Putih', staff_number: '19900202 201501 2 002' },
+  { username: 'manager', role: 'manager', facility: 'BLS-JS-01', display_name: 'Pengelola Balai Kasih Bunda' },
+  { username: 'intake.ju', role: 'intake', facility: 'TPS-JU-01', display_name: 'Petugas GOR Koja' },
+  { username: 'manager.tps', role: 'manager', facility: 'TPS-JP-01', display_name: 'Koordinator GOR Cempaka Putih' },
+  { username: 'manager.lansia', role: 'manager', facility: 'PNT-JT-01', display_name: 'Pengelola Panti Budi Mulia 1' },
+  { username: 'satpol.jt', role: 'satpol', wilayah: '31.75', display_name: 'Satpol PP Jakarta Timur' },
+] as const;

@@ -1,0 +1,78 @@
+import { write, type Db } from '../db/client.ts';
+import { facilities, units, unitChanges } from '../db/schema/index.ts';
+import { createUser } from '../domain/accounts/users.ts';
+import { SYSTEM_ACTOR, type Actor } from '../domain/actor.ts';
+import { markDemoDatabase } from '../domain/demo-flag.ts';
+import { newId } from '../lib/ids.ts';
+import { nowIso } from '../lib/time.ts';
+import { DEMO_ACCOUNTS, DEMO_FACILITIES, DEMO_PASSWORD } from './facilities.ts';
+
+export const DEMO_ACTOR: Actor = { ...SYSTEM_ACTOR, label: 'demo-seed' };
+
+/** Facilities and their units, as an administrator would have entered them. */
+export function seedFacilities(db: Db, list = DEMO_FACILITIES): Map<string, string> {
+  const ids = new Map<string, string>();
+  const now = nowIso();
+  write(db, (tx) => {
+    markDemoDatabase(tx);
+    for (const f of list) {
+      const id = newId();
+      ids.set(f.code, id);
+      tx.insert(facilities)
+        .values({
+          id,
+          code: f.code,
+          kind: f.kind,
+          name: f.name,
+          wilayahCode: f.wilayah,
+          address: f.address,
+          lat: f.lat,
+          lng: f.lng,
+          contactName: f.contactName,
+          contactPhone: f.contactPhone,
+          operator: f.operator,
+          status: f.status,
+          statusChangedAt: now,
+          statusChangedBy: 'demo-seed',
+          services: f.services,
+          clusters: f.clusters,
+          protected: f.protected ?? false,
+          isDemo: true,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .run();
+      f.units.forEach((u, i) => {
+        const unitId = newId();
+        tx.insert(units)
+          .values({
+            id: unitId,
+            facilityId: id,
+            name: u.name,
+            capacity: u.capacity,
+            admits: u.admits,
+            features: u.features ?? [],
+            bedLabelPattern: u.bedLabelPattern ?? null,
+            sortOrder: i,
+            createdAt: now,
+          })
+          .run();
+        tx.insert(unitChanges).values({ unitId, at: now, field: 'created', toValue: String(u.capacity), reason: 'demo' }).run();
+      });
+    }
+  });
+  return ids;
+}
+
+export async function seedAccounts(db: Db): Promise<void> {
+  for (const a of DEMO_ACCOUNTS) {
+    await createUser({ db, actor: DEMO_ACTOR, input: a, password: DEMO_PASSWORD, isDemo: true, mustChangePassword: false });
+  }
+}
+
+/** The demo database: DKI Jakarta facilities, accounts, and (as features land) residents, referrals and handoffs. */
+export async function seedDemo(db: Db, opts: { scale?: 'default' | 'pwtc' } = {}): Promise<void> {
+  seedFacilities(db);
+  await seedAccounts(db);
+  void opts;
+}

@@ -1,0 +1,60 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'drizzle-orm';
+import { buildApp } from '../../src/app.ts';
+import { openDatabase, type Db } from '../../src/db/client.ts';
+import { seedDemo } from '../../src/demo/seed.ts';
+import { DEMO_PASSWORD } from '../../src/demo/facilities.ts';
+import { isDemoDatabase } from '../../src/domain/demo-flag.ts';
+import { testConfig } from '../helpers/app.ts';
+import { signedIn } from '../helpers/session.ts';
+
+describe('demo database', () => {
+  let db: Db;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    db = openDatabase(':memory:');
+    await seedDemo(db);
+    app = await buildApp(testConfig(), { db, logger: false });
+  });
+  afterAll(async () => app.close());
+
+  it('is marked as demo', () => {
+    expect(isDemoDatabase(db)).toBe(true);
+  });
+
+  it('has a TPS in each of the five city areas, six residential centres and ten LKS', () => {
+    const tpsAreas = db.all<{ w: string }>(sql`select distinct wilayah_code as w from facilities where kind = 'TPS' order by w`).map((r) => r.w);
+    expect(tpsAreas).toEqual(['31.71', '31.72', '31.73', '31.74', '31.75']);
+    const residential = db.all<{ n: number; services: number }>(
+      sql`select count(*) as n, count(distinct services) as services from facilities where kind in ('BALAI','LOKA','PANTI')`,
+    )[0]!;
+    expect(residential.n).toBe(6);
+    expect(residential.services).toBe(6);
+    expect(db.all<{ n: number }>(sql`select count(*) as n from facilities where kind = 'LKS'`)[0]!.n).toBe(10);
+    expect(db.all<{ n: number }>(sql`select count(*) as n from facilities f where not exists (select 1 from units u where u.facility_id = f.id)`)[0]!.n).toBe(0);
+  });
+
+  it('every demo account signs in and lands on its home page', async () => {
+    for (const username of ['admin', 'command', 'display', 'satpol', 'intake', 'manager']) {
+      const b = await signedIn(app, username, DEMO_PASSWORD);
+      const home = await b.get('/');
+      expect([200, 303]).toContain(home.statusCode);
+      if (home.statusCode === 303) expect(home.headers.location).toBe('/board');
+      else expect(home.body).toContain(username);
+    }
+  });
+
+  it('the manager runs a balai that gives maternity care; intake and satpol are bound as INTERFACES.md says', () => {
+    const rows = db.all<{ username: string; kind: string | null; services: string | null; wilayah: string | null }>(
+      sql`select u.username, f.kind, f.services, coalesce(u.wilayah_code, f.wilayah_code) as wilayah
+          from users u left join facilities f on f.id = u.facility_id where u.username in ('manager','intake','satpol')`,
+    );
+    const by = Object.fromEntries(rows.map((r) => [r.username, r]));
+    expect(by.manager!.kind).toBe('BALAI');
+    expect(JSON.parse(by.manager!.services!)).toContain('maternity');
+    expect(by.intake!.kind).toBe('TPS');
+    expect(by.intake!.wilayah).toBe('31.71');
+    expect(by.satpol!.wilayah).toBe('31.71');
+  });
+});
