@@ -1,0 +1,92 @@
+import { describe, it, expect } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import WebSocket from 'ws';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function run(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(predicate: () => boolean, ms = 20_000) {
+  const t0 = Date.now();
+  while (!predicate()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('npm start', () => {
+  it('creates admin once on an empty database, serves, and shuts down gracefully on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'singgah-start-'));
+    const port = await freePort();
+    const env = { DATABASE_PATH: join(dir, 'singgah.db'), PORT: String(port), LOG_LEVEL: 'warn' };
+    try {
+      const first = run(['src/server.ts'], env);
+      await waitFor(() => /one-time password/.test(first.output()));
+      const password = /one-time password\s+(\S+)/.exec(first.output())![1]!;
+      expect(password).toMatch(/^[a-z0-9]{4}-/);
+      await waitFor(() => first.output().includes('Sign in at'));
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(await health.json()).toEqual({ status: 'ok' });
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      // The secret is kept beside the database, readable by its owner only.
+      expect(statSync(join(dir, '.session-secret')).mode & 0o777).toBe(0o600);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+
+      // Second start: accounts exist, nothing printed.
+      const second = run(['src/server.ts'], env);
+      let up = false;
+      for (let i = 0; i < 100 && !up; i++) {
+        up = await fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false);
+        if (!up) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(up).toBe(true);
+      expect(second.output()).not.toContain('one-time password');
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with a clear message on a bad configuration value', async () => {
+    const p = run(['src/server.ts'], { PORT: 'not-a-port', DATABASE_PATH: ':memory:' });
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toContain('PORT: must be a port number');
+    expect(p.output()).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('closes websockets with 1012 on shutdown', async () => {
+    const { buildApp } = await import('../../src/app.ts');
+    const { testConfig } = await import('../helpers/app.ts');
+    const { openDatabase } = await import('../../src/db/client.ts');
+    const app = await buildApp(testConfig(), { db: openDatabase(':memory:'), logger: false });
+    app.get('/ws-probe', { websocket: true, config: { access: 'public' } }, () => undefined);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as { port: number }).port;
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws-probe`);
+    await new Promise((r) => ws.once('open', r));
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    await app.close();
+    expect(await closed).toBe(1012);
+  });
+});
