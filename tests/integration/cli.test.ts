@@ -1,0 +1,70 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/db/client.ts';
+import { makeFacility } from '../helpers/factories.ts';
+import { resolveToken } from '../../src/domain/accounts/tokens.ts';
+
+function cli(script: string, args: string[], env: Record<string, string>) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+describe('operator commands', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'singgah-cli-'));
+    env = { DATABASE_PATH: join(dir, 'singgah.db'), LOG_LEVEL: 'silent' };
+    const db = openDatabase(env.DATABASE_PATH!);
+    makeFacility(db, { code: 'TPS-CLI-01' });
+    db.$client.close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('user:add adds an account bound to a facility and prints a one-time password', () => {
+    const r = cli('user-add', ['--username', 'sari', '--role', 'intake', '--facility', 'TPS-CLI-01', '--name', 'Sari Dewi'], env);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/One-time password \(shown once\): [a-z0-9]{4}-/);
+    const bad = cli('user-add', ['--username', 'budi', '--role', 'intake'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain('facility: This role must be bound to one facility.');
+    const dup = cli('user-add', ['--username', 'sari', '--role', 'command'], env);
+    expect(dup.code).toBe(2);
+    expect(dup.out).toContain('username: That username is taken.');
+  });
+
+  it('token:add prints a token once and stores only its hash', () => {
+    const r = cli('token-add', ['--name', 'Satpol PP Jakpus', '--role', 'satpol', '--wilayah', '31.71'], env);
+    expect(r.code).toBe(0);
+    const token = /\n(sgh_\S+)\n/.exec(r.out)![1]!;
+    const raw = new Database(env.DATABASE_PATH!, { readonly: true });
+    const rows = raw.prepare('select token_hash, wilayah_code from api_tokens').all() as { token_hash: string; wilayah_code: string }[];
+    raw.close();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.token_hash).not.toContain(token);
+    expect(rows[0]!.wilayah_code).toBe('31.71');
+    const db = openDatabase(env.DATABASE_PATH!);
+    expect(resolveToken(db, token)?.role).toBe('satpol');
+    db.$client.close();
+    expect(cli('token-add', ['--name', 'x', '--role', 'satpol', '--wilayah', '99.99'], env).out).toContain('Unknown area code');
+  });
+
+  it('db:backup writes a consistent copy and never overwrites', () => {
+    const target = join(dir, 'backup.db');
+    const r = cli('backup', [target], env);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('integrity ok');
+    const copy = new Database(target, { readonly: true });
+    expect((copy.prepare('select count(*) as n from users').get() as { n: number }).n).toBe(1);
+    copy.close();
+    const again = cli('backup', [target], env);
+    expect(again.code).toBe(2);
+    expect(again.out).toContain('exists');
+    expect(cli('backup', [], env).out).toContain('usage: npm run db:backup -- FILE');
+    expect(existsSync(target)).toBe(true);
+  });
+});
