@@ -1,0 +1,62 @@
+import { eq } from 'drizzle-orm';
+import { write, type Db } from '../../db/client.ts';
+import { facilities } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { requireRole } from '../access.ts';
+import { audit } from '../audit.ts';
+import { invalidField } from '../errors.ts';
+import { parseInput } from '../validate.ts';
+import { newId } from '../../lib/ids.ts';
+import { nowIso } from '../../lib/time.ts';
+import { CreateFacilityInput } from './inputs.ts';
+import { resolveKabKota } from './wilayah.ts';
+import type { FacilityRow } from './load.ts';
+
+/**
+ * Adds a facility (admin). It waits on STANDBY unless created OPEN; either
+ * way the status carries who set it and when. The demo seed calls this too
+ * (with `isDemo`).
+ */
+export function createFacility(args: { db: Db; actor: Actor; input: unknown; isDemo?: boolean }): FacilityRow {
+  requireRole(args.actor, ['admin']);
+  const input = parseInput(CreateFacilityInput, args.input, args.actor.lang);
+  return write(args.db, (tx) => {
+    if (tx.select({ id: facilities.id }).from(facilities).where(eq(facilities.code, input.code)).get()) {
+      throw invalidField('code', 'facilities.code_taken');
+    }
+    const wilayahCode = resolveKabKota(tx, input.wilayah_code);
+    const now = nowIso();
+    const row = {
+      id: newId(),
+      code: input.code,
+      kind: input.kind,
+      name: input.name,
+      wilayahCode,
+      address: input.address ?? '',
+      lat: input.lat ?? null,
+      lng: input.lng ?? null,
+      contactName: input.contact_name ?? '',
+      contactPhone: input.contact_phone ?? '',
+      operator: input.operator ?? '',
+      status: input.status,
+      statusChangedAt: now,
+      statusChangedBy: args.actor.label,
+      services: input.services,
+      clusters: input.clusters,
+      protected: input.protected,
+      isDemo: args.isDemo ?? false,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    } satisfies FacilityRow;
+    tx.insert(facilities).values(row).run();
+    audit(tx, args.actor, {
+      action: 'facility.create',
+      entity: 'facility',
+      entityId: row.id,
+      at: now,
+      detail: { code: row.code, kind: row.kind, wilayah_code: wilayahCode, status: row.status, protected: row.protected },
+    });
+    return row;
+  });
+}

@@ -1,0 +1,158 @@
+import { toWib } from '../../lib/time.ts';
+import { loadLevel, type Counts, type FacilityOccupancy, type OccupancySummary, type UnitOccupancy } from '../occupancy/compute.ts';
+import type { FacilityRow, UnitRow } from './load.ts';
+import type { FacilityDetail, FacilityListItem, UnitChangeView } from './queries.ts';
+import type { PersonInside } from './people.ts';
+
+/** The API's shapes (snake_case, times with +07:00). Shared by the JSON routes and the live snapshot. */
+
+export function countsJson(c: Counts) {
+  return {
+    capacity: c.capacity,
+    blocked: c.blocked,
+    usable: c.usable,
+    occupied: c.occupied,
+    held: c.held,
+    free: c.free,
+    overflow: c.overflow,
+    free_by_feature: { ...c.free_by_feature },
+    free_by_admits: { ...c.free_by_admits },
+  };
+}
+
+/** Free places only: what Satpol PP and another facility's intake desk are told. */
+export function freeJson(c: Counts) {
+  return { free: c.free, free_by_feature: { ...c.free_by_feature }, free_by_admits: { ...c.free_by_admits } };
+}
+
+/** A load past every usable place (or any use with nothing usable) is an overflow; JSON has no Infinity. */
+function loadJson(load: number | null) {
+  return { load: load === null || !Number.isFinite(load) ? null : Math.round(load * 1000) / 1000, level: loadLevel(load) };
+}
+
+export function unitOccupancyJson(u: UnitOccupancy) {
+  return { id: u.id, facility_id: u.facility_id, name: u.name, admits: u.admits, features: u.features, status: u.status, ...countsJson(u) };
+}
+
+export function facilityOccupancyJson(f: FacilityOccupancy) {
+  return {
+    id: f.id,
+    code: f.code,
+    name: f.name,
+    kind: f.kind,
+    wilayah_code: f.wilayah_code,
+    status: f.status,
+    protected: f.protected,
+    ...loadJson(f.load),
+    ...countsJson(f),
+    units: f.units.map(unitOccupancyJson),
+  };
+}
+
+export function occupancyJson(s: OccupancySummary & { as_of: string }) {
+  const map = (r: Record<string, Counts>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, countsJson(v)]));
+  return {
+    as_of: toWib(s.as_of),
+    total: countsJson(s.total),
+    by_kind: map(s.by_kind),
+    by_wilayah: map(s.by_wilayah),
+    facilities: s.facilities.map(facilityOccupancyJson),
+  };
+}
+
+export function facilityJson(f: FacilityRow, extra: { wilayahName?: string } = {}) {
+  return {
+    id: f.id,
+    code: f.code,
+    kind: f.kind,
+    name: f.name,
+    wilayah_code: f.wilayahCode,
+    ...(extra.wilayahName !== undefined ? { wilayah_name: extra.wilayahName } : {}),
+    address: f.address,
+    lat: f.lat,
+    lng: f.lng,
+    contact_name: f.contactName,
+    contact_phone: f.contactPhone,
+    operator: f.operator,
+    status: f.status,
+    status_changed_at: toWib(f.statusChangedAt),
+    status_changed_by: f.statusChangedBy,
+    services: f.services,
+    clusters: f.clusters,
+    protected: f.protected,
+    version: f.version,
+    created_at: toWib(f.createdAt),
+    updated_at: toWib(f.updatedAt),
+  };
+}
+
+export function unitJson(u: UnitRow, occupancy?: UnitOccupancy, numbers: 'full' | 'free' = 'full') {
+  if (numbers === 'free') {
+    return {
+      id: u.id,
+      facility_id: u.facilityId,
+      name: u.name,
+      admits: u.admits,
+      features: u.features,
+      status: u.status,
+      ...(occupancy ? { occupancy: freeJson(occupancy) } : {}),
+    };
+  }
+  return {
+    id: u.id,
+    facility_id: u.facilityId,
+    name: u.name,
+    capacity: u.capacity,
+    blocked: u.blocked,
+    block_reason: u.blockReason,
+    admits: u.admits,
+    features: u.features,
+    status: u.status,
+    status_reason: u.statusReason,
+    bed_label_pattern: u.bedLabelPattern,
+    sort_order: u.sortOrder,
+    version: u.version,
+    ...(occupancy ? { occupancy: countsJson(occupancy) } : {}),
+  };
+}
+
+/** A list item: the facility, and its occupancy as far as this actor may know it. */
+export function facilityListItemJson(i: FacilityListItem) {
+  const full = i.powers.numbers === 'full';
+  return {
+    ...facilityJson(i.facility, { wilayahName: i.wilayahName }),
+    occupancy: full ? { ...countsJson(i.occupancy), ...loadJson(i.occupancy.load) } : freeJson(i.occupancy),
+  };
+}
+
+export function unitChangeJson(c: UnitChangeView) {
+  return { at: toWib(c.at), by: c.by, field: c.field, from: c.from, to: c.to, reason: c.reason };
+}
+
+export function personInsideJson(p: PersonInside) {
+  return {
+    stay_id: p.stay_id,
+    person_id: p.person_id,
+    resident_code: p.resident_code,
+    name: p.name,
+    description: p.description,
+    unit_id: p.unit_id,
+    unit_name: p.unit_name,
+    bed_label: p.bed_label,
+    checked_in_at: toWib(p.checked_in_at),
+    overflow: p.overflow,
+  };
+}
+
+export function facilityDetailJson(d: FacilityDetail) {
+  const byUnit = new Map(d.occupancy.units.map((u) => [u.id, u]));
+  return {
+    ...facilityListItemJson(d),
+    units: d.units.map((u) => ({
+      ...unitJson(u, byUnit.get(u.id), d.powers.numbers),
+      ...(d.powers.numbers === 'full' ? { history: (d.history.get(u.id) ?? []).map(unitChangeJson) } : {}),
+    })),
+    ...(d.people ? { people: d.people.map(personInsideJson) } : {}),
+    ...(d.powers.numbers === 'full' ? { referrals_in: d.referralsIn } : {}),
+  };
+}

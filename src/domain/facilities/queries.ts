@@ -1,0 +1,142 @@
+import { asc, desc, eq, inArray } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { apiTokens, facilities, unitChanges, units, users } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { canSeeFacility } from '../access.ts';
+import { parseInput } from '../validate.ts';
+import { nowIso } from '../../lib/time.ts';
+import { loadFacilityOccupancy, summarise, type FacilityOccupancy, type OccupancySummary } from '../occupancy/compute.ts';
+import { FacilityFilter, type Need } from './inputs.ts';
+import { loadVisibleFacility, type FacilityRow, type UnitRow } from './load.ts';
+import { peopleInside, openReferralsTo, type PersonInside } from './people.ts';
+import { powersOver, type FacilityPowers } from './scope.ts';
+import { wilayahNames } from './wilayah.ts';
+
+export interface FacilityListItem {
+  facility: FacilityRow;
+  wilayahName: string;
+  occupancy: FacilityOccupancy;
+  powers: FacilityPowers;
+}
+
+/** Whether a facility has a free place for a need (a unit feature, or who may stay). */
+export function hasFreeFor(o: FacilityOccupancy, need: Need): boolean {
+  if (need === 'male' || need === 'female' || need === 'family') return o.free_by_admits[need] > 0;
+  return o.free_by_feature[need] > 0;
+}
+
+/**
+ * The facilities this actor may see, each with its live occupancy, filtered
+ * by kind, status, wilayah (kab/kota or whole province), free place for a
+ * need, and a name or code fragment. A protected facility is simply absent
+ * for those who may not know it.
+ */
+export function listFacilities(db: Db | Tx, actor: Actor, filterInput: unknown): { as_of: string; filter: FacilityFilter; items: FacilityListItem[] } {
+  const filter = parseInput(FacilityFilter, filterInput ?? {}, actor.lang);
+  const asOf = nowIso();
+  const rows = db.select().from(facilities).orderBy(asc(facilities.wilayahCode), asc(facilities.kind), asc(facilities.name)).all();
+  const occupancy = new Map(loadFacilityOccupancy(db).map((o) => [o.id, o]));
+  const q = filter.q?.toLowerCase();
+  const items: FacilityListItem[] = [];
+  for (const f of rows) {
+    if (!canSeeFacility(actor, f)) continue;
+    if (filter.kind?.length && !filter.kind.includes(f.kind)) continue;
+    if (filter.status?.length && !filter.status.includes(f.status)) continue;
+    if (filter.wilayah?.length && !filter.wilayah.some((w) => (w.length === 2 ? f.wilayahCode.startsWith(`${w}.`) : f.wilayahCode === w))) continue;
+    if (q && !f.name.toLowerCase().includes(q) && !f.code.toLowerCase().includes(q)) continue;
+    const o = occupancy.get(f.id)!;
+    if (filter.need?.length && !filter.need.every((n) => hasFreeFor(o, n))) continue;
+    items.push({ facility: f, wilayahName: '', occupancy: o, powers: powersOver(actor, f) });
+  }
+  const names = wilayahNames(db, [...new Set(items.map((i) => i.facility.wilayahCode))]);
+  for (const i of items) i.wilayahName = names.get(i.facility.wilayahCode) ?? '';
+  return { as_of: asOf, filter, items };
+}
+
+export interface UnitChangeView {
+  at: string;
+  by: string | null;
+  field: string;
+  from: string | null;
+  to: string | null;
+  reason: string | null;
+}
+
+export interface FacilityDetail extends FacilityListItem {
+  provinceName: string;
+  units: UnitRow[];
+  /** Recent history of each unit, newest first (for those who see full numbers). */
+  history: Map<string, UnitChangeView[]>;
+  /** Open stays, for those who may see people; otherwise null. */
+  people: PersonInside[] | null;
+  referralsIn: { count: number; places: number };
+}
+
+/** One facility as its page and the API show it; hidden or unknown is a 404. */
+export function getFacility(db: Db | Tx, actor: Actor, id: string, opts: { historyPerUnit?: number } = {}): FacilityDetail {
+  const facility = loadVisibleFacility(db, actor, id);
+  const powers = powersOver(actor, facility);
+  const [occupancy] = loadFacilityOccupancy(db, { facilityId: facility.id });
+  const unitRows = db.select().from(units).where(eq(units.facilityId, facility.id)).orderBy(asc(units.sortOrder), asc(units.name)).all();
+  const names = wilayahNames(db, [facility.wilayahCode, facility.wilayahCode.slice(0, 2)]);
+  return {
+    facility,
+    wilayahName: names.get(facility.wilayahCode) ?? '',
+    provinceName: names.get(facility.wilayahCode.slice(0, 2)) ?? '',
+    occupancy: occupancy!,
+    powers,
+    units: unitRows,
+    history: powers.numbers === 'full' ? unitHistory(db, unitRows.map((u) => u.id), opts.historyPerUnit ?? 5) : new Map(),
+    people: powers.people ? peopleInside(db, facility.id) : null,
+    referralsIn: powers.numbers === 'full' ? openReferralsTo(db, facility.id) : { count: 0, places: 0 },
+  };
+}
+
+/** The change history of units, newest first, with who made each change (a user's name or a token's). */
+export function unitHistory(db: Db | Tx, unitIds: string[], perUnit = 20): Map<string, UnitChangeView[]> {
+  const out = new Map<string, UnitChangeView[]>();
+  if (unitIds.length === 0) return out;
+  const rows = db
+    .select({
+      unitId: unitChanges.unitId,
+      at: unitChanges.at,
+      byUser: users.username,
+      byToken: apiTokens.name,
+      byId: unitChanges.byUserId,
+      field: unitChanges.field,
+      from: unitChanges.fromValue,
+      to: unitChanges.toValue,
+      reason: unitChanges.reason,
+    })
+    .from(unitChanges)
+    .leftJoin(users, eq(users.id, unitChanges.byUserId))
+    .leftJoin(apiTokens, eq(apiTokens.id, unitChanges.byUserId))
+    .where(inArray(unitChanges.unitId, unitIds))
+    .orderBy(desc(unitChanges.at), desc(unitChanges.id))
+    .all();
+  for (const r of rows) {
+    const list = out.get(r.unitId) ?? [];
+    if (list.length >= perUnit) continue;
+    list.push({
+      at: r.at,
+      by: r.byUser ?? (r.byToken ? `token:${r.byToken}` : r.byId === null ? 'system' : null),
+      field: r.field,
+      from: r.from,
+      to: r.to,
+      reason: r.reason,
+    });
+    out.set(r.unitId, list);
+  }
+  return out;
+}
+
+/**
+ * GET /occupancy for this actor: totals by kind, wilayah and overall count
+ * every OPEN facility, protected ones included (a number reveals no place);
+ * the facility list leaves out those the actor may not know.
+ */
+export function occupancyFor(db: Db | Tx, actor: Actor): OccupancySummary & { as_of: string } {
+  const all = loadFacilityOccupancy(db);
+  const summary = summarise(all);
+  return { as_of: nowIso(), ...summary, facilities: all.filter((f) => canSeeFacility(actor, f)) };
+}

@@ -1,0 +1,69 @@
+import { and, asc, eq, inArray, like, or, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { wilayah } from '../../db/schema/index.ts';
+import { invalidField } from '../errors.ts';
+
+export interface WilayahOption {
+  code: string;
+  name: string;
+  province_code: string;
+  province_name: string;
+}
+
+/** Names people type without the official prefix: "jakarta pusat" finds "Kota Administrasi Jakarta Pusat". */
+const normalise = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/**
+ * Kab/kota matching a code prefix ("31.7") or words of the name, for a
+ * datalist or a select. Provinces are not offered: a facility sits in one
+ * kab/kota.
+ */
+export function searchWilayah(db: Db | Tx, q: string | undefined, limit = 20): WilayahOption[] {
+  const term = normalise(q ?? '');
+  const conditions = [eq(wilayah.level, 'kabkota')];
+  if (term) {
+    if (/^[\d.]+$/.test(term)) conditions.push(like(wilayah.code, `${term}%`));
+    else for (const word of term.split(' ')) conditions.push(like(sql`lower(${wilayah.name})`, `%${word}%`));
+  }
+  const rows = db
+    .select({ code: wilayah.code, name: wilayah.name, province_code: wilayah.provinceCode })
+    .from(wilayah)
+    .where(and(...conditions))
+    .orderBy(asc(wilayah.code))
+    .limit(limit)
+    .all();
+  const provinces = wilayahNames(db, [...new Set(rows.map((r) => r.province_code))]);
+  return rows.map((r) => ({ ...r, province_name: provinces.get(r.province_code) ?? '' }));
+}
+
+/** Names of the given codes (kab/kota or province), for lists. */
+export function wilayahNames(db: Db | Tx, codes: string[]): Map<string, string> {
+  if (codes.length === 0) return new Map();
+  const rows = db.select({ code: wilayah.code, name: wilayah.name }).from(wilayah).where(inArray(wilayah.code, codes)).all();
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+/**
+ * The kab/kota a person meant: its code, or its name when exactly one
+ * matches (a form typed without the datalist). Anything else is a field
+ * error on `path`.
+ */
+export function resolveKabKota(db: Db | Tx, ref: string, path = 'wilayah_code'): string {
+  const term = normalise(ref);
+  if (/^\d{2}\.\d{2}$/.test(term)) {
+    const row = db.select({ code: wilayah.code }).from(wilayah).where(and(eq(wilayah.code, term), eq(wilayah.level, 'kabkota'))).get();
+    if (!row) throw invalidField(path, 'field.unknown_wilayah');
+    return row.code;
+  }
+  if (/^\d{2}$/.test(term)) throw invalidField(path, 'facilities.wilayah_not_province');
+  if (/^[\d.]+$/.test(term)) throw invalidField(path, 'field.unknown_wilayah');
+  const exact = db
+    .select({ code: wilayah.code })
+    .from(wilayah)
+    .where(and(eq(wilayah.level, 'kabkota'), or(eq(sql`lower(${wilayah.name})`, term), like(sql`lower(${wilayah.name})`, `% ${term}`))))
+    .all();
+  if (exact.length === 1) return exact[0]!.code;
+  const found = searchWilayah(db, term, 2);
+  if (found.length === 1) return found[0]!.code;
+  throw invalidField(path, found.length > 1 ? 'facilities.wilayah_ambiguous' : 'field.unknown_wilayah');
+}
