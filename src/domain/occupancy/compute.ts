@@ -92,7 +92,7 @@ interface UnitRow {
 }
 
 /** Counts of one unit from its stored figures: a pure function, shared with check-in. */
-export function unitCounts(u: { capacity: number; blocked: number; status: UnitStatus; admits: UnitAdmits; features: UnitFeature[]; occupied: number; held: number }): Counts {
+export function unitCounts(u: { capacity: number; blocked: number; status: UnitStatus; admits: UnitAdmits; features: readonly UnitFeature[]; occupied: number; held: number }): Counts {
   const capacity = u.status === 'CLOSED' ? 0 : u.capacity;
   const blocked = u.status === 'BLOCKED' ? capacity : Math.min(u.blocked, capacity);
   const usable = capacity - blocked;

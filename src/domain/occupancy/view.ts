@@ -1,0 +1,84 @@
+import type { Actor } from '../actor.ts';
+import { canSeeFacility, isWide } from '../access.ts';
+import { toWib } from '../../lib/time.ts';
+import { emptyCounts, addCounts, type Counts, type FacilityOccupancy, type OccupancySummary } from './compute.ts';
+
+/**
+ * What each role may see of occupancy (DOMAIN.md: the wall shows numbers,
+ * never names; Satpol PP see free places; protected facilities stay hidden
+ * from those who need not know them, though their places count in totals).
+ * Used by GET /api/v1/occupancy and by the live socket, so both say the same.
+ */
+export type OccupancyAudience = 'wide' | 'display' | 'satpol' | 'facility';
+
+export function audienceOf(actor: Actor): OccupancyAudience {
+  if (isWide(actor)) return 'wide';
+  if (actor.role === 'display') return 'display';
+  if (actor.role === 'satpol') return 'satpol';
+  return 'facility';
+}
+
+/** Satpol PP see where there is room, not how full a place is. */
+function freeOnly(c: Counts) {
+  return { free: c.free, free_by_feature: c.free_by_feature, free_by_admits: c.free_by_admits };
+}
+
+export function facilityFor(actor: Actor, f: FacilityOccupancy): Record<string, unknown> | null {
+  if (!canSeeFacility(actor, f)) return null;
+  const audience = audienceOf(actor);
+  const head = { id: f.id, code: f.code, name: f.name, kind: f.kind, wilayah_code: f.wilayah_code, status: f.status };
+  if (audience === 'satpol') return { ...head, ...freeOnly(f) };
+  const { units, load, protected: isProtected, ...counts } = f;
+  void counts.id;
+  return {
+    ...head,
+    protected: isProtected,
+    ...pickCounts(f),
+    load: load === Infinity ? null : load,
+    units: units.map((u) => ({ id: u.id, name: u.name, admits: u.admits, features: u.features, status: u.status, ...pickCounts(u) })),
+  };
+}
+
+export function pickCounts(c: Counts): Counts {
+  return {
+    capacity: c.capacity,
+    blocked: c.blocked,
+    usable: c.usable,
+    occupied: c.occupied,
+    held: c.held,
+    free: c.free,
+    overflow: c.overflow,
+    free_by_feature: { ...c.free_by_feature },
+    free_by_admits: { ...c.free_by_admits },
+  };
+}
+
+/**
+ * The occupancy document for this actor. `scope: 'own'` narrows a facility
+ * account to its own facility (the live socket); the API shows facility
+ * accounts every facility they may see, since the desk refers people onward.
+ */
+export function occupancyFor(actor: Actor, summary: OccupancySummary, asOf: string, scope: 'visible' | 'own' = 'visible') {
+  const audience = audienceOf(actor);
+  let facilities = summary.facilities;
+  let { total, by_kind, by_wilayah } = summary;
+  if (audience === 'facility' && scope === 'own') {
+    facilities = facilities.filter((f) => f.id === actor.facilityId);
+    total = facilities.reduce((acc, f) => addCounts(acc, f), emptyCounts());
+    by_kind = {};
+    by_wilayah = {};
+    for (const f of facilities) {
+      by_kind[f.kind] = addCounts(emptyCounts(), f);
+      by_wilayah[f.wilayah_code] = addCounts(emptyCounts(), f);
+    }
+  }
+  const shape = audience === 'satpol' ? freeOnly : pickCounts;
+  const mapValues = (o: Record<string, Counts>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, shape(v)]));
+  return {
+    as_of: toWib(asOf),
+    total: shape(total),
+    by_kind: mapValues(by_kind),
+    by_wilayah: mapValues(by_wilayah),
+    facilities: facilities.map((f) => facilityFor(actor, f)).filter((f) => f !== null),
+  };
+}

@@ -1,0 +1,175 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { Actor } from '../domain/actor.ts';
+import { DomainError } from '../domain/errors.ts';
+import { loadFacilityOccupancy, summarise, type OccupancySummary } from '../domain/occupancy/compute.ts';
+import { occupancyFor, facilityFor, audienceOf } from '../domain/occupancy/view.ts';
+import { canSeeFacility } from '../domain/access.ts';
+import { hubFor, type HubEvent } from './hub.ts';
+import { nowIso, toWib } from '../lib/time.ts';
+
+/** A socket whose unsent data passes this is too slow to keep: it is dropped, not waited for. */
+export const MAX_BUFFERED_BYTES = 512 * 1024;
+export const PING_INTERVAL_MS = 30_000;
+
+/**
+ * Browser sessions must come from our own origin (a cookie rides along with
+ * any page's request; the Origin header tells whose page it is). Token
+ * clients are not browsers and send no cookie.
+ */
+export function checkOrigin(request: FastifyRequest): void {
+  if (request.actor?.type !== 'user') return;
+  const origin = request.headers.origin;
+  const host = request.headers['x-forwarded-host'] && request.server.config.TRUST_PROXY ? request.headers['x-forwarded-host'] : request.headers.host;
+  if (!origin || !host) throw new DomainError('FORBIDDEN', 'error.forbidden');
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw new DomainError('FORBIDDEN', 'error.forbidden');
+  }
+  if (originHost !== host) throw new DomainError('FORBIDDEN', 'error.forbidden');
+}
+
+interface Client {
+  socket: WebSocket;
+  actor: Actor;
+  seq: number;
+  alive: boolean;
+}
+
+function send(client: Client, message: Record<string, unknown>): void {
+  if (client.socket.readyState !== client.socket.OPEN) return;
+  if (client.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    // 1013 "try again later": the client reconnects and starts from a fresh snapshot.
+    client.socket.close(1013, 'too slow');
+    return;
+  }
+  client.seq += 1;
+  client.socket.send(JSON.stringify({ ...message, seq: client.seq }));
+}
+
+/** The message this client may hear for an event, or null. Never names a person. */
+function messageFor(client: Client, event: HubEvent, summary: () => OccupancySummary): Record<string, unknown> | null {
+  const actor = client.actor;
+  const audience = audienceOf(actor);
+  const ownOnly = audience === 'facility';
+  switch (event.type) {
+    case 'occupancy':
+    case 'facility': {
+      if (ownOnly && actor.facilityId !== event.facilityId) return null;
+      const s = summary();
+      const f = s.facilities.find((x) => x.id === event.facilityId);
+      if (!f) return null;
+      const visible = facilityFor(actor, f);
+      const totals = occupancyFor(actor, s, nowIso(), ownOnly ? 'own' : 'visible');
+      if (!visible) {
+        // A hidden facility still moves the totals; its identity stays unsaid.
+        return event.type === 'occupancy' ? { type: 'occupancy', facility_id: null, unit_ids: [], total: totals.total, by_kind: totals.by_kind } : null;
+      }
+      const units = (visible.units as { id: string }[] | undefined)?.filter((u) => event.type === 'occupancy' && event.unitIds.includes(u.id));
+      return {
+        type: event.type,
+        facility_id: f.id,
+        ...(event.type === 'occupancy' ? { unit_ids: event.unitIds, unit_id: event.unitIds[0] ?? null } : {}),
+        facility: visible,
+        ...(units ? { units } : {}),
+        total: totals.total,
+        by_kind: totals.by_kind,
+        by_wilayah: totals.by_wilayah,
+      };
+    }
+    case 'referral': {
+      if (audience === 'satpol') return null;
+      const s = summary();
+      const ends = [event.fromFacilityId, event.toFacilityId];
+      if (ownOnly && !ends.includes(actor.facilityId)) return null;
+      const hidden = (id: string | null) => {
+        const f = id ? s.facilities.find((x) => x.id === id) : undefined;
+        return f ? !canSeeFacility(actor, f) : false;
+      };
+      return {
+        type: 'referral',
+        referral: {
+          id: event.referralId,
+          status: event.status,
+          from_facility_id: hidden(event.fromFacilityId) ? null : event.fromFacilityId,
+          to_facility_id: hidden(event.toFacilityId) ? null : event.toFacilityId,
+          places: event.places,
+        },
+      };
+    }
+    case 'handoff': {
+      if (ownOnly && actor.facilityId !== event.facilityId) return null;
+      if (audience === 'satpol' && actor.wilayahCode !== event.wilayahCode) return null;
+      return {
+        type: 'handoff',
+        handoff: { id: event.handoffId, number: event.number, status: event.status, facility_id: event.facilityId, pending: event.pending },
+      };
+    }
+    case 'alert': {
+      if (audience !== 'wide' && audience !== 'display') return null;
+      return { type: 'alert', alert: { id: event.alertId, kind: event.kind, facility_id: event.facilityId } };
+    }
+  }
+}
+
+/**
+ * GET /api/v1/live (INTERFACES.md "Live"): a snapshot first, then one
+ * message per committed change with `seq` rising by one per connection.
+ */
+const liveSocket: FastifyPluginAsync = async (app) => {
+  const clients = new Set<Client>();
+  const hub = hubFor(app.db);
+
+  const unsubscribe = hub.subscribe((event) => {
+    if (clients.size === 0) return;
+    // One occupancy read per event, shared by every client that hears it.
+    let cached: OccupancySummary | undefined;
+    const summary = () => (cached ??= summarise(loadFacilityOccupancy(app.db)));
+    for (const client of clients) {
+      const message = messageFor(client, event, summary);
+      if (message) send(client, message);
+    }
+  });
+
+  const pinger = setInterval(() => {
+    for (const client of clients) {
+      if (!client.alive) {
+        client.socket.terminate();
+        clients.delete(client);
+        continue;
+      }
+      client.alive = false;
+      client.socket.ping();
+    }
+  }, PING_INTERVAL_MS);
+  pinger.unref();
+
+  app.addHook('onClose', async () => {
+    clearInterval(pinger);
+    unsubscribe();
+  });
+
+  app.get(
+    '/live',
+    {
+      websocket: true,
+      config: { access: 'authenticated' },
+      preValidation: async (request) => checkOrigin(request),
+    },
+    (socket, request) => {
+      const client: Client = { socket, actor: request.actor!, seq: 0, alive: true };
+      clients.add(client);
+      socket.on('pong', () => (client.alive = true));
+      socket.on('close', () => clients.delete(client));
+      socket.on('error', () => clients.delete(client));
+      // Clients have nothing to say; anything they send is ignored.
+      socket.on('message', () => undefined);
+      const now = nowIso();
+      const summary = summarise(loadFacilityOccupancy(app.db));
+      send(client, { type: 'snapshot', at: toWib(now), occupancy: occupancyFor(client.actor, summary, now, 'own') });
+    },
+  );
+};
+export default liveSocket;

@@ -1,0 +1,162 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import WebSocket from 'ws';
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../src/db/client.ts';
+import { stays, persons } from '../../src/db/schema/index.ts';
+import { hubFor } from '../../src/live/hub.ts';
+import { makeTestApp } from '../helpers/app.ts';
+import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
+import { signedIn } from '../helpers/session.ts';
+import { nowIso } from '../../src/lib/time.ts';
+
+/** A real ws client that queues messages so a test can await them in order. */
+class LiveClient {
+  readonly messages: Record<string, unknown>[] = [];
+  private waiters: (() => void)[] = [];
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      this.messages.push(JSON.parse(String(data)));
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+  static open(url: string, headers: Record<string, string> = {}): Promise<LiveClient> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { headers });
+      const client = new LiveClient(ws);
+      ws.once('open', () => resolve(client));
+      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
+      ws.once('error', reject);
+    });
+  }
+  async next(index: number, ms = 3000): Promise<Record<string, unknown>> {
+    const t0 = Date.now();
+    while (this.messages.length <= index) {
+      if (Date.now() - t0 > ms) throw new Error(`no message #${index} after ${ms} ms`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 50);
+      });
+    }
+    return this.messages[index]!;
+  }
+  close() {
+    this.ws.close();
+  }
+}
+
+let app: FastifyInstance;
+let db: Db;
+let base: string;
+let tps: ReturnType<typeof makeFacility>;
+let zone: ReturnType<typeof makeUnit>;
+let secret: ReturnType<typeof makeFacility>;
+let other: ReturnType<typeof makeFacility>;
+
+function addStay(facilityId: string, unitId: string) {
+  const personId = randomUUID();
+  const now = nowIso();
+  db.insert(persons).values({ id: personId, residentCode: `SGH-${personId.slice(0, 6)}`, name: 'Siti Aminah', sex: 'P', createdAt: now, updatedAt: now }).run();
+  db.insert(stays).values({ id: randomUUID(), personId, facilityId, unitId, checkedInAt: now }).run();
+  hubFor(db).publish({ type: 'occupancy', facilityId, unitIds: [unitId] });
+}
+
+beforeAll(async () => {
+  ({ app, db } = await makeTestApp());
+  tps = makeFacility(db, { kind: 'TPS', name: 'GOR Uji Live', wilayahCode: '31.71' });
+  zone = makeUnit(db, tps.id, { capacity: 10, admits: 'any', features: ['accessible'] });
+  secret = makeFacility(db, { kind: 'BALAI', name: 'Rumah Aman Rahasia', protected: true });
+  makeUnit(db, secret.id, { capacity: 5, admits: 'female' });
+  other = makeFacility(db, { kind: 'LKS', name: 'LKS Lain' });
+  makeUnit(db, other.id, { capacity: 7 });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  base = `ws://127.0.0.1:${(app.server.address() as { port: number }).port}/api/v1/live`;
+});
+afterAll(async () => app.close());
+
+describe('GET /api/v1/live', () => {
+  it('refuses an unauthenticated upgrade and a bad token', async () => {
+    await expect(LiveClient.open(base)).rejects.toMatchObject({ status: 401 });
+    await expect(LiveClient.open(`${base}?token=sgh_nope`)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('refuses a browser session from another origin, accepts our own', async () => {
+    const u = await makeUser(db, 'command');
+    const b = await signedIn(app, u.username, u.password);
+    const host = new URL(base).host;
+    await expect(LiveClient.open(base, { cookie: b.cookieHeader, origin: 'http://evil.example' })).rejects.toMatchObject({ status: 403 });
+    await expect(LiveClient.open(base, { cookie: b.cookieHeader })).rejects.toMatchObject({ status: 403 });
+    const ok = await LiveClient.open(base, { cookie: b.cookieHeader, origin: `http://${host}` });
+    expect((await ok.next(0)).type).toBe('snapshot');
+    ok.close();
+  });
+
+  it('sends a snapshot, then one message per committed change with seq rising by one', async () => {
+    const c = await LiveClient.open(`${base}?token=${makeToken(db, 'command')}`);
+    const snap = await c.next(0);
+    expect(snap).toMatchObject({ type: 'snapshot', seq: 1 });
+    const occ = snap.occupancy as { total: { occupied: number; free: number }; facilities: { id: string }[] };
+    const before = occ.total;
+    expect(occ.facilities.map((f) => f.id)).toContain(secret.id); // command may know protected places
+    addStay(tps.id, zone.id);
+    const m1 = await c.next(1);
+    expect(m1).toMatchObject({ type: 'occupancy', seq: 2, facility_id: tps.id, unit_id: zone.id });
+    expect((m1.total as { occupied: number }).occupied).toBe(before.occupied + 1);
+    expect((m1.facility as { free: number; free_by_feature: { accessible: number } }).free_by_feature.accessible).toBe(
+      (m1.facility as { free: number }).free,
+    );
+    addStay(tps.id, zone.id);
+    expect(await c.next(2)).toMatchObject({ type: 'occupancy', seq: 3 });
+    c.close();
+  });
+
+  it('a display hears numbers and never a protected facility or a name', async () => {
+    const c = await LiveClient.open(`${base}?token=${makeToken(db, 'display')}`);
+    const snap = await c.next(0);
+    const text = JSON.stringify(snap);
+    expect(text).not.toContain(secret.id);
+    expect(text).not.toContain('Rumah Aman Rahasia');
+    addStay(secret.id, db.query.units.findFirst({ where: (u, { eq }) => eq(u.facilityId, secret.id) }).sync()!.id);
+    const m = await c.next(1);
+    expect(m).toMatchObject({ type: 'occupancy', facility_id: null });
+    expect(JSON.stringify(m)).not.toContain(secret.id);
+    addStay(tps.id, zone.id);
+    const m2 = await c.next(2);
+    expect(JSON.stringify(m2)).not.toContain('Siti');
+    c.close();
+  });
+
+  it('Satpol PP hear free counts only', async () => {
+    const c = await LiveClient.open(`${base}?token=${makeToken(db, 'satpol', { wilayah: '31.71' })}`);
+    const snap = (await c.next(0)).occupancy as { total: Record<string, unknown>; facilities: Record<string, unknown>[] };
+    expect(Object.keys(snap.total).sort()).toEqual(['free', 'free_by_admits', 'free_by_feature']);
+    expect(snap.facilities.every((f) => !('occupied' in f) && !('units' in f))).toBe(true);
+    addStay(tps.id, zone.id);
+    const m = await c.next(1);
+    expect(m.facility).not.toHaveProperty('occupied');
+    c.close();
+  });
+
+  it('a facility account hears its own facility only', async () => {
+    const c = await LiveClient.open(`${base}?token=${makeToken(db, 'intake', { facility: tps.id })}`);
+    const snap = (await c.next(0)).occupancy as { facilities: { id: string }[] };
+    expect(snap.facilities.map((f) => f.id)).toEqual([tps.id]);
+    addStay(other.id, db.query.units.findFirst({ where: (u, { eq }) => eq(u.facilityId, other.id) }).sync()!.id);
+    addStay(tps.id, zone.id);
+    const m = await c.next(1);
+    expect(m).toMatchObject({ facility_id: tps.id, seq: 2 });
+    c.close();
+  });
+
+  it('works through injectWS as well', async () => {
+    const token = makeToken(db, 'command');
+    let resolveFirst: (m: Record<string, unknown>) => void;
+    const firstMessage = new Promise<Record<string, unknown>>((r) => (resolveFirst = r));
+    const ws = await app.injectWS(`/api/v1/live?token=${token}`, {}, {
+      onInit: (socket) => socket.once('message', (d) => resolveFirst(JSON.parse(String(d)))),
+    });
+    const first = await firstMessage;
+    expect(first.type).toBe('snapshot');
+    ws.terminate();
+  });
+});
