@@ -93,7 +93,7 @@ describe('summarise', () => {
   };
 
   it('totals OPEN facilities by kind, wilayah and overall, and leaves STANDBY and CLOSED out of the totals', () => {
-    const base = { blocked: 0, status: 'AVAILABLE', admits: 'any', features: [], held: 0 } as const;
+    const base = { blocked: 0, status: 'AVAILABLE' as const, admits: 'any' as const, features: [] as UnitFeature[], held: 0 };
     const s = summarise([
       facility('a', 'TPS', '31.71', 'OPEN', { ...base, capacity: 10, occupied: 4 }),
       facility('b', 'TPS', '31.72', 'OPEN', { ...base, capacity: 20, occupied: 5, held: 2 }),

@@ -31,15 +31,25 @@ export function hasFreeFor(o: FacilityOccupancy, need: Need): boolean {
  * need, and a name or code fragment. A protected facility is simply absent
  * for those who may not know it.
  */
-export function listFacilities(db: Db | Tx, actor: Actor, filterInput: unknown): { as_of: string; filter: FacilityFilter; items: FacilityListItem[] } {
+export interface FacilityList {
+  as_of: string;
+  filter: FacilityFilter;
+  items: FacilityListItem[];
+  /** Kab/kota (and their provinces) of every facility this actor may see, for the wilayah filter. */
+  wilayahOptions: { code: string; name: string }[];
+}
+
+export function listFacilities(db: Db | Tx, actor: Actor, filterInput: unknown): FacilityList {
   const filter = parseInput(FacilityFilter, filterInput ?? {}, actor.lang);
   const asOf = nowIso();
   const rows = db.select().from(facilities).orderBy(asc(facilities.wilayahCode), asc(facilities.kind), asc(facilities.name)).all();
   const occupancy = new Map(loadFacilityOccupancy(db).map((o) => [o.id, o]));
   const q = filter.q?.toLowerCase();
   const items: FacilityListItem[] = [];
+  const seenWilayah = new Set<string>();
   for (const f of rows) {
     if (!canSeeFacility(actor, f)) continue;
+    seenWilayah.add(f.wilayahCode).add(f.wilayahCode.slice(0, 2));
     if (filter.kind?.length && !filter.kind.includes(f.kind)) continue;
     if (filter.status?.length && !filter.status.includes(f.status)) continue;
     if (filter.wilayah?.length && !filter.wilayah.some((w) => (w.length === 2 ? f.wilayahCode.startsWith(`${w}.`) : f.wilayahCode === w))) continue;
@@ -48,9 +58,10 @@ export function listFacilities(db: Db | Tx, actor: Actor, filterInput: unknown):
     if (filter.need?.length && !filter.need.every((n) => hasFreeFor(o, n))) continue;
     items.push({ facility: f, wilayahName: '', occupancy: o, powers: powersOver(actor, f) });
   }
-  const names = wilayahNames(db, [...new Set(items.map((i) => i.facility.wilayahCode))]);
+  const names = wilayahNames(db, [...seenWilayah]);
   for (const i of items) i.wilayahName = names.get(i.facility.wilayahCode) ?? '';
-  return { as_of: asOf, filter, items };
+  const wilayahOptions = [...seenWilayah].sort().map((code) => ({ code, name: names.get(code) ?? code }));
+  return { as_of: asOf, filter, items, wilayahOptions };
 }
 
 export interface UnitChangeView {
