@@ -22,6 +22,8 @@ import authRoutes from './routes/auth/index.ts';
 import homeRoutes from './routes/home/index.ts';
 import adminRoutes from './routes/admin/index.ts';
 import apiRoutes from './routes/api/index.ts';
+import boardRoutes from './routes/board/index.ts';
+import liveHtml from './live/html.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -80,6 +82,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authRoutes);
   await app.register(homeRoutes);
   await app.register(adminRoutes);
+  await app.register(boardRoutes);
+  await app.register(liveHtml);
   await app.register(apiRoutes, { prefix: '/api/v1' });
 
   return app;

@@ -1,6 +1,7 @@
 import common from './messages/common.ts';
 import auth from './messages/auth.ts';
 import admin from './messages/admin.ts';
+import board from './messages/board.ts';
 import facilities from './messages/facilities.ts';
 import { z } from 'zod';
 import idLocale from 'zod/v4/locales/id.js';
@@ -15,7 +16,7 @@ export interface Messages {
 }
 
 /** Each area keeps its own dictionary (both languages side by side); they are merged here. */
-const AREAS: Messages[] = [common, auth, admin, facilities];
+const AREAS: Messages[] = [common, auth, admin, facilities, board];
 
 export function registerMessages(area: Messages): void {
   AREAS.push(area);

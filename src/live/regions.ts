@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import type { Role } from '../db/schema/index.ts';
+import type { Actor } from '../domain/actor.ts';
+import type { HubEvent } from './hub.ts';
+import { translator, type Lang, type Translator } from '../i18n/index.ts';
+import { formatWib } from '../lib/time.ts';
+
+/**
+ * A region of a page kept live over the HTML socket (/live/html): the page
+ * renders it normally; the socket sends it again, as an out-of-band swap,
+ * whenever an event concerns it, and once at every (re)connect, so a page
+ * brings itself up to date after a lost connection.
+ */
+export interface RegionContext {
+  app: FastifyInstance;
+  actor: Actor;
+  params: Record<string, string>;
+  lang: Lang;
+  t: Translator;
+}
+
+export interface LiveRegion {
+  name: string;
+  roles: readonly Role[];
+  /** Throws (a DomainError) when this actor may not watch these params: checked once at connect. */
+  authorize?(ctx: RegionContext): void;
+  relevant(event: HubEvent, ctx: RegionContext): boolean;
+  /** HTML whose root elements carry ids and hx-swap-oob="true". */
+  render(ctx: RegionContext): string;
+}
+
+const registry = new Map<string, LiveRegion>();
+
+export function registerLiveRegion(region: LiveRegion): void {
+  registry.set(region.name, region);
+}
+
+export function liveRegion(name: string): LiveRegion | undefined {
+  return registry.get(name);
+}
+
+export function regionContext(app: FastifyInstance, actor: Actor, params: Record<string, string>, lang: Lang): RegionContext {
+  return { app, actor, params, lang, t: translator(lang) };
+}
+
+/** Template data for a region rendered outside a request (the socket). */
+export function templateData(ctx: RegionContext, data: Record<string, unknown>) {
+  return { t: ctx.t, lang: ctx.lang, actor: ctx.actor, fmt: formatWib, oob: true, ...data };
+}

@@ -1,0 +1,47 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Db } from '../../db/client.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { boardData, age } from '../../domain/board/board.ts';
+import { sampleOccupancy, SAMPLE_EVERY_MS } from '../../domain/board/sampler.ts';
+import { hubFor } from '../../live/hub.ts';
+import { registerLiveRegion, templateData } from '../../live/regions.ts';
+import type { Lang } from '../../i18n/index.ts';
+
+const BOARD_ROLES = ['admin', 'command', 'display'] as const;
+
+/** When the last change was heard, per database: shown on the wall. */
+const lastEventAt = new WeakMap<Db, string>();
+
+function boardView(db: Db, actor: Actor, lang: Lang, handoffAlertMinutes: number) {
+  const now = new Date();
+  return {
+    board: boardData(db, actor, now, { handoffAlertMinutes }),
+    lastEventAt: lastEventAt.get(db) ?? null,
+    ago: (iso: string) => age(iso, now, lang),
+  };
+}
+
+/** The command centre's wall display: /board, kept live over /live/html?region=board. */
+const boardRoutes: FastifyPluginAsync = async (app) => {
+  const unsubscribe = hubFor(app.db).subscribe(() => lastEventAt.set(app.db, new Date().toISOString()));
+  sampleOccupancy(app.db);
+  const sampler = setInterval(() => sampleOccupancy(app.db), SAMPLE_EVERY_MS);
+  sampler.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sampler);
+    unsubscribe();
+  });
+
+  registerLiveRegion({
+    name: 'board',
+    roles: BOARD_ROLES,
+    relevant: () => true,
+    render: (ctx) =>
+      ctx.app.eta.render('partials/board/content', templateData(ctx, boardView(ctx.app.db, ctx.actor, ctx.lang, ctx.app.config.HANDOFF_ALERT_MINUTES))),
+  });
+
+  app.get('/board', { config: { access: BOARD_ROLES } }, async (request, reply) =>
+    reply.view('pages/board/index', { ...boardView(app.db, request.actor!, request.lang, app.config.HANDOFF_ALERT_MINUTES), oob: false, live: true }),
+  );
+};
+export default boardRoutes;
