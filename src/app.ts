@@ -21,6 +21,7 @@ import systemRoutes from './routes/system/index.ts';
 import authRoutes from './routes/auth/index.ts';
 import homeRoutes from './routes/home/index.ts';
 import adminRoutes from './routes/admin/index.ts';
+import facilityPages from './routes/facilities/pages.ts';
 import apiRoutes from './routes/api/index.ts';
 import boardRoutes from './routes/board/index.ts';
 import liveHtml from './live/html.ts';
@@ -82,6 +83,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authRoutes);
   await app.register(homeRoutes);
   await app.register(adminRoutes);
+  await app.register(facilityPages);
   await app.register(boardRoutes);
   await app.register(liveHtml);
   await app.register(apiRoutes, { prefix: '/api/v1' });

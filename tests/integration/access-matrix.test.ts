@@ -28,11 +28,34 @@ export const PAGE_ROUTES: RouteCase[] = [
   { method: 'POST', url: '/admin/tokens', allowed: ['admin'] },
   { method: 'POST', url: '/admin/users/nobody/disable', allowed: ['admin'] },
   { method: 'POST', url: '/admin/tokens/nothing/revoke', allowed: ['admin'] },
+  // Facilities (issue 3). Unknown ids: an allowed role gets past the role check and meets a 404 or 422.
+  { method: 'GET', url: '/facilities', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
+  { method: 'GET', url: '/facilities?kind=TPS&need=female', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
+  { method: 'GET', url: '/facilities/wilayah-options?q=jakarta', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
+  { method: 'GET', url: '/facilities/new', allowed: ['admin'] },
+  { method: 'POST', url: '/facilities', allowed: ['admin'] },
+  { method: 'GET', url: '/facilities/nope', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
+  { method: 'GET', url: '/facilities/nope/edit', allowed: ['admin'] },
+  { method: 'POST', url: '/facilities/nope/edit', allowed: ['admin'] },
+  { method: 'POST', url: '/facilities/nope/status', allowed: ['admin', 'manager'] },
+  { method: 'POST', url: '/facilities/nope/units', allowed: ['admin', 'manager'] },
+  { method: 'POST', url: '/facilities/nope/units/nope', allowed: ['admin', 'manager'] },
 ];
 
 export const API_ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/me', allowed: 'authenticated' },
   { method: 'GET', url: '/api/v1/audit', allowed: ['admin'] },
+  // Facilities (issue 3).
+  { method: 'GET', url: '/api/v1/facilities', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
+  { method: 'POST', url: '/api/v1/facilities', allowed: ['admin'] },
+  { method: 'GET', url: '/api/v1/facilities/nope', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
+  { method: 'PATCH', url: '/api/v1/facilities/nope', allowed: ['admin'] },
+  { method: 'POST', url: '/api/v1/facilities/nope/status', allowed: ['admin', 'manager'] },
+  { method: 'POST', url: '/api/v1/facilities/nope/units', allowed: ['admin', 'manager'] },
+  { method: 'GET', url: '/api/v1/units/nope', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
+  { method: 'PATCH', url: '/api/v1/units/nope', allowed: ['admin', 'manager'] },
+  { method: 'GET', url: '/api/v1/occupancy', allowed: ['admin', 'command', 'manager', 'intake', 'satpol', 'display'] },
+  { method: 'GET', url: '/api/v1/wilayah?q=31.7', allowed: 'authenticated' },
 ];
 
 const PUBLIC_ROUTES = ['/healthz', '/readyz', '/login', '/static/css/app.css'];

@@ -1,11 +1,9 @@
-import { eq } from 'drizzle-orm';
 import { write, type Db } from '../../db/client.ts';
 import { facilities } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
-import { invalidField } from '../errors.ts';
-import { parseInput } from '../validate.ts';
+import { parseFacilityInput } from './checks.ts';
 import { newId } from '../../lib/ids.ts';
 import { nowIso } from '../../lib/time.ts';
 import { CreateFacilityInput } from './inputs.ts';
@@ -19,12 +17,9 @@ import type { FacilityRow } from './load.ts';
  */
 export function createFacility(args: { db: Db; actor: Actor; input: unknown; isDemo?: boolean }): FacilityRow {
   requireRole(args.actor, ['admin']);
-  const input = parseInput(CreateFacilityInput, args.input, args.actor.lang);
   return write(args.db, (tx) => {
-    if (tx.select({ id: facilities.id }).from(facilities).where(eq(facilities.code, input.code)).get()) {
-      throw invalidField('code', 'facilities.code_taken');
-    }
-    const wilayahCode = resolveKabKota(tx, input.wilayah_code);
+    const { input, wilayahCode: resolved } = parseFacilityInput(tx, CreateFacilityInput, args.input, args.actor.lang);
+    const wilayahCode = resolved ?? resolveKabKota(tx, input.wilayah_code);
     const now = nowIso();
     const row = {
       id: newId(),

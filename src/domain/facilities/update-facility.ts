@@ -1,11 +1,11 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { write, type Db } from '../../db/client.ts';
 import { facilities } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
 import { invalidField } from '../errors.ts';
-import { parseInput } from '../validate.ts';
+import { parseFacilityInput } from './checks.ts';
 import { nowIso } from '../../lib/time.ts';
 import { UpdateFacilityInput } from './inputs.ts';
 import { assertVersion, loadVisibleFacility, type FacilityRow } from './load.ts';
@@ -35,21 +35,13 @@ const COLUMNS = {
  */
 export function updateFacility(args: { db: Db; actor: Actor; facilityId: string; input: unknown }): FacilityRow {
   requireRole(args.actor, ['admin']);
-  const input = parseInput(UpdateFacilityInput, args.input, args.actor.lang);
   return write(args.db, (tx) => {
     const current = loadVisibleFacility(tx, args.actor, args.facilityId);
+    const { input, wilayahCode } = parseFacilityInput(tx, UpdateFacilityInput, args.input, args.actor.lang, { exceptId: current.id });
     assertVersion(current.version, input.version);
     const next: Partial<FacilityRow> = {};
-    if (input.code !== undefined && input.code !== current.code) {
-      const taken = tx
-        .select({ id: facilities.id })
-        .from(facilities)
-        .where(and(eq(facilities.code, input.code), ne(facilities.id, current.id)))
-        .get();
-      if (taken) throw invalidField('code', 'facilities.code_taken');
-      next.code = input.code;
-    }
-    if (input.wilayah_code !== undefined) next.wilayahCode = resolveKabKota(tx, input.wilayah_code);
+    if (input.code !== undefined && input.code !== current.code) next.code = input.code;
+    if (input.wilayah_code !== undefined) next.wilayahCode = wilayahCode ?? resolveKabKota(tx, input.wilayah_code);
     for (const key of ['name', 'kind', 'address', 'contact_name', 'contact_phone', 'operator', 'services', 'clusters', 'protected', 'lat', 'lng'] as const) {
       const value = input[key];
       if (value !== undefined) (next as Record<string, unknown>)[COLUMNS[key]] = value;

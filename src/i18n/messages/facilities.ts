@@ -145,6 +145,7 @@ export default {
     // errors and refusals
     'facilities.code_format': 'Huruf besar, angka, titik, garis bawah atau tanda hubung; 2–40 karakter.',
     'facilities.code_taken': 'Kode ini sudah dipakai fasilitas lain.',
+    'facilities.bed_pattern_format': 'Pola harus memuat {n} tepat satu kali, mis. M-{n}.',
     'facilities.phone_format': 'Nomor telepon tidak sah (angka, boleh diawali +).',
     'facilities.coords_outside': 'Di luar wilayah Indonesia — apakah lintang dan bujur tertukar?',
     'facilities.coords_pair': 'Isi lintang dan bujur bersama-sama.',
@@ -305,6 +306,7 @@ export default {
     'facilities.since': 'Since',
     'facilities.code_format': 'Capital letters, digits, dot, underscore or hyphen; 2–40 characters.',
     'facilities.code_taken': 'Another facility already uses this code.',
+    'facilities.bed_pattern_format': 'The scheme must contain {n} exactly once, e.g. M-{n}.',
     'facilities.phone_format': 'Not a valid phone number (digits, may start with +).',
     'facilities.coords_outside': 'Outside Indonesia — are latitude and longitude swapped?',
     'facilities.coords_pair': 'Give latitude and longitude together.',

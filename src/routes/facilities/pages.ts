@@ -1,0 +1,246 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  addUnit,
+  createFacility,
+  getFacility,
+  listFacilities,
+  searchWilayah,
+  setFacilityStatus,
+  updateFacility,
+  updateUnit,
+  NEEDS,
+} from '../../domain/facilities/index.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { fieldErrorMap } from '../../plugins/views.ts';
+import { flash } from '../../plugins/flash.ts';
+import { CLUSTERS, FACILITY_KINDS, FACILITY_STATUSES, SERVICES, UNIT_ADMITS, UNIT_FEATURES, UNIT_STATUSES } from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
+import { bedLabels } from '../../domain/facilities/beds.ts';
+import { loadLevel } from '../../domain/occupancy/compute.ts';
+
+const READERS = { access: ['admin', 'command', 'manager', 'intake', 'satpol'] as const };
+const ADMIN = { access: ['admin'] as const };
+const MANAGERS = { access: ['admin', 'manager'] as const };
+
+type IdParams = { Params: { id: string } };
+type UnitParams = { Params: { id: string; unitId: string } };
+type Body = Record<string, unknown>;
+
+/** The forms of a unit on the facility page; each re-renders with its own errors. */
+const UNIT_FORMS = ['capacity', 'block', 'status', 'details'] as const;
+type UnitForm = (typeof UNIT_FORMS)[number];
+
+/** What the templates need besides the data: the lists they draw choices from. */
+const CHOICES = {
+  kinds: FACILITY_KINDS,
+  statuses: FACILITY_STATUSES,
+  services: SERVICES,
+  clusters: CLUSTERS,
+  needs: NEEDS,
+  admits: UNIT_ADMITS,
+  features: UNIT_FEATURES,
+  unitStatuses: UNIT_STATUSES,
+  bedLabels,
+  loadLevel,
+};
+
+/** A form's failure: field errors beside their fields, or one message (a conflict) at the top of the form. */
+interface FormState {
+  key: string;
+  errors: Record<string, string>;
+  values: Body;
+  message?: string;
+}
+
+function formFailure(request: FastifyRequest, err: unknown, key: string, values: Body): { state: FormState; status: number } | null {
+  if (!(err instanceof DomainError)) return null;
+  if (err.code === 'VALIDATION') return { state: { key, errors: fieldErrorMap(request, err.fieldErrors), values }, status: 422 };
+  if (err.code === 'CONFLICT') return { state: { key, errors: {}, values, message: request.t(err.messageKey, err.params) }, status: 409 };
+  return null;
+}
+
+/**
+ * Facility pages: the list (filters work as a plain GET form and live with
+ * htmx), one facility with its units and who is there, inline unit editing
+ * for admins and the facility's manager, and the admin's facility forms.
+ */
+const facilityPages: FastifyPluginAsync = async (app) => {
+  function showPage(request: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, status = 200) {
+    const detail = getFacility(app.db, request.actor!, id);
+    return reply.view(
+      'pages/facilities/show',
+      { ...CHOICES, d: detail, title: detail.facility.name, ...extra },
+      { region: 'partials/facilities/main', status },
+    );
+  }
+
+  /** After a successful change: htmx gets the refreshed region with a notice; a plain form gets a redirect (no resubmit on reload). */
+  function afterChange(request: FastifyRequest, reply: FastifyReply, facilityId: string, message: string, anchor = '') {
+    if (request.isHtmx && request.headers['hx-request-type'] !== 'full') return showPage(request, reply, facilityId, { notice: message });
+    flash(request, { kind: 'ok', message });
+    return reply.redirect(`/facilities/${facilityId}${anchor}`, 303);
+  }
+
+  app.get('/facilities', { config: READERS }, async (request, reply) => {
+    let list;
+    let errors: Record<string, string> = {};
+    let status = 200;
+    try {
+      list = listFacilities(app.db, request.actor!, request.query);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== 'VALIDATION') throw err;
+      // A hand-edited URL: say which filter is wrong, and show the unfiltered list under it.
+      errors = fieldErrorMap(request, err.fieldErrors);
+      status = 422;
+      list = listFacilities(app.db, request.actor!, {});
+    }
+    return reply.view(
+      'pages/facilities/index',
+      { ...CHOICES, list, errors, values: request.query ?? {}, title: request.t('facilities.title') },
+      { region: 'partials/facilities/list', status },
+    );
+  });
+
+  /** Kab/kota options for the wilayah field's datalist, as the person types. */
+  app.get('/facilities/wilayah-options', { config: READERS }, async (request, reply) => {
+    const query = request.query as { q?: unknown; wilayah_code?: unknown };
+    const q = typeof query.q === 'string' ? query.q : typeof query.wilayah_code === 'string' ? query.wilayah_code : '';
+    return reply.view('partials/facilities/wilayah-options', { options: searchWilayah(app.db, q) });
+  });
+
+  app.get('/facilities/new', { config: ADMIN }, async (request, reply) =>
+    reply.view('pages/facilities/form', { ...CHOICES, mode: 'new', values: { status: 'STANDBY' }, wilayahChoices: [], title: request.t('facilities.new') }),
+  );
+
+  app.post('/facilities', { config: ADMIN }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    try {
+      const created = createFacility({ db: app.db, actor: request.actor!, input: body });
+      flash(request, { kind: 'ok', message: request.t('facilities.created', { name: created.name }) });
+      return reply.redirect(`/facilities/${created.id}`, 303);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== 'VALIDATION') throw err;
+      return reply.view(
+        'pages/facilities/form',
+        { ...CHOICES, mode: 'new', values: body, errors: fieldErrorMap(request, err.fieldErrors), wilayahChoices: wilayahChoicesFor(app.db, body), title: request.t('facilities.new') },
+        { status: 422 },
+      );
+    }
+  });
+
+  app.get<IdParams>('/facilities/:id', { config: READERS }, async (request, reply) => showPage(request, reply, request.params.id));
+
+  app.get<IdParams>('/facilities/:id/edit', { config: ADMIN }, async (request, reply) => {
+    const { facility } = getFacility(app.db, request.actor!, request.params.id);
+    const values = {
+      version: facility.version,
+      code: facility.code,
+      name: facility.name,
+      kind: facility.kind,
+      wilayah_code: facility.wilayahCode,
+      address: facility.address,
+      lat: facility.lat ?? '',
+      lng: facility.lng ?? '',
+      contact_name: facility.contactName,
+      contact_phone: facility.contactPhone,
+      operator: facility.operator,
+      services: facility.services,
+      clusters: facility.clusters,
+      protected: facility.protected,
+    };
+    return reply.view('pages/facilities/form', { ...CHOICES, mode: 'edit', facility, values, wilayahChoices: wilayahChoicesFor(app.db, values), title: request.t('facilities.edit') });
+  });
+
+  app.post<IdParams>('/facilities/:id/edit', { config: ADMIN }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    // A form leaves unticked boxes out: here that means "none", not "unchanged".
+    const input = { ...body, services: body.services ?? [], clusters: body.clusters ?? [], protected: body.protected ?? false };
+    try {
+      const updated = updateFacility({ db: app.db, actor: request.actor!, facilityId: request.params.id, input });
+      flash(request, { kind: 'ok', message: request.t('facilities.updated') });
+      return reply.redirect(`/facilities/${updated.id}`, 303);
+    } catch (err) {
+      const failure = formFailure(request, err, 'facility', body);
+      if (!failure) throw err;
+      const { facility } = getFacility(app.db, request.actor!, request.params.id);
+      return reply.view(
+        'pages/facilities/form',
+        {
+          ...CHOICES,
+          mode: 'edit',
+          facility,
+          values: { ...body, services: input.services, clusters: input.clusters },
+          errors: failure.state.errors,
+          message: failure.state.message,
+          wilayahChoices: wilayahChoicesFor(app.db, body),
+          title: request.t('facilities.edit'),
+        },
+        { status: failure.status },
+      );
+    }
+  });
+
+  app.post<IdParams>('/facilities/:id/status', { config: MANAGERS }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    try {
+      const updated = setFacilityStatus({ db: app.db, actor: request.actor!, facilityId: request.params.id, input: body });
+      const message = request.t('facilities.status_changed', { name: updated.name, status: request.t(`facilities.status.${updated.status}`) });
+      flash(request, { kind: 'ok', message });
+      return reply.redirect(`/facilities/${updated.id}`, 303);
+    } catch (err) {
+      const failure = formFailure(request, err, 'status', body);
+      if (!failure) throw err;
+      return showPage(request, reply, request.params.id, { formState: failure.state }, failure.status);
+    }
+  });
+
+  app.post<IdParams>('/facilities/:id/units', { config: MANAGERS }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    try {
+      const unit = addUnit({ db: app.db, actor: request.actor!, facilityId: request.params.id, input: body });
+      return afterChange(request, reply, request.params.id, request.t('facilities.unit_added', { name: unit.name }), `#unit-${unit.id}`);
+    } catch (err) {
+      const failure = formFailure(request, err, 'add-unit', body);
+      if (!failure) throw err;
+      return showPage(request, reply, request.params.id, { formState: failure.state }, failure.status);
+    }
+  });
+
+  app.post<UnitParams>('/facilities/:id/units/:unitId', { config: MANAGERS }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    const form: UnitForm = UNIT_FORMS.includes(body.form as UnitForm) ? (body.form as UnitForm) : 'details';
+    const input = unitInputFrom(form, body);
+    try {
+      const unit = updateUnit({ db: app.db, actor: request.actor!, unitId: request.params.unitId, input });
+      // The unit must belong to the facility of the URL; the verb checked who may change it.
+      if (unit.facilityId !== request.params.id) return reply.redirect(`/facilities/${unit.facilityId}#unit-${unit.id}`, 303);
+      return afterChange(request, reply, unit.facilityId, request.t('facilities.unit_saved', { name: unit.name }), `#unit-${unit.id}`);
+    } catch (err) {
+      const failure = formFailure(request, err, `${request.params.unitId}:${form}`, body);
+      if (!failure) throw err;
+      return showPage(request, reply, request.params.id, { formState: failure.state }, failure.status);
+    }
+  });
+};
+export default facilityPages;
+
+/** Each unit form sends only its own fields, so one form never overwrites what another changes. */
+function unitInputFrom(form: UnitForm, body: Body): Body {
+  const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
+  switch (form) {
+    case 'capacity':
+      return { version: body.version, capacity: body.capacity ?? '', ...pick('reason') };
+    case 'block':
+      return { version: body.version, blocked: body.blocked ?? '', ...pick('block_reason') };
+    case 'status':
+      return { version: body.version, status: body.status ?? '', ...pick('status_reason') };
+    case 'details':
+      return { version: body.version, ...pick('name', 'admits', 'bed_label_pattern'), features: body.features ?? [] };
+  }
+}
+
+/** Datalist options matching the wilayah field's current value, so a re-rendered form names its choice. */
+function wilayahChoicesFor(db: Db, values: Body) {
+  const v = values.wilayah_code;
+  return typeof v === 'string' && v.trim() ? searchWilayah(db, v, 10) : [];
+}
