@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.ts';
 import { auditEvents } from '../../src/db/schema/index.ts';
+import { hubFor, type HubEvent } from '../../src/live/hub.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
 import { bearer, signedIn } from '../helpers/session.ts';
@@ -108,6 +109,21 @@ describe('units API', () => {
       const back = await managerBrowser.api('PATCH', `/api/v1/units/${u.id}`, { version: 2, blocked: 0 });
       expect(back.json()).toMatchObject({ blocked: 0, block_reason: null });
       expect(changesOf(db, u.id).map((c) => [c.field, c.fromValue, c.toValue])).toEqual([['blocked', '0', '2'], ['blocked', '2', '0']]);
+    });
+
+    it('tells the live views after a change commits, and says nothing for a refused one', async () => {
+      const u = makeUnit(db, facility.id, { capacity: 10 });
+      const heard: HubEvent[] = [];
+      const stop = hubFor(db).subscribe((e) => heard.push(e));
+      try {
+        expect((await manager('PATCH', `/api/v1/units/${u.id}`, { version: 1, capacity: -1 })).statusCode).toBe(422);
+        expect((await manager('PATCH', `/api/v1/units/${u.id}`, { version: 9, capacity: 3 })).statusCode).toBe(409);
+        expect(heard).toEqual([]);
+        expect((await manager('PATCH', `/api/v1/units/${u.id}`, { version: 1, blocked: 1, block_reason: 'Bocor' })).statusCode).toBe(200);
+        expect(heard).toEqual([{ type: 'occupancy', facilityId: facility.id, unitIds: [u.id] }]);
+      } finally {
+        stop();
+      }
     });
 
     it('capacity changes keep their history with the reason given', async () => {

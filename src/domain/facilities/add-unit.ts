@@ -7,6 +7,7 @@ import { invalidField } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { newId } from '../../lib/ids.ts';
 import { nowIso } from '../../lib/time.ts';
+import { hubFor } from '../../live/hub.ts';
 import { AddUnitInput } from './inputs.ts';
 import { loadManagedFacility, type UnitRow } from './load.ts';
 
@@ -17,7 +18,7 @@ import { loadManagedFacility, type UnitRow } from './load.ts';
  */
 export function addUnit(args: { db: Db; actor: Actor; facilityId: string; input: unknown }): UnitRow {
   const input = parseInput(AddUnitInput, args.input, args.actor.lang);
-  return write(args.db, (tx) => {
+  const unit = write(args.db, (tx) => {
     const facility = loadManagedFacility(tx, args.actor, args.facilityId);
     const sameName = tx
       .select({ id: units.id })
@@ -60,4 +61,6 @@ export function addUnit(args: { db: Db; actor: Actor; facilityId: string; input:
     });
     return row;
   });
+  hubFor(args.db).publish({ type: 'occupancy', facilityId: unit.facilityId, unitIds: [unit.id] });
+  return unit;
 }

@@ -5,6 +5,7 @@ import { requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
 import { parseFacilityInput } from './checks.ts';
 import { newId } from '../../lib/ids.ts';
+import { hubFor } from '../../live/hub.ts';
 import { nowIso } from '../../lib/time.ts';
 import { CreateFacilityInput } from './inputs.ts';
 import { resolveKabKota } from './wilayah.ts';
@@ -17,7 +18,7 @@ import type { FacilityRow } from './load.ts';
  */
 export function createFacility(args: { db: Db; actor: Actor; input: unknown; isDemo?: boolean }): FacilityRow {
   requireRole(args.actor, ['admin']);
-  return write(args.db, (tx) => {
+  const created = write(args.db, (tx) => {
     const { input, wilayahCode: resolved } = parseFacilityInput(tx, CreateFacilityInput, args.input, args.actor.lang);
     const wilayahCode = resolved ?? resolveKabKota(tx, input.wilayah_code);
     const now = nowIso();
@@ -54,4 +55,6 @@ export function createFacility(args: { db: Db; actor: Actor; input: unknown; isD
     });
     return row;
   });
+  hubFor(args.db).publish({ type: 'facility', facilityId: created.id });
+  return created;
 }

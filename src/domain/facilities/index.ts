@@ -4,7 +4,7 @@ export { updateFacility } from './update-facility.ts';
 export { setFacilityStatus } from './set-facility-status.ts';
 export { addUnit } from './add-unit.ts';
 export { updateUnit } from './update-unit.ts';
-export { listFacilities, getFacility, occupancyFor, unitHistory, hasFreeFor } from './queries.ts';
+export { listFacilities, getFacility, unitHistory, hasFreeFor } from './queries.ts';
 export { peopleInside, openReferralsTo, personLabel } from './people.ts';
 export { searchWilayah, resolveKabKota } from './wilayah.ts';
 export { powersOver } from './scope.ts';

@@ -1,10 +1,10 @@
 import { toWib } from '../../lib/time.ts';
-import { loadLevel, type Counts, type FacilityOccupancy, type OccupancySummary, type UnitOccupancy } from '../occupancy/compute.ts';
+import { loadLevel, type Counts, type UnitOccupancy } from '../occupancy/compute.ts';
 import type { FacilityRow, UnitRow } from './load.ts';
 import type { FacilityDetail, FacilityListItem, UnitChangeView } from './queries.ts';
 import type { PersonInside } from './people.ts';
 
-/** The API's shapes (snake_case, times with +07:00). Shared by the JSON routes and the live snapshot. */
+/** The facility API's shapes (snake_case, times with +07:00). GET /occupancy's document is src/domain/occupancy/view.ts. */
 
 export function countsJson(c: Counts) {
   return {
@@ -28,36 +28,6 @@ export function freeJson(c: Counts) {
 /** A load past every usable place (or any use with nothing usable) is an overflow; JSON has no Infinity. */
 function loadJson(load: number | null) {
   return { load: load === null || !Number.isFinite(load) ? null : Math.round(load * 1000) / 1000, level: loadLevel(load) };
-}
-
-export function unitOccupancyJson(u: UnitOccupancy) {
-  return { id: u.id, facility_id: u.facility_id, name: u.name, admits: u.admits, features: u.features, status: u.status, ...countsJson(u) };
-}
-
-export function facilityOccupancyJson(f: FacilityOccupancy) {
-  return {
-    id: f.id,
-    code: f.code,
-    name: f.name,
-    kind: f.kind,
-    wilayah_code: f.wilayah_code,
-    status: f.status,
-    protected: f.protected,
-    ...loadJson(f.load),
-    ...countsJson(f),
-    units: f.units.map(unitOccupancyJson),
-  };
-}
-
-export function occupancyJson(s: OccupancySummary & { as_of: string }) {
-  const map = (r: Record<string, Counts>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, countsJson(v)]));
-  return {
-    as_of: toWib(s.as_of),
-    total: countsJson(s.total),
-    by_kind: map(s.by_kind),
-    by_wilayah: map(s.by_wilayah),
-    facilities: s.facilities.map(facilityOccupancyJson),
-  };
 }
 
 export function facilityJson(f: FacilityRow, extra: { wilayahName?: string } = {}) {

@@ -5,7 +5,7 @@ import type { Actor } from '../actor.ts';
 import { canSeeFacility } from '../access.ts';
 import { parseInput } from '../validate.ts';
 import { nowIso } from '../../lib/time.ts';
-import { loadFacilityOccupancy, summarise, type FacilityOccupancy, type OccupancySummary } from '../occupancy/compute.ts';
+import { loadFacilityOccupancy, type FacilityOccupancy } from '../occupancy/compute.ts';
 import { FacilityFilter, type Need } from './inputs.ts';
 import { loadVisibleFacility, type FacilityRow, type UnitRow } from './load.ts';
 import { peopleInside, openReferralsTo, type PersonInside } from './people.ts';
@@ -139,15 +139,4 @@ export function unitHistory(db: Db | Tx, unitIds: string[], perUnit = 20): Map<s
     out.set(r.unitId, list);
   }
   return out;
-}
-
-/**
- * GET /occupancy for this actor: totals by kind, wilayah and overall count
- * every OPEN facility, protected ones included (a number reveals no place);
- * the facility list leaves out those the actor may not know.
- */
-export function occupancyFor(db: Db | Tx, actor: Actor): OccupancySummary & { as_of: string } {
-  const all = loadFacilityOccupancy(db);
-  const summary = summarise(all);
-  return { as_of: nowIso(), ...summary, facilities: all.filter((f) => canSeeFacility(actor, f)) };
 }

@@ -6,6 +6,7 @@ import { audit } from '../audit.ts';
 import { conflict } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { nowIso } from '../../lib/time.ts';
+import { hubFor } from '../../live/hub.ts';
 import { FacilityStatusInput } from './inputs.ts';
 import { assertVersion, loadManagedFacility, type FacilityRow } from './load.ts';
 import { openReferralsTo, peopleInside, personLabel } from './people.ts';
@@ -22,7 +23,7 @@ const NAMED = 10;
  */
 export function setFacilityStatus(args: { db: Db; actor: Actor; facilityId: string; input: unknown }): FacilityRow {
   const input = parseInput(FacilityStatusInput, args.input, args.actor.lang);
-  return write(args.db, (tx) => {
+  const result = write(args.db, (tx) => {
     const current = loadManagedFacility(tx, args.actor, args.facilityId);
     assertVersion(current.version, input.version);
     if (input.status === current.status) throw conflict('facilities.status_same', { status: input.status });
@@ -60,4 +61,7 @@ export function setFacilityStatus(args: { db: Db; actor: Actor; facilityId: stri
     });
     return updated;
   });
+  // A facility leaving or joining OPEN moves every total: the live views refetch.
+  hubFor(args.db).publish({ type: 'facility', facilityId: result.id });
+  return result;
 }

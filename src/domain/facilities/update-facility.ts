@@ -7,6 +7,7 @@ import { audit } from '../audit.ts';
 import { invalidField } from '../errors.ts';
 import { parseFacilityInput } from './checks.ts';
 import { nowIso } from '../../lib/time.ts';
+import { hubFor } from '../../live/hub.ts';
 import { UpdateFacilityInput } from './inputs.ts';
 import { assertVersion, loadVisibleFacility, type FacilityRow } from './load.ts';
 import { resolveKabKota } from './wilayah.ts';
@@ -35,7 +36,7 @@ const COLUMNS = {
  */
 export function updateFacility(args: { db: Db; actor: Actor; facilityId: string; input: unknown }): FacilityRow {
   requireRole(args.actor, ['admin']);
-  return write(args.db, (tx) => {
+  const result = write(args.db, (tx) => {
     const current = loadVisibleFacility(tx, args.actor, args.facilityId);
     const { input, wilayahCode } = parseFacilityInput(tx, UpdateFacilityInput, args.input, args.actor.lang, { exceptId: current.id });
     assertVersion(current.version, input.version);
@@ -63,7 +64,7 @@ export function updateFacility(args: { db: Db; actor: Actor; facilityId: string;
       const to = next[column];
       if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
     }
-    if (Object.keys(changes).length === 0) return current;
+    if (Object.keys(changes).length === 0) return { row: current, changed: false };
     const now = nowIso();
     const updated = { ...current, ...next, updatedAt: now, version: current.version + 1 };
     tx.update(facilities)
@@ -71,6 +72,8 @@ export function updateFacility(args: { db: Db; actor: Actor; facilityId: string;
       .where(and(eq(facilities.id, current.id), eq(facilities.version, current.version)))
       .run();
     audit(tx, args.actor, { action: 'facility.update', entity: 'facility', entityId: current.id, at: now, detail: { changes } });
-    return updated;
+    return { row: updated, changed: true };
   });
+  if (result.changed) hubFor(args.db).publish({ type: 'facility', facilityId: result.row.id });
+  return result.row;
 }

@@ -6,6 +6,7 @@ import { audit } from '../audit.ts';
 import { invalidField } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { nowIso } from '../../lib/time.ts';
+import { hubFor } from '../../live/hub.ts';
 import { loadUnitOccupancy } from '../occupancy/compute.ts';
 import { UpdateUnitInput } from './inputs.ts';
 import { assertVersion, loadManagedUnit, type UnitRow } from './load.ts';
@@ -20,7 +21,7 @@ import { assertVersion, loadManagedUnit, type UnitRow } from './load.ts';
  */
 export function updateUnit(args: { db: Db; actor: Actor; unitId: string; input: unknown }): UnitRow {
   const input = parseInput(UpdateUnitInput, args.input, args.actor.lang);
-  return write(args.db, (tx) => {
+  const result = write(args.db, (tx) => {
     const { unit: current } = loadManagedUnit(tx, args.actor, args.unitId);
     assertVersion(current.version, input.version);
     const [use] = loadUnitOccupancy(tx, { unitId: current.id });
@@ -74,7 +75,7 @@ export function updateUnit(args: { db: Db; actor: Actor; unitId: string; input: 
       if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from, to };
       else delete next[key];
     }
-    if (Object.keys(changes).length === 0) return current;
+    if (Object.keys(changes).length === 0) return { unit: current, changed: false };
 
     const now = nowIso();
     const history = (field: 'capacity' | 'blocked' | 'status', from: unknown, to: unknown, reason: string | null | undefined) =>
@@ -98,8 +99,11 @@ export function updateUnit(args: { db: Db; actor: Actor; unitId: string; input: 
       at: now,
       detail: { facility_id: current.facilityId, changes, ...(input.reason ? { reason: input.reason } : {}) },
     });
-    return updated;
+    return { unit: updated, changed: true };
   });
+  // After commit, never before: a refused change publishes nothing.
+  if (result.changed) hubFor(args.db).publish({ type: 'occupancy', facilityId: result.unit.facilityId, unitIds: [result.unit.id] });
+  return result.unit;
 }
 
 function assertUnitNameFree(tx: Tx, unit: UnitRow, name: string): void {

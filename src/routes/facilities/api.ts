@@ -7,7 +7,6 @@ import {
   createFacility,
   getFacility,
   listFacilities,
-  occupancyFor,
   searchWilayah,
   setFacilityStatus,
   unitHistory,
@@ -16,8 +15,10 @@ import {
 } from '../../domain/facilities/index.ts';
 import { loadVisibleFacility } from '../../domain/facilities/load.ts';
 import { powersOver } from '../../domain/facilities/scope.ts';
-import { facilityDetailJson, facilityListItemJson, occupancyJson, unitChangeJson, unitJson } from '../../domain/facilities/present.ts';
-import { loadUnitOccupancy } from '../../domain/occupancy/compute.ts';
+import { facilityDetailJson, facilityListItemJson, unitChangeJson, unitJson } from '../../domain/facilities/present.ts';
+import { loadFacilityOccupancy, loadUnitOccupancy, summarise } from '../../domain/occupancy/compute.ts';
+import { occupancyFor } from '../../domain/occupancy/view.ts';
+import { nowIso } from '../../lib/time.ts';
 import { notFound } from '../../domain/errors.ts';
 
 /** Who may read facilities: everyone but the wall display (which reads /occupancy only). */
@@ -79,7 +80,8 @@ const facilitiesApi: FastifyPluginAsync = async (app) => {
     return unitJson(unit, occupancy);
   });
 
-  app.get('/occupancy', { config: EVERYONE }, async (request) => occupancyJson(occupancyFor(app.db, request.actor!)));
+  // The same document the live socket's snapshot carries (src/domain/occupancy/view.ts).
+  app.get('/occupancy', { config: EVERYONE }, async (request) => occupancyFor(request.actor!, summarise(loadFacilityOccupancy(app.db)), nowIso()));
 
   app.get('/wilayah', { config: { access: 'authenticated' } }, async (request) => {
     const q = (request.query as { q?: unknown }).q;
