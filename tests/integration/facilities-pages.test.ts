@@ -161,6 +161,8 @@ describe('facility pages', () => {
         expect(body).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
         expect(body).not.toMatch(/hx-on/);
         expect(body).not.toMatch(/hx-trigger="[^"]*\[/);
+        // A control named like a form property (form.form, form.action…) breaks htmx's form handling in the browser.
+        expect(body).not.toMatch(/<(input|select|button|textarea)[^>]*\sname="(form|action|method|submit|elements|id)"/);
       }
     });
 
@@ -178,7 +180,7 @@ describe('facility pages', () => {
       const before = textOf((await manager.get(`/facilities/${balai.id}`)).body, 'facility-free');
       const res = await manager.post(
         `/facilities/${balai.id}/units/${u.id}`,
-        { form: 'block', version: '1', blocked: '2', block_reason: 'Kasur rusak' },
+        { edit: 'block', version: '1', blocked: '2', block_reason: 'Kasur rusak' },
         { headers: htmx },
       );
       expect(res.statusCode).toBe(200);
@@ -192,7 +194,7 @@ describe('facility pages', () => {
 
     it('without JavaScript the same form redirects back to the page, which says it was saved', async () => {
       const u = makeUnit(db, balai.id, { name: 'Wisma Dahlia', capacity: 6 });
-      const res = await manager.post(`/facilities/${balai.id}/units/${u.id}`, { form: 'capacity', version: '1', capacity: '9', reason: 'Kasur tambahan' });
+      const res = await manager.post(`/facilities/${balai.id}/units/${u.id}`, { edit: 'capacity', version: '1', capacity: '9', reason: 'Kasur tambahan' });
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe(`/facilities/${balai.id}#unit-${u.id}`);
       const page = await manager.get(`/facilities/${balai.id}`);
@@ -210,7 +212,7 @@ describe('facility pages', () => {
         ['1', 'Kapasitas tidak boleh kurang dari 2 tempat yang sedang terpakai (2 ditempati, 0 ditahan rujukan).'],
       ] as const) {
         for (const headers of [htmx, {}]) {
-          const res = await manager.post(`/facilities/${balai.id}/units/${u.id}`, { form: 'capacity', version: '1', capacity }, { headers });
+          const res = await manager.post(`/facilities/${balai.id}/units/${u.id}`, { edit: 'capacity', version: '1', capacity }, { headers });
           expect(res.statusCode).toBe(422);
           const field = labelOf(formById(res.body, `unit-${u.id}-capacity`), 'capacity');
           expect(field).toContain('aria-invalid="true"');
@@ -224,7 +226,7 @@ describe('facility pages', () => {
 
     it('blocking without a reason says so beside the reason field', async () => {
       const u = makeUnit(db, balai.id, { name: 'Wisma Anyelir', capacity: 6 });
-      const res = await manager.post(`/facilities/${balai.id}/units/${u.id}`, { form: 'block', version: '1', blocked: '2', block_reason: '' }, { headers: htmx });
+      const res = await manager.post(`/facilities/${balai.id}/units/${u.id}`, { edit: 'block', version: '1', blocked: '2', block_reason: '' }, { headers: htmx });
       expect(res.statusCode).toBe(422);
       expect(labelOf(formById(res.body, `unit-${u.id}-block`), 'block_reason')).toContain('Sebutkan alasan tempat diblokir.');
       expect(unitRow(db, u.id).blocked).toBe(0);
@@ -232,8 +234,8 @@ describe('facility pages', () => {
 
     it('a stale form says the unit changed (409) and keeps the newer figures', async () => {
       const u = makeUnit(db, balai.id, { name: 'Wisma Seruni', capacity: 6 });
-      expect((await manager.post(`/facilities/${balai.id}/units/${u.id}`, { form: 'capacity', version: '1', capacity: '7' })).statusCode).toBe(303);
-      const res = await manager.post(`/facilities/${balai.id}/units/${u.id}`, { form: 'block', version: '1', blocked: '1', block_reason: 'x' }, { headers: htmx });
+      expect((await manager.post(`/facilities/${balai.id}/units/${u.id}`, { edit: 'capacity', version: '1', capacity: '7' })).statusCode).toBe(303);
+      const res = await manager.post(`/facilities/${balai.id}/units/${u.id}`, { edit: 'block', version: '1', blocked: '1', block_reason: 'x' }, { headers: htmx });
       expect(res.statusCode).toBe(409);
       expect(formById(res.body, `unit-${u.id}-block`)).toContain('Data ini baru saja diubah orang lain. Muat ulang halaman lalu coba lagi.');
       expect(unitRow(db, u.id)).toMatchObject({ capacity: 7, blocked: 0, version: 2 });
@@ -241,14 +243,14 @@ describe('facility pages', () => {
 
     it('the details form treats unticked features as none', async () => {
       const u = makeUnit(db, balai.id, { name: 'Wisma Mawar', capacity: 4, features: ['crib', 'maternity'] });
-      const res = await manager.post(`/facilities/${balai.id}/units/${u.id}`, { form: 'details', version: '1', name: 'Wisma Mawar', admits: 'family', features: 'elderly', bed_label_pattern: '' });
+      const res = await manager.post(`/facilities/${balai.id}/units/${u.id}`, { edit: 'details', version: '1', name: 'Wisma Mawar', admits: 'family', features: 'elderly', bed_label_pattern: '' });
       expect(res.statusCode).toBe(303);
       expect(unitRow(db, u.id)).toMatchObject({ features: ['elderly'], admits: 'family', bedLabelPattern: null });
     });
 
     it('a manager of another facility gets a 403 and nothing changes; so does intake', async () => {
       for (const b of [otherManager, intakeTps]) {
-        const res = await b.post(`/facilities/${balai.id}/units/${wisma.id}`, { form: 'capacity', version: String(unitRow(db, wisma.id).version), capacity: '30' });
+        const res = await b.post(`/facilities/${balai.id}/units/${wisma.id}`, { edit: 'capacity', version: String(unitRow(db, wisma.id).version), capacity: '30' });
         expect(res.statusCode).toBe(403);
       }
       expect(unitRow(db, wisma.id).capacity).toBe(12);

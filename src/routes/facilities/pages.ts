@@ -208,7 +208,8 @@ const facilityPages: FastifyPluginAsync = async (app) => {
 
   app.post<UnitParams>('/facilities/:id/units/:unitId', { config: MANAGERS }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
-    const form: UnitForm = UNIT_FORMS.includes(body.form as UnitForm) ? (body.form as UnitForm) : 'details';
+    // Which of the unit's forms was sent. Not named "form": a control of that name shadows HTMLFormElement.form in the browser.
+    const form: UnitForm = UNIT_FORMS.includes(body.edit as UnitForm) ? (body.edit as UnitForm) : 'details';
     const input = unitInputFrom(form, body);
     try {
       const unit = updateUnit({ db: app.db, actor: request.actor!, unitId: request.params.unitId, input });
