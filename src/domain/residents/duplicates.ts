@@ -1,0 +1,118 @@
+import { sql, and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { persons, type Sex } from '../../db/schema/index.ts';
+import { ageOn } from './age.ts';
+import { MUHAMMAD_KEY, NAME_MATCH_THRESHOLD, nameSimilarity, normaliseName } from './names.ts';
+import { maskIdNumber } from './nik.ts';
+import type { PersonRow } from './view.ts';
+
+/**
+ * Duplicate check before saving (issue 4): the same NIK is a certain match;
+ * a similar name (after folding spelling variants) with the same sex and an
+ * age within ten years is a possible match. Candidates come from the
+ * persons_fts trigram index over search_key, then each is scored here.
+ */
+export interface DuplicateProbe {
+  name?: string | null;
+  alias?: string | null;
+  nik?: string | null;
+  sex: Sex;
+  birthDate?: string | null;
+  estimatedAge?: number | null;
+  estimatedAt?: string | null;
+}
+
+/** What the officer sees of a candidate: enough to recognise, NIK masked. */
+export interface DuplicateCandidate {
+  id: string;
+  resident_code: string;
+  name: string | null;
+  alias: string | null;
+  description: string | null;
+  sex: Sex;
+  age: number | null;
+  nik_masked: string | null;
+  /** The same NIK: certainly this person. */
+  certain: boolean;
+  /** Name likeness 0..1 (1 for a NIK match). */
+  score: number;
+}
+
+export const AGE_TOLERANCE_YEARS = 10;
+/** How many rows the trigram index may hand to the scorer; the best ranked come first. */
+const FTS_CANDIDATES = 200;
+
+/** The trigrams of every token of a folded name, as an FTS5 OR query over search_key ("mhd" alone says little). */
+export function trigramQuery(key: string): string | null {
+  const tokens = key.split(' ').filter((t) => t.length >= 3);
+  const useful = tokens.filter((t) => t !== MUHAMMAD_KEY);
+  const grams = new Set<string>();
+  for (const t of useful.length ? useful : tokens) for (let i = 0; i + 3 <= t.length; i++) grams.add(t.slice(i, i + 3));
+  if (!grams.size) return null;
+  // Keys hold only [a-z0-9]: nothing to escape inside the quotes.
+  return `search_key : (${[...grams].map((g) => `"${g}"`).join(' OR ')})`;
+}
+
+function bestSimilarity(aKeys: string[], bKeys: string[]): number {
+  let best = 0;
+  for (const a of aKeys) for (const b of bKeys) best = Math.max(best, nameSimilarity(a, b));
+  return best;
+}
+
+function toCandidate(p: PersonRow, today: string, certain: boolean, score: number): DuplicateCandidate {
+  return {
+    id: p.id,
+    resident_code: p.residentCode,
+    name: p.name,
+    alias: p.alias,
+    description: p.description,
+    sex: p.sex,
+    age: ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today),
+    nik_masked: maskIdNumber(p.nik),
+    certain,
+    score: Math.round(score * 100) / 100,
+  };
+}
+
+export function findDuplicates(
+  db: Db | Tx,
+  probe: DuplicateProbe,
+  opts: { today: string; limit?: number; excludeIds?: readonly string[] },
+): DuplicateCandidate[] {
+  const exclude = new Set(opts.excludeIds ?? []);
+  const found = new Map<string, DuplicateCandidate>();
+
+  if (probe.nik) {
+    const same = db
+      .select()
+      .from(persons)
+      .where(and(eq(persons.nik, probe.nik), isNull(persons.mergedIntoId)))
+      .all();
+    for (const p of same) if (!exclude.has(p.id)) found.set(p.id, toCandidate(p, opts.today, true, 1));
+  }
+
+  const probeKeys = [normaliseName(probe.name), normaliseName(probe.alias)].filter(Boolean);
+  const probeAge = ageOn(probe, opts.today);
+  const query = trigramQuery(probeKeys.join(' '));
+  if (query) {
+    const ids = db
+      .all<{ id: string }>(sql`
+        select p.id from persons p
+        where p.rowid in (select rowid from persons_fts where persons_fts match ${query} order by rank limit ${FTS_CANDIDATES})
+          and p.merged_into_id is null and p.anonymised_at is null and p.sex = ${probe.sex}`)
+      .map((r) => r.id);
+    const rows = ids.length ? db.select().from(persons).where(inArray(persons.id, ids)).all() : [];
+    for (const p of rows) {
+      if (exclude.has(p.id) || found.has(p.id)) continue;
+      const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, opts.today);
+      if (probeAge !== null && age !== null && Math.abs(probeAge - age) > AGE_TOLERANCE_YEARS) continue;
+      const keys = [normaliseName(p.name), normaliseName(p.alias)].filter(Boolean);
+      const score = bestSimilarity(probeKeys, keys);
+      if (score >= NAME_MATCH_THRESHOLD) found.set(p.id, toCandidate(p, opts.today, false, score));
+    }
+  }
+
+  return [...found.values()]
+    .sort((a, b) => Number(b.certain) - Number(a.certain) || b.score - a.score || a.resident_code.localeCompare(b.resident_code))
+    .slice(0, opts.limit ?? 5);
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { DISABILITY_TYPES, INTAKE_SOURCES, PPKS_CATEGORIES, SEXES, TRISTATE } from '../../db/schema/index.ts';
+import { checkbox, list, optionalInt, optionalText } from '../validate.ts';
+
+const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+
+/** An optional choice from a list: a blank form field is "not given". */
+const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((v) => (blank(v) ? undefined : v), z.enum(values, { error: 'field.invalid' }).optional());
+
+/** Yes / no / unknown (DTKS, PKH, BPNT): blank is unknown. */
+const tristate = () => z.preprocess((v) => (blank(v) ? 'unknown' : v), z.enum(TRISTATE, { error: 'field.invalid' }));
+
+/** An identity number as typed; the NIK rules (nik.ts) judge it. */
+const idNumber = () => z.preprocess((v) => (blank(v) ? undefined : typeof v === 'string' ? v.trim() : v), z.string().max(32, 'field.too_long').optional());
+
+/** YYYY-MM-DD, a real date, not in the future. */
+const birthDate = () =>
+  z.preprocess(
+    (v) => (blank(v) ? undefined : v),
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'residents.birth_date_format')
+      .refine((s) => {
+        const d = new Date(`${s}T00:00:00Z`);
+        return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && s >= '1900-01-01';
+      }, 'residents.birth_date_format')
+      .refine((s) => s <= new Date().toISOString().slice(0, 10), 'residents.birth_date_future')
+      .optional(),
+  );
+
+/** One person at the intake desk. Field names are the API's (snake_case) and the form's. */
+export const PersonInput = z
+  .object({
+    name: optionalText(120),
+    description: optionalText(200),
+    alias: optionalText(120),
+    nik: idNumber(),
+    kk: idNumber(),
+    sex: z.enum(SEXES, { error: 'residents.sex_required' }),
+    birth_date: birthDate(),
+    estimated_age: optionalInt(0, 120),
+    ktp_address: optionalText(300),
+    domicile_address: optionalText(300),
+    origin_wilayah_code: optionalText(10),
+    phone: z.preprocess(
+      (v) => (blank(v) ? undefined : typeof v === 'string' ? v.trim() : v),
+      z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'residents.phone_format').optional(),
+    ),
+    category: optionalEnum(PPKS_CATEGORIES),
+    pregnant: checkbox(),
+    pregnancy_weeks: optionalInt(1, 45),
+    disabilities: list(z.enum(DISABILITY_TYPES, { error: 'field.invalid' })),
+    wheelchair: checkbox(),
+    chronic_illness: optionalText(200),
+    needs_medical: checkbox(),
+    unaccompanied_child: checkbox(),
+    trafficking_victim: checkbox(),
+    dtks: tristate(),
+    pkh: tristate(),
+    bpnt: tristate(),
+    consent: checkbox(),
+    /** "Keep NIK as typed": why a NIK that disagrees with birth date or sex stays. */
+    nik_override_reason: optionalText(200),
+    /** The officer's decision on possible duplicates: this is that existing person… */
+    same_as: optionalText(64),
+    /** …or a new person after all. */
+    confirm_new: checkbox(),
+  })
+  .superRefine((p, ctx) => {
+    if (!p.name && !p.description) ctx.addIssue({ code: 'custom', path: ['name'], message: 'residents.name_or_description' });
+    if (p.pregnant && p.sex !== 'P') ctx.addIssue({ code: 'custom', path: ['pregnant'], message: 'residents.pregnant_female_only' });
+    if (p.pregnancy_weeks !== undefined && !p.pregnant) ctx.addIssue({ code: 'custom', path: ['pregnancy_weeks'], message: 'residents.weeks_without_pregnancy' });
+    if (p.wheelchair && !p.disabilities.includes('fisik')) ctx.addIssue({ code: 'custom', path: ['wheelchair'], message: 'residents.wheelchair_needs_fisik' });
+  });
+export type PersonInput = z.infer<typeof PersonInput>;
+
+export const IntakeInput = z.object({
+  persons: z.array(PersonInput, { error: 'field.required' }).min(1, 'field.required').max(20, 'residents.too_many_members'),
+  /** Arrived together, placed together. Defaults to true when more than one person is registered. */
+  household: z.preprocess((v) => (blank(v) ? undefined : v), z.union([z.boolean(), z.enum(['on', 'true', '1', 'false', '0'])]).optional()),
+  source: z.preprocess((v) => (blank(v) ? 'walk_in' : v), z.enum(INTAKE_SOURCES, { error: 'field.invalid' })),
+  /** The Satpol PP handoff line this person arrived on (serah terima). */
+  handoff_person_id: optionalText(64),
+  /** Where the intake happens; intake and managers always register at their own facility. */
+  facility_id: optionalText(64),
+  /** Past every possible (not certain) duplicate at once: "these are all new people". */
+  confirm_new: checkbox(),
+});
+export type IntakeInput = z.infer<typeof IntakeInput>;
+
+export function householdWanted(input: IntakeInput): boolean {
+  const h = input.household;
+  if (h === undefined) return input.persons.length > 1;
+  return h === true || h === 'on' || h === 'true' || h === '1';
+}

@@ -1,0 +1,66 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import type { Actor } from '../actor.ts';
+import { canSeePerson, hasRole, isWide, PEOPLE_ROLES, requireRole } from '../access.ts';
+import { notFound } from '../errors.ts';
+
+/**
+ * Which facilities a person is linked to — where they are, were, or are
+ * headed (DOMAIN.md "Rules that protect people and data"): the facility that
+ * registered them, every facility of their stays, the two ends of their
+ * referrals, the facility a Satpol PP handoff brought them to, and any
+ * facility whose desk took them in again as an existing record (the
+ * 'person.intake' audit event, written in the same transaction as that intake).
+ */
+const REFERRAL_TOWARDS = sql`('PROPOSED','ACCEPTED','IN_TRANSIT','ARRIVED')`;
+
+/** The person and the records merged into them: links of either count ("nothing lost" in a merge). */
+const selfAndMerged = (id: SQL | string) => sql`(select ${id} union select m.id from persons m where m.merged_into_id = ${id})`;
+
+export function linkedFacilityIds(db: Db | Tx, personId: string): string[] {
+  const ids = selfAndMerged(personId);
+  const rows = db.all<{ f: string | null }>(sql`
+    select created_at_facility_id as f from persons where id in ${ids}
+    union select facility_id from stays where person_id in ${ids}
+    union select r.from_facility_id from referral_persons rp join referrals r on r.id = rp.referral_id where rp.person_id in ${ids}
+    union select r.to_facility_id from referral_persons rp join referrals r on r.id = rp.referral_id
+      where rp.person_id in ${ids} and r.status in ${REFERRAL_TOWARDS}
+    union select h.facility_id from handoff_persons hp join handoffs h on h.id = hp.handoff_id where hp.person_id in ${ids}
+    union select json_extract(a.detail, '$.facility_id') from audit_events a
+      where a.entity = 'person' and a.entity_id in ${ids} and a.action = 'person.intake'`);
+  return rows.map((r) => r.f).filter((f): f is string => typeof f === 'string');
+}
+
+/** SQL condition: the person whose id is in `personIdColumn` is linked to the facility. Used to filter lists. */
+export function linkedToFacility(personIdColumn: SQL, facilityId: string): SQL {
+  const ids = selfAndMerged(personIdColumn);
+  return sql`(
+    exists (select 1 from persons lp where lp.id in ${ids} and lp.created_at_facility_id = ${facilityId})
+    or exists (select 1 from stays s where s.person_id in ${ids} and s.facility_id = ${facilityId})
+    or exists (select 1 from referral_persons rp join referrals r on r.id = rp.referral_id
+               where rp.person_id in ${ids}
+                 and (r.from_facility_id = ${facilityId} or (r.to_facility_id = ${facilityId} and r.status in ${REFERRAL_TOWARDS})))
+    or exists (select 1 from handoff_persons hp join handoffs h on h.id = hp.handoff_id
+               where hp.person_id in ${ids} and h.facility_id = ${facilityId})
+    or exists (select 1 from audit_events a where a.entity = 'person' and a.entity_id in ${ids}
+               and a.action = 'person.intake' and json_extract(a.detail, '$.facility_id') = ${facilityId})
+  )`;
+}
+
+/**
+ * The actor may see this person, or the person does not exist for them: 404,
+ * never 403, so that a record's existence is not confirmed to whoever may not see it.
+ * Roles that never see people (satpol, display) are refused outright (403).
+ */
+export function assertCanSeePerson(db: Db | Tx, actor: Actor, personId: string): void {
+  requireRole(actor, PEOPLE_ROLES);
+  if (isWide(actor)) return;
+  if (!canSeePerson(actor, linkedFacilityIds(db, personId))) throw notFound('residents.not_found');
+}
+
+/** A condition that keeps only the people this actor may see (true for wide roles). */
+export function visiblePersonsFilter(actor: Actor, personIdColumn: SQL): SQL {
+  if (isWide(actor)) return sql`1 = 1`;
+  if (!hasRole(actor, ['manager', 'intake']) || !actor.facilityId) return sql`1 = 0`;
+  return linkedToFacility(personIdColumn, actor.facilityId);
+}

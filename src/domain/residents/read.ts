@@ -1,0 +1,259 @@
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import { write, type Db, type Tx } from '../../db/client.ts';
+import { facilities, handoffPersons, handoffs, persons, referralPersons, referrals, stays, units, users } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { canSeePerson, isWide, PEOPLE_ROLES, requireRole } from '../access.ts';
+import { audit } from '../audit.ts';
+import { notFound } from '../errors.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
+import { ageNeeds, ageOn } from './age.ts';
+import { assertCanSeePerson, linkedFacilityIds, visiblePersonsFilter } from './links.ts';
+import { normaliseName } from './names.ts';
+import { cleanIdNumber, maskIdNumber } from './nik.ts';
+import { liveRecord } from './register.ts';
+import { toPersonRecord, type PersonRow } from './view.ts';
+
+/** A stay with the names people read. */
+export function staysOf(db: Db | Tx, personId: string) {
+  return db
+    .select({
+      stay: stays,
+      facilityName: facilities.name,
+      facilityCode: facilities.code,
+      unitName: units.name,
+      checkedInByName: users.username,
+    })
+    .from(stays)
+    .innerJoin(facilities, eq(facilities.id, stays.facilityId))
+    .innerJoin(units, eq(units.id, stays.unitId))
+    .leftJoin(users, eq(users.id, stays.checkedInBy))
+    .where(eq(stays.personId, personId))
+    .orderBy(desc(stays.checkedInAt))
+    .all();
+}
+
+export type PersonDetail = ReturnType<typeof loadDetail>;
+
+function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
+  const stayRows = staysOf(tx, p.id);
+  const openStay = stayRows.find((s) => s.stay.checkedOutAt === null) ?? null;
+  const household = p.householdId
+    ? tx
+        .select()
+        .from(persons)
+        .where(and(eq(persons.householdId, p.householdId), isNull(persons.mergedIntoId)))
+        .orderBy(asc(persons.createdAt))
+        .all()
+        .filter((m) => m.id !== p.id)
+        .map((m) => {
+          const open = tx
+            .select({ stayId: stays.id, unitId: stays.unitId, unitName: units.name, facilityId: stays.facilityId })
+            .from(stays)
+            .innerJoin(units, eq(units.id, stays.unitId))
+            .where(and(eq(stays.personId, m.id), isNull(stays.checkedOutAt)))
+            .get();
+          const visible = isWide(actor) || canSeePerson(actor, linkedFacilityIds(tx, m.id));
+          return {
+            id: m.id,
+            residentCode: m.residentCode,
+            // Someone the actor may not see is named by code only.
+            name: visible ? (m.name ?? m.description) : null,
+            sex: m.sex,
+            age: ageOn({ birthDate: m.birthDate, estimatedAge: m.estimatedAge, estimatedAt: m.estimatedAt }, today),
+            visible,
+            openStay: open ?? null,
+          };
+        })
+    : [];
+  const fromF = alias(facilities, 'from_f');
+  const toF = alias(facilities, 'to_f');
+  const referralRows = tx
+    .select({
+      id: referrals.id,
+      status: referrals.status,
+      reason: referrals.reason,
+      proposedAt: referrals.proposedAt,
+      fromName: fromF.name,
+      toName: toF.name,
+    })
+    .from(referralPersons)
+    .innerJoin(referrals, eq(referrals.id, referralPersons.referralId))
+    .leftJoin(fromF, eq(fromF.id, referrals.fromFacilityId))
+    .innerJoin(toF, eq(toF.id, referrals.toFacilityId))
+    .where(eq(referralPersons.personId, p.id))
+    .orderBy(desc(referrals.proposedAt))
+    .all();
+  const handoffRows = tx
+    .select({
+      handoffId: handoffs.id,
+      number: handoffs.number,
+      operationNumber: handoffs.operationNumber,
+      operationAt: handoffs.operationAt,
+      place: handoffs.place,
+      leaderName: handoffs.leaderName,
+      facilityName: facilities.name,
+      lineStatus: handoffPersons.status,
+      seenNeeds: handoffPersons.needs,
+      belongings: handoffPersons.belongings,
+      notes: handoffPersons.notes,
+    })
+    .from(handoffPersons)
+    .innerJoin(handoffs, eq(handoffs.id, handoffPersons.handoffId))
+    .innerJoin(facilities, eq(facilities.id, handoffs.facilityId))
+    .where(eq(handoffPersons.personId, p.id))
+    .all();
+  const mergedFrom = tx.select({ id: persons.id, residentCode: persons.residentCode }).from(persons).where(eq(persons.mergedIntoId, p.id)).all();
+  const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today);
+  return { person: p, age, ageNeeds: ageNeeds(age), stays: stayRows, openStay, household, referrals: referralRows, handoffs: handoffRows, mergedFrom };
+}
+
+/**
+ * One person's full record. Reading it is an audit event ('person.read');
+ * revealing the NIK is another ('person.reveal_nik'). A record merged into
+ * another answers with the one that lives on (`redirectedFrom` says so).
+ */
+export function readPerson(args: { db: Db; actor: Actor; id: string; revealNik?: boolean; view?: string }) {
+  const { db, actor } = args;
+  requireRole(actor, PEOPLE_ROLES);
+  const now = nowIso();
+  const today = wibDate(now);
+  return write(db, (tx) => {
+    const asked = tx.select({ id: persons.id, mergedIntoId: persons.mergedIntoId, anonymisedAt: persons.anonymisedAt }).from(persons).where(eq(persons.id, args.id)).get();
+    if (!asked) throw notFound('residents.not_found');
+    const p = asked.mergedIntoId ? liveRecord(tx, asked.id) : tx.select().from(persons).where(eq(persons.id, asked.id)).get();
+    if (!p) throw notFound('residents.not_found');
+    assertCanSeePerson(tx, actor, p.id);
+    audit(tx, actor, { action: 'person.read', entity: 'person', entityId: p.id, at: now, detail: args.view ? { view: args.view } : {} });
+    if (args.revealNik && p.nik) audit(tx, actor, { action: 'person.reveal_nik', entity: 'person', entityId: p.id, at: now });
+    const detail = loadDetail(tx, actor, p, today);
+    return {
+      ...detail,
+      record: toPersonRecord(p, { today, revealNik: args.revealNik === true }),
+      nik: args.revealNik ? p.nik : maskIdNumber(p.nik),
+      kk: args.revealNik ? p.kk : maskIdNumber(p.kk),
+      revealed: args.revealNik === true && p.nik !== null,
+      redirectedFrom: asked.mergedIntoId ? asked.id : null,
+    };
+  });
+}
+
+/** The NIK (and KK) in full, for one person; audited as 'person.reveal_nik'. */
+export function revealNik(args: { db: Db; actor: Actor; id: string }): { id: string; nik: string | null; kk: string | null } {
+  const { db, actor } = args;
+  requireRole(actor, PEOPLE_ROLES);
+  return write(db, (tx) => {
+    const p = liveRecord(tx, args.id);
+    if (!p) throw notFound('residents.not_found');
+    assertCanSeePerson(tx, actor, p.id);
+    audit(tx, actor, { action: 'person.reveal_nik', entity: 'person', entityId: p.id, detail: { had_nik: p.nik !== null } });
+    return { id: p.id, nik: p.nik, kk: p.kk };
+  });
+}
+
+export interface SearchHit {
+  id: string;
+  resident_code: string;
+  name: string | null;
+  alias: string | null;
+  description: string | null;
+  sex: PersonRow['sex'];
+  age: number | null;
+  nik_masked: string | null;
+  household_id: string | null;
+  stay: { id: string; facility_id: string; facility_name: string; unit_id: string; unit_name: string; bed_label: string | null; overflow: boolean } | null;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Finding people at the desk: by name or alias (spelling variants folded, as
+ * in the duplicate check), resident code, or NIK. Only people the actor may
+ * see are found. With no query: the people staying at the actor's facility
+ * now (everyone's latest for wide roles).
+ */
+export function searchPersons(args: { db: Db; actor: Actor; q?: string | undefined; limit?: number }): SearchHit[] {
+  const { db, actor } = args;
+  requireRole(actor, PEOPLE_ROLES);
+  const limit = Math.min(Math.max(args.limit ?? 50, 1), 200);
+  const q = (args.q ?? '').trim().slice(0, 100);
+  const today = wibDate(nowIso());
+  const conditions: ReturnType<typeof sql>[] = [];
+  const digits = cleanIdNumber(q);
+  if (q === '') {
+    if (actor.facilityId) {
+      conditions.push(sql`exists (select 1 from stays s where s.person_id = p.id and s.checked_out_at is null and s.facility_id = ${actor.facilityId})`);
+    } else conditions.push(sql`1 = 1`);
+  } else if (/^\d{6,16}$/.test(digits)) {
+    conditions.push(digits.length === 16 ? sql`p.nik = ${digits}` : sql`p.nik like ${`${digits}%`}`);
+    conditions.push(sql`p.kk = ${digits}`);
+  } else {
+    const code = q.toUpperCase().replace(/^SGH-?/, '');
+    if (/^[0-9A-Z]{3,6}$/.test(code)) {
+      conditions.push(sql`p.rowid in (select rowid from persons_fts where persons_fts match ${`resident_code : "${code}"`})`);
+    }
+    const key = normaliseName(q);
+    const tokens = key.split(' ').filter((t) => t.length >= 3);
+    if (tokens.length) {
+      conditions.push(sql`p.rowid in (select rowid from persons_fts where persons_fts match ${`search_key : (${tokens.map((t) => `"${t}"`).join(' AND ')})`})`);
+    }
+    // While the officer is still typing, the folded key may not match yet ("Muham" is not yet "mhd"): the name as written does.
+    const like = `%${likeEscape(q.toLowerCase())}%`;
+    conditions.push(sql`(lower(p.name) like ${like} escape '\\' or lower(p.alias) like ${like} escape '\\' or lower(p.description) like ${like} escape '\\')`);
+  }
+  const where = sql.join(conditions, sql` or `);
+  const ids = db
+    .all<{ id: string }>(sql`
+      select p.id from persons p
+      where p.merged_into_id is null and p.anonymised_at is null
+        and (${where})
+        and ${visiblePersonsFilter(actor, sql`p.id`)}
+      order by p.updated_at desc
+      limit ${limit}`)
+    .map((r) => r.id);
+  if (!ids.length) return [];
+  const rows = db.select().from(persons).where(inArray(persons.id, ids)).all();
+  const open = db
+    .select({ stay: stays, facilityName: facilities.name, unitName: units.name })
+    .from(stays)
+    .innerJoin(facilities, eq(facilities.id, stays.facilityId))
+    .innerJoin(units, eq(units.id, stays.unitId))
+    .where(and(inArray(stays.personId, ids), isNull(stays.checkedOutAt)))
+    .all();
+  const openBy = new Map(open.map((o) => [o.stay.personId, o]));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => {
+    const p = byId.get(id)!;
+    const o = openBy.get(id);
+    return {
+      id: p.id,
+      resident_code: p.residentCode,
+      name: p.name,
+      alias: p.alias,
+      description: p.description,
+      sex: p.sex,
+      age: ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today),
+      nik_masked: maskIdNumber(p.nik),
+      household_id: p.householdId,
+      stay: o
+        ? { id: o.stay.id, facility_id: o.stay.facilityId, facility_name: o.facilityName, unit_id: o.stay.unitId, unit_name: o.unitName, bed_label: o.stay.bedLabel, overflow: o.stay.overflow }
+        : null,
+    };
+  });
+}
+
+/** People by id, for a page that works with a few of them (the check-in step); each must be visible. */
+export function personsForPlacement(db: Db, actor: Actor, ids: string[]) {
+  requireRole(actor, PEOPLE_ROLES);
+  const today = wibDate(nowIso());
+  const rows = ids.length ? db.select().from(persons).where(inArray(persons.id, ids)).all() : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => {
+    const p = byId.get(id);
+    if (!p) throw notFound('residents.not_found');
+    assertCanSeePerson(db, actor, id);
+    const open = db.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, id), isNull(stays.checkedOutAt))).get();
+    const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today);
+    return { person: p, age, ageNeeds: ageNeeds(age), openStayId: open?.id ?? null };
+  });
+}

@@ -1,0 +1,382 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { write, type Db, type Tx } from '../../db/client.ts';
+import { facilities, handoffPersons, handoffs, households, persons } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { canSeeFacility, FACILITY_ROLES, hasRole, PEOPLE_ROLES, requireRole } from '../access.ts';
+import { audit } from '../audit.ts';
+import { DomainError, forbidden, invalid, type FieldError } from '../errors.ts';
+import { parseInput } from '../validate.ts';
+import { newId, newResidentCode } from '../../lib/ids.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
+import { findDuplicates, type DuplicateCandidate } from './duplicates.ts';
+import { householdWanted, IntakeInput, type PersonInput } from './input.ts';
+import { BLOCKING_NIK_WARNINGS, checkKk, checkNik, type NikWarningCode } from './nik.ts';
+import { searchKeyFor } from './names.ts';
+import { toPersonRecord, type PersonRecord, type PersonRow } from './view.ts';
+
+export interface NikWarning {
+  /** Which person of the intake (0-based). */
+  index: number;
+  code: NikWarningCode;
+  params: Record<string, string>;
+  /** Must be confirmed with nik_override_reason before the intake is saved. */
+  blocking: boolean;
+}
+
+export interface DuplicateGroup {
+  index: number;
+  candidates: DuplicateCandidate[];
+}
+
+/**
+ * Nothing was saved: the officer (or API caller) must decide. For each group
+ * of duplicates, `same_as` (this existing person) or `confirm_new`; for each
+ * blocking NIK warning, `nik_override_reason`. Then submit again.
+ */
+export interface IntakeNeedsDecision {
+  status: 'needs_decision';
+  duplicates: DuplicateGroup[];
+  nik_warnings: NikWarning[];
+}
+
+export interface IntakeRegistered {
+  status: 'registered';
+  persons: PersonRecord[];
+  household_id: string | null;
+  /** Ids of existing records the intake attached to (no new person made). */
+  attached: string[];
+  facility_id: string | null;
+  warnings: NikWarning[];
+}
+
+export type IntakeResult = IntakeNeedsDecision | IntakeRegistered;
+
+/** "3171" and "31.71" are the same kab/kota; "31" a province. */
+export function normaliseWilayahCode(raw: string): string {
+  const c = raw.trim();
+  return /^\d{4}$/.test(c) ? `${c.slice(0, 2)}.${c.slice(2)}` : c;
+}
+
+function isKnownWilayah(tx: Tx, code: string): boolean {
+  return tx.get(sql`select 1 as x from wilayah where code = ${code}`) !== undefined;
+}
+
+/** Intake and managers register at their own facility; wide roles may name one (or none). */
+function intakeFacility(tx: Tx, actor: Actor, requested: string | undefined): string | null {
+  if (hasRole(actor, FACILITY_ROLES)) {
+    if (!actor.facilityId) throw forbidden();
+    if (requested && requested !== actor.facilityId) throw forbidden('residents.not_your_facility');
+    return actor.facilityId;
+  }
+  if (!requested) return null;
+  const f = tx.select({ id: facilities.id, protected: facilities.protected }).from(facilities).where(eq(facilities.id, requested)).get();
+  if (!f || !canSeeFacility(actor, f)) throw invalid([{ path: 'facility_id', message: 'field.unknown_facility' }]);
+  return f.id;
+}
+
+/** Follows merged records to the one that lives on. */
+export function liveRecord(tx: Db | Tx, id: string): PersonRow | undefined {
+  let row = tx.select().from(persons).where(eq(persons.id, id)).get();
+  for (let hops = 0; row?.mergedIntoId && hops < 10; hops++) {
+    row = tx.select().from(persons).where(eq(persons.id, row.mergedIntoId)).get();
+  }
+  return row && !row.mergedIntoId ? row : undefined;
+}
+
+interface Checked {
+  input: PersonInput;
+  nik: string | null;
+  kk: string | null;
+  originWilayahCode: string | null;
+  sameAs: PersonRow | null;
+  dismissed: string[];
+}
+
+/**
+ * Registers one person or a whole household at the intake desk: checks the
+ * fields and the NIK, looks for duplicates, and — when nothing needs the
+ * officer's decision — creates the people (or attaches the intake to existing
+ * records the officer recognised), the household, and the audit trail, in one
+ * transaction. Check-in is a separate step (stays/check-in.ts).
+ */
+export function registerIntake(args: { db: Db; actor: Actor; input: unknown }): IntakeResult {
+  const { db, actor } = args;
+  requireRole(actor, PEOPLE_ROLES);
+  const data = parseInput(IntakeInput, args.input, actor.lang);
+  const now = nowIso();
+  const today = wibDate(now);
+
+  return write(db, (tx) => {
+    const facilityId = intakeFacility(tx, actor, data.facility_id);
+    const errors: FieldError[] = [];
+    const warnings: NikWarning[] = [];
+    const checked: Checked[] = [];
+    const niks = new Map<string, number>();
+
+    data.persons.forEach((p, i) => {
+      const at = (field: string) => `persons.${i}.${field}`;
+      let nik: string | null = null;
+      if (p.nik) {
+        const r = checkNik(p.nik, { isKnownWilayah: (c) => isKnownWilayah(tx, c), birthDate: p.birth_date, sex: p.sex });
+        for (const e of r.errors) errors.push({ path: at('nik'), message: e.code, ...(e.params ? { params: e.params } : {}) });
+        if (!r.errors.length) {
+          nik = r.nik;
+          if (niks.has(nik)) errors.push({ path: at('nik'), message: 'residents.nik_repeated', params: { n: String(niks.get(nik)! + 1) } });
+          niks.set(nik, i);
+          for (const w of r.warnings) {
+            const blocking = BLOCKING_NIK_WARNINGS.includes(w.code);
+            // Overridden with a reason: no longer a question, still shown and recorded.
+            warnings.push({ index: i, code: w.code, params: w.params ?? {}, blocking: blocking && !p.nik_override_reason });
+          }
+        }
+      } else if (p.nik_override_reason) {
+        errors.push({ path: at('nik_override_reason'), message: 'residents.override_without_nik' });
+      }
+      let kk: string | null = null;
+      if (p.kk) {
+        kk = checkKk(p.kk);
+        if (!kk) errors.push({ path: at('kk'), message: 'residents.kk_format' });
+      }
+      let originWilayahCode: string | null = null;
+      if (p.origin_wilayah_code) {
+        originWilayahCode = normaliseWilayahCode(p.origin_wilayah_code);
+        if (!isKnownWilayah(tx, originWilayahCode)) errors.push({ path: at('origin_wilayah_code'), message: 'field.unknown_wilayah' });
+      }
+      checked.push({ input: p, nik, kk, originWilayahCode, sameAs: null, dismissed: [] });
+    });
+    if (data.handoff_person_id && data.persons.length !== 1) errors.push({ path: 'handoff_person_id', message: 'residents.handoff_one_person' });
+    if (errors.length) throw invalid(errors);
+
+    // The officer's decisions on duplicates.
+    const duplicates: DuplicateGroup[] = [];
+    const sameAsUsed = new Set<string>();
+    checked.forEach((c, i) => {
+      const at = (field: string) => `persons.${i}.${field}`;
+      if (c.input.same_as) {
+        const target = liveRecord(tx, c.input.same_as);
+        if (!target) return errors.push({ path: at('same_as'), message: 'residents.same_as_unknown' });
+        if (sameAsUsed.has(target.id)) return errors.push({ path: at('same_as'), message: 'residents.same_as_twice' });
+        sameAsUsed.add(target.id);
+        if (c.nik && target.nik && c.nik !== target.nik) return errors.push({ path: at('nik'), message: 'residents.same_as_nik_differs', params: { code: target.residentCode } });
+        if (c.nik && !target.nik) {
+          const holder = tx.select({ code: persons.residentCode }).from(persons).where(and(eq(persons.nik, c.nik), isNull(persons.mergedIntoId))).get();
+          if (holder) return errors.push({ path: at('nik'), message: 'residents.nik_taken', params: { code: holder.code } });
+        }
+        c.sameAs = target;
+        return;
+      }
+      const candidates = findDuplicates(
+        tx,
+        { name: c.input.name, alias: c.input.alias, nik: c.nik, sex: c.input.sex, birthDate: c.input.birth_date, estimatedAge: c.input.estimated_age, estimatedAt: today },
+        { today },
+      );
+      const certain = candidates.find((x) => x.certain);
+      const confirmedNew = c.input.confirm_new || data.confirm_new;
+      // The same NIK is the same person: "new" is not an answer (the NIK would be on two live records).
+      if (certain && confirmedNew) return errors.push({ path: at('nik'), message: 'residents.nik_taken', params: { code: certain.resident_code } });
+      if (candidates.length && !confirmedNew) duplicates.push({ index: i, candidates });
+      else c.dismissed = candidates.map((x) => x.id);
+    });
+    if (errors.length) throw invalid(errors);
+    const blocking = warnings.filter((w) => w.blocking);
+    if (duplicates.length || blocking.length) {
+      // Nothing is written: the transaction ends having only read.
+      return { status: 'needs_decision', duplicates, nik_warnings: warnings } satisfies IntakeNeedsDecision;
+    }
+
+    const handoffLine = data.handoff_person_id ? receivableHandoffLine(tx, data.handoff_person_id, facilityId) : null;
+    const source = handoffLine ? 'satpol_handoff' : data.source;
+
+    let householdId: string | null = null;
+    if (householdWanted(data) && checked.length > 1) {
+      householdId = newId();
+      tx.insert(households).values({ id: householdId, createdAt: now, createdBy: actor.id }).run();
+      audit(tx, actor, { action: 'household.create', entity: 'household', entityId: householdId, at: now, detail: { members: checked.length, facility_id: facilityId } });
+    }
+
+    const saved: PersonRow[] = [];
+    const attached: string[] = [];
+    checked.forEach((c, i) => {
+      const p = c.input;
+      const override = warnings.some((w) => w.index === i && BLOCKING_NIK_WARNINGS.includes(w.code)) ? (p.nik_override_reason ?? null) : null;
+      let row: PersonRow;
+      if (c.sameAs) {
+        row = attachIntake(tx, actor, c, { now, today, householdId, facilityId, source, override });
+        attached.push(row.id);
+      } else {
+        row = createPerson(tx, actor, c, { now, today, householdId, facilityId, source, override });
+      }
+      if (override) {
+        audit(tx, actor, {
+          action: 'person.nik_override',
+          entity: 'person',
+          entityId: row.id,
+          at: now,
+          detail: { reason: override, warnings: warnings.filter((w) => w.index === i).map((w) => w.code) },
+        });
+      }
+      saved.push(row);
+    });
+
+    if (handoffLine) {
+      const person = saved[0]!;
+      tx.update(handoffPersons)
+        .set({ status: 'RECEIVED', personId: person.id, accountedAt: now, accountedBy: actor.id })
+        .where(and(eq(handoffPersons.id, handoffLine.id), eq(handoffPersons.status, 'PENDING')))
+        .run();
+      // Closing the handoff once every line is accounted for is the handoff area's rule (issue 6).
+      audit(tx, actor, { action: 'handoff.person_received', entity: 'handoff', entityId: handoffLine.handoffId, at: now, detail: { handoff_person_id: handoffLine.id, person_id: person.id } });
+    }
+
+    return {
+      status: 'registered',
+      persons: saved.map((r) => toPersonRecord(r, { today })),
+      household_id: householdId,
+      attached,
+      facility_id: facilityId,
+      warnings,
+    } satisfies IntakeRegistered;
+  });
+}
+
+function receivableHandoffLine(tx: Tx, id: string, facilityId: string | null): { id: string; handoffId: string } {
+  const line = tx
+    .select({ id: handoffPersons.id, handoffId: handoffPersons.handoffId, status: handoffPersons.status, facilityId: handoffs.facilityId })
+    .from(handoffPersons)
+    .innerJoin(handoffs, eq(handoffs.id, handoffPersons.handoffId))
+    .where(eq(handoffPersons.id, id))
+    .get();
+  if (!line || (facilityId !== null && line.facilityId !== facilityId)) throw invalid([{ path: 'handoff_person_id', message: 'residents.handoff_unknown' }]);
+  if (line.status !== 'PENDING') throw new DomainError('CONFLICT', 'residents.handoff_already_accounted');
+  return { id: line.id, handoffId: line.handoffId };
+}
+
+interface WriteContext {
+  now: string;
+  today: string;
+  householdId: string | null;
+  facilityId: string | null;
+  source: PersonRow['source'];
+  override: string | null;
+}
+
+function createPerson(tx: Tx, actor: Actor, c: Checked, w: WriteContext): PersonRow {
+  const p = c.input;
+  const id = newId();
+  // A clash of random codes is unlikely (32^6) but the column is unique: draw again.
+  let code = newResidentCode();
+  while (tx.get(sql`select 1 as x from persons where resident_code = ${code}`)) code = newResidentCode();
+  tx.insert(persons)
+    .values({
+      id,
+      residentCode: code,
+      name: p.name ?? null,
+      description: p.description ?? null,
+      alias: p.alias ?? null,
+      searchKey: searchKeyFor(p.name, p.alias),
+      nik: c.nik,
+      kk: c.kk,
+      sex: p.sex,
+      birthDate: p.birth_date ?? null,
+      estimatedAge: p.birth_date ? null : (p.estimated_age ?? null),
+      estimatedAt: !p.birth_date && p.estimated_age !== undefined ? w.today : null,
+      ktpAddress: p.ktp_address ?? null,
+      domicileAddress: p.domicile_address ?? null,
+      originWilayahCode: c.originWilayahCode,
+      phone: p.phone ?? null,
+      category: p.category ?? null,
+      pregnant: p.pregnant,
+      pregnancyWeeks: p.pregnant ? (p.pregnancy_weeks ?? null) : null,
+      disabilities: p.disabilities,
+      wheelchair: p.wheelchair,
+      chronicIllness: p.chronic_illness ?? null,
+      needsMedical: p.needs_medical,
+      unaccompaniedChild: p.unaccompanied_child,
+      traffickingVictim: p.trafficking_victim,
+      dtks: p.dtks,
+      pkh: p.pkh,
+      bpnt: p.bpnt,
+      consent: p.consent,
+      consentAt: p.consent ? w.now : null,
+      nikOverrideReason: w.override,
+      householdId: w.householdId,
+      source: w.source,
+      createdAt: w.now,
+      createdBy: actor.id,
+      createdAtFacilityId: w.facilityId,
+      updatedAt: w.now,
+    })
+    .run();
+  audit(tx, actor, {
+    action: 'person.create',
+    entity: 'person',
+    entityId: id,
+    at: w.now,
+    detail: {
+      resident_code: code,
+      source: w.source,
+      facility_id: w.facilityId,
+      household_id: w.householdId,
+      consent: p.consent,
+      // Possible duplicates the officer looked at and said "a new person".
+      ...(c.dismissed.length ? { dismissed_duplicates: c.dismissed } : {}),
+    },
+  });
+  return tx.select().from(persons).where(eq(persons.id, id)).get()!;
+}
+
+/**
+ * "Same person": the intake fills and updates the existing record — typed
+ * values replace old ones, blanks never erase, needs are only ever added
+ * (a need is cleared on purpose, not by an unticked box) — and links it to
+ * this facility. No new person is made.
+ */
+function attachIntake(tx: Tx, actor: Actor, c: Checked, w: WriteContext): PersonRow {
+  const p = c.input;
+  const old = c.sameAs!;
+  const next = {
+    name: p.name ?? old.name,
+    description: p.description ?? old.description,
+    alias: p.alias ?? old.alias,
+    nik: c.nik ?? old.nik,
+    kk: c.kk ?? old.kk,
+    sex: p.sex,
+    birthDate: p.birth_date ?? old.birthDate,
+    estimatedAge: p.birth_date ? null : p.estimated_age !== undefined ? p.estimated_age : old.estimatedAge,
+    estimatedAt: p.birth_date ? null : p.estimated_age !== undefined ? w.today : old.estimatedAt,
+    ktpAddress: p.ktp_address ?? old.ktpAddress,
+    domicileAddress: p.domicile_address ?? old.domicileAddress,
+    originWilayahCode: c.originWilayahCode ?? old.originWilayahCode,
+    phone: p.phone ?? old.phone,
+    category: p.category ?? old.category,
+    pregnant: old.pregnant || p.pregnant,
+    pregnancyWeeks: p.pregnant ? (p.pregnancy_weeks ?? old.pregnancyWeeks) : old.pregnancyWeeks,
+    disabilities: [...new Set([...old.disabilities, ...p.disabilities])],
+    wheelchair: old.wheelchair || p.wheelchair,
+    chronicIllness: p.chronic_illness ?? old.chronicIllness,
+    needsMedical: old.needsMedical || p.needs_medical,
+    unaccompaniedChild: old.unaccompaniedChild || p.unaccompanied_child,
+    traffickingVictim: old.traffickingVictim || p.trafficking_victim,
+    dtks: p.dtks !== 'unknown' ? p.dtks : old.dtks,
+    pkh: p.pkh !== 'unknown' ? p.pkh : old.pkh,
+    bpnt: p.bpnt !== 'unknown' ? p.bpnt : old.bpnt,
+    consent: old.consent || p.consent,
+    consentAt: p.consent && !old.consent ? w.now : old.consentAt,
+    nikOverrideReason: w.override ?? old.nikOverrideReason,
+    householdId: w.householdId ?? old.householdId,
+  };
+  const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(old[k]));
+  tx.update(persons)
+    .set({ ...next, searchKey: searchKeyFor(next.name, next.alias), updatedAt: w.now, version: old.version + 1 })
+    .where(eq(persons.id, old.id))
+    .run();
+  audit(tx, actor, {
+    action: 'person.intake',
+    entity: 'person',
+    entityId: old.id,
+    at: w.now,
+    // facility_id links the person to this desk's facility (see links.ts); field names only, no values.
+    detail: { facility_id: w.facilityId, source: w.source, changed, previous_household_id: w.householdId ? old.householdId : undefined },
+  });
+  return tx.select().from(persons).where(eq(persons.id, old.id)).get()!;
+}

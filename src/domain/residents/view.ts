@@ -1,0 +1,62 @@
+import type { persons } from '../../db/schema/index.ts';
+import { toWib } from '../../lib/time.ts';
+import { ageNeeds, ageOn } from './age.ts';
+import { maskIdNumber } from './nik.ts';
+
+export type PersonRow = typeof persons.$inferSelect;
+
+/**
+ * A person as the API serves it (snake_case). NIK and KK are masked unless the
+ * caller revealed them (an audited act); derived age needs are included, never stored.
+ */
+export function toPersonRecord(p: PersonRow, opts: { today: string; revealNik?: boolean }) {
+  const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, opts.today);
+  return {
+    id: p.id,
+    resident_code: p.residentCode,
+    name: p.name,
+    description: p.description,
+    alias: p.alias,
+    nik: opts.revealNik ? p.nik : maskIdNumber(p.nik),
+    nik_masked: !opts.revealNik && p.nik !== null,
+    kk: opts.revealNik ? p.kk : maskIdNumber(p.kk),
+    sex: p.sex,
+    birth_date: p.birthDate,
+    estimated_age: p.estimatedAge,
+    estimated_at: p.estimatedAt,
+    age,
+    age_needs: ageNeeds(age),
+    ktp_address: p.ktpAddress,
+    domicile_address: p.domicileAddress,
+    origin_wilayah_code: p.originWilayahCode,
+    phone: p.phone,
+    category: p.category,
+    needs: {
+      pregnant: p.pregnant,
+      pregnancy_weeks: p.pregnancyWeeks,
+      disabilities: p.disabilities,
+      wheelchair: p.wheelchair,
+      chronic_illness: p.chronicIllness,
+      needs_medical: p.needsMedical,
+      unaccompanied_child: p.unaccompaniedChild,
+      trafficking_victim: p.traffickingVictim,
+    },
+    dtks: p.dtks,
+    pkh: p.pkh,
+    bpnt: p.bpnt,
+    consent: p.consent,
+    consent_at: toWib(p.consentAt),
+    nik_override_reason: p.nikOverrideReason,
+    household_id: p.householdId,
+    source: p.source,
+    merged_into_id: p.mergedIntoId,
+    created_at: toWib(p.createdAt),
+    updated_at: toWib(p.updatedAt),
+  };
+}
+export type PersonRecord = ReturnType<typeof toPersonRecord>;
+
+/** The name people read: the name, else the description, else the code. */
+export function displayName(p: { name: string | null; description: string | null; residentCode: string }): string {
+  return p.name ?? p.description ?? p.residentCode;
+}

@@ -1,0 +1,65 @@
+import { inArray } from 'drizzle-orm';
+import { write, type Db } from '../../db/client.ts';
+import { stays } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { PEOPLE_ROLES, requireRole } from '../access.ts';
+import { parseInput } from '../validate.ts';
+import { nowIso } from '../../lib/time.ts';
+import { hubFor } from '../../live/hub.ts';
+import { assertCanSeePerson } from '../residents/links.ts';
+import { placementFacility } from './facility.ts';
+import { CheckInInput } from './input.ts';
+import { loadPlaceablePersons, mapStayConstraint, placeGroup } from './place.ts';
+import { toStayRecord, type StayRecord } from './view.ts';
+
+export interface CheckInResult {
+  stays: StayRecord[];
+  facility_id: string;
+  unit_id: string;
+  unit_name: string;
+  overflow: boolean;
+  split: boolean;
+}
+
+/**
+ * Check-in of one person or a household together, into one unit of a
+ * facility: the free places are read and taken in one IMMEDIATE transaction,
+ * so two desks can never be given the same place. No free place → NO_FREE_PLACE (409).
+ */
+export function checkIn(args: { db: Db; actor: Actor; input: unknown }): CheckInResult {
+  const { db, actor } = args;
+  requireRole(actor, PEOPLE_ROLES);
+  const input = parseInput(CheckInInput, args.input, actor.lang);
+  const ids = [...new Set([...(input.person_id ? [input.person_id] : []), ...input.person_ids])];
+  const at = nowIso();
+  try {
+    const result = write(db, (tx) => {
+      for (const id of ids) assertCanSeePerson(tx, actor, id);
+      const facility = placementFacility(tx, actor, input.facility_id, { mustAct: true });
+      const group = loadPlaceablePersons(tx, ids);
+      const placed = placeGroup(tx, actor, {
+        persons: group,
+        facility,
+        unitId: input.unit_id,
+        bedLabel: input.bed_label,
+        overflowReason: input.overflow_reason,
+        splitReason: input.split_reason,
+        at,
+      });
+      const rows = tx.select().from(stays).where(inArray(stays.id, placed.stayIds)).all();
+      return {
+        stays: rows.map(toStayRecord),
+        facility_id: facility.id,
+        unit_id: placed.unit.id,
+        unit_name: placed.unit.name,
+        overflow: placed.overflow,
+        split: placed.split,
+      };
+    });
+    // After commit, never before: the board and the pages hear of the change.
+    hubFor(db).publish({ type: 'occupancy', facilityId: result.facility_id, unitIds: [result.unit_id] });
+    return result;
+  } catch (err) {
+    return mapStayConstraint(err);
+  }
+}

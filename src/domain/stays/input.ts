@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { DISCHARGE_OUTCOMES } from '../../db/schema/index.ts';
+import { checkbox, list, optionalText } from '../validate.ts';
+
+export const CheckInInput = z
+  .object({
+    person_id: optionalText(64),
+    /** A household (or any group) placed together in one unit. */
+    person_ids: list(z.string().trim().min(1).max(64)),
+    /** Defaults to the officer's own facility. */
+    facility_id: optionalText(64),
+    /** Defaults to the first unit that admits the group and has room for all of it. */
+    unit_id: optionalText(64),
+    bed_label: optionalText(40),
+    /** A supervisor's written reason to place past capacity. */
+    overflow_reason: optionalText(300),
+    /** Why a household is placed apart, on purpose. */
+    split_reason: optionalText(300),
+  })
+  .refine((v) => v.person_id || v.person_ids.length > 0, { path: ['person_id'], message: 'field.required' })
+  .refine((v) => new Set([...(v.person_id ? [v.person_id] : []), ...v.person_ids]).size <= 20, { path: ['person_ids'], message: 'residents.too_many_members' });
+export type CheckInInput = z.infer<typeof CheckInInput>;
+
+/** A transfer ends a stay with "transferred"; a referral's arrival ends one with "referred". */
+export const MANUAL_OUTCOMES = DISCHARGE_OUTCOMES.filter((o) => o !== 'transferred');
+/** Outcomes that say where the person went. */
+export const OUTCOMES_WITH_DESTINATION = ['reunited', 'returned_home', 'moved_to_lks', 'referred', 'hospitalised'] as const;
+
+export const DischargeInput = z
+  .object({
+    /** For callers that pass the stay in the input (the demo seed); the API takes it from the path. */
+    stay_id: optionalText(64),
+    outcome: z.enum(MANUAL_OUTCOMES as [string, ...string[]], { error: 'stays.outcome_required' }),
+    destination: optionalText(200),
+    note: optionalText(500),
+  })
+  .refine((v) => v.destination || !(OUTCOMES_WITH_DESTINATION as readonly string[]).includes(v.outcome), {
+    path: ['destination'],
+    message: 'stays.destination_required',
+  });
+export type DischargeInput = z.infer<typeof DischargeInput>;
+
+export const TransferInput = z.object({
+  /** Defaults to the same facility (a move between rooms). */
+  facility_id: optionalText(64),
+  unit_id: optionalText(64),
+  bed_label: optionalText(40),
+  overflow_reason: optionalText(300),
+  split_reason: optionalText(300),
+  /** Move the household members who share this unit too. */
+  household: checkbox(),
+  note: optionalText(500),
+});
+export type TransferInput = z.infer<typeof TransferInput>;

@@ -1,0 +1,218 @@
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Tx } from '../../db/client.ts';
+import { persons, stays, units, type Sex, type UnitAdmits } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { hasRole } from '../access.ts';
+import { audit } from '../audit.ts';
+import { conflict, DomainError, forbidden, invalidField, noFreePlace } from '../errors.ts';
+import { loadUnitOccupancy, type UnitOccupancy } from '../occupancy/compute.ts';
+import { newId } from '../../lib/ids.ts';
+import { bedLabels } from './beds.ts';
+
+/** Who may allow a check-in past capacity, with a written reason. */
+export const SUPERVISOR_ROLES = ['manager', 'command'] as const;
+
+export function isSupervisor(actor: Actor): boolean {
+  return actor.role === 'system' || hasRole(actor, SUPERVISOR_ROLES);
+}
+
+/**
+ * Does a unit admit this group? A unit for anyone or for families takes a
+ * household; a unit for men or for women takes a person (or a group) of that
+ * sex only. A family unit is for households, not for a lone adult.
+ */
+export function unitAdmits(admits: UnitAdmits, group: readonly { sex: Sex }[], isHousehold: boolean): boolean {
+  if (admits === 'any') return true;
+  if (admits === 'family') return isHousehold;
+  const sex: Sex = admits === 'male' ? 'L' : 'P';
+  return group.every((p) => p.sex === sex);
+}
+
+export interface PlacePerson {
+  id: string;
+  sex: Sex;
+  residentCode: string;
+  householdId: string | null;
+}
+
+export interface PlaceRequest {
+  persons: PlacePerson[];
+  facility: { id: string; name: string };
+  unitId?: string | undefined;
+  bedLabel?: string | undefined;
+  overflowReason?: string | undefined;
+  splitReason?: string | undefined;
+  at: string;
+  /** For a transfer: the stay each person leaves (already closed at `at`). */
+  previous?: Map<string, string>;
+  referralId?: string | null;
+}
+
+export interface Placement {
+  stayIds: string[];
+  unit: UnitOccupancy;
+  overflow: boolean;
+  split: boolean;
+}
+
+/**
+ * Household members outside this group who still need to be with it: those
+ * with an open stay in another unit, and those never placed at all. Members
+ * who have left (closed stays only) no longer bind the group.
+ */
+function membersApart(tx: Tx, group: PlacePerson[]): { id: string; unitId: string | null }[] {
+  const householdIds = [...new Set(group.map((p) => p.householdId).filter((h): h is string => h !== null))];
+  if (!householdIds.length) return [];
+  const inGroup = new Set(group.map((p) => p.id));
+  const members = tx
+    .select({ id: persons.id })
+    .from(persons)
+    .where(and(inArray(persons.householdId, householdIds), isNull(persons.mergedIntoId)))
+    .all()
+    .filter((m) => !inGroup.has(m.id));
+  const apart: { id: string; unitId: string | null }[] = [];
+  for (const m of members) {
+    const open = tx.select({ unitId: stays.unitId }).from(stays).where(and(eq(stays.personId, m.id), isNull(stays.checkedOutAt))).get();
+    if (open) apart.push({ id: m.id, unitId: open.unitId });
+    else if (!tx.select({ id: stays.id }).from(stays).where(eq(stays.personId, m.id)).get()) apart.push({ id: m.id, unitId: null });
+  }
+  return apart;
+}
+
+/**
+ * Checks and takes places for a group in one unit, inside the caller's
+ * IMMEDIATE transaction: the free count read here cannot change before the
+ * stays are written, so no place is given twice.
+ */
+export function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Placement {
+  const group = req.persons;
+  const n = group.length;
+  const isHousehold = n > 1 || group.some((p) => p.householdId !== null);
+  const all = loadUnitOccupancy(tx, { facilityId: req.facility.id });
+  const apart = membersApart(tx, group);
+  const familyUnits = new Set(apart.map((m) => m.unitId).filter((u): u is string => u !== null));
+
+  let unit: UnitOccupancy | undefined;
+  if (req.unitId) {
+    unit = all.find((u) => u.id === req.unitId);
+    if (!unit) throw invalidField('unit_id', 'stays.unit_unknown');
+    if (!unitAdmits(unit.admits, group, isHousehold)) throw invalidField('unit_id', 'stays.unit_does_not_admit', { unit: unit.name });
+  } else {
+    const admitting = all.filter((u) => u.status === 'AVAILABLE' && unitAdmits(u.admits, group, isHousehold));
+    // Where the rest of the household already is comes first; then the facility's own order.
+    const ranked = [...admitting.filter((u) => familyUnits.has(u.id)), ...admitting.filter((u) => !familyUnits.has(u.id))];
+    unit = ranked.find((u) => u.free >= n);
+    if (!unit && req.overflowReason && isSupervisor(actor)) unit = ranked[0];
+    if (!unit) {
+      // Routing and referral to another facility that can take them arrives with issue 5:
+      // this is where the desk will be offered destinations (routeHousehold) instead of a refusal.
+      throw noFreePlace('stays.no_free_place_facility', { facility: req.facility.name, needed: n });
+    }
+  }
+
+  const overflow = unit.free < n;
+  if (overflow) {
+    if (unit.status !== 'AVAILABLE') throw conflict('stays.unit_unavailable', { unit: unit.name });
+    if (!req.overflowReason) {
+      // Routing hook (issue 5), as above.
+      throw noFreePlace('stays.no_free_place_unit', { unit: unit.name, free: unit.free, needed: n });
+    }
+    if (!isSupervisor(actor)) throw forbidden('stays.overflow_supervisor_only');
+  }
+
+  const split = apart.some((m) => m.unitId !== unit.id);
+  if (split && !req.splitReason) throw invalidField('split_reason', 'stays.household_together', { count: apart.length });
+
+  const beds = assignBeds(tx, unit, n, req.bedLabel);
+
+  const stayIds: string[] = [];
+  group.forEach((p, i) => {
+    const id = newId();
+    stayIds.push(id);
+    tx.insert(stays)
+      .values({
+        id,
+        personId: p.id,
+        householdId: p.householdId,
+        facilityId: req.facility.id,
+        unitId: unit.id,
+        bedLabel: beds[i] ?? null,
+        checkedInAt: req.at,
+        checkedInBy: actor.id,
+        overflow,
+        overflowReason: overflow ? req.overflowReason! : null,
+        splitReason: split ? req.splitReason! : null,
+        previousStayId: req.previous?.get(p.id) ?? null,
+        referralId: req.referralId ?? null,
+      })
+      .run();
+    audit(tx, actor, {
+      action: req.previous ? 'stay.transfer_in' : 'stay.check_in',
+      entity: 'stay',
+      entityId: id,
+      at: req.at,
+      detail: {
+        person_id: p.id,
+        resident_code: p.residentCode,
+        facility_id: req.facility.id,
+        unit_id: unit.id,
+        bed_label: beds[i] ?? null,
+        ...(overflow ? { overflow: true, overflow_reason: req.overflowReason } : {}),
+        ...(split ? { split_reason: req.splitReason } : {}),
+        ...(req.previous ? { previous_stay_id: req.previous.get(p.id) } : {}),
+      },
+    });
+  });
+  return { stayIds, unit, overflow, split };
+}
+
+/** Beds where the unit names them: the one asked for (if free), else the first free ones in order. */
+function assignBeds(tx: Tx, unit: UnitOccupancy, n: number, asked: string | undefined): (string | null)[] {
+  const row = tx.select({ pattern: units.bedLabelPattern, capacity: units.capacity }).from(units).where(eq(units.id, unit.id)).get()!;
+  const taken = new Set(
+    tx
+      .select({ bed: stays.bedLabel })
+      .from(stays)
+      .where(and(eq(stays.unitId, unit.id), isNull(stays.checkedOutAt)))
+      .all()
+      .map((r) => r.bed)
+      .filter((b): b is string => b !== null),
+  );
+  if (asked) {
+    if (n !== 1) throw invalidField('bed_label', 'stays.bed_label_one_person');
+    if (row.pattern && !bedLabels(row.pattern, row.capacity).includes(asked)) throw invalidField('bed_label', 'stays.bed_unknown', { bed: asked });
+    if (taken.has(asked)) throw conflict('stays.bed_taken', { bed: asked });
+    return [asked];
+  }
+  if (!row.pattern) return [];
+  return bedLabels(row.pattern, row.capacity)
+    .filter((b) => !taken.has(b))
+    .slice(0, n);
+}
+
+/** Persons as placement needs them, refusing anyone merged away or already in a place. */
+export function loadPlaceablePersons(tx: Tx, ids: string[]): PlacePerson[] {
+  const rows = tx.select().from(persons).where(inArray(persons.id, ids)).all();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => {
+    const p = byId.get(id);
+    if (!p || p.anonymisedAt) throw new DomainError('NOT_FOUND', 'residents.not_found');
+    if (p.mergedIntoId) throw conflict('stays.person_merged', { code: p.residentCode });
+    const open = tx.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, id), isNull(stays.checkedOutAt))).get();
+    if (open) throw conflict('stays.already_open', { code: p.residentCode });
+    return { id: p.id, sex: p.sex, residentCode: p.residentCode, householdId: p.householdId };
+  });
+}
+
+/**
+ * The database's own guarantees, as the API's answers: a second open stay for a
+ * person, or a bed given twice, is a 409 even if a check above were ever missed.
+ */
+export function mapStayConstraint(err: unknown): never {
+  const e = err as { code?: string; message?: string };
+  if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    if (e.message?.includes('stays.person_id')) throw conflict('stays.already_open_generic');
+    if (e.message?.includes('stays.bed_label')) throw conflict('stays.bed_taken_generic');
+  }
+  throw err;
+}

@@ -1,0 +1,42 @@
+import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { facilities, persons, stays, units } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { canSeeFacility, PEOPLE_ROLES, requireRole } from '../access.ts';
+import { notFound } from '../errors.ts';
+import { assertCanSeePerson } from '../residents/links.ts';
+
+/** A stay with its person, facility and unit, for a page that acts on it; the person must be visible. */
+export function stayForAction(db: Db, actor: Actor, stayId: string) {
+  requireRole(actor, PEOPLE_ROLES);
+  const row = db
+    .select({ stay: stays, person: persons, facilityName: facilities.name, unitName: units.name })
+    .from(stays)
+    .innerJoin(persons, eq(persons.id, stays.personId))
+    .innerJoin(facilities, eq(facilities.id, stays.facilityId))
+    .innerJoin(units, eq(units.id, stays.unitId))
+    .where(eq(stays.id, stayId))
+    .get();
+  if (!row) throw notFound('stays.not_found');
+  assertCanSeePerson(db, actor, row.person.id);
+  const sharing = row.stay.householdId
+    ? db
+        .select({ id: persons.id, name: persons.name, description: persons.description, residentCode: persons.residentCode })
+        .from(stays)
+        .innerJoin(persons, eq(persons.id, stays.personId))
+        .where(and(eq(stays.householdId, row.stay.householdId), eq(stays.unitId, row.stay.unitId), isNull(stays.checkedOutAt), ne(stays.id, row.stay.id)))
+        .all()
+    : [];
+  return { ...row, householdSharing: sharing };
+}
+
+/** OPEN facilities the actor may place people in (a transfer's destinations). */
+export function destinationChoices(db: Db, actor: Actor) {
+  return db
+    .select({ id: facilities.id, code: facilities.code, name: facilities.name, kind: facilities.kind, protected: facilities.protected })
+    .from(facilities)
+    .where(eq(facilities.status, 'OPEN'))
+    .orderBy(asc(facilities.code))
+    .all()
+    .filter((f) => canSeeFacility(actor, f));
+}

@@ -1,0 +1,87 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { PEOPLE_ROLES } from '../../domain/access.ts';
+import { registerIntake } from '../../domain/residents/register.ts';
+import { readPerson, revealNik, searchPersons } from '../../domain/residents/read.ts';
+import { MERGE_ROLES, mergePersons } from '../../domain/residents/merge.ts';
+import { checkIn } from '../../domain/stays/check-in.ts';
+import { discharge } from '../../domain/stays/discharge.ts';
+import { transfer } from '../../domain/stays/transfer.ts';
+import { toStayRecord } from '../../domain/stays/view.ts';
+
+const PEOPLE = { access: PEOPLE_ROLES };
+/** An answer holding a full NIK is never stored for replay. */
+const PEOPLE_SECRET = { access: PEOPLE_ROLES, idempotent: false };
+
+type Id = { Params: { id: string } };
+
+/**
+ * /api/v1/residents and /api/v1/stays (docs/api.md "Residents and stays").
+ * Thin: the same verbs as the desk's pages.
+ */
+const residentsApi: FastifyPluginAsync = async (app) => {
+  app.post('/residents', { config: PEOPLE }, async (request, reply) => {
+    const result = registerIntake({ db: app.db, actor: request.actor!, input: request.body });
+    if (result.status === 'needs_decision') {
+      // Nothing saved: the caller decides (same_as / confirm_new / nik_override_reason) and posts again.
+      const t = request.t;
+      return reply
+        .code(409)
+        .type('application/problem+json')
+        .send({
+          type: '/problems/needs-decision',
+          title: t('residents.needs_decision_title'),
+          status: 409,
+          detail: t('residents.needs_decision_detail'),
+          code: 'NEEDS_DECISION',
+          duplicates: result.duplicates,
+          nik_warnings: result.nik_warnings.map((w) => ({ ...w, path: `persons.${w.index}.nik`, message: t(w.code, w.params) })),
+        });
+    }
+    return reply.code(201).send({
+      ...result,
+      warnings: result.warnings.map((w) => ({ ...w, path: `persons.${w.index}.nik`, message: request.t(w.code, w.params) })),
+    });
+  });
+
+  app.get('/residents', { config: PEOPLE }, async (request) => {
+    const q = request.query as { q?: string; limit?: string };
+    return { residents: searchPersons({ db: app.db, actor: request.actor!, q: q.q, limit: Number(q.limit) || 50 }) };
+  });
+
+  app.get<Id>('/residents/:id', { config: PEOPLE }, async (request) => {
+    const reveal = (request.query as { reveal_nik?: string }).reveal_nik === 'true';
+    const d = readPerson({ db: app.db, actor: request.actor!, id: request.params.id, revealNik: reveal, view: 'api' });
+    return {
+      resident: d.record,
+      stays: d.stays.map((s) => ({ ...toStayRecord(s.stay), facility_name: s.facilityName, unit_name: s.unitName })),
+      household: d.household.map((m) => ({ id: m.id, resident_code: m.residentCode, name: m.name, sex: m.sex, age: m.age, unit_id: m.openStay?.unitId ?? null })),
+      referrals: d.referrals.map((r) => ({ id: r.id, status: r.status, reason: r.reason, from_facility: r.fromName, to_facility: r.toName })),
+      handoffs: d.handoffs.map((h) => ({ id: h.handoffId, number: h.number, operation_number: h.operationNumber, place: h.place, status: h.lineStatus })),
+      merged_from: d.mergedFrom.map((m) => m.id),
+      ...(d.redirectedFrom ? { requested_id: d.redirectedFrom } : {}),
+    };
+  });
+
+  app.post<Id>('/residents/:id/reveal-nik', { config: PEOPLE_SECRET }, async (request) =>
+    revealNik({ db: app.db, actor: request.actor!, id: request.params.id }),
+  );
+
+  app.post<Id>('/residents/:id/merge', { config: { access: MERGE_ROLES } }, async (request) =>
+    mergePersons({ db: app.db, actor: request.actor!, survivorId: request.params.id, input: request.body }),
+  );
+
+  app.post('/stays', { config: PEOPLE }, async (request, reply) => {
+    const result = checkIn({ db: app.db, actor: request.actor!, input: request.body });
+    return reply.code(201).send(result);
+  });
+
+  app.post<Id>('/stays/:id/discharge', { config: PEOPLE }, async (request) => ({
+    stay: discharge({ db: app.db, actor: request.actor!, stayId: request.params.id, input: request.body }),
+  }));
+
+  app.post<Id>('/stays/:id/transfer', { config: PEOPLE }, async (request, reply) => {
+    const result = transfer({ db: app.db, actor: request.actor!, stayId: request.params.id, input: request.body });
+    return reply.code(201).send(result);
+  });
+};
+export default residentsApi;
