@@ -128,3 +128,74 @@ export const DEMO_ACCOUNTS = [
   { username: 'manager.lansia', role: 'manager', facility: 'PNT-JT-01', display_name: 'Pengelola Panti Budi Mulia 1' },
   { username: 'satpol.jt', role: 'satpol', wilayah: '31.75', display_name: 'Satpol PP Jakarta Timur' },
 ] as const;
+
+/**
+ * The PWTC picture (DOMAIN.md): about forty facilities in the five city areas —
+ * three sports halls as TPS in each, eight residential centres, seventeen LKS.
+ */
+const MORE_TPS: [string, string, string, number, number][] = [
+  ['TPS-JP-03', 'GOR Kemayoran', '31.71', -6.1634, 106.8459],
+  ['TPS-JU-02', 'GOR Tanjung Priok', '31.72', -6.1097, 106.8806],
+  ['TPS-JU-03', 'GOR Cilincing', '31.72', -6.1066, 106.9431],
+  ['TPS-JB-02', 'GOR Kebon Jeruk', '31.73', -6.1937, 106.7695],
+  ['TPS-JB-03', 'GOR Tambora', '31.73', -6.1466, 106.8029],
+  ['TPS-JS-02', 'GOR Bulungan', '31.74', -6.2413, 106.7979],
+  ['TPS-JS-03', 'GOR Tebet', '31.74', -6.2264, 106.8550],
+  ['TPS-JT-02', 'GOR Jatinegara', '31.75', -6.2150, 106.8700],
+  ['TPS-JT-03', 'GOR Cakung', '31.75', -6.1850, 106.9350],
+];
+const MORE_LKS: [string, string, string, number, number, number][] = [
+  ['LKS-JP-03', 'LKS Yayasan Rumah Harapan Senen', '31.71', -6.1760, 106.8420, 30],
+  ['LKS-JU-03', 'LKS Yayasan Nelayan Sejahtera', '31.72', -6.1050, 106.9200, 25],
+  ['LKS-JB-03', 'LKS Yayasan Anak Kali Angke', '31.73', -6.1400, 106.7800, 25],
+  ['LKS-JS-03', 'LKS Griya Lansia Kebayoran', '31.74', -6.2450, 106.7850, 20],
+  ['LKS-JT-03', 'LKS Yayasan Cahaya Cipinang', '31.75', -6.2250, 106.8850, 30],
+  ['LKS-JT-04', 'LKS Rumah Singgah Pulogadung', '31.75', -6.1900, 106.9000, 25],
+  ['LKS-JS-04', 'LKS Yayasan Pemberdayaan Manggarai', '31.74', -6.2100, 106.8500, 25],
+];
+
+export const PWTC_FACILITIES: DemoFacility[] = [
+  ...DEMO_FACILITIES.map((f) => (f.status === 'STANDBY' ? { ...f, status: 'OPEN' as const } : f)),
+  ...MORE_TPS.map(([code, name, wilayah, lat, lng]): DemoFacility => ({
+    code,
+    kind: 'TPS',
+    name,
+    wilayah,
+    address: `${name}, Jakarta`,
+    lat,
+    lng,
+    operator: DINSOS,
+    contactName: 'Koordinator GOR',
+    contactPhone: '0812-1000-0' + code.slice(-3),
+    status: 'OPEN',
+    services: [],
+    clusters: ['tuna_sosial'],
+    units: tpsUnits(1),
+  })),
+  { code: 'PNT-JB-02', kind: 'PANTI', name: 'Panti Sosial Bina Laras Harapan Sentosa', wilayah: '31.73', address: 'Jl. Daan Mogot KM 13, Jakarta Barat', lat: -6.1530, lng: 106.7300, operator: DINSOS, contactName: 'Pengelola Panti', contactPhone: '0812-2000-0701', status: 'OPEN', services: ['disability', 'medical'], clusters: ['disabilitas'],
+    units: [
+      { name: 'Wisma Laras Putra', capacity: 24, admits: 'male', bedLabelPattern: 'HP-{n}' },
+      { name: 'Wisma Laras Putri', capacity: 20, admits: 'female', bedLabelPattern: 'HW-{n}' },
+    ] },
+  { code: 'BLS-BKS-01', kind: 'BALAI', name: 'Sentra Terpadu Pangudi Luhur', wilayah: '32.75', address: 'Jl. H. Moeljadi Djojomartono, Bekasi', lat: -6.2349, lng: 106.9896, operator: KEMENSOS, contactName: 'Pengelola Sentra', contactPhone: '0812-2000-0801', status: 'OPEN', services: ['elderly', 'disability', 'wheelchair_access', 'maternity', 'early_childhood', 'medical'], clusters: ['lansia', 'disabilitas', 'anak'],
+    units: [
+      { name: 'Wisma Lansia', capacity: 24, admits: 'any', features: ['elderly', 'accessible'], bedLabelPattern: 'WL-{n}' },
+      { name: 'Wisma Keluarga', capacity: 20, admits: 'family', features: ['maternity', 'crib', 'accessible'], bedLabelPattern: 'WK-{n}' },
+    ] },
+  ...MORE_LKS.map(([code, name, wilayah, lat, lng, slots]): DemoFacility => ({
+    code,
+    kind: 'LKS',
+    name,
+    wilayah,
+    address: `${name}, Jakarta`,
+    lat,
+    lng,
+    operator: name.replace(/^LKS /, ''),
+    contactName: 'Koordinator LKS',
+    contactPhone: '0813-3000-' + code.slice(-2).padStart(4, '0'),
+    status: 'OPEN',
+    services: [],
+    clusters: ['tuna_sosial'],
+    units: lksUnits(slots),
+  })),
+];

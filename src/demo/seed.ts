@@ -5,7 +5,8 @@ import { SYSTEM_ACTOR, type Actor } from '../domain/actor.ts';
 import { markDemoDatabase } from '../domain/demo-flag.ts';
 import { newId } from '../lib/ids.ts';
 import { nowIso } from '../lib/time.ts';
-import { DEMO_ACCOUNTS, DEMO_FACILITIES, DEMO_PASSWORD } from './facilities.ts';
+import { DEMO_ACCOUNTS, DEMO_FACILITIES, DEMO_PASSWORD, PWTC_FACILITIES } from './facilities.ts';
+import { seedPopulation, DEFAULT_PLAN, PWTC_PLAN, type PopulationResult } from './population.ts';
 
 export const DEMO_ACTOR: Actor = { ...SYSTEM_ACTOR, label: 'demo-seed' };
 
@@ -70,9 +71,14 @@ export async function seedAccounts(db: Db): Promise<void> {
   }
 }
 
-/** The demo database: DKI Jakarta facilities, accounts, and (as features land) residents, referrals and handoffs. */
-export async function seedDemo(db: Db, opts: { scale?: 'default' | 'pwtc' } = {}): Promise<void> {
-  seedFacilities(db);
+/**
+ * The demo database: DKI Jakarta facilities, one account per role, and a
+ * history of residents, referrals and Satpol PP handoffs. `pwtc` builds the
+ * 2020 picture of DOMAIN.md: about forty facilities and 5,836 people handled.
+ */
+export async function seedDemo(db: Db, opts: { scale?: 'default' | 'pwtc'; now?: Date } = {}): Promise<PopulationResult> {
+  const pwtc = opts.scale === 'pwtc';
+  seedFacilities(db, pwtc ? PWTC_FACILITIES : DEMO_FACILITIES);
   await seedAccounts(db);
-  void opts;
+  return seedPopulation(db, pwtc ? PWTC_PLAN : DEFAULT_PLAN, opts.now);
 }

@@ -46,7 +46,7 @@ export interface BrowserSuite {
   close(): Promise<void>;
 }
 
-export async function startBrowserSuite(opts: { seed?: (db: Db) => void | Promise<void>; env?: Record<string, string> } = {}): Promise<BrowserSuite> {
+export async function startBrowserSuite(opts: { seed?: (db: Db) => unknown; env?: Record<string, string> } = {}): Promise<BrowserSuite> {
   const dir = mkdtempSync(join(tmpdir(), 'singgah-e2e-'));
   const config = parseConfig({
     DATABASE_PATH: join(dir, 'e2e.db'),
