@@ -1,7 +1,7 @@
 import { it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
 import { describeBrowser, startBrowserSuite, type BrowserSuite } from './browser.ts';
-import { makeFacility, makeUnit, makeUser } from '../helpers/factories.ts';
+import { makeFacility, makeUnit, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
 import { insertStay } from '../integration/facilities-fixtures.ts';
 
 /** Facilities on a tablet (768×1024): the manager's inline editing, the live list filter, the kab/kota picker. */
@@ -34,7 +34,7 @@ describeBrowser('facilities at tablet size', () => {
     page.on('console', (m) => {
       if (/Content Security Policy|EvalError/i.test(m.text())) cspErrors.push(m.text());
     });
-    await suite.login(page, username, 'correct-horse-battery');
+    await suite.login(page, username, TEST_PASSWORD);
     return page;
   }
 

@@ -76,6 +76,11 @@ describe('facility pages', () => {
       expect(none.body).toContain('Tidak ada fasilitas yang cocok dengan saringan ini.');
     });
 
+    it("a manager reaches their own facility from home and from the list", async () => {
+      expect((await manager.get('/')).body).toContain(`id="home-own-facility" href="/facilities/${balai.id}"`);
+      expect((await manager.get('/facilities')).body).toContain(`id="own-facility" href="/facilities/${balai.id}"`);
+    });
+
     it('an htmx filter request gets the list region alone', async () => {
       const res = await admin.get('/facilities?kind=TPS', htmx);
       expect(res.statusCode).toBe(200);

@@ -12,6 +12,8 @@ export default {
     'facilities.filter_need': 'Ada tempat kosong untuk',
     'facilities.filter_q': 'Nama atau kode',
     'facilities.open_detail': 'Buka {name}',
+    'facilities.yours': 'Fasilitas Anda',
+    'facilities.home_manage': 'Kelola unit dan kapasitas',
     // fields
     'facilities.code': 'Kode',
     'facilities.name': 'Nama',
@@ -180,6 +182,8 @@ export default {
     'facilities.filter_need': 'Has a free place for',
     'facilities.filter_q': 'Name or code',
     'facilities.open_detail': 'Open {name}',
+    'facilities.yours': 'Your facility',
+    'facilities.home_manage': 'Manage units and capacity',
     'facilities.code': 'Code',
     'facilities.name': 'Name',
     'facilities.kind': 'Kind',
