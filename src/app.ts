@@ -22,6 +22,8 @@ import authRoutes from './routes/auth/index.ts';
 import homeRoutes from './routes/home/index.ts';
 import adminRoutes from './routes/admin/index.ts';
 import facilityPages from './routes/facilities/pages.ts';
+import intakeRoutes from './routes/intake/index.ts';
+import residentPages from './routes/residents/index.ts';
 import apiRoutes from './routes/api/index.ts';
 import boardRoutes from './routes/board/index.ts';
 import liveHtml from './live/html.ts';
@@ -86,6 +88,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(facilityPages);
   await app.register(boardRoutes);
   await app.register(liveHtml);
+  await app.register(intakeRoutes);
+  await app.register(residentPages);
   await app.register(apiRoutes, { prefix: '/api/v1' });
 
   return app;

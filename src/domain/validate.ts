@@ -23,6 +23,8 @@ export function zodIssuesToFieldErrors(issues: z.core.$ZodIssue[]): FieldError[]
     const params: Record<string, unknown> = {};
     if ('maximum' in issue) params.max = issue.maximum;
     if ('minimum' in issue) params.min = issue.minimum;
+    // A custom check may name values for its message ("{length} entered").
+    if (issue.code === 'custom' && issue.params) Object.assign(params, issue.params);
     out.push({ path, message: issue.message, params });
   }
   return out;

@@ -31,7 +31,7 @@ export function checkOrigin(request: FastifyRequest): void {
   if (originHost !== host) throw new DomainError('FORBIDDEN', 'error.forbidden');
 }
 
-interface Client {
+export interface Client {
   socket: WebSocket;
   actor: Actor;
   seq: number;
@@ -50,7 +50,10 @@ function send(client: Client, message: Record<string, unknown>): void {
 }
 
 /** The message this client may hear for an event, or null. Never names a person. */
-function messageFor(client: Client, event: HubEvent, summary: () => OccupancySummary): Record<string, unknown> | null {
+/** Views shared by every client of one audience for one event (a hundred walls cost one view). */
+export type ViewCache = Map<string, ReturnType<typeof occupancyFor>>;
+
+export function messageFor(client: Client, event: HubEvent, summary: () => OccupancySummary, views: ViewCache): Record<string, unknown> | null {
   const actor = client.actor;
   const audience = audienceOf(actor);
   const ownOnly = audience === 'facility';
@@ -62,7 +65,12 @@ function messageFor(client: Client, event: HubEvent, summary: () => OccupancySum
       const f = s.facilities.find((x) => x.id === event.facilityId);
       if (!f) return null;
       const visible = facilityFor(actor, f);
-      const totals = occupancyFor(actor, s, nowIso(), ownOnly ? 'own' : 'visible');
+      const key = ownOnly ? `facility:${actor.facilityId}` : audience;
+      let totals = views.get(key);
+      if (!totals) {
+        totals = occupancyFor(actor, s, nowIso(), ownOnly ? 'own' : 'visible');
+        views.set(key, totals);
+      }
       if (!visible) {
         // A hidden facility still moves the totals; its identity stays unsaid.
         return event.type === 'occupancy' ? { type: 'occupancy', facility_id: null, unit_ids: [], total: totals.total, by_kind: totals.by_kind } : null;
@@ -127,8 +135,9 @@ const liveSocket: FastifyPluginAsync = async (app) => {
     // One occupancy read per event, shared by every client that hears it.
     let cached: OccupancySummary | undefined;
     const summary = () => (cached ??= summarise(loadFacilityOccupancy(app.db)));
+    const views: ViewCache = new Map();
     for (const client of clients) {
-      const message = messageFor(client, event, summary);
+      const message = messageFor(client, event, summary, views);
       if (message) send(client, message);
     }
   });

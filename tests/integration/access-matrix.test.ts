@@ -40,6 +40,21 @@ export const PAGE_ROUTES: RouteCase[] = [
   { method: 'POST', url: '/facilities/nope/status', allowed: ['admin', 'manager'] },
   { method: 'POST', url: '/facilities/nope/units', allowed: ['admin', 'manager'] },
   { method: 'POST', url: '/facilities/nope/units/nope', allowed: ['admin', 'manager'] },
+  // Intake desk and residents (issue 4): people are seen by admin, command, and facility staff only.
+  { method: 'GET', url: '/intake', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/intake', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'GET', url: '/intake/check-in', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/intake/check-in', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'GET', url: '/intake/summary', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'GET', url: '/residents', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'GET', url: '/residents?q=rizki', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'GET', url: '/residents/nope', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'GET', url: '/residents/nope/card', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/residents/nope/reveal-nik', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/residents/nope/merge', allowed: ['admin', 'command', 'manager'] },
+  { method: 'POST', url: '/stays/nope/discharge', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'GET', url: '/stays/nope/transfer', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/stays/nope/transfer', allowed: ['admin', 'command', 'manager', 'intake'] },
 ];
 
 export const API_ROUTES: RouteCase[] = [
@@ -56,6 +71,15 @@ export const API_ROUTES: RouteCase[] = [
   { method: 'PATCH', url: '/api/v1/units/nope', allowed: ['admin', 'manager'] },
   { method: 'GET', url: '/api/v1/occupancy', allowed: ['admin', 'command', 'manager', 'intake', 'satpol', 'display'] },
   { method: 'GET', url: '/api/v1/wilayah?q=31.7', allowed: 'authenticated' },
+  // Residents and stays (issue 4).
+  { method: 'POST', url: '/api/v1/residents', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'GET', url: '/api/v1/residents?q=rizki', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'GET', url: '/api/v1/residents/nope', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/api/v1/residents/nope/reveal-nik', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/api/v1/residents/nope/merge', allowed: ['admin', 'command', 'manager'] },
+  { method: 'POST', url: '/api/v1/stays', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/api/v1/stays/nope/discharge', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/api/v1/stays/nope/transfer', allowed: ['admin', 'command', 'manager', 'intake'] },
 ];
 
 const PUBLIC_ROUTES = ['/healthz', '/readyz', '/login', '/static/css/app.css'];

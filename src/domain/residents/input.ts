@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DISABILITY_TYPES, INTAKE_SOURCES, PPKS_CATEGORIES, SEXES, TRISTATE } from '../../db/schema/index.ts';
 import { checkbox, list, optionalInt, optionalText } from '../validate.ts';
+import { checkKk, checkNik } from './nik.ts';
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
@@ -35,8 +36,14 @@ export const PersonInput = z
     name: optionalText(120),
     description: optionalText(200),
     alias: optionalText(120),
-    nik: idNumber(),
-    kk: idNumber(),
+    nik: idNumber().superRefine((v, ctx) => {
+      if (v === undefined) return;
+      // The NIK's own impossibilities, here so they show beside the field with every other error;
+      // the wilayah warnings and the comparison with birth date and sex come in the verb.
+      const [first] = checkNik(v, { isKnownWilayah: () => true }).errors;
+      if (first) ctx.addIssue({ code: 'custom', message: first.code, params: first.params ?? {} });
+    }),
+    kk: idNumber().refine((v) => v === undefined || checkKk(v) !== null, 'residents.kk_format'),
     sex: z.enum(SEXES, { error: 'residents.sex_required' }),
     birth_date: birthDate(),
     estimated_age: optionalInt(0, 120),
@@ -67,8 +74,9 @@ export const PersonInput = z
     /** …or a new person after all. */
     confirm_new: checkbox(),
   })
+  // Checked even when other fields fail, so the officer sees every problem at once.
+  .refine((p) => !!(p && (p.name || p.description)), { path: ['name'], message: 'residents.name_or_description', when: () => true })
   .superRefine((p, ctx) => {
-    if (!p.name && !p.description) ctx.addIssue({ code: 'custom', path: ['name'], message: 'residents.name_or_description' });
     if (p.pregnant && p.sex !== 'P') ctx.addIssue({ code: 'custom', path: ['pregnant'], message: 'residents.pregnant_female_only' });
     if (p.pregnancy_weeks !== undefined && !p.pregnant) ctx.addIssue({ code: 'custom', path: ['pregnancy_weeks'], message: 'residents.weeks_without_pregnancy' });
     if (p.wheelchair && !p.disabilities.includes('fisik')) ctx.addIssue({ code: 'custom', path: ['wheelchair'], message: 'residents.wheelchair_needs_fisik' });

@@ -326,18 +326,20 @@ function createPerson(tx: Tx, actor: Actor, c: Checked, w: WriteContext): Person
 }
 
 /**
- * "Same person": the intake fills and updates the existing record — typed
- * values replace old ones, blanks never erase, needs are only ever added
- * (a need is cleared on purpose, not by an unticked box) — and links it to
- * this facility. No new person is made.
+ * "Same person": the intake fills and updates the existing record — the
+ * name on record stays (a new spelling becomes the alias when there is
+ * none), other typed values replace old ones, blanks never erase, needs are
+ * only ever added (a need is cleared on purpose, not by an unticked box) —
+ * and links it to this facility. No new person is made.
  */
 function attachIntake(tx: Tx, actor: Actor, c: Checked, w: WriteContext): PersonRow {
   const p = c.input;
   const old = c.sameAs!;
+  const otherSpelling = p.name && old.name && p.name !== old.name ? p.name : undefined;
   const next = {
-    name: p.name ?? old.name,
+    name: old.name ?? p.name ?? null,
     description: p.description ?? old.description,
-    alias: p.alias ?? old.alias,
+    alias: p.alias ?? old.alias ?? otherSpelling ?? null,
     nik: c.nik ?? old.nik,
     kk: c.kk ?? old.kk,
     sex: p.sex,

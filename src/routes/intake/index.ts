@@ -1,0 +1,258 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { asc, eq, sql } from 'drizzle-orm';
+import { facilities } from '../../db/schema/index.ts';
+import { canSeeFacility, isWide, PEOPLE_ROLES } from '../../domain/access.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { ageNeeds, ageOn } from '../../domain/residents/age.ts';
+import { registerIntake, type IntakeNeedsDecision } from '../../domain/residents/register.ts';
+import { personsForPlacement } from '../../domain/residents/read.ts';
+import { checkIn } from '../../domain/stays/check-in.ts';
+import { isSupervisor, unitAdmits } from '../../domain/stays/place.ts';
+import { bedLabels } from '../../domain/stays/beds.ts';
+import { loadFacilityOccupancy } from '../../domain/occupancy/compute.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
+import { fieldErrorMap } from '../../plugins/views.ts';
+import { flash } from '../../plugins/flash.ts';
+import { unflatten } from './form.ts';
+
+const PEOPLE = { access: PEOPLE_ROLES };
+const MAX_MEMBERS = 20;
+
+type Member = Record<string, unknown>;
+interface IntakeForm {
+  source?: unknown;
+  facility_id?: unknown;
+  household?: unknown;
+  persons: Member[];
+}
+
+const blankMember = (): Member => ({});
+
+/** OPEN facilities a wide role may register or place people at. */
+function facilityChoices(request: FastifyRequest) {
+  const actor = request.actor!;
+  if (!isWide(actor)) return [];
+  return request.server.db
+    .select({ id: facilities.id, code: facilities.code, name: facilities.name, protected: facilities.protected })
+    .from(facilities)
+    .where(eq(facilities.status, 'OPEN'))
+    .orderBy(asc(facilities.code))
+    .all()
+    .filter((f) => canSeeFacility(actor, f));
+}
+
+/** Age and age-derived needs shown beside each member, computed from what was typed (never asked). */
+function derived(m: Member, today: string) {
+  const bd = typeof m.birth_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(m.birth_date) ? m.birth_date : null;
+  const est = typeof m.estimated_age === 'string' && /^\d{1,3}$/.test(m.estimated_age) ? Number(m.estimated_age) : null;
+  const age = ageOn({ birthDate: bd, estimatedAge: est, estimatedAt: today }, today);
+  return { age, needs: ageNeeds(age) };
+}
+
+const intakeRoutes: FastifyPluginAsync = async (app) => {
+  function renderForm(request: FastifyRequest, reply: FastifyReply, form: IntakeForm, extra: Record<string, unknown> = {}, status = 200) {
+    const today = wibDate(nowIso());
+    return reply.view(
+      'pages/intake/index',
+      {
+        title: request.t('intake.title'),
+        form,
+        derived: form.persons.map((m) => derived(m, today)),
+        facilityChoices: facilityChoices(request),
+        dups: {},
+        nikWarnings: {},
+        ...extra,
+      },
+      { status, region: 'partials/intake/form' },
+    );
+  }
+
+  app.get('/intake', { config: PEOPLE }, async (request, reply) => {
+    const q = request.query as { members?: string };
+    const n = Math.min(Math.max(Number(q.members) || 1, 1), MAX_MEMBERS);
+    return renderForm(request, reply, { source: 'walk_in', persons: Array.from({ length: n }, blankMember) });
+  });
+
+  app.post('/intake', { config: PEOPLE }, async (request, reply) => {
+    const body = unflatten(request.body);
+    const action = typeof body.action === 'string' ? body.action : 'save';
+    const persons = (Array.isArray(body.persons) ? body.persons : []).filter((m): m is Member => !!m && typeof m === 'object');
+    const form: IntakeForm = { source: body.source, facility_id: body.facility_id, household: body.household, persons: persons.length ? persons : [blankMember()] };
+
+    // Adding or removing a member is a round trip that saves nothing (htmx swaps the form in place).
+    if (action === 'add_member') {
+      if (form.persons.length < MAX_MEMBERS) form.persons.push(blankMember());
+      // More than one member is a household unless the officer unticked it (the box was on the page).
+      if (form.persons.length > 1 && body.household_shown === undefined) form.household = 'on';
+      return renderForm(request, reply, form, { focusMember: form.persons.length - 1 });
+    }
+    if (action.startsWith('remove:')) {
+      const i = Number(action.slice(7));
+      if (form.persons.length > 1 && Number.isInteger(i)) form.persons.splice(i, 1);
+      return renderForm(request, reply, form);
+    }
+
+    // The officer's answers on the form become the verb's decisions.
+    const fieldErrors: { path: string; message: string }[] = [];
+    const input = {
+      source: form.source,
+      facility_id: form.facility_id,
+      household: form.persons.length > 1 ? form.household === 'on' || body.household_shown === undefined : undefined,
+      persons: form.persons.map((m, i) => {
+        const decision = typeof m.decision === 'string' ? m.decision : '';
+        const keep = m.nik_keep === 'on';
+        const reason = typeof m.nik_override_reason === 'string' ? m.nik_override_reason.trim() : '';
+        if (keep && !reason) fieldErrors.push({ path: `persons.${i}.nik_override_reason`, message: 'residents.override_reason_required' });
+        return {
+          ...m,
+          same_as: decision && decision !== 'new' ? decision : undefined,
+          confirm_new: decision === 'new',
+          nik_override_reason: keep ? reason : undefined,
+        };
+      }),
+    };
+    if (fieldErrors.length) return renderForm(request, reply, form, { errors: fieldErrorMap(request, fieldErrors) }, 422);
+    try {
+      const result = registerIntake({ db: app.db, actor: request.actor!, input });
+      if (result.status === 'needs_decision') return renderForm(request, reply, form, decisionView(request, result), 200);
+      const codes = result.persons.map((p) => p.resident_code).join(', ');
+      flash(request, { kind: 'ok', message: request.t(result.attached.length ? 'intake.registered_attached' : 'intake.registered', { count: result.persons.length, codes }) });
+      for (const w of result.warnings) flash(request, { kind: 'warn', message: `${result.persons[w.index]?.resident_code}: ${request.t(w.code, w.params)}` });
+      const qs = result.persons.map((p) => `p=${encodeURIComponent(p.id)}`).join('&');
+      const facility = result.facility_id && isWide(request.actor!) ? `&facility=${encodeURIComponent(result.facility_id)}` : '';
+      return reply.redirect(`/intake/check-in?${qs}${facility}`, 303);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'VALIDATION') {
+        return renderForm(request, reply, form, { errors: fieldErrorMap(request, err.fieldErrors) }, 422);
+      }
+      throw err;
+    }
+  });
+
+  function decisionView(request: FastifyRequest, result: IntakeNeedsDecision) {
+    const dups: Record<number, unknown> = {};
+    for (const g of result.duplicates) dups[g.index] = g.candidates;
+    const nikWarnings: Record<number, { message: string; blocking: boolean; overridable: boolean }[]> = {};
+    for (const w of result.nik_warnings) {
+      (nikWarnings[w.index] ??= []).push({
+        message: request.t(w.code, w.params),
+        blocking: w.blocking,
+        overridable: w.code === 'nik.birth_date_mismatch' || w.code === 'nik.sex_mismatch',
+      });
+    }
+    return { dups, nikWarnings, needsDecision: true };
+  }
+
+  // ---- Check-in: the second step of an intake, and the way back in for anyone without a place ----
+
+  function placementView(request: FastifyRequest, ids: string[], facilityId: string | null, extra: Record<string, unknown> = {}) {
+    const actor = request.actor!;
+    const people = personsForPlacement(app.db, actor, ids);
+    const group = people.filter((p) => !p.openStayId).map((p) => p.person);
+    const isHousehold = group.length > 1 || group.some((p) => p.householdId !== null);
+    const fid = facilityId ?? actor.facilityId;
+    const facility = fid ? loadFacilityOccupancy(app.db, { facilityId: fid })[0] : undefined;
+    const visibleFacility = facility && canSeeFacility(actor, facility) ? facility : undefined;
+    const patterns = new Map(
+      visibleFacility
+        ? app.db
+            .all<{ id: string; pattern: string | null; capacity: number }>(sql`select id, bed_label_pattern as pattern, capacity from units where facility_id = ${visibleFacility.id}`)
+            .map((u) => [u.id, u])
+        : [],
+    );
+    const units = (visibleFacility?.units ?? []).map((u) => {
+      const p = patterns.get(u.id);
+      let freeBeds: string[] = [];
+      if (p?.pattern) {
+        const taken = new Set(
+          app.db
+            .all<{ bed: string }>(sql`select bed_label as bed from stays where unit_id = ${u.id} and checked_out_at is null and bed_label is not null`)
+            .map((r) => r.bed),
+        );
+        freeBeds = bedLabels(p.pattern, p.capacity).filter((b) => !taken.has(b));
+      }
+      return { ...u, admitsGroup: group.length > 0 && unitAdmits(u.admits, group, isHousehold), freeBeds };
+    });
+    const firstFit = units.find((u) => u.admitsGroup && u.status === 'AVAILABLE' && u.free >= group.length);
+    return {
+      title: request.t('intake.checkin_title'),
+      people,
+      groupSize: group.length,
+      facility: visibleFacility,
+      facilityChoices: facilityChoices(request),
+      units,
+      defaultUnit: firstFit?.id ?? null,
+      supervisor: isSupervisor(actor),
+      ...extra,
+    };
+  }
+
+  const idsFrom = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string' && x.length > 0).slice(0, MAX_MEMBERS);
+
+  app.get('/intake/check-in', { config: PEOPLE }, async (request, reply) => {
+    const q = request.query as { p?: string | string[]; facility?: string };
+    const ids = [...new Set(idsFrom(q.p))];
+    return reply.view('pages/intake/check-in', placementView(request, ids, q.facility ?? null, { values: {} }));
+  });
+
+  app.post('/intake/check-in', { config: PEOPLE }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const all = [...new Set(idsFrom(body.all))];
+    const chosen = idsFrom(body.person_ids);
+    const unitId = typeof body.unit_id === 'string' ? body.unit_id : undefined;
+    const bed = unitId ? body[`bed.${unitId}`] : undefined;
+    const input = {
+      person_ids: chosen,
+      facility_id: body.facility_id,
+      unit_id: unitId,
+      bed_label: typeof bed === 'string' && bed ? bed : undefined,
+      split_reason: body.split_reason,
+      overflow_reason: body.overflow_reason,
+    };
+    try {
+      const result = checkIn({ db: app.db, actor: request.actor!, input });
+      flash(request, {
+        kind: result.overflow ? 'warn' : 'ok',
+        message: request.t(result.overflow ? 'intake.checked_in_overflow' : 'intake.checked_in', { count: result.stays.length, unit: result.unit_name }),
+      });
+      return reply.redirect(`/residents/${encodeURIComponent(chosen[0]!)}`, 303);
+    } catch (err) {
+      if (err instanceof DomainError && ['VALIDATION', 'NO_FREE_PLACE', 'CONFLICT'].includes(err.code)) {
+        const facilityId = typeof body.facility_id === 'string' ? body.facility_id : null;
+        return reply.view(
+          'pages/intake/check-in',
+          placementView(request, all.length ? all : chosen, facilityId, {
+            errors: fieldErrorMap(request, err.fieldErrors),
+            problem: err.code === 'VALIDATION' && err.fieldErrors.length ? null : request.t(err.messageKey, err.params),
+            noFreePlace: err.code === 'NO_FREE_PLACE',
+            values: body,
+          }),
+          { status: err.status },
+        );
+      }
+      throw err;
+    }
+  });
+
+  /** The intake officer's home: counts at their facility (loaded by htmx into views/partials/home/intake.eta). */
+  app.get('/intake/summary', { config: PEOPLE }, async (request, reply) => {
+    const actor = request.actor!;
+    const facility = actor.facilityId ? loadFacilityOccupancy(app.db, { facilityId: actor.facilityId })[0] : undefined;
+    const since = `${wibDate(nowIso())}T00:00:00+07:00`;
+    const sinceUtc = new Date(since).toISOString();
+    const today = facility
+      ? app.db.get<{ inn: number; out: number }>(sql`
+          select (select count(*) from stays where facility_id = ${facility.id} and checked_in_at >= ${sinceUtc}) as inn,
+                 (select count(*) from stays where facility_id = ${facility.id} and checked_out_at >= ${sinceUtc}) as out`)
+      : undefined;
+    const unplaced = facility
+      ? (app.db.get<{ n: number }>(sql`
+          select count(*) as n from persons p
+          where p.created_at_facility_id = ${facility.id} and p.merged_into_id is null
+            and not exists (select 1 from stays s where s.person_id = p.id)`)?.n ?? 0)
+      : 0;
+    return reply.view('partials/intake/summary', { facility, today, unplaced });
+  });
+};
+export default intakeRoutes;
+

@@ -1,0 +1,88 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import QRCode from 'qrcode';
+import { hasRole, PEOPLE_ROLES } from '../../domain/access.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { readPerson, searchPersons } from '../../domain/residents/read.ts';
+import { MERGE_ROLES, mergePersons } from '../../domain/residents/merge.ts';
+import { MANUAL_OUTCOMES } from '../../domain/stays/input.ts';
+import { fieldErrorMap } from '../../plugins/views.ts';
+import { flash } from '../../plugins/flash.ts';
+import stayPages from '../stays/index.ts';
+
+const PEOPLE = { access: PEOPLE_ROLES };
+/** The page with a revealed NIK is never stored for replay. */
+const PEOPLE_SECRET = { access: PEOPLE_ROLES, idempotent: false };
+
+type Id = { Params: { id: string } };
+
+/**
+ * The person pages. Whether the actor may see a person is the domain's
+ * question (readPerson): others get 404, satpol and display 403.
+ */
+const residentPages: FastifyPluginAsync = async (app) => {
+  await app.register(stayPages);
+
+  app.get('/residents', { config: PEOPLE }, async (request, reply) => {
+    const q = ((request.query as { q?: string }).q ?? '').toString();
+    const hits = searchPersons({ db: app.db, actor: request.actor!, q });
+    return reply.view('pages/residents/index', { title: request.t('residents.title'), q, hits }, { region: 'partials/residents/results' });
+  });
+
+  /** The person page; `extra` carries a revealed NIK or a form's errors. */
+  function showPerson(request: FastifyRequest, reply: FastifyReply, id: string, extra: { reveal?: boolean; status?: number; region?: string } & Record<string, unknown> = {}) {
+    const actor = request.actor!;
+    const d = readPerson({ db: app.db, actor, id, revealNik: extra.reveal === true, view: 'page' });
+    if (d.redirectedFrom && request.method === 'GET') return reply.redirect(`/residents/${encodeURIComponent(d.person.id)}`, 303);
+    const unplacedHousehold = d.household.filter((m) => m.visible && !m.openStay).map((m) => m.id);
+    const actsAtStay = d.openStay ? actor.role === 'admin' || actor.role === 'command' || actor.facilityId === d.openStay.stay.facilityId : false;
+    const { status, region, reveal: _r, ...rest } = extra;
+    return reply.view(
+      'pages/residents/show',
+      {
+        title: d.person.name ?? d.person.description ?? d.person.residentCode,
+        d,
+        outcomes: MANUAL_OUTCOMES,
+        canMerge: hasRole(actor, MERGE_ROLES),
+        actsAtStay,
+        checkInIds: d.openStay ? [] : [d.person.id, ...unplacedHousehold],
+        ...rest,
+      },
+      { status: status ?? 200, ...(region ? { region } : {}) },
+    );
+  }
+
+  app.get<Id>('/residents/:id', { config: PEOPLE }, async (request, reply) => showPerson(request, reply, request.params.id));
+
+  // "Show NIK" is a POST: it is an act (audited as person.reveal_nik), not a view.
+  app.post<Id>('/residents/:id/reveal-nik', { config: PEOPLE_SECRET }, async (request, reply) =>
+    showPerson(request, reply, request.params.id, { reveal: true, region: 'partials/residents/nik' }),
+  );
+
+  app.get<Id>('/residents/:id/card', { config: PEOPLE }, async (request, reply) => {
+    const d = readPerson({ db: app.db, actor: request.actor!, id: request.params.id, view: 'card' });
+    // Inline SVG markup (no style attributes): allowed under the CSP, sharp on any printer.
+    const qr = await QRCode.toString(d.person.residentCode, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+    const qrSmall = qr.replace('<svg ', '<svg class="qr-small" aria-hidden="true" ');
+    const qrLarge = qr.replace('<svg ', `<svg class="qr" role="img" aria-label="QR ${d.person.residentCode}" `);
+    return reply.view('pages/residents/card', { title: request.t('residents.card_title'), d, qr: qrLarge, qrSmall, bodyClass: 'card-page' });
+  });
+
+  app.post<Id>('/residents/:id/merge', { config: { access: MERGE_ROLES } }, async (request, reply) => {
+    try {
+      const r = mergePersons({ db: app.db, actor: request.actor!, survivorId: request.params.id, input: request.body });
+      flash(request, { kind: 'ok', message: request.t('residents.merged', { code: r.survivor.resident_code }) });
+      return reply.redirect(`/residents/${encodeURIComponent(request.params.id)}`, 303);
+    } catch (err) {
+      if (err instanceof DomainError && (err.code === 'VALIDATION' || err.code === 'CONFLICT')) {
+        return showPerson(request, reply, request.params.id, {
+          status: err.status,
+          mergeErrors: fieldErrorMap(request, err.fieldErrors),
+          mergeProblem: err.fieldErrors.length ? null : request.t(err.messageKey, err.params),
+          mergeValues: request.body,
+        });
+      }
+      throw err;
+    }
+  });
+};
+export default residentPages;

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { PEOPLE_ROLES } from '../../domain/access.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { discharge } from '../../domain/stays/discharge.ts';
+import { transfer } from '../../domain/stays/transfer.ts';
+import { destinationChoices, stayForAction } from '../../domain/stays/read.ts';
+import { isSupervisor, unitAdmits } from '../../domain/stays/place.ts';
+import { loadFacilityOccupancy } from '../../domain/occupancy/compute.ts';
+import { readPerson } from '../../domain/residents/read.ts';
+import { MANUAL_OUTCOMES } from '../../domain/stays/input.ts';
+import { fieldErrorMap } from '../../plugins/views.ts';
+import { flash } from '../../plugins/flash.ts';
+
+const PEOPLE = { access: PEOPLE_ROLES };
+type Id = { Params: { id: string } };
+
+/** Discharge and transfer from the desk; the person page holds the discharge form. */
+const stayPages: FastifyPluginAsync = async (app) => {
+  app.post<Id>('/stays/:id/discharge', { config: PEOPLE }, async (request, reply) => {
+    const actor = request.actor!;
+    const { stay, person } = stayForAction(app.db, actor, request.params.id);
+    try {
+      const done = discharge({ db: app.db, actor, stayId: stay.id, input: request.body });
+      flash(request, { kind: 'ok', message: request.t('intake.discharged', { code: person.residentCode, outcome: request.t('stays.outcome.' + done.outcome) }) });
+      return reply.redirect(`/residents/${encodeURIComponent(person.id)}`, 303);
+    } catch (err) {
+      if (err instanceof DomainError && (err.code === 'VALIDATION' || err.code === 'CONFLICT')) {
+        const d = readPerson({ db: app.db, actor, id: person.id, view: 'page' });
+        return reply.view(
+          'pages/residents/show',
+          {
+            title: person.name ?? person.residentCode,
+            d,
+            outcomes: MANUAL_OUTCOMES,
+            canMerge: false,
+            actsAtStay: true,
+            checkInIds: [],
+            dischargeErrors: fieldErrorMap(request, err.fieldErrors),
+            dischargeProblem: err.fieldErrors.length ? null : request.t(err.messageKey, err.params),
+            dischargeValues: request.body,
+          },
+          { status: err.status },
+        );
+      }
+      throw err;
+    }
+  });
+
+  function transferView(request: FastifyRequest, stayId: string, facilityId: string | undefined, extra: Record<string, unknown> = {}) {
+    const actor = request.actor!;
+    const s = stayForAction(app.db, actor, stayId);
+    const choices = destinationChoices(app.db, actor);
+    const chosen = facilityId && choices.some((c) => c.id === facilityId) ? facilityId : s.stay.facilityId;
+    const facility = loadFacilityOccupancy(app.db, { facilityId: chosen })[0];
+    const group = [s.person];
+    const units = (facility?.units ?? []).map((u) => ({
+      ...u,
+      current: u.id === s.stay.unitId,
+      admitsPerson: unitAdmits(u.admits, group, s.person.householdId !== null),
+    }));
+    return { title: request.t('intake.transfer_title'), s, choices, facility, units, supervisor: isSupervisor(actor), ...extra };
+  }
+
+  app.get<Id>('/stays/:id/transfer', { config: PEOPLE }, async (request, reply) => {
+    const q = request.query as { facility?: string };
+    return reply.view('pages/residents/transfer', transferView(request, request.params.id, q.facility, { values: {} }));
+  });
+
+  app.post<Id>('/stays/:id/transfer', { config: PEOPLE }, async (request, reply) => {
+    const actor = request.actor!;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    try {
+      const result = transfer({ db: app.db, actor, stayId: request.params.id, input: body });
+      flash(request, { kind: result.overflow ? 'warn' : 'ok', message: request.t('intake.transferred', { count: result.stays.length }) });
+      return reply.redirect(`/residents/${encodeURIComponent(result.stays[0]!.person_id)}`, 303);
+    } catch (err) {
+      if (err instanceof DomainError && ['VALIDATION', 'CONFLICT', 'NO_FREE_PLACE'].includes(err.code)) {
+        const fid = typeof body.facility_id === 'string' ? body.facility_id : undefined;
+        return reply.view(
+          'pages/residents/transfer',
+          transferView(request, request.params.id, fid, {
+            errors: fieldErrorMap(request, err.fieldErrors),
+            problem: err.fieldErrors.length ? null : request.t(err.messageKey, err.params),
+            noFreePlace: err.code === 'NO_FREE_PLACE',
+            values: body,
+          }),
+          { status: err.status },
+        );
+      }
+      throw err;
+    }
+  });
+};
+export default stayPages;
