@@ -1,0 +1,311 @@
+import type { FacilityKind, Service, Sex, UnitFeature } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { canSeeFacility } from '../access.ts';
+import { ageNeeds } from '../residents/age.ts';
+import type { FacilityOccupancy, UnitOccupancy } from '../occupancy/compute.ts';
+
+/**
+ * Routing people with special needs (DOMAIN.md): given a person or a
+ * household and a snapshot of live occupancy, which facilities can take them,
+ * best first, each with the reasons it was chosen, and which were passed over
+ * and why. A pure function: no database, no clock, so every rule is a unit
+ * test (tests/unit/routing.test.ts). src/domain/routing/load.ts feeds it.
+ */
+
+/** One member of the group to place, with the facts routing reads. */
+export interface RoutingPerson {
+  id: string;
+  sex: Sex;
+  /** Whole years today (residents/age.ts ageOn), null when unknown. */
+  age: number | null;
+  pregnant: boolean;
+  disabilities: readonly string[];
+  wheelchair: boolean;
+  needsMedical: boolean;
+  unaccompaniedChild: boolean;
+  traffickingVictim: boolean;
+}
+
+/** A facility as routing sees it: its live counts plus what it offers and where it is. */
+export type RoutingFacility = FacilityOccupancy & {
+  services: readonly Service[];
+  lat: number | null;
+  lng: number | null;
+};
+
+/** A message as an i18n key and its parameters (src/domain/routing/text.ts turns it into words). */
+export interface Reason {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+export const NEEDS = ['pregnant', 'early_childhood', 'unaccompanied_child', 'disability', 'wheelchair', 'elderly', 'trafficking', 'medical'] as const;
+export type Need = (typeof NEEDS)[number];
+
+/** The service each need calls for. A wheelchair user also needs an accessible unit (checked per unit). */
+export const SERVICE_FOR: Record<Need, Service> = {
+  pregnant: 'maternity',
+  early_childhood: 'early_childhood',
+  unaccompanied_child: 'child_protection',
+  disability: 'disability',
+  wheelchair: 'disability',
+  elderly: 'elderly',
+  trafficking: 'women_protection',
+  medical: 'medical',
+};
+
+/** The unit features that suit a need: preferred when choosing a unit inside a facility, never required. */
+const FEATURE_FOR: Partial<Record<Need, UnitFeature>> = {
+  pregnant: 'maternity',
+  early_childhood: 'crib',
+  elderly: 'elderly',
+  wheelchair: 'accessible',
+};
+
+const RESIDENTIAL: readonly FacilityKind[] = ['BALAI', 'LOKA', 'PANTI'];
+
+export interface GroupNeeds {
+  needs: Need[];
+  services: Service[];
+  wheelchair: boolean;
+  size: number;
+  /** 'family' for a household (more than one person), else the one person's sex. */
+  group: 'family' | 'male' | 'female';
+  special: boolean;
+}
+
+/** The needs of the whole group: what one member needs, the facility must give. */
+export function groupNeeds(persons: readonly RoutingPerson[]): GroupNeeds {
+  const needs = new Set<Need>();
+  // A child is unaccompanied when flagged so, or when no adult (or person of unknown age) comes with them.
+  const hasAdult = persons.some((p) => p.age === null || p.age >= 18);
+  for (const p of persons) {
+    const ages = ageNeeds(p.age);
+    if (p.pregnant) needs.add('pregnant');
+    if (ages.includes('early_childhood')) needs.add('early_childhood');
+    if (p.unaccompaniedChild || (ages.includes('child') && !hasAdult)) needs.add('unaccompanied_child');
+    if (p.disabilities.length > 0 || p.wheelchair) needs.add('disability');
+    if (p.wheelchair) needs.add('wheelchair');
+    if (ages.includes('elderly')) needs.add('elderly');
+    if (p.traffickingVictim) needs.add('trafficking');
+    if (p.needsMedical) needs.add('medical');
+  }
+  const list = NEEDS.filter((n) => needs.has(n));
+  const services = [...new Set(list.map((n) => SERVICE_FOR[n]))];
+  const size = persons.length;
+  const group = size > 1 ? 'family' : persons[0]?.sex === 'L' ? 'male' : 'female';
+  return { needs: list, services, wheelchair: needs.has('wheelchair'), size, group, special: list.length > 0 };
+}
+
+/** A household goes to a unit for families or for anyone; one person to a unit for their sex or for anyone. */
+export function unitTakesGroup(unit: Pick<UnitOccupancy, 'admits'>, group: GroupNeeds['group']): boolean {
+  if (unit.admits === 'any') return true;
+  if (group === 'family') return unit.admits === 'family';
+  return unit.admits === group;
+}
+
+export interface Origin {
+  /** Where the person is now: never a destination. */
+  facilityId?: string | null;
+  wilayahCode?: string | null;
+  lat?: number | null;
+  lng?: number | null;
+}
+
+export interface RoutingInput {
+  persons: readonly RoutingPerson[];
+  facilities: readonly RoutingFacility[];
+  /** Who asks: a facility hidden from them is neither offered nor named. */
+  asker: Actor;
+  from?: Origin;
+  /** Facilities left out on purpose (those that refused this person), with the reason shown. */
+  exclude?: ReadonlyMap<string, Reason>;
+}
+
+export interface Destination {
+  facility: { id: string; code: string; name: string; kind: FacilityKind; wilayah_code: string; protected: boolean };
+  unit: { id: string; name: string; free: number; features: UnitFeature[] };
+  /** Free places in the whole facility, and the facility's load once this group is placed. */
+  facility_free: number;
+  load_after: number | null;
+  distance_km: number | null;
+  reasons: Reason[];
+}
+
+export interface PassedOver {
+  facility: { id: string; code: string; name: string; kind: FacilityKind };
+  reasons: Reason[];
+}
+
+export interface RoutingResult {
+  needs: GroupNeeds;
+  destinations: Destination[];
+  passed_over: PassedOver[];
+  /** Facilities not shown to this asker (protected); `hidden_fits` of them could have taken the group. Never serialised for the asker. */
+  hidden: number;
+  hidden_fits: number;
+  /** When nothing fits: what is missing, in plain words (i18n keys). Empty otherwise. */
+  missing: Reason[];
+}
+
+const R = (key: string, params?: Reason['params']): Reason => (params ? { key, params } : { key });
+
+/** Great-circle distance in kilometres (haversine). */
+export function haversineKm(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
+  const rad = (d: number) => (d * Math.PI) / 180;
+  const dLat = rad(b.lat - a.lat);
+  const dLng = rad(b.lng - a.lng);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * The kind of care first: a person with special needs goes to a residential
+ * centre (balai, loka, panti) before a TPS or an LKS; everyone else to
+ * community care (LKS) before a TPS, and a residential centre last, keeping
+ * its places for those who need them.
+ */
+function careTier(kind: FacilityKind, special: boolean): number {
+  if (special) return RESIDENTIAL.includes(kind) ? 0 : 1;
+  return kind === 'LKS' ? 0 : kind === 'TPS' ? 1 : 2;
+}
+
+/** 0 same kab/kota, 1 same province (first two digits), 2 elsewhere or unknown. */
+function areaRank(from: Origin | undefined, wilayahCode: string): number {
+  if (!from?.wilayahCode) return 2;
+  if (from.wilayahCode === wilayahCode) return 0;
+  return from.wilayahCode.slice(0, 2) === wilayahCode.slice(0, 2) ? 1 : 2;
+}
+
+interface UnitCheck {
+  fits: UnitOccupancy[];
+  reasons: Reason[];
+}
+
+/** The units of a facility that can take the whole group together, or why none can. */
+function checkUnits(f: RoutingFacility, g: GroupNeeds): UnitCheck {
+  const open = f.units.filter((u) => u.status === 'AVAILABLE');
+  const admitting = open.filter((u) => unitTakesGroup(u, g.group));
+  if (!admitting.length) return { fits: [], reasons: [R('routing.passed.no_unit_admits', { group: g.group })] };
+  const suitable = g.wheelchair ? admitting.filter((u) => u.features.includes('accessible')) : admitting;
+  if (!suitable.length) return { fits: [], reasons: [R('routing.passed.no_accessible_unit')] };
+  const fits = suitable.filter((u) => u.free >= g.size);
+  if (!fits.length) {
+    const most = Math.max(...suitable.map((u) => u.free));
+    return { fits: [], reasons: [R(g.wheelchair ? 'routing.passed.no_accessible_free' : 'routing.passed.full', { needed: g.size, free: most })] };
+  }
+  return { fits, reasons: [] };
+}
+
+/** Inside a facility: the unit whose features suit the needs best, then the tightest fit (big units stay free for big households). */
+function bestUnit(units: UnitOccupancy[], g: GroupNeeds): UnitOccupancy {
+  const wanted = g.needs.map((n) => FEATURE_FOR[n]).filter((x): x is UnitFeature => x !== undefined);
+  const score = (u: UnitOccupancy) => wanted.filter((w) => u.features.includes(w)).length;
+  return [...units].sort((a, b) => score(b) - score(a) || a.free - b.free)[0]!;
+}
+
+export function route(input: RoutingInput): RoutingResult {
+  const g = groupNeeds(input.persons);
+  const from = input.from;
+  const destinations: (Destination & { tier: number; area: number })[] = [];
+  const passed: PassedOver[] = [];
+  let hidden = 0;
+  let hiddenFits = 0;
+
+  for (const f of input.facilities) {
+    const visible = canSeeFacility(input.asker, f);
+    const reasons: Reason[] = [];
+    if (from?.facilityId && f.id === from.facilityId) reasons.push(R('routing.passed.origin'));
+    if (f.status !== 'OPEN') reasons.push(R('routing.passed.not_open', { status: f.status }));
+    for (const s of g.services) if (!f.services.includes(s)) reasons.push(R('routing.passed.missing_service', { service: s }));
+    const excluded = input.exclude?.get(f.id);
+    if (excluded) reasons.push(excluded);
+    const units = reasons.length ? { fits: [], reasons: [] } : checkUnits(f, g);
+    reasons.push(...units.reasons);
+
+    if (!visible) {
+      // Not named, not counted in what the asker sees; the command centre hears of it in the alert.
+      hidden += 1;
+      if (!reasons.length) hiddenFits += 1;
+      continue;
+    }
+    const head = { id: f.id, code: f.code, name: f.name, kind: f.kind };
+    if (reasons.length) {
+      passed.push({ facility: head, reasons });
+      continue;
+    }
+
+    const unit = bestUnit(units.fits, g);
+    const distance = from?.lat != null && from.lng != null && f.lat !== null && f.lng !== null ? haversineKm({ lat: from.lat, lng: from.lng }, { lat: f.lat, lng: f.lng }) : null;
+    const loadAfter = f.usable > 0 ? (f.occupied + f.held + g.size) / f.usable : null;
+    const tier = careTier(f.kind, g.special);
+    const area = areaRank(from, f.wilayah_code);
+
+    const why: Reason[] = [];
+    for (const s of g.services) why.push(R('routing.reason.service', { service: s }));
+    if (g.wheelchair) why.push(R('routing.reason.accessible_unit', { unit: unit.name }));
+    if (g.needs.includes('early_childhood') && g.size > 1) why.push(R('routing.reason.with_mother'));
+    if (g.special && tier === 0) why.push(R('routing.reason.residential'));
+    if (!g.special && f.kind === 'LKS') why.push(R('routing.reason.community'));
+    if (area === 0) why.push(R('routing.reason.same_kabkota'));
+    else if (area === 1) why.push(R('routing.reason.same_province'));
+    if (distance !== null) why.push(R('routing.reason.distance', { km: Math.round(distance * 10) / 10 }));
+    why.push(R('routing.reason.free_places', { free: unit.free, unit: unit.name, needed: g.size }));
+    if (loadAfter !== null) why.push(R('routing.reason.load_after', { pct: Math.round(loadAfter * 100) }));
+
+    destinations.push({
+      facility: { ...head, wilayah_code: f.wilayah_code, protected: f.protected },
+      unit: { id: unit.id, name: unit.name, free: unit.free, features: unit.features },
+      facility_free: f.free,
+      load_after: loadAfter,
+      distance_km: distance === null ? null : Math.round(distance * 10) / 10,
+      reasons: why,
+      tier,
+      area,
+    });
+  }
+
+  destinations.sort(
+    (a, b) =>
+      a.tier - b.tier ||
+      a.area - b.area ||
+      Number(a.distance_km === null) - Number(b.distance_km === null) ||
+      (a.distance_km ?? 0) - (b.distance_km ?? 0) ||
+      (a.load_after ?? 1) - (b.load_after ?? 1) ||
+      a.facility.code.localeCompare(b.facility.code),
+  );
+
+  const result: RoutingResult = {
+    needs: g,
+    destinations: destinations.map(({ tier: _t, area: _a, ...d }) => d),
+    passed_over: passed,
+    hidden,
+    hidden_fits: hiddenFits,
+    missing: [],
+  };
+  if (!destinations.length) result.missing = whatIsMissing(input, g);
+  return result;
+}
+
+/**
+ * Nothing fits: say what is missing, in the order a person would look —
+ * nothing open at all; a service no open facility gives; no one facility that
+ * gives all of them; no accessible unit; no unit that takes this group; no
+ * room for all of them together.
+ */
+function whatIsMissing(input: RoutingInput, g: GroupNeeds): Reason[] {
+  const from = input.from;
+  const open = input.facilities.filter((f) => f.status === 'OPEN' && canSeeFacility(input.asker, f) && f.id !== from?.facilityId);
+  if (!open.length) return [R('routing.missing.no_open')];
+  const out: Reason[] = [];
+  for (const s of g.services) if (!open.some((f) => f.services.includes(s))) out.push(R('routing.missing.service', { service: s }));
+  if (out.length) return out;
+  const capable = open.filter((f) => g.services.every((s) => f.services.includes(s)));
+  if (!capable.length) return [R('routing.missing.no_facility_gives_all')];
+  const notExcluded = capable.filter((f) => !input.exclude?.has(f.id));
+  if (!notExcluded.length) return [R('routing.missing.all_refused')];
+  const checks = notExcluded.map((f) => checkUnits(f, g).reasons[0]?.key);
+  if (checks.every((k) => k === 'routing.passed.no_unit_admits')) return [R('routing.missing.unit_admits', { group: g.group })];
+  if (g.wheelchair && checks.every((k) => k === 'routing.passed.no_unit_admits' || k === 'routing.passed.no_accessible_unit')) return [R('routing.missing.accessible')];
+  return [R('routing.missing.places', { needed: g.size, group: g.group })];
+}
