@@ -17,6 +17,7 @@ import { CLUSTERS, FACILITY_KINDS, FACILITY_STATUSES, SERVICES, UNIT_ADMITS, UNI
 import type { Db } from '../../db/client.ts';
 import { bedLabels } from '../../domain/facilities/beds.ts';
 import { loadLevel } from '../../domain/occupancy/compute.ts';
+import { registerLiveRegion, templateData } from '../../live/regions.ts';
 
 const READERS = { access: ['admin', 'command', 'manager', 'intake', 'satpol'] as const };
 const ADMIN = { access: ['admin'] as const };
@@ -65,11 +66,32 @@ function formFailure(request: FastifyRequest, err: unknown, key: string, values:
  * for admins and the facility's manager, and the admin's facility forms.
  */
 const facilityPages: FastifyPluginAsync = async (app) => {
+  // A facility page stays live: its figures, each unit's figures and who is
+  // there are sent again after every change at this facility. The forms are
+  // left alone, so nobody loses what they are typing.
+  registerLiveRegion({
+    name: 'facility',
+    roles: READERS.access,
+    authorize: (ctx) => void getFacility(ctx.app.db, ctx.actor, ctx.params.id ?? ''),
+    relevant: (event, ctx) => (event.type === 'occupancy' || event.type === 'facility' || event.type === 'referral') &&
+      ('facilityId' in event ? event.facilityId === ctx.params.id : event.type === 'referral' && (event.toFacilityId === ctx.params.id || event.fromFacilityId === ctx.params.id)),
+    render: (ctx) => {
+      const d = getFacility(ctx.app.db, ctx.actor, ctx.params.id ?? '');
+      const data = templateData(ctx, { ...CHOICES, d });
+      const full = d.powers.numbers === 'full';
+      const byUnit = new Map(d.occupancy.units.map((u) => [u.id, u]));
+      let html = ctx.app.eta.render('partials/facilities/summary', data);
+      for (const u of d.units) html += ctx.app.eta.render('partials/facilities/unit-figures', { ...data, u, uo: byUnit.get(u.id), full });
+      if (d.people) html += ctx.app.eta.render('partials/facilities/people', data);
+      return html;
+    },
+  });
+
   function showPage(request: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, status = 200) {
     const detail = getFacility(app.db, request.actor!, id);
     return reply.view(
       'pages/facilities/show',
-      { ...CHOICES, d: detail, title: detail.facility.name, ...extra },
+      { ...CHOICES, d: detail, title: detail.facility.name, live: true, ...extra },
       { region: 'partials/facilities/main', status },
     );
   }
