@@ -24,6 +24,7 @@ import adminRoutes from './routes/admin/index.ts';
 import facilityPages from './routes/facilities/pages.ts';
 import intakeRoutes from './routes/intake/index.ts';
 import residentPages from './routes/residents/index.ts';
+import referralPages from './routes/referrals/index.ts';
 import apiRoutes from './routes/api/index.ts';
 import boardRoutes from './routes/board/index.ts';
 import liveHtml from './live/html.ts';
@@ -90,6 +91,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(liveHtml);
   await app.register(intakeRoutes);
   await app.register(residentPages);
+  await app.register(referralPages);
   await app.register(apiRoutes, { prefix: '/api/v1' });
 
   return app;

@@ -55,6 +55,16 @@ export const PAGE_ROUTES: RouteCase[] = [
   { method: 'POST', url: '/stays/nope/discharge', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'GET', url: '/stays/nope/transfer', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/stays/nope/transfer', allowed: ['admin', 'command', 'manager', 'intake'] },
+  // Routing and referrals (issue 5): people's referrals are for admin, command and facility staff; deciding is for managers.
+  { method: 'GET', url: '/referrals', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/referrals', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'GET', url: '/residents/nope/suggestions', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/referrals/nope/accept', allowed: ['admin', 'command', 'manager'] },
+  { method: 'POST', url: '/referrals/nope/refuse', allowed: ['admin', 'command', 'manager'] },
+  { method: 'POST', url: '/referrals/nope/depart', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/referrals/nope/arrive', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/referrals/nope/cancel', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/referrals/alerts/nope/resolve', allowed: ['admin', 'command'] },
 ];
 
 export const API_ROUTES: RouteCase[] = [
@@ -80,6 +90,16 @@ export const API_ROUTES: RouteCase[] = [
   { method: 'POST', url: '/api/v1/stays', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/api/v1/stays/nope/discharge', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/api/v1/stays/nope/transfer', allowed: ['admin', 'command', 'manager', 'intake'] },
+  // Routing and referrals (issue 5).
+  { method: 'GET', url: '/api/v1/routing?person_id=nope', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'GET', url: '/api/v1/referrals', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'GET', url: '/api/v1/referrals/nope', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/api/v1/referrals', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/api/v1/referrals/nope/accept', allowed: ['admin', 'command', 'manager'] },
+  { method: 'POST', url: '/api/v1/referrals/nope/refuse', allowed: ['admin', 'command', 'manager'] },
+  { method: 'POST', url: '/api/v1/referrals/nope/depart', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/api/v1/referrals/nope/arrive', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/api/v1/referrals/nope/cancel', allowed: ['admin', 'command', 'manager', 'intake'] },
 ];
 
 const PUBLIC_ROUTES = ['/healthz', '/readyz', '/login', '/static/css/app.css'];

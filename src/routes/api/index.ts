@@ -4,12 +4,14 @@ import { auditEvents } from '../../db/schema/index.ts';
 import { toWib } from '../../lib/time.ts';
 import facilitiesApi from '../facilities/api.ts';
 import residentsApi from '../residents/api.ts';
+import referralsApi from '../referrals/api.ts';
 import liveSocket from '../../live/socket.ts';
 
 /** The JSON API, /api/v1. Each area adds its own plugin here. */
 const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(facilitiesApi);
   await app.register(residentsApi);
+  await app.register(referralsApi);
   await app.register(liveSocket);
 
   app.get('/me', { config: { access: 'authenticated' } }, async (request) => {

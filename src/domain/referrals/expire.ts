@@ -1,0 +1,42 @@
+import { inArray, sql } from 'drizzle-orm';
+import { write, type Db } from '../../db/client.ts';
+import { referrals } from '../../db/schema/index.ts';
+import { SYSTEM_ACTOR } from '../actor.ts';
+import { audit } from '../audit.ts';
+import { publishStep } from './events.ts';
+import type { ReferralRow } from './load.ts';
+
+/**
+ * Statuses whose hold runs out. A referral IN_TRANSIT does not expire: the
+ * people are on the road, and their place must be there when they arrive.
+ */
+export const EXPIRING = ['PROPOSED', 'ACCEPTED'] as const;
+
+/**
+ * Releases the places of referrals whose hold has run out (EXPIRED), without
+ * anyone acting: run by a periodic job (src/routes/referrals) and before
+ * every read and step of referrals and routing, so a stale hold is never
+ * counted by the pages that act on it. Returns the referrals it expired.
+ */
+export function expireReferrals(db: Db, now: Date = new Date()): ReferralRow[] {
+  const at = now.toISOString();
+  // A read first: the common case (nothing due) takes no write lock.
+  const due = db.all<{ id: string }>(sql`select id from referrals where status in ${EXPIRING} and expires_at <= ${at}`);
+  if (!due.length) return [];
+  const expired = write(db, (tx) => {
+    const rows = tx
+      .select()
+      .from(referrals)
+      .where(inArray(referrals.id, due.map((d) => d.id)))
+      .all()
+      .filter((r) => (EXPIRING as readonly string[]).includes(r.status) && r.expiresAt <= at);
+    for (const r of rows) {
+      tx.update(referrals).set({ status: 'EXPIRED', closedAt: at, closedBy: null, version: r.version + 1 }).where(sql`${referrals.id} = ${r.id}`).run();
+      tx.run(sql`update referral_persons set open = 0 where referral_id = ${r.id}`);
+      audit(tx, SYSTEM_ACTOR, { action: 'referral.expire', entity: 'referral', entityId: r.id, at, detail: { from_status: r.status, to_facility_id: r.toFacilityId, places: r.places } });
+    }
+    return rows.map((r) => ({ ...r, status: 'EXPIRED' as const, closedAt: at }));
+  });
+  for (const r of expired) publishStep(db, { referral: r, occupancy: r.toUnitId ? [{ facilityId: r.toFacilityId, unitIds: [r.toUnitId] }] : [] });
+  return expired;
+}

@@ -1,0 +1,133 @@
+import { eq, sql } from 'drizzle-orm';
+import { write, type Db } from '../../db/client.ts';
+import { facilities, referralPersons, referrals } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { canSeeFacility, FACILITY_ROLES, hasRole, PEOPLE_ROLES, requireRole } from '../access.ts';
+import { audit } from '../audit.ts';
+import { conflict, forbidden, invalidField, noFreePlace, type DomainError } from '../errors.ts';
+import { parseInput } from '../validate.ts';
+import { addMinutes, nowIso, wibDate } from '../../lib/time.ts';
+import { newId } from '../../lib/ids.ts';
+import { translator } from '../../i18n/index.ts';
+import { assertCanSeePerson } from '../residents/links.ts';
+import { loadRoutingFacilities, originOf, referralGroup, toRoutingPerson } from '../routing/load.ts';
+import { groupNeeds, route, unitTakesGroup } from '../routing/route.ts';
+import { describeReason } from '../routing/text.ts';
+import { resolvePersonAlerts } from './alerts.ts';
+import { expireReferrals } from './expire.ts';
+import { publishStep } from './events.ts';
+import { ProposeReferralInput } from './input.ts';
+import { loadReferral } from './load.ts';
+import { toReferralRecord, type ReferralRecord } from './view.ts';
+
+/** REFERRAL_HOLD_MINUTES' default (src/config.ts): how long places are held before they are released. */
+export const DEFAULT_HOLD_MINUTES = 240;
+
+/** Reasons that mean "this facility cannot care for them", not "it is full right now". */
+const UNFIT = ['routing.passed.missing_service', 'routing.passed.no_unit_admits', 'routing.passed.no_accessible_unit'];
+
+/**
+ * Proposes a referral of a person (and the household members with them) to a
+ * facility: checks the destination against the routing rules and holds the
+ * places in one unit, in one IMMEDIATE transaction, so no place is held
+ * twice. One open referral per person (the database refuses a second: 409).
+ */
+export function proposeReferral(args: { db: Db; actor: Actor; input: unknown; holdMinutes?: number }): ReferralRecord {
+  const { db, actor } = args;
+  requireRole(actor, PEOPLE_ROLES);
+  const input = parseInput(ProposeReferralInput, args.input, actor.lang);
+  const t = translator(actor.lang);
+  expireReferrals(db);
+  const now = nowIso();
+  const expiresAt = addMinutes(now, args.holdMinutes ?? DEFAULT_HOLD_MINUTES);
+  try {
+    const record = write(db, (tx) => {
+      assertCanSeePerson(tx, actor, input.person_id);
+      const group = referralGroup(tx, input.person_id);
+      const person = group.persons[0]!;
+      let fromId = group.originFacilityId;
+      if (hasRole(actor, FACILITY_ROLES)) {
+        // The desk refers the people it has: those at (or registered at) its own facility.
+        const hereNow = group.openStays.get(person.id)?.facilityId;
+        if (hereNow && hereNow !== actor.facilityId) throw forbidden('referrals.not_your_person');
+        fromId = actor.facilityId;
+      }
+
+      const to = tx.select().from(facilities).where(eq(facilities.id, input.to_facility_id)).get();
+      if (!to || !canSeeFacility(actor, to)) throw invalidField('to_facility_id', 'referrals.unknown_facility');
+      if (to.id === fromId) throw invalidField('to_facility_id', 'referrals.same_facility');
+
+      for (const p of group.persons) {
+        const open = tx.get<{ id: string }>(sql`select referral_id as id from referral_persons where person_id = ${p.id} and open = 1`);
+        if (open) throw conflict('referrals.already_open', { code: p.residentCode });
+      }
+
+      const today = wibDate(now);
+      const routingPersons = group.persons.map((p) => toRoutingPerson(p, today));
+      const dest = loadRoutingFacilities(tx).find((f) => f.id === to.id)!;
+      const result = route({ persons: routingPersons, facilities: [dest], asker: actor, from: originOf(tx, fromId) });
+      const g = groupNeeds(routingPersons);
+      let unitId: string;
+      if (result.destinations.length) {
+        unitId = result.destinations[0]!.unit.id;
+      } else {
+        const why = result.passed_over[0]?.reasons ?? [];
+        const text = why.map((r) => describeReason(t, r)).join('; ');
+        if (why.some((r) => r.key === 'routing.passed.not_open')) throw conflict('referrals.destination_not_open', { facility: to.name });
+        if (why.some((r) => UNFIT.includes(r.key))) throw invalidField('to_facility_id', 'referrals.destination_unfit', { facility: to.name, why: text });
+        throw noFreePlace('referrals.no_place', { facility: to.name, why: text });
+      }
+      if (input.unit_id && input.unit_id !== unitId) {
+        // The desk chose the unit: it must take the whole group, as routing would require.
+        const u = dest.units.find((x) => x.id === input.unit_id);
+        if (!u) throw invalidField('unit_id', 'referrals.unit_unknown');
+        const fits = u.status === 'AVAILABLE' && unitTakesGroup(u, g.group) && (!g.wheelchair || u.features.includes('accessible'));
+        if (!fits) throw invalidField('unit_id', 'referrals.unit_unfit', { unit: u.name });
+        if (u.free < g.size) throw noFreePlace('referrals.unit_full', { unit: u.name, free: u.free, needed: g.size });
+        unitId = u.id;
+      }
+
+      const id = newId();
+      tx.insert(referrals)
+        .values({
+          id,
+          householdId: group.persons.length > 1 ? person.householdId : null,
+          fromFacilityId: fromId,
+          toFacilityId: to.id,
+          toUnitId: unitId,
+          reason: input.reason,
+          status: 'PROPOSED',
+          places: group.persons.length,
+          proposedAt: now,
+          proposedBy: actor.id,
+          expiresAt,
+        })
+        .run();
+      for (const p of group.persons) tx.insert(referralPersons).values({ referralId: id, personId: p.id, open: true }).run();
+      for (const p of group.persons) resolvePersonAlerts(tx, actor, p.id, ['nothing_fits'], now);
+      audit(tx, actor, {
+        action: 'referral.propose',
+        entity: 'referral',
+        entityId: id,
+        at: now,
+        detail: { person_ids: group.persons.map((p) => p.id), from_facility_id: fromId, to_facility_id: to.id, to_unit_id: unitId, places: group.persons.length, expires_at: expiresAt },
+      });
+      return toReferralRecord(tx, actor, loadReferral(tx, id));
+    });
+    publishStep(db, {
+      referral: { id: record.id, status: record.status, fromFacilityId: record.from_facility?.id ?? null, toFacilityId: record.to_facility.id, places: record.places },
+      occupancy: [{ facilityId: record.to_facility.id, unitIds: record.to_unit ? [record.to_unit.id] : [] }],
+    });
+    return record;
+  } catch (err) {
+    return mapReferralConstraint(err);
+  }
+}
+
+/** The database's own guarantee, as the API's answer: a second open referral for a person is a 409. */
+export function mapReferralConstraint(err: unknown): never {
+  const e = err as { code?: string; message?: string };
+  if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && e.message?.includes('referral_persons')) throw conflict('referrals.already_open_generic');
+  if (e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' && e.message?.includes('referral_persons')) throw conflict('referrals.already_open_generic');
+  throw err as DomainError;
+}

@@ -1,0 +1,124 @@
+import { inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { facilities, persons, units, type ReferralStatus, type Sex } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { canSeeFacility } from '../access.ts';
+import { ageOn } from '../residents/age.ts';
+import { nowIso, toWib, wibDate } from '../../lib/time.ts';
+import { groupNeeds, type Need } from '../routing/route.ts';
+import { toRoutingPerson } from '../routing/load.ts';
+import type { ReferralRow } from './load.ts';
+
+/**
+ * A referral as the people who decide on it see it: who (name or
+ * description, code, sex, age) and what they need — never a NIK, a KK or an
+ * address (DOMAIN.md: only what they need to decide). A protected
+ * destination is named only to those who may know it.
+ */
+export interface ReferralPerson {
+  id: string;
+  resident_code: string;
+  name: string | null;
+  sex: Sex;
+  age: number | null;
+  needs: Need[];
+}
+
+export interface FacilityRef {
+  id: string;
+  code: string | null;
+  name: string | null;
+  kind: string | null;
+}
+
+export interface ReferralRecord {
+  id: string;
+  status: ReferralStatus;
+  open: boolean;
+  from_facility: FacilityRef | null;
+  to_facility: FacilityRef;
+  to_unit: { id: string; name: string } | null;
+  places: number;
+  reason: string;
+  refuse_reason: string | null;
+  needs: Need[];
+  persons: ReferralPerson[];
+  proposed_at: string | null;
+  decided_at: string | null;
+  departed_at: string | null;
+  arrived_at: string | null;
+  closed_at: string | null;
+  expires_at: string | null;
+  /** Minutes since it was proposed: the command centre watches the old ones. */
+  age_minutes: number;
+  version: number;
+}
+
+const OPEN_STATUSES: readonly string[] = ['PROPOSED', 'ACCEPTED', 'IN_TRANSIT'];
+
+export function toReferralRecords(tx: Db | Tx, actor: Actor, rows: ReferralRow[], now = nowIso()): ReferralRecord[] {
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.id);
+  const links = tx.all<{ referral_id: string; person_id: string }>(
+    sql`select referral_id, person_id from referral_persons where referral_id in ${ids} order by rowid`,
+  );
+  const personIds = [...new Set(links.map((l) => l.person_id))];
+  const people = new Map(personIds.length ? tx.select().from(persons).where(inArray(persons.id, personIds)).all().map((p) => [p.id, p]) : []);
+  const facilityIds = [...new Set(rows.flatMap((r) => [r.fromFacilityId, r.toFacilityId]).filter((x): x is string => x !== null))];
+  const facs = new Map(
+    tx
+      .select({ id: facilities.id, code: facilities.code, name: facilities.name, kind: facilities.kind, protected: facilities.protected })
+      .from(facilities)
+      .where(inArray(facilities.id, facilityIds))
+      .all()
+      .map((f) => [f.id, f]),
+  );
+  const unitIds = rows.map((r) => r.toUnitId).filter((x): x is string => x !== null);
+  const unitNames = new Map(unitIds.length ? tx.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, unitIds)).all().map((u) => [u.id, u.name]) : []);
+  const today = wibDate(now);
+  const ref = (id: string): FacilityRef => {
+    const f = facs.get(id);
+    if (!f) return { id, code: null, name: null, kind: null };
+    return canSeeFacility(actor, f) ? { id: f.id, code: f.code, name: f.name, kind: f.kind } : { id: f.id, code: null, name: null, kind: null };
+  };
+
+  return rows.map((r) => {
+    const members = links
+      .filter((l) => l.referral_id === r.id)
+      .map((l) => people.get(l.person_id))
+      .filter((p): p is NonNullable<typeof p> => p !== undefined);
+    const destinationVisible = facs.get(r.toFacilityId) ? canSeeFacility(actor, facs.get(r.toFacilityId)!) : false;
+    return {
+      id: r.id,
+      status: r.status,
+      open: OPEN_STATUSES.includes(r.status),
+      from_facility: r.fromFacilityId ? ref(r.fromFacilityId) : null,
+      to_facility: ref(r.toFacilityId),
+      to_unit: r.toUnitId && destinationVisible ? { id: r.toUnitId, name: unitNames.get(r.toUnitId) ?? '' } : null,
+      places: r.places,
+      reason: r.reason,
+      refuse_reason: r.refuseReason,
+      needs: groupNeeds(members.map((p) => toRoutingPerson(p, today))).needs,
+      persons: members.map((p) => ({
+        id: p.id,
+        resident_code: p.residentCode,
+        name: p.name ?? p.description,
+        sex: p.sex,
+        age: ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today),
+        needs: groupNeeds([toRoutingPerson(p, today)]).needs.filter((n) => n !== 'unaccompanied_child' || p.unaccompaniedChild || members.length === 1),
+      })),
+      proposed_at: toWib(r.proposedAt),
+      decided_at: toWib(r.decidedAt),
+      departed_at: toWib(r.departedAt),
+      arrived_at: toWib(r.arrivedAt),
+      closed_at: toWib(r.closedAt),
+      expires_at: toWib(r.expiresAt),
+      age_minutes: Math.max(0, Math.floor((Date.parse(now) - Date.parse(r.proposedAt)) / 60_000)),
+      version: r.version,
+    };
+  });
+}
+
+export function toReferralRecord(tx: Db | Tx, actor: Actor, row: ReferralRow): ReferralRecord {
+  return toReferralRecords(tx, actor, [row])[0]!;
+}

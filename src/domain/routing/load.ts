@@ -1,0 +1,118 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { facilities, persons, stays, type Service } from '../../db/schema/index.ts';
+import { loadFacilityOccupancy } from '../occupancy/compute.ts';
+import { ageOn } from '../residents/age.ts';
+import { notFound } from '../errors.ts';
+import type { Origin, Reason, RoutingFacility, RoutingPerson } from './route.ts';
+
+export type PersonRow = typeof persons.$inferSelect;
+
+/** Every facility with its live counts and what routing needs besides (services, coordinates). */
+export function loadRoutingFacilities(db: Db | Tx): RoutingFacility[] {
+  const extra = new Map(
+    db
+      .select({ id: facilities.id, services: facilities.services, lat: facilities.lat, lng: facilities.lng })
+      .from(facilities)
+      .all()
+      .map((f) => [f.id, f]),
+  );
+  return loadFacilityOccupancy(db).map((f) => {
+    const e = extra.get(f.id);
+    return { ...f, services: (e?.services ?? []) as Service[], lat: e?.lat ?? null, lng: e?.lng ?? null };
+  });
+}
+
+export function toRoutingPerson(p: PersonRow, today: string): RoutingPerson {
+  return {
+    id: p.id,
+    sex: p.sex,
+    age: ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today),
+    pregnant: p.pregnant,
+    disabilities: p.disabilities,
+    wheelchair: p.wheelchair,
+    needsMedical: p.needsMedical,
+    unaccompaniedChild: p.unaccompaniedChild,
+    traffickingVictim: p.traffickingVictim,
+  };
+}
+
+/** The live record of a person: a merged record answers with the one that lives on. */
+export function livePerson(db: Db | Tx, id: string): PersonRow {
+  let row = db.select().from(persons).where(eq(persons.id, id)).get();
+  for (let hops = 0; row?.mergedIntoId && hops < 10; hops++) row = db.select().from(persons).where(eq(persons.id, row.mergedIntoId)).get();
+  if (!row || row.mergedIntoId || row.anonymisedAt) throw notFound('residents.not_found');
+  return row;
+}
+
+export interface ReferralGroup {
+  /** The person asked about, first, then the household members who go with them. */
+  persons: PersonRow[];
+  /** Each member's open stay, where they have one. */
+  openStays: Map<string, typeof stays.$inferSelect>;
+  /** Where the person is now: the facility of their open stay, else where they were registered. */
+  originFacilityId: string | null;
+}
+
+/**
+ * Who is routed and referred together: the person and the members of their
+ * household who are with them — in the same facility now, or never placed
+ * anywhere yet. A household is never split by routing; members already placed
+ * elsewhere, or gone, were parted from it on purpose (stays.split_reason).
+ */
+export function referralGroup(db: Db | Tx, personId: string): ReferralGroup {
+  const p = livePerson(db, personId);
+  const members = p.householdId
+    ? db
+        .select()
+        .from(persons)
+        .where(and(eq(persons.householdId, p.householdId), isNull(persons.mergedIntoId), isNull(persons.anonymisedAt)))
+        .all()
+        .filter((m) => m.id !== p.id)
+    : [];
+  const ids = [p.id, ...members.map((m) => m.id)];
+  const open = new Map(
+    db
+      .select()
+      .from(stays)
+      .where(and(inArray(stays.personId, ids), isNull(stays.checkedOutAt)))
+      .all()
+      .map((s) => [s.personId, s]),
+  );
+  const placedEver = new Set(
+    db
+      .all<{ person_id: string }>(sql`select distinct person_id from stays where person_id in ${ids}`)
+      .map((r) => r.person_id),
+  );
+  const here = open.get(p.id)?.facilityId ?? null;
+  const together = members.filter((m) => {
+    const s = open.get(m.id);
+    if (s) return s.facilityId === here;
+    return !placedEver.has(m.id);
+  });
+  return {
+    persons: [p, ...together],
+    openStays: open,
+    originFacilityId: here ?? p.createdAtFacilityId ?? null,
+  };
+}
+
+/** Where the routing starts from: the origin facility's area and coordinates. */
+export function originOf(db: Db | Tx, facilityId: string | null): Origin {
+  if (!facilityId) return {};
+  const f = db.select({ id: facilities.id, wilayahCode: facilities.wilayahCode, lat: facilities.lat, lng: facilities.lng }).from(facilities).where(eq(facilities.id, facilityId)).get();
+  return f ? { facilityId: f.id, wilayahCode: f.wilayahCode, lat: f.lat, lng: f.lng } : {};
+}
+
+/**
+ * Facilities that refused this person since their current stay began (or
+ * since they were registered): the desk is shown the next ones instead.
+ */
+export function refusedBy(db: Db | Tx, group: ReferralGroup): Map<string, Reason> {
+  const p = group.persons[0]!;
+  const since = group.openStays.get(p.id)?.checkedInAt ?? p.createdAt;
+  const rows = db.all<{ to_facility_id: string }>(sql`
+    select distinct r.to_facility_id from referral_persons rp join referrals r on r.id = rp.referral_id
+    where rp.person_id = ${p.id} and r.status = 'REFUSED' and r.proposed_at >= ${since}`);
+  return new Map(rows.map((r) => [r.to_facility_id, { key: 'routing.passed.refused' }]));
+}

@@ -1,0 +1,83 @@
+import { sql } from 'drizzle-orm';
+import { write, type Db } from '../../db/client.ts';
+import type { Actor } from '../actor.ts';
+import { PEOPLE_ROLES, requireRole } from '../access.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
+import { translate } from '../../i18n/index.ts';
+import { hubFor } from '../../live/hub.ts';
+import { assertCanSeePerson } from '../residents/links.ts';
+import { raisePersonAlert, resolvePersonAlerts } from '../referrals/alerts.ts';
+import { expireReferrals } from '../referrals/expire.ts';
+import { loadRoutingFacilities, originOf, referralGroup, refusedBy, toRoutingPerson, type PersonRow } from './load.ts';
+import { route, type RoutingResult } from './route.ts';
+import { describeReason } from './text.ts';
+
+export interface PersonRouting {
+  person: PersonRow;
+  /** Everyone routed together (the person first). */
+  group: PersonRow[];
+  originFacilityId: string | null;
+  result: RoutingResult;
+  /** The person's open referral, if any: no second one can be made. */
+  openReferral: { id: string; status: string; to_facility_id: string } | null;
+  /** Raised now because nothing fits (null when something fits, or it was already raised). */
+  alertId: string | null;
+}
+
+/**
+ * Routing for one person and the household members with them, against live
+ * occupancy, as the asker may see it. When nothing fits, the command centre
+ * is told (an alert 'nothing_fits', once per person until it is settled):
+ * no one is left unrouted without someone knowing.
+ */
+export function routePerson(args: { db: Db; actor: Actor; personId: string }): PersonRouting {
+  const { db, actor } = args;
+  requireRole(actor, PEOPLE_ROLES);
+  // Holds that ran out are released before anyone counts free places.
+  expireReferrals(db);
+  const now = nowIso();
+  const out = write(db, (tx) => {
+    assertCanSeePerson(tx, actor, args.personId);
+    const group = referralGroup(tx, args.personId);
+    const person = group.persons[0]!;
+    const today = wibDate(now);
+    const from = originOf(tx, group.originFacilityId);
+    const result = route({
+      persons: group.persons.map((p) => toRoutingPerson(p, today)),
+      facilities: loadRoutingFacilities(tx),
+      asker: actor,
+      from,
+      exclude: refusedBy(tx, group),
+    });
+    const open = tx.get<{ id: string; status: string; to_facility_id: string }>(sql`
+      select r.id, r.status, r.to_facility_id from referral_persons rp join referrals r on r.id = rp.referral_id
+      where rp.person_id = ${person.id} and rp.open = 1`);
+    let alert: ReturnType<typeof raisePersonAlert> = null;
+    if (!result.destinations.length && !open) {
+      const facilityId = actor.facilityId ?? group.originFacilityId;
+      alert = raisePersonAlert(tx, actor, {
+        kind: 'nothing_fits',
+        personId: person.id,
+        facilityId,
+        at: now,
+        // Stored in Bahasa Indonesia for any reader; the detail keeps the keys to say it in another language.
+        message: result.missing.map((r) => describeReason((k, p) => translate('id', k, p), r)).join(' '),
+        detail: {
+          person_id: person.id,
+          resident_code: person.residentCode,
+          group_size: group.persons.length,
+          needs: result.needs.needs,
+          missing: result.missing,
+          // A protected facility the asker may not see could have taken them: the command centre can act.
+          hidden_fits: result.hidden_fits,
+        },
+      });
+    } else if (result.destinations.length) {
+      resolvePersonAlerts(tx, actor, person.id, ['nothing_fits'], now);
+    }
+    return { person, group: group.persons, originFacilityId: group.originFacilityId, result, openReferral: open ?? null, alert };
+  });
+  if (out.alert) hubFor(db).publish({ type: 'alert', alertId: out.alert.id, kind: out.alert.kind, facilityId: out.alert.facilityId });
+  const { alert, ...rest } = out;
+  return { ...rest, alertId: alert?.id ?? null };
+}

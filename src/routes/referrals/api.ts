@@ -1,0 +1,86 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Role } from '../../db/schema/index.ts';
+import { PEOPLE_ROLES } from '../../domain/access.ts';
+import { invalidField } from '../../domain/errors.ts';
+import {
+  acceptReferral,
+  arriveReferral,
+  cancelReferral,
+  departReferral,
+  getReferral,
+  listReferrals,
+  proposeReferral,
+  refuseReferral,
+} from '../../domain/referrals/index.ts';
+import type { Step } from '../../domain/referrals/load.ts';
+import { routePerson } from '../../domain/routing/route-person.ts';
+import { reasonJson } from '../../domain/routing/text.ts';
+
+const PEOPLE = { access: PEOPLE_ROLES };
+const DECIDERS: readonly Role[] = ['admin', 'command', 'manager'];
+
+type Id = { Params: { id: string } };
+
+/**
+ * /api/v1/routing and /api/v1/referrals (docs/api.md "Routing and
+ * referrals"). Thin: the same verbs as the pages.
+ */
+const referralsApi: FastifyPluginAsync = async (app) => {
+  const hold = app.config.REFERRAL_HOLD_MINUTES;
+
+  app.get('/routing', { config: PEOPLE }, async (request) => {
+    const q = request.query as { person_id?: unknown };
+    if (typeof q.person_id !== 'string' || !q.person_id) throw invalidField('person_id', 'field.required');
+    const routing = routePerson({ db: app.db, actor: request.actor!, personId: q.person_id });
+    const r = routing.result;
+    const t = request.t;
+    return {
+      person_id: routing.person.id,
+      persons: routing.group.map((p) => ({ id: p.id, resident_code: p.residentCode, sex: p.sex })),
+      places: r.needs.size,
+      needs: r.needs.needs,
+      services: r.needs.services,
+      origin_facility_id: routing.originFacilityId,
+      open_referral: routing.openReferral,
+      destinations: r.destinations.map((d) => ({
+        facility: d.facility,
+        unit: d.unit,
+        facility_free: d.facility_free,
+        load_after: d.load_after === null ? null : Math.round(d.load_after * 1000) / 1000,
+        distance_km: d.distance_km,
+        reasons: d.reasons.map((x) => reasonJson(t, x)),
+      })),
+      passed_over: r.passed_over.map((p) => ({ facility: p.facility, reasons: p.reasons.map((x) => reasonJson(t, x)) })),
+      nothing_fits: r.destinations.length === 0,
+      missing: r.missing.map((x) => reasonJson(t, x)),
+      alert_id: routing.alertId,
+    };
+  });
+
+  app.get('/referrals', { config: PEOPLE }, async (request) => {
+    const q = request.query as { scope?: string; open?: string; limit?: string };
+    const scope = q.scope === 'incoming' || q.scope === 'outgoing' ? q.scope : 'all';
+    return { referrals: listReferrals({ db: app.db, actor: request.actor!, scope, open: q.open === 'true', limit: Number(q.limit) || undefined }) };
+  });
+
+  app.get<Id>('/referrals/:id', { config: PEOPLE }, async (request) => ({ referral: getReferral({ db: app.db, actor: request.actor!, id: request.params.id }) }));
+
+  app.post('/referrals', { config: PEOPLE }, async (request, reply) => {
+    const referral = proposeReferral({ db: app.db, actor: request.actor!, input: request.body ?? {}, holdMinutes: hold });
+    return reply.code(201).header('Location', `/api/v1/referrals/${referral.id}`).send({ referral });
+  });
+
+  const steps: Record<Step, typeof acceptReferral> = {
+    accept: acceptReferral,
+    refuse: refuseReferral,
+    depart: departReferral,
+    arrive: arriveReferral,
+    cancel: cancelReferral,
+  };
+  for (const [step, verb] of Object.entries(steps) as [Step, typeof acceptReferral][]) {
+    app.post<Id>(`/referrals/:id/${step}`, { config: { access: step === 'accept' || step === 'refuse' ? DECIDERS : PEOPLE_ROLES } }, async (request) => ({
+      referral: verb({ db: app.db, actor: request.actor!, referralId: request.params.id, input: request.body ?? {}, holdMinutes: hold }),
+    }));
+  }
+};
+export default referralsApi;

@@ -1,0 +1,172 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'drizzle-orm';
+import type { Role } from '../../db/schema/index.ts';
+import { isWide, PEOPLE_ROLES, WIDE_ROLES } from '../../domain/access.ts';
+import { DomainError } from '../../domain/errors.ts';
+import {
+  acceptReferral,
+  arriveReferral,
+  cancelReferral,
+  departReferral,
+  expireReferrals,
+  inbox,
+  proposeReferral,
+  refuseReferral,
+  resolveAlert,
+  type ReferralRecord,
+} from '../../domain/referrals/index.ts';
+import { stepsFor, type Step } from '../../domain/referrals/load.ts';
+import { routePerson } from '../../domain/routing/route-person.ts';
+import { describeReason } from '../../domain/routing/text.ts';
+import { registerLiveRegion } from '../../live/regions.ts';
+import { fieldErrorMap } from '../../plugins/views.ts';
+import { flash } from '../../plugins/flash.ts';
+import { age } from '../../domain/board/board.ts';
+import { suggestionsView } from './suggestions.ts';
+
+const PEOPLE = { access: PEOPLE_ROLES };
+const DECIDERS: readonly Role[] = ['admin', 'command', 'manager'];
+/** How often the server looks for holds that ran out (they are also checked on every read). */
+export const EXPIRY_EVERY_MS = 30_000;
+
+type Id = { Params: { id: string } };
+
+const STEP_VERBS: Record<Step, typeof acceptReferral> = {
+  accept: acceptReferral,
+  refuse: refuseReferral,
+  depart: departReferral,
+  arrive: arriveReferral,
+  cancel: cancelReferral,
+};
+
+/**
+ * Referral pages: the inboxes (/referrals), the one-tap suggestions for a
+ * person (/residents/:id/suggestions), and the forms that take each step.
+ * The inbox stays live over /live/html?region=referrals.
+ */
+const referralPages: FastifyPluginAsync = async (app) => {
+  const hold = app.config.REFERRAL_HOLD_MINUTES;
+
+  // Holds run out without anyone acting: released by the server.
+  const expiry = setInterval(() => {
+    try {
+      expireReferrals(app.db);
+    } catch (err) {
+      app.log.error({ err }, 'referral expiry failed');
+    }
+  }, EXPIRY_EVERY_MS);
+  expiry.unref();
+  app.addHook('onClose', async () => clearInterval(expiry));
+
+  registerLiveRegion({
+    name: 'referrals',
+    roles: PEOPLE_ROLES,
+    relevant: (event, ctx) => {
+      if (event.type === 'alert') return isWide(ctx.actor);
+      if (event.type !== 'referral') return false;
+      return isWide(ctx.actor) || event.toFacilityId === ctx.actor.facilityId || event.fromFacilityId === ctx.actor.facilityId;
+    },
+    // The page fetches its inbox again (with its own CSRF token for the forms in it) when told.
+    render: (ctx) => ctx.app.eta.render('partials/referrals/live', { oob: true, stamp: Date.now() }),
+  });
+
+  function inboxData(request: FastifyRequest, extra: Record<string, unknown> = {}) {
+    const actor = request.actor!;
+    const data = inbox({ db: app.db, actor });
+    const now = new Date(data.now);
+    const withSteps = (list: ReferralRecord[]) =>
+      list.map((r) => ({ ...r, steps: stepsFor(actor, { status: r.status, fromFacilityId: r.from_facility?.id ?? null, toFacilityId: r.to_facility.id }) }));
+    // A refusal puts the person back on the sending desk's list, with the next suggestions (unless already sent elsewhere).
+    const reopened = new Set(
+      data.outgoing
+        .filter((r) => r.status === 'REFUSED' || r.status === 'EXPIRED')
+        .map((r) => r.persons[0]?.id)
+        .filter((id): id is string => !!id)
+        .filter((id) => !app.db.get(sql`select 1 as x from referral_persons where person_id = ${id} and open = 1`)),
+    );
+    const shown = new Set<string>();
+    const nextFor = (r: ReferralRecord) => {
+      const id = r.persons[0]?.id;
+      if (!id || !reopened.has(id) || shown.has(id)) return false;
+      shown.add(id);
+      return true;
+    };
+    return {
+      title: request.t('referrals.title'),
+      incoming: withSteps(data.incoming),
+      outgoing: withSteps(data.outgoing).map((r) => ({ ...r, next: nextFor(r) })),
+      all: withSteps(data.all),
+      alerts: data.alerts.map((a) => ({
+        ...a,
+        text: Array.isArray(a.detail?.missing) && request.lang !== 'id'
+          ? (a.detail.missing as { key: string; params?: Record<string, string | number> }[]).map((m) => describeReason(request.t, m)).join(' ')
+          : a.message,
+        ago: age(a.raised_at_utc, now, request.lang),
+      })),
+      wide: isWide(actor),
+      hasFacility: actor.facilityId !== null,
+      ago: (iso: string | null) => (iso ? age(iso, now, request.lang) : ''),
+      live: true,
+      errorsFor: {} as Record<string, Record<string, string>>,
+      problemFor: {} as Record<string, string>,
+      ...extra,
+    };
+  }
+
+  app.get('/referrals', { config: PEOPLE }, async (request, reply) =>
+    reply.view('pages/referrals/index', inboxData(request), { region: 'partials/referrals/inbox' }),
+  );
+
+  // One tap from the suggestions: propose a referral (holds the places).
+  app.post('/referrals', { config: PEOPLE }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    try {
+      const r = proposeReferral({ db: app.db, actor: request.actor!, input: body, holdMinutes: hold });
+      flash(request, { kind: 'ok', message: request.t('referrals.proposed', { facility: r.to_facility.name ?? '—', places: r.places }) });
+      return reply.redirect('/referrals', 303);
+    } catch (err) {
+      if (err instanceof DomainError && ['VALIDATION', 'NO_FREE_PLACE', 'CONFLICT'].includes(err.code) && typeof body.person_id === 'string') {
+        const problem = err.fieldErrors.length ? Object.values(fieldErrorMap(request, err.fieldErrors)).join(' ') : request.t(err.messageKey, err.params);
+        return showSuggestions(request, reply, body.person_id, { problem, values: body }, err.status);
+      }
+      throw err;
+    }
+  });
+
+  for (const step of Object.keys(STEP_VERBS) as Step[]) {
+    app.post<Id>(`/referrals/:id/${step}`, { config: { access: step === 'accept' || step === 'refuse' ? DECIDERS : PEOPLE_ROLES } }, async (request, reply) => {
+      const id = request.params.id;
+      try {
+        const r = STEP_VERBS[step]({ db: app.db, actor: request.actor!, referralId: id, input: request.body ?? {}, holdMinutes: hold });
+        flash(request, { kind: 'ok', message: request.t(`referrals.done.${step}`, { facility: r.to_facility.name ?? '—', places: r.places }) });
+        return reply.redirect(`/referrals#ref-${encodeURIComponent(id)}`, 303);
+      } catch (err) {
+        if (err instanceof DomainError && ['VALIDATION', 'NO_FREE_PLACE', 'CONFLICT'].includes(err.code)) {
+          const extra = err.fieldErrors.length
+            ? { errorsFor: { [id]: fieldErrorMap(request, err.fieldErrors) }, problemFor: {} }
+            : { problemFor: { [id]: request.t(err.messageKey, err.params) }, errorsFor: {} };
+          return reply.view('pages/referrals/index', inboxData(request, extra), { status: err.status });
+        }
+        throw err;
+      }
+    });
+  }
+
+  app.post<Id>('/referrals/alerts/:id/resolve', { config: { access: WIDE_ROLES } }, async (request, reply) => {
+    resolveAlert({ db: app.db, actor: request.actor!, id: request.params.id });
+    return reply.redirect('/referrals#alerts', 303);
+  });
+
+  function showSuggestions(request: FastifyRequest, reply: FastifyReply, personId: string, extra: Record<string, unknown> = {}, status = 200) {
+    const routing = routePerson({ db: app.db, actor: request.actor!, personId });
+    return reply.view(
+      'pages/referrals/suggestions',
+      { ...suggestionsView(request, routing), ...extra },
+      { status, region: 'partials/referrals/suggestions' },
+    );
+  }
+
+  // Where the work is: after intake and on a person's page (loaded there with hx-get), or as a page of its own.
+  app.get<Id>('/residents/:id/suggestions', { config: PEOPLE }, async (request, reply) => showSuggestions(request, reply, request.params.id));
+};
+export default referralPages;

@@ -1,0 +1,39 @@
+import type { FastifyRequest } from 'fastify';
+import type { PersonRouting } from '../../domain/routing/route-person.ts';
+import { describeReason } from '../../domain/routing/text.ts';
+import { ageOn } from '../../domain/residents/age.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
+
+/** How many destinations the desk sees first; the rest are one tap away. */
+export const TOP = 3;
+
+/** The suggestions region's data: top destinations with free places and reasons, a prefilled reason, or what is missing. */
+export function suggestionsView(request: FastifyRequest, routing: PersonRouting) {
+  const t = request.t;
+  const r = routing.result;
+  const today = wibDate(nowIso());
+  const needs = r.needs.needs.map((n) => t(`routing.need.${n}`));
+  const reason = needs.length ? t('referrals.reason_prefill', { needs: needs.join(', ') }) : t('referrals.reason_prefill_plain');
+  const person = routing.person;
+  return {
+    title: t('referrals.suggestions_for', { name: person.name ?? person.description ?? person.residentCode }),
+    person: { id: person.id, code: person.residentCode, name: person.name ?? person.description ?? person.residentCode },
+    group: routing.group.map((p) => ({
+      id: p.id,
+      code: p.residentCode,
+      name: p.name ?? p.description ?? p.residentCode,
+      sex: p.sex,
+      age: ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today),
+    })),
+    needs,
+    reason,
+    openReferral: routing.openReferral,
+    destinations: r.destinations.map((d) => ({ ...d, why: d.reasons.map((x) => describeReason(t, x)) })),
+    top: TOP,
+    passed: r.passed_over.map((p) => ({ ...p, why: p.reasons.map((x) => describeReason(t, x)) })),
+    missing: r.missing.map((x) => describeReason(t, x)),
+    alerted: r.destinations.length === 0 && routing.openReferral === null,
+    problem: null as string | null,
+    values: {} as Record<string, unknown>,
+  };
+}
