@@ -3,7 +3,6 @@ import auth from './messages/auth.ts';
 import admin from './messages/admin.ts';
 import board from './messages/board.ts';
 import facilities from './messages/facilities.ts';
-import reports from './messages/reports.ts';
 import intake from './messages/intake.ts';
 import residents from './messages/residents.ts';
 import referrals from './messages/referrals.ts';
@@ -20,7 +19,7 @@ export interface Messages {
 }
 
 /** Each area keeps its own dictionary (both languages side by side); they are merged here. */
-const AREAS: Messages[] = [common, auth, admin, facilities, board, intake, residents, referrals, reports];
+const AREAS: Messages[] = [common, auth, admin, facilities, board, intake, residents, referrals];
 
 export function registerMessages(area: Messages): void {
   AREAS.push(area);
