@@ -128,4 +128,23 @@ describeBrowser('intake desk at tablet size', () => {
     await page.waitForSelector(`#results a[href="/residents/${existingMotherId}"]`);
     expect(cspErrors).toEqual([]);
   });
+
+  it('fits a phone: no sideways scrolling on the intake form, the search and a person page', async () => {
+    const page = await suite.page('phone');
+    await suite.login(page, 'e2e-intake', TEST_PASSWORD);
+    for (const url of ['/intake', '/residents', `/residents/${existingMotherId}`, `/intake/check-in?p=${existingMotherId}`]) {
+      await page.goto(url);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, url).toBeLessThanOrEqual(0);
+    }
+    await page.goto('/intake');
+    await suite.screenshot(page, 'intake-form-phone');
+    // Every button and field on the form is a comfortable touch target (48 px).
+    const small = await page.evaluate(() =>
+      [...document.querySelectorAll('#intake-form button:not(.visually-hidden), #intake-form input:not([type=hidden]):not([type=checkbox]):not([type=radio]), #intake-form select, #intake-form label.check')]
+        .filter((el) => (el as HTMLElement).offsetParent !== null && el.getBoundingClientRect().height < 47.5)
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    expect(small).toEqual([]);
+  });
 });

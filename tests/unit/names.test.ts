@@ -58,11 +58,14 @@ describe('name similarity', () => {
     expect(sim('Muhammad Rizki', 'Moch. Rizki')).toBe(1);
     expect(sim('Siti Nurhaliza', 'Siti Nurhalisa')).toBeGreaterThanOrEqual(NAME_MATCH_THRESHOLD);
     expect(sim('Muhammad Rizki', 'Muhammad Rizki Pratama')).toBeGreaterThanOrEqual(NAME_MATCH_THRESHOLD);
+    expect(sim('Muhammad Rizki', 'Rizki')).toBeGreaterThanOrEqual(NAME_MATCH_THRESHOLD);
+    expect(sim('Rizki Muhammad', 'Muhammad Rizki')).toBe(1);
   });
   it('keeps different people apart', () => {
     expect(sim('Muhammad Rizki', 'Budi Santoso')).toBeLessThan(NAME_MATCH_THRESHOLD);
     expect(sim('Muhammad Rizki', 'Muhammad Rizal')).toBeLessThan(NAME_MATCH_THRESHOLD);
     expect(sim('Siti Aminah', 'Siti Aisyah')).toBeLessThan(NAME_MATCH_THRESHOLD);
     expect(sim('Muhammad Rizki', 'Muhammad Ali')).toBeLessThan(NAME_MATCH_THRESHOLD);
+    expect(sim('Muhammad Rizki', 'Rizki Amelia')).toBeLessThan(NAME_MATCH_THRESHOLD);
   });
 });

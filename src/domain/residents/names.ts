@@ -99,7 +99,7 @@ function tokenSimilarity(a: string, b: string): number {
 /**
  * How alike two normalised names are, 0..1. Each token of the shorter name is
  * matched to its closest token in the longer one; tokens weigh by length, and
- * "mhd" (shared by a great many names) weighs little. A missing extra token
+ * a matched "mhd" (shared by a great many names) weighs little. A missing extra token
  * ("Mhd Rizki" vs "Mhd Rizki Pratama") costs a little, a different name a lot.
  */
 export function nameSimilarity(keyA: string, keyB: string): number {
@@ -108,7 +108,9 @@ export function nameSimilarity(keyA: string, keyB: string): number {
   let a = keyA.split(' ');
   let b = keyB.split(' ');
   if (a.length > b.length) [a, b] = [b, a];
-  const weight = (t: string) => (t === MUHAMMAD_KEY ? 1 : Math.max(t.length, 2));
+  // "mhd" matched says little (so many names have it); "mhd" unmatched says a lot:
+  // Muhammad Rizki is not Rizki Amelia.
+  const weight = (t: string, matched: boolean) => (t === MUHAMMAD_KEY && matched ? 1 : Math.max(t.length, 2, t === MUHAMMAD_KEY ? 5 : 0));
   let total = 0;
   let got = 0;
   const used = new Set<number>();
@@ -124,8 +126,9 @@ export function nameSimilarity(keyA: string, keyB: string): number {
       }
     });
     if (bestJ >= 0) used.add(bestJ);
-    total += weight(t);
-    got += weight(t) * best;
+    const w = weight(t, best >= 0.5);
+    total += w;
+    got += w * best;
   }
   const coverage = a.length / b.length;
   return (got / total) * (0.85 + 0.15 * coverage);
