@@ -27,7 +27,7 @@ function householdForm(key: string) {
     'persons.2.name': 'Ayu',
     'persons.2.sex': 'P',
     'persons.2.birth_date': '2016-08-17',
-    action: 'save',
+    step: 'save',
   };
 }
 
@@ -60,23 +60,23 @@ describe('intake desk pages', () => {
   });
 
   it('adds and removes members in place: a full page without JS, the form alone for htmx', async () => {
-    const plain = await desk.post('/intake', { action: 'add_member', 'persons.0.name': 'Ratna', 'persons.0.sex': 'P' });
+    const plain = await desk.post('/intake', { step: 'add_member', 'persons.0.name': 'Ratna', 'persons.0.sex': 'P' });
     expect(plain.statusCode).toBe(200);
     expect(plain.body).toContain('<html');
     expect(plain.body).toContain('name="persons.1.name"');
     expect(plain.body).toContain('value="Ratna"');
-    const hx = await desk.post('/intake', { action: 'add_member', 'persons.0.name': 'Ratna', 'persons.1.name': 'Dimas' }, { headers: HX });
+    const hx = await desk.post('/intake', { step: 'add_member', 'persons.0.name': 'Ratna', 'persons.1.name': 'Dimas' }, { headers: HX });
     expect(hx.body.trim().startsWith('<form id="intake-form"')).toBe(true);
     expect(hx.body).toContain('name="persons.2.name"');
     expect(hx.body).toContain('name="household" checked');
-    const removed = await desk.post('/intake', { action: 'remove:0', 'persons.0.name': 'Salah', 'persons.1.name': 'Dimas' }, { headers: HX });
+    const removed = await desk.post('/intake', { step: 'remove:0', 'persons.0.name': 'Salah', 'persons.1.name': 'Dimas' }, { headers: HX });
     expect(removed.body).toContain('value="Dimas"');
     expect(removed.body).not.toContain('value="Salah"');
     expect(removed.body).not.toContain('name="persons.1.name"');
   });
 
   it('re-renders the form with each error beside its field (422)', async () => {
-    const res = await desk.post('/intake', { 'persons.0.nik': '12345', action: 'save' });
+    const res = await desk.post('/intake', { 'persons.0.nik': '12345', step: 'save' });
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('Isi nama, atau ciri-ciri');
     expect(res.body).toContain('Pilih jenis kelamin');
@@ -120,23 +120,23 @@ describe('intake desk pages', () => {
   });
 
   it('shows possible duplicates with masked NIK and attaches the intake to the chosen record', async () => {
-    const created = await desk.post('/intake', { 'persons.0.name': 'Muhammad Rizki', 'persons.0.sex': 'L', 'persons.0.estimated_age': '25', 'persons.0.nik': '3171010203990005', action: 'save' });
+    const created = await desk.post('/intake', { 'persons.0.name': 'Muhammad Rizki', 'persons.0.sex': 'L', 'persons.0.estimated_age': '25', 'persons.0.nik': '3171010203990005', step: 'save' });
     expect(created.statusCode).toBe(303);
     const original = db.select().from(persons).where(eq(persons.name, 'Muhammad Rizki')).get()!;
-    const again = await desk.post('/intake', { 'persons.0.name': 'Moch. Rizky', 'persons.0.sex': 'L', 'persons.0.estimated_age': '27', action: 'save' });
+    const again = await desk.post('/intake', { 'persons.0.name': 'Moch. Rizky', 'persons.0.sex': 'L', 'persons.0.estimated_age': '27', step: 'save' });
     expect(again.statusCode).toBe(200);
     expect(again.body).toContain('id="needs-decision"');
     expect(again.body).toContain(original.residentCode);
     expect(again.body).toContain('3171********0005');
     expect(again.body).not.toContain('3171010203990005');
-    const chosen = await desk.post('/intake', { 'persons.0.name': 'Moch. Rizky', 'persons.0.sex': 'L', 'persons.0.estimated_age': '27', 'persons.0.alias': 'Kiki', 'persons.0.decision': original.id, action: 'save' });
+    const chosen = await desk.post('/intake', { 'persons.0.name': 'Moch. Rizky', 'persons.0.sex': 'L', 'persons.0.estimated_age': '27', 'persons.0.alias': 'Kiki', 'persons.0.decision': original.id, step: 'save' });
     expect(chosen.statusCode).toBe(303);
     expect(chosen.headers.location).toBe(`/intake/check-in?p=${original.id}`);
     expect(db.select().from(persons).where(eq(persons.id, original.id)).get()!.alias).toBe('Kiki');
   });
 
   it('asks to keep a NIK that disagrees with the sex, with a reason, and records it', async () => {
-    const base = { 'persons.0.name': 'Wulan Sari', 'persons.0.sex': 'P', 'persons.0.nik': '3171011205850031', action: 'save' };
+    const base = { 'persons.0.name': 'Wulan Sari', 'persons.0.sex': 'P', 'persons.0.nik': '3171011205850031', step: 'save' };
     const ask = await desk.post('/intake', base);
     expect(ask.statusCode).toBe(200);
     expect(ask.body).toContain('NIK menunjukkan jenis kelamin L');

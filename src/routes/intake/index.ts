@@ -75,7 +75,8 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/intake', { config: PEOPLE }, async (request, reply) => {
     const body = unflatten(request.body);
-    const action = typeof body.action === 'string' ? body.action : 'save';
+    // The submit button's name is `step`, not `action`: a field named action would shadow form.action (docs/notes/htmx4.md §7).
+    const action = typeof body.step === 'string' ? body.step : 'save';
     const persons = (Array.isArray(body.persons) ? body.persons : []).filter((m): m is Member => !!m && typeof m === 'object');
     const form: IntakeForm = { source: body.source, facility_id: body.facility_id, household: body.household, persons: persons.length ? persons : [blankMember()] };
 
