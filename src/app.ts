@@ -17,6 +17,7 @@ import idempotencyPlugin from './plugins/idempotency.ts';
 import viewsPlugin from './plugins/views.ts';
 import errorsPlugin from './plugins/errors.ts';
 import securityPlugin from './plugins/security.ts';
+import housekeepingPlugin from './plugins/housekeeping.ts';
 import systemRoutes from './routes/system/index.ts';
 import authRoutes from './routes/auth/index.ts';
 import homeRoutes from './routes/home/index.ts';
@@ -27,6 +28,8 @@ import residentPages from './routes/residents/index.ts';
 import referralPages from './routes/referrals/index.ts';
 import apiRoutes from './routes/api/index.ts';
 import boardRoutes from './routes/board/index.ts';
+import handoffRoutes from './routes/handoffs/index.ts';
+import reportRoutes from './routes/reports/index.ts';
 import liveHtml from './live/html.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -80,6 +83,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(idempotencyPlugin);
   await app.register(viewsPlugin);
   await app.register(errorsPlugin);
+  await app.register(housekeepingPlugin);
 
   // Routes.
   await app.register(systemRoutes);
@@ -89,9 +93,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(facilityPages);
   await app.register(boardRoutes);
   await app.register(liveHtml);
+  await app.register(handoffRoutes);
   await app.register(intakeRoutes);
   await app.register(residentPages);
   await app.register(referralPages);
+  await app.register(reportRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1' });
 
   return app;

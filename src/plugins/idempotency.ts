@@ -46,6 +46,11 @@ export default fp(
       if (existing) {
         if (existing.statusCode === PENDING) throw new DomainError('IN_PROGRESS', 'error.in_progress');
         reply.header('Idempotent-Replayed', 'true');
+        if (existing.body === '' && existing.statusCode < 300 && existing.contentType?.startsWith('text/html')) {
+          // A page's answer is not kept (it may show personal data): the repeat shows the page as it is now.
+          if (request.isHtmx) return reply.code(200).header('HX-Refresh', 'true').send('');
+          return reply.redirect(existing.location ?? '/', 303);
+        }
         if (existing.location) reply.header('Location', existing.location);
         if (existing.contentType) reply.type(existing.contentType);
         return reply.code(existing.statusCode).send(existing.body);
@@ -69,13 +74,16 @@ export default fp(
       write(app.db, (tx) => {
         if (status >= 200 && status < 400) {
           const location = reply.getHeader('location');
+          const contentType = String(reply.getHeader('content-type') ?? '');
+          // HTML pages may show what was typed (a NIK, an address): only the fact that it ran is kept,
+          // with the page to go back to. JSON answers are kept whole so an API client gets the same one.
+          const keepBody = storable && !contentType.startsWith('text/html');
           tx.update(idempotencyKeys)
             .set({
               statusCode: status,
-              // A route whose answer holds a secret keeps only the fact it ran.
-              body: storable && typeof payload === 'string' ? payload : storable && Buffer.isBuffer(payload) ? payload.toString('utf8') : '',
-              contentType: String(reply.getHeader('content-type') ?? ''),
-              location: typeof location === 'string' ? location : null,
+              body: keepBody && typeof payload === 'string' ? payload : keepBody && Buffer.isBuffer(payload) ? payload.toString('utf8') : '',
+              contentType,
+              location: typeof location === 'string' ? location : returnPath(request),
             })
             .where(where)
             .run();
@@ -100,6 +108,18 @@ export default fp(
   },
   { name: 'idempotency', dependencies: ['auth', 'db'] },
 );
+
+/** Where a repeated page submit is sent back to: the path of the page it came from (never another site: only the path is kept). */
+function returnPath(request: import('fastify').FastifyRequest): string | null {
+  const from = request.headers['hx-current-url'] ?? request.headers.referer;
+  if (typeof from !== 'string') return null;
+  try {
+    const url = new URL(from, 'http://local');
+    return url.pathname.startsWith('//') ? null : url.pathname + url.search;
+  } catch {
+    return null;
+  }
+}
 
 export function purgeIdempotencyKeys(db: import('../db/client.ts').Db): number {
   const cutoff = new Date(Date.now() - IDEMPOTENCY_TTL_MS).toISOString();

@@ -1,17 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { BrowserSuite } from './browser.ts';
-import { persons, stays } from '../../src/db/schema/index.ts';
-import { hubFor } from '../../src/live/hub.ts';
-import { nowIso } from '../../src/lib/time.ts';
 
-/**
- * A check-in as the intake API makes it. Until POST /api/v1/stays lands this
- * writes the stay and publishes the event the way the verb will.
- */
-export async function checkInViaApi(suite: BrowserSuite, _token: string, facilityId: string, unitId: string): Promise<void> {
-  const id = randomUUID();
-  const now = nowIso();
-  suite.db.insert(persons).values({ id, residentCode: `SGH-${id.slice(0, 6).toUpperCase()}`, sex: 'L', description: 'laki-laki ±40 th', createdAt: now, updatedAt: now }).run();
-  suite.db.insert(stays).values({ id: randomUUID(), personId: id, facilityId, unitId, checkedInAt: now }).run();
-  hubFor(suite.db).publish({ type: 'occupancy', facilityId, unitIds: [unitId] });
+/** A check-in as a desk's system makes it: register the person, then POST /api/v1/stays. */
+export async function checkInViaApi(suite: BrowserSuite, token: string, facilityId: string, unitId: string): Promise<void> {
+  const call = (path: string, body: unknown) =>
+    fetch(`${suite.baseUrl}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const reg = await call('/residents', { persons: [{ description: 'laki-laki, ±40 th, kaos merah', sex: 'L', estimated_age: 40, consent: true }], confirm_new: true });
+  if (reg.status >= 300) throw new Error(`intake failed: ${reg.status} ${await reg.text()}`);
+  const personId = ((await reg.json()) as { persons: { id: string }[] }).persons[0]!.id;
+  const stay = await call('/stays', { person_id: personId, facility_id: facilityId, unit_id: unitId });
+  if (stay.status !== 201) throw new Error(`check-in failed: ${stay.status} ${await stay.text()}`);
 }

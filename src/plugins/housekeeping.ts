@@ -1,0 +1,28 @@
+import fp from 'fastify-plugin';
+import { purgeExpiredSessions } from '../domain/accounts/sessions.ts';
+import { purgeIdempotencyKeys } from './idempotency.ts';
+
+export const HOUSEKEEPING_EVERY_MS = 60 * 60_000;
+
+/** Hourly: sessions past their lifetime and idempotency keys older than a day are removed. */
+export function housekeep(db: import('../db/client.ts').Db): { sessions: number; keys: number } {
+  return { sessions: purgeExpiredSessions(db), keys: purgeIdempotencyKeys(db) };
+}
+
+export default fp(
+  async (app) => {
+    const run = () => {
+      try {
+        const done = housekeep(app.db);
+        if (done.sessions || done.keys) app.log.info(done, 'housekeeping');
+      } catch (err) {
+        app.log.error({ err }, 'housekeeping failed');
+      }
+    };
+    const timer = setInterval(run, HOUSEKEEPING_EVERY_MS);
+    timer.unref();
+    app.addHook('onReady', async () => run());
+    app.addHook('onClose', async () => clearInterval(timer));
+  },
+  { name: 'housekeeping', dependencies: ['db'] },
+);
