@@ -103,6 +103,7 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
     const passedTps = body.passed_over.find((p: { facility: { id: string } }) => p.facility.id === tps.id);
     expect(passedTps.reasons[0].code).toBe('routing.passed.origin');
     expect(body.nothing_fits).toBe(false);
+    expect(body.needed).toBe(true); // in a TPS, which gives no maternity care
     expect((await tpsIntake('GET', '/api/v1/routing')).statusCode).toBe(422);
     expect((await otherManager('GET', `/api/v1/routing?person_id=${mother.id}`)).statusCode).toBe(404);
   });
@@ -156,6 +157,12 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
     const actions = db.select({ action: auditEvents.action }).from(auditEvents).where(and(eq(auditEvents.entity, 'referral'), eq(auditEvents.entityId, r.id))).all().map((a) => a.action);
     expect(actions).toEqual(['referral.propose', 'referral.accept', 'referral.depart', 'referral.arrive']);
     expect(db.select().from(referralPersons).where(eq(referralPersons.referralId, r.id)).all().every((x) => x.open === false)).toBe(true);
+
+    // Placed where her needs are met: routing says so, and nothing fitting elsewhere raises no alert.
+    const after = (await balaiManager('GET', `/api/v1/routing?person_id=${mother.id}`)).json();
+    expect(after.needed).toBe(false);
+    expect(after.nothing_fits).toBe(true);
+    expect(db.select().from(alerts).where(and(eq(alerts.kind, 'nothing_fits'), eq(alerts.subjectId, mother.id))).all()).toEqual([]);
 
     // A step already taken is a conflict, never a second arrival.
     expect((await balaiIntake('POST', `/api/v1/referrals/${r.id}/arrive`, {})).statusCode).toBe(409);

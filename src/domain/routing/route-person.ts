@@ -22,6 +22,14 @@ export interface PersonRouting {
   openReferral: { id: string; status: string; to_facility_id: string } | null;
   /** Raised now because nothing fits (null when something fits, or it was already raised). */
   alertId: string | null;
+  /**
+   * Does this person need a destination? Yes when they have no place, are in
+   * a TPS (temporary by definition) or where they are lacks a service they
+   * need; no when already placed where they can be cared for.
+   */
+  needed: boolean;
+  /** Where they are now (their open stay's facility), if anywhere. */
+  current: { id: string; name: string; kind: string } | null;
 }
 
 /**
@@ -42,9 +50,10 @@ export function routePerson(args: { db: Db; actor: Actor; personId: string }): P
     const person = group.persons[0]!;
     const today = wibDate(now);
     const from = originOf(tx, group.originFacilityId);
+    const all = loadRoutingFacilities(tx);
     const result = route({
       persons: group.persons.map((p) => toRoutingPerson(p, today)),
-      facilities: loadRoutingFacilities(tx),
+      facilities: all,
       asker: actor,
       from,
       exclude: refusedBy(tx, group),
@@ -52,8 +61,11 @@ export function routePerson(args: { db: Db; actor: Actor; personId: string }): P
     const open = tx.get<{ id: string; status: string; to_facility_id: string }>(sql`
       select r.id, r.status, r.to_facility_id from referral_persons rp join referrals r on r.id = rp.referral_id
       where rp.person_id = ${person.id} and rp.open = 1`);
+    const hereId = group.openStays.get(person.id)?.facilityId ?? null;
+    const here = hereId ? all.find((f) => f.id === hereId) : undefined;
+    const needed = !here || here.kind === 'TPS' || result.needs.services.some((s) => !here.services.includes(s));
     let alert: ReturnType<typeof raisePersonAlert> = null;
-    if (!result.destinations.length && !open) {
+    if (!result.destinations.length && !open && needed) {
       const facilityId = actor.facilityId ?? group.originFacilityId;
       alert = raisePersonAlert(tx, actor, {
         kind: 'nothing_fits',
@@ -75,7 +87,16 @@ export function routePerson(args: { db: Db; actor: Actor; personId: string }): P
     } else if (result.destinations.length) {
       resolvePersonAlerts(tx, actor, person.id, ['nothing_fits'], now);
     }
-    return { person, group: group.persons, originFacilityId: group.originFacilityId, result, openReferral: open ?? null, alert };
+    return {
+      person,
+      group: group.persons,
+      originFacilityId: group.originFacilityId,
+      result,
+      openReferral: open ?? null,
+      alert,
+      needed,
+      current: here ? { id: here.id, name: here.name, kind: here.kind } : null,
+    };
   });
   if (out.alert) hubFor(db).publish({ type: 'alert', alertId: out.alert.id, kind: out.alert.kind, facilityId: out.alert.facilityId });
   const { alert, ...rest } = out;

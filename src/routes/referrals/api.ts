@@ -41,6 +41,8 @@ const referralsApi: FastifyPluginAsync = async (app) => {
       needs: r.needs.needs,
       services: r.needs.services,
       origin_facility_id: routing.originFacilityId,
+      // False when already placed where their needs are met: nothing fitting then raises no alert.
+      needed: routing.needed,
       open_referral: routing.openReferral,
       destinations: r.destinations.map((d) => ({
         facility: d.facility,

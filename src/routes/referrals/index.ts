@@ -159,9 +159,10 @@ const referralPages: FastifyPluginAsync = async (app) => {
 
   function showSuggestions(request: FastifyRequest, reply: FastifyReply, personId: string, extra: Record<string, unknown> = {}, status = 200) {
     const routing = routePerson({ db: app.db, actor: request.actor!, personId });
+    const all = (request.query as { all?: string } | undefined)?.all === '1' || request.method === 'POST';
     return reply.view(
       'pages/referrals/suggestions',
-      { ...suggestionsView(request, routing), ...extra },
+      { ...suggestionsView(request, routing, { all }), ...extra },
       { status, region: 'partials/referrals/suggestions' },
     );
   }

@@ -8,7 +8,7 @@ import { nowIso, wibDate } from '../../lib/time.ts';
 export const TOP = 3;
 
 /** The suggestions region's data: top destinations with free places and reasons, a prefilled reason, or what is missing. */
-export function suggestionsView(request: FastifyRequest, routing: PersonRouting) {
+export function suggestionsView(request: FastifyRequest, routing: PersonRouting, opts: { all?: boolean } = {}) {
   const t = request.t;
   const r = routing.result;
   const today = wibDate(nowIso());
@@ -32,7 +32,10 @@ export function suggestionsView(request: FastifyRequest, routing: PersonRouting)
     top: TOP,
     passed: r.passed_over.map((p) => ({ ...p, why: p.reasons.map((x) => describeReason(t, x)) })),
     missing: r.missing.map((x) => describeReason(t, x)),
-    alerted: r.destinations.length === 0 && routing.openReferral === null,
+    alerted: r.destinations.length === 0 && routing.openReferral === null && routing.needed,
+    /** Already placed where their needs are met: the list waits until the desk asks for it. */
+    settled: !routing.needed && !opts.all && routing.openReferral === null,
+    current: routing.current,
     problem: null as string | null,
     values: {} as Record<string, unknown>,
   };
