@@ -63,6 +63,21 @@ describe('/live/html (htmx hx-ws)', () => {
     ws.close();
   });
 
+  it("keeps the desk's free places live on the check-in page", async () => {
+    const tps = makeFacility(db, { kind: 'TPS' });
+    const unit = makeUnit(db, tps.id, { capacity: 3, admits: 'any' });
+    const officer = await makeUser(db, 'intake', { facilityId: tps.id });
+    const b = await signedIn(app, officer.username, officer.password);
+    const { frames, ws } = await openHtml(base, `region=desk&id=${tps.id}`, b);
+    expect(await until(() => frames[0])).toContain(`id="unit-free-${unit.id}" hx-swap-oob="true"><strong>3</strong>`);
+    const call = bearer(app, makeToken(db, 'intake', { facility: tps.id }));
+    const reg = await call('POST', '/api/v1/residents', { persons: [{ description: 'perempuan, ±30 th', sex: 'P', estimated_age: 30, consent: true }], confirm_new: true });
+    const personId = (reg.json() as { persons: { id: string }[] }).persons[0]!.id;
+    expect((await call('POST', '/api/v1/stays', { person_id: personId, unit_id: unit.id })).statusCode).toBe(201);
+    expect(await until(() => frames.find((f) => f.includes('<strong>2</strong>')))).toContain(`id="unit-free-${unit.id}"`);
+    ws.close();
+  });
+
   it('refuses a region the role may not watch, and a facility the account may not know', async () => {
     const secret = makeFacility(db, { kind: 'BALAI', protected: true });
     const tps = makeFacility(db, { kind: 'TPS' });

@@ -14,6 +14,9 @@ import { nowIso, wibDate } from '../../lib/time.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 import { unflatten } from './form.ts';
+import { registerLiveRegion, templateData } from '../../live/regions.ts';
+import { assertCanSeeFacility } from '../../domain/access.ts';
+import { notFound } from '../../domain/errors.ts';
 
 const PEOPLE = { access: PEOPLE_ROLES };
 const MAX_MEMBERS = 20;
@@ -50,6 +53,23 @@ function derived(m: Member, today: string) {
 }
 
 const intakeRoutes: FastifyPluginAsync = async (app) => {
+  // The desk's free places stay live while an officer chooses a unit: only the counts are re-sent.
+  registerLiveRegion({
+    name: 'desk',
+    roles: PEOPLE_ROLES,
+    authorize: (ctx) => {
+      const f = loadFacilityOccupancy(ctx.app.db, { facilityId: ctx.params.id ?? '' })[0];
+      if (!f) throw notFound();
+      assertCanSeeFacility(ctx.actor, f);
+    },
+    relevant: (event, ctx) => (event.type === 'occupancy' || event.type === 'facility') && event.facilityId === ctx.params.id,
+    render: (ctx) => {
+      const f = loadFacilityOccupancy(ctx.app.db, { facilityId: ctx.params.id ?? '' })[0];
+      const data = templateData(ctx, {});
+      return (f?.units ?? []).map((u) => ctx.app.eta.render('partials/intake/unit-free', { ...data, u })).join('');
+    },
+  });
+
   function renderForm(request: FastifyRequest, reply: FastifyReply, form: IntakeForm, extra: Record<string, unknown> = {}, status = 200) {
     const today = wibDate(nowIso());
     return reply.view(
@@ -177,6 +197,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
     const firstFit = units.find((u) => u.admitsGroup && u.status === 'AVAILABLE' && u.free >= group.length);
     return {
       title: request.t('intake.checkin_title'),
+      live: Boolean(visibleFacility),
       people,
       groupSize: group.length,
       facility: visibleFacility,
