@@ -381,6 +381,29 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
       expect(all.body).toContain('id="alerts"');
     });
 
+    it('speaks English too, with no message left as a key', async () => {
+      const { mother } = await motherAndChild();
+      const r = (await propose(mother.id)).json().referral;
+      await balaiManager('POST', `/api/v1/referrals/${r.id}/refuse`, { reason: 'No midwife this week' });
+      const [man] = await register(tpsIntake, [{ name: 'Pak Darmo', sex: 'L', estimated_age: 50, disabilities: ['fisik'], wheelchair: true }]);
+      for (const [b, url] of [
+        [desk, '/referrals?lang=en'],
+        [desk, `/residents/${mother.id}/suggestions?lang=en`],
+        [desk, `/residents/${man!.id}/suggestions?lang=en`],
+        [commandB, '/referrals?lang=en'],
+      ] as const) {
+        const res = await b.get(url);
+        expect(res.statusCode, url).toBe(200);
+        // A message key shows itself when its translation is missing.
+        const key = /\b(referrals|routing)\.(?!css\b)[a-z_]+/.exec(res.body);
+        expect(key ? res.body.slice(key.index - 60, key.index + 40) : null, url).toBeNull();
+      }
+      const page = await desk.get(`/residents/${man!.id}/suggestions?lang=en`);
+      expect(page.body).toContain('No facility can take them now.');
+      expect(page.body).toContain('No open facility gives disability care.');
+      expect(page.body).toContain('The command centre has been told.');
+    });
+
     it('a refused person comes back on the desk\'s list with the next suggestions', async () => {
       const { mother } = await motherAndChild();
       const r = (await propose(mother.id)).json().referral;

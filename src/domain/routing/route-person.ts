@@ -44,33 +44,38 @@ export function routePerson(args: { db: Db; actor: Actor; personId: string }): P
   // Holds that ran out are released before anyone counts free places.
   expireReferrals(db);
   const now = nowIso();
-  const out = write(db, (tx) => {
+  // Read in one consistent snapshot; write only when the command centre must be told, or an alert is settled.
+  const seen = db.transaction((tx) => {
     assertCanSeePerson(tx, actor, args.personId);
     const group = referralGroup(tx, args.personId);
     const person = group.persons[0]!;
-    const today = wibDate(now);
-    const from = originOf(tx, group.originFacilityId);
     const all = loadRoutingFacilities(tx);
     const result = route({
-      persons: group.persons.map((p) => toRoutingPerson(p, today)),
+      persons: group.persons.map((p) => toRoutingPerson(p, wibDate(now))),
       facilities: all,
       asker: actor,
-      from,
+      from: originOf(tx, group.originFacilityId),
       exclude: refusedBy(tx, group),
     });
     const open = tx.get<{ id: string; status: string; to_facility_id: string }>(sql`
       select r.id, r.status, r.to_facility_id from referral_persons rp join referrals r on r.id = rp.referral_id
       where rp.person_id = ${person.id} and rp.open = 1`);
+    const openAlert = tx.get<{ id: string }>(sql`
+      select id from alerts where kind = 'nothing_fits' and subject_type = 'person' and subject_id = ${person.id} and resolved_at is null`);
     const hereId = group.openStays.get(person.id)?.facilityId ?? null;
     const here = hereId ? all.find((f) => f.id === hereId) : undefined;
     const needed = !here || here.kind === 'TPS' || result.needs.services.some((s) => !here.services.includes(s));
-    let alert: ReturnType<typeof raisePersonAlert> = null;
-    if (!result.destinations.length && !open && needed) {
-      const facilityId = actor.facilityId ?? group.originFacilityId;
-      alert = raisePersonAlert(tx, actor, {
+    return { group, person, result, open: open ?? null, openAlert: openAlert ?? null, needed, here };
+  });
+  const { group, person, result, needed, here } = seen;
+
+  let alert: ReturnType<typeof raisePersonAlert> = null;
+  if (!result.destinations.length && !seen.open && needed && !seen.openAlert) {
+    alert = write(db, (tx) =>
+      raisePersonAlert(tx, actor, {
         kind: 'nothing_fits',
         personId: person.id,
-        facilityId,
+        facilityId: actor.facilityId ?? group.originFacilityId,
         at: now,
         // Stored in Bahasa Indonesia for any reader; the detail keeps the keys to say it in another language.
         message: result.missing.map((r) => describeReason((k, p) => translate('id', k, p), r)).join(' '),
@@ -83,22 +88,21 @@ export function routePerson(args: { db: Db; actor: Actor; personId: string }): P
           // A protected facility the asker may not see could have taken them: the command centre can act.
           hidden_fits: result.hidden_fits,
         },
-      });
-    } else if (result.destinations.length) {
-      resolvePersonAlerts(tx, actor, person.id, ['nothing_fits'], now);
-    }
-    return {
-      person,
-      group: group.persons,
-      originFacilityId: group.originFacilityId,
-      result,
-      openReferral: open ?? null,
-      alert,
-      needed,
-      current: here ? { id: here.id, name: here.name, kind: here.kind } : null,
-    };
-  });
-  if (out.alert) hubFor(db).publish({ type: 'alert', alertId: out.alert.id, kind: out.alert.kind, facilityId: out.alert.facilityId });
-  const { alert, ...rest } = out;
-  return { ...rest, alertId: alert?.id ?? null };
+      }),
+    );
+  } else if (result.destinations.length && seen.openAlert) {
+    write(db, (tx) => resolvePersonAlerts(tx, actor, person.id, ['nothing_fits'], now));
+  }
+  // After commit: the board and the command centre's inbox hear of it.
+  if (alert) hubFor(db).publish({ type: 'alert', alertId: alert.id, kind: alert.kind, facilityId: alert.facilityId });
+  return {
+    person,
+    group: group.persons,
+    originFacilityId: group.originFacilityId,
+    result,
+    openReferral: seen.open,
+    alertId: alert?.id ?? null,
+    needed,
+    current: here ? { id: here.id, name: here.name, kind: here.kind } : null,
+  };
 }
