@@ -3,6 +3,7 @@ import auth from './messages/auth.ts';
 import admin from './messages/admin.ts';
 import board from './messages/board.ts';
 import facilities from './messages/facilities.ts';
+import reports from './messages/reports.ts';
 import intake from './messages/intake.ts';
 import residents from './messages/residents.ts';
 import referrals from './messages/referrals.ts';
@@ -19,7 +20,7 @@ export interface Messages {
 }
 
 /** Each area keeps its own dictionary (both languages side by side); they are merged here. */
-const AREAS: Messages[] = [common, auth, admin, facilities, board, intake, residents, referrals];
+const AREAS: Messages[] = [common, auth, admin, facilities, board, intake, residents, referrals, reports];
 
 export function registerMessages(area: Messages): void {
   AREAS.push(area);

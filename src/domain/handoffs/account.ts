@@ -1,0 +1,137 @@
+import { and, eq, ne } from 'drizzle-orm';
+import { write, type Db, type Tx } from '../../db/client.ts';
+import { handoffPersons, handoffs, persons } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { canSeePerson, isWide, requireRole } from '../access.ts';
+import { audit } from '../audit.ts';
+import { conflict, forbidden, invalidField, notFound } from '../errors.ts';
+import { parseInput } from '../validate.ts';
+import { linkedFacilityIds } from '../residents/links.ts';
+import { liveRecord, registerIntake, type IntakeResult } from '../residents/register.ts';
+import { nowIso } from '../../lib/time.ts';
+import { NotReceivedInput, ReceiveExistingInput } from './input.ts';
+import { canAccountHandoff, canViewHandoff, DESK_ROLES } from './scope.ts';
+import { settleHandoff } from './settle.ts';
+import { publishHandoff } from './events.ts';
+import { readHandoff, type HandoffDetail, type HandoffLineRow, type HandoffRow } from './read.ts';
+
+/**
+ * Accounting for the people of a handoff at the receiving desk. Each person
+ * is accounted for exactly once — RECEIVED (linked to the person record made
+ * or found at intake) or NOT_RECEIVED with a reason — never deleted (a
+ * database trigger refuses that). A second answer for the same person is a
+ * conflict (409). Each step is one transaction with its audit event, and the
+ * handoff closes itself in it when no one is left pending.
+ */
+export interface LineRef {
+  handoffId: string;
+  lineId: string;
+}
+
+/** The handoff and the pending line this actor may account for; 404 / 403 / 409 otherwise. */
+export function pendingLine(tx: Tx | Db, actor: Actor, ref: LineRef): { h: HandoffRow; line: HandoffLineRow } {
+  requireRole(actor, DESK_ROLES);
+  const h = tx.select().from(handoffs).where(eq(handoffs.id, ref.handoffId)).get();
+  if (!h || !canViewHandoff(actor, h)) throw notFound('handoffs.not_found');
+  if (!canAccountHandoff(actor, h)) throw forbidden('handoffs.not_your_facility');
+  const line = tx
+    .select()
+    .from(handoffPersons)
+    .where(and(eq(handoffPersons.id, ref.lineId), eq(handoffPersons.handoffId, h.id)))
+    .get();
+  if (!line) throw notFound('handoffs.line_not_found');
+  if (line.status !== 'PENDING') throw conflict('handoffs.already_accounted', { seq: line.seq, status: line.status });
+  return { h, line };
+}
+
+export function markNotReceived(args: { db: Db; actor: Actor; ref: LineRef; input: unknown }): HandoffDetail {
+  const { db, actor, ref } = args;
+  requireRole(actor, DESK_ROLES);
+  const data = parseInput(NotReceivedInput, args.input, actor.lang);
+  const now = nowIso();
+  write(db, (tx) => {
+    const { h, line } = pendingLine(tx, actor, ref);
+    tx.update(handoffPersons)
+      .set({ status: 'NOT_RECEIVED', notReceivedReason: data.reason, accountedAt: now, accountedBy: actor.id })
+      .where(and(eq(handoffPersons.id, line.id), eq(handoffPersons.status, 'PENDING')))
+      .run();
+    audit(tx, actor, {
+      action: 'handoff.person_not_received',
+      entity: 'handoff',
+      entityId: h.id,
+      at: now,
+      detail: { handoff_person_id: line.id, seq: line.seq, reason: data.reason },
+    });
+    settleHandoff(tx, actor, h.id, now);
+  });
+  publishHandoff(db, ref.handoffId);
+  return readHandoff({ db, actor, id: ref.handoffId });
+}
+
+/**
+ * Links a person record made (or found) at intake to a handoff line
+ * (POST /api/v1/handoffs/:id/persons/:pid/receive): the line becomes RECEIVED
+ * and the person's source becomes satpol_handoff. The person must be one the
+ * actor may see; anyone else is "unknown" (nothing about them is confirmed).
+ */
+export function receiveExisting(args: { db: Db; actor: Actor; ref: LineRef; input: unknown }): HandoffDetail {
+  const { db, actor, ref } = args;
+  requireRole(actor, DESK_ROLES);
+  const data = parseInput(ReceiveExistingInput, args.input, actor.lang);
+  const now = nowIso();
+  write(db, (tx) => {
+    const { h, line } = pendingLine(tx, actor, ref);
+    const person = liveRecord(tx, data.person_id);
+    if (!person || !(isWide(actor) || canSeePerson(actor, linkedFacilityIds(tx, person.id)))) throw invalidField('person_id', 'handoffs.person_unknown');
+    const twice = tx
+      .select({ seq: handoffPersons.seq })
+      .from(handoffPersons)
+      .where(and(eq(handoffPersons.handoffId, h.id), eq(handoffPersons.personId, person.id), ne(handoffPersons.id, line.id)))
+      .get();
+    if (twice) throw conflict('handoffs.person_already_on_handoff', { seq: twice.seq });
+    tx.update(handoffPersons)
+      .set({ status: 'RECEIVED', personId: person.id, accountedAt: now, accountedBy: actor.id })
+      .where(and(eq(handoffPersons.id, line.id), eq(handoffPersons.status, 'PENDING')))
+      .run();
+    if (person.source !== 'satpol_handoff') {
+      tx.update(persons).set({ source: 'satpol_handoff', updatedAt: now, version: person.version + 1 }).where(eq(persons.id, person.id)).run();
+    }
+    audit(tx, actor, { action: 'handoff.person_received', entity: 'handoff', entityId: h.id, at: now, detail: { handoff_person_id: line.id, seq: line.seq, person_id: person.id } });
+    audit(tx, actor, { action: 'person.handoff_link', entity: 'person', entityId: person.id, at: now, detail: { handoff_id: h.id, handoff_person_id: line.id, facility_id: h.facilityId } });
+    settleHandoff(tx, actor, h.id, now);
+  });
+  publishHandoff(db, ref.handoffId);
+  return readHandoff({ db, actor, id: ref.handoffId });
+}
+
+/**
+ * "Receive" at the desk: the intake of the person the line describes
+ * (registerIntake, with its duplicate and NIK checks) and the link to the
+ * line, in one transaction with the handoff's own rules (receiving officer,
+ * closing). When the intake needs the officer's decision nothing is saved and
+ * the decision is returned.
+ */
+export function receiveByIntake(args: { db: Db; actor: Actor; ref: LineRef; person: unknown }): IntakeResult {
+  const { db, actor, ref } = args;
+  requireRole(actor, DESK_ROLES);
+  const now = nowIso();
+  const result = write(db, (tx) => {
+    const { h, line } = pendingLine(tx, actor, ref);
+    // registerIntake opens its own write(): inside this one it is a savepoint, so both commit or neither.
+    const r = registerIntake({
+      db,
+      actor,
+      input: {
+        persons: [args.person],
+        source: 'satpol_handoff',
+        handoff_person_id: line.id,
+        // Wide roles register at the receiving facility, so the person is linked to it.
+        facility_id: isWide(actor) ? h.facilityId : undefined,
+      },
+    });
+    if (r.status === 'registered') settleHandoff(tx, actor, h.id, now);
+    return r;
+  });
+  if (result.status === 'registered') publishHandoff(db, ref.handoffId);
+  return result;
+}

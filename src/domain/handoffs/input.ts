@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { SEXES, VISIBLE_NEEDS } from '../../db/schema/index.ts';
+import { list, optionalInt, optionalText, text } from '../validate.ts';
+import { WIB_OFFSET_MINUTES } from '../../lib/time.ts';
+
+const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const trimmedOrUndefined = (v: unknown) => (blank(v) ? undefined : typeof v === 'string' ? v.trim() : v);
+
+/** An operation may be entered a while after it happened (paper notes), but not from the future. */
+export const OPERATION_MAX_AGE_DAYS = 30;
+const FUTURE_SLACK_MS = 10 * 60_000;
+
+const AT_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * The operation's date and time: ISO 8601 with an offset (the API), or a
+ * phone's `datetime-local` value without one, read as WIB (the field form).
+ * Stored as a UTC ISO string.
+ */
+export function parseOperationAt(raw: string): string | null {
+  const m = AT_RE.exec(raw.trim());
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, zone] = m;
+  const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0));
+  const check = new Date(local);
+  // 2026-02-31 rolls over in Date.UTC: a real date keeps its own day and month.
+  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59) return null;
+  let offsetMinutes = WIB_OFFSET_MINUTES;
+  if (zone === 'Z') offsetMinutes = 0;
+  else if (zone) offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  return new Date(local - offsetMinutes * 60_000).toISOString();
+}
+
+const operationAt = () =>
+  z.preprocess(
+    trimmedOrUndefined,
+    z
+      .string({ error: 'field.required' })
+      .transform((s, ctx) => {
+        const iso = parseOperationAt(s);
+        if (!iso) {
+          ctx.addIssue({ code: 'custom', message: 'handoffs.at_format' });
+          return z.NEVER;
+        }
+        const t = Date.parse(iso);
+        if (t > Date.now() + FUTURE_SLACK_MS) ctx.addIssue({ code: 'custom', message: 'handoffs.at_future' });
+        else if (t < Date.now() - OPERATION_MAX_AGE_DAYS * 86_400_000) ctx.addIssue({ code: 'custom', message: 'handoffs.at_too_old' });
+        return iso;
+      }),
+  );
+
+/** NIP of a civil servant (18 digits, often written in groups) or another staff number: digits, spaces, dots. */
+const nip = () =>
+  z.preprocess(trimmedOrUndefined, z.string().max(30, 'field.too_long').regex(/^[0-9][0-9 .]*$/, 'handoffs.nip_format').optional());
+
+export const OperationInput = z.object(
+  {
+    number: text(60),
+    at: operationAt(),
+    place: text(200),
+    /** Kab/kota of the operation ("31.71" or "3171"); the officer's own wilayah when not given. */
+    wilayah_code: optionalText(10),
+    team: optionalText(120),
+    leader_name: text(120),
+    leader_nip: nip(),
+  },
+  { error: 'field.required' },
+);
+export type OperationInput = z.infer<typeof OperationInput>;
+
+/** One person as the officers saw them: nothing more is asked in the field. */
+export const HandoffPersonInput = z
+  .object(
+    {
+      name: optionalText(120),
+      description: optionalText(200),
+      sex: z.preprocess(trimmedOrUndefined, z.enum(SEXES, { error: 'handoffs.sex_required' })),
+      approx_age: optionalInt(0, 120),
+      needs: list(z.enum(VISIBLE_NEEDS, { error: 'field.invalid' })),
+      belongings: optionalText(500),
+      notes: optionalText(500),
+    },
+    { error: 'field.required' },
+  )
+  // `when`: these run even when another field of the person is wrong, so every message shows at once.
+  .refine((p) => Boolean(p.name || p.description), { path: ['name'], message: 'handoffs.name_or_description', when: (payload) => isObject(payload.value) })
+  .refine((p) => !(Array.isArray(p.needs) && p.needs.includes('pregnant')) || p.sex === 'P', {
+    path: ['needs'],
+    message: 'handoffs.pregnant_female_only',
+    when: (payload) => isObject(payload.value) && payload.value.sex !== undefined,
+  });
+export type HandoffPersonInput = z.infer<typeof HandoffPersonInput>;
+
+export const MAX_HANDOFF_PERSONS = 100;
+
+export const HandoffInput = z.object({
+  operation: OperationInput,
+  facility_id: z.preprocess(trimmedOrUndefined, z.string({ error: 'handoffs.facility_required' }).max(64, 'field.too_long')),
+  persons: z
+    .array(HandoffPersonInput, { error: 'handoffs.persons_required' })
+    .min(1, 'handoffs.persons_required')
+    .max(MAX_HANDOFF_PERSONS, 'handoffs.too_many_persons'),
+});
+export type HandoffInput = z.infer<typeof HandoffInput>;
+
+export const NotReceivedInput = z.object({ reason: text(300) }, { error: 'field.required' });
+export const ReceiveExistingInput = z.object({ person_id: text(64) }, { error: 'field.required' });

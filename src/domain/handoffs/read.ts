@@ -1,0 +1,205 @@
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { apiTokens, facilities, handoffPersons, handoffs, persons, stays, users, wilayah, type VisibleNeed } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { canSeeFacility, requireRole } from '../access.ts';
+import { notFound } from '../errors.ts';
+import { canAccountHandoff, canViewHandoff, seesPeople, visibleHandoffsSql, VIEW_ROLES } from './scope.ts';
+
+export type HandoffRow = typeof handoffs.$inferSelect;
+export type HandoffLineRow = typeof handoffPersons.$inferSelect;
+
+export interface HandoffCounts {
+  total: number;
+  pending: number;
+  received: number;
+  not_received: number;
+}
+
+export interface HandoffLine {
+  id: string;
+  seq: number;
+  name: string | null;
+  description: string | null;
+  sex: 'L' | 'P';
+  approxAge: number | null;
+  needs: VisibleNeed[];
+  belongings: string;
+  notes: string;
+  status: HandoffLineRow['status'];
+  notReceivedReason: string | null;
+  accountedAt: string | null;
+  /** Only for roles that work with person records; null for Satpol PP. */
+  person: { id: string; residentCode: string; placed: boolean } | null;
+}
+
+export interface Party {
+  name: string;
+  staffNumber: string;
+  role: string | null;
+}
+
+export interface HandoffDetail {
+  handoff: HandoffRow;
+  facility: { id: string; code: string; name: string; address: string; wilayahCode: string; kind: string; visible: boolean };
+  wilayahName: string;
+  lines: HandoffLine[];
+  counts: HandoffCounts;
+  submitter: Party | null;
+  receiver: Party | null;
+  /** May this actor receive / mark not received? (only while lines are pending) */
+  canAccount: boolean;
+  /** Does this actor see who a line became (resident code, record link)? */
+  seesPeople: boolean;
+}
+
+export function countLines(lines: { status: HandoffLineRow['status'] }[]): HandoffCounts {
+  const c: HandoffCounts = { total: lines.length, pending: 0, received: 0, not_received: 0 };
+  for (const l of lines) {
+    if (l.status === 'PENDING') c.pending++;
+    else if (l.status === 'RECEIVED') c.received++;
+    else c.not_received++;
+  }
+  return c;
+}
+
+/** A user's (or token's) name and staff number, as a BAST prints them. */
+function partyOf(db: Db | Tx, id: string | null, fallbackName: string | null): Party | null {
+  if (!id) return fallbackName ? { name: fallbackName, staffNumber: '', role: null } : null;
+  const u = db.select({ name: users.displayName, username: users.username, staff: users.staffNumber, role: users.role }).from(users).where(eq(users.id, id)).get();
+  if (u) return { name: u.name || u.username, staffNumber: u.staff, role: u.role };
+  const t = db.select({ name: apiTokens.name, role: apiTokens.role }).from(apiTokens).where(eq(apiTokens.id, id)).get();
+  if (t) return { name: fallbackName ?? t.name, staffNumber: '', role: t.role };
+  return fallbackName ? { name: fallbackName, staffNumber: '', role: null } : null;
+}
+
+/** One handoff as this actor may see it; 404 when it does not exist for them. */
+export function readHandoff(args: { db: Db | Tx; actor: Actor; id: string }): HandoffDetail {
+  const { db, actor } = args;
+  requireRole(actor, VIEW_ROLES);
+  const h = db.select().from(handoffs).where(eq(handoffs.id, args.id)).get();
+  if (!h || !canViewHandoff(actor, h)) throw notFound('handoffs.not_found');
+  return detailOf(db, actor, h);
+}
+
+export function detailOf(db: Db | Tx, actor: Actor, h: HandoffRow): HandoffDetail {
+  const f = db.select().from(facilities).where(eq(facilities.id, h.facilityId)).get()!;
+  const rows = db.select().from(handoffPersons).where(eq(handoffPersons.handoffId, h.id)).orderBy(asc(handoffPersons.seq)).all();
+  const people = seesPeople(actor);
+  const personIds = rows.map((r) => r.personId).filter((x): x is string => x !== null);
+  const personInfo = new Map<string, { residentCode: string; placed: boolean }>();
+  if (people && personIds.length) {
+    const ps = db.select({ id: persons.id, code: persons.residentCode }).from(persons).where(inArray(persons.id, personIds)).all();
+    const open = new Set(
+      db
+        .select({ id: stays.personId })
+        .from(stays)
+        .where(and(inArray(stays.personId, personIds), isNull(stays.checkedOutAt)))
+        .all()
+        .map((s) => s.id),
+    );
+    for (const p of ps) personInfo.set(p.id, { residentCode: p.code, placed: open.has(p.id) });
+  }
+  const lines: HandoffLine[] = rows.map((r) => ({
+    id: r.id,
+    seq: r.seq,
+    name: r.name,
+    description: r.description,
+    sex: r.sex,
+    approxAge: r.approxAge,
+    needs: r.needs,
+    belongings: r.belongings,
+    notes: r.notes,
+    status: r.status,
+    notReceivedReason: r.notReceivedReason,
+    accountedAt: r.accountedAt,
+    person: people && r.personId && personInfo.has(r.personId) ? { id: r.personId, ...personInfo.get(r.personId)! } : null,
+  }));
+  const w = db.select({ name: wilayah.name }).from(wilayah).where(eq(wilayah.code, h.wilayahCode)).get();
+  const counts = countLines(lines);
+  return {
+    handoff: h,
+    facility: {
+      id: f.id,
+      code: f.code,
+      name: f.name,
+      address: f.address,
+      wilayahCode: f.wilayahCode,
+      kind: f.kind,
+      visible: canSeeFacility(actor, f),
+    },
+    wilayahName: w?.name ?? h.wilayahCode,
+    lines,
+    counts,
+    submitter: partyOf(db, h.submittedBy ?? h.submittedByToken, null),
+    receiver: partyOf(db, h.receivingOfficerId, h.receivingOfficerName),
+    canAccount: counts.pending > 0 && canAccountHandoff(actor, h),
+    seesPeople: people,
+  };
+}
+
+export interface HandoffSummary {
+  id: string;
+  number: string;
+  status: HandoffRow['status'];
+  operationNumber: string;
+  operationAt: string;
+  place: string;
+  wilayahCode: string;
+  facilityId: string;
+  facilityName: string;
+  createdAt: string;
+  closedAt: string | null;
+  counts: HandoffCounts;
+}
+
+/** Handoffs this actor may see: open ones first (oldest first, they wait longest), then the latest closed. */
+export function listHandoffs(args: { db: Db | Tx; actor: Actor; status?: 'OPEN' | 'CLOSED' | undefined; facilityId?: string | undefined; limit?: number }): HandoffSummary[] {
+  const { db, actor } = args;
+  requireRole(actor, VIEW_ROLES);
+  const limit = Math.min(Math.max(args.limit ?? 100, 1), 500);
+  const status = args.status ? sql` and h.status = ${args.status}` : sql``;
+  const facility = args.facilityId ? sql` and h.facility_id = ${args.facilityId}` : sql``;
+  const rows = db.all<{
+    id: string;
+    number: string;
+    status: HandoffRow['status'];
+    operation_number: string;
+    operation_at: string;
+    place: string;
+    wilayah_code: string;
+    facility_id: string;
+    facility_name: string;
+    facility_protected: number;
+    created_at: string;
+    closed_at: string | null;
+    total: number;
+    pending: number;
+    received: number;
+  }>(sql`
+    select h.id, h.number, h.status, h.operation_number, h.operation_at, h.place, h.wilayah_code, h.facility_id,
+      f.name as facility_name, f.protected as facility_protected, h.created_at, h.closed_at,
+      (select count(*) from handoff_persons p where p.handoff_id = h.id) as total,
+      (select count(*) from handoff_persons p where p.handoff_id = h.id and p.status = 'PENDING') as pending,
+      (select count(*) from handoff_persons p where p.handoff_id = h.id and p.status = 'RECEIVED') as received
+    from handoffs h join facilities f on f.id = h.facility_id
+    where ${visibleHandoffsSql(actor)}${status}${facility}
+    order by case h.status when 'OPEN' then 0 else 1 end,
+      case h.status when 'OPEN' then h.created_at end asc,
+      h.closed_at desc
+    limit ${limit}`);
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    status: r.status,
+    operationNumber: r.operation_number,
+    operationAt: r.operation_at,
+    place: r.place,
+    wilayahCode: r.wilayah_code,
+    facilityId: r.facility_id,
+    facilityName: canSeeFacility(actor, { id: r.facility_id, protected: r.facility_protected === 1 }) ? r.facility_name : '—',
+    createdAt: r.created_at,
+    closedAt: r.closed_at,
+    counts: { total: r.total, pending: r.pending, received: r.received, not_received: r.total - r.pending - r.received },
+  }));
+}

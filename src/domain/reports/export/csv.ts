@@ -1,0 +1,33 @@
+import { stringify } from 'csv-stringify/sync';
+import { toWib } from '../../../lib/time.ts';
+import { publishedRows, type Cell, type Column, type ExportTable } from '../table.ts';
+
+/**
+ * CSV for machines and for Excel alike: comma-separated, UTF-8 (with a byte
+ * order mark, so Excel reads the Indonesian names right, except for HXL files,
+ * which partners' tools read), ISO dates, a dot for decimals, percentages as
+ * numbers 0–100. One header row of readable names; an HXL table adds its
+ * hashtag row under it.
+ */
+export function csvValue(c: Column, v: Cell): string | number {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string' && c.type !== 'text' && c.type !== 'date' && c.type !== 'datetime') return v; // "<3"
+  switch (c.type) {
+    case 'datetime':
+      return typeof v === 'string' ? (toWib(v) ?? '') : v;
+    case 'pct':
+      return typeof v === 'number' ? Math.round(v * 1000) / 10 : v;
+    case 'decimal':
+      return typeof v === 'number' ? Math.round(v * 10) / 10 : v;
+    default:
+      return v;
+  }
+}
+
+export function toCsv(table: ExportTable): string {
+  const records: (string | number)[][] = [table.columns.map((c) => c.header)];
+  if (table.hxl) records.push(table.columns.map((c) => c.hxl ?? ''));
+  for (const row of publishedRows(table)) records.push(table.columns.map((c) => csvValue(c, row[c.key] ?? null)));
+  const body = stringify(records, { record_delimiter: '\r\n' });
+  return table.hxl ? body : '\uFEFF' + body;
+}
