@@ -28,6 +28,7 @@ import residentPages from './routes/residents/index.ts';
 import referralPages from './routes/referrals/index.ts';
 import apiRoutes from './routes/api/index.ts';
 import boardRoutes from './routes/board/index.ts';
+import handoffRoutes from './routes/handoffs/index.ts';
 import liveHtml from './live/html.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -91,6 +92,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(facilityPages);
   await app.register(boardRoutes);
   await app.register(liveHtml);
+  await app.register(handoffRoutes);
   await app.register(intakeRoutes);
   await app.register(residentPages);
   await app.register(referralPages);

@@ -1,0 +1,139 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../../domain/errors.ts';
+import { markNotReceived, pendingLine, receiveByIntake } from '../../domain/handoffs/account.ts';
+import { readHandoff, type HandoffLineRow, type HandoffRow } from '../../domain/handoffs/read.ts';
+import { DESK_ROLES } from '../../domain/handoffs/scope.ts';
+import type { IntakeNeedsDecision } from '../../domain/residents/register.ts';
+import { ageNeeds, ageOn } from '../../domain/residents/age.ts';
+import { fieldErrorMap } from '../../plugins/views.ts';
+import { flash } from '../../plugins/flash.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
+import { unflatten, type Member } from './form.ts';
+import { renderShow } from './views.ts';
+
+const DESK = { access: DESK_ROLES };
+type LineParams = { Params: { id: string; pid: string } };
+
+/** What the officers wrote, as the intake form's fields (views/partials/intake/member.eta). */
+export function memberFromLine(line: HandoffLineRow): Member {
+  return {
+    name: line.name ?? '',
+    description: line.description ?? '',
+    sex: line.sex,
+    estimated_age: line.approxAge === null ? '' : String(line.approxAge),
+    pregnant: line.needs.includes('pregnant') ? 'on' : undefined,
+    needs_medical: line.needs.includes('sick_injured') ? 'on' : undefined,
+  };
+}
+
+function derived(m: Member) {
+  const today = wibDate(nowIso());
+  const bd = typeof m.birth_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(m.birth_date) ? m.birth_date : null;
+  const est = typeof m.estimated_age === 'string' && /^\d{1,3}$/.test(m.estimated_age) ? Number(m.estimated_age) : null;
+  const age = ageOn({ birthDate: bd, estimatedAge: est, estimatedAt: today }, today);
+  return { age, needs: ageNeeds(age) };
+}
+
+/**
+ * At the receiving desk: "receive" opens the intake form filled from what the
+ * officers wrote (the duplicate and NIK checks run there) and links the person
+ * it makes or finds to the handoff line; "not received" needs a reason.
+ */
+const deskRoutes: FastifyPluginAsync = async (app) => {
+  function renderReceive(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ctx: { h: HandoffRow; line: HandoffLineRow },
+    member: Member,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
+    return reply.view(
+      'pages/handoffs/receive',
+      { title: request.t('handoffs.receive_title', { seq: ctx.line.seq, number: ctx.h.number }), h: ctx.h, line: ctx.line, member, derived: derived(member), ...extra },
+      { status },
+    );
+  }
+
+  function conflictPage(request: FastifyRequest, reply: FastifyReply, id: string, err: DomainError) {
+    const d = readHandoff({ db: app.db, actor: request.actor!, id });
+    return renderShow(request, reply, d, { problem: request.t(err.messageKey, err.params) }, err.status);
+  }
+
+  app.get<LineParams>('/handoffs/:id/persons/:pid/receive', { config: DESK }, async (request, reply) => {
+    try {
+      const ctx = pendingLine(app.db, request.actor!, { handoffId: request.params.id, lineId: request.params.pid });
+      return renderReceive(request, reply, ctx, memberFromLine(ctx.line));
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'CONFLICT') return conflictPage(request, reply, request.params.id, err);
+      throw err;
+    }
+  });
+
+  app.post<LineParams>('/handoffs/:id/persons/:pid/receive', { config: DESK }, async (request, reply) => {
+    const ref = { handoffId: request.params.id, lineId: request.params.pid };
+    const actor = request.actor!;
+    const body = unflatten(request.body);
+    const m: Member = Array.isArray(body.persons) && body.persons[0] && typeof body.persons[0] === 'object' ? (body.persons[0] as Member) : {};
+    let ctx: { h: HandoffRow; line: HandoffLineRow };
+    try {
+      ctx = pendingLine(app.db, actor, ref);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'CONFLICT') return conflictPage(request, reply, ref.handoffId, err);
+      throw err;
+    }
+    // The officer's answers on the intake form become the verb's decisions (as at /intake).
+    const decision = typeof m.decision === 'string' ? m.decision : '';
+    const keep = m.nik_keep === 'on';
+    const reason = typeof m.nik_override_reason === 'string' ? m.nik_override_reason.trim() : '';
+    if (keep && !reason) {
+      return renderReceive(request, reply, ctx, m, { errors: fieldErrorMap(request, [{ path: 'persons.0.nik_override_reason', message: 'residents.override_reason_required' }]) }, 422);
+    }
+    const person = { ...m, same_as: decision && decision !== 'new' ? decision : undefined, confirm_new: decision === 'new', nik_override_reason: keep ? reason : undefined };
+    try {
+      const result = receiveByIntake({ db: app.db, actor, ref, person });
+      if (result.status === 'needs_decision') return renderReceive(request, reply, ctx, m, decisionView(request, result));
+      const p = result.persons[0]!;
+      flash(request, { kind: 'ok', message: request.t('handoffs.received_ok', { seq: ctx.line.seq, code: p.resident_code }) });
+      for (const w of result.warnings) flash(request, { kind: 'warn', message: `${p.resident_code}: ${request.t(w.code, w.params)}` });
+      return reply.redirect(`/handoffs/${encodeURIComponent(ref.handoffId)}#hp-${encodeURIComponent(ref.lineId)}`, 303);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'VALIDATION') return renderReceive(request, reply, ctx, m, { errors: fieldErrorMap(request, err.fieldErrors) }, 422);
+      if (err instanceof DomainError && err.code === 'CONFLICT') return conflictPage(request, reply, ref.handoffId, err);
+      throw err;
+    }
+  });
+
+  app.post<LineParams>('/handoffs/:id/persons/:pid/not-received', { config: DESK }, async (request, reply) => {
+    const ref = { handoffId: request.params.id, lineId: request.params.pid };
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    try {
+      const d = markNotReceived({ db: app.db, actor: request.actor!, ref, input: { reason: body.reason } });
+      const line = d.lines.find((l) => l.id === ref.lineId);
+      flash(request, { kind: 'ok', message: request.t('handoffs.not_received_ok', { seq: line?.seq ?? '' }) });
+      return reply.redirect(`/handoffs/${encodeURIComponent(ref.handoffId)}#hp-${encodeURIComponent(ref.lineId)}`, 303);
+    } catch (err) {
+      if (err instanceof DomainError && (err.code === 'VALIDATION' || err.code === 'CONFLICT')) {
+        const d = readHandoff({ db: app.db, actor: request.actor!, id: ref.handoffId });
+        const errors = Object.fromEntries(Object.entries(fieldErrorMap(request, err.fieldErrors)).map(([k, v]) => [`${k}.${ref.lineId}`, v]));
+        return renderShow(
+          request,
+          reply,
+          d,
+          { errors, values: { [`reason.${ref.lineId}`]: body.reason }, problem: err.code === 'CONFLICT' ? request.t(err.messageKey, err.params) : null },
+          err.status,
+        );
+      }
+      throw err;
+    }
+  });
+
+  function decisionView(request: FastifyRequest, result: IntakeNeedsDecision) {
+    const dup = result.duplicates.find((g) => g.index === 0)?.candidates ?? [];
+    const nw = result.nik_warnings
+      .filter((w) => w.index === 0)
+      .map((w) => ({ message: request.t(w.code, w.params), blocking: w.blocking, overridable: w.code === 'nik.birth_date_mismatch' || w.code === 'nik.sex_mismatch' }));
+    return { dup, nw, needsDecision: true };
+  }
+};
+export default deskRoutes;
