@@ -6,6 +6,7 @@ import facilitiesApi from '../facilities/api.ts';
 import residentsApi from '../residents/api.ts';
 import referralsApi from '../referrals/api.ts';
 import liveSocket from '../../live/socket.ts';
+import handoffsApi from '../handoffs/api.ts';
 
 /** The JSON API, /api/v1. Each area adds its own plugin here. */
 const apiRoutes: FastifyPluginAsync = async (app) => {
@@ -13,6 +14,7 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(residentsApi);
   await app.register(referralsApi);
   await app.register(liveSocket);
+  await app.register(handoffsApi);
 
   app.get('/me', { config: { access: 'authenticated' } }, async (request) => {
     const a = request.actor!;

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { submitHandoff } from '../../domain/handoffs/submit.ts';
+import { markNotReceived, receiveExisting } from '../../domain/handoffs/account.ts';
+import { listHandoffs, readHandoff } from '../../domain/handoffs/read.ts';
+import { DESK_ROLES, SUBMIT_ROLES, VIEW_ROLES } from '../../domain/handoffs/scope.ts';
+import { toHandoffRecord, toHandoffSummaryRecord } from '../../domain/handoffs/view.ts';
+import { invalidField } from '../../domain/errors.ts';
+
+type Id = { Params: { id: string } };
+type LineParams = { Params: { id: string; pid: string } };
+
+/** /api/v1/handoffs (docs/api.md "Handoffs"): the same verbs as the field form and the desk. */
+const handoffsApi: FastifyPluginAsync = async (app) => {
+  app.post('/handoffs', { config: { access: SUBMIT_ROLES } }, async (request, reply) => {
+    const d = submitHandoff({ db: app.db, actor: request.actor!, input: request.body });
+    return reply.code(201).header('Location', `/api/v1/handoffs/${d.handoff.id}`).send(toHandoffRecord(d));
+  });
+
+  app.get('/handoffs', { config: { access: VIEW_ROLES } }, async (request) => {
+    const q = request.query as { status?: string; facility_id?: string; limit?: string };
+    const status = q.status === undefined || q.status === '' ? undefined : q.status.toUpperCase();
+    if (status !== undefined && status !== 'OPEN' && status !== 'CLOSED') throw invalidField('status', 'field.invalid');
+    const items = listHandoffs({
+      db: app.db,
+      actor: request.actor!,
+      status: status as 'OPEN' | 'CLOSED' | undefined,
+      facilityId: q.facility_id || undefined,
+      limit: q.limit ? Number(q.limit) || 100 : 100,
+    });
+    return { handoffs: items.map(toHandoffSummaryRecord) };
+  });
+
+  app.get<Id>('/handoffs/:id', { config: { access: VIEW_ROLES } }, async (request) =>
+    toHandoffRecord(readHandoff({ db: app.db, actor: request.actor!, id: request.params.id })),
+  );
+
+  app.post<LineParams>('/handoffs/:id/persons/:pid/receive', { config: { access: DESK_ROLES } }, async (request) =>
+    toHandoffRecord(receiveExisting({ db: app.db, actor: request.actor!, ref: { handoffId: request.params.id, lineId: request.params.pid }, input: request.body })),
+  );
+
+  app.post<LineParams>('/handoffs/:id/persons/:pid/not-received', { config: { access: DESK_ROLES } }, async (request) =>
+    toHandoffRecord(markNotReceived({ db: app.db, actor: request.actor!, ref: { handoffId: request.params.id, lineId: request.params.pid }, input: request.body })),
+  );
+};
+export default handoffsApi;
