@@ -65,6 +65,16 @@ export const PAGE_ROUTES: RouteCase[] = [
   { method: 'POST', url: '/referrals/nope/arrive', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/referrals/nope/cancel', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/referrals/alerts/nope/resolve', allowed: ['admin', 'command'] },
+  // Satpol PP handoffs (issue 6): Satpol PP submit and follow their own; the receiving desk accounts for people.
+  { method: 'GET', url: '/handoffs', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
+  { method: 'GET', url: '/handoffs/new', allowed: ['admin', 'command', 'satpol'] },
+  { method: 'POST', url: '/handoffs', allowed: ['admin', 'command', 'satpol'] },
+  { method: 'GET', url: '/handoffs/incoming', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'GET', url: '/handoffs/nope', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
+  { method: 'GET', url: '/handoffs/nope/bast', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
+  { method: 'GET', url: '/handoffs/nope/persons/nope/receive', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/handoffs/nope/persons/nope/receive', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/handoffs/nope/persons/nope/not-received', allowed: ['admin', 'command', 'manager', 'intake'] },
 ];
 
 export const API_ROUTES: RouteCase[] = [
@@ -100,6 +110,12 @@ export const API_ROUTES: RouteCase[] = [
   { method: 'POST', url: '/api/v1/referrals/nope/depart', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/api/v1/referrals/nope/arrive', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/api/v1/referrals/nope/cancel', allowed: ['admin', 'command', 'manager', 'intake'] },
+  // Satpol PP handoffs (issue 6).
+  { method: 'POST', url: '/api/v1/handoffs', allowed: ['admin', 'command', 'satpol'] },
+  { method: 'GET', url: '/api/v1/handoffs', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
+  { method: 'GET', url: '/api/v1/handoffs/nope', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
+  { method: 'POST', url: '/api/v1/handoffs/nope/persons/nope/receive', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/api/v1/handoffs/nope/persons/nope/not-received', allowed: ['admin', 'command', 'manager', 'intake'] },
 ];
 
 const PUBLIC_ROUTES = ['/healthz', '/readyz', '/login', '/static/css/app.css'];
