@@ -3,6 +3,7 @@ import auth from './messages/auth.ts';
 import admin from './messages/admin.ts';
 import board from './messages/board.ts';
 import facilities from './messages/facilities.ts';
+import handoffs from './messages/handoffs.ts';
 import reports from './messages/reports.ts';
 import intake from './messages/intake.ts';
 import residents from './messages/residents.ts';
@@ -20,7 +21,7 @@ export interface Messages {
 }
 
 /** Each area keeps its own dictionary (both languages side by side); they are merged here. */
-const AREAS: Messages[] = [common, auth, admin, facilities, board, intake, residents, referrals, reports];
+const AREAS: Messages[] = [common, auth, admin, facilities, board, handoffs, intake, residents, referrals, reports];
 
 export function registerMessages(area: Messages): void {
   AREAS.push(area);
