@@ -29,6 +29,7 @@ import referralPages from './routes/referrals/index.ts';
 import apiRoutes from './routes/api/index.ts';
 import boardRoutes from './routes/board/index.ts';
 import handoffRoutes from './routes/handoffs/index.ts';
+import reportRoutes from './routes/reports/index.ts';
 import liveHtml from './live/html.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -96,6 +97,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(intakeRoutes);
   await app.register(residentPages);
   await app.register(referralPages);
+  await app.register(reportRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1' });
 
   return app;

@@ -65,6 +65,17 @@ export const PAGE_ROUTES: RouteCase[] = [
   { method: 'POST', url: '/referrals/nope/arrive', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/referrals/nope/cancel', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/referrals/alerts/nope/resolve', allowed: ['admin', 'command'] },
+  // Reports (issue 8): admin, command, and a manager for their own facility; exports as CSV, Excel and HXL; the audited person list.
+  { method: 'GET', url: '/reports', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/reports?from=2026-03-01&to=2026-03-05', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/reports/print', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/reports/census.csv', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/reports/census.xlsx', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/reports/handled.csv', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/reports/all.xlsx', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/reports/occupancy-hxl.csv', allowed: ['admin', 'command', 'manager'] },
+  { method: 'POST', url: '/reports/residents.csv', allowed: ['admin', 'command', 'manager'] },
+  { method: 'POST', url: '/reports/residents.xlsx', allowed: ['admin', 'command', 'manager'] },
   // Satpol PP handoffs (issue 6): Satpol PP submit and follow their own; the receiving desk accounts for people.
   { method: 'GET', url: '/handoffs', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
   { method: 'GET', url: '/handoffs/new', allowed: ['admin', 'command', 'satpol'] },
