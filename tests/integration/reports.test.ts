@@ -224,6 +224,12 @@ describe('/reports over HTTP', () => {
     expect(handled).toMatch(/data-approach="total">[\s\S]*?data-people>6</);
     expect(res.body).toContain('<svg class="chart-svg"');
     expect(res.body).not.toMatch(/ style="/);
+    expect(res.body).not.toMatch(/reports\.(?!css)/); // no untranslated key
+    const en = await command.get(`/reports?${q}&lang=en`);
+    expect(en.body).toContain('People handled by approach');
+    expect(en.body).toContain('01/03/2026 to 05/03/2026 (5 days)');
+    expect(en.body).not.toMatch(/reports\.(?!css)/);
+    await command.get('/reports?lang=id');
   });
 
   it('exports every report as CSV with groups under 3 written "<3" and 0 kept', async () => {
@@ -357,6 +363,11 @@ describe('/reports over HTTP', () => {
     const res = await command.get('/reports?from=2026-03-09&to=2026-03-01');
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('Tanggal awal harus sebelum tanggal akhir');
+    // Through htmx only the report region comes back: it carries the message itself.
+    const region = await command.get('/reports?from=2026-03-09&to=2026-03-01', { 'hx-request': 'true', 'hx-request-type': 'partial' });
+    expect(region.statusCode).toBe(422);
+    expect(region.body.trimStart()).toMatch(/^(<%.*%>)?\s*<div id="report-content"/);
+    expect(region.body).toMatch(/id="report-errors"[\s\S]*Tanggal awal harus sebelum tanggal akhir/);
   });
 
   it('prints an A4 page in Bahasa Indonesia, even for a reader who chose English', async () => {
