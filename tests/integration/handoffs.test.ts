@@ -6,6 +6,8 @@ import { alerts, auditEvents, handoffPersons, handoffs, persons, users } from '.
 import { hubFor, type HubEvent } from '../../src/live/hub.ts';
 import { runHandoffChecks } from '../../src/domain/handoffs/overdue.ts';
 import { handoffOriginOf } from '../../src/domain/handoffs/origin.ts';
+import { intakePrefill } from '../../src/domain/handoffs/intake-prefill.ts';
+import type { Actor } from '../../src/domain/actor.ts';
 import { HANDOFF_NUMBER_RE } from '../../src/domain/handoffs/number.ts';
 import { wibDate } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
@@ -381,6 +383,11 @@ describe('Satpol PP handoffs', () => {
       expect(form.body).toMatch(/name="persons\.0\.estimated_age"[^>]*value="27"/);
       expect(form.body).toMatch(/name="persons\.0\.pregnant"[^>]*checked/);
       expect(form.body).toContain('tas ransel');
+
+      // The same prefill, for an intake form that takes ?handoff_person=ID.
+      const deskActor: Actor = { type: 'user', id: 'desk', label: 'desk', role: 'intake', facilityId: tps.id, wilayahCode: null, ip: null, lang: 'id' };
+      expect(intakePrefill({ db, actor: deskActor, handoffPersonId: siti!.id }).member).toMatchObject({ name: 'Siti Aminah', sex: 'P', estimated_age: '27', pregnant: 'on' });
+      expect(() => intakePrefill({ db, actor: { ...deskActor, facilityId: other.id }, handoffPersonId: siti!.id })).toThrow();
 
       const saved = await desk.post(`/handoffs/${h.id}/persons/${siti!.id}/receive`, { 'persons.0.name': 'Siti Aminah', 'persons.0.sex': 'P', 'persons.0.estimated_age': '27', 'persons.0.pregnant': 'on', 'persons.0.consent': 'on' });
       expect(saved.statusCode).toBe(303);

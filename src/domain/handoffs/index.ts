@@ -5,3 +5,4 @@ export { readHandoff, listHandoffs, type HandoffDetail, type HandoffSummary } fr
 export { runHandoffChecks, HANDOFF_CHECK_EVERY_MS } from './overdue.ts';
 export { handoffOriginOf } from './origin.ts';
 export { toHandoffRecord, toHandoffSummaryRecord } from './view.ts';
+export { intakePrefill, intakePrefillFromLine } from './intake-prefill.ts';

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.ts';
 import { markNotReceived, pendingLine, receiveByIntake } from '../../domain/handoffs/account.ts';
 import { readHandoff, type HandoffLineRow, type HandoffRow } from '../../domain/handoffs/read.ts';
+import { intakePrefillFromLine } from '../../domain/handoffs/intake-prefill.ts';
 import { DESK_ROLES } from '../../domain/handoffs/scope.ts';
 import type { IntakeNeedsDecision } from '../../domain/residents/register.ts';
 import { ageNeeds, ageOn } from '../../domain/residents/age.ts';
@@ -13,18 +14,6 @@ import { renderShow } from './views.ts';
 
 const DESK = { access: DESK_ROLES };
 type LineParams = { Params: { id: string; pid: string } };
-
-/** What the officers wrote, as the intake form's fields (views/partials/intake/member.eta). */
-export function memberFromLine(line: HandoffLineRow): Member {
-  return {
-    name: line.name ?? '',
-    description: line.description ?? '',
-    sex: line.sex,
-    estimated_age: line.approxAge === null ? '' : String(line.approxAge),
-    pregnant: line.needs.includes('pregnant') ? 'on' : undefined,
-    needs_medical: line.needs.includes('sick_injured') ? 'on' : undefined,
-  };
-}
 
 function derived(m: Member) {
   const today = wibDate(nowIso());
@@ -63,7 +52,7 @@ const deskRoutes: FastifyPluginAsync = async (app) => {
   app.get<LineParams>('/handoffs/:id/persons/:pid/receive', { config: DESK }, async (request, reply) => {
     try {
       const ctx = pendingLine(app.db, request.actor!, { handoffId: request.params.id, lineId: request.params.pid });
-      return renderReceive(request, reply, ctx, memberFromLine(ctx.line));
+      return renderReceive(request, reply, ctx, intakePrefillFromLine(ctx.line));
     } catch (err) {
       if (err instanceof DomainError && err.code === 'CONFLICT') return conflictPage(request, reply, request.params.id, err);
       throw err;

@@ -1,0 +1,33 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { handoffPersons } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { notFound } from '../errors.ts';
+import { pendingLine } from './account.ts';
+import type { HandoffLineRow, HandoffRow } from './read.ts';
+
+/**
+ * What the Satpol PP officers wrote about one person, as the intake form's
+ * fields (persons.N.* of /intake and views/partials/intake/member.eta): the
+ * "receive" step opens the intake filled from it. Only for a person still
+ * pending on a handoff this actor's desk may account for (404 / 403 / 409).
+ * An intake form that takes `?handoff_person=ID` can call this, then save with
+ * receiveByIntake so the link and the handoff's closing happen in its transaction.
+ */
+export function intakePrefillFromLine(line: HandoffLineRow): Record<string, string | undefined> {
+  return {
+    name: line.name ?? '',
+    description: line.description ?? '',
+    sex: line.sex,
+    estimated_age: line.approxAge === null ? '' : String(line.approxAge),
+    pregnant: line.needs.includes('pregnant') ? 'on' : undefined,
+    needs_medical: line.needs.includes('sick_injured') ? 'on' : undefined,
+  };
+}
+
+export function intakePrefill(args: { db: Db; actor: Actor; handoffPersonId: string }): { handoff: HandoffRow; line: HandoffLineRow; member: Record<string, string | undefined> } {
+  const row = args.db.select({ handoffId: handoffPersons.handoffId }).from(handoffPersons).where(eq(handoffPersons.id, args.handoffPersonId)).get();
+  if (!row) throw notFound('handoffs.line_not_found');
+  const { h, line } = pendingLine(args.db, args.actor, { handoffId: row.handoffId, lineId: args.handoffPersonId });
+  return { handoff: h, line, member: intakePrefillFromLine(line) };
+}
