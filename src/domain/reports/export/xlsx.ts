@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { WIB_OFFSET_MINUTES } from '../../../lib/time.ts';
 import { publishedRows, type Cell, type Column, type ExportTable } from '../table.ts';
 
@@ -59,7 +59,9 @@ export interface WorkbookMeta {
 }
 
 export async function toXlsx(tables: ExportTable[], meta: WorkbookMeta): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // Loaded on first use: exceljs costs about half a second at start-up, and most requests never write a workbook.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   wb.creator = 'Singgah';
   wb.title = meta.title;
   wb.created = new Date();
