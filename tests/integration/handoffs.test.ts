@@ -455,10 +455,16 @@ describe('Satpol PP handoffs', () => {
       expect(db.select().from(alerts).where(eq(alerts.id, first.alerts[0]!)).get()!.resolvedAt).not.toBeNull();
     });
 
-    it('closes a handoff whose people were all received through POST /residents (the periodic check)', async () => {
+    it('closes a handoff at once when its last person is received through POST /residents', async () => {
       const h = (await submit(handoffBody(tps.id, { persons: [{ name: 'Joko', sex: 'L' }] }))).json();
       const reg = await bearer(app, intakeToken)('POST', '/api/v1/residents', { persons: [{ name: 'Joko', sex: 'L' }], handoff_person_id: h.persons[0].id });
       expect(reg.statusCode).toBe(201);
+      expect(db.select().from(handoffs).where(eq(handoffs.id, h.id)).get()!.status).toBe('CLOSED');
+    });
+
+    it('the periodic check closes a handoff left open with everyone accounted for (a safety net)', async () => {
+      const h = (await submit(handoffBody(tps.id, { persons: [{ name: 'Darmo', sex: 'L' }] }))).json();
+      db.update(handoffPersons).set({ status: 'NOT_RECEIVED', notReceivedReason: 'pergi', accountedAt: new Date().toISOString() }).where(eq(handoffPersons.handoffId, h.id)).run();
       expect(db.select().from(handoffs).where(eq(handoffs.id, h.id)).get()!.status).toBe('OPEN');
       expect(runHandoffChecks(db, 120).closed).toEqual([h.id]);
       expect(db.select().from(handoffs).where(eq(handoffs.id, h.id)).get()!.status).toBe('CLOSED');

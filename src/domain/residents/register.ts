@@ -1,6 +1,8 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { write, type Db, type Tx } from '../../db/client.ts';
 import { facilities, handoffPersons, handoffs, households, persons } from '../../db/schema/index.ts';
+import { settleHandoff } from '../handoffs/settle.ts';
+import { publishHandoff } from '../handoffs/events.ts';
 import type { Actor } from '../actor.ts';
 import { canSeeFacility, FACILITY_ROLES, hasRole, PEOPLE_ROLES, requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
@@ -106,7 +108,8 @@ export function registerIntake(args: { db: Db; actor: Actor; input: unknown }): 
   const now = nowIso();
   const today = wibDate(now);
 
-  return write(db, (tx) => {
+  let receivedFrom: string | null = null;
+  const result = write(db, (tx) => {
     const facilityId = intakeFacility(tx, actor, data.facility_id);
     const errors: FieldError[] = [];
     const warnings: NikWarning[] = [];
@@ -224,8 +227,10 @@ export function registerIntake(args: { db: Db; actor: Actor; input: unknown }): 
         .set({ status: 'RECEIVED', personId: person.id, accountedAt: now, accountedBy: actor.id })
         .where(and(eq(handoffPersons.id, handoffLine.id), eq(handoffPersons.status, 'PENDING')))
         .run();
-      // Closing the handoff once every line is accounted for is the handoff area's rule (issue 6).
       audit(tx, actor, { action: 'handoff.person_received', entity: 'handoff', entityId: handoffLine.handoffId, at: now, detail: { handoff_person_id: handoffLine.id, person_id: person.id } });
+      // The handoff's own rule, in this same transaction: it closes once nobody is left pending.
+      settleHandoff(tx, actor, handoffLine.handoffId, now);
+      receivedFrom = handoffLine.handoffId;
     }
 
     return {
@@ -237,6 +242,9 @@ export function registerIntake(args: { db: Db; actor: Actor; input: unknown }): 
       warnings,
     } satisfies IntakeRegistered;
   });
+  // After commit (and only at the outermost write: inside another transaction the caller publishes).
+  if (receivedFrom && !db.$client.inTransaction) publishHandoff(db, receivedFrom);
+  return result;
 }
 
 function receivableHandoffLine(tx: Tx, id: string, facilityId: string | null): { id: string; handoffId: string } {
