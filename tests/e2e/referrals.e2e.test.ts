@@ -137,4 +137,42 @@ describeBrowser('a referral from a TPS desk to a maternity balai, on a tablet', 
     await expect.poll(() => card(desk).getAttribute('data-status'), { timeout: 5000 }).toBe('ARRIVED');
     expect(cspErrors).toEqual([]);
   });
+
+  it('nothing fits a wheelchair user: the desk is told plainly, the command centre sees the alert arrive live', async () => {
+    await makeUser(suite.db, 'command', { username: 'e2e-command' });
+    const command = await signIn('e2e-command');
+    await command.goto('/referrals');
+    await expect.poll(() => command.evaluate(() => document.body.dataset.live)).toBe('connected');
+    expect(await command.locator('#alerts li.ref-alert').count()).toBe(0);
+
+    const desk = await signIn('e2e-desk');
+    await desk.goto('/intake');
+    await desk.fill('input[name="persons.0.name"]', 'Pak Darmo');
+    await desk.check('input[name="persons.0.sex"][value="L"]');
+    await desk.fill('input[name="persons.0.estimated_age"]', '52');
+    await desk.check('input[name="persons.0.disabilities"][value="fisik"]');
+    await desk.check('input[name="persons.0.wheelchair"]');
+    await Promise.all([desk.waitForURL(/\/intake\/check-in\?/), desk.click('#save-intake')]);
+    const personId = new URL(desk.url()).searchParams.get('p')!;
+    await desk.goto(`/residents/${personId}`);
+    const box = desk.locator(`#suggestions-${personId} .nothing-fits`);
+    await box.waitFor();
+    expect(await box.textContent()).toContain('Tidak ada fasilitas buka yang memberi layanan disabilitas.');
+    expect(await box.textContent()).toContain('Pusat komando sudah diberi tahu.');
+    await suite.screenshot(desk, 'referral-6-nothing-fits-tablet');
+
+    const alert = command.locator('#alerts li.ref-alert[data-alert-kind="nothing_fits"]');
+    await expect.poll(() => alert.count(), { timeout: 5000 }).toBe(1);
+    expect(await alert.textContent()).toContain('GOR Cempaka Putih');
+    await suite.screenshot(command, 'referral-7-command-alert-tablet');
+
+    // On a phone, nothing scrolls sideways.
+    const phone = await suite.page('phone');
+    await suite.login(phone, 'e2e-desk', TEST_PASSWORD);
+    for (const url of ['/referrals', `/residents/${personId}/suggestions?all=1`]) {
+      await phone.goto(url);
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), url).toBeLessThanOrEqual(0);
+    }
+    expect(cspErrors).toEqual([]);
+  });
 });
