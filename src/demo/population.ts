@@ -314,14 +314,16 @@ export function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN, now 
     const size = members.length;
     if (members[0]!.householdId) householdRows.push({ id: members[0]!.householdId, createdAt: iso(start), createdBy: 'demo-seed' });
     const dest = r.chance(presentChance) ? presentUnit(approach, probeOf(members[0]!), size) : null;
-    const placedAt = dest ? end - r.int(2, presentDays * 24) * HOUR : start + 2 * DAY + r.next() * (end - start - 5 * DAY);
+    // A past stay is drawn whole inside the history, so nobody's departure is pushed to "now".
+    const los = approach === 'TPS' ? r.int(6, 12 * 24) * HOUR : r.int(5, 45) * DAY;
+    const placedAt = dest ? end - r.int(2, presentDays * 24) * HOUR : start + 10 * DAY + r.next() * Math.max(DAY, end - start - 10 * DAY - los - 2 * HOUR);
     const viaTps = approach === 'LKS' && r.chance(viaTpsChance);
     const firstAt = viaTps ? placedAt - r.int(1, 9) * DAY : placedAt;
     const src = approach === 'LKS' && !viaTps ? 'outreach' : source();
     const people = members.map((m) => newPerson(m, firstAt, '', src));
     const unit = dest ?? pastUnit(approach, people[0]!, size);
     const tps = viaTps ? pastUnit('TPS', people[0]!, size) : null;
-    const out = dest ? null : Math.min(end - HOUR, placedAt + (approach === 'TPS' ? r.int(6, 12 * 24) * HOUR : r.int(5, 45) * DAY));
+    const out = dest ? null : Math.min(end - HOUR, placedAt + los);
     const outcome = out === null ? null : r.pick(approach === 'TPS' ? tpsOutcomes : lksOutcomes);
     for (const p of people) {
       const first = tps ?? unit;
@@ -374,7 +376,8 @@ export function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN, now 
     const present = r.chance(0.85);
     const probe = { ...members[0]!, id: '', name: null, description: null };
     let dest = present ? presentUnit('RESIDENTIAL', probe, size, feature) : null;
-    const arriveAt = dest ? end - r.int(1, 60) * DAY + r.int(0, 23) * HOUR : start + 3 * DAY + r.next() * (end - start - 6 * DAY);
+    const resLos = r.int(7, 50) * DAY;
+    const arriveAt = dest ? end - r.int(1, 60) * DAY + r.int(0, 23) * HOUR : start + 5 * DAY + r.next() * Math.max(DAY, end - start - 5 * DAY - resLos - 2 * HOUR);
     const firstAt = arriveAt - r.int(1, 4) * DAY;
     if (householdId) householdRows.push({ id: householdId, createdAt: iso(firstAt - 30 * 60_000), createdBy: 'demo-seed' });
     const people = members.map((m, i) => newPerson({ ...m, named: i > 0 || r.chance(0.95) }, firstAt, '', i === 0 ? source() : 'satpol_handoff'));
@@ -387,7 +390,7 @@ export function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN, now 
       firstTps(p, tps, firstAt);
       const prev = stay(p, tps, firstAt, arriveAt, 'referred', null);
       if (keep) stay(p, dest, arriveAt, null, null, prev, { referralId });
-      else stay(p, dest, arriveAt, Math.min(end - HOUR, arriveAt + r.int(7, 50) * DAY), r.pick(resOutcomes), prev, { referralId });
+      else stay(p, dest, arriveAt, Math.min(end - HOUR, arriveAt + resLos), r.pick(resOutcomes), prev, { referralId });
       referralPersonRows.push({ referralId, personId: p.id, open: false });
     }
     referralRows.push({

@@ -11,9 +11,10 @@ import { seedPopulation, DEFAULT_PLAN, PWTC_PLAN, type PopulationResult } from '
 export const DEMO_ACTOR: Actor = { ...SYSTEM_ACTOR, label: 'demo-seed' };
 
 /** Facilities and their units, as an administrator would have entered them. */
-export function seedFacilities(db: Db, list = DEMO_FACILITIES): Map<string, string> {
+export function seedFacilities(db: Db, list = DEMO_FACILITIES, since?: Date): Map<string, string> {
   const ids = new Map<string, string>();
-  const now = nowIso();
+  // Facilities and units exist from before the history begins, so reports see their capacity on every day.
+  const now = since ? since.toISOString() : nowIso();
   write(db, (tx) => {
     markDemoDatabase(tx);
     for (const f of list) {
@@ -78,7 +79,9 @@ export async function seedAccounts(db: Db): Promise<void> {
  */
 export async function seedDemo(db: Db, opts: { scale?: 'default' | 'pwtc'; now?: Date } = {}): Promise<PopulationResult> {
   const pwtc = opts.scale === 'pwtc';
-  seedFacilities(db, pwtc ? PWTC_FACILITIES : DEMO_FACILITIES);
+  const plan = pwtc ? PWTC_PLAN : DEFAULT_PLAN;
+  const now = opts.now ?? new Date();
+  seedFacilities(db, pwtc ? PWTC_FACILITIES : DEMO_FACILITIES, new Date(now.getTime() - (plan.days + 1) * 24 * 3600_000));
   await seedAccounts(db);
-  return seedPopulation(db, pwtc ? PWTC_PLAN : DEFAULT_PLAN, opts.now);
+  return seedPopulation(db, plan, now);
 }
