@@ -104,8 +104,7 @@ export function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Placement {
     unit = ranked.find((u) => u.free >= n);
     if (!unit && req.overflowReason && isSupervisor(actor)) unit = ranked[0];
     if (!unit) {
-      // Routing and referral to another facility that can take them arrives with issue 5:
-      // this is where the desk will be offered destinations (routeHousehold) instead of a refusal.
+      // The desk is then offered destinations that can take them (the check-in page shows the routing suggestions).
       throw noFreePlace('stays.no_free_place_facility', { facility: req.facility.name, needed: n });
     }
   }
@@ -114,7 +113,6 @@ export function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Placement {
   if (overflow) {
     if (unit.status !== 'AVAILABLE') throw conflict('stays.unit_unavailable', { unit: unit.name });
     if (!req.overflowReason) {
-      // Routing hook (issue 5), as above.
       throw noFreePlace('stays.no_free_place_unit', { unit: unit.name, free: unit.free, needed: n });
     }
     if (!isSupervisor(actor)) throw forbidden('stays.overflow_supervisor_only');

@@ -64,6 +64,7 @@ export default {
     'home.satpol.lead': 'Serahkan warga hasil penertiban ke penampungan dengan berita acara.',
     'home.display.lead': 'Layar komando menampilkan angka hunian secara langsung.',
     'home.open_board': 'Buka layar komando',
+    'home.incoming_referrals': '{n} rujukan masuk menunggu tindakan Anda',
   },
   en: {
     'app.name': 'Singgah',
@@ -130,5 +131,6 @@ export default {
     'home.satpol.lead': 'Hand people from street operations over to a shelter with a handover record.',
     'home.display.lead': 'The wall display shows occupancy figures live.',
     'home.open_board': 'Open the wall display',
+    'home.incoming_referrals': '{n} incoming referrals await your action',
   },
 };

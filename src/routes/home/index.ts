@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { facilities, wilayah } from '../../db/schema/index.ts';
 
 /** Each role's home page. A wall display goes straight to the board. */
@@ -13,7 +13,13 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
     const area = actor.wilayahCode
       ? app.db.select({ name: wilayah.name, code: wilayah.code }).from(wilayah).where(eq(wilayah.code, actor.wilayahCode)).get()
       : undefined;
-    return reply.view('pages/home/index', { facility, area, role: actor.role });
+    // A facility's open incoming referrals: the manager's first job of the day.
+    const incomingReferrals = actor.facilityId
+      ? (app.db.get<{ n: number }>(
+          sql`select count(*) as n from referrals where to_facility_id = ${actor.facilityId} and status in ('PROPOSED','ACCEPTED','IN_TRANSIT')`,
+        )?.n ?? 0)
+      : 0;
+    return reply.view('pages/home/index', { facility, area, role: actor.role, incomingReferrals });
   });
 };
 export default homeRoutes;
