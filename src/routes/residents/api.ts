@@ -3,6 +3,7 @@ import { PEOPLE_ROLES } from '../../domain/access.ts';
 import { registerIntake } from '../../domain/residents/register.ts';
 import { readPerson, revealNik, searchPersons } from '../../domain/residents/read.ts';
 import { MERGE_ROLES, mergePersons } from '../../domain/residents/merge.ts';
+import { ANONYMISE_ROLES, anonymisePerson } from '../../domain/residents/anonymise.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';
 import { discharge } from '../../domain/stays/discharge.ts';
 import { transfer } from '../../domain/stays/transfer.ts';
@@ -19,6 +20,10 @@ type Id = { Params: { id: string } };
  * Thin: the same verbs as the desk's pages.
  */
 const residentsApi: FastifyPluginAsync = async (app) => {
+  app.post<Id>('/residents/:id/anonymise', { config: { access: ANONYMISE_ROLES } }, async (request) =>
+    anonymisePerson({ db: app.db, actor: request.actor!, personId: request.params.id }),
+  );
+
   app.post('/residents', { config: PEOPLE }, async (request, reply) => {
     const result = registerIntake({ db: app.db, actor: request.actor!, input: request.body });
     if (result.status === 'needs_decision') {

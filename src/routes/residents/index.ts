@@ -4,6 +4,7 @@ import { hasRole, PEOPLE_ROLES } from '../../domain/access.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { readPerson, searchPersons } from '../../domain/residents/read.ts';
 import { MERGE_ROLES, mergePersons } from '../../domain/residents/merge.ts';
+import { ANONYMISE_ROLES, anonymisePerson } from '../../domain/residents/anonymise.ts';
 import { MANUAL_OUTCOMES } from '../../domain/stays/input.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
@@ -43,6 +44,7 @@ const residentPages: FastifyPluginAsync = async (app) => {
         d,
         outcomes: MANUAL_OUTCOMES,
         canMerge: hasRole(actor, MERGE_ROLES),
+        canAnonymise: hasRole(actor, ANONYMISE_ROLES),
         actsAtStay,
         checkInIds: d.openStay ? [] : [d.person.id, ...unplacedHousehold],
         ...rest,
@@ -80,6 +82,21 @@ const residentPages: FastifyPluginAsync = async (app) => {
           mergeProblem: err.fieldErrors.length ? null : request.t(err.messageKey, err.params),
           mergeValues: request.body,
         });
+      }
+      throw err;
+    }
+  });
+
+  app.post<Id>('/residents/:id/anonymise', { config: { access: ANONYMISE_ROLES } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    try {
+      if (body.confirm !== 'on') throw new DomainError('CONFLICT', 'residents.anonymise_confirm_needed');
+      const r = anonymisePerson({ db: app.db, actor: request.actor!, personId: request.params.id });
+      flash(request, { kind: 'ok', message: request.t('residents.anonymised_done', { code: r.resident_code }) });
+      return reply.redirect(`/residents/${encodeURIComponent(request.params.id)}`, 303);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'CONFLICT') {
+        return showPerson(request, reply, request.params.id, { status: 409, anonymiseProblem: request.t(err.messageKey, err.params) });
       }
       throw err;
     }
