@@ -1,29 +1,17 @@
 import { toWib } from '../../lib/time.ts';
-import { loadLevel, type Counts, type UnitOccupancy } from '../occupancy/compute.ts';
+import { loadLevel, type UnitOccupancy } from '../occupancy/compute.ts';
+import { pickCounts, freeOnly } from '../occupancy/view.ts';
 import type { FacilityRow, UnitRow } from './load.ts';
 import type { FacilityDetail, FacilityListItem, UnitChangeView } from './queries.ts';
 import type { PersonInside } from './people.ts';
 
 /** The facility API's shapes (snake_case, times with +07:00). GET /occupancy's document is src/domain/occupancy/view.ts. */
 
-export function countsJson(c: Counts) {
-  return {
-    capacity: c.capacity,
-    blocked: c.blocked,
-    usable: c.usable,
-    occupied: c.occupied,
-    held: c.held,
-    free: c.free,
-    overflow: c.overflow,
-    free_by_feature: { ...c.free_by_feature },
-    free_by_admits: { ...c.free_by_admits },
-  };
-}
+/** Every figure of a unit or facility: the same shape GET /occupancy serves. */
+export const countsJson = pickCounts;
 
 /** Free places only: what Satpol PP and another facility's intake desk are told. */
-export function freeJson(c: Counts) {
-  return { free: c.free, free_by_feature: { ...c.free_by_feature }, free_by_admits: { ...c.free_by_admits } };
-}
+export const freeJson = freeOnly;
 
 /** A load past every usable place (or any use with nothing usable) is an overflow; JSON has no Infinity. */
 function loadJson(load: number | null) {

@@ -19,8 +19,8 @@ export function audienceOf(actor: Actor): OccupancyAudience {
 }
 
 /** Satpol PP see where there is room, not how full a place is. */
-function freeOnly(c: Counts) {
-  return { free: c.free, free_by_feature: c.free_by_feature, free_by_admits: c.free_by_admits };
+export function freeOnly(c: Counts) {
+  return { free: c.free, free_by_feature: { ...c.free_by_feature }, free_by_admits: { ...c.free_by_admits } };
 }
 
 export function facilityFor(actor: Actor, f: FacilityOccupancy): Record<string, unknown> | null {

@@ -3,8 +3,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { persons, type Sex } from '../../db/schema/index.ts';
 import { ageOn } from './age.ts';
 import { MUHAMMAD_KEY, NAME_MATCH_THRESHOLD, nameSimilarity, normaliseName } from './names.ts';
-import { maskIdNumber } from './nik.ts';
-import type { PersonRow } from './view.ts';
+import { personSummary, type PersonRow } from './view.ts';
 
 /**
  * Duplicate check before saving (issue 4): the same NIK is a certain match;
@@ -61,14 +60,7 @@ function bestSimilarity(aKeys: string[], bKeys: string[]): number {
 
 function toCandidate(p: PersonRow, today: string, certain: boolean, score: number): DuplicateCandidate {
   return {
-    id: p.id,
-    resident_code: p.residentCode,
-    name: p.name,
-    alias: p.alias,
-    description: p.description,
-    sex: p.sex,
-    age: ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today),
-    nik_masked: maskIdNumber(p.nik),
+    ...personSummary(p, today),
     certain,
     score: Math.round(score * 100) / 100,
   };

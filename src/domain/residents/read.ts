@@ -12,7 +12,7 @@ import { assertCanSeePerson, linkedFacilityIds, visiblePersonsFilter } from './l
 import { normaliseName } from './names.ts';
 import { cleanIdNumber, maskIdNumber } from './nik.ts';
 import { liveRecord } from './register.ts';
-import { toPersonRecord, type PersonRow } from './view.ts';
+import { personSummary, toPersonRecord, type PersonRow } from './view.ts';
 
 /** A stay with the names people read. */
 export function staysOf(db: Db | Tx, personId: string) {
@@ -226,14 +226,7 @@ export function searchPersons(args: { db: Db; actor: Actor; q?: string | undefin
     const p = byId.get(id)!;
     const o = openBy.get(id);
     return {
-      id: p.id,
-      resident_code: p.residentCode,
-      name: p.name,
-      alias: p.alias,
-      description: p.description,
-      sex: p.sex,
-      age: ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today),
-      nik_masked: maskIdNumber(p.nik),
+      ...personSummary(p, today),
       household_id: p.householdId,
       stay: o
         ? { id: o.stay.id, facility_id: o.stay.facilityId, facility_name: o.facilityName, unit_id: o.stay.unitId, unit_name: o.unitName, bed_label: o.stay.bedLabel, overflow: o.stay.overflow }

@@ -56,6 +56,20 @@ export function toPersonRecord(p: PersonRow, opts: { today: string; revealNik?: 
 }
 export type PersonRecord = ReturnType<typeof toPersonRecord>;
 
+/** Who a person is at a glance (lists, search hits, duplicate candidates): no NIK but masked, no address. */
+export function personSummary(p: PersonRow, today: string) {
+  return {
+    id: p.id,
+    resident_code: p.residentCode,
+    name: p.name,
+    alias: p.alias,
+    description: p.description,
+    sex: p.sex,
+    age: ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today),
+    nik_masked: maskIdNumber(p.nik),
+  };
+}
+
 /** The name people read: the name, else the description, else the code. */
 export function displayName(p: { name: string | null; description: string | null; residentCode: string }): string {
   return p.name ?? p.description ?? p.residentCode;
