@@ -7,7 +7,7 @@ import { stays, persons } from '../../src/db/schema/index.ts';
 import { hubFor } from '../../src/live/hub.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
-import { signedIn } from '../helpers/session.ts';
+import { signedIn, bearer } from '../helpers/session.ts';
 import { nowIso } from '../../src/lib/time.ts';
 
 /** A real ws client that queues messages so a test can await them in order. */
@@ -145,6 +145,27 @@ describe('GET /api/v1/live', () => {
     addStay(tps.id, zone.id);
     const m = await c.next(1);
     expect(m).toMatchObject({ facility_id: tps.id, seq: 2 });
+    c.close();
+  });
+
+  it('sends nothing for a refused check-in, then exactly one message for the next committed one', async () => {
+    const small = makeFacility(db, { kind: 'TPS', name: 'GOR Kecil' });
+    const one = makeUnit(db, small.id, { capacity: 1, admits: 'any' });
+    const call = bearer(app, makeToken(db, 'intake', { facility: small.id }));
+    const register = async () =>
+      ((await call('POST', '/api/v1/residents', { persons: [{ description: 'laki-laki ±30 th', sex: 'L', estimated_age: 30, consent: true }], confirm_new: true })).json() as { persons: { id: string }[] })
+        .persons[0]!.id;
+    const [a, b2] = [await register(), await register()];
+    const c = await LiveClient.open(`${base}?token=${makeToken(db, 'command')}`);
+    await c.next(0);
+    expect((await call('POST', '/api/v1/stays', { person_id: a, unit_id: one.id })).statusCode).toBe(201);
+    expect(await c.next(1)).toMatchObject({ type: 'occupancy', seq: 2, facility_id: small.id });
+    const refused = await call('POST', '/api/v1/stays', { person_id: b2, unit_id: one.id });
+    expect(refused.statusCode).toBe(409);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.messages).toHaveLength(2);
+    addStay(tps.id, zone.id);
+    expect(await c.next(2)).toMatchObject({ type: 'occupancy', seq: 3, facility_id: tps.id });
     c.close();
   });
 
