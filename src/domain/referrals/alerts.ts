@@ -3,6 +3,7 @@ import { write, type Db, type Tx } from '../../db/client.ts';
 import { alerts, type AlertKind } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
+import { hubFor } from '../../live/hub.ts';
 import { requireRole, WIDE_ROLES } from '../access.ts';
 import { notFound } from '../errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -49,12 +50,15 @@ export function resolvePersonAlerts(tx: Tx, actor: Actor, personId: string, kind
 export function resolveAlert(args: { db: Db; actor: Actor; id: string }): { id: string; resolved: boolean } {
   const { db, actor, id } = args;
   requireRole(actor, WIDE_ROLES);
-  return write(db, (tx) => {
-    const row = tx.select({ id: alerts.id, resolvedAt: alerts.resolvedAt }).from(alerts).where(eq(alerts.id, id)).get();
+  const result = write(db, (tx) => {
+    const row = tx.select({ id: alerts.id, kind: alerts.kind, facilityId: alerts.facilityId, resolvedAt: alerts.resolvedAt }).from(alerts).where(eq(alerts.id, id)).get();
     if (!row) throw notFound();
-    if (row.resolvedAt) return { id, resolved: false };
+    if (row.resolvedAt) return { id, resolved: false, kind: row.kind, facilityId: row.facilityId };
     tx.update(alerts).set({ resolvedAt: nowIso(), resolvedBy: actor.id ?? actor.label }).where(eq(alerts.id, id)).run();
     audit(tx, actor, { action: 'alert.resolve', entity: 'alert', entityId: id });
-    return { id, resolved: true };
+    return { id, resolved: true, kind: row.kind, facilityId: row.facilityId };
   });
+  // After commit: the wall and the inboxes drop the alert.
+  if (result.resolved) hubFor(db).publish({ type: 'alert', alertId: id, kind: result.kind, facilityId: result.facilityId });
+  return { id: result.id, resolved: result.resolved };
 }

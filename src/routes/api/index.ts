@@ -6,6 +6,7 @@ import facilitiesApi from '../facilities/api.ts';
 import residentsApi from '../residents/api.ts';
 import referralsApi from '../referrals/api.ts';
 import liveSocket from '../../live/socket.ts';
+import alertsApi from './alerts.ts';
 import handoffsApi from '../handoffs/api.ts';
 
 /** The JSON API, /api/v1. Each area adds its own plugin here. */
@@ -14,6 +15,7 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(residentsApi);
   await app.register(referralsApi);
   await app.register(liveSocket);
+  await app.register(alertsApi);
   await app.register(handoffsApi);
 
   app.get('/me', { config: { access: 'authenticated' } }, async (request) => {
