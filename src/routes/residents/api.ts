@@ -4,6 +4,9 @@ import { registerIntake } from '../../domain/residents/register.ts';
 import { readPerson, revealNik, searchPersons } from '../../domain/residents/read.ts';
 import { MERGE_ROLES, mergePersons } from '../../domain/residents/merge.ts';
 import { ANONYMISE_ROLES, anonymisePerson } from '../../domain/residents/anonymise.ts';
+import { UPDATE_ROLES, updatePerson, type UpdateNikWarning } from '../../domain/residents/update.ts';
+import { toPersonRecord } from '../../domain/residents/view.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';
 import { discharge } from '../../domain/stays/discharge.ts';
 import { transfer } from '../../domain/stays/transfer.ts';
@@ -57,7 +60,8 @@ const residentsApi: FastifyPluginAsync = async (app) => {
     const reveal = (request.query as { reveal_nik?: string }).reveal_nik === 'true';
     const d = readPerson({ db: app.db, actor: request.actor!, id: request.params.id, revealNik: reveal, view: 'api' });
     return {
-      resident: d.record,
+      // `version`: what a correction (PATCH) sends back.
+      resident: { ...d.record, version: d.person.version },
       stays: d.stays.map((s) => ({ ...toStayRecord(s.stay), facility_name: s.facilityName, unit_name: s.unitName })),
       household: d.household.map((m) => ({ id: m.id, resident_code: m.residentCode, name: m.name, sex: m.sex, age: m.age, unit_id: m.openStay?.unitId ?? null })),
       referrals: d.referrals.map((r) => ({ id: r.id, status: r.status, reason: r.reason, from_facility: r.fromName, to_facility: r.toName })),
@@ -65,6 +69,25 @@ const residentsApi: FastifyPluginAsync = async (app) => {
       merged_from: d.mergedFrom.map((m) => m.id),
       ...(d.redirectedFrom ? { requested_id: d.redirectedFrom } : {}),
     };
+  });
+
+  // A correction: absent fields stay, blank ones clear; `version` as read (409 when stale).
+  app.patch<Id>('/residents/:id', { config: { access: UPDATE_ROLES } }, async (request, reply) => {
+    const result = updatePerson({ db: app.db, actor: request.actor!, personId: request.params.id, input: request.body });
+    const t = request.t;
+    const warnings = (list: UpdateNikWarning[]) => list.map((w) => ({ ...w, path: 'nik', message: t(w.code, w.params) }));
+    if (result.status === 'needs_decision') {
+      return reply.code(409).type('application/problem+json').send({
+        type: '/problems/needs-decision',
+        title: t('residents.needs_decision_title'),
+        status: 409,
+        detail: t('residents.edit_needs_decision'),
+        code: 'NEEDS_DECISION',
+        nik_warnings: warnings(result.nik_warnings),
+      });
+    }
+    const resident = { ...toPersonRecord(result.person, { today: wibDate(nowIso()) }), version: result.person.version };
+    return { resident, changed: result.changed, warnings: warnings(result.warnings) };
   });
 
   app.post<Id>('/residents/:id/reveal-nik', { config: PEOPLE_SECRET }, async (request) =>

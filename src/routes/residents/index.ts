@@ -9,6 +9,7 @@ import { MANUAL_OUTCOMES } from '../../domain/stays/input.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 import stayPages from '../stays/index.ts';
+import editPages from './edit.ts';
 
 const PEOPLE = { access: PEOPLE_ROLES };
 /** The page with a revealed NIK is never stored for replay. */
@@ -22,6 +23,7 @@ type Id = { Params: { id: string } };
  */
 const residentPages: FastifyPluginAsync = async (app) => {
   await app.register(stayPages);
+  await app.register(editPages);
 
   app.get('/residents', { config: PEOPLE }, async (request, reply) => {
     const q = ((request.query as { q?: string }).q ?? '').toString();
