@@ -94,6 +94,8 @@ export const PAGE_ROUTES: RouteCase[] = [
 export const API_ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/me', allowed: 'authenticated' },
   { method: 'GET', url: '/api/v1/audit', allowed: ['admin'] },
+  { method: 'GET', url: '/api/v1/alerts', allowed: ['admin', 'command'] },
+  { method: 'POST', url: '/api/v1/alerts/none/resolve', allowed: ['admin', 'command'] },
   // Facilities (issue 3).
   { method: 'GET', url: '/api/v1/facilities', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
   { method: 'POST', url: '/api/v1/facilities', allowed: ['admin'] },
