@@ -43,6 +43,26 @@ const lksUnits = (slots: number): DemoUnit[] => [
 ];
 
 const DINSOS = 'Dinas Sosial Provinsi DKI Jakarta';
+
+/** A community welfare institution from its code, name, kab/kota, coordinates and slots. */
+function lks([code, name, wilayah, lat, lng, slots]: readonly [string, string, string, number, number, number]): DemoFacility {
+  return {
+    code,
+    kind: 'LKS',
+    name,
+    wilayah,
+    address: `${name}, Jakarta`,
+    lat,
+    lng,
+    operator: name.replace(/^LKS /, ''),
+    contactName: 'Koordinator LKS',
+    contactPhone: '0813-3000-' + code.slice(-2).padStart(4, '0'),
+    status: 'OPEN',
+    services: [],
+    clusters: ['tuna_sosial'],
+    units: lksUnits(slots),
+  };
+}
 const KEMENSOS = 'Kementerian Sosial RI';
 
 export const DEMO_FACILITIES: DemoFacility[] = [
@@ -95,22 +115,7 @@ export const DEMO_FACILITIES: DemoFacility[] = [
       ['LKS-JT-01', 'LKS Yayasan Tunas Bangsa', '31.75', -6.2300, 106.9000, 30],
       ['LKS-JT-02', 'LKS Komunitas Peduli Ciracas', '31.75', -6.3200, 106.8700, 20],
     ] as const
-  ).map(([code, name, wilayah, lat, lng, slots]): DemoFacility => ({
-    code,
-    kind: 'LKS',
-    name,
-    wilayah,
-    address: `${name}, Jakarta`,
-    lat,
-    lng,
-    operator: name.replace(/^LKS /, ''),
-    contactName: 'Koordinator LKS',
-    contactPhone: '0813-3000-' + code.slice(-2).padStart(4, '0'),
-    status: 'OPEN',
-    services: [],
-    clusters: ['tuna_sosial'],
-    units: lksUnits(slots),
-  })),
+  ).map(lks),
 ];
 
 export const DEMO_PASSWORD = 'singgah-demo';
@@ -182,20 +187,5 @@ export const PWTC_FACILITIES: DemoFacility[] = [
       { name: 'Wisma Lansia', capacity: 24, admits: 'any', features: ['elderly', 'accessible'], bedLabelPattern: 'WL-{n}' },
       { name: 'Wisma Keluarga', capacity: 20, admits: 'family', features: ['maternity', 'crib', 'accessible'], bedLabelPattern: 'WK-{n}' },
     ] },
-  ...MORE_LKS.map(([code, name, wilayah, lat, lng, slots]): DemoFacility => ({
-    code,
-    kind: 'LKS',
-    name,
-    wilayah,
-    address: `${name}, Jakarta`,
-    lat,
-    lng,
-    operator: name.replace(/^LKS /, ''),
-    contactName: 'Koordinator LKS',
-    contactPhone: '0813-3000-' + code.slice(-2).padStart(4, '0'),
-    status: 'OPEN',
-    services: [],
-    clusters: ['tuna_sosial'],
-    units: lksUnits(slots),
-  })),
+  ...MORE_LKS.map(lks),
 ];
