@@ -1,7 +1,7 @@
+import { READERS, ADMIN, MANAGERS } from './access.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { units } from '../../db/schema/index.ts';
-import { toWib } from '../../lib/time.ts';
 import {
   addUnit,
   createFacility,
@@ -18,14 +18,9 @@ import { powersOver } from '../../domain/facilities/scope.ts';
 import { facilityDetailJson, facilityListItemJson, unitChangeJson, unitJson } from '../../domain/facilities/present.ts';
 import { loadFacilityOccupancy, loadUnitOccupancy, summarise } from '../../domain/occupancy/compute.ts';
 import { occupancyFor } from '../../domain/occupancy/view.ts';
-import { nowIso } from '../../lib/time.ts';
+import { nowIso, toWib } from '../../lib/time.ts';
 import { notFound } from '../../domain/errors.ts';
 
-/** Who may read facilities: everyone but the wall display (which reads /occupancy only). */
-const READERS = { access: ['admin', 'command', 'manager', 'intake', 'satpol'] as const };
-const ADMIN = { access: ['admin'] as const };
-/** Admin, or a manager (the verbs check it is that facility's manager). */
-const MANAGERS = { access: ['admin', 'manager'] as const };
 const EVERYONE = { access: ['admin', 'command', 'manager', 'intake', 'satpol', 'display'] as const };
 
 type IdParams = { Params: { id: string } };

@@ -1,3 +1,4 @@
+import { READERS, ADMIN, MANAGERS } from './access.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
   addUnit,
@@ -19,9 +20,6 @@ import { bedLabels } from '../../domain/facilities/beds.ts';
 import { loadLevel } from '../../domain/occupancy/compute.ts';
 import { registerLiveRegion, templateData } from '../../live/regions.ts';
 
-const READERS = { access: ['admin', 'command', 'manager', 'intake', 'satpol'] as const };
-const ADMIN = { access: ['admin'] as const };
-const MANAGERS = { access: ['admin', 'manager'] as const };
 
 type IdParams = { Params: { id: string } };
 type UnitParams = { Params: { id: string; unitId: string } };
