@@ -211,4 +211,33 @@ describe('who sees which person and place', () => {
       expect((await deskB('GET', `/api/v1/referrals/${refId}`)).body).not.toContain(balai.name);
     });
   });
+
+  describe('item 10: a protected facility is not located by totals or alerts', () => {
+    it('leaves protected places out of by_wilayah for those who may not see them; totals still count them', async () => {
+      const display = bearer(app, makeToken(db, 'display'));
+      for (const call of [display, kojaDesk]) {
+        const o = (await call('GET', '/api/v1/occupancy')).json();
+        expect(o.by_wilayah['31.75']).toBeUndefined();
+        expect(JSON.stringify(o)).not.toContain(balai.id);
+        // The whole picture still holds the balai's places.
+        const visibleCapacity = Object.values(o.by_wilayah as Record<string, { capacity: number }>).reduce((a, c) => a + c.capacity, 0);
+        expect(o.total.capacity).toBe(visibleCapacity + balaiUnit.capacity);
+      }
+      const own = (await balaiDesk('GET', '/api/v1/occupancy')).json();
+      expect(own.by_wilayah['31.75'].capacity).toBe(balaiUnit.capacity);
+      const wide = (await command('GET', '/api/v1/occupancy')).json();
+      expect(wide.by_wilayah['31.75'].capacity).toBe(balaiUnit.capacity);
+    });
+
+    it("sends the wall an alert without a protected facility's id", async () => {
+      const { alertFor } = await import('../../src/domain/occupancy/view.ts');
+      const { loadFacilityOccupancy } = await import('../../src/domain/occupancy/compute.ts');
+      const facilities = loadFacilityOccupancy(db);
+      const wall = { type: 'user', id: 'x', label: 'wall', role: 'display', facilityId: null, wilayahCode: null, ip: null, lang: 'id' } as const;
+      const cmd = { ...wall, role: 'command' } as const;
+      expect(alertFor(wall, { alertId: 'a1', kind: 'nothing_fits', facilityId: balai.id }, facilities)).toEqual({ id: 'a1', kind: 'nothing_fits', facility_id: null });
+      expect(alertFor(wall, { alertId: 'a2', kind: 'nothing_fits', facilityId: tpsB.id }, facilities).facility_id).toBe(tpsB.id);
+      expect(alertFor(cmd, { alertId: 'a3', kind: 'nothing_fits', facilityId: balai.id }, facilities).facility_id).toBe(balai.id);
+    });
+  });
 });
