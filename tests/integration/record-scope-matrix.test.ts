@@ -342,4 +342,34 @@ describe('access matrix: record × scope', () => {
       }
     }
   }
+
+  /** The pages' live socket: a region about a record out of scope is refused before the upgrade. */
+  const REGIONS: { region: string; id: (p: Place) => string; roles: readonly ScopedRole[]; expect?: (scope: Scope, role: ScopedRole) => 'open' | 'refused' }[] = [
+    { region: 'handoff', id: (p) => p.handoffId, roles: ['manager', 'intake', 'satpol'], expect: (scope, role) => (role === 'satpol' && scope === 'other' ? 'open' : 'refused') },
+    { region: 'facility', id: (p) => p.facilityId, roles: ['manager', 'intake', 'satpol'], expect: (scope) => (scope === 'protected' ? 'refused' : 'open') },
+    { region: 'desk', id: (p) => p.facilityId, roles: DESK, expect: (scope) => (scope === 'protected' ? 'refused' : 'open') },
+  ];
+  for (const r of REGIONS) {
+    for (const scope of ['other', 'far', 'protected'] as const) {
+      for (const role of r.roles) {
+        const want = r.expect?.(scope, role) ?? 'refused';
+        it(`/live/html?region=${r.region} · ${scope} record · ${role} → ${want}`, async () => {
+          const b = pages.get(role)!;
+          const url = `/live/html?region=${r.region}&id=${r.id(places[scope])}`;
+          const opened = await app
+            .injectWS(url, { headers: { cookie: b.cookieHeader, origin: 'http://example.test', host: 'example.test' } })
+            .then((ws) => {
+              ws.terminate();
+              return 'open' as const;
+            })
+            .catch((err: Error) => {
+              // Refused as not found, like the pages: the record's existence is not confirmed.
+              expect(err.message).toMatch(/\b404\b/);
+              return 'refused' as const;
+            });
+          expect(opened).toBe(want);
+        });
+      }
+    }
+  }
 });
