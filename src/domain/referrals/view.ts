@@ -26,7 +26,7 @@ export interface ReferralPerson {
 }
 
 export interface FacilityRef {
-  id: string;
+  id: string | null;
   code: string | null;
   name: string | null;
   kind: string | null;
@@ -80,7 +80,8 @@ export function toReferralRecords(tx: Db | Tx, actor: Actor, rows: ReferralRow[]
   const ref = (id: string): FacilityRef => {
     const f = facs.get(id);
     if (!f) return { id, code: null, name: null, kind: null };
-    return canSeeFacility(actor, f) ? { id: f.id, code: f.code, name: f.name, kind: f.kind } : { id: f.id, code: null, name: null, kind: null };
+    // A place the actor may not know is not identified either: no id to look up, link or compare (issue 11, finding 3).
+    return canSeeFacility(actor, f) ? { id: f.id, code: f.code, name: f.name, kind: f.kind } : { id: null, code: null, name: null, kind: null };
   };
 
   const seenCache = new Map<string, boolean>();
