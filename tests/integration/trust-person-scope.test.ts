@@ -110,6 +110,16 @@ describe('who sees which person and place', () => {
     });
   });
 
+  it('answers a merge with a record the manager may not see exactly as one that does not exist', async () => {
+    const manager = bearer(app, makeToken(db, 'manager', { facility: koja.id }));
+    const own = (await kojaDesk('POST', '/api/v1/residents', { persons: [{ name: 'Sutarman Hadi', sex: 'L', estimated_age: 61 }] })).json().persons[0];
+    const hidden = await manager('POST', `/api/v1/residents/${own.id}/merge`, { other: womanCode });
+    const unknown = await manager('POST', `/api/v1/residents/${own.id}/merge`, { other: 'SGH-ZZZZZZ' });
+    expect(hidden.statusCode).toBe(422);
+    expect(hidden.json().errors).toEqual(unknown.json().errors);
+    expect(row(womanId).mergedIntoId).toBeNull();
+  });
+
   describe('finding 2: the duplicate check is not an oracle', () => {
     it("tells another TPS's desk only that a similar person is at that TPS", async () => {
       const res = await kojaDesk('POST', '/api/v1/residents', { persons: [{ name: 'Bambang Sutrisna', sex: 'L', estimated_age: 44 }] });
