@@ -59,12 +59,26 @@ export function assertCanManageFacility(actor: Actor, facility: FacilityRef): vo
 }
 
 /**
- * May this actor see a person's record? Wide roles always; facility staff when
- * the person is, was or is headed to their facility (the caller supplies the
- * facilities the person is linked to).
+ * Where a person is, as far as scope is concerned, computed once per person
+ * (`personScope` in src/domain/residents/links.ts): the facilities they are
+ * linked to (where they are, were or are headed) and their place now — the
+ * open stay, else the destination of an open referral, else the last stay,
+ * else the facility that registered them.
  */
-export function canSeePerson(actor: Actor, linkedFacilityIds: readonly string[]): boolean {
+export interface PersonScope {
+  linked: readonly string[];
+  place: FacilityRef | null;
+}
+
+/**
+ * May this actor see a person's record? Wide roles always. Facility staff
+ * when the person is, was or is headed to their facility — except that a
+ * person whose place is a protected facility appears to nobody outside it
+ * (DOMAIN.md "Confidentiality across facilities"), whatever their links.
+ */
+export function canSeePerson(actor: Actor, scope: PersonScope): boolean {
   if (isWide(actor)) return true;
-  if (!hasRole(actor, ['manager', 'intake'])) return false;
-  return actor.facilityId !== null && linkedFacilityIds.includes(actor.facilityId);
+  if (!hasRole(actor, ['manager', 'intake']) || actor.facilityId === null) return false;
+  if (scope.place?.protected && scope.place.id !== actor.facilityId) return false;
+  return scope.linked.includes(actor.facilityId);
 }

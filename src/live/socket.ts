@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws';
 import type { Actor } from '../domain/actor.ts';
 import { DomainError } from '../domain/errors.ts';
 import { loadFacilityOccupancy, summarise, type OccupancySummary } from '../domain/occupancy/compute.ts';
-import { occupancyFor, facilityFor, audienceOf } from '../domain/occupancy/view.ts';
+import { occupancyFor, facilityFor, audienceOf, alertFor } from '../domain/occupancy/view.ts';
 import { canSeeFacility } from '../domain/access.ts';
 import { hubFor, type HubEvent } from './hub.ts';
 import { nowIso, toWib } from '../lib/time.ts';
@@ -117,7 +117,7 @@ export function messageFor(client: Client, event: HubEvent, summary: () => Occup
     }
     case 'alert': {
       if (audience !== 'wide' && audience !== 'display') return null;
-      return { type: 'alert', alert: { id: event.alertId, kind: event.kind, facility_id: event.facilityId } };
+      return { type: 'alert', alert: alertFor(actor, event, summary().facilities) };
     }
   }
 }

@@ -4,6 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.ts';
 import { auditEvents, persons } from '../../src/db/schema/index.ts';
 import { DomainError } from '../../src/domain/errors.ts';
+import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import { mapPersonNikConstraint } from '../../src/domain/residents/update.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
@@ -218,7 +219,7 @@ describe('correcting a person record after intake', () => {
     expect(caught).toBeDefined();
     let mapped: unknown;
     try {
-      mapPersonNikConstraint(db, caught, b.id, '3171015012600003');
+      mapPersonNikConstraint(db, SYSTEM_ACTOR, caught, b.id, '3171015012600003');
     } catch (err) {
       mapped = err;
     }
@@ -226,7 +227,7 @@ describe('correcting a person record after intake', () => {
     expect((mapped as DomainError).status).toBe(422);
     expect((mapped as DomainError).fieldErrors).toEqual([{ path: 'nik', message: 'residents.edit_nik_taken', params: { code: a.resident_code } }]);
     const other = new Error('disk I/O error');
-    expect(() => mapPersonNikConstraint(db, other, b.id, null)).toThrow(other);
+    expect(() => mapPersonNikConstraint(db, SYSTEM_ACTOR, other, b.id, null)).toThrow(other);
   });
 
   it('asks before keeping a NIK that disagrees with the birth date; the reason is kept and audited', async () => {

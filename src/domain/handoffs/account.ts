@@ -2,11 +2,11 @@ import { and, eq, ne } from 'drizzle-orm';
 import { write, type Db, type Tx } from '../../db/client.ts';
 import { handoffPersons, handoffs, persons } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
-import { canSeePerson, isWide, requireRole } from '../access.ts';
+import { isWide, requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
 import { conflict, forbidden, invalidField, notFound } from '../errors.ts';
 import { parseInput } from '../validate.ts';
-import { linkedFacilityIds } from '../residents/links.ts';
+import { maySeePerson } from '../residents/links.ts';
 import { liveRecord, registerIntake, type IntakeResult } from '../residents/register.ts';
 import { nowIso } from '../../lib/time.ts';
 import { NotReceivedInput, ReceiveExistingInput } from './input.ts';
@@ -82,7 +82,7 @@ export function receiveExisting(args: { db: Db; actor: Actor; ref: LineRef; inpu
   write(db, (tx) => {
     const { h, line } = pendingLine(tx, actor, ref);
     const person = liveRecord(tx, data.person_id);
-    if (!person || !(isWide(actor) || canSeePerson(actor, linkedFacilityIds(tx, person.id)))) throw invalidField('person_id', 'handoffs.person_unknown');
+    if (!person || !maySeePerson(tx, actor, person.id)) throw invalidField('person_id', 'handoffs.person_unknown');
     const twice = tx
       .select({ seq: handoffPersons.seq })
       .from(handoffPersons)

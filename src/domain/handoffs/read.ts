@@ -3,6 +3,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { apiTokens, facilities, handoffPersons, handoffs, persons, stays, users, wilayah, type VisibleNeed } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { canSeeFacility, requireRole } from '../access.ts';
+import { maySeePerson } from '../residents/links.ts';
 import { notFound } from '../errors.ts';
 import { canAccountHandoff, canViewHandoff, seesPeople, visibleHandoffsSql, VIEW_ROLES } from './scope.ts';
 
@@ -98,7 +99,8 @@ export function detailOf(db: Db | Tx, actor: Actor, h: HandoffRow): HandoffDetai
         .all()
         .map((s) => s.id),
     );
-    for (const p of ps) personInfo.set(p.id, { residentCode: p.code, placed: open.has(p.id) });
+    // A person the actor may no longer see (placed at a protected facility since) is not linked from the line.
+    for (const p of ps) if (maySeePerson(db, actor, p.id)) personInfo.set(p.id, { residentCode: p.code, placed: open.has(p.id) });
   }
   const lines: HandoffLine[] = rows.map((r) => ({
     id: r.id,

@@ -72,6 +72,7 @@ export function occupancyFor(actor: Actor, summary: OccupancySummary, asOf: stri
       by_wilayah[f.wilayah_code] = addCounts(emptyCounts(), f);
     }
   }
+  if (facilities.some((f) => !canSeeFacility(actor, f))) by_wilayah = byVisibleWilayah(actor, facilities);
   const shape = audience === 'satpol' ? freeOnly : pickCounts;
   const mapValues = (o: Record<string, Counts>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, shape(v)]));
   return {
@@ -81,4 +82,32 @@ export function occupancyFor(actor: Actor, summary: OccupancySummary, asOf: stri
     by_wilayah: mapValues(by_wilayah),
     facilities: facilities.map((f) => facilityFor(actor, f)).filter((f) => f !== null),
   };
+}
+
+/**
+ * Totals by kab/kota over the facilities this actor may see. A protected
+ * facility hidden from the actor still counts in `total` and `by_kind` (the
+ * national picture of places stays true), but never in `by_wilayah`: a
+ * kab/kota total larger than its visible facilities would say where the safe
+ * house is. Folding it into its province instead would still narrow it to one
+ * of 38 provinces — to one building where a province has a single balai — so
+ * it is left out of the area breakdown altogether.
+ */
+function byVisibleWilayah(actor: Actor, facilities: FacilityOccupancy[]): Record<string, Counts> {
+  const out: Record<string, Counts> = {};
+  for (const f of facilities) {
+    if (f.status !== 'OPEN' || !canSeeFacility(actor, f)) continue;
+    addCounts((out[f.wilayah_code] ??= emptyCounts()), f);
+  }
+  return out;
+}
+
+/**
+ * An alert as a live socket sends it: the wall learns what kind of alert was
+ * raised, never which protected facility it concerns (issue 11, item 10).
+ */
+export function alertFor(actor: Actor, event: { alertId: string; kind: string; facilityId: string | null }, facilities: readonly FacilityOccupancy[]) {
+  const f = event.facilityId ? facilities.find((x) => x.id === event.facilityId) : undefined;
+  const hidden = f !== undefined && !canSeeFacility(actor, f);
+  return { id: event.alertId, kind: event.kind, facility_id: hidden ? null : event.facilityId };
 }

@@ -115,8 +115,9 @@ export function proposeReferral(args: { db: Db; actor: Actor; input: unknown; ho
       return toReferralRecord(tx, actor, loadReferral(tx, id));
     });
     publishStep(db, {
-      referral: { id: record.id, status: record.status, fromFacilityId: record.from_facility?.id ?? null, toFacilityId: record.to_facility.id, places: record.places },
-      occupancy: [{ facilityId: record.to_facility.id, unitIds: record.to_unit ? [record.to_unit.id] : [] }],
+      // The proposer may see the destination (checked above), so its id is in the record.
+      referral: { id: record.id, status: record.status, fromFacilityId: record.from_facility?.id ?? null, toFacilityId: record.to_facility.id!, places: record.places },
+      occupancy: [{ facilityId: record.to_facility.id!, unitIds: record.to_unit ? [record.to_unit.id] : [] }],
     });
     return record;
   } catch (err) {

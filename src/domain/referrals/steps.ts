@@ -41,6 +41,8 @@ function takeStep(
   expireReferrals(db);
   const now = nowIso();
   let events: Omit<StepEvents, 'referral'> = {};
+  // The event names both ends from the row itself: the record is the actor's view (a protected end has no id there).
+  let ends = { fromFacilityId: null as string | null, toFacilityId: '' };
   const record = write(db, (tx) => {
     const r = loadReferral(tx, args.referralId);
     assertMayTake(actor, r, step);
@@ -49,10 +51,11 @@ function takeStep(
     const out = apply(tx, r, now);
     events = out.events ?? {};
     audit(tx, actor, { action: `referral.${step}`, entity: 'referral', entityId: r.id, at: now, detail: { from_status: r.status, ...out.detail } });
+    ends = { fromFacilityId: r.fromFacilityId, toFacilityId: r.toFacilityId };
     return toReferralRecord(tx, actor, loadReferral(tx, r.id));
   });
   publishStep(db, {
-    referral: { id: record.id, status: record.status, fromFacilityId: record.from_facility?.id ?? null, toFacilityId: record.to_facility.id, places: record.places },
+    referral: { id: record.id, status: record.status, ...ends, places: record.places },
     ...events,
   });
   return record;

@@ -2,7 +2,8 @@ import { inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { facilities, persons, units, type ReferralStatus, type Sex } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
-import { canSeeFacility } from '../access.ts';
+import { canSeeFacility, isWide } from '../access.ts';
+import { maySeePerson } from '../residents/links.ts';
 import { ageOn } from '../residents/age.ts';
 import { nowIso, toWib, wibDate } from '../../lib/time.ts';
 import { groupNeeds, type Need } from '../routing/route.ts';
@@ -25,7 +26,7 @@ export interface ReferralPerson {
 }
 
 export interface FacilityRef {
-  id: string;
+  id: string | null;
   code: string | null;
   name: string | null;
   kind: string | null;
@@ -79,9 +80,16 @@ export function toReferralRecords(tx: Db | Tx, actor: Actor, rows: ReferralRow[]
   const ref = (id: string): FacilityRef => {
     const f = facs.get(id);
     if (!f) return { id, code: null, name: null, kind: null };
-    return canSeeFacility(actor, f) ? { id: f.id, code: f.code, name: f.name, kind: f.kind } : { id: f.id, code: null, name: null, kind: null };
+    // A place the actor may not know is not identified either: no id to look up, link or compare (issue 11, finding 3).
+    return canSeeFacility(actor, f) ? { id: f.id, code: f.code, name: f.name, kind: f.kind } : { id: null, code: null, name: null, kind: null };
   };
 
+  const seenCache = new Map<string, boolean>();
+  const seen = (id: string) => {
+    if (isWide(actor)) return true;
+    if (!seenCache.has(id)) seenCache.set(id, maySeePerson(tx, actor, id));
+    return seenCache.get(id)!;
+  };
   return rows.map((r) => {
     const members = links
       .filter((l) => l.referral_id === r.id)
@@ -102,7 +110,8 @@ export function toReferralRecords(tx: Db | Tx, actor: Actor, rows: ReferralRow[]
       persons: members.map((p) => ({
         id: p.id,
         resident_code: p.residentCode,
-        name: p.name ?? p.description,
+        // Someone the actor may not see (placed at a protected facility since) is named by code only.
+        name: seen(p.id) ? (p.name ?? p.description) : null,
         sex: p.sex,
         age: ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today),
         needs: groupNeeds([toRoutingPerson(p, today)]).needs.filter((n) => n !== 'unaccompanied_child' || p.unaccompaniedChild || members.length === 1),

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import type { Actor } from '../actor.ts';
-import { canSeePerson, hasRole, isWide, PEOPLE_ROLES, requireRole } from '../access.ts';
+import { canSeePerson, hasRole, isWide, PEOPLE_ROLES, requireRole, type PersonScope } from '../access.ts';
 import { notFound } from '../errors.ts';
 
 /**
@@ -47,6 +47,40 @@ export function linkedToFacility(personIdColumn: SQL, facilityId: string): SQL {
   )`;
 }
 
+const OPEN_REFERRAL = sql`('PROPOSED','ACCEPTED','IN_TRANSIT')`;
+
+/**
+ * SQL: the facility id of a person's place now — the open stay, else the
+ * destination of an open referral, else the last stay, else the facility that
+ * registered them (stays and referral lines move to the survivor of a merge).
+ */
+export function placeSql(personIdColumn: SQL | string): SQL {
+  return sql`coalesce(
+    (select s.facility_id from stays s where s.person_id = ${personIdColumn} and s.checked_out_at is null),
+    (select r.to_facility_id from referral_persons rp join referrals r on r.id = rp.referral_id
+      where rp.person_id = ${personIdColumn} and r.status in ${OPEN_REFERRAL} order by r.proposed_at desc limit 1),
+    (select s.facility_id from stays s where s.person_id = ${personIdColumn} order by s.checked_in_at desc limit 1),
+    (select pp.created_at_facility_id from persons pp where pp.id = ${personIdColumn}))`;
+}
+
+/** Where a person is, once: their linked facilities and their place now (see `canSeePerson`). */
+export function personScope(db: Db | Tx, personId: string): PersonScope {
+  return { linked: linkedFacilityIds(db, personId), place: placeOf(db, personId) };
+}
+
+/** The facility a person is at now (or last), with its name: what a duplicate candidate says of where they are. */
+export function placeOf(db: Db | Tx, personId: string): { id: string; name: string; protected: boolean } | null {
+  const f = db.get<{ id: string; protected: number; name: string }>(sql`select f.id, f.protected, f.name from facilities f where f.id = ${placeSql(personId)}`);
+  return f ? { id: f.id, name: f.name, protected: f.protected === 1 } : null;
+}
+
+/** May this actor see this person? (the one rule, `canSeePerson`, over the person's scope) */
+export function maySeePerson(db: Db | Tx, actor: Actor, personId: string): boolean {
+  if (isWide(actor)) return true;
+  if (!hasRole(actor, ['manager', 'intake']) || !actor.facilityId) return false;
+  return canSeePerson(actor, personScope(db, personId));
+}
+
 /**
  * The actor may see this person, or the person does not exist for them: 404,
  * never 403, so that a record's existence is not confirmed to whoever may not see it.
@@ -54,13 +88,17 @@ export function linkedToFacility(personIdColumn: SQL, facilityId: string): SQL {
  */
 export function assertCanSeePerson(db: Db | Tx, actor: Actor, personId: string): void {
   requireRole(actor, PEOPLE_ROLES);
-  if (isWide(actor)) return;
-  if (!canSeePerson(actor, linkedFacilityIds(db, personId))) throw notFound('residents.not_found');
+  if (!maySeePerson(db, actor, personId)) throw notFound('residents.not_found');
 }
 
-/** A condition that keeps only the people this actor may see (true for wide roles). */
+/**
+ * A condition that keeps only the people this actor may see (true for wide
+ * roles): the list form of `canSeePerson` — linked to the actor's facility,
+ * and not placed at a protected facility other than theirs.
+ */
 export function visiblePersonsFilter(actor: Actor, personIdColumn: SQL): SQL {
   if (isWide(actor)) return sql`1 = 1`;
   if (!hasRole(actor, ['manager', 'intake']) || !actor.facilityId) return sql`1 = 0`;
-  return linkedToFacility(personIdColumn, actor.facilityId);
+  return sql`(${linkedToFacility(personIdColumn, actor.facilityId)}
+    and not exists (select 1 from facilities pf where pf.id = ${placeSql(personIdColumn)} and pf.protected = 1 and pf.id <> ${actor.facilityId}))`;
 }

@@ -8,7 +8,7 @@ import { audit } from '../audit.ts';
 import { conflict, invalidField, notFound } from '../errors.ts';
 import { parseInput, text, optionalText } from '../validate.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
-import { assertCanSeePerson } from './links.ts';
+import { assertCanSeePerson, maySeePerson } from './links.ts';
 import { searchKeyFor } from './names.ts';
 import { toPersonRecord, type PersonRecord, type PersonRow } from './view.ts';
 
@@ -46,8 +46,8 @@ export function mergePersons(args: { db: Db; actor: Actor; survivorId: string; i
     const b =
       tx.select().from(persons).where(eq(persons.id, ref)).get() ??
       tx.select().from(persons).where(eq(persons.residentCode, ref.toUpperCase())).get();
-    if (!b) throw invalidField('other', 'residents.merge_unknown');
-    assertCanSeePerson(tx, actor, b.id);
+    // A record the actor may not see is "unknown", exactly as a code that does not exist: nothing is confirmed.
+    if (!b || !maySeePerson(tx, actor, b.id)) throw invalidField('other', 'residents.merge_unknown');
     if (b.id === a.id) throw invalidField('other', 'residents.merge_self');
     if (b.mergedIntoId) throw conflict('residents.merge_already_merged', { code: b.residentCode });
 

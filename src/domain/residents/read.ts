@@ -3,26 +3,32 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import { write, type Db, type Tx } from '../../db/client.ts';
 import { facilities, handoffPersons, handoffs, persons, referralPersons, referrals, stays, units, users } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
-import { canSeePerson, isWide, PEOPLE_ROLES, requireRole } from '../access.ts';
+import { canSeeFacility, PEOPLE_ROLES, requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 import { ageNeeds, ageOn } from './age.ts';
-import { assertCanSeePerson, linkedFacilityIds, visiblePersonsFilter } from './links.ts';
+import { assertCanSeePerson, maySeePerson, visiblePersonsFilter } from './links.ts';
 import { normaliseName } from './names.ts';
 import { cleanIdNumber, maskIdNumber } from './nik.ts';
 import { liveRecord } from './register.ts';
 import { personSummary, toPersonRecord, type PersonRow } from './view.ts';
+import { toStayRecord } from '../stays/view.ts';
+import { translate } from '../../i18n/index.ts';
 
-/** A stay with the names people read. */
+/** A stay with the names people read, and whether its facility (or where it led) is protected. */
 export function staysOf(db: Db | Tx, personId: string) {
   return db
     .select({
       stay: stays,
       facilityName: facilities.name,
       facilityCode: facilities.code,
+      facilityProtected: facilities.protected,
       unitName: units.name,
       checkedInByName: users.username,
+      // The stay that followed (transfer, referral) was at a protected facility: the destination text names it.
+      ledToProtected: sql<string | null>`(select nf.id from stays n join facilities nf on nf.id = n.facility_id
+        where n.previous_stay_id = ${stays.id} and nf.protected = 1 limit 1)`,
     })
     .from(stays)
     .innerJoin(facilities, eq(facilities.id, stays.facilityId))
@@ -35,8 +41,35 @@ export function staysOf(db: Db | Tx, personId: string) {
 
 export type PersonDetail = ReturnType<typeof loadDetail>;
 
+/**
+ * A person's history as this actor may see it (DOMAIN.md "Confidentiality
+ * across facilities"): a protected facility the actor may not see is never
+ * named — nor its units, beds, or a destination text that would name it —
+ * in their stays, referrals or handoffs; it reads "a protected facility".
+ */
 function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
-  const stayRows = staysOf(tx, p.id);
+  const hiddenName = translate(actor.lang, 'residents.protected_facility');
+  const hidden = (id: string | null, isProtected: boolean | null) => id !== null && !canSeeFacility(actor, { id, protected: isProtected === true });
+  const stayRows = staysOf(tx, p.id).map((s) => {
+    const masked = hidden(s.stay.facilityId, s.facilityProtected);
+    const destinationHidden = masked || (s.ledToProtected !== null && hidden(s.ledToProtected, true));
+    return {
+      ...s,
+      hidden: masked,
+      facilityName: masked ? hiddenName : s.facilityName,
+      facilityCode: masked ? '' : s.facilityCode,
+      unitName: masked ? '' : s.unitName,
+      checkedInByName: masked ? null : s.checkedInByName,
+      stay: {
+        ...s.stay,
+        bedLabel: masked ? null : s.stay.bedLabel,
+        destination: destinationHidden && s.stay.destination ? hiddenName : s.stay.destination,
+        checkedInBy: masked ? null : s.stay.checkedInBy,
+        checkedOutBy: masked ? null : s.stay.checkedOutBy,
+        note: masked ? null : s.stay.note,
+      },
+    };
+  });
   const openStay = stayRows.find((s) => s.stay.checkedOutAt === null) ?? null;
   const household = p.householdId
     ? tx
@@ -47,22 +80,23 @@ function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
         .all()
         .filter((m) => m.id !== p.id)
         .map((m) => {
+          const visible = maySeePerson(tx, actor, m.id);
           const open = tx
             .select({ stayId: stays.id, unitId: stays.unitId, unitName: units.name, facilityId: stays.facilityId })
             .from(stays)
             .innerJoin(units, eq(units.id, stays.unitId))
             .where(and(eq(stays.personId, m.id), isNull(stays.checkedOutAt)))
             .get();
-          const visible = isWide(actor) || canSeePerson(actor, linkedFacilityIds(tx, m.id));
           return {
             id: m.id,
             residentCode: m.residentCode,
-            // Someone the actor may not see is named by code only.
+            // Someone the actor may not see is named by code only, and where they stay is not said.
             name: visible ? (m.name ?? m.description) : null,
             sex: m.sex,
             age: ageOn({ birthDate: m.birthDate, estimatedAge: m.estimatedAge, estimatedAt: m.estimatedAt }, today),
             visible,
-            openStay: open ?? null,
+            openStay: open && visible ? open : null,
+            placedElsewhere: open !== undefined && !visible,
           };
         })
     : [];
@@ -74,8 +108,12 @@ function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
       status: referrals.status,
       reason: referrals.reason,
       proposedAt: referrals.proposedAt,
+      fromId: fromF.id,
       fromName: fromF.name,
+      fromProtected: fromF.protected,
+      toId: toF.id,
       toName: toF.name,
+      toProtected: toF.protected,
     })
     .from(referralPersons)
     .innerJoin(referrals, eq(referrals.id, referralPersons.referralId))
@@ -83,7 +121,19 @@ function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
     .innerJoin(toF, eq(toF.id, referrals.toFacilityId))
     .where(eq(referralPersons.personId, p.id))
     .orderBy(desc(referrals.proposedAt))
-    .all();
+    .all()
+    .map(({ fromId, fromProtected, toId, toProtected, ...r }) => {
+      const fromHidden = hidden(fromId, fromProtected);
+      const toHidden = hidden(toId, toProtected);
+      return {
+        ...r,
+        // A referral to or from a place the actor may not know is not theirs to open either.
+        id: fromHidden || toHidden ? null : r.id,
+        fromName: fromHidden ? hiddenName : r.fromName,
+        toName: toHidden ? hiddenName : r.toName,
+        reason: fromHidden || toHidden ? '' : r.reason,
+      };
+    });
   const handoffRows = tx
     .select({
       handoffId: handoffs.id,
@@ -92,7 +142,9 @@ function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
       operationAt: handoffs.operationAt,
       place: handoffs.place,
       leaderName: handoffs.leaderName,
+      facilityId: facilities.id,
       facilityName: facilities.name,
+      facilityProtected: facilities.protected,
       lineStatus: handoffPersons.status,
       seenNeeds: handoffPersons.needs,
       belongings: handoffPersons.belongings,
@@ -102,10 +154,17 @@ function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
     .innerJoin(handoffs, eq(handoffs.id, handoffPersons.handoffId))
     .innerJoin(facilities, eq(facilities.id, handoffs.facilityId))
     .where(eq(handoffPersons.personId, p.id))
-    .all();
+    .all()
+    .map(({ facilityId, facilityProtected, ...h }) => (hidden(facilityId, facilityProtected) ? { ...h, facilityName: hiddenName } : h));
   const mergedFrom = tx.select({ id: persons.id, residentCode: persons.residentCode }).from(persons).where(eq(persons.mergedIntoId, p.id)).all();
   const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today);
   return { person: p, age, ageNeeds: ageNeeds(age), stays: stayRows, openStay, household, referrals: referralRows, handoffs: handoffRows, mergedFrom };
+}
+
+/** A stay of a person's history as the API serves it: a masked one carries no facility, unit or bed id. */
+export function stayAsSeen(s: PersonDetail['stays'][number]) {
+  const r = { ...toStayRecord(s.stay), facility_name: s.facilityName, unit_name: s.unitName };
+  return s.hidden ? { ...r, facility_id: null, unit_id: null, previous_stay_id: null, referral_id: null } : r;
 }
 
 /**

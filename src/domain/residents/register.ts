@@ -4,13 +4,15 @@ import { facilities, handoffPersons, handoffs, households, persons } from '../..
 import { settleHandoff } from '../handoffs/settle.ts';
 import { publishHandoff } from '../handoffs/events.ts';
 import type { Actor } from '../actor.ts';
-import { canSeeFacility, FACILITY_ROLES, hasRole, PEOPLE_ROLES, requireRole } from '../access.ts';
+import { canSeeFacility, FACILITY_ROLES, hasRole, isWide, PEOPLE_ROLES, requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
 import { DomainError, forbidden, invalid, type FieldError } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { newId, newResidentCode } from '../../lib/ids.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
-import { findDuplicates, type DuplicateCandidate } from './duplicates.ts';
+import { findDuplicates } from './duplicates.ts';
+import { nikHeldError, offerCandidates, type OfferedCandidate } from './candidates.ts';
+import { placeOf } from './links.ts';
 import { householdWanted, IntakeInput, type PersonInput } from './input.ts';
 import { BLOCKING_NIK_WARNINGS, checkKk, checkNik, type NikWarningCode } from './nik.ts';
 import { searchKeyFor } from './names.ts';
@@ -27,7 +29,8 @@ export interface NikWarning {
 
 export interface DuplicateGroup {
   index: number;
-  candidates: DuplicateCandidate[];
+  /** What this desk may be told of each possible duplicate (candidates.ts). */
+  candidates: OfferedCandidate[];
 }
 
 /**
@@ -155,30 +158,43 @@ export function registerIntake(args: { db: Db; actor: Actor; input: unknown }): 
     const sameAsUsed = new Set<string>();
     checked.forEach((c, i) => {
       const at = (field: string) => `persons.${i}.${field}`;
+      // The duplicate check runs on every submit: `same_as` must be one of the records it offers
+      // this desk for this very intake (and may see) — never an id from anywhere else.
+      const offer = offerCandidates(
+        tx,
+        actor,
+        findDuplicates(
+          tx,
+          { name: c.input.name, alias: c.input.alias, nik: c.nik, sex: c.input.sex, birthDate: c.input.birth_date, estimatedAge: c.input.estimated_age, estimatedAt: today },
+          { today, limit: 20 },
+        ),
+      );
       if (c.input.same_as) {
         const target = liveRecord(tx, c.input.same_as);
-        if (!target) return errors.push({ path: at('same_as'), message: 'residents.same_as_unknown' });
+        // Unknown, not visible, or not offered: one answer, so that nothing is confirmed about the id.
+        if (!target || !offer.attachable.has(target.id)) return errors.push({ path: at('same_as'), message: 'residents.same_as_unknown' });
         if (sameAsUsed.has(target.id)) return errors.push({ path: at('same_as'), message: 'residents.same_as_twice' });
         sameAsUsed.add(target.id);
         if (c.nik && target.nik && c.nik !== target.nik) return errors.push({ path: at('nik'), message: 'residents.same_as_nik_differs', params: { code: target.residentCode } });
         if (c.nik && !target.nik) {
-          const holder = tx.select({ code: persons.residentCode }).from(persons).where(and(eq(persons.nik, c.nik), isNull(persons.mergedIntoId))).get();
-          if (holder) return errors.push({ path: at('nik'), message: 'residents.nik_taken', params: { code: holder.code } });
+          const holder = tx.select({ id: persons.id, residentCode: persons.residentCode }).from(persons).where(and(eq(persons.nik, c.nik), isNull(persons.mergedIntoId))).get();
+          if (holder) return errors.push(nikHeldError(tx, actor, holder, at('nik'), 'residents.nik_taken'));
         }
         c.sameAs = target;
         return;
       }
-      const candidates = findDuplicates(
-        tx,
-        { name: c.input.name, alias: c.input.alias, nik: c.nik, sex: c.input.sex, birthDate: c.input.birth_date, estimatedAge: c.input.estimated_age, estimatedAt: today },
-        { today },
-      );
-      const certain = candidates.find((x) => x.certain);
+      // The NIK is someone's the desk may not see: refused, without saying whose.
+      if (offer.nikHeldOutOfScope) {
+        const f = offer.nikHeldOutOfScope.facility;
+        return errors.push(f ? { path: at('nik'), message: 'residents.nik_held_elsewhere', params: { facility: f } } : { path: at('nik'), message: 'residents.nik_unavailable' });
+      }
+      const candidates = offer.shown;
+      const certain = candidates.find((x) => x.in_scope && x.certain);
       const confirmedNew = c.input.confirm_new || data.confirm_new;
       // The same NIK is the same person: "new" is not an answer (the NIK would be on two live records).
-      if (certain && confirmedNew) return errors.push({ path: at('nik'), message: 'residents.nik_taken', params: { code: certain.resident_code } });
+      if (certain && certain.in_scope && confirmedNew) return errors.push({ path: at('nik'), message: 'residents.nik_taken', params: { code: certain.resident_code } });
       if (candidates.length && !confirmedNew) duplicates.push({ index: i, candidates });
-      else c.dismissed = candidates.map((x) => x.id);
+      else c.dismissed = [...offer.attachable];
     });
     if (errors.length) throw invalid(errors);
     const blocking = warnings.filter((w) => w.blocking);
@@ -375,6 +391,21 @@ function attachIntake(tx: Tx, actor: Actor, c: Checked, w: WriteContext): Person
     nikOverrideReason: w.override ?? old.nikOverrideReason,
     householdId: w.householdId ?? old.householdId,
   };
+  // A record kept by another facility (the person is there now, or was last) is not rewritten
+  // from this desk: typed values fill its blanks and add needs, and never replace what is there.
+  const place = placeOf(tx, old.id);
+  const keptElsewhere = !isWide(actor) && place !== null && place.id !== w.facilityId;
+  const kept: string[] = [];
+  if (keptElsewhere) {
+    for (const k of Object.keys(next) as (keyof typeof next)[]) {
+      const before = old[k];
+      const blank = before === null || before === '' || before === 'unknown';
+      if (!blank && typeof before !== 'boolean' && !Array.isArray(before) && JSON.stringify(next[k]) !== JSON.stringify(before)) {
+        (next as Record<string, unknown>)[k] = before;
+        kept.push(k);
+      }
+    }
+  }
   const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(old[k]));
   tx.update(persons)
     .set({ ...next, searchKey: searchKeyFor(next.name, next.alias), updatedAt: w.now, version: old.version + 1 })
@@ -386,7 +417,7 @@ function attachIntake(tx: Tx, actor: Actor, c: Checked, w: WriteContext): Person
     entityId: old.id,
     at: w.now,
     // facility_id links the person to this desk's facility (see links.ts); field names only, no values.
-    detail: { facility_id: w.facilityId, source: w.source, changed, previous_household_id: w.householdId ? old.householdId : undefined },
+    detail: { facility_id: w.facilityId, source: w.source, changed, ...(kept.length ? { kept } : {}), previous_household_id: w.householdId ? old.householdId : undefined },
   });
   return tx.select().from(persons).where(eq(persons.id, old.id)).get()!;
 }

@@ -10,6 +10,7 @@ import { parseInput } from '../validate.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 import { PersonInput } from './input.ts';
 import { assertCanSeePerson } from './links.ts';
+import { nikHeldError } from './candidates.ts';
 import { searchKeyFor } from './names.ts';
 import { BLOCKING_NIK_WARNINGS, checkKk, checkNik, cleanIdNumber, type NikWarningCode } from './nik.ts';
 import { liveRecord, normaliseWilayahCode } from './register.ts';
@@ -271,11 +272,12 @@ export function updatePerson(args: { db: Db; actor: Actor; personId: string; inp
         if (!r.errors.length) {
           if (nik !== old.nik) {
             const holder = tx
-              .select({ code: persons.residentCode })
+              .select({ id: persons.id, residentCode: persons.residentCode })
               .from(persons)
               .where(and(eq(persons.nik, nik), isNull(persons.mergedIntoId), ne(persons.id, old.id)))
               .get();
-            if (holder) errors.push({ path: 'nik', message: 'residents.edit_nik_taken', params: { code: holder.code } });
+            // A typed NIK never reveals who holds it: the code only of a record the actor may see.
+            if (holder) errors.push(nikHeldError(tx, actor, holder, 'nik', 'residents.edit_nik_taken'));
           }
           const blocking = r.warnings.some((w) => BLOCKING_NIK_WARNINGS.includes(w.code));
           for (const w of r.warnings) warnings.push({ code: w.code, params: w.params ?? {}, blocking: BLOCKING_NIK_WARNINGS.includes(w.code) && !reason });
@@ -349,7 +351,7 @@ export function updatePerson(args: { db: Db; actor: Actor; personId: string; inp
       return { status: 'updated', person, changed, warnings } satisfies PersonUpdated;
     });
   } catch (err) {
-    return mapPersonNikConstraint(db, err, args.personId, nikWritten);
+    return mapPersonNikConstraint(db, actor, err, args.personId, nikWritten);
   }
 }
 
@@ -358,17 +360,17 @@ export function updatePerson(args: { db: Db; actor: Actor; personId: string; inp
  * as the same answer the check above gives: a field error on `nik` naming the
  * record that holds it. Anything else is rethrown.
  */
-export function mapPersonNikConstraint(db: Db, err: unknown, personId: string, nik: string | null): never {
+export function mapPersonNikConstraint(db: Db, actor: Actor, err: unknown, personId: string, nik: string | null): never {
   const e = err as { code?: string; message?: string };
   if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && e.message?.includes('persons.nik')) {
     const holder = nik
       ? db
-          .select({ code: persons.residentCode })
+          .select({ id: persons.id, residentCode: persons.residentCode })
           .from(persons)
           .where(and(eq(persons.nik, nik), isNull(persons.mergedIntoId), ne(persons.id, personId)))
           .get()
       : undefined;
-    throw invalid([{ path: 'nik', message: 'residents.edit_nik_taken', params: { code: holder?.code ?? '—' } }]);
+    throw invalid([holder ? nikHeldError(db, actor, holder, 'nik', 'residents.edit_nik_taken') : { path: 'nik', message: 'residents.nik_unavailable' }]);
   }
   throw err;
 }

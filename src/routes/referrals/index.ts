@@ -75,7 +75,8 @@ const referralPages: FastifyPluginAsync = async (app) => {
     const data = inbox({ db: app.db, actor });
     const now = new Date(data.now);
     const withSteps = (list: ReferralRecord[]) =>
-      list.map((r) => ({ ...r, steps: stepsFor(actor, { status: r.status, fromFacilityId: r.from_facility?.id ?? null, toFacilityId: r.to_facility.id }) }));
+      list.map((r) => ({ ...r, steps: stepsFor(actor, { status: r.status, fromFacilityId: r.from_facility?.id ?? null, toFacilityId: r.to_facility.id ?? '' }) }));
+    // (A destination hidden from the actor has no id in their view: they are not at it, so '' decides the same.)
     // A refusal puts the person back on the sending desk's list, with the next suggestions (unless already sent elsewhere).
     const reopened = new Set(
       data.outgoing

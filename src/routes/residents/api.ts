@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { PEOPLE_ROLES } from '../../domain/access.ts';
 import { registerIntake } from '../../domain/residents/register.ts';
-import { readPerson, revealNik, searchPersons } from '../../domain/residents/read.ts';
+import { readPerson, revealNik, searchPersons, stayAsSeen } from '../../domain/residents/read.ts';
 import { MERGE_ROLES, mergePersons } from '../../domain/residents/merge.ts';
 import { ANONYMISE_ROLES, anonymisePerson } from '../../domain/residents/anonymise.ts';
 import { UPDATE_ROLES, updatePerson, type UpdateNikWarning } from '../../domain/residents/update.ts';
@@ -10,7 +10,6 @@ import { nowIso, wibDate } from '../../lib/time.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';
 import { discharge } from '../../domain/stays/discharge.ts';
 import { transfer } from '../../domain/stays/transfer.ts';
-import { toStayRecord } from '../../domain/stays/view.ts';
 
 const PEOPLE = { access: PEOPLE_ROLES };
 /** An answer holding a full NIK is never stored for replay. */
@@ -62,7 +61,7 @@ const residentsApi: FastifyPluginAsync = async (app) => {
     return {
       // `version`: what a correction (PATCH) sends back.
       resident: { ...d.record, version: d.person.version },
-      stays: d.stays.map((s) => ({ ...toStayRecord(s.stay), facility_name: s.facilityName, unit_name: s.unitName })),
+      stays: d.stays.map(stayAsSeen),
       household: d.household.map((m) => ({ id: m.id, resident_code: m.residentCode, name: m.name, sex: m.sex, age: m.age, unit_id: m.openStay?.unitId ?? null })),
       referrals: d.referrals.map((r) => ({ id: r.id, status: r.status, reason: r.reason, from_facility: r.fromName, to_facility: r.toName })),
       handoffs: d.handoffs.map((h) => ({ id: h.handoffId, number: h.number, operation_number: h.operationNumber, place: h.place, status: h.lineStatus })),
