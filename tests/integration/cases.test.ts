@@ -227,4 +227,37 @@ describe('ATENSI case work through the API', () => {
     expect((await satpol('GET', `/api/v1/residents/${darmo.id}/case`)).statusCode).toBe(403);
     expect((await satpol('GET', '/api/v1/worklists/aid')).statusCode).toBe(403);
   });
+
+  it('makes pemulangan a journey: destination, family contact, escort, date, and a follow-up after arrival that outlives the stay', async () => {
+    const p = await placed(intake, { name: 'Karsih', sex: 'P', estimated_age: 71, origin_wilayah_code: '33.29' });
+    await manager('POST', `/api/v1/residents/${p.id}/case/assign`, { pendamping_id: ids.lansia });
+    const half = await intake('POST', `/api/v1/stays/${p.stayId}/discharge`, { outcome: 'returned_home', destination: 'Brebes', family_contact: 'Anak: 0812-1111-2222' });
+    expect(half.statusCode).toBe(422);
+    expect(half.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['date', 'destination_wilayah_code', 'escort']);
+    const wrongOutcome = await intake('POST', `/api/v1/stays/${p.stayId}/discharge`, { outcome: 'left', destination_wilayah_code: '33.29', family_contact: 'x', escort: 'y', date: dayOffset(-10) });
+    expect(wrongOutcome.statusCode).toBe(422);
+    const badArea = await intake('POST', `/api/v1/stays/${p.stayId}/discharge`, { outcome: 'returned_home', destination: 'Brebes', destination_wilayah_code: '99.99', family_contact: 'x', escort: 'y', date: dayOffset(-10) });
+    expect(badArea.statusCode).toBe(422);
+    const ok = await intake('POST', `/api/v1/stays/${p.stayId}/discharge`, {
+      outcome: 'returned_home',
+      destination: 'Kab. Brebes',
+      destination_wilayah_code: '33.29',
+      family_contact: 'Anak: 0812-1111-2222',
+      escort: 'Pekerja sosial Dinsos',
+      date: dayOffset(-10),
+    });
+    expect(ok.statusCode).toBe(200);
+    const c = (await lansia.api('GET', `/api/v1/residents/${p.id}/case`)).json();
+    expect(c.stay).toMatchObject({ open: false, outcome: 'returned_home', journey: { destination_wilayah_code: '33.29', escort: 'Pekerja sosial Dinsos', date: dayOffset(-10) } });
+    expect(c.follow_ups).toEqual([expect.objectContaining({ kind: 'after_arrival', due: dayOffset(-3), state: 'overdue', stay_id: p.stayId })]);
+    const listed = (await lansia.api('GET', '/api/v1/worklists/follow-ups')).json().entries;
+    expect(listed).toEqual([expect.objectContaining({ person_id: p.id, kind: 'after_arrival', after_discharge: true })]);
+    // Work goes on after discharge: the pendamping records the visit, the facility's manager still sees the case.
+    const fid = c.follow_ups[0].id;
+    expect((await lansia.api('POST', `/api/v1/residents/${p.id}/case/follow-ups/${fid}/done`, { outcome: 'still_home', note: 'Tinggal bersama anak' })).statusCode).toBe(200);
+    expect((await manager('GET', `/api/v1/residents/${p.id}/case`)).statusCode).toBe(200);
+    // Gone home, still on the pendamping's aid worklist; off the facility's, which lists placed people.
+    expect((await lansia.api('GET', '/api/v1/worklists/aid')).json().entries.map((e: { person_id: string }) => e.person_id)).toContain(p.id);
+    expect((await manager('GET', '/api/v1/worklists/aid')).json().entries.map((e: { person_id: string }) => e.person_id)).not.toContain(p.id);
+  });
 });

@@ -120,6 +120,14 @@ export default {
     'cases.follow_up_already_done': 'Tindak lanjut ini sudah selesai.',
     'cases.dtks_not_needed': 'Orang ini tidak perlu diusulkan ke DTKS (sudah terdaftar, sudah diusulkan, atau belum ada NIK).',
 
+    'cases.journey_only_home': 'Perjalanan pulang hanya untuk pemulangan atau reunifikasi keluarga.',
+    'cases.journey_legend': 'Pemulangan / reunifikasi',
+    'cases.journey_hint': 'Untuk pulang ke daerah asal atau ke keluarga: isi keempatnya. Tindak lanjut setelah tiba dibuat otomatis.',
+    'cases.journey.destination_wilayah_code': 'Kode wilayah tujuan (mis. 33.29)',
+    'cases.journey.family_contact': 'Kontak keluarga',
+    'cases.journey.escort': 'Pendamping perjalanan',
+    'cases.journey.date': 'Tanggal berangkat',
+
     'aid.step.adminduk': 'Rekam data ke Dukcapil (adminduk) agar punya NIK; lalu usulkan ke DTKS.',
     'aid.step.dtks': 'Usulkan ke DTKS melalui Dinsos.',
     'aid.step.dtks_proposed': 'Sudah diusulkan ke DTKS: tunggu verifikasi Dinsos.',
@@ -283,6 +291,14 @@ export default {
     'cases.follow_up_not_found': 'Follow-up not found.',
     'cases.follow_up_already_done': 'This follow-up is already done.',
     'cases.dtks_not_needed': 'This person need not be proposed to DTKS (already in it, already proposed, or no NIK yet).',
+
+    'cases.journey_only_home': 'A journey is for a return home or a reunification only.',
+    'cases.journey_legend': 'Return home / reunification',
+    'cases.journey_hint': 'For a return to the home region or to the family: fill in all four. The follow-up after arrival is made for you.',
+    'cases.journey.destination_wilayah_code': 'Destination wilayah code (e.g. 33.29)',
+    'cases.journey.family_contact': 'Family contact',
+    'cases.journey.escort': 'Escort',
+    'cases.journey.date': 'Departure date',
 
     'aid.step.adminduk': 'Record with Dukcapil (adminduk) to get a NIK; then propose to DTKS.',
     'aid.step.dtks': 'Propose to DTKS through the Dinsos.',
