@@ -63,6 +63,7 @@ describe('case pages', () => {
     expect(res.body.trim().startsWith(`<li class="case-card case-overdue" id="case-${personId}"`)).toBe(true);
     expect(res.body).not.toContain('<html');
     expect(res.body).toContain('1 terlambat');
+    expect(res.body).toMatch(/id="case-stats" hx-swap-oob="true"/);
   });
 
   it('works the case page: plan item, assessment, follow-up done, and lists the overdue follow-up on /worklists until then', async () => {

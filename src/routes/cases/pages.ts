@@ -57,7 +57,7 @@ const casePages: FastifyPluginAsync = async (app) => {
       if (request.isHtmx) {
         const data = caseloadData(request, { justSaved: { id, kind } });
         const entry = data.entries.find((e) => e.person_id === id);
-        return reply.view('partials/cases/card', { ...data, e: entry });
+        return reply.view('partials/cases/card-update', { ...data, e: entry });
       }
       flash(request, { kind: 'ok', message: request.t(kind === 'service' ? 'cases.service_saved' : 'cases.follow_up_saved') });
       return reply.redirect(backTo(body, `/cases#case-${id}`), 303);
@@ -65,7 +65,7 @@ const casePages: FastifyPluginAsync = async (app) => {
       if (!(err instanceof DomainError) || err.code !== 'VALIDATION') throw err;
       const cardErrors = { [id]: { kind, errors: fieldErrorMap(request, err.fieldErrors), values: body } };
       const data = caseloadData(request, { cardErrors });
-      if (request.isHtmx) return reply.view('partials/cases/card', { ...data, e: data.entries.find((e) => e.person_id === id) }, { status: 422 });
+      if (request.isHtmx) return reply.view('partials/cases/card-update', { ...data, e: data.entries.find((e) => e.person_id === id) }, { status: 422 });
       return reply.view('pages/cases/index', data, { status: 422 });
     }
   }
