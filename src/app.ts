@@ -31,6 +31,7 @@ import boardRoutes from './routes/board/index.ts';
 import handoffRoutes from './routes/handoffs/index.ts';
 import reportRoutes from './routes/reports/index.ts';
 import casePages from './routes/cases/pages.ts';
+import caseworkReports from './routes/reports/casework.ts';
 import worklistPages from './routes/worklists/pages.ts';
 import liveHtml from './live/html.ts';
 
@@ -101,6 +102,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(referralPages);
   await app.register(reportRoutes);
   await app.register(casePages);
+  await app.register(caseworkReports);
   await app.register(worklistPages);
   await app.register(apiRoutes, { prefix: '/api/v1' });
 

@@ -102,6 +102,9 @@ export const PAGE_ROUTES: RouteCase[] = [
   { method: 'POST', url: '/cases/nope/follow-ups/nope/done', allowed: ['admin', 'command', 'manager', 'pendamping'] },
   { method: 'POST', url: '/cases/nope/dtks-proposal', allowed: ['admin', 'command', 'manager', 'pendamping'] },
   { method: 'GET', url: '/worklists', allowed: ['admin', 'command', 'manager', 'intake', 'pendamping'] },
+  { method: 'GET', url: '/reports/casework', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/reports/casework.csv?table=journeys', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/reports/casework.xlsx', allowed: ['admin', 'command', 'manager'] },
 ];
 
 export const API_ROUTES: RouteCase[] = [

@@ -15,13 +15,15 @@ export function sendCsv(reply: FastifyReply, table: ExportTable, stem: string) {
     .send(toCsv(table));
 }
 
-export async function sendXlsx(request: FastifyRequest, reply: FastifyReply, table: ExportTable, stem: string) {
+export async function sendXlsx(request: FastifyRequest, reply: FastifyReply, tables: ExportTable | ExportTable[], stem: string, title?: string) {
   const t = request.t;
-  const buffer = await toXlsx([table], {
-    title: table.title,
+  const list = Array.isArray(tables) ? tables : [tables];
+  const buffer = await toXlsx(list, {
+    title: title ?? list[0]!.title,
     info: [
       [t('reports.generated'), `${formatWib(nowIso())} WIB`],
       [t('reports.generated_by'), request.actor!.label],
+      ...(list.some((x) => x.published) ? [['', t('reports.suppressed_export')] as [string, string]] : []),
     ],
   });
   return reply
