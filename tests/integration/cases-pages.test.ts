@@ -90,4 +90,17 @@ describe('case pages', () => {
     const person = await managerPage.get(`/residents/${personId}`);
     expect(person.body).toContain(`hx-get="/cases/${personId}/summary"`);
   });
+
+  it('lets the admin add a pendamping with a cluster from the admin page', async () => {
+    const a = await makeUser(db, 'admin');
+    const admin = await signedIn(app, a.username, a.password);
+    const page = await admin.get('/admin');
+    expect(page.body).toContain('<option value="pendamping">');
+    const missing = await admin.post('/admin/users', { username: 'wati.lu', role: 'pendamping', wilayah: '31.75' });
+    expect(missing.statusCode).toBe(422);
+    expect(missing.body).toMatch(/field-error">Pendamping harus punya klaster/);
+    const ok = await admin.post('/admin/users', { username: 'wati.lu', role: 'pendamping', wilayah: '31.75', cluster: 'lansia' });
+    expect(ok.statusCode).toBe(303);
+    expect((await admin.get('/admin')).body).toMatch(/wati\.lu[\s\S]*?Pendamping · Lanjut usia · 31\.75/);
+  });
 });
