@@ -260,4 +260,19 @@ describe('ATENSI case work through the API', () => {
     expect((await lansia.api('GET', '/api/v1/worklists/aid')).json().entries.map((e: { person_id: string }) => e.person_id)).toContain(p.id);
     expect((await manager('GET', '/api/v1/worklists/aid')).json().entries.map((e: { person_id: string }) => e.person_id)).not.toContain(p.id);
   });
+
+  it('clears what the case says in words when the person is anonymised, keeping the counts', async () => {
+    const p = await placed(intake, { name: 'Wagiman', sex: 'L', estimated_age: 66 });
+    await manager('POST', `/api/v1/residents/${p.id}/case/assessment`, { needs: 'Riwayat stroke', wishes: 'Pulang ke Wonogiri' });
+    await manager('POST', `/api/v1/residents/${p.id}/case/services`, { menu: 'perawatan', service: 'Fisioterapi', note: 'Di RS Persahabatan' });
+    await intake('POST', `/api/v1/stays/${p.stayId}/discharge`, { outcome: 'returned_home', destination: 'Wonogiri', destination_wilayah_code: '33.12', family_contact: 'Adik: 0815', escort: 'Peksos', date: dayOffset(-1) });
+    const admin = bearer(app, makeToken(db, 'admin'));
+    expect((await admin('POST', `/api/v1/residents/${p.id}/anonymise`, {})).statusCode).toBe(200);
+    const c = (await admin('GET', `/api/v1/residents/${p.id}/case`)).json();
+    expect(c.assessment).toMatchObject({ needs: null, wishes: null });
+    expect(c.services).toEqual([expect.objectContaining({ menu: 'perawatan', note: null })]);
+    expect(c.services[0].service).not.toContain('Fisioterapi');
+    expect(c.stay.journey).toMatchObject({ destination_wilayah_code: '33.12', family_contact: '—' });
+    expect(c.follow_ups).toHaveLength(1);
+  });
 });

@@ -1,6 +1,6 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { write, type Db, type Tx } from '../../db/client.ts';
-import { caseFollowUps, casePlanItems, cases, caseServices, dtksProposals, facilities, users } from '../../db/schema/index.ts';
+import { caseFollowUps, casePlanItems, cases, caseServices, dischargeJourneys, dtksProposals, facilities, personClusters, users } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { conflict, invalidField, notFound } from '../errors.ts';
@@ -154,4 +154,22 @@ export function proposeToDtks(args: { db: Db; actor: Actor; personId: string; in
     audit(tx, args.actor, { action: 'case.dtks_proposal', entity: 'person', entityId: args.personId, at, detail: { proposal_id: id } });
     return loadCase(tx, args.actor, args.personId);
   });
+}
+
+/**
+ * Anonymising a person (UU 27/2022 PDP) also clears what the case says about
+ * them in words: assessment, notes, the family contact of a journey. The counts
+ * (services by menu, follow-up outcomes) stay for the reports.
+ */
+export function anonymiseCase(tx: Tx, personId: string): void {
+  const c = caseOf(tx, personId);
+  if (c) {
+    tx.update(cases).set({ needs: null, wishes: null }).where(eq(cases.id, c.id)).run();
+    tx.update(caseServices).set({ note: null, service: '—' }).where(eq(caseServices.caseId, c.id)).run();
+    tx.update(caseFollowUps).set({ note: null, outcomeNote: null }).where(eq(caseFollowUps.caseId, c.id)).run();
+    tx.update(casePlanItems).set({ service: '—', goal: '—' }).where(eq(casePlanItems.caseId, c.id)).run();
+  }
+  tx.update(dischargeJourneys).set({ familyContact: '—', escort: '—' }).where(sql`${dischargeJourneys.stayId} in (select id from stays where person_id = ${personId})`).run();
+  tx.update(personClusters).set({ reason: '—' }).where(eq(personClusters.personId, personId)).run();
+  tx.update(dtksProposals).set({ note: null }).where(eq(dtksProposals.personId, personId)).run();
 }
