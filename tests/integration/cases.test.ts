@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.ts';
-import { auditEvents } from '../../src/db/schema/index.ts';
+import { auditEvents, stays, units } from '../../src/db/schema/index.ts';
 import { wibDate } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
@@ -217,6 +217,20 @@ describe('ATENSI case work through the API', () => {
     expect(c.json().stay.facility_name).toBe('Rumah Aman X');
     expect((await manager('GET', `/api/v1/residents/${p.id}/case`)).statusCode).toBe(404);
     expect((await manager('GET', '/api/v1/worklists/aid')).json().entries.map((e: { person_id: string }) => e.person_id)).not.toContain(p.id);
+
+    // A case that follows someone into the safe house later does not name it to their pendamping.
+    const q = await placed(intake, { name: 'Dewi', sex: 'P', estimated_age: 22, trafficking_victim: true });
+    expect((await manager('POST', `/api/v1/residents/${q.id}/case/assign`, { pendamping_id: ids.tuna })).statusCode).toBe(200);
+    const unit = db.select().from(units).where(eq(units.facilityId, shelter.id)).get()!;
+    const later = new Date(Date.now() + 60_000).toISOString();
+    db.update(stays).set({ checkedOutAt: later, outcome: 'referred', destination: 'rujukan' }).where(eq(stays.id, q.stayId)).run();
+    db.insert(stays).values({ id: `moved-${q.id}`, personId: q.id, facilityId: shelter.id, unitId: unit.id, checkedInAt: later }).run();
+    const moved = (await tuna.api('GET', `/api/v1/residents/${q.id}/case`)).json();
+    expect(moved.stay).toMatchObject({ open: true, facility_id: null, facility_name: null });
+    const entry = (list: { person_id: string; facility_name: string | null }[]) => list.find((e) => e.person_id === q.id)!;
+    expect(entry((await tuna.api('GET', '/api/v1/cases')).json().cases).facility_name).toBeNull();
+    expect(entry((await tuna.api('GET', '/api/v1/worklists/aid')).json().entries).facility_name).toBeNull();
+    expect((await command('GET', `/api/v1/residents/${q.id}/case`)).json().stay.facility_name).toBe('Rumah Aman X');
   });
 
   it('gives a pendamping token no one else’s cases, and keeps satpol and display out', async () => {
@@ -259,6 +273,7 @@ describe('ATENSI case work through the API', () => {
     // Gone home, still on the pendamping's aid worklist; off the facility's, which lists placed people.
     expect((await lansia.api('GET', '/api/v1/worklists/aid')).json().entries.map((e: { person_id: string }) => e.person_id)).toContain(p.id);
     expect((await manager('GET', '/api/v1/worklists/aid')).json().entries.map((e: { person_id: string }) => e.person_id)).not.toContain(p.id);
+
   });
 
   it('clears what the case says in words when the person is anonymised, keeping the counts', async () => {

@@ -2,13 +2,13 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { Cluster } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
-import { canSeeFacility, requireRole } from '../access.ts';
+import { requireRole } from '../access.ts';
 import { nowIso, toWib, wibDate } from '../../lib/time.ts';
 import { ageOn } from '../residents/age.ts';
 import { maskIdNumber } from '../residents/nik.ts';
 import { aidSteps, type AidStep } from './aid.ts';
 import { deriveCluster } from './cluster.ts';
-import { caseScopeFilter, CASE_READ_ROLES } from './scope.ts';
+import { caseScopeFilter, CASE_READ_ROLES, knowsStayFacility } from './scope.ts';
 
 export interface CaseloadEntry {
   person_id: string;
@@ -39,7 +39,7 @@ export function caseload(args: { db: Db; actor: Actor }): CaseloadEntry[] {
   const rows = db.all<Record<string, unknown>>(sql`
     select p.*, coalesce(nullif(u.display_name, ''), u.username) as pendamping_name,
            pc.cluster as cluster_override,
-           f.id as f_id, f.name as f_name, f.protected as f_protected, s.id as stay_id,
+           f.id as f_id, f.name as f_name, f.protected as f_protected, s.id as stay_id, s.checked_in_at as stay_in, c.assigned_at,
            (select max(given_at) from case_services cs where cs.case_id = c.id) as last_service_at,
            (select min(due) from case_follow_ups fu where fu.case_id = c.id and fu.done_at is null) as next_due,
            (select count(*) from case_follow_ups fu where fu.case_id = c.id and fu.done_at is null and fu.due < ${today}) as overdue,
@@ -66,7 +66,7 @@ export function caseload(args: { db: Db; actor: Actor }): CaseloadEntry[] {
       unaccompaniedChild: r.unaccompanied_child === 1,
     };
     const fid = r.f_id as string | null;
-    const showFacility = fid !== null && (actor.role === 'pendamping' || canSeeFacility(actor, { id: fid, protected: r.f_protected === 1 }));
+    const showFacility = fid !== null && knowsStayFacility(actor, { id: fid, protected: r.f_protected === 1 }, r.stay_in as string | null, r.assigned_at as string | null);
     return {
       person_id: r.id as string,
       resident_code: r.resident_code as string,

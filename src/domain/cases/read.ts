@@ -2,7 +2,6 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { write, type Db, type Tx } from '../../db/client.ts';
 import { caseFollowUps, casePlanItems, caseServices, dischargeJourneys, dtksProposals, facilities, persons, users } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
-import { canSeeFacility } from '../access.ts';
 import { audit } from '../audit.ts';
 import { translate } from '../../i18n/index.ts';
 import { nowIso, toWib, wibDate } from '../../lib/time.ts';
@@ -10,7 +9,7 @@ import { ageOn } from '../residents/age.ts';
 import { maskIdNumber } from '../residents/nik.ts';
 import { aidSteps, ktpElsewhere } from './aid.ts';
 import { clusterOf } from './cluster.ts';
-import { assertCanSeeCase, caseOf, currentOrLastStay } from './scope.ts';
+import { assertCanSeeCase, caseOf, currentOrLastStay, knowsStayFacility } from './scope.ts';
 
 export type FollowUpState = 'done' | 'overdue' | 'today' | 'upcoming';
 
@@ -34,8 +33,7 @@ export function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
     : null;
   const stay = currentOrLastStay(tx, personId);
   const facility = stay ? tx.select().from(facilities).where(eq(facilities.id, stay.facilityId)).get() : undefined;
-  // A protected facility is named only to those who may know it; a pendamping assigned there was placed there by someone who may.
-  const facilityVisible = facility ? canSeeFacility(actor, facility) || (actor.role === 'pendamping' && c?.pendampingId === actor.id) : false;
+  const facilityVisible = facility && stay ? knowsStayFacility(actor, facility, stay.checkedInAt, c?.assignedAt ?? null) : false;
   const journey = stay ? (tx.select().from(dischargeJourneys).where(eq(dischargeJourneys.stayId, stay.id)).get() ?? null) : null;
   const plan = c ? tx.select().from(casePlanItems).where(eq(casePlanItems.caseId, c.id)).orderBy(asc(casePlanItems.position)).all() : [];
   const services = c

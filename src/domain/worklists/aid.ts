@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { write, type Db } from '../../db/client.ts';
 import type { Actor } from '../actor.ts';
-import { canSeeFacility, isWide, requireRole } from '../access.ts';
+import { isWide, requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
 import { translate } from '../../i18n/index.ts';
 import { nowIso, toWib, wibDate } from '../../lib/time.ts';
 import { ageOn } from '../residents/age.ts';
 import { maskIdNumber } from '../residents/nik.ts';
 import { aidSteps, type AidStep } from '../cases/aid.ts';
-import { caseScopeFilter, WORKLIST_ROLES } from '../cases/scope.ts';
+import { caseScopeFilter, knowsStayFacility, WORKLIST_ROLES } from '../cases/scope.ts';
 import type { Cell, ExportTable } from '../reports/table.ts';
 
 interface Row {
@@ -33,6 +33,8 @@ interface Row {
   facility_wilayah: string | null;
   facility_protected: number | null;
   pendamping_id: string | null;
+  assigned_at: string | null;
+  stay_in: string | null;
   proposed_at: string | null;
 }
 
@@ -49,7 +51,7 @@ function aidRows(db: Db, actor: Actor): Row[] {
     select p.id, p.resident_code, p.name, p.description, p.sex, p.birth_date, p.estimated_age, p.estimated_at,
            p.nik, p.kk, p.dtks, p.pkh, p.bpnt, p.ktp_address, p.domicile_address, p.origin_wilayah_code,
            f.id as facility_id, f.name as facility_name, f.wilayah_code as facility_wilayah, f.protected as facility_protected,
-           c.pendamping_id,
+           c.pendamping_id, c.assigned_at, s.checked_in_at as stay_in,
            (select max(d.proposed_at) from dtks_proposals d where d.person_id = p.id) as proposed_at
     from persons p
     left join stays s on s.person_id = p.id and s.checked_out_at is null
@@ -86,7 +88,7 @@ export function aidWorklist(args: { db: Db; actor: Actor; step?: string | undefi
     const steps = aidSteps({ nik: r.nik, dtks: r.dtks, pkh: r.pkh, bpnt: r.bpnt, ktpAddress: r.ktp_address, domicileAddress: r.domicile_address }, r.proposed_at);
     if (!steps.length) continue;
     if (args.step && !steps.includes(args.step as AidStep)) continue;
-    const showFacility = r.facility_id !== null && (canSeeFacility(actor, { id: r.facility_id, protected: r.facility_protected === 1 }) || actor.role === 'pendamping');
+    const showFacility = r.facility_id !== null && knowsStayFacility(actor, { id: r.facility_id, protected: r.facility_protected === 1 }, r.stay_in, r.assigned_at);
     out.push({
       person_id: r.id,
       resident_code: r.resident_code,
