@@ -1,10 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { write, type Db } from '../db/client.ts';
-import { dischargeJourneys, persons, users, type Cluster } from '../db/schema/index.ts';
+import { caseFollowUps, casePlanItems, cases, caseServices, dischargeJourneys, dtksProposals, persons, users, type AtensiMenu, type Cluster } from '../db/schema/index.ts';
 import type { Actor } from '../domain/actor.ts';
 import { deriveCluster } from '../domain/cases/cluster.ts';
-import { addFollowUp, assignPendamping, completeFollowUp, insertFollowUp, proposeToDtks, recordAssessment, recordService, setPlan } from '../domain/cases/work.ts';
-import { loadCase } from '../domain/cases/read.ts';
+import { ensureCase, insertFollowUp } from '../domain/cases/work.ts';
+import { aidSteps } from '../domain/cases/aid.ts';
+import { audit } from '../domain/audit.ts';
+import { newId } from '../lib/ids.ts';
 import { wibDate } from '../lib/time.ts';
 import { SYSTEM_ACTOR } from '../domain/actor.ts';
 
@@ -56,38 +58,67 @@ export function seedCaseWork(db: Db, now = new Date()): { cases: number } {
       const person = db.select().from(persons).where(eq(persons.id, id)).get()!;
       return deriveCluster(person, today) === p.cluster;
     };
-    const open = rows.filter((r) => r.stay_open === 1 && fits(r.id)).slice(0, 6);
-    const home = rows.filter((r) => r.stay_open === 0 && fits(r.id)).slice(0, 1);
+    // Stop looking once there are enough: the PWTC demo has thousands of stays in an area.
+    const open: typeof rows = [];
+    const home: typeof rows = [];
+    for (const r of rows) {
+      if (open.length >= 6 && home.length >= 1) break;
+      const list = r.stay_open === 1 ? open : home;
+      if (list.length < (r.stay_open === 1 ? 6 : 1) && fits(r.id)) list.push(r);
+    }
     const plan = PLANS[p.cluster];
-    open.forEach((r, i) => {
-      assignPendamping({ db, actor: DEMO_ACTOR, personId: r.id, input: { pendamping_id: p.id } });
-      // A few facts the desk learnt later: where the KTP was issued, a PKH family.
-      if (i === 1 || i === 4) {
-        write(db, (tx) => tx.update(persons).set({ ktpAddress: ORIGINS[i % ORIGINS.length], pkh: i === 4 ? 'yes' : 'unknown' }).where(eq(persons.id, r.id)).run());
-      }
-      recordAssessment({ db, actor, personId: r.id, input: { needs: i % 2 ? 'Tidak punya KTP; perlu pemeriksaan kesehatan' : 'Perlu dukungan keluarga dan pekerjaan', wishes: i % 2 ? 'Ingin pulang ke kampung' : 'Ingin bekerja di Jakarta' } });
-      setPlan({ db, actor, personId: r.id, input: { items: plan.slice(0, 2 + (i % 2)).map((it, k) => ({ ...it, due: wibDate(new Date(now.getTime() + (7 + 7 * k) * DAY).toISOString()) })) } });
-      recordService({ db, actor, personId: r.id, input: { menu: plan[0]!.menu, service: plan[0]!.service, given_at: new Date(now.getTime() - (3 + i) * DAY).toISOString(), note: 'Dicatat saat kunjungan' } });
-      if (i % 2 === 0) recordService({ db, actor, personId: r.id, input: { menu: 'bantuan', service: 'Paket sembako dan pakaian', given_at: new Date(now.getTime() - DAY).toISOString() } });
-      const offsets = [-4, 0, 5, -1, 0, 12];
-      addFollowUp({ db, actor, personId: r.id, input: { due: wibDate(new Date(now.getTime() + offsets[i % offsets.length]! * DAY).toISOString()), kind: i % 3 === 0 ? 'visit' : i % 3 === 1 ? 'document' : 'aid_check', note: i % 3 === 1 ? 'Antar ke Dukcapil untuk perekaman' : undefined } });
-      if (i === 2) {
-        const c = addFollowUp({ db, actor, personId: r.id, input: { due: wibDate(new Date(now.getTime() - 6 * DAY).toISOString()), kind: 'phone' } });
-        completeFollowUp({ db, actor, personId: r.id, followUpId: c.follow_ups.find((f) => f.kind === 'phone')!.id, input: { outcome: 'needs_support', note: 'Keluarga belum bisa dihubungi lagi' } });
-      }
-      if (loadCase(db, actor, r.id).aid.steps.some((s) => s.code === 'dtks') && count % 2 === 0) proposeToDtks({ db, actor, personId: r.id, input: {} });
-      count++;
-    });
-    home.forEach((r, i) => {
-      assignPendamping({ db, actor: DEMO_ACTOR, personId: r.id, input: { pendamping_id: p.id } });
-      const date = wibDate(r.checked_out_at!);
-      write(db, (tx) => {
+    const days = (n: number) => new Date(now.getTime() + n * DAY).toISOString();
+    // One transaction per pendamping with the verbs' own inserts (a verb per row re-reads the whole case: seconds on a busy machine).
+    write(db, (tx) => {
+      open.forEach((r, i) => {
+        const c = ensureCase(tx, r.id, days(-7));
+        tx.update(cases)
+          .set({
+            pendampingId: p.id,
+            assignedAt: days(-7),
+            assignedBy: null,
+            needs: i % 2 ? 'Tidak punya KTP; perlu pemeriksaan kesehatan' : 'Perlu dukungan keluarga dan pekerjaan',
+            wishes: i % 2 ? 'Ingin pulang ke kampung' : 'Ingin bekerja di Jakarta',
+            assessedAt: days(-6),
+          })
+          .where(eq(cases.id, c.id))
+          .run();
+        audit(tx, DEMO_ACTOR, { action: 'case.assign', entity: 'person', entityId: r.id, detail: { case_id: c.id, to: p.id, cluster: p.cluster } });
+        // A few facts the desk learnt later: where the KTP was issued, a PKH family.
+        if (i === 1 || i === 4) tx.update(persons).set({ ktpAddress: ORIGINS[i % ORIGINS.length], pkh: i === 4 ? 'yes' : 'unknown' }).where(eq(persons.id, r.id)).run();
+        plan.slice(0, 2 + (i % 2)).forEach((item, k) =>
+          tx.insert(casePlanItems).values({ id: newId(), caseId: c.id, ...item, due: wibDate(days(7 + 7 * k)), position: k, createdAt: days(-6), createdBy: p.id }).run(),
+        );
+        const service = (menu: AtensiMenu, what: string, at: string, note: string | null) =>
+          tx.insert(caseServices).values({ id: newId(), caseId: c.id, menu, service: what, givenAt: at, givenBy: p.id, givenByLabel: p.username, note, createdAt: at }).run();
+        service(plan[0]!.menu, plan[0]!.service, days(-(3 + i)), 'Dicatat saat kunjungan');
+        if (i % 2 === 0) service('bantuan', 'Paket sembako dan pakaian', days(-1), null);
+        const offsets = [-4, 0, 5, -1, 0, 12];
+        const kinds = ['visit', 'document', 'aid_check'] as const;
+        tx.insert(caseFollowUps)
+          .values({ id: newId(), caseId: c.id, kind: kinds[i % 3]!, due: wibDate(days(offsets[i % offsets.length]!)), note: i % 3 === 1 ? 'Antar ke Dukcapil untuk perekaman' : null, createdAt: days(-6), createdBy: p.id })
+          .run();
+        if (i === 2) {
+          tx.insert(caseFollowUps)
+            .values({ id: newId(), caseId: c.id, kind: 'phone', due: wibDate(days(-6)), createdAt: days(-7), createdBy: p.id, doneAt: days(-5), doneBy: p.id, outcome: 'needs_support', outcomeNote: 'Keluarga belum bisa dihubungi lagi' })
+            .run();
+        }
+        const person = tx.select().from(persons).where(eq(persons.id, r.id)).get()!;
+        if (count % 2 === 0 && aidSteps(person, null).includes('dtks')) {
+          tx.insert(dtksProposals).values({ id: newId(), personId: r.id, proposedAt: days(-2), proposedBy: p.id }).run();
+        }
+        count++;
+      });
+      home.forEach((r, i) => {
+        const c = ensureCase(tx, r.id, r.checked_out_at!);
+        tx.update(cases).set({ pendampingId: p.id, assignedAt: r.checked_out_at, assignedBy: null }).where(eq(cases.id, c.id)).run();
+        const date = wibDate(r.checked_out_at!);
         tx.insert(dischargeJourneys)
           .values({ stayId: r.stay_id, destinationWilayahCode: ORIGIN_CODES[i % ORIGIN_CODES.length]!, familyContact: 'Kakak kandung: 0813-5555-0101', escort: 'Pekerja sosial Dinsos DKI', date })
           .run();
         insertFollowUp(tx, actor, r.id, { kind: 'after_arrival', due: wibDate(new Date(Date.parse(`${date}T00:00:00Z`) + 7 * DAY).toISOString()), stayId: r.stay_id, note: 'Masih di rumah? Bantuan sudah sampai?' });
+        count++;
       });
-      count++;
     });
   }
   return { cases: count };
