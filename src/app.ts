@@ -30,6 +30,9 @@ import apiRoutes from './routes/api/index.ts';
 import boardRoutes from './routes/board/index.ts';
 import handoffRoutes from './routes/handoffs/index.ts';
 import reportRoutes from './routes/reports/index.ts';
+import casePages from './routes/cases/pages.ts';
+import caseworkReports from './routes/reports/casework.ts';
+import worklistPages from './routes/worklists/pages.ts';
 import liveHtml from './live/html.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -98,6 +101,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(residentPages);
   await app.register(referralPages);
   await app.register(reportRoutes);
+  await app.register(casePages);
+  await app.register(caseworkReports);
+  await app.register(worklistPages);
   await app.register(apiRoutes, { prefix: '/api/v1' });
 
   return app;

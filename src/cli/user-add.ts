@@ -6,16 +6,16 @@ import { DomainError } from '../domain/errors.ts';
 import { translate } from '../i18n/index.ts';
 import { parseArgs, fail } from './args.ts';
 
-// npm run user:add -- --username U --role R [--facility CODE] [--wilayah CODE] [--name "Full name"] [--nip N]
+// npm run user:add -- --username U --role R [--facility CODE] [--wilayah CODE] [--cluster C] [--name "Full name"] [--nip N]
 const { flags } = parseArgs(process.argv.slice(2));
-if (!flags.username || !flags.role) fail('usage: npm run user:add -- --username U --role R [--facility CODE] [--wilayah CODE] [--name NAME] [--nip NIP]');
+if (!flags.username || !flags.role) fail('usage: npm run user:add -- --username U --role R [--facility CODE] [--wilayah CODE] [--cluster C] [--name NAME] [--nip NIP]');
 const config = configFromEnv();
 const db = openDatabase(config.DATABASE_PATH);
 try {
   const created = await createUser({
     db,
     actor: { ...SYSTEM_ACTOR, label: 'cli', lang: 'en' },
-    input: { username: flags.username, role: flags.role, facility: flags.facility, wilayah: flags.wilayah, display_name: flags.name, staff_number: flags.nip },
+    input: { username: flags.username, role: flags.role, facility: flags.facility, wilayah: flags.wilayah, cluster: flags.cluster, display_name: flags.name, staff_number: flags.nip },
   });
   process.stdout.write(`Created ${created.role} account "${created.username}".\nOne-time password (shown once): ${created.password}\n`);
 } catch (err) {

@@ -132,6 +132,8 @@ export const DEMO_ACCOUNTS = [
   { username: 'manager.tps', role: 'manager', facility: 'TPS-JP-01', display_name: 'Koordinator GOR Cempaka Putih' },
   { username: 'manager.lansia', role: 'manager', facility: 'PNT-JT-01', display_name: 'Pengelola Panti Budi Mulia 1' },
   { username: 'satpol.jt', role: 'satpol', wilayah: '31.75', display_name: 'Satpol PP Jakarta Timur' },
+  { username: 'pendamping', role: 'pendamping', wilayah: '31.71', cluster: 'tuna_sosial', display_name: 'Pendamping Tuna Sosial & KPO Jakarta Pusat' },
+  { username: 'pendamping.lansia', role: 'pendamping', facility: 'PNT-JT-01', cluster: 'lansia', display_name: 'Pendamping LU Panti Budi Mulia 1' },
 ] as const;
 
 /**

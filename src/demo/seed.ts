@@ -7,6 +7,7 @@ import { newId } from '../lib/ids.ts';
 import { nowIso } from '../lib/time.ts';
 import { DEMO_ACCOUNTS, DEMO_FACILITIES, DEMO_PASSWORD, PWTC_FACILITIES } from './facilities.ts';
 import { seedPopulation, DEFAULT_PLAN, PWTC_PLAN, type PopulationResult } from './population.ts';
+import { seedCaseWork } from './cases.ts';
 
 export const DEMO_ACTOR: Actor = { ...SYSTEM_ACTOR, label: 'demo-seed' };
 
@@ -83,5 +84,7 @@ export async function seedDemo(db: Db, opts: { scale?: 'default' | 'pwtc'; now?:
   const now = opts.now ?? new Date();
   seedFacilities(db, pwtc ? PWTC_FACILITIES : DEMO_FACILITIES, new Date(now.getTime() - (plan.days + 1) * 24 * 3600_000));
   await seedAccounts(db);
-  return seedPopulation(db, plan, now);
+  const population = seedPopulation(db, plan, now);
+  seedCaseWork(db, now);
+  return population;
 }

@@ -11,8 +11,10 @@ import { forbidden, notFound } from './errors.ts';
 /** Roles whose account or token must be bound to a facility / a wilayah. */
 export const FACILITY_ROLES: readonly Role[] = ['manager', 'intake'];
 export const WILAYAH_ROLES: readonly Role[] = ['satpol'];
+/** Roles bound to a facility or a wilayah, whichever they work from (a pendamping: a balai, or a kab/kota). */
+export const FACILITY_OR_WILAYAH_ROLES: readonly Role[] = ['pendamping'];
 
-export const ALL_ROLES: readonly Role[] = ['admin', 'command', 'manager', 'intake', 'satpol', 'display'];
+export const ALL_ROLES: readonly Role[] = ['admin', 'command', 'manager', 'intake', 'satpol', 'display', 'pendamping'];
 /** Roles that work with people and may see person records (within their scope). */
 export const PEOPLE_ROLES: readonly Role[] = ['admin', 'command', 'manager', 'intake'];
 /** Roles that see the whole picture, across facilities. */

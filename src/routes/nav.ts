@@ -9,7 +9,9 @@ interface NavItem {
 
 /** The navigation by role. An item appears only once its page exists (its route is registered). */
 const ITEMS: NavItem[] = [
-  { href: '/', label: 'nav.home', roles: ['admin', 'command', 'manager', 'intake', 'satpol'] },
+  { href: '/', label: 'nav.home', roles: ['admin', 'command', 'manager', 'intake', 'satpol', 'pendamping'] },
+  { href: '/cases', label: 'nav.cases', roles: ['pendamping', 'manager', 'command', 'admin'] },
+  { href: '/worklists', label: 'nav.worklists', roles: ['pendamping', 'manager', 'intake', 'command', 'admin'] },
   { href: '/intake', label: 'nav.intake', roles: ['intake', 'manager'] },
   { href: '/residents', label: 'nav.residents', roles: ['admin', 'command', 'manager', 'intake'] },
   { href: '/facilities', label: 'nav.facilities', roles: ['admin', 'command', 'manager', 'intake', 'satpol'] },

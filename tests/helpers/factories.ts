@@ -79,7 +79,7 @@ let cachedHash: string | undefined;
 export async function makeUser(
   db: Db,
   role: Role,
-  o: { username?: string; facilityId?: string | null; wilayahCode?: string | null; disabled?: boolean; mustChangePassword?: boolean } = {},
+  o: { username?: string; facilityId?: string | null; wilayahCode?: string | null; disabled?: boolean; mustChangePassword?: boolean; cluster?: Cluster | null } = {},
 ) {
   cachedHash ??= await hashPassword(TEST_PASSWORD);
   const row = {
@@ -89,6 +89,7 @@ export async function makeUser(
     role,
     facilityId: o.facilityId ?? null,
     wilayahCode: o.wilayahCode ?? null,
+    cluster: o.cluster ?? null,
     disabledAt: o.disabled ? nowIso() : null,
     mustChangePassword: o.mustChangePassword ?? false,
     createdAt: nowIso(),

@@ -18,7 +18,7 @@ interface RouteCase {
   allowed: Allowed;
 }
 
-const ALL: readonly Role[] = ['admin', 'command', 'manager', 'intake', 'satpol', 'display'];
+const ALL: readonly Role[] = ['admin', 'command', 'manager', 'intake', 'satpol', 'display', 'pendamping'];
 
 export const PAGE_ROUTES: RouteCase[] = [
   { method: 'GET', url: '/', allowed: 'authenticated' },
@@ -89,6 +89,22 @@ export const PAGE_ROUTES: RouteCase[] = [
   { method: 'GET', url: '/handoffs/nope/persons/nope/receive', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/handoffs/nope/persons/nope/receive', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/handoffs/nope/persons/nope/not-received', allowed: ['admin', 'command', 'manager', 'intake'] },
+  // ATENSI case work (issue 15): a pendamping works their own cases; managers and the command centre assign.
+  { method: 'GET', url: '/cases', allowed: ['admin', 'command', 'manager', 'intake', 'pendamping'] },
+  { method: 'GET', url: '/cases/nope', allowed: ['admin', 'command', 'manager', 'intake', 'pendamping'] },
+  { method: 'GET', url: '/cases/nope/summary', allowed: ['admin', 'command', 'manager', 'intake', 'pendamping'] },
+  { method: 'POST', url: '/cases/nope/assign', allowed: ['admin', 'command', 'manager'] },
+  { method: 'POST', url: '/cases/nope/cluster', allowed: ['admin', 'command', 'manager', 'pendamping'] },
+  { method: 'POST', url: '/cases/nope/assessment', allowed: ['admin', 'command', 'manager', 'pendamping'] },
+  { method: 'POST', url: '/cases/nope/plan', allowed: ['admin', 'command', 'manager', 'pendamping'] },
+  { method: 'POST', url: '/cases/nope/services', allowed: ['admin', 'command', 'manager', 'pendamping'] },
+  { method: 'POST', url: '/cases/nope/follow-ups', allowed: ['admin', 'command', 'manager', 'pendamping'] },
+  { method: 'POST', url: '/cases/nope/follow-ups/nope/done', allowed: ['admin', 'command', 'manager', 'pendamping'] },
+  { method: 'POST', url: '/cases/nope/dtks-proposal', allowed: ['admin', 'command', 'manager', 'pendamping'] },
+  { method: 'GET', url: '/worklists', allowed: ['admin', 'command', 'manager', 'intake', 'pendamping'] },
+  { method: 'GET', url: '/reports/casework', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/reports/casework.csv?table=journeys', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/reports/casework.xlsx', allowed: ['admin', 'command', 'manager'] },
 ];
 
 export const API_ROUTES: RouteCase[] = [
@@ -134,6 +150,21 @@ export const API_ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/handoffs/nope', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
   { method: 'POST', url: '/api/v1/handoffs/nope/persons/nope/receive', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/api/v1/handoffs/nope/persons/nope/not-received', allowed: ['admin', 'command', 'manager', 'intake'] },
+  // ATENSI case work and worklists (issue 15).
+  { method: 'GET', url: '/api/v1/cases', allowed: ['admin', 'command', 'manager', 'intake', 'pendamping'] },
+  { method: 'GET', url: '/api/v1/residents/nope/case', allowed: ['admin', 'command', 'manager', 'intake', 'pendamping'] },
+  { method: 'POST', url: '/api/v1/residents/nope/case/assign', allowed: ['admin', 'command', 'manager'] },
+  { method: 'POST', url: '/api/v1/residents/nope/case/cluster', allowed: ['admin', 'command', 'manager', 'pendamping'] },
+  { method: 'POST', url: '/api/v1/residents/nope/case/assessment', allowed: ['admin', 'command', 'manager', 'pendamping'] },
+  { method: 'POST', url: '/api/v1/residents/nope/case/plan', allowed: ['admin', 'command', 'manager', 'pendamping'] },
+  { method: 'POST', url: '/api/v1/residents/nope/case/services', allowed: ['admin', 'command', 'manager', 'pendamping'] },
+  { method: 'POST', url: '/api/v1/residents/nope/case/follow-ups', allowed: ['admin', 'command', 'manager', 'pendamping'] },
+  { method: 'POST', url: '/api/v1/residents/nope/case/follow-ups/nope/done', allowed: ['admin', 'command', 'manager', 'pendamping'] },
+  { method: 'POST', url: '/api/v1/residents/nope/case/dtks-proposal', allowed: ['admin', 'command', 'manager', 'pendamping'] },
+  { method: 'GET', url: '/api/v1/worklists/aid', allowed: ['admin', 'command', 'manager', 'intake', 'pendamping'] },
+  { method: 'GET', url: '/api/v1/worklists/aid?format=csv', allowed: ['admin', 'command', 'manager', 'intake', 'pendamping'] },
+  { method: 'GET', url: '/api/v1/worklists/follow-ups', allowed: ['admin', 'command', 'manager', 'intake', 'pendamping'] },
+  { method: 'GET', url: '/api/v1/worklists/dtks?format=xlsx', allowed: ['admin', 'command', 'manager', 'intake', 'pendamping'] },
 ];
 
 const PUBLIC_ROUTES = ['/healthz', '/readyz', '/login', '/static/css/app.css'];
@@ -150,10 +181,11 @@ describe('access matrix', () => {
     app = t.app;
     const facility = makeFacility(t.db, { kind: 'TPS', wilayahCode: '31.71' });
     for (const role of ALL) {
-      const binding = role === 'manager' || role === 'intake' ? { facilityId: facility.id } : role === 'satpol' ? { wilayahCode: '31.71' } : {};
+      const binding =
+        role === 'manager' || role === 'intake' ? { facilityId: facility.id } : role === 'satpol' ? { wilayahCode: '31.71' } : role === 'pendamping' ? { wilayahCode: '31.71', cluster: 'tuna_sosial' as const } : {};
       const user = await makeUser(t.db, role, binding);
       browsers.set(role, await signedIn(app, user.username, user.password));
-      tokens.set(role, makeToken(t.db, role, role === 'manager' || role === 'intake' ? { facility: facility.id } : role === 'satpol' ? { wilayah: '31.71' } : {}));
+      tokens.set(role, makeToken(t.db, role, role === 'manager' || role === 'intake' ? { facility: facility.id } : role === 'satpol' || role === 'pendamping' ? { wilayah: '31.71' } : {}));
     }
   });
   afterAll(async () => app.close());

@@ -37,6 +37,20 @@ describe('operator commands', () => {
     expect(dup.out).toContain('username: That username is taken.');
   });
 
+  it('user:add adds a pendamping with a cluster, bound to a wilayah or a facility', () => {
+    const r = cli('user-add', ['--username', 'wati', '--role', 'pendamping', '--wilayah', '31.71', '--cluster', 'lansia'], env);
+    expect(r.code).toBe(0);
+    const db = new Database(env.DATABASE_PATH!, { readonly: true });
+    expect(db.prepare('select role, cluster, wilayah_code from users where username = ?').get('wati')).toEqual({ role: 'pendamping', cluster: 'lansia', wilayah_code: '31.71' });
+    db.close();
+    const noCluster = cli('user-add', ['--username', 'wati2', '--role', 'pendamping', '--facility', 'TPS-CLI-01'], env);
+    expect(noCluster.code).toBe(2);
+    expect(noCluster.out).toContain('cluster: A pendamping needs a cluster.');
+    const unbound = cli('user-add', ['--username', 'wati3', '--role', 'pendamping', '--cluster', 'anak'], env);
+    expect(unbound.code).toBe(2);
+    expect(unbound.out).toContain('A pendamping must be bound to one facility or one wilayah.');
+  });
+
   it('token:add prints a token once and stores only its hash', () => {
     const r = cli('token-add', ['--name', 'Satpol PP Jakpus', '--role', 'satpol', '--wilayah', '31.71'], env);
     expect(r.code).toBe(0);
@@ -59,7 +73,7 @@ describe('operator commands', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('integrity ok');
     const copy = new Database(target, { readonly: true });
-    expect((copy.prepare('select count(*) as n from users').get() as { n: number }).n).toBe(1);
+    expect((copy.prepare("select count(*) as n from users where username = 'sari'").get() as { n: number }).n).toBe(1);
     copy.close();
     const again = cli('backup', [target], env);
     expect(again.code).toBe(2);

@@ -57,4 +57,29 @@ describe('demo database', () => {
     expect(by.intake!.wilayah).toBe('31.71');
     expect(by.satpol!.wilayah).toBe('31.71');
   });
+
+  it('holds case work in progress for each demo pendamping: cases, services, follow-ups overdue and due today, aid worklist entries', async () => {
+    const pend = db.all<{ username: string; cluster: string; wilayah_code: string | null; facility_id: string | null }>(sql`select username, cluster, wilayah_code, facility_id from users where role = 'pendamping' order by username`);
+    expect(pend.map((p) => [p.username, p.cluster])).toEqual([
+      ['pendamping', 'tuna_sosial'],
+      ['pendamping.lansia', 'lansia'],
+    ]);
+    expect(pend[0]!.wilayah_code).toBe('31.71');
+    for (const username of ['pendamping', 'pendamping.lansia']) {
+      const b = await signedIn(app, username, DEMO_PASSWORD);
+      const cases = (await b.api('GET', '/api/v1/cases')).json().cases as { overdue: number; due_today: number; last_service_at: string | null }[];
+      expect(cases.length).toBeGreaterThanOrEqual(3);
+      expect(cases.some((c) => c.overdue > 0)).toBe(true);
+      expect(cases.some((c) => c.due_today > 0)).toBe(true);
+      expect(cases.filter((c) => c.last_service_at !== null).length).toBeGreaterThanOrEqual(3);
+      const aid = (await b.api('GET', '/api/v1/worklists/aid')).json().entries as { steps: { code: string }[] }[];
+      expect(aid.length).toBeGreaterThan(0);
+      expect((await b.api('GET', '/api/v1/worklists/follow-ups')).json().entries.length).toBeGreaterThan(0);
+      const page = await b.get('/cases');
+      expect(page.statusCode).toBe(200);
+    }
+    expect(db.all<{ n: number }>(sql`select count(*) as n from case_services`)[0]!.n).toBeGreaterThan(5);
+    expect(db.all<{ n: number }>(sql`select count(*) as n from dtks_proposals`)[0]!.n).toBeGreaterThan(0);
+    expect(db.all<{ n: number }>(sql`select count(*) as n from discharge_journeys`)[0]!.n).toBeGreaterThan(0);
+  });
 });

@@ -2,8 +2,9 @@ import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 import { id, createdAt } from './common.ts';
 import { facilities } from './facilities.ts';
 import { wilayah } from './reference.ts';
+import type { Cluster } from './facilities.ts';
 
-export const ROLES = ['admin', 'command', 'manager', 'intake', 'satpol', 'display'] as const;
+export const ROLES = ['admin', 'command', 'manager', 'intake', 'satpol', 'display', 'pendamping'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const users = sqliteTable('users', {
@@ -15,6 +16,8 @@ export const users = sqliteTable('users', {
   role: text('role', { enum: ROLES }).notNull(),
   facilityId: text('facility_id').references(() => facilities.id),
   wilayahCode: text('wilayah_code').references(() => wilayah.code),
+  /** A pendamping's rehabilitation cluster (anak, disabilitas, lansia, napza, tuna_sosial). */
+  cluster: text('cluster').$type<Cluster>(),
   /** NIP or other staff number printed on a BAST. */
   staffNumber: text('staff_number').notNull().default(''),
   lang: text('lang', { enum: ['id', 'en'] }).notNull().default('id'),

@@ -6,3 +6,4 @@ export * from './referrals.ts';
 export * from './handoffs.ts';
 export * from './accounts.ts';
 export * from './system.ts';
+export * from './cases.ts';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { facilities, wilayah, type Role } from '../../db/schema/index.ts';
-import { FACILITY_ROLES, WILAYAH_ROLES } from '../access.ts';
+import { FACILITY_OR_WILAYAH_ROLES, FACILITY_ROLES, WILAYAH_ROLES } from '../access.ts';
 import { invalidField } from '../errors.ts';
 
 /**
@@ -16,7 +16,9 @@ export function resolveBinding(
 ): { facilityId: string | null; wilayahCode: string | null } {
   let facilityId: string | null = null;
   let code: string | null = null;
-  if (FACILITY_ROLES.includes(role)) {
+  const either = FACILITY_OR_WILAYAH_ROLES.includes(role);
+  if (either && !facility && !wilayahCode) throw invalidField('facility', 'admin.needs_facility_or_wilayah');
+  if (FACILITY_ROLES.includes(role) || (either && facility)) {
     if (!facility) throw invalidField('facility', 'admin.needs_facility');
     const row =
       db.select({ id: facilities.id }).from(facilities).where(eq(facilities.id, facility)).get() ??
@@ -24,7 +26,7 @@ export function resolveBinding(
     if (!row) throw invalidField('facility', 'field.unknown_facility');
     facilityId = row.id;
   }
-  if (WILAYAH_ROLES.includes(role)) {
+  if (WILAYAH_ROLES.includes(role) || (either && !facility)) {
     if (!wilayahCode) throw invalidField('wilayah', 'admin.needs_wilayah');
     const row = db.select({ code: wilayah.code }).from(wilayah).where(eq(wilayah.code, wilayahCode)).get();
     if (!row) throw invalidField('wilayah', 'field.unknown_wilayah');

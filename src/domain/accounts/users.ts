@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { eq, asc } from 'drizzle-orm';
 import { write, type Db } from '../../db/client.ts';
-import { users, sessions, ROLES, type Role } from '../../db/schema/index.ts';
+import { users, sessions, ROLES, CLUSTERS, type Role } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { invalidField, notFound, DomainError } from '../errors.ts';
@@ -21,7 +21,11 @@ export const CreateUserInput = z.object({
   staff_number: optionalText(40),
   facility: optionalText(80),
   wilayah: optionalText(10),
-});
+  /** A pendamping works one cluster; other roles have none. */
+  cluster: z.preprocess((v) => (v === '' ? undefined : v), z.enum(CLUSTERS, { error: 'cases.cluster_invalid' }).optional()),
+})
+  .refine((v) => v.role !== 'pendamping' || v.cluster, { path: ['cluster'], message: 'cases.cluster_required' })
+  .refine((v) => v.role === 'pendamping' || !v.cluster, { path: ['cluster'], message: 'cases.cluster_only_pendamping' });
 export type CreateUserInput = z.infer<typeof CreateUserInput>;
 
 export interface CreatedUser {
@@ -63,6 +67,7 @@ export async function createUser(args: {
         role: input.role,
         facilityId: binding.facilityId,
         wilayahCode: binding.wilayahCode,
+        cluster: input.cluster ?? null,
         mustChangePassword: args.mustChangePassword ?? !args.password,
         isDemo: args.isDemo ?? false,
         createdAt: nowIso(),
@@ -72,7 +77,7 @@ export async function createUser(args: {
       action: 'user.create',
       entity: 'user',
       entityId: id,
-      detail: { username: input.username, role: input.role, ...binding },
+      detail: { username: input.username, role: input.role, ...binding, ...(input.cluster ? { cluster: input.cluster } : {}) },
     });
     return { id, username: input.username, role: input.role, password };
   });

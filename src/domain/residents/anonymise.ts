@@ -7,6 +7,7 @@ import { audit } from '../audit.ts';
 import { conflict, notFound } from '../errors.ts';
 import { ageOn } from './age.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
+import { anonymiseCase } from '../cases/work.ts';
 
 export const ANONYMISE_ROLES = ['admin'] as const;
 
@@ -65,6 +66,7 @@ export function anonymisePerson(args: { db: Db; actor: Actor; personId: string }
         .run();
     }
     tx.update(stays).set({ note: null, destination: null }).where(eq(stays.personId, p.id)).run();
+    anonymiseCase(tx, p.id);
     audit(tx, actor, { action: 'person.anonymise', entity: 'person', entityId: p.id, at: now, detail: { handoff_lines: lines.length } });
     return { id: p.id, resident_code: p.residentCode };
   });

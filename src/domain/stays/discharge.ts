@@ -9,6 +9,7 @@ import { parseInput } from '../validate.ts';
 import { nowIso } from '../../lib/time.ts';
 import { hubFor } from '../../live/hub.ts';
 import { assertCanSeePerson } from '../residents/links.ts';
+import { recordJourney } from '../cases/journey.ts';
 import { assertActsAt } from './facility.ts';
 import { DischargeInput } from './input.ts';
 import { toStayRecord, type StayRecord } from './view.ts';
@@ -33,6 +34,7 @@ export function discharge(args: { db: Db; actor: Actor; stayId?: string; input: 
       .run();
     // A double submit that slipped past idempotency, or another desk first: the stay is already closed.
     if (done.changes !== 1) throw conflict('stays.already_closed');
+    recordJourney(tx, actor, stay, input.outcome, input);
     audit(tx, actor, {
       action: 'stay.discharge',
       entity: 'stay',

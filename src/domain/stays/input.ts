@@ -33,10 +33,24 @@ export const DischargeInput = z
     outcome: z.enum(MANUAL_OUTCOMES as [string, ...string[]], { error: 'stays.outcome_required' }),
     destination: optionalText(200),
     note: optionalText(500),
+    // Pemulangan and reunification as a journey (src/domain/cases/journey.ts): all four together, or none.
+    destination_wilayah_code: optionalText(10),
+    family_contact: optionalText(200),
+    escort: optionalText(200),
+    date: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'cases.bad_date').optional()),
   })
   .refine((v) => v.destination || !(OUTCOMES_WITH_DESTINATION as readonly string[]).includes(v.outcome), {
     path: ['destination'],
     message: 'stays.destination_required',
+  })
+  .superRefine((v, ctx) => {
+    const fields = ['destination_wilayah_code', 'family_contact', 'escort', 'date'] as const;
+    if (!fields.some((f) => v[f])) return;
+    if (v.outcome !== 'reunited' && v.outcome !== 'returned_home') {
+      ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'cases.journey_only_home' });
+      return;
+    }
+    for (const f of fields) if (!v[f]) ctx.addIssue({ code: 'custom', path: [f], message: 'field.required' });
   });
 export type DischargeInput = z.infer<typeof DischargeInput>;
 

@@ -8,6 +8,8 @@ import referralsApi from '../referrals/api.ts';
 import liveSocket from '../../live/socket.ts';
 import alertsApi from './alerts.ts';
 import handoffsApi from '../handoffs/api.ts';
+import casesApi from '../cases/api.ts';
+import worklistsApi from '../worklists/api.ts';
 
 /** The JSON API, /api/v1. Each area adds its own plugin here. */
 const apiRoutes: FastifyPluginAsync = async (app) => {
@@ -17,6 +19,8 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(liveSocket);
   await app.register(alertsApi);
   await app.register(handoffsApi);
+  await app.register(casesApi);
+  await app.register(worklistsApi);
 
   app.get('/me', { config: { access: 'authenticated' } }, async (request) => {
     const a = request.actor!;

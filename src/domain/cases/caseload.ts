@@ -1,0 +1,98 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import type { Cluster } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { requireRole } from '../access.ts';
+import { nowIso, toWib, wibDate } from '../../lib/time.ts';
+import { ageOn } from '../residents/age.ts';
+import { maskIdNumber } from '../residents/nik.ts';
+import { aidSteps, type AidStep } from './aid.ts';
+import { deriveCluster } from './cluster.ts';
+import { caseScopeFilter, CASE_READ_ROLES, knowsStayFacility } from './scope.ts';
+
+export interface CaseloadEntry {
+  person_id: string;
+  resident_code: string;
+  name: string | null;
+  sex: 'L' | 'P';
+  age: number | null;
+  nik_masked: string | null;
+  cluster: Cluster | null;
+  pendamping: string | null;
+  facility_name: string | null;
+  placed: boolean;
+  last_service_at: string | null;
+  next_due: string | null;
+  overdue: number;
+  due_today: number;
+  aid_steps: AidStep[];
+}
+
+/**
+ * The caseload: a pendamping's own cases (others: the assigned cases they may
+ * see), those with a follow-up overdue or due today first.
+ */
+export function caseload(args: { db: Db; actor: Actor }): CaseloadEntry[] {
+  const { db, actor } = args;
+  requireRole(actor, CASE_READ_ROLES);
+  const today = wibDate(nowIso());
+  const rows = db.all<Record<string, unknown>>(sql`
+    select p.*, coalesce(nullif(u.display_name, ''), u.username) as pendamping_name,
+           pc.cluster as cluster_override,
+           f.id as f_id, f.name as f_name, f.protected as f_protected, s.id as stay_id, s.checked_in_at as stay_in, c.assigned_at,
+           (select max(given_at) from case_services cs where cs.case_id = c.id) as last_service_at,
+           (select min(due) from case_follow_ups fu where fu.case_id = c.id and fu.done_at is null) as next_due,
+           (select count(*) from case_follow_ups fu where fu.case_id = c.id and fu.done_at is null and fu.due < ${today}) as overdue,
+           (select count(*) from case_follow_ups fu where fu.case_id = c.id and fu.done_at is null and fu.due = ${today}) as due_today,
+           (select max(d.proposed_at) from dtks_proposals d where d.person_id = p.id) as proposed_at
+    from cases c
+    join persons p on p.id = c.person_id
+    left join users u on u.id = c.pendamping_id
+    left join person_clusters pc on pc.person_id = p.id
+    left join stays s on s.person_id = p.id and s.checked_out_at is null
+    left join facilities f on f.id = s.facility_id
+    where c.pendamping_id is not null and p.merged_into_id is null and p.anonymised_at is null
+      and ${caseScopeFilter(actor, sql`p.id`)}
+    order by (overdue + due_today) > 0 desc, next_due is null, next_due, p.resident_code
+    limit 500`);
+  return rows.map((r) => {
+    const facts = {
+      birthDate: r.birth_date as string | null,
+      estimatedAge: r.estimated_age as number | null,
+      estimatedAt: r.estimated_at as string | null,
+      category: r.category as string | null,
+      disabilities: JSON.parse((r.disabilities as string) || '[]') as string[],
+      traffickingVictim: r.trafficking_victim === 1,
+      unaccompaniedChild: r.unaccompanied_child === 1,
+    };
+    const fid = r.f_id as string | null;
+    const showFacility = fid !== null && knowsStayFacility(actor, { id: fid, protected: r.f_protected === 1 }, r.stay_in as string | null, r.assigned_at as string | null);
+    return {
+      person_id: r.id as string,
+      resident_code: r.resident_code as string,
+      name: (r.name ?? r.description) as string | null,
+      sex: r.sex as 'L' | 'P',
+      age: ageOn(facts, today),
+      nik_masked: maskIdNumber(r.nik as string | null),
+      cluster: ((r.cluster_override as Cluster | null) ?? deriveCluster(facts, today)) as Cluster | null,
+      pendamping: r.pendamping_name as string | null,
+      facility_name: showFacility ? (r.f_name as string) : null,
+      placed: r.stay_id !== null,
+      last_service_at: toWib(r.last_service_at as string | null),
+      next_due: r.next_due as string | null,
+      overdue: Number(r.overdue),
+      due_today: Number(r.due_today),
+      aid_steps: aidSteps(
+        {
+          nik: r.nik as string | null,
+          dtks: r.dtks as 'yes',
+          pkh: r.pkh as 'yes',
+          bpnt: r.bpnt as 'yes',
+          ktpAddress: r.ktp_address as string | null,
+          domicileAddress: r.domicile_address as string | null,
+        },
+        r.proposed_at as string | null,
+      ),
+    };
+  });
+}

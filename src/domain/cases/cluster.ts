@@ -1,0 +1,88 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { write, type Db, type Tx } from '../../db/client.ts';
+import { CLUSTERS, personClusters, persons, type Cluster } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { audit } from '../audit.ts';
+import { notFound } from '../errors.ts';
+import { parseInput, text } from '../validate.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
+import { ageOn } from '../residents/age.ts';
+import { assertCanChangeCase } from './scope.ts';
+
+/**
+ * A person's rehabilitation cluster (DOMAIN.md "ATENSI case work"): a child →
+ * anak; a disability → disabilitas; 60+ → lansia; drug dependence → napza;
+ * homeless, beggar, scavenger, trafficking victim → tuna_sosial. The first
+ * that applies, in that order. The person record has no drug-dependence field
+ * yet, so napza comes only from a hand-set cluster (with a reason).
+ *
+ * NOTE for the lead: issue 12 adds `derivedCluster(person)` in
+ * src/domain/residents/cluster.ts; the two follow the same rule and should become one.
+ */
+export interface ClusterFacts {
+  birthDate: string | null;
+  estimatedAge: number | null;
+  estimatedAt: string | null;
+  category: string | null;
+  disabilities: readonly string[];
+  traffickingVictim: boolean;
+  unaccompaniedChild: boolean;
+}
+
+const TUNA_SOSIAL = new Set(['gelandangan', 'pengemis', 'pemulung', 'korban_perdagangan_orang']);
+
+export function deriveCluster(p: ClusterFacts, today: string): Cluster | null {
+  const age = ageOn(p, today);
+  if ((age !== null && age < 18) || p.unaccompaniedChild || p.category === 'anak_jalanan') return 'anak';
+  if (p.disabilities.length > 0 || p.category === 'disabilitas_terlantar') return 'disabilitas';
+  if ((age !== null && age >= 60) || p.category === 'lansia_terlantar') return 'lansia';
+  if (p.traffickingVictim || (p.category !== null && TUNA_SOSIAL.has(p.category))) return 'tuna_sosial';
+  return null;
+}
+
+export interface PersonCluster {
+  cluster: Cluster | null;
+  derived: Cluster | null;
+  override: { cluster: Cluster; reason: string; set_at: string } | null;
+}
+
+export function clusterOf(db: Db | Tx, personId: string, today = wibDate(nowIso())): PersonCluster {
+  const p = db.select().from(persons).where(eq(persons.id, personId)).get();
+  if (!p) throw notFound('residents.not_found');
+  const derived = deriveCluster(p, today);
+  const o = db.select().from(personClusters).where(eq(personClusters.personId, personId)).get();
+  return {
+    cluster: o ? o.cluster : derived,
+    derived,
+    override: o ? { cluster: o.cluster, reason: o.reason, set_at: o.setAt } : null,
+  };
+}
+
+export const SetClusterInput = z.object({
+  cluster: z.preprocess((v) => (v === '' ? undefined : v), z.enum(CLUSTERS, { error: 'cases.cluster_invalid' })),
+  reason: text(300),
+});
+export type SetClusterInput = z.infer<typeof SetClusterInput>;
+
+/** Sets a person's cluster by hand, with a reason (audited); whoever may change the case may do it. */
+export function setCluster(args: { db: Db; actor: Actor; personId: string; input: unknown }): PersonCluster {
+  const input = parseInput(SetClusterInput, args.input, args.actor.lang);
+  return write(args.db, (tx) => {
+    assertCanChangeCase(tx, args.actor, args.personId);
+    const before = clusterOf(tx, args.personId);
+    const at = nowIso();
+    tx.insert(personClusters)
+      .values({ personId: args.personId, cluster: input.cluster, reason: input.reason, setBy: args.actor.id, setAt: at })
+      .onConflictDoUpdate({ target: personClusters.personId, set: { cluster: input.cluster, reason: input.reason, setBy: args.actor.id, setAt: at } })
+      .run();
+    audit(tx, args.actor, {
+      action: 'case.cluster',
+      entity: 'person',
+      entityId: args.personId,
+      at,
+      detail: { from: before.cluster, to: input.cluster, derived: before.derived, reason: input.reason },
+    });
+    return clusterOf(tx, args.personId);
+  });
+}

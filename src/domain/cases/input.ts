@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { ATENSI_MENUS, FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES } from '../../db/schema/index.ts';
+import { optionalText, text } from '../validate.ts';
+import { WIB_OFFSET_MINUTES } from '../../lib/time.ts';
+
+const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const isRealDay = (s: string) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
+
+/** A calendar day, YYYY-MM-DD (WIB). */
+export const day = () =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : v),
+    z.string({ error: 'field.required' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'cases.bad_date').refine(isRealDay, 'cases.bad_date'),
+  );
+export const optionalDay = () => z.preprocess(blank, day().optional());
+
+export const menu = () => z.preprocess(blank, z.enum(ATENSI_MENUS, { error: 'cases.menu_invalid' }));
+
+/**
+ * An instant from a form (a day, or "YYYY-MM-DDTHH:MM" read as WIB) or from
+ * JSON (ISO 8601 with an offset); stored as UTC ISO.
+ */
+export function parseInstant(v: string): string | null {
+  const s = v.trim();
+  let ms: number;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
+    if (!isRealDay(s)) return null;
+    ms = Date.parse(`${s}T12:00:00Z`) - WIB_OFFSET_MINUTES * 60_000;
+  } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(s)) {
+    ms = Date.parse(`${s}Z`) - WIB_OFFSET_MINUTES * 60_000;
+  } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s)) {
+    ms = Date.parse(s);
+  } else return null;
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+export const AssignInput = z.object({ pendamping_id: text(64) });
+
+export const AssessmentInput = z.object({ needs: optionalText(2000), wishes: optionalText(2000) });
+
+export const PlanItemInput = z.object({ menu: menu(), service: text(200), goal: text(500), due: optionalDay() });
+export const PlanInput = z.object({ items: z.array(PlanItemInput, { error: 'field.required' }).max(30, 'field.too_long') });
+export type PlanInput = z.infer<typeof PlanInput>;
+
+export const ServiceInput = z.object({
+  menu: menu(),
+  service: text(200),
+  given_at: z.preprocess(blank, z.string().max(40).optional()),
+  note: optionalText(1000),
+});
+export type ServiceInput = z.infer<typeof ServiceInput>;
+
+export const FollowUpInput = z.object({
+  due: day(),
+  kind: z.preprocess(blank, z.enum(FOLLOW_UP_KINDS, { error: 'cases.kind_invalid' })),
+  note: optionalText(1000),
+});
+export type FollowUpInput = z.infer<typeof FollowUpInput>;
+
+export const FollowUpDoneInput = z.object({
+  outcome: z.preprocess(blank, z.enum(FOLLOW_UP_OUTCOMES, { error: 'cases.outcome_invalid' })),
+  note: optionalText(1000),
+});
+export type FollowUpDoneInput = z.infer<typeof FollowUpDoneInput>;
+
+export const DtksProposalInput = z.object({ note: optionalText(500) });

@@ -1,0 +1,43 @@
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../../db/client.ts';
+import { dischargeJourneys, wilayah } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { audit } from '../audit.ts';
+import { invalidField } from '../errors.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
+import { insertFollowUp } from './work.ts';
+
+/** Outcomes that are journeys home (DOMAIN.md "Pemulangan and reunification"). */
+export const JOURNEY_OUTCOMES = ['reunited', 'returned_home'] as const;
+/** The follow-up after arrival: a week after the journey (is the person still home? did aid reach them?). */
+export const AFTER_ARRIVAL_DAYS = 7;
+
+export interface JourneyFields {
+  destination_wilayah_code?: string | undefined;
+  family_contact?: string | undefined;
+  escort?: string | undefined;
+  date?: string | undefined;
+}
+
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Inside the discharge's transaction: keeps the journey (where to, family
+ * contact, escort, date) and makes the follow-up after arrival, which goes on
+ * the case and outlives the stay. Every pemulangan and reunification gets the
+ * follow-up, with or without the journey's details.
+ */
+export function recordJourney(tx: Tx, actor: Actor, stay: { id: string; personId: string }, outcome: string, j: JourneyFields): void {
+  if (!(JOURNEY_OUTCOMES as readonly string[]).includes(outcome)) return;
+  const at = nowIso();
+  let day = wibDate(at);
+  if (j.destination_wilayah_code && j.family_contact && j.escort && j.date) {
+    if (!tx.select({ code: wilayah.code }).from(wilayah).where(eq(wilayah.code, j.destination_wilayah_code)).get()) {
+      throw invalidField('destination_wilayah_code', 'field.unknown_wilayah');
+    }
+    tx.insert(dischargeJourneys).values({ stayId: stay.id, destinationWilayahCode: j.destination_wilayah_code, familyContact: j.family_contact, escort: j.escort, date: j.date }).run();
+    audit(tx, actor, { action: 'stay.journey', entity: 'stay', entityId: stay.id, at, detail: { person_id: stay.personId, destination_wilayah_code: j.destination_wilayah_code, date: j.date } });
+    day = j.date;
+  }
+  insertFollowUp(tx, actor, stay.personId, { kind: 'after_arrival', due: addDays(day, AFTER_ARRIVAL_DAYS), stayId: stay.id }, at);
+}

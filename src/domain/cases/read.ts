@@ -1,0 +1,120 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { write, type Db, type Tx } from '../../db/client.ts';
+import { caseFollowUps, casePlanItems, caseServices, dischargeJourneys, dtksProposals, facilities, persons, users } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { audit } from '../audit.ts';
+import { translate } from '../../i18n/index.ts';
+import { nowIso, toWib, wibDate } from '../../lib/time.ts';
+import { ageOn } from '../residents/age.ts';
+import { maskIdNumber } from '../residents/nik.ts';
+import { aidSteps, ktpElsewhere } from './aid.ts';
+import { clusterOf } from './cluster.ts';
+import { assertCanSeeCase, caseOf, currentOrLastStay, knowsStayFacility } from './scope.ts';
+
+export type FollowUpState = 'done' | 'overdue' | 'today' | 'upcoming';
+
+export function followUpState(f: { doneAt: string | null; due: string }, today: string): FollowUpState {
+  if (f.doneAt) return 'done';
+  if (f.due < today) return 'overdue';
+  return f.due === today ? 'today' : 'upcoming';
+}
+
+export function latestDtksProposal(db: Db | Tx, personId: string): string | null {
+  return db.select({ at: dtksProposals.proposedAt }).from(dtksProposals).where(eq(dtksProposals.personId, personId)).orderBy(desc(dtksProposals.proposedAt)).limit(1).get()?.at ?? null;
+}
+
+/** The case as the API serves it (INTERFACES.md `GET /residents/:id/case`), built inside a transaction. */
+export function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
+  const today = wibDate(nowIso());
+  const p = tx.select().from(persons).where(eq(persons.id, personId)).get()!;
+  const c = caseOf(tx, personId);
+  const pendamping = c?.pendampingId
+    ? (tx.select({ id: users.id, username: users.username, displayName: users.displayName, cluster: users.cluster }).from(users).where(eq(users.id, c.pendampingId)).get() ?? null)
+    : null;
+  const stay = currentOrLastStay(tx, personId);
+  const facility = stay ? tx.select().from(facilities).where(eq(facilities.id, stay.facilityId)).get() : undefined;
+  const facilityVisible = facility && stay ? knowsStayFacility(actor, facility, stay.checkedInAt, c?.assignedAt ?? null) : false;
+  const journey = stay ? (tx.select().from(dischargeJourneys).where(eq(dischargeJourneys.stayId, stay.id)).get() ?? null) : null;
+  const plan = c ? tx.select().from(casePlanItems).where(eq(casePlanItems.caseId, c.id)).orderBy(asc(casePlanItems.position)).all() : [];
+  const services = c
+    ? tx.select().from(caseServices).where(eq(caseServices.caseId, c.id)).orderBy(desc(caseServices.givenAt)).all()
+    : [];
+  const followUps = c
+    ? tx.select().from(caseFollowUps).where(eq(caseFollowUps.caseId, c.id)).orderBy(sql`${caseFollowUps.doneAt} is not null`, asc(caseFollowUps.due)).all()
+    : [];
+  const proposedAt = latestDtksProposal(tx, personId);
+  const steps = aidSteps(p, proposedAt);
+  const lang = actor.lang;
+  return {
+    person: {
+      id: p.id,
+      resident_code: p.residentCode,
+      name: p.name ?? p.description,
+      sex: p.sex,
+      age: ageOn(p, today),
+      nik_masked: maskIdNumber(p.nik),
+      has_nik: p.nik !== null,
+      category: p.category,
+    },
+    stay: stay
+      ? {
+          id: stay.id,
+          open: stay.checkedOutAt === null,
+          facility_id: facilityVisible ? stay.facilityId : null,
+          facility_name: facilityVisible ? (facility?.name ?? null) : null,
+          checked_in_at: toWib(stay.checkedInAt),
+          checked_out_at: toWib(stay.checkedOutAt),
+          outcome: stay.outcome,
+          journey: journey
+            ? { destination_wilayah_code: journey.destinationWilayahCode, family_contact: journey.familyContact, escort: journey.escort, date: journey.date }
+            : null,
+        }
+      : null,
+    pendamping: pendamping ? { id: pendamping.id, username: pendamping.username, name: pendamping.displayName || pendamping.username, cluster: pendamping.cluster } : null,
+    assigned_at: toWib(c?.assignedAt),
+    cluster: clusterOf(tx, personId, today),
+    assessment: { needs: c?.needs ?? null, wishes: c?.wishes ?? null, assessed_at: toWib(c?.assessedAt) },
+    plan: plan.map((i) => ({ id: i.id, menu: i.menu, service: i.service, goal: i.goal, due: i.due })),
+    services: services.map((s) => ({ id: s.id, menu: s.menu, service: s.service, given_at: toWib(s.givenAt), given_by: s.givenByLabel, note: s.note })),
+    follow_ups: followUps.map((f) => ({
+      id: f.id,
+      kind: f.kind,
+      due: f.due,
+      note: f.note,
+      state: followUpState(f, today),
+      stay_id: f.stayId,
+      done_at: toWib(f.doneAt),
+      outcome: f.outcome,
+      outcome_note: f.outcomeNote,
+    })),
+    aid: {
+      has_nik: p.nik !== null,
+      dtks: p.dtks,
+      pkh: p.pkh,
+      bpnt: p.bpnt,
+      ktp_elsewhere: ktpElsewhere(p),
+      dtks_proposed_at: toWib(proposedAt),
+      steps: steps.map((code) => ({ code, next_step: translate(lang, `aid.step.${code}`) })),
+    },
+  };
+}
+export type CaseView = ReturnType<typeof loadCase>;
+
+/** One person's case; reading it is an audit event ('case.read'), as reading the record is. */
+export function readCase(args: { db: Db; actor: Actor; personId: string }): CaseView {
+  return write(args.db, (tx) => {
+    assertCanSeeCase(tx, args.actor, args.personId);
+    audit(tx, args.actor, { action: 'case.read', entity: 'person', entityId: args.personId });
+    return loadCase(tx, args.actor, args.personId);
+  });
+}
+
+/** Pendamping accounts a case can go to (for the assign form): active, with their cluster and binding. */
+export function pendampingChoices(db: Db) {
+  return db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, cluster: users.cluster, facilityId: users.facilityId, wilayahCode: users.wilayahCode })
+    .from(users)
+    .where(and(eq(users.role, 'pendamping'), sql`${users.disabledAt} is null`))
+    .orderBy(asc(users.username))
+    .all();
+}

@@ -1,0 +1,100 @@
+import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { cases, persons, stays, type Role } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { canSeeFacility, isWide, requireRole } from '../access.ts';
+import { forbidden, notFound } from '../errors.ts';
+import { assertCanSeePerson, visiblePersonsFilter } from '../residents/links.ts';
+
+/**
+ * Who may see and work a case (DOMAIN.md "ATENSI case work"). A pendamping
+ * sees only the cases assigned to them, and through a case only that person:
+ * being assigned by a manager of the facility or the command centre is what
+ * lets them know a person at a protected facility. Everyone else follows the
+ * person-record rules (src/domain/residents/links.ts).
+ */
+export const CASE_READ_ROLES: readonly Role[] = ['admin', 'command', 'manager', 'intake', 'pendamping'];
+export const CASE_CHANGE_ROLES: readonly Role[] = ['admin', 'command', 'manager', 'pendamping'];
+export const CASE_ASSIGN_ROLES: readonly Role[] = ['admin', 'command', 'manager'];
+export const WORKLIST_ROLES: readonly Role[] = ['admin', 'command', 'manager', 'intake', 'pendamping'];
+
+export function caseOf(db: Db | Tx, personId: string) {
+  return db.select().from(cases).where(eq(cases.personId, personId)).get() ?? null;
+}
+
+function assertPersonExists(db: Db | Tx, personId: string) {
+  const p = db.select({ id: persons.id, merged: persons.mergedIntoId }).from(persons).where(eq(persons.id, personId)).get();
+  if (!p || p.merged) throw notFound('residents.not_found');
+}
+
+export function isOwnCase(actor: Actor, pendampingId: string | null | undefined): boolean {
+  return actor.role === 'pendamping' && actor.type === 'user' && !!actor.id && pendampingId === actor.id;
+}
+
+export function canSeeCase(db: Db | Tx, actor: Actor, personId: string): boolean {
+  try {
+    assertCanSeeCase(db, actor, personId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** 404 (never 403) for a person outside the actor's reach: existence is not confirmed. */
+export function assertCanSeeCase(db: Db | Tx, actor: Actor, personId: string): void {
+  requireRole(actor, CASE_READ_ROLES);
+  assertPersonExists(db, personId);
+  if (actor.role === 'pendamping') {
+    if (!isOwnCase(actor, caseOf(db, personId)?.pendampingId)) throw notFound('residents.not_found');
+    return;
+  }
+  assertCanSeePerson(db, actor, personId);
+}
+
+export function assertCanChangeCase(db: Db | Tx, actor: Actor, personId: string): void {
+  assertCanSeeCase(db, actor, personId);
+  requireRole(actor, CASE_CHANGE_ROLES);
+}
+
+/** The facility of the person's open stay, else of their latest one. */
+export function currentOrLastStay(db: Db | Tx, personId: string) {
+  return (
+    db.select().from(stays).where(and(eq(stays.personId, personId), isNull(stays.checkedOutAt))).get() ??
+    db.select().from(stays).where(eq(stays.personId, personId)).orderBy(desc(stays.checkedInAt)).limit(1).get() ??
+    null
+  );
+}
+
+/** A manager assigns for people at their facility (now, or last); the command centre and admin for anyone they see. */
+export function assertCanAssign(db: Db | Tx, actor: Actor, personId: string): void {
+  requireRole(actor, CASE_ASSIGN_ROLES);
+  assertCanSeeCase(db, actor, personId);
+  if (isWide(actor)) return;
+  const stay = currentOrLastStay(db, personId);
+  if (!stay || stay.facilityId !== actor.facilityId) throw forbidden('cases.assign_not_here');
+}
+
+/** SQL: the case (alias c) / person (personIdColumn) is within this actor's caseload scope. */
+export function caseScopeFilter(actor: Actor, personIdColumn: SQL): SQL {
+  if (actor.role === 'pendamping') {
+    return isOwnCase(actor, actor.id) ? sql`exists (select 1 from cases cs where cs.person_id = ${personIdColumn} and cs.pendamping_id = ${actor.id})` : sql`1 = 0`;
+  }
+  return visiblePersonsFilter(actor, personIdColumn);
+}
+
+/**
+ * May this actor be told the facility of a person's stay? The usual rule, and
+ * for a pendamping a protected facility only when they were assigned while the
+ * person was already there (by its manager or the command centre, who may):
+ * a case that follows someone into a safe house does not reveal the safe house.
+ */
+export function knowsStayFacility(
+  actor: Actor,
+  facility: { id: string; protected: boolean },
+  stayCheckedInAt: string | null,
+  assignedAt: string | null,
+): boolean {
+  if (!facility.protected) return true;
+  if (actor.role === 'pendamping') return !!assignedAt && !!stayCheckedInAt && assignedAt >= stayCheckedInAt;
+  return canSeeFacility(actor, facility);
+}

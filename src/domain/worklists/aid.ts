@@ -1,0 +1,190 @@
+import { sql } from 'drizzle-orm';
+import { write, type Db } from '../../db/client.ts';
+import type { Actor } from '../actor.ts';
+import { isWide, requireRole } from '../access.ts';
+import { audit } from '../audit.ts';
+import { translate } from '../../i18n/index.ts';
+import { nowIso, toWib, wibDate } from '../../lib/time.ts';
+import { ageOn } from '../residents/age.ts';
+import { maskIdNumber } from '../residents/nik.ts';
+import { aidSteps, type AidStep } from '../cases/aid.ts';
+import { caseScopeFilter, knowsStayFacility, WORKLIST_ROLES } from '../cases/scope.ts';
+import type { Cell, ExportTable } from '../reports/table.ts';
+
+interface Row {
+  id: string;
+  resident_code: string;
+  name: string | null;
+  description: string | null;
+  sex: 'L' | 'P';
+  birth_date: string | null;
+  estimated_age: number | null;
+  estimated_at: string | null;
+  nik: string | null;
+  kk: string | null;
+  dtks: 'yes' | 'no' | 'unknown';
+  pkh: 'yes' | 'no' | 'unknown';
+  bpnt: 'yes' | 'no' | 'unknown';
+  ktp_address: string | null;
+  domicile_address: string | null;
+  origin_wilayah_code: string | null;
+  facility_id: string | null;
+  facility_name: string | null;
+  facility_wilayah: string | null;
+  facility_protected: number | null;
+  pendamping_id: string | null;
+  assigned_at: string | null;
+  stay_in: string | null;
+  proposed_at: string | null;
+}
+
+/**
+ * The people in the actor's scope whom the road to aid concerns: placed people
+ * (an open stay) for facility staff, the command centre and admin; a
+ * pendamping's own cases, placed or gone home (aid follows them home).
+ */
+function aidRows(db: Db, actor: Actor): Row[] {
+  const scope = caseScopeFilter(actor, sql`p.id`);
+  const placedOrOwn = actor.role === 'pendamping' ? sql`1 = 1` : sql`s.id is not null`;
+  const atOwnFacility = !isWide(actor) && actor.role !== 'pendamping' && actor.facilityId ? sql`s.facility_id = ${actor.facilityId}` : sql`1 = 1`;
+  return db.all<Row>(sql`
+    select p.id, p.resident_code, p.name, p.description, p.sex, p.birth_date, p.estimated_age, p.estimated_at,
+           p.nik, p.kk, p.dtks, p.pkh, p.bpnt, p.ktp_address, p.domicile_address, p.origin_wilayah_code,
+           f.id as facility_id, f.name as facility_name, f.wilayah_code as facility_wilayah, f.protected as facility_protected,
+           c.pendamping_id, c.assigned_at, s.checked_in_at as stay_in,
+           (select max(d.proposed_at) from dtks_proposals d where d.person_id = p.id) as proposed_at
+    from persons p
+    left join stays s on s.person_id = p.id and s.checked_out_at is null
+    left join facilities f on f.id = s.facility_id
+    left join cases c on c.person_id = p.id
+    where p.merged_into_id is null and p.anonymised_at is null
+      and ${placedOrOwn} and ${atOwnFacility} and ${scope}
+    order by p.resident_code`);
+}
+
+export interface AidEntry {
+  person_id: string;
+  resident_code: string;
+  name: string | null;
+  sex: 'L' | 'P';
+  age: number | null;
+  nik_masked: string | null;
+  dtks: string;
+  pkh: string;
+  bpnt: string;
+  facility_id: string | null;
+  facility_name: string | null;
+  dtks_proposed_at: string | null;
+  steps: { code: AidStep; next_step: string }[];
+}
+
+/** `GET /worklists/aid`: each person with what stands between them and PKH/BPNT, and the next step. */
+export function aidWorklist(args: { db: Db; actor: Actor; step?: string | undefined }): AidEntry[] {
+  const { db, actor } = args;
+  requireRole(actor, WORKLIST_ROLES);
+  const today = wibDate(nowIso());
+  const out: AidEntry[] = [];
+  for (const r of aidRows(db, actor)) {
+    const steps = aidSteps({ nik: r.nik, dtks: r.dtks, pkh: r.pkh, bpnt: r.bpnt, ktpAddress: r.ktp_address, domicileAddress: r.domicile_address }, r.proposed_at);
+    if (!steps.length) continue;
+    if (args.step && !steps.includes(args.step as AidStep)) continue;
+    const showFacility = r.facility_id !== null && knowsStayFacility(actor, { id: r.facility_id, protected: r.facility_protected === 1 }, r.stay_in, r.assigned_at);
+    out.push({
+      person_id: r.id,
+      resident_code: r.resident_code,
+      name: r.name ?? r.description,
+      sex: r.sex,
+      age: ageOn({ birthDate: r.birth_date, estimatedAge: r.estimated_age, estimatedAt: r.estimated_at }, today),
+      nik_masked: maskIdNumber(r.nik),
+      dtks: r.dtks,
+      pkh: r.pkh,
+      bpnt: r.bpnt,
+      facility_id: showFacility ? r.facility_id : null,
+      facility_name: showFacility ? r.facility_name : null,
+      dtks_proposed_at: toWib(r.proposed_at),
+      steps: steps.map((code) => ({ code, next_step: translate(actor.lang, `aid.step.${code}`) })),
+    });
+  }
+  return out;
+}
+
+export function aidCsvTable(entries: AidEntry[], lang: Actor['lang']): ExportTable {
+  const t = (k: string) => translate(lang, k);
+  return {
+    sheet: 'aid',
+    title: t('worklists.aid_title'),
+    published: false,
+    columns: [
+      { key: 'resident_code', header: t('worklists.col.code'), type: 'text' },
+      { key: 'name', header: t('worklists.col.name'), type: 'text' },
+      { key: 'age', header: t('worklists.col.age'), type: 'int' },
+      { key: 'nik_masked', header: 'NIK', type: 'text' },
+      { key: 'dtks', header: 'DTKS', type: 'text' },
+      { key: 'pkh', header: 'PKH', type: 'text' },
+      { key: 'facility_name', header: t('worklists.col.facility'), type: 'text' },
+      { key: 'steps', header: t('worklists.col.steps'), type: 'text' },
+    ],
+    rows: entries.map((e) => ({
+      resident_code: e.resident_code,
+      name: e.name,
+      age: e.age,
+      nik_masked: e.nik_masked,
+      dtks: e.dtks,
+      pkh: e.pkh,
+      facility_name: e.facility_name,
+      steps: e.steps.map((s) => s.next_step).join('; '),
+    })),
+  };
+}
+
+/**
+ * The DTKS proposals for the Dinsos: people with a NIK who are not (known to be)
+ * in DTKS, with the columns a DTKS update needs. Full NIK and KK: the export is
+ * an audited read ('worklist.dtks_export'), like revealing a NIK.
+ */
+export function dtksExport(args: { db: Db; actor: Actor }): ExportTable {
+  const { db, actor } = args;
+  requireRole(actor, WORKLIST_ROLES);
+  const t = (k: string) => translate(actor.lang, k);
+  const rows = aidRows(db, actor).filter((r) => r.nik && r.dtks !== 'yes');
+  write(db, (tx) => audit(tx, actor, { action: 'worklist.dtks_export', entity: 'worklist', entityId: 'dtks', detail: { persons: rows.length } }));
+  return {
+    sheet: 'DTKS',
+    title: t('worklists.dtks_title'),
+    published: false,
+    columns: [
+      { key: 'nik', header: 'NIK', type: 'text', width: 20 },
+      { key: 'kk', header: 'No. KK', type: 'text', width: 20 },
+      { key: 'name', header: t('worklists.col.name'), type: 'text' },
+      { key: 'sex', header: t('worklists.col.sex'), type: 'text', width: 6 },
+      { key: 'birth_date', header: t('worklists.col.birth_date'), type: 'date' },
+      { key: 'domicile_address', header: t('worklists.col.domicile'), type: 'text', width: 40 },
+      { key: 'domicile_wilayah', header: t('worklists.col.domicile_wilayah'), type: 'text' },
+      { key: 'ktp_address', header: t('worklists.col.ktp_address'), type: 'text', width: 40 },
+      { key: 'ktp_wilayah', header: t('worklists.col.ktp_wilayah'), type: 'text' },
+      { key: 'pkh', header: 'PKH', type: 'text', width: 8 },
+      { key: 'bpnt', header: 'BPNT', type: 'text', width: 8 },
+      { key: 'resident_code', header: t('worklists.col.code'), type: 'text' },
+      { key: 'proposed_at', header: t('worklists.col.proposed_at'), type: 'datetime' },
+    ],
+    rows: rows.map(
+      (r): Record<string, Cell> => ({
+        nik: r.nik,
+        kk: r.kk,
+        name: r.name ?? r.description,
+        sex: r.sex,
+        birth_date: r.birth_date,
+        domicile_address: r.domicile_address,
+        // Where they live now: the kab/kota of the facility (or the origin when gone home).
+        domicile_wilayah: r.facility_wilayah ?? r.origin_wilayah_code,
+        ktp_address: r.ktp_address,
+        // The NIK's first four digits are the kab/kota that issued the KTP.
+        ktp_wilayah: r.nik ? `${r.nik.slice(0, 2)}.${r.nik.slice(2, 4)}` : null,
+        pkh: r.pkh,
+        bpnt: r.bpnt,
+        resident_code: r.resident_code,
+        proposed_at: r.proposed_at,
+      }),
+    ),
+  };
+}

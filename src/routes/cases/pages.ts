@@ -1,0 +1,170 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { ATENSI_MENUS, CLUSTERS, FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES } from '../../db/schema/index.ts';
+import { hasRole } from '../../domain/access.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { caseload } from '../../domain/cases/caseload.ts';
+import { setCluster } from '../../domain/cases/cluster.ts';
+import { pendampingChoices, readCase } from '../../domain/cases/read.ts';
+import { assertCanAssign, CASE_ASSIGN_ROLES, CASE_CHANGE_ROLES, CASE_READ_ROLES, canSeeCase } from '../../domain/cases/scope.ts';
+import { addFollowUp, assignPendamping, completeFollowUp, proposeToDtks, recordAssessment, recordService, setPlan } from '../../domain/cases/work.ts';
+import { fieldErrorMap } from '../../plugins/views.ts';
+import { flash } from '../../plugins/flash.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
+
+type Id = { Params: { id: string } };
+type Body = Record<string, unknown>;
+const READ = { access: CASE_READ_ROLES };
+const CHANGE = { access: CASE_CHANGE_ROLES };
+const CHOICES = { menus: ATENSI_MENUS, kinds: FOLLOW_UP_KINDS, outcomes: FOLLOW_UP_OUTCOMES, clusters: CLUSTERS };
+
+/** Where a form came from, to go back there; only our own case and worklist pages. */
+function backTo(body: Body, fallback: string): string {
+  const r = typeof body.return_to === 'string' ? body.return_to : '';
+  return /^\/(cases|worklists)(\/[A-Za-z0-9_-]+)?(\?[A-Za-z0-9=&_-]*)?$/.test(r) ? r : fallback;
+}
+
+/**
+ * The pendamping's pages: /cases (the caseload on a tablet, with quick forms)
+ * and /cases/:id (one case in full). Every form is a real POST that redirects
+ * back; htmx swaps just the card on the caseload.
+ */
+const casePages: FastifyPluginAsync = async (app) => {
+  const db = app.db;
+
+  function caseloadData(request: FastifyRequest, extra: Record<string, unknown> = {}) {
+    const entries = caseload({ db, actor: request.actor! });
+    const today = wibDate(nowIso());
+    return {
+      title: request.t('cases.title'),
+      entries,
+      today,
+      dueToday: entries.reduce((n, e) => n + e.due_today, 0),
+      overdue: entries.reduce((n, e) => n + e.overdue, 0),
+      ...CHOICES,
+      cardErrors: {},
+      ...extra,
+    };
+  }
+
+  app.get('/cases', { config: READ }, async (request, reply) => reply.view('pages/cases/index', caseloadData(request)));
+
+  /** A quick form on a caseload card: on success back to the card (htmx) or the page; on failure the card with its errors. */
+  async function quick(request: FastifyRequest<Id>, reply: FastifyReply, kind: 'service' | 'follow_up', run: () => unknown) {
+    const body = (request.body ?? {}) as Body;
+    const id = request.params.id;
+    try {
+      run();
+      if (request.isHtmx) {
+        const data = caseloadData(request, { justSaved: { id, kind } });
+        const entry = data.entries.find((e) => e.person_id === id);
+        return reply.view('partials/cases/card-update', { ...data, e: entry });
+      }
+      flash(request, { kind: 'ok', message: request.t(kind === 'service' ? 'cases.service_saved' : 'cases.follow_up_saved') });
+      return reply.redirect(backTo(body, `/cases#case-${id}`), 303);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== 'VALIDATION') throw err;
+      const cardErrors = { [id]: { kind, errors: fieldErrorMap(request, err.fieldErrors), values: body } };
+      const data = caseloadData(request, { cardErrors });
+      if (request.isHtmx) return reply.view('partials/cases/card-update', { ...data, e: data.entries.find((e) => e.person_id === id) }, { status: 422 });
+      return reply.view('pages/cases/index', data, { status: 422 });
+    }
+  }
+
+  app.post<Id>('/cases/:id/services', { config: CHANGE }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    if (backTo(body, '').startsWith('/cases/')) return caseForm(request, reply, 'service', () => recordService({ db, actor: request.actor!, personId: request.params.id, input: body }));
+    return quick(request, reply, 'service', () => recordService({ db, actor: request.actor!, personId: request.params.id, input: body }));
+  });
+  app.post<Id>('/cases/:id/follow-ups', { config: CHANGE }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    if (backTo(body, '').startsWith('/cases/')) return caseForm(request, reply, 'follow_up', () => addFollowUp({ db, actor: request.actor!, personId: request.params.id, input: body }));
+    return quick(request, reply, 'follow_up', () => addFollowUp({ db, actor: request.actor!, personId: request.params.id, input: body }));
+  });
+
+  function caseData(request: FastifyRequest, personId: string, extra: Record<string, unknown> = {}) {
+    const actor = request.actor!;
+    const c = readCase({ db, actor, personId });
+    let mayAssign = false;
+    if (hasRole(actor, CASE_ASSIGN_ROLES)) {
+      try {
+        assertCanAssign(db, actor, personId);
+        mayAssign = true;
+      } catch {
+        mayAssign = false;
+      }
+    }
+    return {
+      title: request.t('cases.case_title', { name: c.person.name ?? c.person.resident_code }),
+      c,
+      mayChange: hasRole(actor, CASE_CHANGE_ROLES),
+      mayAssign,
+      pendampings: mayAssign ? pendampingChoices(db).filter((p) => p.cluster === c.cluster.cluster) : [],
+      ...CHOICES,
+      formErrors: {},
+      formKind: null,
+      values: {},
+      ...extra,
+    };
+  }
+
+  app.get<Id>('/cases/:id', { config: READ }, async (request, reply) => reply.view('pages/cases/show', caseData(request, request.params.id)));
+
+  /** The case's own summary for the person page (loaded there by htmx; the link works without it). */
+  app.get<Id>('/cases/:id/summary', { config: READ }, async (request, reply) => {
+    if (!canSeeCase(db, request.actor!, request.params.id)) return reply.code(204).send();
+    return reply.view('partials/cases/summary', { c: readCase({ db, actor: request.actor!, personId: request.params.id }) });
+  });
+
+  /** A form on the case page: back to it, or the page again with the errors beside the fields. */
+  async function caseForm(request: FastifyRequest<Id>, reply: FastifyReply, kind: string, run: () => unknown) {
+    const body = (request.body ?? {}) as Body;
+    const id = request.params.id;
+    try {
+      run();
+      flash(request, { kind: 'ok', message: request.t(`cases.saved.${kind}`) });
+      return reply.redirect(backTo(body, `/cases/${encodeURIComponent(id)}`), 303);
+    } catch (err) {
+      if (!(err instanceof DomainError) || (err.code !== 'VALIDATION' && err.code !== 'CONFLICT')) throw err;
+      if (backTo(body, '').startsWith('/worklists')) {
+        flash(request, { kind: 'error', message: request.t(err.messageKey, err.params) });
+        return reply.redirect(backTo(body, '/worklists'), 303);
+      }
+      return reply.view(
+        'pages/cases/show',
+        // A plan item's errors come as items.N.field; the page's form has one item.
+        caseData(request, id, { formKind: kind, formErrors: fieldErrorMap(request, err.fieldErrors.map((f) => ({ ...f, path: f.path.replace(/^items\.\d+\./, '') }))), formProblem: err.fieldErrors.length ? null : request.t(err.messageKey, err.params), values: body }),
+        { status: err.status },
+      );
+    }
+  }
+
+  app.post<Id>('/cases/:id/assign', { config: { access: CASE_ASSIGN_ROLES } }, async (request, reply) =>
+    caseForm(request, reply, 'assign', () => assignPendamping({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+  );
+  app.post<Id>('/cases/:id/cluster', { config: CHANGE }, async (request, reply) =>
+    caseForm(request, reply, 'cluster', () => setCluster({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+  );
+  app.post<Id>('/cases/:id/assessment', { config: CHANGE }, async (request, reply) =>
+    caseForm(request, reply, 'assessment', () => recordAssessment({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+  );
+  // The page adds one item at a time: the plan as it stands plus the new item.
+  app.post<Id>('/cases/:id/plan', { config: CHANGE }, async (request, reply) =>
+    caseForm(request, reply, 'plan', () => {
+      const b = (request.body ?? {}) as Body;
+      const plan = readCase({ db, actor: request.actor!, personId: request.params.id }).plan;
+      const remove = typeof b.remove === 'string' ? b.remove : null;
+      const kept = plan.filter((i) => i.id !== remove).map(({ menu, service, goal, due }) => ({ menu, service, goal, due: due ?? undefined }));
+      const items = remove ? kept : [...kept, { menu: b.menu, service: b.service, goal: b.goal, due: b.due }];
+      return setPlan({ db, actor: request.actor!, personId: request.params.id, input: { items } });
+    }),
+  );
+  app.post<{ Params: { id: string; fid: string } }>('/cases/:id/follow-ups/:fid/done', { config: CHANGE }, async (request, reply) =>
+    caseForm(request as unknown as FastifyRequest<Id>, reply, 'done', () =>
+      completeFollowUp({ db, actor: request.actor!, personId: request.params.id, followUpId: request.params.fid, input: request.body }),
+    ),
+  );
+  app.post<Id>('/cases/:id/dtks-proposal', { config: CHANGE }, async (request, reply) =>
+    caseForm(request, reply, 'dtks', () => proposeToDtks({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+  );
+};
+export default casePages;

@@ -1,0 +1,46 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { isWide } from '../../domain/access.ts';
+import { parseRange, REPORT_ROLES, scopeFor } from '../../domain/reports/index.ts';
+import { caseworkReport, caseworkTables } from '../../domain/reports/casework.ts';
+import { publishedRows } from '../../domain/reports/table.ts';
+import { wouldSuppress } from '../../domain/reports/suppress.ts';
+import { sendCsv, sendXlsx } from '../worklists/send.ts';
+
+const READERS = { access: REPORT_ROLES };
+type Q = Record<string, unknown>;
+const CSV_TABLES = ['services', 'dtks', 'journeys', 'follow-ups'] as const;
+
+/** /reports/casework: case work in a range, on screen and as CSV (one table) or Excel (all). */
+const caseworkReports: FastifyPluginAsync = async (app) => {
+  function load(request: FastifyRequest) {
+    const q = (request.query ?? {}) as Q;
+    const range = parseRange(q, request.lang);
+    const scope = scopeFor(app.db, request.actor!, q);
+    const report = caseworkReport({ db: app.db, range, scope });
+    return { report, tables: caseworkTables(report, request.t) };
+  }
+
+  app.get('/reports/casework', { config: READERS }, async (request, reply) => {
+    const { report, tables } = load(request);
+    // On screen the command centre and admin see exact numbers with the cells an export would hide marked; a manager sees what is published.
+    const exact = isWide(request.actor!);
+    const shown = tables.map((t) => ({
+      ...t,
+      rows: exact ? t.rows : publishedRows(t),
+      marks: t.rows.map((row) => Object.fromEntries(t.columns.map((c) => [c.key, exact && c.type === 'people' && typeof row[c.key] === 'number' && wouldSuppress(row[c.key] as number)]))),
+    }));
+    return reply.view('pages/reports/casework', { title: request.t('casework.title'), range: report.range, tables: shown, csvTables: CSV_TABLES });
+  });
+
+  app.get('/reports/casework.csv', { config: READERS }, async (request, reply) => {
+    const { tables } = load(request);
+    const which = CSV_TABLES.indexOf(((request.query ?? {}) as Q).table as never);
+    return sendCsv(reply, tables[Math.max(0, which)]!, 'kerja-kasus');
+  });
+
+  app.get('/reports/casework.xlsx', { config: READERS }, async (request, reply) => {
+    const { tables } = load(request);
+    return sendXlsx(request, reply, tables, 'kerja-kasus', request.t('casework.title'));
+  });
+};
+export default caseworkReports;

@@ -1,0 +1,36 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { WORKLIST_ROLES } from '../../domain/cases/scope.ts';
+import { aidCsvTable, aidWorklist, dtksExport } from '../../domain/worklists/aid.ts';
+import { followUpCsvTable, followUpWorklist } from '../../domain/worklists/follow-ups.ts';
+import { notFound } from '../../domain/errors.ts';
+import { sendCsv, sendXlsx } from './send.ts';
+
+const READ = { access: WORKLIST_ROLES };
+/** Exports carry full NIKs: never stored for replay, never cached. */
+const EXPORT = { access: WORKLIST_ROLES, idempotent: false };
+type Q = { Querystring: { format?: string; step?: string } };
+
+/** /api/v1/worklists/:name (docs/api.md "Worklists"). */
+const worklistsApi: FastifyPluginAsync = async (app) => {
+  const db = app.db;
+  app.get<Q>('/worklists/aid', { config: READ }, async (request, reply) => {
+    const entries = aidWorklist({ db, actor: request.actor!, step: request.query.step });
+    if (request.query.format === 'csv') return sendCsv(reply, aidCsvTable(entries, request.actor!.lang), 'jalan-bantuan');
+    return { worklist: 'aid', entries };
+  });
+  app.get<Q>('/worklists/follow-ups', { config: READ }, async (request, reply) => {
+    const entries = followUpWorklist({ db, actor: request.actor! });
+    if (request.query.format === 'csv') return sendCsv(reply, followUpCsvTable(entries, request.actor!.lang), 'tindak-lanjut');
+    return { worklist: 'follow-ups', entries };
+  });
+  app.get<Q>('/worklists/dtks', { config: EXPORT }, async (request, reply) => {
+    const table = dtksExport({ db, actor: request.actor! });
+    if (request.query.format === 'xlsx') return sendXlsx(request, reply, table, 'usulan-dtks');
+    if (request.query.format === 'csv') return sendCsv(reply, table, 'usulan-dtks');
+    return { worklist: 'dtks', columns: table.columns.map((c) => c.key), rows: table.rows };
+  });
+  app.get<{ Params: { name: string } }>('/worklists/:name', { config: READ }, async () => {
+    throw notFound('worklists.unknown');
+  });
+};
+export default worklistsApi;

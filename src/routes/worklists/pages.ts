@@ -1,0 +1,25 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { WORKLIST_ROLES, CASE_CHANGE_ROLES } from '../../domain/cases/scope.ts';
+import { hasRole } from '../../domain/access.ts';
+import { aidWorklist } from '../../domain/worklists/aid.ts';
+import { followUpWorklist } from '../../domain/worklists/follow-ups.ts';
+import { AID_STEPS } from '../../domain/cases/aid.ts';
+
+/** /worklists: the road to aid by NIK and the follow-ups due; exports are the API's (same session). */
+const worklistPages: FastifyPluginAsync = async (app) => {
+  app.get<{ Querystring: { step?: string } }>('/worklists', { config: { access: WORKLIST_ROLES } }, async (request, reply) => {
+    const actor = request.actor!;
+    const step = AID_STEPS.includes(request.query.step as never) ? request.query.step : undefined;
+    const aid = aidWorklist({ db: app.db, actor, step });
+    const followUps = followUpWorklist({ db: app.db, actor });
+    return reply.view('pages/worklists/index', {
+      title: request.t('worklists.title'),
+      aid,
+      followUps,
+      step: step ?? '',
+      steps: AID_STEPS,
+      mayChange: hasRole(actor, CASE_CHANGE_ROLES),
+    });
+  });
+};
+export default worklistPages;
