@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import { openDatabase, type Db } from './db/client.ts';
 import { loadSessionSecret } from './lib/secret.ts';
+import { DomainError } from './domain/errors.ts';
 import { LoginLimiter } from './domain/accounts/login.ts';
 import dbPlugin from './plugins/db.ts';
 import i18nPlugin from './plugins/i18n.ts';
@@ -59,6 +60,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // External plugins.
   await app.register(cookie, { secret: config.SESSION_SECRET ?? loadSessionSecret(config.DATABASE_PATH) });
   await app.register(formbody);
+  // Every body Singgah takes is a form or a JSON object: a text/plain body is a 415, and a JSON
+  // array or scalar is a 400, before any route reads fields from it.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('preValidation', async (request) => {
+    const body = request.body;
+    if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+      throw new DomainError('BAD_REQUEST', 'error.bad_request');
+    }
+  });
   await app.register(websocket, {
     options: { maxPayload: 4096 },
     // On shutdown every socket is told 1012 (service restart) so clients reconnect.

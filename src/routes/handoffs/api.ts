@@ -5,6 +5,7 @@ import { listHandoffs, readHandoff } from '../../domain/handoffs/read.ts';
 import { DESK_ROLES, SUBMIT_ROLES, VIEW_ROLES } from '../../domain/handoffs/scope.ts';
 import { toHandoffRecord, toHandoffSummaryRecord } from '../../domain/handoffs/view.ts';
 import { invalidField } from '../../domain/errors.ts';
+import { queryLimit } from '../../domain/validate.ts';
 
 type Id = { Params: { id: string } };
 type LineParams = { Params: { id: string; pid: string } };
@@ -25,7 +26,7 @@ const handoffsApi: FastifyPluginAsync = async (app) => {
       actor: request.actor!,
       status: status as 'OPEN' | 'CLOSED' | undefined,
       facilityId: q.facility_id || undefined,
-      limit: q.limit ? Number(q.limit) || 100 : 100,
+      limit: queryLimit(q.limit, 100, 500),
     });
     return { handoffs: items.map(toHandoffSummaryRecord) };
   });
