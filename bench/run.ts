@@ -55,7 +55,7 @@ results.push(measure('occupancy: one facility', () => loadFacilityOccupancy(db, 
 
 // 2. The live fan-out: one occupancy read per event, one view per audience, a message per client.
 const actors: Actor[] = (['command', 'display', 'satpol'] as const).map((role) => ({ ...SYSTEM_ACTOR, type: 'token', role, wilayahCode: role === 'satpol' ? '31.71' : null }));
-const fakeClients: Client[] = Array.from({ length: 100 }, (_, i) => ({ socket: null as never, actor: actors[i % 3]!, seq: 0, alive: true }));
+const fakeClients: Client[] = Array.from({ length: 100 }, (_, i) => ({ socket: null as never, actor: actors[i % 3]!, credential: { kind: 'token', id: `bench-${i % 3}` }, seq: 0, alive: true }));
 const oneUnit = db.get<{ id: string }>(sql`select id from units where facility_id = ${oneFacility} limit 1`)!.id;
 const fan = measure(
   'live: one check-in event to 100 clients',
