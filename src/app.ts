@@ -42,6 +42,30 @@ export interface BuildOptions {
   logger?: boolean;
   /** Where the log goes (default stdout); tests read it. */
   logStream?: NodeJS.WritableStream;
+  /** HTTP timeouts (tests shorten them). */
+  timeouts?: Partial<typeof HTTP_TIMEOUTS>;
+}
+
+/**
+ * A request must arrive whole in good time: half-sent headers or a body that
+ * trickles in hold a socket and memory, so they are cut (Node answers 408).
+ * Idle connections close too. Live sockets are not affected: the WebSocket
+ * library lifts the idle timeout after the upgrade.
+ */
+export const HTTP_TIMEOUTS = {
+  /** Headers complete within this. */
+  headersMs: 10_000,
+  /** The whole request (headers and body) within this. */
+  requestMs: 30_000,
+  /** A connection with no traffic at all is closed after this. */
+  idleMs: 60_000,
+  /** How often Node looks for requests past their time. */
+  checkEveryMs: 2_000,
+};
+
+/** TRUST_PROXY as Fastify takes it: a hop count becomes "trust the n nearest hops". */
+function trustProxyOption(v: Config['TRUST_PROXY']): boolean | string[] | ((addr: string, hop: number) => boolean) {
+  return typeof v === 'number' ? (_addr, hop) => hop < v : v;
 }
 
 /**
@@ -50,6 +74,7 @@ export interface BuildOptions {
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const db = options.db ?? openDatabase(config.DATABASE_PATH);
+  const timeouts = { ...HTTP_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
     logger:
       options.logger === false
@@ -68,8 +93,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
               }),
             },
           },
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    http: { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkEveryMs },
     // Query strings like ?kind=TPS&kind=LKS become arrays, as forms send them.
     routerOptions: { ignoreTrailingSlash: true },
   });

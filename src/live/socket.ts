@@ -21,7 +21,8 @@ export const PING_INTERVAL_MS = 30_000;
 export function checkOrigin(request: FastifyRequest): void {
   if (request.actor?.type !== 'user') return;
   const origin = request.headers.origin;
-  const host = request.headers['x-forwarded-host'] && request.server.config.TRUST_PROXY ? request.headers['x-forwarded-host'] : request.headers.host;
+  // request.host reads X-Forwarded-Host only from a trusted proxy (TRUST_PROXY), never from anyone.
+  const host = request.host;
   if (!origin || !host) throw new DomainError('FORBIDDEN', 'error.forbidden');
   let originHost: string;
   try {

@@ -7,6 +7,10 @@ import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factorie
 import { signedIn, bearer } from '../helpers/session.ts';
 import { registerIntake } from '../../src/domain/residents/register.ts';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
+import { connect } from 'node:net';
+import { buildApp } from '../../src/app.ts';
+import { openDatabase } from '../../src/db/client.ts';
+import { testConfig } from '../helpers/app.ts';
 
 let app: FastifyInstance;
 let db: Db;
@@ -60,5 +64,56 @@ describe('bad input is a 4xx with a reason, never a 500 (issue 11, finding 9)', 
     });
     expect(array.statusCode).toBe(400);
     expect(db.get<{ name: string }>(sql`select name from persons where id = ${person.id}`)!.name).toBe('Rahmat Hidayat');
+  });
+});
+
+describe('half-sent requests are cut (issue 11, finding 10)', () => {
+  it('a request whose headers never finish is answered 408 and the connection closed', async () => {
+    const config = testConfig();
+    const slow = await buildApp(config, { db: openDatabase(':memory:'), logger: false, timeouts: { headersMs: 300, requestMs: 300, checkEveryMs: 50 } });
+    await slow.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const port = (slow.server.address() as { port: number }).port;
+      const answer = await new Promise<string>((resolve, reject) => {
+        const sock = connect(port, '127.0.0.1', () => sock.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: '));
+        let got = '';
+        sock.on('data', (d) => (got += String(d)));
+        sock.on('close', () => resolve(got));
+        sock.on('error', reject);
+        // The test's own guard, far beyond the server's limit: a server that never cuts fails here.
+        setTimeout(() => {
+          sock.destroy();
+          resolve('still open');
+        }, 8000).unref();
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('a body that stops halfway is cut as well', async () => {
+    const config = testConfig();
+    const slow = await buildApp(config, { db: openDatabase(':memory:'), logger: false, timeouts: { headersMs: 300, requestMs: 300, checkEveryMs: 50 } });
+    await slow.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const port = (slow.server.address() as { port: number }).port;
+      const closed = await new Promise<string>((resolve, reject) => {
+        const sock = connect(port, '127.0.0.1', () =>
+          sock.write('POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nusername=a'),
+        );
+        let got = '';
+        sock.on('data', (d) => (got += String(d)));
+        sock.on('close', () => resolve(got || 'closed'));
+        sock.on('error', reject);
+        setTimeout(() => {
+          sock.destroy();
+          resolve('still open');
+        }, 8000).unref();
+      });
+      expect(closed).not.toBe('still open');
+    } finally {
+      await slow.close();
+    }
   });
 });
