@@ -89,3 +89,13 @@ export function queryLimit(raw: unknown, fallback: number, max: number): number 
   if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw.trim()) || Number(raw) < 1) throw invalidField('limit', 'field.invalid');
   return Math.min(Number(raw), max);
 }
+
+/**
+ * A query parameter that names one value (`?q=`, `?status=`): absent or blank is
+ * undefined; repeated (`?q=a&q=b`, an array) or longer than `max` is a 422 naming it.
+ */
+export function queryText(raw: unknown, field: string, max = 200): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string' || raw.length > max) throw invalidField(field, 'field.invalid');
+  return raw;
+}

@@ -31,6 +31,19 @@ describe('bad input is a 4xx with a reason, never a 500 (issue 11, finding 9)', 
     expect((await call('GET', '/api/v1/referrals?limit=5')).statusCode).toBe(200);
   });
 
+  it('a parameter sent twice where one value is meant is a 422 naming it (found by the fuzz test)', async () => {
+    const call = bearer(app, makeToken(db, 'command'));
+    for (const [url, field] of [
+      ['/api/v1/handoffs?status=OPEN&status=CLOSED', 'status'],
+      ['/api/v1/handoffs?facility_id=a&facility_id=b', 'facility_id'],
+      ['/api/v1/residents?q=Siti&q=Budi', 'q'],
+    ] as const) {
+      const res = await call('GET', url);
+      expect(res.statusCode, url).toBe(422);
+      expect(res.json().errors[0].path).toBe(field);
+    }
+  });
+
   it('a megabyte wilayah_code in the facility form is told beside its field, and nothing is saved', async () => {
     const admin = await makeUser(db, 'admin');
     const b = await signedIn(app, admin.username, admin.password);
