@@ -133,11 +133,15 @@ const settle = () => {
   for (let i = 0; i < 4; i++) globalThis.gc?.();
 };
 const sockets: WebSocket[] = [];
+// A token holds at most 8 live sockets (src/live/connections.ts): the simulated walls each bring their own.
+const wallTokens: string[] = [];
+const wallToken = (i: number) =>
+  (wallTokens[i] ??= createToken({ db, actor: SYSTEM_ACTOR, input: { name: `bench-wall-${i}`, role: 'command' } }).token);
 const openClients = (n: number) =>
   Promise.all(
     Array.from({ length: n }, () =>
       new Promise<void>((res, rej) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/live?token=${token}`);
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/live?token=${wallToken(sockets.length)}`);
         ws.once('message', () => res());
         ws.once('error', rej);
         sockets.push(ws);
