@@ -42,6 +42,8 @@ export interface BuildOptions {
   logger?: boolean;
   /** Where the log goes (default stdout); tests read it. */
   logStream?: NodeJS.WritableStream;
+  /** Told every route as it is added (the fuzz test enumerates the routes with it). */
+  onRoute?: (route: { method: string | string[]; url: string; websocket?: boolean }) => void;
   /** HTTP timeouts (tests shorten them). */
   timeouts?: Partial<typeof HTTP_TIMEOUTS>;
 }
@@ -101,6 +103,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Query strings like ?kind=TPS&kind=LKS become arrays, as forms send them.
     routerOptions: { ignoreTrailingSlash: true },
   });
+  if (options.onRoute) {
+    const tell = options.onRoute;
+    app.addHook('onRoute', (route) => tell({ method: route.method, url: route.url, websocket: (route as { websocket?: boolean }).websocket }));
+  }
   app.decorate('config', config);
   app.decorate('loginLimiter', new LoginLimiter());
 
