@@ -36,7 +36,7 @@ class Sock {
   }
 }
 
-async function until<T>(fn: () => T | undefined | null | false, what = 'condition', ms = 5000): Promise<T> {
+async function until<T>(fn: () => T | undefined | null | false, what = 'condition', ms = 20_000): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = fn();
@@ -76,7 +76,7 @@ afterAll(async () => app.close());
 const change = () => hubFor(db).publish({ type: 'occupancy', facilityId: tps.id, unitIds: [unitId] });
 const browserSock = (path: string, b: Browser) => Sock.open(`${ws}${path}`, { cookie: b.cookieHeader, origin: http });
 
-describe('a socket lives only as long as its credentials (issue 11, finding 5)', () => {
+describe('a socket lives only as long as its credentials (issue 11, finding 5)', { timeout: 60_000 }, () => {
   it('logout closes the JSON and the HTML sockets of that session with 1008', async () => {
     const u = await makeUser(db, 'command');
     const b = await signedIn(app, u.username, u.password);
@@ -176,7 +176,7 @@ describe('a one-time password opens the change-password page only (issue 11, fin
   });
 });
 
-describe('amplification (issue 11, finding 7)', () => {
+describe('amplification (issue 11, finding 7)', { timeout: 60_000 }, () => {
   it(`a session or token holds at most ${MAX_SOCKETS_PER_CREDENTIAL} sockets; the next is closed with 4429`, async () => {
     const token = makeToken(db, 'display');
     const socks = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_CREDENTIAL }, () => Sock.open(`${ws}/api/v1/live?token=${token}`)));

@@ -25,7 +25,8 @@ async function loginPage(): Promise<Browser> {
   return b;
 }
 
-describe('login limits hold under concurrency (issue 11, finding 4)', () => {
+// Each password check is a real scrypt: on a loaded machine these take longer than the default 30 s.
+describe('login limits hold under concurrency (issue 11, finding 4)', { timeout: 120_000 }, () => {
   it('100 concurrent wrong passwords for one account: 10 are checked, 90 refused at once, and the right one is then refused', async () => {
     ({ app, db } = await makeTestApp());
     const u = await makeUser(db, 'command');
@@ -63,7 +64,7 @@ describe('login limits hold under concurrency (issue 11, finding 4)', () => {
   });
 });
 
-describe('X-Forwarded-* count only from the configured proxy (issue 11, finding 10)', () => {
+describe('X-Forwarded-* count only from the configured proxy (issue 11, finding 10)', { timeout: 120_000 }, () => {
   it('forged X-Forwarded-For from a client that is not the proxy do not escape the per-address limit', async () => {
     ({ app, db } = await makeTestApp({ TRUST_PROXY: '10.0.0.0/8' })); // the test client is 127.0.0.1, not the proxy
     useLimiter({ perAddress: 4 });
