@@ -55,7 +55,7 @@ results.push(measure('occupancy: one facility', () => loadFacilityOccupancy(db, 
 
 // 2. The live fan-out: one occupancy read per event, one view per audience, a message per client.
 const actors: Actor[] = (['command', 'display', 'satpol'] as const).map((role) => ({ ...SYSTEM_ACTOR, type: 'token', role, wilayahCode: role === 'satpol' ? '31.71' : null }));
-const fakeClients: Client[] = Array.from({ length: 100 }, (_, i) => ({ socket: null as never, actor: actors[i % 3]!, seq: 0, alive: true }));
+const fakeClients: Client[] = Array.from({ length: 100 }, (_, i) => ({ socket: null as never, actor: actors[i % 3]!, credential: { kind: 'token', id: `bench-${i % 3}` }, seq: 0, alive: true }));
 const oneUnit = db.get<{ id: string }>(sql`select id from units where facility_id = ${oneFacility} limit 1`)!.id;
 const fan = measure(
   'live: one check-in event to 100 clients',
@@ -133,11 +133,15 @@ const settle = () => {
   for (let i = 0; i < 4; i++) globalThis.gc?.();
 };
 const sockets: WebSocket[] = [];
+// A token holds at most 8 live sockets (src/live/connections.ts): the simulated walls each bring their own.
+const wallTokens: string[] = [];
+const wallToken = (i: number) =>
+  (wallTokens[i] ??= createToken({ db, actor: SYSTEM_ACTOR, input: { name: `bench-wall-${i}`, role: 'command' } }).token);
 const openClients = (n: number) =>
   Promise.all(
     Array.from({ length: n }, () =>
       new Promise<void>((res, rej) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/live?token=${token}`);
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/live?token=${wallToken(sockets.length)}`);
         ws.once('message', () => res());
         ws.once('error', rej);
         sockets.push(ws);

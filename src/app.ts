@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import { openDatabase, type Db } from './db/client.ts';
 import { loadSessionSecret } from './lib/secret.ts';
+import { DomainError } from './domain/errors.ts';
+import { redactUrl } from './lib/redact.ts';
 import { LoginLimiter } from './domain/accounts/login.ts';
 import dbPlugin from './plugins/db.ts';
 import i18nPlugin from './plugins/i18n.ts';
@@ -41,6 +43,34 @@ export interface BuildOptions {
   /** An already open database (tests share one with their factories). */
   db?: Db;
   logger?: boolean;
+  /** Where the log goes (default stdout); tests read it. */
+  logStream?: NodeJS.WritableStream;
+  /** Told every route as it is added (the fuzz test enumerates the routes with it). */
+  onRoute?: (route: { method: string | string[]; url: string; websocket?: boolean }) => void;
+  /** HTTP timeouts (tests shorten them). */
+  timeouts?: Partial<typeof HTTP_TIMEOUTS>;
+}
+
+/**
+ * A request must arrive whole in good time: half-sent headers or a body that
+ * trickles in hold a socket and memory, so they are cut (Node answers 408).
+ * Idle connections close too. Live sockets are not affected: the WebSocket
+ * library lifts the idle timeout after the upgrade.
+ */
+export const HTTP_TIMEOUTS = {
+  /** Headers complete within this. */
+  headersMs: 10_000,
+  /** The whole request (headers and body) within this. */
+  requestMs: 30_000,
+  /** A connection with no traffic at all is closed after this. */
+  idleMs: 60_000,
+  /** How often Node looks for requests past their time. */
+  checkEveryMs: 2_000,
+};
+
+/** TRUST_PROXY as Fastify takes it: a hop count becomes "trust the n nearest hops". */
+function trustProxyOption(v: Config['TRUST_PROXY']): boolean | string[] | ((addr: string, hop: number) => boolean) {
+  return typeof v === 'number' ? (_addr, hop) => hop < v : v;
 }
 
 /**
@@ -49,19 +79,52 @@ export interface BuildOptions {
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const db = options.db ?? openDatabase(config.DATABASE_PATH);
+  const timeouts = { ...HTTP_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.LOG_LEVEL },
-    trustProxy: config.TRUST_PROXY,
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.LOG_LEVEL,
+            ...(options.logStream ? { stream: options.logStream } : {}),
+            // The request line without secrets: a live socket's ?token= is never written down.
+            serializers: {
+              req: (req: { method: string; url: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+                method: req.method,
+                url: redactUrl(req.url),
+                host: req.hostname,
+                remoteAddress: req.ip,
+                remotePort: req.socket?.remotePort,
+              }),
+            },
+          },
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    http: { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkEveryMs },
     // Query strings like ?kind=TPS&kind=LKS become arrays, as forms send them.
     routerOptions: { ignoreTrailingSlash: true },
   });
+  if (options.onRoute) {
+    const tell = options.onRoute;
+    app.addHook('onRoute', (route) => tell({ method: route.method, url: route.url, websocket: (route as { websocket?: boolean }).websocket }));
+  }
   app.decorate('config', config);
   app.decorate('loginLimiter', new LoginLimiter());
 
   // External plugins.
   await app.register(cookie, { secret: config.SESSION_SECRET ?? loadSessionSecret(config.DATABASE_PATH) });
   await app.register(formbody);
+  // Every body Singgah takes is a form or a JSON object: a text/plain body is a 415, and a JSON
+  // array or scalar is a 400, before any route reads fields from it.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('preValidation', async (request) => {
+    const body = request.body;
+    if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+      throw new DomainError('BAD_REQUEST', 'error.bad_request');
+    }
+  });
   await app.register(websocket, {
     options: { maxPayload: 4096 },
     // On shutdown every socket is told 1012 (service restart) so clients reconnect.

@@ -1,13 +1,44 @@
 import { z } from 'zod';
+import { isIP } from 'node:net';
+
+/**
+ * Which proxies may tell the client's address, host and scheme (X-Forwarded-*),
+ * as Fastify's trustProxy takes it: `false` (none, the default), a hop count
+ * (`1`: the one proxy in front), a comma-separated list of addresses or CIDR
+ * ranges (`10.0.0.2,192.168.1.0/24`, or `loopback`, `linklocal`,
+ * `uniquelocal`), or `true`: every hop, only behind a proxy that overwrites
+ * those headers (otherwise anyone can forge them).
+ */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustProxy = z
+  .string()
+  .transform((raw, ctx): boolean | number | string[] => {
+    const v = raw.trim().toLowerCase();
+    if (v === 'true' || v === 'yes') return true;
+    if (v === 'false' || v === 'no' || v === '0') return false;
+    if (/^\d{1,2}$/.test(v)) return Number(v);
+    const items = v.split(',').map((x) => x.trim()).filter(Boolean);
+    const bad = items.filter((x) => !PROXY_NAMES.has(x) && !isAddressOrCidr(x));
+    if (items.length === 0 || bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `must be true, false, a hop count, or addresses/CIDRs separated by commas (not ${bad.join(', ') || 'empty'})` });
+      return z.NEVER;
+    }
+    return items;
+  });
+
+function isAddressOrCidr(x: string): boolean {
+  const [addr, bits, ...rest] = x.split('/');
+  if (rest.length > 0 || !addr) return false;
+  const family = isIP(addr);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 /**
  * The environment of INTERFACES.md, parsed once at start. A bad value stops the
  * start with a message naming the variable, never a stack trace.
  */
-const booleanString = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
 export const Config = z.object({
   PORT: z.coerce
     .number({ error: 'must be a port number' })
@@ -23,7 +54,7 @@ export const Config = z.object({
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
-  TRUST_PROXY: booleanString.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   /** How long a referral holds places before the server releases them (minutes). */
   REFERRAL_HOLD_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(240),
   /** A handoff open longer than this raises an alert for the command centre (minutes). */

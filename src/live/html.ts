@@ -1,23 +1,136 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { WebSocket } from 'ws';
 import { hubFor } from './hub.ts';
 import { checkOrigin } from './socket.ts';
 import { liveRegion, regionContext, type RegionContext, type LiveRegion } from './regions.ts';
+import { admitSocket, credentialOf, CredentialCheck, stillAllowed, CLOSE_CREDENTIALS, type Credential } from './connections.ts';
 import { DomainError } from '../domain/errors.ts';
 import { nowIso } from '../lib/time.ts';
 
 /** Several changes within this window are sent as one re-render. */
 export const COALESCE_MS = 150;
 export const HEARTBEAT_MS = 20_000;
+const PING_MS = 30_000;
 const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+interface Watcher {
+  socket: WebSocket;
+  credential: Credential;
+  alive: boolean;
+}
+
+/**
+ * Every socket watching the same region with the same parameters, language
+ * and scope (role, facility, wilayah) sees the same HTML: it is rendered once
+ * per change and sent to all of them. A region rendered per person
+ * (`perActor`) keys by the account as well.
+ */
+interface Audience {
+  key: string;
+  region: LiveRegion;
+  ctx: RegionContext;
+  watchers: Set<Watcher>;
+  timer: NodeJS.Timeout | null;
+}
+
+function audienceKey(region: LiveRegion, ctx: RegionContext): string {
+  const a = ctx.actor;
+  const params = Object.keys(ctx.params)
+    .sort()
+    .map((k) => [k, ctx.params[k]]);
+  const who = region.perActor ? `${a.type}:${a.id}` : '';
+  return JSON.stringify([region.name, params, ctx.lang, a.role, a.facilityId, a.wilayahCode, who]);
+}
+
+const heartbeat = () => `<time id="live-heartbeat" hx-swap-oob="true" datetime="${nowIso()}"></time>`;
 
 /**
  * GET /live/html?region=NAME&…: the pages' own live socket for htmx's hx-ws.
  * Sends server-rendered fragments (hx-swap-oob) — the region at connect,
  * again after each relevant committed change, and a heartbeat that lets the
- * page tell when its data has gone stale.
+ * page tell when its data has gone stale. Credentials are checked before
+ * every send (1008 when they are gone); a session or token holds at most
+ * MAX_SOCKETS_PER_CREDENTIAL sockets (4429 beyond).
  */
 const liveHtml: FastifyPluginAsync = async (app) => {
   const hub = hubFor(app.db);
+  const audiences = new Map<string, Audience>();
+
+  const deliver = (w: Watcher, html: string) => {
+    if (w.socket.readyState !== w.socket.OPEN) return;
+    if (w.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      w.socket.close(1013, 'too slow');
+      return;
+    }
+    w.socket.send(html);
+  };
+
+  const render = (aud: Audience): string | null => {
+    try {
+      return aud.region.render(aud.ctx);
+    } catch (err) {
+      app.log.error({ err, region: aud.region.name }, 'live region render failed');
+      return null;
+    }
+  };
+
+  const flush = (aud: Audience) => {
+    aud.timer = null;
+    const check = new CredentialCheck(app.db);
+    const allowed = [...aud.watchers].filter((w) => stillAllowed(check, w.credential, w.socket));
+    if (allowed.length === 0) return;
+    const html = render(aud);
+    if (html === null) return;
+    const frame = html + heartbeat();
+    for (const w of allowed) deliver(w, frame);
+  };
+
+  const unsubscribe = hub.subscribe((event) => {
+    if (event.type === 'access') {
+      const check = new CredentialCheck(app.db);
+      for (const aud of audiences.values()) for (const w of aud.watchers) stillAllowed(check, w.credential, w.socket);
+      return;
+    }
+    for (const aud of audiences.values()) {
+      if (aud.timer) continue;
+      let relevant = false;
+      try {
+        relevant = aud.region.relevant(event, aud.ctx);
+      } catch {
+        relevant = false;
+      }
+      if (relevant) aud.timer = setTimeout(() => flush(aud), COALESCE_MS);
+    }
+  });
+
+  // One heartbeat and one ping round for all sockets; each checks the credentials first (an expired
+  // session publishes nothing, so this is where it is found).
+  const beat = setInterval(() => {
+    const check = new CredentialCheck(app.db);
+    for (const aud of audiences.values()) {
+      for (const w of aud.watchers) if (stillAllowed(check, w.credential, w.socket)) deliver(w, heartbeat());
+    }
+  }, HEARTBEAT_MS);
+  const ping = setInterval(() => {
+    for (const aud of audiences.values()) {
+      for (const w of aud.watchers) {
+        if (!w.alive) {
+          w.socket.terminate();
+          continue;
+        }
+        w.alive = false;
+        w.socket.ping();
+      }
+    }
+  }, PING_MS);
+  beat.unref();
+  ping.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(beat);
+    clearInterval(ping);
+    unsubscribe();
+    for (const aud of audiences.values()) if (aud.timer) clearTimeout(aud.timer);
+  });
 
   app.get(
     '/live/html',
@@ -26,58 +139,44 @@ const liveHtml: FastifyPluginAsync = async (app) => {
       config: { access: 'authenticated' },
       preValidation: async (request) => {
         checkOrigin(request);
-        const q = request.query as Record<string, string>;
-        const region = liveRegion(q.region ?? '');
+        const q = request.query as Record<string, unknown>;
+        const region = liveRegion(typeof q.region === 'string' ? q.region : '');
         if (!region) throw new DomainError('NOT_FOUND', 'error.not_found');
+        if (Object.values(q).some((v) => typeof v !== 'string' || v.length > 200)) throw new DomainError('BAD_REQUEST', 'error.bad_request');
         const role = request.actor!.role;
         if (role === 'system' || !region.roles.includes(role)) throw new DomainError('FORBIDDEN', 'error.forbidden');
-        region.authorize?.(regionContext(app, request.actor!, q, request.lang));
+        region.authorize?.(regionContext(app, request.actor!, q as Record<string, string>, request.lang));
       },
     },
     (socket, request) => {
+      const credential = credentialOf(request);
+      if (!credential) return socket.close(CLOSE_CREDENTIALS, 'no credentials');
+      const release = admitSocket(app.db, credential, socket);
+      if (!release) return;
       const params = request.query as Record<string, string>;
       const region = liveRegion(params.region!) as LiveRegion;
-      const ctx: RegionContext = regionContext(app, request.actor!, params, request.lang);
-      let timer: NodeJS.Timeout | null = null;
-
-      const push = () => {
-        timer = null;
-        if (socket.readyState !== socket.OPEN) return;
-        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          socket.close(1013, 'too slow');
-          return;
-        }
-        try {
-          socket.send(region.render(ctx) + heartbeat());
-        } catch (err) {
-          request.log.error({ err, region: region.name }, 'live region render failed');
-        }
-      };
-      const heartbeat = () => `<time id="live-heartbeat" hx-swap-oob="true" datetime="${nowIso()}"></time>`;
-
-      const unsubscribe = hub.subscribe((event) => {
-        if (!timer && region.relevant(event, ctx)) timer = setTimeout(push, COALESCE_MS);
-      });
-      const beat = setInterval(() => {
-        if (socket.readyState === socket.OPEN) socket.send(heartbeat());
-      }, HEARTBEAT_MS);
-      let alive = true;
-      const ping = setInterval(() => {
-        if (!alive) return socket.terminate();
-        alive = false;
-        socket.ping();
-      }, 30_000);
-      socket.on('pong', () => (alive = true));
+      const ctx = regionContext(app, request.actor!, params, request.lang);
+      const key = audienceKey(region, ctx);
+      let aud = audiences.get(key);
+      if (!aud) audiences.set(key, (aud = { key, region, ctx, watchers: new Set(), timer: null }));
+      const watcher: Watcher = { socket, credential, alive: true };
+      aud.watchers.add(watcher);
+      const audience = aud;
       const cleanup = () => {
-        unsubscribe();
-        clearInterval(beat);
-        clearInterval(ping);
-        if (timer) clearTimeout(timer);
+        release();
+        audience.watchers.delete(watcher);
+        if (audience.watchers.size === 0 && audiences.get(key) === audience) {
+          if (audience.timer) clearTimeout(audience.timer);
+          audiences.delete(key);
+        }
       };
+      socket.on('pong', () => (watcher.alive = true));
       socket.on('close', cleanup);
       socket.on('error', cleanup);
       socket.on('message', () => undefined);
-      push();
+      // The region at (re)connect, to this socket alone, so a page brings itself up to date.
+      const html = render(audience);
+      if (html !== null) deliver(watcher, html + heartbeat());
     },
   );
 };

@@ -10,7 +10,9 @@ export type HubEvent =
   | { type: 'facility'; facilityId: string }
   | { type: 'referral'; referralId: string; status: string; fromFacilityId: string | null; toFacilityId: string; places: number }
   | { type: 'handoff'; handoffId: string; number: string; status: string; facilityId: string; wilayahCode: string; pending: number }
-  | { type: 'alert'; alertId: string; kind: string; facilityId: string | null };
+  | { type: 'alert'; alertId: string; kind: string; facilityId: string | null }
+  /** Credentials changed (logout, disable, revoke, password reset): open sockets re-check theirs; nothing is sent. */
+  | { type: 'access' };
 
 /**
  * The small interface the rest of the code sees. This one lives in process

@@ -22,6 +22,11 @@ export interface RegionContext {
 export interface LiveRegion {
   name: string;
   roles: readonly Role[];
+  /**
+   * Rendered once per change for every socket of one audience (region, params, language, role,
+   * facility, wilayah). A region whose HTML depends on who the account is (not just its scope) sets this.
+   */
+  perActor?: boolean;
   /** Throws (a DomainError) when this actor may not watch these params: checked once at connect. */
   authorize?(ctx: RegionContext): void;
   relevant(event: HubEvent, ctx: RegionContext): boolean;

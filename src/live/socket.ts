@@ -6,6 +6,7 @@ import { loadFacilityOccupancy, summarise, type OccupancySummary } from '../doma
 import { occupancyFor, facilityFor, audienceOf, alertFor } from '../domain/occupancy/view.ts';
 import { canSeeFacility } from '../domain/access.ts';
 import { hubFor, type HubEvent } from './hub.ts';
+import { admitSocket, credentialOf, CredentialCheck, stillAllowed, CLOSE_CREDENTIALS, type Credential } from './connections.ts';
 import { nowIso, toWib } from '../lib/time.ts';
 
 /** A socket whose unsent data passes this is too slow to keep: it is dropped, not waited for. */
@@ -20,7 +21,8 @@ export const PING_INTERVAL_MS = 30_000;
 export function checkOrigin(request: FastifyRequest): void {
   if (request.actor?.type !== 'user') return;
   const origin = request.headers.origin;
-  const host = request.headers['x-forwarded-host'] && request.server.config.TRUST_PROXY ? request.headers['x-forwarded-host'] : request.headers.host;
+  // request.host reads X-Forwarded-Host only from a trusted proxy (TRUST_PROXY), never from anyone.
+  const host = request.host;
   if (!origin || !host) throw new DomainError('FORBIDDEN', 'error.forbidden');
   let originHost: string;
   try {
@@ -34,6 +36,7 @@ export function checkOrigin(request: FastifyRequest): void {
 export interface Client {
   socket: WebSocket;
   actor: Actor;
+  credential: Credential;
   seq: number;
   alive: boolean;
 }
@@ -115,6 +118,8 @@ export function messageFor(client: Client, event: HubEvent, summary: () => Occup
         handoff: { id: event.handoffId, number: event.number, status: event.status, facility_id: event.facilityId, pending: event.pending },
       };
     }
+    case 'access':
+      return null;
     case 'alert': {
       if (audience !== 'wide' && audience !== 'display') return null;
       return { type: 'alert', alert: alertFor(actor, event, summary().facilities) };
@@ -132,18 +137,34 @@ const liveSocket: FastifyPluginAsync = async (app) => {
 
   const unsubscribe = hub.subscribe((event) => {
     if (clients.size === 0) return;
-    // One occupancy read per event, shared by every client that hears it.
+    // One occupancy read per event, shared by every client that hears it; one credential read per credential.
     let cached: OccupancySummary | undefined;
     const summary = () => (cached ??= summarise(loadFacilityOccupancy(app.db)));
     const views: ViewCache = new Map();
+    const check = new CredentialCheck(app.db);
     for (const client of clients) {
+      if (event.type === 'access') {
+        if (!stillAllowed(check, client.credential, client.socket)) clients.delete(client);
+        continue;
+      }
       const message = messageFor(client, event, summary, views);
-      if (message) send(client, message);
+      if (!message) continue;
+      if (!stillAllowed(check, client.credential, client.socket)) {
+        clients.delete(client);
+        continue;
+      }
+      send(client, message);
     }
   });
 
   const pinger = setInterval(() => {
+    // A session that merely expired publishes nothing: the ping round finds it.
+    const check = new CredentialCheck(app.db);
     for (const client of clients) {
+      if (!stillAllowed(check, client.credential, client.socket)) {
+        clients.delete(client);
+        continue;
+      }
       if (!client.alive) {
         client.socket.terminate();
         clients.delete(client);
@@ -168,11 +189,19 @@ const liveSocket: FastifyPluginAsync = async (app) => {
       preValidation: async (request) => checkOrigin(request),
     },
     (socket, request) => {
-      const client: Client = { socket, actor: request.actor!, seq: 0, alive: true };
+      const credential = credentialOf(request);
+      if (!credential) return socket.close(CLOSE_CREDENTIALS, 'no credentials');
+      const release = admitSocket(app.db, credential, socket);
+      if (!release) return;
+      const client: Client = { socket, actor: request.actor!, credential, seq: 0, alive: true };
       clients.add(client);
       socket.on('pong', () => (client.alive = true));
-      socket.on('close', () => clients.delete(client));
-      socket.on('error', () => clients.delete(client));
+      const gone = () => {
+        clients.delete(client);
+        release();
+      };
+      socket.on('close', gone);
+      socket.on('error', gone);
       // Clients have nothing to say; anything they send is ignored.
       socket.on('message', () => undefined);
       const now = nowIso();

@@ -9,8 +9,8 @@ import { applyUserLang } from './i18n.ts';
 
 export const SESSION_COOKIE = 'sgh_session';
 
-/** Paths a user who must change a temporary password may still reach. */
-const PASSWORD_CHANGE_PATHS = ['/account/password', '/logout', '/healthz', '/readyz'];
+/** Paths a user who must change a temporary password may still reach (exact paths; public routes are open anyway). */
+const PASSWORD_CHANGE_PATHS = new Set(['/account/password', '/logout']);
 
 /**
  * One mechanism for access: every route declares `config.access`
@@ -109,7 +109,10 @@ function checkAccess(request: FastifyRequest, reply: FastifyReply, access: Acces
     }
     throw new DomainError('UNAUTHENTICATED', 'error.unauthenticated');
   }
-  if (request.session?.mustChangePassword && !PASSWORD_CHANGE_PATHS.some((p) => request.url.startsWith(p)) && !request.isApi) {
+  if (request.session?.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(request.url.split('?')[0]!)) {
+    // A one-time password opens the change-password page and nothing else: no page, no API call, no socket.
+    if (request.isApi || request.headers.upgrade !== undefined) throw new DomainError('FORBIDDEN', 'error.must_change_password');
+    if (request.isHtmx) reply.header('HX-Redirect', '/account/password');
     reply.redirect('/account/password', 303);
     return;
   }

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../domain/errors.ts';
 import { translate } from '../i18n/index.ts';
+import { redactUrl } from '../lib/redact.ts';
 
 const TITLE_KEYS: Record<ErrorCode, string> = {
   VALIDATION: 'error.validation',
@@ -52,9 +53,9 @@ export default fp(
         if (mapped) {
           ({ code, status } = mapped);
           messageKey = TITLE_KEYS[code];
-          request.log.info({ err: err.message, url: request.url }, 'bad request');
+          request.log.info({ err: err.message, url: redactUrl(request.url) }, 'bad request');
         } else {
-          request.log.error({ err, method: request.method, url: request.url, params: request.params }, 'unhandled error');
+          request.log.error({ err, method: request.method, url: redactUrl(request.url), params: request.params }, 'unhandled error');
           return sendError(request, reply, 500, 'INTERNAL', 'error.internal');
         }
       }

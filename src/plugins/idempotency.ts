@@ -2,7 +2,8 @@ import fp from 'fastify-plugin';
 import { and, eq, lt } from 'drizzle-orm';
 import { idempotencyKeys } from '../db/schema/index.ts';
 import { actorKey } from '../domain/actor.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, invalidField } from '../domain/errors.ts';
+import { createHash } from 'node:crypto';
 import { write } from '../db/client.ts';
 import { nowIso } from '../lib/time.ts';
 
@@ -19,8 +20,9 @@ declare module 'fastify' {
 
 /**
  * A POST with an `Idempotency-Key` header or `idempotency_key` field that
- * repeats an earlier one from the same account returns the earlier answer and
- * does nothing more. The key is reserved (a row with status 0) before the
+ * repeats an earlier one from the same account, to the same endpoint with the
+ * same body, returns the earlier answer and does nothing more; the same key
+ * with another body or endpoint is a 422 and does nothing (INTERFACES.md). The key is reserved (a row with status 0) before the
  * handler runs, synchronously, so a concurrent duplicate sees the reservation;
  * a 2xx/3xx answer is stored, anything else frees the key for a retry.
  */
@@ -37,13 +39,17 @@ export default fp(
         throw new DomainError('BAD_REQUEST', 'error.bad_request');
       }
       const ak = actorKey(request.actor);
-      const path = request.routeOptions.url ?? request.url;
+      // The endpoint is the path as called (two records' /:id are two endpoints), without the query.
+      const path = request.method + ' ' + request.url.split('?')[0];
+      const hash = requestHash(body);
       const existing = app.db
         .select()
         .from(idempotencyKeys)
         .where(and(eq(idempotencyKeys.actorKey, ak), eq(idempotencyKeys.key, raw)))
         .get();
       if (existing) {
+        // One key names one request: reused for another body or endpoint it is refused, and nothing runs.
+        if (existing.path !== path || existing.requestHash !== hash) throw invalidField('idempotency_key', 'error.idempotency_reused');
         if (existing.statusCode === PENDING) throw new DomainError('IN_PROGRESS', 'error.in_progress');
         reply.header('Idempotent-Replayed', 'true');
         if (existing.body === '' && existing.statusCode < 300 && existing.contentType?.startsWith('text/html')) {
@@ -55,12 +61,15 @@ export default fp(
         if (existing.contentType) reply.type(existing.contentType);
         return reply.code(existing.statusCode).send(existing.body);
       }
-      write(app.db, (tx) =>
+      // INSERT OR IGNORE: of two concurrent first uses, one reserves the key, the other is told it is in progress.
+      const reserved = write(app.db, (tx) =>
         tx
           .insert(idempotencyKeys)
-          .values({ actorKey: ak, key: raw, method: request.method, path, statusCode: PENDING, body: '', createdAt: nowIso() })
-          .run(),
+          .values({ actorKey: ak, key: raw, method: request.method, path, requestHash: hash, statusCode: PENDING, body: '', createdAt: nowIso() })
+          .onConflictDoNothing()
+          .run().changes,
       );
+      if (reserved === 0) throw new DomainError('IN_PROGRESS', 'error.in_progress');
       request.idempotency = { actorKey: ak, key: raw };
     });
 
@@ -108,6 +117,26 @@ export default fp(
   },
   { name: 'idempotency', dependencies: ['auth', 'db'] },
 );
+
+/**
+ * The body as a stable digest: keys sorted at every level, the CSRF token and the key itself left
+ * out (a new page load brings a new form but the same request). Repeated form fields keep their order.
+ */
+export function requestHash(body: unknown): string {
+  const canonical = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canonical);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.keys(v as object)
+          .filter((k) => k !== '_csrf' && k !== 'idempotency_key')
+          .sort()
+          .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  };
+  return createHash('sha256').update(JSON.stringify(canonical(body ?? null)) ?? 'null').digest('hex');
+}
 
 /** Where a repeated page submit is sent back to: the path of the page it came from (never another site: only the path is kept). */
 function returnPath(request: import('fastify').FastifyRequest): string | null {

@@ -210,8 +210,10 @@ describe('Satpol PP handoffs', () => {
     });
 
     it('does its work once when the same submit arrives twice (Idempotency-Key, and the form key)', async () => {
-      const a = await submit(handoffBody(tps.id), { 'idempotency-key': 'drop-retry-0001' });
-      const b = await submit(handoffBody(tps.id), { 'idempotency-key': 'drop-retry-0001' });
+      // A retry sends the very same body (the key now names account + endpoint + body).
+      const body = handoffBody(tps.id);
+      const a = await submit(body, { 'idempotency-key': 'drop-retry-0001' });
+      const b = await submit(body, { 'idempotency-key': 'drop-retry-0001' });
       expect(a.statusCode).toBe(201);
       expect(b.statusCode).toBe(201);
       expect(b.headers['idempotent-replayed']).toBe('true');

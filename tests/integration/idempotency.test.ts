@@ -50,6 +50,58 @@ describe('a double submit does its work once', () => {
     expect(db.get<{ n: number }>(sql`select count(*) as n from persons where name = 'Ujang Suparman'`)!.n).toBe(1);
   });
 
+  it('one key with 100 different bodies saves one and refuses 99 with 422, nothing more saved', async () => {
+    const tps = makeFacility(db, { kind: 'TPS' });
+    const call = bearer(app, makeToken(db, 'intake', { facility: tps.id }));
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        call('POST', '/api/v1/residents', { persons: [{ name: `Tamu Kunci ${i}`, sex: 'L', estimated_age: 30 + (i % 40), consent: true }], confirm_new: true }, { 'idempotency-key': 'one-key-many-bodies' }),
+      ),
+    );
+    const statuses = answers.map((a) => a.statusCode);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 422)).toHaveLength(99);
+    const refused = answers.find((a) => a.statusCode === 422)!;
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.json().errors[0].path).toBe('idempotency_key');
+    expect(db.get<{ n: number }>(sql`select count(*) as n from persons where name like 'Tamu Kunci %'`)!.n).toBe(1);
+    // The first body again is the earlier answer.
+    const first = answers.find((a) => a.statusCode === 201)!;
+    const name = first.json().persons[0].name as string;
+    const i = Number(name.split(' ').pop());
+    const again = await call('POST', '/api/v1/residents', { persons: [{ name, sex: 'L', estimated_age: 30 + (i % 40), consent: true }], confirm_new: true }, { 'idempotency-key': 'one-key-many-bodies' });
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('a key reused on another endpoint is a 422 and that work is not done', async () => {
+    const balai = makeFacility(db, { kind: 'BALAI' });
+    const u1 = makeUnit(db, balai.id, { capacity: 6 });
+    const u2 = makeUnit(db, balai.id, { capacity: 6 });
+    const call = bearer(app, makeToken(db, 'admin'));
+    const key = { 'idempotency-key': 'shared-key-endpoints' };
+    const tps = makeFacility(db, { kind: 'TPS' });
+    const made = await call('POST', `/api/v1/facilities/${tps.id}/units`, { name: 'Zona A', capacity: 5 }, key);
+    expect(made.statusCode).toBe(201);
+    const other = await call('POST', `/api/v1/facilities/${balai.id}/units`, { name: 'Zona A', capacity: 5 }, key);
+    expect(other.statusCode).toBe(422);
+    expect(db.select().from(units).where(eq(units.facilityId, balai.id)).all().map((u) => u.id).sort()).toEqual([u1.id, u2.id].sort());
+  });
+
+  it('a page form sent again with the same key and other fields is refused and changes nothing', async () => {
+    const balai = makeFacility(db, { kind: 'BALAI' });
+    const u = makeUnit(db, balai.id, { capacity: 6 });
+    const m = await makeUser(db, 'manager', { facilityId: balai.id });
+    const b = await signedIn(app, m.username, m.password);
+    await b.get(`/facilities/${balai.id}`);
+    const form = { edit: 'block', version: '1', blocked: '2', block_reason: 'Kasur rusak', idempotency_key: 'page-key-two-bodies' };
+    expect((await b.post(`/facilities/${balai.id}/units/${u.id}`, form)).statusCode).toBeLessThan(400);
+    const changed = await b.post(`/facilities/${balai.id}/units/${u.id}`, { ...form, version: '2', blocked: '5' });
+    expect(changed.statusCode).toBe(422);
+    expect(changed.body).toContain('Kunci permintaan ini sudah dipakai');
+    expect(db.select().from(units).where(eq(units.id, u.id)).get()!.blocked).toBe(2);
+  });
+
   it('a malformed key is a 400, not a silent second write', async () => {
     const call = bearer(app, makeToken(db, 'admin'));
     const res = await call('POST', '/api/v1/residents', {}, { 'idempotency-key': 'bad key with spaces' });

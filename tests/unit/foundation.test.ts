@@ -18,7 +18,12 @@ describe('configuration', () => {
     expect(() => parseConfig({ PORT: 'abc' })).toThrow(ConfigError);
     expect(() => parseConfig({ PORT: '70000' })).toThrow(/PORT: must be 0–65535/);
     expect(() => parseConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
-    expect(() => parseConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY: must be true or false/);
+    expect(() => parseConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY: must be true, false, a hop count/);
+    expect(() => parseConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY/);
+    // Only the configured proxy is trusted: a list of addresses/CIDRs or a hop count, as Fastify's trustProxy takes them.
+    expect(parseConfig({ TRUST_PROXY: '10.0.0.2, 192.168.1.0/24,loopback' }).TRUST_PROXY).toEqual(['10.0.0.2', '192.168.1.0/24', 'loopback']);
+    expect(parseConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(parseConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
     expect(() => parseConfig({ SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET: must be at least 32/);
   });
   it('treats an empty variable as unset', () => {
@@ -54,28 +59,45 @@ describe('passwords', () => {
 });
 
 describe('login limiter', () => {
+  /** One attempt that failed at `at`. */
+  const failAt = (l: LoginLimiter, keys: ReturnType<LoginLimiter['keysFor']>, at: number) => {
+    const a = l.begin(keys, at);
+    if ('lockedMinutes' in a) throw new Error('refused');
+    l.fail(a, at);
+  };
   it('locks an account after 10 failures in a minute, for five minutes', () => {
     const l = new LoginLimiter();
     const keys = l.keysFor('Budi', '10.0.0.1');
     const t0 = 1_000_000;
-    for (let i = 0; i < 9; i++) l.fail(keys, t0 + i);
+    for (let i = 0; i < 9; i++) failAt(l, keys, t0 + i);
     expect(l.lockedMinutes(keys, t0 + 10)).toBe(0);
-    l.fail(keys, t0 + 10);
+    failAt(l, keys, t0 + 10);
     expect(l.lockedMinutes(keys, t0 + 11)).toBe(5);
     expect(l.lockedMinutes(keys, t0 + 10 + 5 * 60_000 + 1)).toBe(0);
   });
   it('failures older than the window do not count', () => {
     const l = new LoginLimiter();
     const keys = l.keysFor('budi', '10.0.0.2');
-    for (let i = 0; i < 9; i++) l.fail(keys, i * 1000);
-    l.fail(keys, 120_000);
+    for (let i = 0; i < 9; i++) failAt(l, keys, i * 1000);
+    failAt(l, keys, 120_000);
     expect(l.lockedMinutes(keys, 120_001)).toBe(0);
   });
   it('locks an address that tries many accounts', () => {
     const l = new LoginLimiter();
-    for (let i = 0; i < 30; i++) l.fail(l.keysFor(`user${i}`, '10.0.0.3'), 5000 + i);
+    for (let i = 0; i < 30; i++) failAt(l, l.keysFor(`user${i}`, '10.0.0.3'), 5000 + i);
     expect(l.lockedMinutes(l.keysFor('someone-else', '10.0.0.3'), 6000)).toBe(5);
     expect(l.lockedMinutes(l.keysFor('someone-else', '10.0.0.4'), 6000)).toBe(0);
+  });
+  it('counts an attempt when it begins: the 11th concurrent attempt is refused before any check ends', () => {
+    const l = new LoginLimiter();
+    const keys = l.keysFor('budi', '10.0.0.5');
+    const started = Array.from({ length: 100 }, () => l.begin(keys, 7000));
+    expect(started.filter((a) => !('lockedMinutes' in a))).toHaveLength(10);
+    // A success gives its place back and clears the account.
+    const one = started[0]!;
+    if ('lockedMinutes' in one) throw new Error('refused');
+    l.succeed(one, 7001);
+    expect('lockedMinutes' in l.begin(keys, 7002)).toBe(false);
   });
 });
 

@@ -227,6 +227,41 @@ describe('small-cell suppression', () => {
   });
 });
 
+describe('CSV injection (issue 11, finding 10)', () => {
+  const hostile = ['=HYPERLINK("http://evil.example","klik")', '+62 812', '-2+3', '@SUM(A1:A9)', '\t=1+1', '\r=1+1', 'Budi =ok'];
+  const table: ExportTable = {
+    sheet: 'T',
+    title: 'T',
+    published: false,
+    columns: [
+      { key: 'name', header: 'Nama', type: 'text' },
+      { key: 'n', header: 'Angka', type: 'int' },
+    ],
+    rows: hostile.map((name, i) => ({ name, n: -i })),
+  };
+
+  it('a text cell that starts like a formula is written as text, in the CSV and the workbook; numbers stay numbers', async () => {
+    const rows = parse(toCsv(table), { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.Nama)).toEqual([
+      `'=HYPERLINK("http://evil.example","klik")`,
+      "'+62 812",
+      "'-2+3",
+      "'@SUM(A1:A9)",
+      "'\t=1+1",
+      "'\r=1+1",
+      'Budi =ok',
+    ]);
+    expect(rows[2]!.Angka).toBe('-2');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await toXlsx([table], { title: 'Uji', info: [['Dibuat oleh', '=cmd|calc']] })) as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('T')!;
+    expect(ws.getRow(2).getCell(1).value).toBe(`'=HYPERLINK("http://evil.example","klik")`);
+    expect(ws.getRow(5).getCell(1).value).toBe("'@SUM(A1:A9)");
+    expect(ws.getRow(4).getCell(2).value).toBe(-2);
+    expect(wb.getWorksheet('Info')!.getRow(2).getCell(2).value).toBe("'=cmd|calc");
+  });
+});
+
 describe('referrals', () => {
   it('counts a yes as accepted even when the referral was cancelled later, and groups reasons as written', () => {
     expect(wasAccepted({ status: 'CANCELLED', decidedAt: '2026-03-01T00:00:00Z' })).toBe(true);

@@ -27,6 +27,8 @@ export const idempotencyKeys = sqliteTable(
     key: text('key').notNull(),
     method: text('method').notNull(),
     path: text('path').notNull(),
+    /** sha256 of the request body without its CSRF token and key: the same key with another body is refused. */
+    requestHash: text('request_hash').notNull().default(''),
     statusCode: integer('status_code').notNull(),
     contentType: text('content_type'),
     location: text('location'),

@@ -4,6 +4,7 @@ import { sessions, users, type Role } from '../../db/schema/index.ts';
 import { newSecret } from '../../lib/ids.ts';
 import { sha256 } from '../../lib/passwords.ts';
 import { nowIso } from '../../lib/time.ts';
+import { hubFor } from '../../live/hub.ts';
 
 /**
  * Session lifetimes. A tablet at a desk is signed out after a shift of idleness;
@@ -62,9 +63,8 @@ export function resolveSession(db: Db, token: string): { user: SessionUser; idHa
     .get();
   if (!row) return null;
   const now = Date.now();
-  const { idleMs } = lifetimeFor(row.user.role);
   const lastSeen = Date.parse(row.session.lastSeenAt);
-  if (row.user.disabledAt || Date.parse(row.session.expiresAt) <= now || lastSeen + idleMs <= now) {
+  if (!sessionUsable(row.user, row.session, now)) {
     write(db, (tx) => tx.delete(sessions).where(eq(sessions.idHash, idHash)).run());
     return null;
   }
@@ -74,8 +74,41 @@ export function resolveSession(db: Db, token: string): { user: SessionUser; idHa
   return { user: row.user, idHash, csrfToken: row.session.csrfToken };
 }
 
+/** The one rule of a session's life: the account is enabled, and neither the absolute nor the idle lifetime has passed. */
+function sessionUsable(
+  user: { role: Role; disabledAt: string | null },
+  session: { expiresAt: string; lastSeenAt: string },
+  now: number,
+): boolean {
+  const { idleMs } = lifetimeFor(user.role);
+  return !user.disabledAt && Date.parse(session.expiresAt) > now && Date.parse(session.lastSeenAt) + idleMs > now;
+}
+
+/**
+ * May a socket opened with this session still be sent anything? The same rule
+ * as a request's, read from the database (so it holds across instances), with
+ * no side effect; a one-time password that must be changed opens no socket.
+ */
+export function sessionIsLive(db: Db, idHash: string, now = Date.now()): boolean {
+  const row = db
+    .select({
+      role: users.role,
+      disabledAt: users.disabledAt,
+      mustChangePassword: users.mustChangePassword,
+      expiresAt: sessions.expiresAt,
+      lastSeenAt: sessions.lastSeenAt,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.idHash, idHash))
+    .get();
+  return !!row && !row.mustChangePassword && sessionUsable(row, row, now);
+}
+
+/** Ends a session (logout). Its sockets close at once in this process and at their next message anywhere. */
 export function endSession(db: Db, idHash: string): void {
   write(db, (tx) => tx.delete(sessions).where(eq(sessions.idHash, idHash)).run());
+  hubFor(db).publish({ type: 'access' });
 }
 
 /** Housekeeping: remove sessions past their absolute lifetime. */

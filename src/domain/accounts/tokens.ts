@@ -10,6 +10,7 @@ import { newId, newSecret } from '../../lib/ids.ts';
 import { sha256 } from '../../lib/passwords.ts';
 import { nowIso } from '../../lib/time.ts';
 import { resolveBinding } from './binding.ts';
+import { hubFor } from '../../live/hub.ts';
 
 export const CreateTokenInput = z.object({
   name: text(80),
@@ -58,12 +59,18 @@ export function resolveToken(db: Db, token: string): ApiTokenRow | null {
   return row;
 }
 
+/** May a socket opened with this token still be sent anything? (Not revoked; read from the database.) */
+export function tokenIsLive(db: Db, tokenId: string): boolean {
+  const row = db.select({ revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, tokenId)).get();
+  return !!row && !row.revokedAt;
+}
+
 export function listTokens(db: Db) {
   return db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt)).all();
 }
 
 export function revokeToken(args: { db: Db; actor: Actor; tokenId: string }) {
-  return write(args.db, (tx) => {
+  const row = write(args.db, (tx) => {
     const row = tx.select().from(apiTokens).where(eq(apiTokens.id, args.tokenId)).get();
     if (!row) throw notFound();
     if (!row.revokedAt) {
@@ -72,4 +79,7 @@ export function revokeToken(args: { db: Db; actor: Actor; tokenId: string }) {
     }
     return row;
   });
+  // After commit: its open sockets re-check and close (1008).
+  hubFor(args.db).publish({ type: 'access' });
+  return row;
 }

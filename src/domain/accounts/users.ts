@@ -10,6 +10,7 @@ import { hashPassword, generatePassword, verifyPassword } from '../../lib/passwo
 import { newId } from '../../lib/ids.ts';
 import { nowIso } from '../../lib/time.ts';
 import { resolveBinding } from './binding.ts';
+import { hubFor } from '../../live/hub.ts';
 
 export const CreateUserInput = z.object({
   username: z.preprocess(
@@ -89,7 +90,7 @@ export function listUsers(db: Db) {
 
 /** Disabling ends every session of the account at once. */
 export function setUserDisabled(args: { db: Db; actor: Actor; userId: string; disabled: boolean }) {
-  return write(args.db, (tx) => {
+  const changed = write(args.db, (tx) => {
     const user = tx.select().from(users).where(eq(users.id, args.userId)).get();
     if (!user) throw notFound();
     if (args.disabled && user.id === args.actor.id) throw new DomainError('CONFLICT', 'admin.cannot_disable_self');
@@ -101,6 +102,9 @@ export function setUserDisabled(args: { db: Db; actor: Actor; userId: string; di
     audit(tx, args.actor, { action: args.disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: user.id });
     return user;
   });
+  // After commit: the account's open sockets re-check their credentials and close (1008).
+  if (args.disabled) hubFor(args.db).publish({ type: 'access' });
+  return changed;
 }
 
 /** A new one-time password; the account's sessions end. */
@@ -115,6 +119,7 @@ export async function resetPassword(args: { db: Db; actor: Actor; userId: string
     audit(tx, args.actor, { action: 'user.reset_password', entity: 'user', entityId: user.id });
     return user;
   });
+  hubFor(args.db).publish({ type: 'access' });
   return { username: user.username, password };
 }
 
@@ -140,4 +145,5 @@ export async function changePassword(args: { db: Db; actor: Actor; input: unknow
     }
     audit(tx, args.actor, { action: 'user.change_password', entity: 'user', entityId: user.id });
   });
+  hubFor(args.db).publish({ type: 'access' });
 }

@@ -11,7 +11,9 @@ export interface WilayahOption {
 }
 
 /** Names people type without the official prefix: "jakarta pusat" finds "Kota Administrasi Jakarta Pusat". */
-const normalise = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
+// No wilayah name is longer than 60 characters or 6 words: a longer term (a pasted megabyte) is cut,
+// never handed to SQLite's LIKE, whose pattern limit would make it a 500.
+const normalise = (s: string) => s.slice(0, 100).trim().toLowerCase().replace(/\s+/g, ' ').split(' ').slice(0, 6).join(' ');
 
 /**
  * Kab/kota matching a code prefix ("31.7") or words of the name, for a
@@ -49,6 +51,7 @@ export function wilayahNames(db: Db | Tx, codes: string[]): Map<string, string> 
  * error on `path`.
  */
 export function resolveKabKota(db: Db | Tx, ref: string, path = 'wilayah_code'): string {
+  if (ref.length > 100) throw invalidField(path, 'field.unknown_wilayah');
   const term = normalise(ref);
   if (/^\d{2}\.\d{2}$/.test(term)) {
     const row = db.select({ code: wilayah.code }).from(wilayah).where(and(eq(wilayah.code, term), eq(wilayah.level, 'kabkota'))).get();

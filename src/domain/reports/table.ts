@@ -23,6 +23,17 @@ export type ColumnType =
 
 export type Cell = string | number | null;
 
+/**
+ * A text cell a spreadsheet would run as a formula (it starts with =, +, -,
+ * @, a tab or a carriage return: OWASP "CSV injection") gets a leading
+ * apostrophe, so Excel and LibreOffice show it as the text it is. A name or a
+ * note typed at a desk can never become a formula in the command centre's
+ * spreadsheet. Used by both writers, CSV and workbook.
+ */
+export function neutraliseFormula(v: string): string {
+  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+}
+
 export interface Column {
   key: string;
   header: string;

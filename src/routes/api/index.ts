@@ -10,6 +10,7 @@ import alertsApi from './alerts.ts';
 import handoffsApi from '../handoffs/api.ts';
 import casesApi from '../cases/api.ts';
 import worklistsApi from '../worklists/api.ts';
+import { queryLimit } from '../../domain/validate.ts';
 
 /** The JSON API, /api/v1. Each area adds its own plugin here. */
 const apiRoutes: FastifyPluginAsync = async (app) => {
@@ -29,7 +30,7 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/audit', { config: { access: ['admin'] } }, async (request) => {
     const q = request.query as { limit?: string };
-    const limit = Math.min(Math.max(Number(q.limit) || 100, 1), 1000);
+    const limit = queryLimit(q.limit, 100, 1000);
     const rows = app.db.select().from(auditEvents).orderBy(desc(auditEvents.id)).limit(limit).all();
     return {
       events: rows.map((r) => ({

@@ -23,7 +23,9 @@ function boardView(db: Db, actor: Actor, lang: Lang, handoffAlertMinutes: number
 
 /** The command centre's wall display: /board, kept live over /live/html?region=board. */
 const boardRoutes: FastifyPluginAsync = async (app) => {
-  const unsubscribe = hubFor(app.db).subscribe(() => lastEventAt.set(app.db, new Date().toISOString()));
+  const unsubscribe = hubFor(app.db).subscribe((e) => {
+    if (e.type !== 'access') lastEventAt.set(app.db, new Date().toISOString());
+  });
   sampleOccupancy(app.db);
   const sampler = setInterval(() => sampleOccupancy(app.db), SAMPLE_EVERY_MS);
   sampler.unref();

@@ -5,6 +5,7 @@ import { listHandoffs, readHandoff } from '../../domain/handoffs/read.ts';
 import { DESK_ROLES, SUBMIT_ROLES, VIEW_ROLES } from '../../domain/handoffs/scope.ts';
 import { toHandoffRecord, toHandoffSummaryRecord } from '../../domain/handoffs/view.ts';
 import { invalidField } from '../../domain/errors.ts';
+import { queryLimit, queryText } from '../../domain/validate.ts';
 
 type Id = { Params: { id: string } };
 type LineParams = { Params: { id: string; pid: string } };
@@ -17,15 +18,15 @@ const handoffsApi: FastifyPluginAsync = async (app) => {
   });
 
   app.get('/handoffs', { config: { access: VIEW_ROLES } }, async (request) => {
-    const q = request.query as { status?: string; facility_id?: string; limit?: string };
-    const status = q.status === undefined || q.status === '' ? undefined : q.status.toUpperCase();
+    const q = request.query as { status?: unknown; facility_id?: unknown; limit?: string };
+    const status = queryText(q.status, 'status')?.toUpperCase();
     if (status !== undefined && status !== 'OPEN' && status !== 'CLOSED') throw invalidField('status', 'field.invalid');
     const items = listHandoffs({
       db: app.db,
       actor: request.actor!,
       status: status as 'OPEN' | 'CLOSED' | undefined,
-      facilityId: q.facility_id || undefined,
-      limit: q.limit ? Number(q.limit) || 100 : 100,
+      facilityId: queryText(q.facility_id, 'facility_id'),
+      limit: queryLimit(q.limit, 100, 500),
     });
     return { handoffs: items.map(toHandoffSummaryRecord) };
   });

@@ -15,6 +15,7 @@ import {
 import type { Step } from '../../domain/referrals/load.ts';
 import { routePerson } from '../../domain/routing/route-person.ts';
 import { reasonJson } from '../../domain/routing/text.ts';
+import { queryLimit } from '../../domain/validate.ts';
 
 const PEOPLE = { access: PEOPLE_ROLES };
 const DECIDERS: readonly Role[] = ['admin', 'command', 'manager'];
@@ -62,7 +63,7 @@ const referralsApi: FastifyPluginAsync = async (app) => {
   app.get('/referrals', { config: PEOPLE }, async (request) => {
     const q = request.query as { scope?: string; open?: string; limit?: string };
     const scope = q.scope === 'incoming' || q.scope === 'outgoing' ? q.scope : 'all';
-    return { referrals: listReferrals({ db: app.db, actor: request.actor!, scope, open: q.open === 'true', limit: Number(q.limit) || undefined }) };
+    return { referrals: listReferrals({ db: app.db, actor: request.actor!, scope, open: q.open === 'true', limit: queryLimit(q.limit, 200, 1000) }) };
   });
 
   app.get<Id>('/referrals/:id', { config: PEOPLE }, async (request) => ({ referral: getReferral({ db: app.db, actor: request.actor!, id: request.params.id }) }));

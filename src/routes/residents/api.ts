@@ -10,6 +10,7 @@ import { nowIso, wibDate } from '../../lib/time.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';
 import { discharge } from '../../domain/stays/discharge.ts';
 import { transfer } from '../../domain/stays/transfer.ts';
+import { queryLimit, queryText } from '../../domain/validate.ts';
 
 const PEOPLE = { access: PEOPLE_ROLES };
 /** An answer holding a full NIK is never stored for replay. */
@@ -51,8 +52,8 @@ const residentsApi: FastifyPluginAsync = async (app) => {
   });
 
   app.get('/residents', { config: PEOPLE }, async (request) => {
-    const q = request.query as { q?: string; limit?: string };
-    return { residents: searchPersons({ db: app.db, actor: request.actor!, q: q.q, limit: Number(q.limit) || 50 }) };
+    const q = request.query as { q?: unknown; limit?: string };
+    return { residents: searchPersons({ db: app.db, actor: request.actor!, q: queryText(q.q, 'q'), limit: queryLimit(q.limit, 50, 200) }) };
   });
 
   app.get<Id>('/residents/:id', { config: PEOPLE }, async (request) => {

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { toWib } from '../../../lib/time.ts';
-import { publishedRows, type Cell, type Column, type ExportTable } from '../table.ts';
+import { neutraliseFormula, publishedRows, type Cell, type Column, type ExportTable } from '../table.ts';
 
 /**
  * CSV for machines and for Excel alike: comma-separated, UTF-8 (with a byte
@@ -10,6 +10,11 @@ import { publishedRows, type Cell, type Column, type ExportTable } from '../tabl
  * hashtag row under it.
  */
 export function csvValue(c: Column, v: Cell): string | number {
+  const out = rawCsvValue(c, v);
+  return typeof out === 'string' ? neutraliseFormula(out) : out;
+}
+
+function rawCsvValue(c: Column, v: Cell): string | number {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string' && c.type !== 'text' && c.type !== 'date' && c.type !== 'datetime') return v; // "<3"
   switch (c.type) {
@@ -25,8 +30,8 @@ export function csvValue(c: Column, v: Cell): string | number {
 }
 
 export function toCsv(table: ExportTable): string {
-  const records: (string | number)[][] = [table.columns.map((c) => c.header)];
-  if (table.hxl) records.push(table.columns.map((c) => c.hxl ?? ''));
+  const records: (string | number)[][] = [table.columns.map((c) => neutraliseFormula(c.header))];
+  if (table.hxl) records.push(table.columns.map((c) => neutraliseFormula(c.hxl ?? '')));
   for (const row of publishedRows(table)) records.push(table.columns.map((c) => csvValue(c, row[c.key] ?? null)));
   const body = stringify(records, { record_delimiter: '\r\n' });
   return table.hxl ? body : '\uFEFF' + body;

@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import { WIB_OFFSET_MINUTES } from '../../../lib/time.ts';
-import { publishedRows, type Cell, type Column, type ExportTable } from '../table.ts';
+import { neutraliseFormula, publishedRows, type Cell, type Column, type ExportTable } from '../table.ts';
 
 /**
  * Number formats as stored in the workbook. OOXML keeps format codes in one
@@ -31,7 +31,7 @@ function cellValue(c: Column, v: Cell): ExcelJS.CellValue {
   if (v === null || v === undefined || v === '') return null;
   if (c.type === 'date' && typeof v === 'string') return excelDate(v);
   if (c.type === 'datetime' && typeof v === 'string') return excelDateTime(v);
-  return v;
+  return typeof v === 'string' ? neutraliseFormula(v) : v;
 }
 
 function numFmt(c: Column): string | undefined {
@@ -69,7 +69,7 @@ export async function toXlsx(tables: ExportTable[], meta: WorkbookMeta): Promise
   info.columns = [{ width: 34 }, { width: 70 }];
   info.addRow([meta.title]).font = { bold: true, size: 14 };
   for (const [label, value] of meta.info) {
-    const row = info.addRow([label, value]);
+    const row = info.addRow([label, typeof value === 'string' ? neutraliseFormula(value) : value]);
     row.getCell(1).font = { bold: true };
     if (value instanceof Date) row.getCell(2).numFmt = FORMATS.datetime;
     row.getCell(2).alignment = { wrapText: true, vertical: 'top', horizontal: 'left' };

@@ -1,0 +1,80 @@
+import type { FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { Db } from '../db/client.ts';
+import { sessionIsLive } from '../domain/accounts/sessions.ts';
+import { tokenIsLive } from '../domain/accounts/tokens.ts';
+
+/**
+ * What a live socket was opened with. A socket lives only as long as this
+ * does (INTERFACES.md "Live"): before anything is sent it is checked against
+ * the database, so a logout, a disabled account, an expired session or a
+ * revoked token closes the socket with 1008 on every instance.
+ */
+export type Credential = { kind: 'session'; idHash: string } | { kind: 'token'; id: string };
+
+/** Policy violation: the credentials behind the socket are gone. */
+export const CLOSE_CREDENTIALS = 1008;
+/** More sockets than one session or token may hold (4429 after HTTP 429). */
+export const CLOSE_TOO_MANY = 4429;
+/** A wall, a desk with a few tabs: eight sockets a session or token is plenty; more is amplification. */
+export const MAX_SOCKETS_PER_CREDENTIAL = 8;
+
+export function credentialOf(request: FastifyRequest): Credential | null {
+  if (request.actor?.type === 'token' && request.actor.id) return { kind: 'token', id: request.actor.id };
+  if (request.session) return { kind: 'session', idHash: request.session.idHash };
+  return null;
+}
+
+const keyOf = (c: Credential) => (c.kind === 'token' ? `t:${c.id}` : `s:${c.idHash}`);
+
+/**
+ * Credential checks for one batch of sends (one event, one heartbeat tick):
+ * each distinct credential is read once, however many sockets share it.
+ */
+export class CredentialCheck {
+  private readonly seen = new Map<string, boolean>();
+  constructor(private readonly db: Db) {}
+  live(c: Credential): boolean {
+    const k = keyOf(c);
+    let ok = this.seen.get(k);
+    if (ok === undefined) {
+      ok = c.kind === 'token' ? tokenIsLive(this.db, c.id) : sessionIsLive(this.db, c.idHash);
+      this.seen.set(k, ok);
+    }
+    return ok;
+  }
+}
+
+/** Sockets held per credential, for both live endpoints of one database (one process). */
+const counts = new WeakMap<object, Map<string, number>>();
+
+/**
+ * Admits a new socket under the per-credential cap, or closes it with 4429.
+ * Returns the function that releases its place (call it on close), or null.
+ */
+export function admitSocket(db: Db, credential: Credential, socket: WebSocket): (() => void) | null {
+  let map = counts.get(db);
+  if (!map) counts.set(db, (map = new Map()));
+  const k = keyOf(credential);
+  const n = map.get(k) ?? 0;
+  if (n >= MAX_SOCKETS_PER_CREDENTIAL) {
+    socket.close(CLOSE_TOO_MANY, 'too many sockets');
+    return null;
+  }
+  map.set(k, n + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (map.get(k) ?? 1) - 1;
+    if (left <= 0) map.delete(k);
+    else map.set(k, left);
+  };
+}
+
+/** Closes the socket with 1008 when its credentials are gone; true when it may be sent to. */
+export function stillAllowed(check: CredentialCheck, credential: Credential, socket: WebSocket): boolean {
+  if (check.live(credential)) return true;
+  if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(CLOSE_CREDENTIALS, 'credentials ended');
+  return false;
+}

@@ -1,0 +1,221 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import WebSocket from 'ws';
+import { Writable } from 'node:stream';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../src/db/client.ts';
+import { apiTokens, sessions } from '../../src/db/schema/index.ts';
+import { buildApp } from '../../src/app.ts';
+import { openDatabase } from '../../src/db/client.ts';
+import { hubFor } from '../../src/live/hub.ts';
+import { liveRegion } from '../../src/live/regions.ts';
+import { MAX_SOCKETS_PER_CREDENTIAL } from '../../src/live/connections.ts';
+import { testConfig } from '../helpers/app.ts';
+import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
+import { signedIn, type Browser } from '../helpers/session.ts';
+
+/** A real ws client that records frames and the close code. */
+class Sock {
+  readonly frames: string[] = [];
+  closeCode: number | null = null;
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (d) => this.frames.push(String(d)));
+    ws.on('close', (code) => (this.closeCode = code));
+  }
+  static open(url: string, headers: Record<string, string> = {}): Promise<Sock> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { headers });
+      const s = new Sock(ws);
+      ws.once('open', () => resolve(s));
+      ws.once('unexpected-response', (_q, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
+      ws.once('error', reject);
+    });
+  }
+  close() {
+    this.ws.close();
+  }
+}
+
+async function until<T>(fn: () => T | undefined | null | false, what = 'condition', ms = 20_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let app: FastifyInstance;
+let db: Db;
+let http: string;
+let ws: string;
+const log: string[] = [];
+let tps: ReturnType<typeof makeFacility>;
+let unitId: string;
+
+beforeAll(async () => {
+  const config = testConfig({ LOG_LEVEL: 'info' });
+  db = openDatabase(config.DATABASE_PATH);
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      log.push(String(chunk));
+      cb();
+    },
+  });
+  app = await buildApp(config, { db, logStream: stream });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as { port: number }).port;
+  http = `http://127.0.0.1:${port}`;
+  ws = `ws://127.0.0.1:${port}`;
+  tps = makeFacility(db, { kind: 'TPS' });
+  unitId = makeUnit(db, tps.id).id;
+});
+afterAll(async () => app.close());
+
+const change = () => hubFor(db).publish({ type: 'occupancy', facilityId: tps.id, unitIds: [unitId] });
+const browserSock = (path: string, b: Browser) => Sock.open(`${ws}${path}`, { cookie: b.cookieHeader, origin: http });
+
+describe('a socket lives only as long as its credentials (issue 11, finding 5)', { timeout: 60_000 }, () => {
+  it('logout closes the JSON and the HTML sockets of that session with 1008', async () => {
+    const u = await makeUser(db, 'command');
+    const b = await signedIn(app, u.username, u.password);
+    const json = await browserSock('/api/v1/live', b);
+    const html = await browserSock('/live/html?region=board', b);
+    await until(() => json.frames.length > 0 && html.frames.length > 0, 'first frames');
+    await b.post('/logout');
+    await until(() => json.closeCode && html.closeCode, 'close');
+    expect([json.closeCode, html.closeCode]).toEqual([1008, 1008]);
+  });
+
+  it('disabling the account closes its sockets with 1008', async () => {
+    const admin = await makeUser(db, 'admin');
+    const a = await signedIn(app, admin.username, admin.password);
+    const u = await makeUser(db, 'display');
+    const b = await signedIn(app, u.username, u.password);
+    const html = await browserSock('/live/html?region=board', b);
+    const json = await browserSock('/api/v1/live', b);
+    await until(() => html.frames.length > 0 && json.frames.length > 0, 'first frames');
+    await a.get('/admin');
+    expect((await a.post(`/admin/users/${u.id}/disable`)).statusCode).toBe(303);
+    await until(() => html.closeCode && json.closeCode, 'close');
+    expect([html.closeCode, json.closeCode]).toEqual([1008, 1008]);
+  });
+
+  it('revoking a token closes its socket with 1008 and it hears nothing more', async () => {
+    const token = makeToken(db, 'command');
+    const s = await Sock.open(`${ws}/api/v1/live?token=${token}`);
+    await until(() => s.frames.length > 0, 'snapshot');
+    const admin = await makeUser(db, 'admin');
+    const a = await signedIn(app, admin.username, admin.password);
+    await a.get('/admin');
+    const id = db.select().from(apiTokens).where(eq(apiTokens.prefix, token.slice(0, 10))).get()!.id;
+    await a.post(`/admin/tokens/${id}/revoke`);
+    await until(() => s.closeCode, 'close');
+    expect(s.closeCode).toBe(1008);
+    expect(s.frames).toHaveLength(1);
+  });
+
+  it('a revoke made straight in the database (another instance) is found before the next message', async () => {
+    const token = makeToken(db, 'command');
+    const s = await Sock.open(`${ws}/api/v1/live?token=${token}`);
+    await until(() => s.frames.length > 0, 'snapshot');
+    db.update(apiTokens).set({ revokedAt: new Date().toISOString() }).where(eq(apiTokens.prefix, token.slice(0, 10))).run();
+    change();
+    await until(() => s.closeCode, 'close');
+    expect(s.closeCode).toBe(1008);
+    expect(s.frames).toHaveLength(1);
+  });
+
+  it('an expired session is found before the next message, on both sockets', async () => {
+    const u = await makeUser(db, 'command');
+    const b = await signedIn(app, u.username, u.password);
+    const json = await browserSock('/api/v1/live', b);
+    const html = await browserSock('/live/html?region=board', b);
+    await until(() => json.frames.length > 0 && html.frames.length > 0, 'first frames');
+    db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where(eq(sessions.userId, u.id)).run();
+    change();
+    await until(() => json.closeCode && html.closeCode, 'close');
+    expect([json.closeCode, html.closeCode]).toEqual([1008, 1008]);
+    expect(json.frames).toHaveLength(1);
+    expect(html.frames).toHaveLength(1);
+  });
+
+  it('a ?token= is never written to the request log', async () => {
+    const token = makeToken(db, 'command');
+    const s = await Sock.open(`${ws}/api/v1/live?token=${token}`);
+    await until(() => s.frames.length > 0, 'snapshot');
+    s.close();
+    await fetch(`${http}/api/v1/live?token=${token}`);
+    await until(() => log.some((l) => l.includes('token=[redacted]')), 'a logged live request');
+    expect(log.join('\n')).not.toContain(token);
+    expect(log.join('\n')).not.toContain(token.slice(4));
+  });
+});
+
+describe('a one-time password opens the change-password page only (issue 11, finding 6)', () => {
+  it('pages redirect, the JSON API and sockets refuse, until the password is changed', async () => {
+    const u = await makeUser(db, 'command', { mustChangePassword: true });
+    const b = new (await import('../helpers/session.ts')).Browser(app);
+    await b.get('/login');
+    expect((await b.post('/login', { username: u.username, password: u.password })).headers.location).toBe('/account/password');
+    const page = await b.get('/facilities');
+    expect(page.statusCode).toBe(303);
+    expect(page.headers.location).toBe('/account/password');
+    const api = await b.api('GET', '/api/v1/facilities');
+    expect(api.statusCode).toBe(403);
+    expect(api.headers['content-type']).toContain('application/problem+json');
+    const write = await b.api('POST', '/api/v1/facilities', { code: 'X-1', name: 'X', kind: 'TPS', wilayah_code: '31.71' });
+    expect(write.statusCode).toBe(403);
+    await expect(browserSock('/api/v1/live', b)).rejects.toMatchObject({ status: 403 });
+    await expect(browserSock('/live/html?region=board', b)).rejects.toMatchObject({ status: 403 });
+    expect((await b.get('/account/password')).statusCode).toBe(200);
+    const changed = await b.post('/account/password', { current: u.password, password: 'a-new-long-password', confirm: 'a-new-long-password' });
+    expect(changed.statusCode).toBe(303);
+    expect((await b.api('GET', '/api/v1/facilities')).statusCode).toBe(200);
+  });
+});
+
+describe('amplification (issue 11, finding 7)', { timeout: 60_000 }, () => {
+  it(`a session or token holds at most ${MAX_SOCKETS_PER_CREDENTIAL} sockets; the next is closed with 4429`, async () => {
+    const token = makeToken(db, 'display');
+    const socks = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_CREDENTIAL }, () => Sock.open(`${ws}/api/v1/live?token=${token}`)));
+    await until(() => socks.every((s) => s.frames.length > 0), 'snapshots');
+    const extra = await Sock.open(`${ws}/api/v1/live?token=${token}`);
+    await until(() => extra.closeCode, 'close');
+    expect(extra.closeCode).toBe(4429);
+    expect(extra.frames).toHaveLength(0);
+    // A closed socket frees its place.
+    socks[0]!.close();
+    await until(() => socks[0]!.closeCode, 'closed');
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await Sock.open(`${ws}/api/v1/live?token=${token}`);
+    await until(() => again.frames.length > 0, 'snapshot');
+    expect(again.closeCode).toBeNull();
+    for (const s of [...socks, again]) s.close();
+  });
+
+  it('one change renders the board once for every socket of one audience', async () => {
+    const region = liveRegion('board')!;
+    const render = region.render;
+    let renders = 0;
+    region.render = (ctx) => {
+      renders++;
+      return render(ctx);
+    };
+    try {
+      const walls = await Promise.all([makeUser(db, 'display'), makeUser(db, 'display')]);
+      const browsers = await Promise.all(walls.map((w) => signedIn(app, w.username, w.password)));
+      const socks: Sock[] = [];
+      for (const b of browsers) for (let i = 0; i < 6; i++) socks.push(await browserSock('/live/html?region=board', b));
+      await until(() => socks.every((s) => s.frames.length === 1), 'first frames');
+      const atConnect = renders;
+      change();
+      await until(() => socks.every((s) => s.frames.length === 2), 'second frames');
+      expect(renders - atConnect).toBe(1);
+      for (const s of socks) s.close();
+    } finally {
+      region.render = render;
+    }
+  });
+});
