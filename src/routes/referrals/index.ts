@@ -153,7 +153,16 @@ const referralPages: FastifyPluginAsync = async (app) => {
   }
 
   app.post<Id>('/referrals/alerts/:id/resolve', { config: { access: WIDE_ROLES } }, async (request, reply) => {
-    resolveAlert({ db: app.db, actor: request.actor!, id: request.params.id });
+    try {
+      resolveAlert({ db: app.db, actor: request.actor!, id: request.params.id, input: request.body ?? {} });
+    } catch (err) {
+      // A person's alert needs a note saying what was done: the inbox says so.
+      if (err instanceof DomainError && err.code === 'VALIDATION') {
+        flash(request, { kind: 'error', message: request.t('referrals.alert_note_required') });
+        return reply.redirect('/referrals#alerts', 303);
+      }
+      throw err;
+    }
     return reply.redirect('/referrals#alerts', 303);
   });
 
