@@ -100,6 +100,12 @@ export const DEMO_FACILITIES: DemoFacility[] = [
     units: [{ name: 'Ruang Rehabilitasi', capacity: 14, admits: 'male', bedLabelPattern: 'N-{n}' }] },
   { code: 'BLS-JT-02', kind: 'BALAI', name: 'Balai Perlindungan Perempuan "Mulya Jaya"', wilayah: '31.75', address: '(dirahasiakan)', lat: -6.29, lng: 106.88, operator: KEMENSOS, contactName: 'Pengelola', contactPhone: '0812-2000-0601', status: 'OPEN', services: ['women_protection', 'medical', 'child_protection'], clusters: ['tuna_sosial'], protected: true,
     units: [{ name: 'Wisma Aman', capacity: 12, admits: 'female', features: ['crib'], bedLabelPattern: 'S-{n}' }] },
+  // Trafficking victims of any sex need protection: a protected home with a men's and a women's wing.
+  { code: 'RPTC-JT-01', kind: 'BALAI', name: 'Rumah Perlindungan dan Trauma Center (RPTC)', wilayah: '31.75', address: '(dirahasiakan)', lat: -6.30, lng: 106.87, operator: KEMENSOS, contactName: 'Pengelola', contactPhone: '0812-2000-0602', status: 'OPEN', services: ['trafficking_protection', 'women_protection', 'medical'], clusters: ['tuna_sosial'], protected: true,
+    units: [
+      { name: 'Wisma Putra', capacity: 8, admits: 'male', bedLabelPattern: 'TP-{n}' },
+      { name: 'Wisma Putri', capacity: 8, admits: 'female', bedLabelPattern: 'TW-{n}' },
+    ] },
 
   // Ten community welfare institutions (LKS) for family- and community-based care.
   ...(

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { Tx } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import { persons, stays, units, type Sex, type UnitAdmits } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { hasRole } from '../access.ts';
@@ -103,6 +103,20 @@ function membersApart(tx: Tx, group: PlacePerson[]): { id: string; unitId: strin
   return apart;
 }
 
+const familyUnitIds = (apart: { unitId: string | null }[]) => new Set(apart.map((m) => m.unitId).filter((u): u is string => u !== null));
+
+/**
+ * The unit a check-in would take for this group at this facility when the
+ * officer chooses none: what the check-in page suggests, by the same rule and
+ * the same household facts as placeGroup below.
+ */
+export function suggestedUnit(tx: Db | Tx, facilityId: string, group: PlacePerson[]): ReturnType<typeof chooseUnit<UnitOccupancy>> {
+  if (!group.length) return { choice: null, why: null };
+  const isHousehold = group.length > 1 || group.some((p) => p.householdId !== null);
+  const all = loadUnitOccupancy(tx, { facilityId });
+  return chooseUnit(all, group, isHousehold, { familyUnitIds: familyUnitIds(membersApart(tx as Tx, group)) });
+}
+
 /**
  * Checks and takes places for a group in one unit, inside the caller's
  * IMMEDIATE transaction: the free count read here cannot change before the
@@ -114,7 +128,7 @@ export function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Placement {
   const isHousehold = n > 1 || group.some((p) => p.householdId !== null);
   const all = loadUnitOccupancy(tx, { facilityId: req.facility.id });
   const apart = membersApart(tx, group);
-  const familyUnits = new Set(apart.map((m) => m.unitId).filter((u): u is string => u !== null));
+  const familyUnits = familyUnitIds(apart);
 
   const profile = groupProfile(group, isHousehold);
   let unit: UnitOccupancy | undefined;

@@ -167,11 +167,14 @@ const referralPages: FastifyPluginAsync = async (app) => {
   });
 
   function showSuggestions(request: FastifyRequest, reply: FastifyReply, personId: string, extra: Record<string, unknown> = {}, status = 200) {
-    const routing = routePerson({ db: app.db, actor: request.actor!, personId });
-    const all = (request.query as { all?: string } | undefined)?.all === '1' || request.method === 'POST';
+    const q = (request.query as { all?: string; alone?: string } | undefined) ?? {};
+    const body = (request.method === 'POST' ? request.body : undefined) as { alone?: string } | undefined;
+    const alone = q.alone === '1' || body?.alone === '1';
+    const routing = routePerson({ db: app.db, actor: request.actor!, personId, alone });
+    const all = q.all === '1' || request.method === 'POST';
     return reply.view(
       'pages/referrals/suggestions',
-      { ...suggestionsView(request, routing, { all }), ...extra },
+      { ...suggestionsView(request, routing, { all, alone }), ...extra },
       { status, region: 'partials/referrals/suggestions' },
     );
   }
