@@ -133,6 +133,10 @@ export function chooseUnit<U extends PlacementUnit>(units: readonly U[], members
     .filter((x) => !opts.strict || (x.r.fit !== 'scarce_fallback' && !(g.wheelchair && !x.u.features.includes('accessible'))));
   if (!ranked.length) return { choice: null, why: { key: g.wheelchair ? 'placement.none.no_accessible_unit' : 'placement.none.only_scarce_units' } };
   const roomy = ranked.filter((x) => x.u.free >= g.size);
+  if (!roomy.length && opts.strict && !g.wheelchair && allowed.some((u) => u.free >= g.size)) {
+    // Room is left only where they must not go: say that, not "full".
+    return { choice: null, why: { key: g.wheelchair ? 'placement.none.no_accessible_unit' : 'placement.none.only_scarce_units' } };
+  }
   if (!roomy.length) {
     const most = Math.max(...ranked.map((x) => x.u.free));
     return { choice: null, why: { key: 'placement.none.full', params: { needed: g.size, free: Math.max(0, most) } } };
