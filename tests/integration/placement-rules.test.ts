@@ -4,7 +4,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.ts';
 import { alerts, auditEvents, persons, stays } from '../../src/db/schema/index.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
+import { makeFacility, makeToken, makeUnit, makeUser, type UnitOverrides } from '../helpers/factories.ts';
 import { bearer, signedIn } from '../helpers/session.ts';
 
 /**
@@ -37,12 +37,13 @@ beforeAll(async () => {
   ({ app, db } = await makeTestApp());
   tps = makeFacility(db, { kind: 'TPS', name: 'GOR Uji', wilayahCode: '31.71', clusters: ['tuna_sosial'] });
   tps2 = makeFacility(db, { kind: 'TPS', name: 'GOR Lain', wilayahCode: '31.71' });
-  for (const [name, o] of [
+  const zones: [string, UnitOverrides][] = [
     ['Zona A Laki-laki', { admits: 'male' }],
     ['Zona B Perempuan', { admits: 'female' }],
     ['Zona C Keluarga', { admits: 'family' }],
     ['Zona D Lansia & Disabilitas', { admits: 'any', features: ['accessible', 'elderly'], capacity: 6 }],
-  ] as const) unitIds[name] = makeUnit(db, tps.id, { name, capacity: 20, ...o }).id;
+  ];
+  for (const [name, o] of zones) unitIds[name] = makeUnit(db, tps.id, { name, capacity: 20, ...o }).id;
   makeUnit(db, tps2.id, { name: 'Zona Umum', capacity: 20 });
   balai = makeFacility(db, { kind: 'BALAI', name: 'Balai Kasih Bunda', wilayahCode: '31.74', services: ['maternity', 'early_childhood', 'medical', 'child_protection'], clusters: ['anak'] });
   unitIds.melati = makeUnit(db, balai.id, { name: 'Wisma Melati (ibu & anak)', capacity: 12, admits: 'family', features: ['maternity', 'crib'] }).id;
@@ -169,7 +170,7 @@ describe('4. a way out of "nothing fits" for a mixed household', () => {
       { name: 'Dewi', sex: 'P', estimated_age: 27, pregnant: true },
       { name: 'Mak Ijah', sex: 'P', estimated_age: 65 },
     ]);
-    const [dewi, ijah] = r.persons as [{ id: string }, { id: string }];
+    const [dewi, ijah] = r.persons as unknown as [{ id: string }, { id: string }];
     const both = (await desk('GET', `/api/v1/routing?person_id=${dewi.id}`)).json();
     expect(both.nothing_fits).toBe(true);
     expect(both.missing.map((m: { code: string }) => m.code)).toContain('routing.missing.split_hint');
@@ -316,7 +317,7 @@ describe('7. the desk is always told where a person is and what to do', () => {
       { name: 'Bu Yati', sex: 'P', estimated_age: 34 },
       { name: 'Fajar', sex: 'L', estimated_age: 9 },
     ]);
-    const [mum, boy] = r.persons as [{ id: string }, { id: string }];
+    const [mum, boy] = r.persons as unknown as [{ id: string }, { id: string }];
     const placed = (await desk('POST', '/api/v1/stays', { person_ids: [mum.id, boy.id] })).json();
     const boyStay = placed.stays.find((s: { person_id: string }) => s.person_id === boy.id);
     const mumStay = placed.stays.find((s: { person_id: string }) => s.person_id === mum.id);

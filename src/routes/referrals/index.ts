@@ -99,7 +99,13 @@ const referralPages: FastifyPluginAsync = async (app) => {
       alerts: data.alerts.map((a) => ({
         ...a,
         text: Array.isArray(a.detail?.missing) && request.lang !== 'id'
-          ? (a.detail.missing as { key: string; params?: Record<string, string | number> }[]).map((m) => describeReason(request.t, m)).join(' ')
+          ? [
+              ...(a.detail.missing as { key: string; params?: Record<string, string | number> }[]),
+              // The inbox is the command centre's: it may know a protected facility could take them (never which).
+              ...(Number(a.detail.hidden_fits) > 0 ? [{ key: 'routing.missing.hidden_fits', params: { count: Number(a.detail.hidden_fits) } }] : []),
+            ]
+              .map((m) => describeReason(request.t, m))
+              .join(' ')
           : a.message,
         ago: age(a.raised_at_utc, now, request.lang),
       })),
