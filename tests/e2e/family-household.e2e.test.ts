@@ -32,7 +32,7 @@ describeBrowser('family shortcut at tablet size', () => {
   });
   afterAll(async () => suite?.close());
 
-  it('keeps a mother and two children one household through intake, check-in and a referral', async () => {
+  it('keeps a mother and two children one household through intake, check-in and a referral', { timeout: 120_000 }, async () => {
     const page = await suite.page('tablet');
     await suite.login(page, 'e2e-family', TEST_PASSWORD);
     await page.goto('/');
