@@ -102,6 +102,26 @@ describe('1. families stay together', () => {
   });
 });
 
+describe('1b. the person page', () => {
+  it('corrects the household from the page (reason required) and shows the derived cluster', async () => {
+    const mum = (await register(desk, [{ name: 'Tuti', sex: 'P', estimated_age: 35, category: 'pemulung' }])).persons[0]!;
+    const girl = (await register(desk, [{ name: 'Ani', sex: 'P', estimated_age: 10 }])).persons[0]!;
+    const u = await makeUser(db, 'intake', { facilityId: tps.id });
+    const b = await signedIn(app, u.username, u.password);
+    const page = await b.get(`/residents/${mum.id}`);
+    expect(page.body).toContain('data-cluster="tuna_sosial"');
+    expect(page.body).toContain('id="household-add"');
+    const bad = await b.post(`/residents/${mum.id}/household/add`, { resident_code: girl.resident_code, reason: '' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('Tulis alasan perubahan keluarga.');
+    const ok = await b.post(`/residents/${mum.id}/household/add`, { resident_code: girl.resident_code, reason: 'Anaknya, dicatat terpisah' });
+    expect(ok.statusCode).toBe(303);
+    const after = await b.get(`/residents/${mum.id}`);
+    expect(after.body).toContain(`data-code="${girl.resident_code}"`);
+    expect((await b.get(`/residents/${girl.id}`)).body).toContain('data-cluster="anak"');
+  });
+});
+
 describe('2. transfers do not skip the receiving side', () => {
   it('a TPS desk cannot move a man into another facility; the command centre only with a reason, under the destination\'s rules', async () => {
     const man = (await register(desk, [{ name: 'Pak Budi', sex: 'L', estimated_age: 35 }])).persons[0]!;
