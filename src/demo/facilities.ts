@@ -74,7 +74,7 @@ export const DEMO_FACILITIES: DemoFacility[] = [
   { code: 'TPS-JT-01', kind: 'TPS', name: 'GOR Ciracas', wilayah: '31.75', address: 'Jl. Raya Bogor, Ciracas, Jakarta Timur', lat: -6.3238, lng: 106.8748, operator: DINSOS, contactName: 'Rina Marlina', contactPhone: '0812-1000-0501', status: 'OPEN', services: ['medical'], clusters: ['tuna_sosial'], units: tpsUnits(1) },
   { code: 'TPS-JP-02', kind: 'TPS', name: 'GOR Tanah Abang', wilayah: '31.71', address: 'Jl. K.H. Mas Mansyur, Tanah Abang, Jakarta Pusat', lat: -6.2030, lng: 106.8127, operator: DINSOS, contactName: 'Bambang Sutrisno', contactPhone: '0812-1000-0102', status: 'STANDBY', services: [], clusters: ['tuna_sosial'], units: tpsUnits(1) },
 
-  // Six residential centres with different services and clusters.
+  // Seven residential centres with different services and clusters.
   { code: 'BLS-JS-01', kind: 'BALAI', name: 'Balai Rehabilitasi Sosial Ibu dan Anak "Kasih Bunda"', wilayah: '31.74', address: 'Jl. Margaguna, Jakarta Selatan', lat: -6.2517, lng: 106.7953, operator: KEMENSOS, contactName: 'dr. Maria Ulfa', contactPhone: '0812-2000-0101', status: 'OPEN', services: ['maternity', 'early_childhood', 'medical', 'child_protection'], clusters: ['anak'],
     units: [
       { name: 'Wisma Melati (ibu & anak)', capacity: 12, admits: 'family', features: ['maternity', 'crib'], bedLabelPattern: 'M-{n}' },
@@ -100,6 +100,12 @@ export const DEMO_FACILITIES: DemoFacility[] = [
     units: [{ name: 'Ruang Rehabilitasi', capacity: 14, admits: 'male', bedLabelPattern: 'N-{n}' }] },
   { code: 'BLS-JT-02', kind: 'BALAI', name: 'Balai Perlindungan Perempuan "Mulya Jaya"', wilayah: '31.75', address: '(dirahasiakan)', lat: -6.29, lng: 106.88, operator: KEMENSOS, contactName: 'Pengelola', contactPhone: '0812-2000-0601', status: 'OPEN', services: ['women_protection', 'medical', 'child_protection'], clusters: ['tuna_sosial'], protected: true,
     units: [{ name: 'Wisma Aman', capacity: 12, admits: 'female', features: ['crib'], bedLabelPattern: 'S-{n}' }] },
+  // Trafficking victims of any sex need protection: a protected home with a men's and a women's wing.
+  { code: 'RPTC-JT-01', kind: 'BALAI', name: 'Rumah Perlindungan dan Trauma Center (RPTC)', wilayah: '31.75', address: '(dirahasiakan)', lat: -6.30, lng: 106.87, operator: KEMENSOS, contactName: 'Pengelola', contactPhone: '0812-2000-0602', status: 'OPEN', services: ['trafficking_protection', 'women_protection', 'medical'], clusters: ['tuna_sosial'], protected: true,
+    units: [
+      { name: 'Wisma Putra', capacity: 8, admits: 'male', bedLabelPattern: 'TP-{n}' },
+      { name: 'Wisma Putri', capacity: 8, admits: 'female', bedLabelPattern: 'TW-{n}' },
+    ] },
 
   // Ten community welfare institutions (LKS) for family- and community-based care.
   ...(

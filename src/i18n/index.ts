@@ -9,6 +9,7 @@ import intake from './messages/intake.ts';
 import residents from './messages/residents.ts';
 import referrals from './messages/referrals.ts';
 import cases from './messages/cases.ts';
+import placement from './messages/placement.ts';
 import { z } from 'zod';
 import idLocale from 'zod/v4/locales/id.js';
 import enLocale from 'zod/v4/locales/en.js';
@@ -22,7 +23,7 @@ export interface Messages {
 }
 
 /** Each area keeps its own dictionary (both languages side by side); they are merged here. */
-const AREAS: Messages[] = [common, auth, admin, facilities, board, handoffs, intake, residents, referrals, reports, cases];
+const AREAS: Messages[] = [common, auth, admin, facilities, board, handoffs, intake, residents, referrals, reports, cases, placement];
 
 export function registerMessages(area: Messages): void {
   AREAS.push(area);

@@ -55,6 +55,8 @@ export const PAGE_ROUTES: RouteCase[] = [
   { method: 'POST', url: '/residents/nope/anonymise', allowed: ['admin'] },
   { method: 'GET', url: '/residents/nope/edit', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/residents/nope/edit', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/residents/nope/household/add', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/residents/nope/household/remove', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/stays/nope/discharge', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'GET', url: '/stays/nope/transfer', allowed: ['admin', 'command', 'manager', 'intake'] },
   { method: 'POST', url: '/stays/nope/transfer', allowed: ['admin', 'command', 'manager', 'intake'] },
@@ -112,6 +114,8 @@ export const API_ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/audit', allowed: ['admin'] },
   { method: 'GET', url: '/api/v1/alerts', allowed: ['admin', 'command'] },
   { method: 'POST', url: '/api/v1/alerts/none/resolve', allowed: ['admin', 'command'] },
+  { method: 'POST', url: '/api/v1/residents/nope/household/members', allowed: ['admin', 'command', 'manager', 'intake'] },
+  { method: 'POST', url: '/api/v1/residents/nope/household/members/x/remove', allowed: ['admin', 'command', 'manager', 'intake'] },
   // Facilities (issue 3).
   { method: 'GET', url: '/api/v1/facilities', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
   { method: 'POST', url: '/api/v1/facilities', allowed: ['admin'] },

@@ -23,14 +23,14 @@ describe('demo database', () => {
     expect(isDemoDatabase(db)).toBe(true);
   });
 
-  it('has a TPS in each of the five city areas, six residential centres and ten LKS', () => {
+  it('has a TPS in each of the five city areas, seven residential centres (one a home for trafficking victims of any sex) and ten LKS', () => {
     const tpsAreas = db.all<{ w: string }>(sql`select distinct wilayah_code as w from facilities where kind = 'TPS' order by w`).map((r) => r.w);
     expect(tpsAreas).toEqual(['31.71', '31.72', '31.73', '31.74', '31.75']);
     const residential = db.all<{ n: number; services: number }>(
       sql`select count(*) as n, count(distinct services) as services from facilities where kind in ('BALAI','LOKA','PANTI')`,
     )[0]!;
-    expect(residential.n).toBe(6);
-    expect(residential.services).toBe(6);
+    expect(residential.n).toBe(7);
+    expect(residential.services).toBe(7);
     expect(db.all<{ n: number }>(sql`select count(*) as n from facilities where kind = 'LKS'`)[0]!.n).toBe(10);
     expect(db.all<{ n: number }>(sql`select count(*) as n from facilities f where not exists (select 1 from units u where u.facility_id = f.id)`)[0]!.n).toBe(0);
   });

@@ -72,10 +72,10 @@ describe('person links: handoff, referral, transfer and merge', () => {
     expect((await balaiDesk('GET', `/api/v1/residents/${id}`)).statusCode).toBe(404);
   });
 
-  it('transfers from the page to another facility in one step', async () => {
+  it('the command centre moves someone from the page to another facility in one step, with a reason', async () => {
     const admin = await makeUser(db, 'command');
     const b: Browser = await signedIn(app, admin.username, admin.password);
-    const made = await tpsDesk('POST', '/api/v1/residents', { persons: [{ name: 'Yuni Astuti', sex: 'P', estimated_age: 27 }] });
+    const made = await tpsDesk('POST', '/api/v1/residents', { persons: [{ name: 'Yuni Astuti', sex: 'P', estimated_age: 27, pregnant: true }] });
     const id = made.json().persons[0].id;
     const stay = (await tpsDesk('POST', '/api/v1/stays', { person_id: id })).json().stays[0];
     const page = await b.get(`/stays/${stay.id}/transfer?facility=${balai.id}`);
@@ -84,7 +84,7 @@ describe('person links: handoff, referral, transfer and merge', () => {
     const melati = db.select().from(stays).where(eq(stays.id, stay.id)).get()!;
     expect(melati.checkedOutAt).toBeNull();
     const unitId = /name="unit_id" value="([^"]+)"/.exec(page.body)![1]!;
-    const res = await b.post(`/stays/${stay.id}/transfer`, { facility_id: balai.id, unit_id: unitId, idempotency_key: 'transfer-page-0001' });
+    const res = await b.post(`/stays/${stay.id}/transfer`, { facility_id: balai.id, unit_id: unitId, reason: 'Dipindah atas koordinasi pusat komando', idempotency_key: 'transfer-page-0001' });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/residents/${id}`);
     const open = db.select().from(stays).where(and(eq(stays.personId, id), isNull(stays.checkedOutAt))).get()!;

@@ -204,7 +204,7 @@ describe('routing (DOMAIN.md "Routing people with special needs")', () => {
     expect(JSON.stringify({ d: asIntake.destinations, p: asIntake.passed_over, m: asIntake.missing })).not.toContain('RAHASIA');
     expect(asIntake.hidden).toBe(1);
     expect(asIntake.hidden_fits).toBe(1); // the command centre is told a protected place could take her
-    expect(asIntake.missing).toEqual([{ key: 'routing.missing.service', params: { service: 'women_protection' } }]);
+    expect(asIntake.missing).toEqual([{ key: 'routing.missing.service', params: { service: 'trafficking_protection' } }]);
 
     // Its own staff and the command centre see it.
     expect(codes(route({ persons: [victim], facilities: [shelter, tps], asker: COMMAND, from: FROM }))).toEqual(['RAHASIA']);

@@ -16,6 +16,8 @@ export const SERVICES = [
   'addiction',
   'child_protection',
   'women_protection',
+  /** Protection of trafficking victims of any sex (women_protection covers women only). */
+  'trafficking_protection',
 ] as const;
 export type Service = (typeof SERVICES)[number];
 export const CLUSTERS = ['anak', 'disabilitas', 'lansia', 'napza', 'tuna_sosial'] as const;

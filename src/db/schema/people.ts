@@ -62,6 +62,8 @@ export const persons = sqliteTable(
     needsMedical: integer('needs_medical', { mode: 'boolean' }).notNull().default(false),
     unaccompaniedChild: integer('unaccompanied_child', { mode: 'boolean' }).notNull().default(false),
     traffickingVictim: integer('trafficking_victim', { mode: 'boolean' }).notNull().default(false),
+    /** Drug dependence (NAPZA): calls for addiction counselling; the person's cluster is napza. */
+    napza: integer('napza', { mode: 'boolean' }).notNull().default(false),
     dtks: text('dtks', { enum: TRISTATE }).notNull().default('unknown'),
     pkh: text('pkh', { enum: TRISTATE }).notNull().default('unknown'),
     bpnt: text('bpnt', { enum: TRISTATE }).notNull().default('unknown'),

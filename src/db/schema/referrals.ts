@@ -21,6 +21,8 @@ export const referrals = sqliteTable(
     /** The unit whose places are held. */
     toUnitId: text('to_unit_id').references(() => units.id),
     reason: text('reason').notNull(),
+    /** Part of a household referred on purpose: why the others stay behind or go elsewhere. */
+    splitReason: text('split_reason'),
     status: text('status', { enum: REFERRAL_STATUSES }).notNull(),
     places: integer('places').notNull(),
     proposedAt: text('proposed_at').notNull(),

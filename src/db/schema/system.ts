@@ -55,6 +55,8 @@ export const alerts = sqliteTable(
     raisedAt: text('raised_at').notNull(),
     resolvedAt: text('resolved_at'),
     resolvedBy: text('resolved_by'),
+    /** What was done, when an alert is settled by hand (looking at it never settles it). */
+    resolvedNote: text('resolved_note'),
   },
   (t) => [index('alerts_open_idx').on(t.resolvedAt, t.raisedAt)],
 );

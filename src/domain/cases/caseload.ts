@@ -64,6 +64,8 @@ export function caseload(args: { db: Db; actor: Actor }): CaseloadEntry[] {
       disabilities: JSON.parse((r.disabilities as string) || '[]') as string[],
       traffickingVictim: r.trafficking_victim === 1,
       unaccompaniedChild: r.unaccompanied_child === 1,
+      napza: r.napza === 1,
+      wheelchair: r.wheelchair === 1,
     };
     const fid = r.f_id as string | null;
     const showFacility = fid !== null && knowsStayFacility(actor, { id: fid, protected: r.f_protected === 1 }, r.stay_in as string | null, r.assigned_at as string | null);

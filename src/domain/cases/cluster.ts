@@ -1,24 +1,22 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { write, type Db, type Tx } from '../../db/client.ts';
-import { CLUSTERS, personClusters, persons, type Cluster } from '../../db/schema/index.ts';
+import { CLUSTERS, personClusters, persons, type Cluster, type PpksCategory } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
 import { parseInput, text } from '../validate.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 import { ageOn } from '../residents/age.ts';
+import { derivedCluster } from '../residents/cluster.ts';
 import { assertCanChangeCase } from './scope.ts';
 
 /**
  * A person's rehabilitation cluster (DOMAIN.md "ATENSI case work"): a child →
  * anak; a disability → disabilitas; 60+ → lansia; drug dependence → napza;
  * homeless, beggar, scavenger, trafficking victim → tuna_sosial. The first
- * that applies, in that order. The person record has no drug-dependence field
- * yet, so napza comes only from a hand-set cluster (with a reason).
- *
- * NOTE for the lead: issue 12 adds `derivedCluster(person)` in
- * src/domain/residents/cluster.ts; the two follow the same rule and should become one.
+ * The rule itself lives once, in `derivedCluster` (src/domain/residents/cluster.ts);
+ * this adapter computes the age on a given day from a person row.
  */
 export interface ClusterFacts {
   birthDate: string | null;
@@ -28,17 +26,20 @@ export interface ClusterFacts {
   disabilities: readonly string[];
   traffickingVictim: boolean;
   unaccompaniedChild: boolean;
+  napza?: boolean;
+  wheelchair?: boolean;
 }
 
-const TUNA_SOSIAL = new Set(['gelandangan', 'pengemis', 'pemulung', 'korban_perdagangan_orang']);
-
 export function deriveCluster(p: ClusterFacts, today: string): Cluster | null {
-  const age = ageOn(p, today);
-  if ((age !== null && age < 18) || p.unaccompaniedChild || p.category === 'anak_jalanan') return 'anak';
-  if (p.disabilities.length > 0 || p.category === 'disabilitas_terlantar') return 'disabilitas';
-  if ((age !== null && age >= 60) || p.category === 'lansia_terlantar') return 'lansia';
-  if (p.traffickingVictim || (p.category !== null && TUNA_SOSIAL.has(p.category))) return 'tuna_sosial';
-  return null;
+  return derivedCluster({
+    age: ageOn(p, today),
+    category: p.category as PpksCategory | null,
+    disabilities: p.disabilities,
+    wheelchair: p.wheelchair,
+    napza: p.napza,
+    traffickingVictim: p.traffickingVictim,
+    unaccompaniedChild: p.unaccompaniedChild,
+  });
 }
 
 export interface PersonCluster {

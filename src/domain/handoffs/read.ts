@@ -46,6 +46,8 @@ export interface HandoffDetail {
   wilayahName: string;
   lines: HandoffLine[];
   counts: HandoffCounts;
+  /** People received but never placed since: the handoff is done on paper, not for them ("Diterima, menunggu tempat"). */
+  waiting: string[];
   submitter: Party | null;
   receiver: Party | null;
   /** May this actor receive / mark not received? (only while lines are pending) */
@@ -102,6 +104,10 @@ export function detailOf(db: Db | Tx, actor: Actor, h: HandoffRow): HandoffDetai
     // A person the actor may no longer see (placed at a protected facility since) is not linked from the line.
     for (const p of ps) if (maySeePerson(db, actor, p.id)) personInfo.set(p.id, { residentCode: p.code, placed: open.has(p.id) });
   }
+  const everPlaced = new Set(
+    personIds.length ? db.select({ id: stays.personId }).from(stays).where(inArray(stays.personId, personIds)).all().map((s) => s.id) : [],
+  );
+  const waiting = rows.filter((r) => r.status === 'RECEIVED' && r.personId && !everPlaced.has(r.personId)).map((r) => r.personId!);
   const lines: HandoffLine[] = rows.map((r) => ({
     id: r.id,
     seq: r.seq,
@@ -133,6 +139,7 @@ export function detailOf(db: Db | Tx, actor: Actor, h: HandoffRow): HandoffDetai
     wilayahName: w?.name ?? h.wilayahCode,
     lines,
     counts,
+    waiting: people ? waiting : [],
     submitter: partyOf(db, h.submittedBy ?? h.submittedByToken, null),
     receiver: partyOf(db, h.receivingOfficerId, h.receivingOfficerName),
     canAccount: counts.pending > 0 && canAccountHandoff(actor, h),
@@ -153,6 +160,8 @@ export interface HandoffSummary {
   createdAt: string;
   closedAt: string | null;
   counts: HandoffCounts;
+  /** Received people not yet placed anywhere. */
+  waiting: number;
 }
 
 /** Handoffs this actor may see: open ones first (oldest first, they wait longest), then the latest closed. */
@@ -178,12 +187,15 @@ export function listHandoffs(args: { db: Db | Tx; actor: Actor; status?: 'OPEN' 
     total: number;
     pending: number;
     received: number;
+    waiting: number;
   }>(sql`
     select h.id, h.number, h.status, h.operation_number, h.operation_at, h.place, h.wilayah_code, h.facility_id,
       f.name as facility_name, f.protected as facility_protected, h.created_at, h.closed_at,
       (select count(*) from handoff_persons p where p.handoff_id = h.id) as total,
       (select count(*) from handoff_persons p where p.handoff_id = h.id and p.status = 'PENDING') as pending,
-      (select count(*) from handoff_persons p where p.handoff_id = h.id and p.status = 'RECEIVED') as received
+      (select count(*) from handoff_persons p where p.handoff_id = h.id and p.status = 'RECEIVED') as received,
+      (select count(*) from handoff_persons p where p.handoff_id = h.id and p.status = 'RECEIVED' and p.person_id is not null
+         and not exists (select 1 from stays s where s.person_id = p.person_id)) as waiting
     from handoffs h join facilities f on f.id = h.facility_id
     where ${visibleHandoffsSql(actor)}${status}${facility}
     order by case h.status when 'OPEN' then 0 else 1 end,
@@ -203,5 +215,6 @@ export function listHandoffs(args: { db: Db | Tx; actor: Actor; status?: 'OPEN' 
     createdAt: r.created_at,
     closedAt: r.closed_at,
     counts: { total: r.total, pending: r.pending, received: r.received, not_received: r.total - r.pending - r.received },
+    waiting: r.waiting,
   }));
 }

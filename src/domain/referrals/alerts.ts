@@ -5,7 +5,10 @@ import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { hubFor } from '../../live/hub.ts';
 import { requireRole, WIDE_ROLES } from '../access.ts';
-import { notFound } from '../errors.ts';
+import { invalidField, notFound } from '../errors.ts';
+import { z } from 'zod';
+import { optionalText } from '../validate.ts';
+import { parseInput } from '../validate.ts';
 import { newId } from '../../lib/ids.ts';
 import { nowIso } from '../../lib/time.ts';
 
@@ -46,16 +49,28 @@ export function resolvePersonAlerts(tx: Tx, actor: Actor, personId: string, kind
   return open;
 }
 
-/** The command centre settles an alert by hand (admin, command). */
-export function resolveAlert(args: { db: Db; actor: Actor; id: string }): { id: string; resolved: boolean } {
+export const ResolveAlertInput = z.object({ note: optionalText(500) });
+
+/**
+ * The command centre settles an alert by hand (admin, command). An alert
+ * about a person is settled by an act: a referral made (which settles it
+ * itself) or, here, a note saying what was done. Looking never settles it.
+ */
+export function resolveAlert(args: { db: Db; actor: Actor; id: string; input?: unknown }): { id: string; resolved: boolean } {
   const { db, actor, id } = args;
   requireRole(actor, WIDE_ROLES);
+  const input = parseInput(ResolveAlertInput, args.input ?? {}, actor.lang);
   const result = write(db, (tx) => {
-    const row = tx.select({ id: alerts.id, kind: alerts.kind, facilityId: alerts.facilityId, resolvedAt: alerts.resolvedAt }).from(alerts).where(eq(alerts.id, id)).get();
+    const row = tx
+      .select({ id: alerts.id, kind: alerts.kind, facilityId: alerts.facilityId, resolvedAt: alerts.resolvedAt, subjectType: alerts.subjectType })
+      .from(alerts)
+      .where(eq(alerts.id, id))
+      .get();
     if (!row) throw notFound();
     if (row.resolvedAt) return { id, resolved: false, kind: row.kind, facilityId: row.facilityId };
-    tx.update(alerts).set({ resolvedAt: nowIso(), resolvedBy: actor.id ?? actor.label }).where(eq(alerts.id, id)).run();
-    audit(tx, actor, { action: 'alert.resolve', entity: 'alert', entityId: id });
+    if (row.subjectType === 'person' && !input.note) throw invalidField('note', 'referrals.alert_note_required');
+    tx.update(alerts).set({ resolvedAt: nowIso(), resolvedBy: actor.id ?? actor.label, resolvedNote: input.note ?? null }).where(eq(alerts.id, id)).run();
+    audit(tx, actor, { action: 'alert.resolve', entity: 'alert', entityId: id, detail: input.note ? { note: input.note } : {} });
     return { id, resolved: true, kind: row.kind, facilityId: row.facilityId };
   });
   // After commit: the wall and the inboxes drop the alert.

@@ -5,7 +5,8 @@ import { audit } from '../audit.ts';
 import { conflict } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { translate } from '../../i18n/index.ts';
-import { mapStayConstraint, placeGroup } from '../stays/place.ts';
+import { mapStayConstraint, placeGroup, toPlacePerson } from '../stays/place.ts';
+import { wibDate } from '../../lib/time.ts';
 import { resolvePersonAlerts } from './alerts.ts';
 import { ArriveReferralInput } from './input.ts';
 import { moveReferral, referralPersonIds, type ReferralRow } from './load.ts';
@@ -59,12 +60,12 @@ function arrive(tx: Tx, args: StepArgs, r: ReferralRow, now: string, input: Arri
   }
 
   const placed = placeGroup(tx, actor, {
-    persons: group.map((p) => ({ id: p.id, sex: p.sex, residentCode: p.residentCode, householdId: p.householdId })),
+    persons: group.map((p) => toPlacePerson(p, wibDate(now))),
     facility: to,
     unitId,
     bedLabel: input.bed_label,
     // Members of the household left behind were parted from it before the referral; say so on the new stays.
-    splitReason: translate('id', 'referrals.split_by_referral'),
+    splitReason: r.splitReason ?? translate('id', 'referrals.split_by_referral'),
     at: now,
     previous: new Map(open.map((s) => [s.personId, s.id])),
     referralId: r.id,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, text } from '../validate.ts';
+import { checkbox, list, optionalText, text } from '../validate.ts';
 
 const trimmed = (v: unknown) => (typeof v === 'string' ? v.trim() : v);
 
@@ -9,6 +9,14 @@ export const ProposeReferralInput = z.object({
   to_facility_id: text(64),
   unit_id: optionalText(64),
   reason: text(500),
+  /**
+   * Part of the household only (the person first): e.g. a pregnant woman to a
+   * maternity balai while her elderly mother goes to a panti. `alone` = the
+   * person only. Either needs `split_reason`.
+   */
+  person_ids: list(z.string().trim().min(1).max(64)),
+  alone: checkbox(),
+  split_reason: optionalText(300),
 });
 export type ProposeReferralInput = z.infer<typeof ProposeReferralInput>;
 

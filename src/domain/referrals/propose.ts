@@ -11,7 +11,8 @@ import { newId } from '../../lib/ids.ts';
 import { translator } from '../../i18n/index.ts';
 import { assertCanSeePerson } from '../residents/links.ts';
 import { loadRoutingFacilities, originOf, referralGroup, toRoutingPerson } from '../routing/load.ts';
-import { groupNeeds, route, unitTakesGroup } from '../routing/route.ts';
+import { groupNeeds, route } from '../routing/route.ts';
+import { groupProfile, unitRefusal } from '../placement/choose-unit.ts';
 import { describeReason } from '../routing/text.ts';
 import { resolvePersonAlerts } from './alerts.ts';
 import { expireReferrals } from './expire.ts';
@@ -43,8 +44,19 @@ export function proposeReferral(args: { db: Db; actor: Actor; input: unknown; ho
   try {
     const record = write(db, (tx) => {
       assertCanSeePerson(tx, actor, input.person_id);
-      const group = referralGroup(tx, input.person_id);
-      const person = group.persons[0]!;
+      const whole = referralGroup(tx, input.person_id);
+      const person = whole.persons[0]!;
+      // A household is referred whole unless someone splits it on purpose, with a reason (DOMAIN.md).
+      let carried = whole.persons;
+      if (input.alone) carried = [person];
+      else if (input.person_ids.length) {
+        const ids = new Set([person.id, ...input.person_ids]);
+        if ([...ids].some((id) => !whole.persons.some((p) => p.id === id))) throw invalidField('person_ids', 'referrals.person_ids_not_in_group');
+        carried = whole.persons.filter((p) => ids.has(p.id));
+      }
+      const left = whole.persons.length - carried.length;
+      if (left > 0 && !input.split_reason) throw invalidField('split_reason', 'referrals.split_reason_required', { count: left });
+      const group = { ...whole, persons: carried };
       let fromId = group.originFacilityId;
       if (hasRole(actor, FACILITY_ROLES)) {
         // The desk refers the people it has: those at (or registered at) its own facility.
@@ -81,7 +93,8 @@ export function proposeReferral(args: { db: Db; actor: Actor; input: unknown; ho
         // The desk chose the unit: it must take the whole group, as routing would require.
         const u = dest.units.find((x) => x.id === input.unit_id);
         if (!u) throw invalidField('unit_id', 'referrals.unit_unknown');
-        const fits = u.status === 'AVAILABLE' && unitTakesGroup(u, g.group) && (!g.wheelchair || u.features.includes('accessible'));
+        // The placement rules (placement/choose-unit.ts) hold for a hand-picked unit too: sex/family, maternity, children's units.
+        const fits = u.status === 'AVAILABLE' && unitRefusal(u, groupProfile(routingPersons, g.size > 1)) === null && (!g.wheelchair || u.features.includes('accessible'));
         if (!fits) throw invalidField('unit_id', 'referrals.unit_unfit', { unit: u.name });
         if (u.free < g.size) throw noFreePlace('referrals.unit_full', { unit: u.name, free: u.free, needed: g.size });
         unitId = u.id;
@@ -91,11 +104,12 @@ export function proposeReferral(args: { db: Db; actor: Actor; input: unknown; ho
       tx.insert(referrals)
         .values({
           id,
-          householdId: group.persons.length > 1 ? person.householdId : null,
+          householdId: group.persons.length > 1 || left > 0 ? person.householdId : null,
           fromFacilityId: fromId,
           toFacilityId: to.id,
           toUnitId: unitId,
           reason: input.reason,
+          splitReason: left > 0 ? input.split_reason! : null,
           status: 'PROPOSED',
           places: group.persons.length,
           proposedAt: now,
@@ -110,7 +124,7 @@ export function proposeReferral(args: { db: Db; actor: Actor; input: unknown; ho
         entity: 'referral',
         entityId: id,
         at: now,
-        detail: { person_ids: group.persons.map((p) => p.id), from_facility_id: fromId, to_facility_id: to.id, to_unit_id: unitId, places: group.persons.length, expires_at: expiresAt },
+        detail: { person_ids: group.persons.map((p) => p.id), ...(left > 0 ? { split_reason: input.split_reason, left_behind: left } : {}), from_facility_id: fromId, to_facility_id: to.id, to_unit_id: unitId, places: group.persons.length, expires_at: expiresAt },
       });
       return toReferralRecord(tx, actor, loadReferral(tx, id));
     });

@@ -31,7 +31,7 @@ export function caseworkReport(args: { db: Db; range: ReportRange; scope: Report
   const today = range.to;
   const serviceRows = db.all<Record<string, unknown>>(sql`
     select cs.menu, p.id as person_id, p.birth_date, p.estimated_age, p.estimated_at, p.category, p.disabilities,
-           p.trafficking_victim, p.unaccompanied_child, pc.cluster as override
+           p.trafficking_victim, p.unaccompanied_child, p.napza, p.wheelchair, pc.cluster as override
     from case_services cs join cases c on c.id = cs.case_id join persons p on p.id = c.person_id
     left join person_clusters pc on pc.person_id = p.id
     where cs.given_at >= ${range.startIso} and cs.given_at < ${range.endIso} and ${LATEST_STAY_IN_SCOPE(sql.raw('p.id'), scope)}`);
@@ -48,6 +48,8 @@ export function caseworkReport(args: { db: Db; range: ReportRange; scope: Report
           disabilities: JSON.parse((r.disabilities as string) || '[]') as string[],
           traffickingVictim: r.trafficking_victim === 1,
           unaccompaniedChild: r.unaccompanied_child === 1,
+          napza: r.napza === 1,
+          wheelchair: r.wheelchair === 1,
         },
         today,
       ) ??

@@ -63,6 +63,8 @@ export const PersonInput = z
     needs_medical: checkbox(),
     unaccompanied_child: checkbox(),
     trafficking_victim: checkbox(),
+    /** Drug dependence (NAPZA): a need that calls for addiction counselling. */
+    napza: checkbox(),
     dtks: tristate(),
     pkh: tristate(),
     bpnt: tristate(),

@@ -60,6 +60,7 @@ export const PersonPatch = z.object({
   needs_medical: patch(S.needs_medical),
   unaccompanied_child: patch(S.unaccompanied_child),
   trafficking_victim: patch(S.trafficking_victim),
+  napza: patch(S.napza),
   dtks: patch(S.dtks),
   pkh: patch(S.pkh),
   bpnt: patch(S.bpnt),
@@ -95,6 +96,7 @@ const FIELDS = {
   needs_medical: 'needsMedical',
   unaccompanied_child: 'unaccompaniedChild',
   trafficking_victim: 'traffickingVictim',
+  napza: 'napza',
   dtks: 'dtks',
   pkh: 'pkh',
   bpnt: 'bpnt',
@@ -205,7 +207,7 @@ export function updatePerson(args: { db: Db; actor: Actor; personId: string; inp
       const errors: FieldError[] = [];
       const text = (k: 'name' | 'description' | 'alias' | 'ktp_address' | 'domicile_address' | 'phone' | 'chronic_illness', current: string | null) =>
         has(k) ? (data[k] ?? null) : current;
-      const flag = (k: 'pregnant' | 'wheelchair' | 'needs_medical' | 'unaccompanied_child' | 'trafficking_victim' | 'consent', current: boolean) =>
+      const flag = (k: 'pregnant' | 'wheelchair' | 'needs_medical' | 'unaccompanied_child' | 'trafficking_victim' | 'napza' | 'consent', current: boolean) =>
         has(k) ? data[k] === true : current;
       const tri = (k: 'dtks' | 'pkh' | 'bpnt', current: PersonRow['dtks']) => (has(k) ? (data[k] ?? 'unknown') : current);
 
@@ -318,6 +320,7 @@ export function updatePerson(args: { db: Db; actor: Actor; personId: string; inp
         needsMedical: flag('needs_medical', old.needsMedical),
         unaccompaniedChild: flag('unaccompanied_child', old.unaccompaniedChild),
         traffickingVictim: flag('trafficking_victim', old.traffickingVictim),
+        napza: flag('napza', old.napza),
         dtks: tri('dtks', old.dtks),
         pkh: tri('pkh', old.pkh),
         bpnt: tri('bpnt', old.bpnt),

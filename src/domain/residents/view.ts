@@ -1,3 +1,4 @@
+import { derivedCluster } from './cluster.ts';
 import type { persons } from '../../db/schema/index.ts';
 import { toWib } from '../../lib/time.ts';
 import { ageNeeds, ageOn } from './age.ts';
@@ -40,7 +41,10 @@ export function toPersonRecord(p: PersonRow, opts: { today: string; revealNik?: 
       needs_medical: p.needsMedical,
       unaccompanied_child: p.unaccompaniedChild,
       trafficking_victim: p.traffickingVictim,
+      napza: p.napza,
     },
+    /** The ATENSI cluster, derived (residents/cluster.ts); null when nothing points at one. */
+    cluster: derivedCluster({ age, category: p.category, disabilities: p.disabilities, wheelchair: p.wheelchair, napza: p.napza, traffickingVictim: p.traffickingVictim }),
     dtks: p.dtks,
     pkh: p.pkh,
     bpnt: p.bpnt,

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
-import { facilities, persons, stays, type Service } from '../../db/schema/index.ts';
+import { facilities, persons, stays, type Cluster, type Service } from '../../db/schema/index.ts';
 import { loadFacilityOccupancy } from '../occupancy/compute.ts';
 import { ageOn } from '../residents/age.ts';
 import { notFound } from '../errors.ts';
@@ -12,14 +12,14 @@ export type PersonRow = typeof persons.$inferSelect;
 export function loadRoutingFacilities(db: Db | Tx): RoutingFacility[] {
   const extra = new Map(
     db
-      .select({ id: facilities.id, services: facilities.services, lat: facilities.lat, lng: facilities.lng })
+      .select({ id: facilities.id, services: facilities.services, clusters: facilities.clusters, lat: facilities.lat, lng: facilities.lng })
       .from(facilities)
       .all()
       .map((f) => [f.id, f]),
   );
   return loadFacilityOccupancy(db).map((f) => {
     const e = extra.get(f.id);
-    return { ...f, services: (e?.services ?? []) as Service[], lat: e?.lat ?? null, lng: e?.lng ?? null };
+    return { ...f, services: (e?.services ?? []) as Service[], clusters: (e?.clusters ?? []) as Cluster[], lat: e?.lat ?? null, lng: e?.lng ?? null };
   });
 }
 
@@ -34,6 +34,8 @@ export function toRoutingPerson(p: PersonRow, today: string): RoutingPerson {
     needsMedical: p.needsMedical,
     unaccompaniedChild: p.unaccompaniedChild,
     traffickingVictim: p.traffickingVictim,
+    napza: p.napza,
+    category: p.category,
   };
 }
 

@@ -6,7 +6,7 @@ import { nowIso, wibDate } from '../../lib/time.ts';
 import { translate } from '../../i18n/index.ts';
 import { hubFor } from '../../live/hub.ts';
 import { assertCanSeePerson } from '../residents/links.ts';
-import { raisePersonAlert, resolvePersonAlerts } from '../referrals/alerts.ts';
+import { raisePersonAlert } from '../referrals/alerts.ts';
 import { expireReferrals } from '../referrals/expire.ts';
 import { loadRoutingFacilities, originOf, referralGroup, refusedBy, toRoutingPerson, type PersonRow } from './load.ts';
 import { route, type RoutingResult } from './route.ts';
@@ -30,6 +30,8 @@ export interface PersonRouting {
   needed: boolean;
   /** Where they are now (their open stay's facility), if anywhere. */
   current: { id: string; name: string; kind: string } | null;
+  /** The household members with them (when routed alone, those left out). */
+  household: PersonRow[];
 }
 
 /**
@@ -38,7 +40,10 @@ export interface PersonRouting {
  * is told (an alert 'nothing_fits', once per person until it is settled):
  * no one is left unrouted without someone knowing.
  */
-export function routePerson(args: { db: Db; actor: Actor; personId: string }): PersonRouting {
+/** Outcomes that end care: the person went home, to family or community, or is gone; no destination is needed. */
+const LEFT_CARE = ['reunited', 'returned_home', 'moved_to_lks', 'hospitalised', 'left', 'deceased'];
+
+export function routePerson(args: { db: Db; actor: Actor; personId: string; alone?: boolean }): PersonRouting {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   // Holds that ran out are released before anyone counts free places.
@@ -47,7 +52,9 @@ export function routePerson(args: { db: Db; actor: Actor; personId: string }): P
   // Read in one consistent snapshot; write only when the command centre must be told, or an alert is settled.
   const seen = db.transaction((tx) => {
     assertCanSeePerson(tx, actor, args.personId);
-    const group = referralGroup(tx, args.personId);
+    const full = referralGroup(tx, args.personId);
+    // "Alone": the person without the household members with them, for a referral that splits it on purpose.
+    const group = args.alone ? { ...full, persons: full.persons.slice(0, 1) } : full;
     const person = group.persons[0]!;
     const all = loadRoutingFacilities(tx);
     const result = route({
@@ -64,13 +71,19 @@ export function routePerson(args: { db: Db; actor: Actor; personId: string }): P
       select id from alerts where kind = 'nothing_fits' and subject_type = 'person' and subject_id = ${person.id} and resolved_at is null`);
     const hereId = group.openStays.get(person.id)?.facilityId ?? null;
     const here = hereId ? all.find((f) => f.id === hereId) : undefined;
-    const needed = !here || here.kind === 'TPS' || result.needs.services.some((s) => !here.services.includes(s));
-    return { group, person, result, open: open ?? null, openAlert: openAlert ?? null, needed, here };
+    // Discharged back to family, home or community (their last stay closed so): not a person waiting for a place.
+    const last = here
+      ? undefined
+      : tx.get<{ outcome: string | null }>(sql`select outcome from stays where person_id = ${person.id} order by checked_in_at desc limit 1`);
+    const leftCare = last?.outcome != null && LEFT_CARE.includes(last.outcome);
+    const needed = !leftCare && (!here || here.kind === 'TPS' || result.needs.services.some((s) => !here.services.includes(s)));
+    return { group, person, result, open: open ?? null, openAlert: openAlert ?? null, needed, here, full };
   });
   const { group, person, result, needed, here } = seen;
 
   let alert: ReturnType<typeof raisePersonAlert> = null;
-  if (!result.destinations.length && !seen.open && needed && !seen.openAlert) {
+  // Looking never settles an alert: only an act does (a referral made, the person placed, or settled with a note).
+  if (!result.destinations.length && !seen.open && needed && !seen.openAlert && !args.alone) {
     alert = write(db, (tx) =>
       raisePersonAlert(tx, actor, {
         kind: 'nothing_fits',
@@ -78,7 +91,10 @@ export function routePerson(args: { db: Db; actor: Actor; personId: string }): P
         facilityId: actor.facilityId ?? group.originFacilityId,
         at: now,
         // Stored in Bahasa Indonesia for any reader; the detail keeps the keys to say it in another language.
-        message: result.missing.map((r) => describeReason((k, p) => translate('id', k, p), r)).join(' '),
+        // Alerts are read by the command centre and administrators only, who may know a protected facility exists: say so, never name it.
+        message: [...result.missing, ...(result.hidden_fits > 0 ? [{ key: 'routing.missing.hidden_fits', params: { count: result.hidden_fits } }] : [])]
+          .map((r) => describeReason((k, p) => translate('id', k, p), r))
+          .join(' '),
         detail: {
           person_id: person.id,
           resident_code: person.residentCode,
@@ -90,8 +106,6 @@ export function routePerson(args: { db: Db; actor: Actor; personId: string }): P
         },
       }),
     );
-  } else if (result.destinations.length && seen.openAlert) {
-    write(db, (tx) => resolvePersonAlerts(tx, actor, person.id, ['nothing_fits'], now));
   }
   // After commit: the board and the command centre's inbox hear of it.
   if (alert) hubFor(db).publish({ type: 'alert', alertId: alert.id, kind: alert.kind, facilityId: alert.facilityId });
@@ -104,5 +118,6 @@ export function routePerson(args: { db: Db; actor: Actor; personId: string }): P
     alertId: alert?.id ?? null,
     needed,
     current: here ? { id: here.id, name: here.name, kind: here.kind } : null,
+    household: seen.full.persons,
   };
 }

@@ -1,8 +1,10 @@
-import type { FacilityKind, Service, Sex, UnitFeature } from '../../db/schema/index.ts';
+import type { Cluster, FacilityKind, PpksCategory, Service, Sex, UnitFeature } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { canSeeFacility } from '../access.ts';
 import { ageNeeds } from '../residents/age.ts';
 import type { FacilityOccupancy, UnitOccupancy } from '../occupancy/compute.ts';
+import { chooseUnit } from '../placement/choose-unit.ts';
+import { derivedCluster } from '../residents/cluster.ts';
 
 /**
  * Routing people with special needs (DOMAIN.md): given a person or a
@@ -24,11 +26,16 @@ export interface RoutingPerson {
   needsMedical: boolean;
   unaccompaniedChild: boolean;
   traffickingVictim: boolean;
+  /** Drug dependence (NAPZA): addiction counselling. */
+  napza?: boolean;
+  category?: PpksCategory | null;
 }
 
 /** A facility as routing sees it: its live counts plus what it offers and where it is. */
 export type RoutingFacility = FacilityOccupancy & {
   services: readonly Service[];
+  /** The ATENSI clusters it serves: a facility of the person's cluster ranks first among equals. */
+  clusters?: readonly Cluster[];
   lat: number | null;
   lng: number | null;
 };
@@ -39,7 +46,7 @@ export interface Reason {
   params?: Record<string, string | number>;
 }
 
-export const NEEDS = ['pregnant', 'early_childhood', 'unaccompanied_child', 'disability', 'wheelchair', 'elderly', 'trafficking', 'medical'] as const;
+export const NEEDS = ['pregnant', 'early_childhood', 'unaccompanied_child', 'disability', 'wheelchair', 'elderly', 'trafficking', 'napza', 'medical'] as const;
 export type Need = (typeof NEEDS)[number];
 
 /** The service each need calls for. A wheelchair user also needs an accessible unit (checked per unit). */
@@ -50,17 +57,21 @@ export const SERVICE_FOR: Record<Need, Service> = {
   disability: 'disability',
   wheelchair: 'disability',
   elderly: 'elderly',
-  trafficking: 'women_protection',
+  trafficking: 'trafficking_protection',
+  napza: 'addiction',
   medical: 'medical',
 };
 
-/** The unit features that suit a need: preferred when choosing a unit inside a facility, never required. */
-const FEATURE_FOR: Partial<Record<Need, UnitFeature>> = {
-  pregnant: 'maternity',
-  early_childhood: 'crib',
-  elderly: 'elderly',
-  wheelchair: 'accessible',
-};
+/**
+ * Does a facility give this service to this group? Trafficking victims of
+ * any sex need protection: a women's protection service covers it for a
+ * group of women only; trafficking_protection for anyone.
+ */
+export function gives(services: readonly Service[], s: Service, g: Pick<GroupNeeds, 'group' | 'sexes'>): boolean {
+  if (services.includes(s)) return true;
+  if (s === 'trafficking_protection') return services.includes('women_protection') && g.sexes.every((x) => x === 'P');
+  return false;
+}
 
 const RESIDENTIAL: readonly FacilityKind[] = ['BALAI', 'LOKA', 'PANTI'];
 
@@ -71,7 +82,10 @@ export interface GroupNeeds {
   size: number;
   /** 'family' for a household (more than one person), else the one person's sex. */
   group: 'family' | 'male' | 'female';
+  sexes: Sex[];
   special: boolean;
+  /** The clusters of the members (residents/cluster.ts), for ranking. */
+  clusters: Cluster[];
 }
 
 /** The needs of the whole group: what one member needs, the facility must give. */
@@ -88,13 +102,15 @@ export function groupNeeds(persons: readonly RoutingPerson[]): GroupNeeds {
     if (p.wheelchair) needs.add('wheelchair');
     if (ages.includes('elderly')) needs.add('elderly');
     if (p.traffickingVictim) needs.add('trafficking');
+    if (p.napza) needs.add('napza');
     if (p.needsMedical) needs.add('medical');
   }
   const list = NEEDS.filter((n) => needs.has(n));
   const services = [...new Set(list.map((n) => SERVICE_FOR[n]))];
   const size = persons.length;
   const group = size > 1 ? 'family' : persons[0]?.sex === 'L' ? 'male' : 'female';
-  return { needs: list, services, wheelchair: needs.has('wheelchair'), size, group, special: list.length > 0 };
+  const clusters = [...new Set(persons.map((p) => derivedCluster(p)).filter((c): c is Cluster => c !== null))];
+  return { needs: list, services, wheelchair: needs.has('wheelchair'), size, group, sexes: persons.map((p) => p.sex), special: list.length > 0, clusters };
 }
 
 /** A household goes to a unit for families or for anyone; one person to a unit for their sex or for anyone. */
@@ -178,36 +194,30 @@ function areaRank(from: Origin | undefined, wilayahCode: string): number {
 }
 
 interface UnitCheck {
-  fits: UnitOccupancy[];
+  fits: { unit: UnitOccupancy; reason: Reason } | null;
   reasons: Reason[];
 }
 
-/** The units of a facility that can take the whole group together, or why none can. */
-function checkUnits(f: RoutingFacility, g: GroupNeeds): UnitCheck {
-  const open = f.units.filter((u) => u.status === 'AVAILABLE');
-  const admitting = open.filter((u) => unitTakesGroup(u, g.group));
-  if (!admitting.length) return { fits: [], reasons: [R('routing.passed.no_unit_admits', { group: g.group })] };
-  const suitable = g.wheelchair ? admitting.filter((u) => u.features.includes('accessible')) : admitting;
-  if (!suitable.length) return { fits: [], reasons: [R('routing.passed.no_accessible_unit')] };
-  const fits = suitable.filter((u) => u.free >= g.size);
-  if (!fits.length) {
-    const most = Math.max(...suitable.map((u) => u.free));
-    return { fits: [], reasons: [R(g.wheelchair ? 'routing.passed.no_accessible_free' : 'routing.passed.full', { needed: g.size, free: most })] };
-  }
-  return { fits, reasons: [] };
-}
-
-/** Inside a facility: the unit whose features suit the needs best, then the tightest fit (big units stay free for big households). */
-function bestUnit(units: UnitOccupancy[], g: GroupNeeds): UnitOccupancy {
-  const wanted = g.needs.map((n) => FEATURE_FOR[n]).filter((x): x is UnitFeature => x !== undefined);
-  const score = (u: UnitOccupancy) => wanted.filter((w) => u.features.includes(w)).length;
-  return [...units].sort((a, b) => score(b) - score(a) || a.free - b.free)[0]!;
+/**
+ * The unit of a facility that can take the whole group together — the one
+ * placement/choose-unit.ts picks, strictly: no one takes a scarce unit they
+ * do not need, a wheelchair user only an accessible one — or why none can.
+ */
+function checkUnits(f: RoutingFacility, g: GroupNeeds, persons: readonly RoutingPerson[]): UnitCheck {
+  const { choice, why } = chooseUnit(f.units, persons, g.size > 1, { strict: true });
+  if (choice) return { fits: { unit: choice.unit, reason: choice.reason }, reasons: [] };
+  const key = why!.key;
+  if (key === 'placement.none.no_unit_for_group' || key === 'placement.none.no_open_unit') return { fits: null, reasons: [R('routing.passed.no_unit_admits', { group: g.group })] };
+  if (key === 'placement.none.no_accessible_unit') return { fits: null, reasons: [R('routing.passed.no_accessible_unit')] };
+  if (key === 'placement.none.only_scarce_units') return { fits: null, reasons: [R('routing.passed.only_scarce_units')] };
+  const free = Number(why!.params?.free ?? 0);
+  return { fits: null, reasons: [R(g.wheelchair ? 'routing.passed.no_accessible_free' : 'routing.passed.full', { needed: g.size, free })] };
 }
 
 export function route(input: RoutingInput): RoutingResult {
   const g = groupNeeds(input.persons);
   const from = input.from;
-  const destinations: (Destination & { tier: number; area: number })[] = [];
+  const destinations: (Destination & { tier: number; area: number; cluster: number })[] = [];
   const passed: PassedOver[] = [];
   let hidden = 0;
   let hiddenFits = 0;
@@ -217,10 +227,10 @@ export function route(input: RoutingInput): RoutingResult {
     const reasons: Reason[] = [];
     if (from?.facilityId && f.id === from.facilityId) reasons.push(R('routing.passed.origin'));
     if (f.status !== 'OPEN') reasons.push(R('routing.passed.not_open', { status: f.status }));
-    for (const s of g.services) if (!f.services.includes(s)) reasons.push(R('routing.passed.missing_service', { service: s }));
+    for (const s of g.services) if (!gives(f.services, s, g)) reasons.push(R('routing.passed.missing_service', { service: s }));
     const excluded = input.exclude?.get(f.id);
     if (excluded) reasons.push(excluded);
-    const units = reasons.length ? { fits: [], reasons: [] } : checkUnits(f, g);
+    const units: UnitCheck = reasons.length ? { fits: null, reasons: [] } : checkUnits(f, g, input.persons);
     reasons.push(...units.reasons);
 
     if (!visible) {
@@ -235,7 +245,8 @@ export function route(input: RoutingInput): RoutingResult {
       continue;
     }
 
-    const unit = bestUnit(units.fits, g);
+    const unit = units.fits!.unit;
+    const cluster = g.clusters.some((c) => f.clusters?.includes(c)) ? 0 : 1;
     const distance = from?.lat != null && from.lng != null && f.lat !== null && f.lng !== null ? haversineKm({ lat: from.lat, lng: from.lng }, { lat: f.lat, lng: f.lng }) : null;
     const loadAfter = f.usable > 0 ? (f.occupied + f.held + g.size) / f.usable : null;
     const tier = careTier(f.kind, g.special);
@@ -246,11 +257,13 @@ export function route(input: RoutingInput): RoutingResult {
     if (g.wheelchair) why.push(R('routing.reason.accessible_unit', { unit: unit.name }));
     if (g.needs.includes('early_childhood') && g.size > 1) why.push(R('routing.reason.with_mother'));
     if (g.special && tier === 0) why.push(R('routing.reason.residential'));
+    for (const c of g.clusters) if (f.clusters?.includes(c)) why.push(R('routing.reason.cluster', { cluster: c }));
     if (!g.special && f.kind === 'LKS') why.push(R('routing.reason.community'));
     if (area === 0) why.push(R('routing.reason.same_kabkota'));
     else if (area === 1) why.push(R('routing.reason.same_province'));
     if (distance !== null) why.push(R('routing.reason.distance', { km: Math.round(distance * 10) / 10 }));
     why.push(R('routing.reason.free_places', { free: unit.free, unit: unit.name, needed: g.size }));
+    why.push(units.fits!.reason);
     if (loadAfter !== null) why.push(R('routing.reason.load_after', { pct: Math.round(loadAfter * 100) }));
 
     destinations.push({
@@ -262,12 +275,14 @@ export function route(input: RoutingInput): RoutingResult {
       reasons: why,
       tier,
       area,
+      cluster,
     });
   }
 
   destinations.sort(
     (a, b) =>
       a.tier - b.tier ||
+      a.cluster - b.cluster ||
       a.area - b.area ||
       Number(a.distance_km === null) - Number(b.distance_km === null) ||
       (a.distance_km ?? 0) - (b.distance_km ?? 0) ||
@@ -277,7 +292,7 @@ export function route(input: RoutingInput): RoutingResult {
 
   const result: RoutingResult = {
     needs: g,
-    destinations: destinations.map(({ tier: _t, area: _a, ...d }) => d),
+    destinations: destinations.map(({ tier: _t, area: _a, cluster: _c, ...d }) => d),
     passed_over: passed,
     hidden,
     hidden_fits: hiddenFits,
@@ -298,13 +313,16 @@ function whatIsMissing(input: RoutingInput, g: GroupNeeds): Reason[] {
   const open = input.facilities.filter((f) => f.status === 'OPEN' && canSeeFacility(input.asker, f) && f.id !== from?.facilityId);
   if (!open.length) return [R('routing.missing.no_open')];
   const out: Reason[] = [];
-  for (const s of g.services) if (!open.some((f) => f.services.includes(s))) out.push(R('routing.missing.service', { service: s }));
+  for (const s of g.services) if (!open.some((f) => gives(f.services, s, g))) out.push(R('routing.missing.service', { service: s }));
   if (out.length) return out;
-  const capable = open.filter((f) => g.services.every((s) => f.services.includes(s)));
-  if (!capable.length) return [R('routing.missing.no_facility_gives_all')];
+  const capable = open.filter((f) => g.services.every((s) => gives(f.services, s, g)));
+  if (!capable.length) {
+    // A household whose needs no one facility meets together: it may be split on purpose (DOMAIN.md), each part referred alone.
+    return g.size > 1 ? [R('routing.missing.no_facility_gives_all'), R('routing.missing.split_hint')] : [R('routing.missing.no_facility_gives_all')];
+  }
   const notExcluded = capable.filter((f) => !input.exclude?.has(f.id));
   if (!notExcluded.length) return [R('routing.missing.all_refused')];
-  const checks = notExcluded.map((f) => checkUnits(f, g).reasons[0]?.key);
+  const checks = notExcluded.map((f) => checkUnits(f, g, input.persons).reasons[0]?.key);
   if (checks.every((k) => k === 'routing.passed.no_unit_admits')) return [R('routing.missing.unit_admits', { group: g.group })];
   if (g.wheelchair && checks.every((k) => k === 'routing.passed.no_unit_admits' || k === 'routing.passed.no_accessible_unit')) return [R('routing.missing.accessible')];
   return [R('routing.missing.places', { needed: g.size, group: g.group })];

@@ -12,6 +12,7 @@ const CODED: Record<string, string> = {
   group: 'routing.group.',
   status: 'routing.status.',
   need: 'routing.need.',
+  cluster: 'facilities.cluster.',
 };
 
 export function describeReason(t: Translator, r: Reason): string {

@@ -11,6 +11,8 @@ import { placementFacility } from './facility.ts';
 import { CheckInInput } from './input.ts';
 import { loadPlaceablePersons, mapStayConstraint, placeGroup } from './place.ts';
 import { toStayRecord, type StayRecord } from './view.ts';
+import { reasonJson } from '../routing/text.ts';
+import { translator } from '../../i18n/index.ts';
 
 export interface CheckInResult {
   stays: StayRecord[];
@@ -19,6 +21,8 @@ export interface CheckInResult {
   unit_name: string;
   overflow: boolean;
   split: boolean;
+  /** Why this unit: the placement rule that chose it (placement/choose-unit.ts), or the officer's choice. */
+  unit_reason: { code: string; params?: Record<string, string | number>; message: string };
 }
 
 /**
@@ -54,6 +58,7 @@ export function checkIn(args: { db: Db; actor: Actor; input: unknown }): CheckIn
         unit_name: placed.unit.name,
         overflow: placed.overflow,
         split: placed.split,
+        unit_reason: reasonJson(translator(actor.lang), placed.reason),
       };
     });
     // After commit, never before: the board and the pages hear of the change.

@@ -55,8 +55,10 @@ export const DischargeInput = z
 export type DischargeInput = z.infer<typeof DischargeInput>;
 
 export const TransferInput = z.object({
-  /** Defaults to the same facility (a move between rooms). */
+  /** Defaults to the same facility (a move between rooms). Another facility: the command centre only, with a reason. */
   facility_id: optionalText(64),
+  /** Why the command centre moves someone directly to another facility (no referral). */
+  reason: optionalText(500),
   unit_id: optionalText(64),
   bed_label: optionalText(40),
   overflow_reason: optionalText(300),

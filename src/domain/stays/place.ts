@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { Tx } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import { persons, stays, units, type Sex, type UnitAdmits } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { hasRole } from '../access.ts';
@@ -8,6 +8,9 @@ import { conflict, DomainError, forbidden, invalidField, noFreePlace } from '../
 import { loadUnitOccupancy, type UnitOccupancy } from '../occupancy/compute.ts';
 import { newId } from '../../lib/ids.ts';
 import { bedLabels } from './beds.ts';
+import { chooseUnit, groupProfile, unitRefusal, type UnitReason } from '../placement/choose-unit.ts';
+import { ageOn } from '../residents/age.ts';
+import { wibDate } from '../../lib/time.ts';
 
 /** Who may allow a check-in past capacity, with a written reason. */
 export const SUPERVISOR_ROLES = ['manager', 'command'] as const;
@@ -33,6 +36,25 @@ export interface PlacePerson {
   sex: Sex;
   residentCode: string;
   householdId: string | null;
+  /** What the unit choice reads (placement/choose-unit.ts). */
+  age: number | null;
+  pregnant: boolean;
+  wheelchair: boolean;
+  disabilities: readonly string[];
+}
+
+/** A person row as placement needs it. */
+export function toPlacePerson(p: typeof persons.$inferSelect, today: string): PlacePerson {
+  return {
+    id: p.id,
+    sex: p.sex,
+    residentCode: p.residentCode,
+    householdId: p.householdId,
+    age: ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today),
+    pregnant: p.pregnant,
+    wheelchair: p.wheelchair,
+    disabilities: p.disabilities,
+  };
 }
 
 export interface PlaceRequest {
@@ -53,6 +75,8 @@ export interface Placement {
   unit: UnitOccupancy;
   overflow: boolean;
   split: boolean;
+  /** Why this unit (chosen by the rules, or by the officer). */
+  reason: UnitReason;
 }
 
 /**
@@ -79,6 +103,20 @@ function membersApart(tx: Tx, group: PlacePerson[]): { id: string; unitId: strin
   return apart;
 }
 
+const familyUnitIds = (apart: { unitId: string | null }[]) => new Set(apart.map((m) => m.unitId).filter((u): u is string => u !== null));
+
+/**
+ * The unit a check-in would take for this group at this facility when the
+ * officer chooses none: what the check-in page suggests, by the same rule and
+ * the same household facts as placeGroup below.
+ */
+export function suggestedUnit(tx: Db | Tx, facilityId: string, group: PlacePerson[]): ReturnType<typeof chooseUnit<UnitOccupancy>> {
+  if (!group.length) return { choice: null, why: null };
+  const isHousehold = group.length > 1 || group.some((p) => p.householdId !== null);
+  const all = loadUnitOccupancy(tx, { facilityId });
+  return chooseUnit(all, group, isHousehold, { familyUnitIds: familyUnitIds(membersApart(tx as Tx, group)) });
+}
+
 /**
  * Checks and takes places for a group in one unit, inside the caller's
  * IMMEDIATE transaction: the free count read here cannot change before the
@@ -90,19 +128,27 @@ export function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Placement {
   const isHousehold = n > 1 || group.some((p) => p.householdId !== null);
   const all = loadUnitOccupancy(tx, { facilityId: req.facility.id });
   const apart = membersApart(tx, group);
-  const familyUnits = new Set(apart.map((m) => m.unitId).filter((u): u is string => u !== null));
+  const familyUnits = familyUnitIds(apart);
 
+  const profile = groupProfile(group, isHousehold);
   let unit: UnitOccupancy | undefined;
+  let reason: UnitReason;
   if (req.unitId) {
     unit = all.find((u) => u.id === req.unitId);
     if (!unit) throw invalidField('unit_id', 'stays.unit_unknown');
-    if (!unitAdmits(unit.admits, group, isHousehold)) throw invalidField('unit_id', 'stays.unit_does_not_admit', { unit: unit.name });
+    const refusal = unitRefusal(unit, profile);
+    if (refusal) throw invalidField('unit_id', refusal.key === 'placement.unfit.admits' ? 'stays.unit_does_not_admit' : refusal.key, refusal.params ?? { unit: unit.name });
+    reason = { key: 'placement.reason.chosen', params: { unit: unit.name } };
   } else {
-    const admitting = all.filter((u) => u.status === 'AVAILABLE' && unitAdmits(u.admits, group, isHousehold));
-    // Where the rest of the household already is comes first; then the facility's own order.
-    const ranked = [...admitting.filter((u) => familyUnits.has(u.id)), ...admitting.filter((u) => !familyUnits.has(u.id))];
-    unit = ranked.find((u) => u.free >= n);
-    if (!unit && req.overflowReason && isSupervisor(actor)) unit = ranked[0];
+    // The rules of placement/choose-unit.ts: the same choice the check-in page suggests.
+    const { choice } = chooseUnit(all, group, isHousehold, { familyUnitIds: familyUnits });
+    unit = choice?.unit;
+    reason = choice?.reason ?? { key: 'placement.reason.overflow' };
+    if (!unit && req.overflowReason && isSupervisor(actor)) {
+      // Past capacity, on a supervisor's word: still a unit the group may be in, the household's own first.
+      const allowed = all.filter((u) => u.status === 'AVAILABLE' && unitRefusal(u, profile) === null);
+      unit = allowed.find((u) => familyUnits.has(u.id)) ?? allowed[0];
+    }
     if (!unit) {
       // The desk is then offered destinations that can take them (the check-in page shows the routing suggestions).
       throw noFreePlace('stays.no_free_place_facility', { facility: req.facility.name, needed: n });
@@ -161,7 +207,7 @@ export function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Placement {
       },
     });
   });
-  return { stayIds, unit, overflow, split };
+  return { stayIds, unit, overflow, split, reason };
 }
 
 /** Beds where the unit names them: the one asked for (if free), else the first free ones in order. */
@@ -192,13 +238,14 @@ function assignBeds(tx: Tx, unit: UnitOccupancy, n: number, asked: string | unde
 export function loadPlaceablePersons(tx: Tx, ids: string[]): PlacePerson[] {
   const rows = tx.select().from(persons).where(inArray(persons.id, ids)).all();
   const byId = new Map(rows.map((r) => [r.id, r]));
+  const today = wibDate(new Date().toISOString());
   return ids.map((id) => {
     const p = byId.get(id);
     if (!p || p.anonymisedAt) throw new DomainError('NOT_FOUND', 'residents.not_found');
     if (p.mergedIntoId) throw conflict('stays.person_merged', { code: p.residentCode });
     const open = tx.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, id), isNull(stays.checkedOutAt))).get();
     if (open) throw conflict('stays.already_open', { code: p.residentCode });
-    return { id: p.id, sex: p.sex, residentCode: p.residentCode, householdId: p.householdId };
+    return toPlacePerson(p, today);
   });
 }
 

@@ -4,14 +4,18 @@ import { persons, stays } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { PEOPLE_ROLES, requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
-import { conflict, invalidField, notFound } from '../errors.ts';
+import { conflict, forbidden, invalidField, noFreePlace, notFound } from '../errors.ts';
 import { parseInput } from '../validate.ts';
-import { nowIso } from '../../lib/time.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
+import { translator } from '../../i18n/index.ts';
+import { loadRoutingFacilities, toRoutingPerson } from '../routing/load.ts';
+import { route } from '../routing/route.ts';
+import { describeReason } from '../routing/text.ts';
 import { hubFor } from '../../live/hub.ts';
 import { assertCanSeePerson } from '../residents/links.ts';
 import { assertActsAt, placementFacility } from './facility.ts';
 import { TransferInput } from './input.ts';
-import { mapStayConstraint, placeGroup } from './place.ts';
+import { mapStayConstraint, placeGroup, toPlacePerson } from './place.ts';
 import { toStayRecord, type StayRecord } from './view.ts';
 
 export interface TransferResult {
@@ -21,10 +25,15 @@ export interface TransferResult {
 }
 
 /**
- * A transfer to another unit or facility in one step: the old stay ends and
+ * A transfer between units of one facility in one step: the old stay ends and
  * the new one begins at the same instant, in the same transaction, the new
  * stay pointing back at the old (previous_stay_id). With `household`, the
  * household members who share the unit move too.
+ *
+ * Another facility is reached through a referral its staff accept (DOMAIN.md).
+ * The one exception is the command centre moving someone directly, with a
+ * written reason, and still under the destination's rules: the services the
+ * group needs, units that admit them, unit features (routing/route.ts).
  */
 export function transfer(args: { db: Db; actor: Actor; stayId: string; input: unknown }): TransferResult {
   const { db, actor } = args;
@@ -38,7 +47,11 @@ export function transfer(args: { db: Db; actor: Actor; stayId: string; input: un
       assertCanSeePerson(tx, actor, stay.personId);
       assertActsAt(actor, stay.facilityId);
       if (stay.checkedOutAt) throw conflict('stays.already_closed');
-      // The destination may be another facility: the actor acts at the origin; the destination must be open and visible.
+      const crossFacility = input.facility_id !== undefined && input.facility_id !== stay.facilityId;
+      if (crossFacility) {
+        if (!(actor.role === 'command' || actor.role === 'system')) throw forbidden('stays.transfer_other_facility');
+        if (!input.reason) throw invalidField('reason', 'stays.move_reason_required');
+      }
       const facility = placementFacility(tx, actor, input.facility_id ?? stay.facilityId, { mustAct: false });
       if (facility.id === stay.facilityId && input.unit_id === stay.unitId) throw invalidField('unit_id', 'stays.same_unit');
 
@@ -56,10 +69,13 @@ export function transfer(args: { db: Db; actor: Actor; stayId: string; input: un
       tx.update(stays).set({ checkedOutAt: at, checkedOutBy: actor.id, outcome: 'transferred', note: input.note ?? null }).where(inArray(stays.id, ids)).run();
 
       const people = tx.select().from(persons).where(inArray(persons.id, moving.map((s) => s.personId))).all();
+      const today = wibDate(at);
+      let unitId = input.unit_id;
+      if (crossFacility) unitId = destinationUnit(tx, actor, facility.id, people.map((p) => toRoutingPerson(p, today)), unitId);
       const placed = placeGroup(tx, actor, {
-        persons: people.map((p) => ({ id: p.id, sex: p.sex, residentCode: p.residentCode, householdId: p.householdId })),
+        persons: people.map((p) => toPlacePerson(p, today)),
         facility,
-        unitId: input.unit_id,
+        unitId,
         bedLabel: input.bed_label,
         overflowReason: input.overflow_reason,
         splitReason: input.split_reason,
@@ -74,7 +90,14 @@ export function transfer(args: { db: Db; actor: Actor; stayId: string; input: un
           entity: 'stay',
           entityId: s.id,
           at,
-          detail: { person_id: s.personId, from_facility_id: s.facilityId, from_unit_id: s.unitId, to_facility_id: facility.id, to_unit_id: placed.unit.id },
+          detail: {
+            person_id: s.personId,
+            from_facility_id: s.facilityId,
+            from_unit_id: s.unitId,
+            to_facility_id: facility.id,
+            to_unit_id: placed.unit.id,
+            ...(crossFacility ? { command_move: true, reason: input.reason } : {}),
+          },
         });
       }
       return {
@@ -91,4 +114,23 @@ export function transfer(args: { db: Db; actor: Actor; stayId: string; input: un
   } catch (err) {
     return mapStayConstraint(err);
   }
+}
+
+/**
+ * A command-centre move to another facility: the destination must give every
+ * service the group needs and have a unit that takes them (the routing
+ * rules, asked of this one facility). Returns the unit to place them in.
+ */
+function destinationUnit(tx: Parameters<Parameters<typeof write>[1]>[0], actor: Actor, facilityId: string, group: ReturnType<typeof toRoutingPerson>[], chosen: string | undefined): string {
+  const dest = loadRoutingFacilities(tx).find((f) => f.id === facilityId)!;
+  const result = route({ persons: group, facilities: [dest], asker: actor });
+  const first = result.destinations[0];
+  if (!first) {
+    const why = result.passed_over[0]?.reasons ?? [];
+    const t = translator(actor.lang);
+    const text = why.map((r) => describeReason(t, r)).join('; ');
+    if (why.some((r) => r.key === 'routing.passed.full' || r.key === 'routing.passed.no_accessible_free')) throw noFreePlace('referrals.no_place', { facility: dest.name, why: text });
+    throw invalidField('facility_id', 'referrals.destination_unfit', { facility: dest.name, why: text });
+  }
+  return chosen ?? first.unit.id;
 }

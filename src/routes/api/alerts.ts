@@ -32,12 +32,13 @@ const alertsApi: FastifyPluginAsync = async (app) => {
         message: a.message,
         raised_at: toWib(a.raisedAt),
         resolved_at: toWib(a.resolvedAt),
+        resolved_note: a.resolvedNote,
       })),
     };
   });
 
   app.post<{ Params: { id: string } }>('/alerts/:id/resolve', { config: WIDE }, async (request) =>
-    resolveAlert({ db: app.db, actor: request.actor!, id: request.params.id }),
+    resolveAlert({ db: app.db, actor: request.actor!, id: request.params.id, input: request.body ?? {} }),
   );
 };
 export default alertsApi;

@@ -85,6 +85,11 @@ const deskRoutes: FastifyPluginAsync = async (app) => {
       const p = result.persons[0]!;
       flash(request, { kind: 'ok', message: request.t('handoffs.received_ok', { seq: ctx.line.seq, code: p.resident_code }) });
       for (const w of result.warnings) flash(request, { kind: 'warn', message: `${p.resident_code}: ${request.t(w.code, w.params)}` });
+      // The last line accounted for: the desk is led on to place everyone received who has no bed yet.
+      const after = readHandoff({ db: app.db, actor, id: ref.handoffId });
+      if (after.handoff.status === 'CLOSED' && after.waiting.length) {
+        return reply.redirect(`/intake/check-in?${after.waiting.map((x) => `p=${encodeURIComponent(x)}`).join('&')}`, 303);
+      }
       return reply.redirect(`/handoffs/${encodeURIComponent(ref.handoffId)}#hp-${encodeURIComponent(ref.lineId)}`, 303);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'VALIDATION') return renderReceive(request, reply, ctx, m, { errors: fieldErrorMap(request, err.fieldErrors) }, 422);

@@ -7,7 +7,10 @@ import { ageNeeds, ageOn } from '../../domain/residents/age.ts';
 import { registerIntake, type IntakeNeedsDecision } from '../../domain/residents/register.ts';
 import { personsForPlacement } from '../../domain/residents/read.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';
-import { isSupervisor, unitAdmits } from '../../domain/stays/place.ts';
+import { isSupervisor, toPlacePerson } from '../../domain/stays/place.ts';
+import { groupProfile, unitRefusal } from '../../domain/placement/choose-unit.ts';
+import { suggestionFor, wherePlaced } from '../../domain/stays/where.ts';
+import { describeReason } from '../../domain/routing/text.ts';
 import { bedLabels } from '../../domain/stays/beds.ts';
 import { loadFacilityOccupancy } from '../../domain/occupancy/compute.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
@@ -90,7 +93,8 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
   app.get('/intake', { config: PEOPLE }, async (request, reply) => {
     const q = request.query as { members?: string };
     const n = Math.min(Math.max(Number(q.members) || 1, 1), MAX_MEMBERS);
-    return renderForm(request, reply, { source: 'walk_in', persons: Array.from({ length: n }, blankMember) });
+    // "Penerimaan keluarga" opens with several members: one household unless the officer unticks it.
+    return renderForm(request, reply, { source: 'walk_in', household: n > 1 ? 'on' : undefined, persons: Array.from({ length: n }, blankMember) });
   });
 
   app.post('/intake', { config: PEOPLE }, async (request, reply) => {
@@ -171,7 +175,12 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
     const people = personsForPlacement(app.db, actor, ids);
     const group = people.filter((p) => !p.openStayId).map((p) => p.person);
     const isHousehold = group.length > 1 || group.some((p) => p.householdId !== null);
-    const fid = facilityId ?? actor.facilityId;
+    const today = wibDate(nowIso());
+    const profile = groupProfile(group.map((p) => toPlacePerson(p, today)), isHousehold);
+    const choices = facilityChoices(request);
+    // A wide role placing people registered at a facility (a handoff's, say) starts there.
+    const registeredAt = group[0]?.createdAtFacilityId;
+    const fid = facilityId ?? actor.facilityId ?? (registeredAt && choices.some((c) => c.id === registeredAt) ? registeredAt : null);
     const facility = fid ? loadFacilityOccupancy(app.db, { facilityId: fid })[0] : undefined;
     const visibleFacility = facility && canSeeFacility(actor, facility) ? facility : undefined;
     const patterns = new Map(
@@ -192,18 +201,22 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
         );
         freeBeds = bedLabels(p.pattern, p.capacity).filter((b) => !taken.has(b));
       }
-      return { ...u, admitsGroup: group.length > 0 && unitAdmits(u.admits, group, isHousehold), freeBeds };
+      const refusal = group.length > 0 ? unitRefusal(u, profile) : { key: 'placement.none.no_unit_for_group' };
+      return { ...u, admitsGroup: refusal === null, refusal: refusal ? describeReason(request.t, refusal) : null, freeBeds };
     });
-    const firstFit = units.find((u) => u.admitsGroup && u.status === 'AVAILABLE' && u.free >= group.length);
+    // The same rule the check-in verb applies when no unit is chosen (placement/choose-unit.ts).
+    const suggestion = visibleFacility ? suggestionFor(app.db, visibleFacility.id, group.map((p) => p.id)) : null;
     return {
       title: request.t('intake.checkin_title'),
       live: Boolean(visibleFacility),
       people,
+      placed: wherePlaced(app.db, actor, people.filter((p) => p.openStayId).map((p) => p.person.id)),
       groupSize: group.length,
       facility: visibleFacility,
-      facilityChoices: facilityChoices(request),
+      facilityChoices: choices,
       units,
-      defaultUnit: firstFit?.id ?? null,
+      defaultUnit: suggestion?.unitId ?? null,
+      suggestionReason: suggestion ? describeReason(request.t, suggestion.reason) : null,
       supervisor: isSupervisor(actor),
       ...extra,
     };

@@ -30,14 +30,18 @@ const referralsApi: FastifyPluginAsync = async (app) => {
   const hold = app.config.REFERRAL_HOLD_MINUTES;
 
   app.get('/routing', { config: PEOPLE }, async (request) => {
-    const q = request.query as { person_id?: unknown };
+    const q = request.query as { person_id?: unknown; alone?: unknown };
     if (typeof q.person_id !== 'string' || !q.person_id) throw invalidField('person_id', 'field.required');
-    const routing = routePerson({ db: app.db, actor: request.actor!, personId: q.person_id });
+    // alone=true: the person without the household members with them (for a referral that splits it, with a reason).
+    const alone = q.alone === 'true' || q.alone === '1';
+    const routing = routePerson({ db: app.db, actor: request.actor!, personId: q.person_id, alone });
     const r = routing.result;
     const t = request.t;
     return {
       person_id: routing.person.id,
       persons: routing.group.map((p) => ({ id: p.id, resident_code: p.residentCode, sex: p.sex })),
+      household: routing.household.map((p) => ({ id: p.id, resident_code: p.residentCode })),
+      cluster: r.needs.clusters,
       places: r.needs.size,
       needs: r.needs.needs,
       services: r.needs.services,

@@ -100,7 +100,13 @@ const referralPages: FastifyPluginAsync = async (app) => {
       alerts: data.alerts.map((a) => ({
         ...a,
         text: Array.isArray(a.detail?.missing) && request.lang !== 'id'
-          ? (a.detail.missing as { key: string; params?: Record<string, string | number> }[]).map((m) => describeReason(request.t, m)).join(' ')
+          ? [
+              ...(a.detail.missing as { key: string; params?: Record<string, string | number> }[]),
+              // The inbox is the command centre's: it may know a protected facility could take them (never which).
+              ...(Number(a.detail.hidden_fits) > 0 ? [{ key: 'routing.missing.hidden_fits', params: { count: Number(a.detail.hidden_fits) } }] : []),
+            ]
+              .map((m) => describeReason(request.t, m))
+              .join(' ')
           : a.message,
         ago: age(a.raised_at_utc, now, request.lang),
       })),
@@ -154,16 +160,28 @@ const referralPages: FastifyPluginAsync = async (app) => {
   }
 
   app.post<Id>('/referrals/alerts/:id/resolve', { config: { access: WIDE_ROLES } }, async (request, reply) => {
-    resolveAlert({ db: app.db, actor: request.actor!, id: request.params.id });
+    try {
+      resolveAlert({ db: app.db, actor: request.actor!, id: request.params.id, input: request.body ?? {} });
+    } catch (err) {
+      // A person's alert needs a note saying what was done: the inbox says so.
+      if (err instanceof DomainError && err.code === 'VALIDATION') {
+        flash(request, { kind: 'error', message: request.t('referrals.alert_note_required') });
+        return reply.redirect('/referrals#alerts', 303);
+      }
+      throw err;
+    }
     return reply.redirect('/referrals#alerts', 303);
   });
 
   function showSuggestions(request: FastifyRequest, reply: FastifyReply, personId: string, extra: Record<string, unknown> = {}, status = 200) {
-    const routing = routePerson({ db: app.db, actor: request.actor!, personId });
-    const all = (request.query as { all?: string } | undefined)?.all === '1' || request.method === 'POST';
+    const q = (request.query as { all?: string; alone?: string } | undefined) ?? {};
+    const body = (request.method === 'POST' ? request.body : undefined) as { alone?: string } | undefined;
+    const alone = q.alone === '1' || body?.alone === '1';
+    const routing = routePerson({ db: app.db, actor: request.actor!, personId, alone });
+    const all = q.all === '1' || request.method === 'POST';
     return reply.view(
       'pages/referrals/suggestions',
-      { ...suggestionsView(request, routing, { all }), ...extra },
+      { ...suggestionsView(request, routing, { all, alone }), ...extra },
       { status, region: 'partials/referrals/suggestions' },
     );
   }

@@ -8,7 +8,7 @@ import { nowIso, wibDate } from '../../lib/time.ts';
 export const TOP = 3;
 
 /** The suggestions region's data: top destinations with free places and reasons, a prefilled reason, or what is missing. */
-export function suggestionsView(request: FastifyRequest, routing: PersonRouting, opts: { all?: boolean } = {}) {
+export function suggestionsView(request: FastifyRequest, routing: PersonRouting, opts: { all?: boolean; alone?: boolean } = {}) {
   const t = request.t;
   const r = routing.result;
   const today = wibDate(nowIso());
@@ -16,7 +16,13 @@ export function suggestionsView(request: FastifyRequest, routing: PersonRouting,
   const reason = needs.length ? t('referrals.reason_prefill', { needs: needs.join(', ') }) : t('referrals.reason_prefill_plain');
   const person = routing.person;
   return {
-    title: t('referrals.suggestions_for', { name: person.name ?? person.description ?? person.residentCode }),
+    title: opts.alone
+      ? t('referrals.alone_title', { name: person.name ?? person.description ?? person.residentCode })
+      : t('referrals.suggestions_for', { name: person.name ?? person.description ?? person.residentCode }),
+    /** Routed without the household: the referral form asks why the household is split. */
+    alone: opts.alone === true,
+    /** Nothing fits the household together: each member may be referred alone, on purpose (the way out). */
+    canSplit: !opts.alone && routing.group.length > 1 && r.destinations.length === 0 && routing.openReferral === null,
     person: { id: person.id, code: person.residentCode, name: person.name ?? person.description ?? person.residentCode },
     group: routing.group.map((p) => ({
       id: p.id,

@@ -11,6 +11,7 @@ import { checkIn } from '../../domain/stays/check-in.ts';
 import { discharge } from '../../domain/stays/discharge.ts';
 import { transfer } from '../../domain/stays/transfer.ts';
 import { queryLimit, queryText } from '../../domain/validate.ts';
+import { addHouseholdMember, removeHouseholdMember } from '../../domain/residents/household.ts';
 
 const PEOPLE = { access: PEOPLE_ROLES };
 /** An answer holding a full NIK is never stored for replay. */
@@ -96,6 +97,14 @@ const residentsApi: FastifyPluginAsync = async (app) => {
 
   app.post<Id>('/residents/:id/merge', { config: { access: MERGE_ROLES } }, async (request) =>
     mergePersons({ db: app.db, actor: request.actor!, survivorId: request.params.id, input: request.body }),
+  );
+
+  // Household membership corrected after intake: a member added or removed, with a reason, audited.
+  app.post<Id>('/residents/:id/household/members', { config: PEOPLE }, async (request) =>
+    addHouseholdMember({ db: app.db, actor: request.actor!, personId: request.params.id, input: request.body ?? {} }),
+  );
+  app.post<{ Params: { id: string; mid: string } }>('/residents/:id/household/members/:mid/remove', { config: PEOPLE }, async (request) =>
+    removeHouseholdMember({ db: app.db, actor: request.actor!, personId: request.params.id, input: { ...((request.body as object) ?? {}), member_id: request.params.mid } }),
   );
 
   app.post('/stays', { config: PEOPLE }, async (request, reply) => {

@@ -16,7 +16,7 @@ const TEXT_FIELDS = [
   'ktp_address', 'domicile_address', 'origin_wilayah_code', 'dtks', 'pkh', 'bpnt', 'pregnancy_weeks',
 ] as const;
 /** Checkboxes: a browser leaves an unticked box out, which here means "no". */
-const BOXES = ['pregnant', 'wheelchair', 'needs_medical', 'unaccompanied_child', 'trafficking_victim', 'consent'] as const;
+const BOXES = ['pregnant', 'wheelchair', 'needs_medical', 'unaccompanied_child', 'trafficking_victim', 'napza', 'consent'] as const;
 
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const blank = (v: unknown) => typeof v !== 'string' || v.trim() === '';
@@ -47,6 +47,7 @@ function valuesOf(p: PersonRow): Values {
     needs_medical: p.needsMedical ? 'on' : '',
     unaccompanied_child: p.unaccompaniedChild ? 'on' : '',
     trafficking_victim: p.traffickingVictim ? 'on' : '',
+    napza: p.napza ? 'on' : '',
     consent: p.consent ? 'on' : '',
   };
 }

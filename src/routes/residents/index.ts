@@ -10,6 +10,8 @@ import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 import stayPages from '../stays/index.ts';
 import editPages from './edit.ts';
+import { addHouseholdMember, removeHouseholdMember } from '../../domain/residents/household.ts';
+import { derivedClusterWithReason } from '../../domain/residents/cluster.ts';
 
 const PEOPLE = { access: PEOPLE_ROLES };
 /** The page with a revealed NIK is never stored for replay. */
@@ -49,6 +51,7 @@ const residentPages: FastifyPluginAsync = async (app) => {
         canAnonymise: hasRole(actor, ANONYMISE_ROLES),
         actsAtStay,
         checkInIds: d.openStay ? [] : [d.person.id, ...unplacedHousehold],
+        cluster: derivedClusterWithReason({ ...d.person, age: d.age }),
         ...rest,
       },
       { status: status ?? 200, ...(region ? { region } : {}) },
@@ -56,6 +59,30 @@ const residentPages: FastifyPluginAsync = async (app) => {
   }
 
   app.get<Id>('/residents/:id', { config: PEOPLE }, async (request, reply) => showPerson(request, reply, request.params.id));
+
+  // Correcting the household from the person page (the same verbs as the API).
+  for (const [path, verb, done] of [
+    ['/residents/:id/household/add', addHouseholdMember, 'household.added'],
+    ['/residents/:id/household/remove', removeHouseholdMember, 'household.removed'],
+  ] as const) {
+    app.post<Id>(path, { config: PEOPLE }, async (request, reply) => {
+      try {
+        const r = verb({ db: app.db, actor: request.actor!, personId: request.params.id, input: request.body ?? {} });
+        flash(request, { kind: 'ok', message: request.t(done, { code: r.changed.resident_code }) });
+        return reply.redirect(`/residents/${encodeURIComponent(request.params.id)}#household`, 303);
+      } catch (err) {
+        if (err instanceof DomainError && (err.code === 'VALIDATION' || err.code === 'CONFLICT')) {
+          return showPerson(request, reply, request.params.id, {
+            status: err.status,
+            householdErrors: fieldErrorMap(request, err.fieldErrors),
+            householdProblem: err.fieldErrors.length ? null : request.t(err.messageKey, err.params),
+            householdValues: request.body ?? {},
+          });
+        }
+        throw err;
+      }
+    });
+  }
 
   // "Show NIK" is a POST: it is an act (audited as person.reveal_nik), not a view.
   app.post<Id>('/residents/:id/reveal-nik', { config: PEOPLE_SECRET }, async (request, reply) =>

@@ -4,7 +4,9 @@ import { DomainError } from '../../domain/errors.ts';
 import { discharge } from '../../domain/stays/discharge.ts';
 import { transfer } from '../../domain/stays/transfer.ts';
 import { destinationChoices, stayForAction } from '../../domain/stays/read.ts';
-import { isSupervisor, unitAdmits } from '../../domain/stays/place.ts';
+import { isSupervisor, toPlacePerson } from '../../domain/stays/place.ts';
+import { groupProfile, unitRefusal } from '../../domain/placement/choose-unit.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
 import { loadFacilityOccupancy } from '../../domain/occupancy/compute.ts';
 import { readPerson } from '../../domain/residents/read.ts';
 import { MANUAL_OUTCOMES } from '../../domain/stays/input.ts';
@@ -49,16 +51,19 @@ const stayPages: FastifyPluginAsync = async (app) => {
   function transferView(request: FastifyRequest, stayId: string, facilityId: string | undefined, extra: Record<string, unknown> = {}) {
     const actor = request.actor!;
     const s = stayForAction(app.db, actor, stayId);
-    const choices = destinationChoices(app.db, actor);
+    // A transfer is between units of one facility; only the command centre moves someone to another one directly (with a reason).
+    const canMoveAway = actor.role === 'command';
+    const choices = canMoveAway ? destinationChoices(app.db, actor) : [];
     const chosen = facilityId && choices.some((c) => c.id === facilityId) ? facilityId : s.stay.facilityId;
     const facility = loadFacilityOccupancy(app.db, { facilityId: chosen })[0];
-    const group = [s.person];
+    const profile = groupProfile([toPlacePerson(s.person, wibDate(nowIso()))], s.person.householdId !== null);
     const units = (facility?.units ?? []).map((u) => ({
       ...u,
       current: u.id === s.stay.unitId,
-      admitsPerson: unitAdmits(u.admits, group, s.person.householdId !== null),
+      admitsPerson: unitRefusal(u, profile) === null,
     }));
-    return { title: request.t('intake.transfer_title'), s, choices, facility, units, supervisor: isSupervisor(actor), ...extra };
+    const away = chosen !== s.stay.facilityId;
+    return { title: request.t('intake.transfer_title'), s, choices, facility, units, away, supervisor: isSupervisor(actor), ...extra };
   }
 
   app.get<Id>('/stays/:id/transfer', { config: PEOPLE }, async (request, reply) => {

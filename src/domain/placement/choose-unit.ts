@@ -1,0 +1,157 @@
+import type { Sex, UnitAdmits, UnitFeature } from '../../db/schema/index.ts';
+import { ageNeeds } from '../residents/age.ts';
+
+/**
+ * Which unit of a facility a group goes to (DOMAIN.md "Placement rules that
+ * protect people"). One function, so the unit the intake page suggests, the
+ * unit a check-in takes when none is chosen, and the unit routing offers can
+ * never disagree:
+ *  - a unit admits by sex or family (a family unit is for households);
+ *  - a maternity unit is for pregnant women and mothers with infants (under 6);
+ *  - a children's unit (cribs, not maternity) is for groups with a child;
+ *  - accessible and elderly-suitable units are scarce: a wheelchair user, a
+ *    person with a disability or an elderly person is placed there first;
+ *    anyone else only when no other unit has room (and routing never offers
+ *    them such a unit: it looks for a facility where they take no scarce place);
+ *  - then where the rest of the household already is, then the facility's order.
+ * Pure: no database. Every result carries its reason (an i18n key).
+ */
+
+export interface PlacementMember {
+  sex: Sex;
+  age: number | null;
+  pregnant?: boolean;
+  wheelchair?: boolean;
+  disabilities?: readonly string[];
+}
+
+export interface PlacementUnit {
+  id: string;
+  name: string;
+  admits: UnitAdmits;
+  features: readonly UnitFeature[];
+  status: string;
+  free: number;
+}
+
+export interface UnitReason {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+export interface GroupProfile {
+  size: number;
+  household: boolean;
+  sexes: Sex[];
+  /** Pregnant, or a child under 6 with an adult: maternity units are for them. */
+  maternity: boolean;
+  /** A child (under 18) in the group: a children's unit may take it. */
+  child: boolean;
+  wheelchair: boolean;
+  /** Needs what accessible / elderly-suitable units give. */
+  scarceNeed: boolean;
+}
+
+export function groupProfile(members: readonly PlacementMember[], household: boolean): GroupProfile {
+  const hasAdult = members.some((m) => m.age === null || m.age >= 18);
+  const needs = members.map((m) => ageNeeds(m.age));
+  return {
+    size: members.length,
+    household: household || members.length > 1,
+    sexes: members.map((m) => m.sex),
+    maternity: members.some((m) => m.pregnant) || (hasAdult && needs.some((n) => n.includes('early_childhood'))),
+    child: needs.some((n) => n.includes('child')),
+    wheelchair: members.some((m) => m.wheelchair),
+    scarceNeed: members.some((m) => m.wheelchair || (m.disabilities?.length ?? 0) > 0) || needs.some((n) => n.includes('elderly')),
+  };
+}
+
+/** Does a unit admit this group by sex or family? A family unit is for households, not for a lone adult. */
+export function admitsGroup(admits: UnitAdmits, g: Pick<GroupProfile, 'household' | 'sexes'>): boolean {
+  if (admits === 'any') return true;
+  if (admits === 'family') return g.household;
+  const sex: Sex = admits === 'male' ? 'L' : 'P';
+  return g.sexes.every((s) => s === sex);
+}
+
+const isChildrensUnit = (u: Pick<PlacementUnit, 'features'>) => u.features.includes('crib') && !u.features.includes('maternity');
+const isScarce = (u: Pick<PlacementUnit, 'features'>) => u.features.includes('accessible') || u.features.includes('elderly');
+
+/**
+ * Whether a unit may take this group at all, with the reason when it may not.
+ * These hold even when the officer picks the unit by hand.
+ */
+export function unitRefusal(u: Pick<PlacementUnit, 'admits' | 'features' | 'name'>, g: GroupProfile): UnitReason | null {
+  if (!admitsGroup(u.admits, g)) return { key: 'placement.unfit.admits', params: { unit: u.name } };
+  if (u.features.includes('maternity') && !g.maternity) return { key: 'placement.unfit.maternity', params: { unit: u.name } };
+  if (isChildrensUnit(u) && !g.child) return { key: 'placement.unfit.children', params: { unit: u.name } };
+  return null;
+}
+
+export type Fit = 'suited' | 'plain' | 'scarce_fallback';
+
+/** How a unit that may take the group suits it: 0 best. */
+function rank(u: PlacementUnit, g: GroupProfile): { order: number; fit: Fit; matched: UnitFeature[] } {
+  const matched: UnitFeature[] = [];
+  if (g.wheelchair && u.features.includes('accessible')) matched.push('accessible');
+  if (g.scarceNeed && u.features.includes('elderly')) matched.push('elderly');
+  if (g.maternity && u.features.includes('maternity')) matched.push('maternity');
+  if (g.child && u.features.includes('crib')) matched.push('crib');
+  if (matched.length) return { order: -matched.length, fit: 'suited', matched };
+  if (isScarce(u) && !g.scarceNeed) return { order: 100, fit: 'scarce_fallback', matched };
+  // A wheelchair user in a unit that is not accessible is a last resort too.
+  if (g.wheelchair) return { order: 50, fit: 'plain', matched };
+  return { order: 0, fit: 'plain', matched };
+}
+
+export interface UnitChoice<U extends PlacementUnit = PlacementUnit> {
+  unit: U;
+  fit: Fit;
+  reason: UnitReason;
+}
+
+export interface ChooseOptions {
+  /** Units where the rest of the household already stays: preferred, all else equal. */
+  familyUnitIds?: ReadonlySet<string>;
+  /** Routing: never put someone without the need into a scarce unit, nor a wheelchair user where it is not accessible. */
+  strict?: boolean;
+}
+
+/**
+ * The unit for a group among a facility's units (in the facility's order),
+ * or null with the reason no unit fits. Only AVAILABLE units with room for
+ * the whole group are chosen.
+ */
+export function chooseUnit<U extends PlacementUnit>(units: readonly U[], members: readonly PlacementMember[], household: boolean, opts: ChooseOptions = {}): { choice: UnitChoice<U> | null; why: UnitReason | null } {
+  const g = groupProfile(members, household);
+  const open = units.filter((u) => u.status === 'AVAILABLE');
+  if (!open.length) return { choice: null, why: { key: 'placement.none.no_open_unit' } };
+  const allowed = open.filter((u) => unitRefusal(u, g) === null);
+  if (!allowed.length) return { choice: null, why: { key: 'placement.none.no_unit_for_group' } };
+  const ranked = allowed
+    .map((u, i) => ({ u, i, r: rank(u, g), family: opts.familyUnitIds?.has(u.id) ? 0 : 1 }))
+    .filter((x) => !opts.strict || (x.r.fit !== 'scarce_fallback' && !(g.wheelchair && !x.u.features.includes('accessible'))));
+  if (!ranked.length) return { choice: null, why: { key: g.wheelchair ? 'placement.none.no_accessible_unit' : 'placement.none.only_scarce_units' } };
+  const roomy = ranked.filter((x) => x.u.free >= g.size);
+  if (!roomy.length && opts.strict && !g.wheelchair && allowed.some((u) => u.free >= g.size)) {
+    // Room is left only where they must not go: say that, not "full".
+    return { choice: null, why: { key: g.wheelchair ? 'placement.none.no_accessible_unit' : 'placement.none.only_scarce_units' } };
+  }
+  if (!roomy.length) {
+    const most = Math.max(...ranked.map((x) => x.u.free));
+    return { choice: null, why: { key: 'placement.none.full', params: { needed: g.size, free: Math.max(0, most) } } };
+  }
+  roomy.sort((a, b) => a.r.order - b.r.order || a.family - b.family || a.i - b.i);
+  const best = roomy[0]!;
+  const anyScarce = allowed.some(isScarce);
+  return { choice: { unit: best.u, fit: best.r.fit, reason: reasonFor(best.u, best.r, g, best.family === 0, anyScarce) }, why: null };
+}
+
+function reasonFor(u: PlacementUnit, r: ReturnType<typeof rank>, g: GroupProfile, withFamily: boolean, anyScarce: boolean): UnitReason {
+  const unit = u.name;
+  if (r.fit === 'suited') return { key: `placement.reason.suited_${r.matched[0]}`, params: { unit } };
+  if (r.fit === 'scarce_fallback') return { key: 'placement.reason.scarce_fallback', params: { unit } };
+  if (g.wheelchair) return { key: 'placement.reason.no_accessible_free', params: { unit } };
+  if (withFamily) return { key: 'placement.reason.with_household', params: { unit } };
+  return { key: g.scarceNeed || !anyScarce ? 'placement.reason.first_with_room' : 'placement.reason.keeps_scarce_free', params: { unit } };
+}

@@ -1,0 +1,57 @@
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { facilities, persons, stays, units } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { canSeeFacility } from '../access.ts';
+import { wibDate, nowIso } from '../../lib/time.ts';
+import { suggestedUnit, toPlacePerson } from './place.ts';
+
+/**
+ * Where a person already placed is, as this desk may be told it, and the
+ * next step: at this desk's own facility → the person's record; elsewhere →
+ * the facility's name if it is not protected (DOMAIN.md "Confidentiality
+ * across facilities"), and the way to bring them here (a referral from
+ * there, or the command centre's direct move).
+ */
+export interface PlacedAt {
+  stayId: string;
+  here: boolean;
+  /** Null when the facility is hidden from the asker. */
+  facility: { id: string; name: string } | null;
+  unit: string | null;
+  next: 'open_record' | 'ask_referral' | 'command_move';
+}
+
+export function wherePlaced(db: Db, actor: Actor, personIds: string[]): Map<string, PlacedAt> {
+  if (!personIds.length) return new Map();
+  const rows = db
+    .select({ personId: stays.personId, stayId: stays.id, facilityId: stays.facilityId, unitName: units.name, fName: facilities.name, protected: facilities.protected, fid: facilities.id })
+    .from(stays)
+    .innerJoin(facilities, eq(facilities.id, stays.facilityId))
+    .innerJoin(units, eq(units.id, stays.unitId))
+    .where(and(inArray(stays.personId, personIds), isNull(stays.checkedOutAt)))
+    .all();
+  const out = new Map<string, PlacedAt>();
+  for (const r of rows) {
+    const here = actor.facilityId === r.facilityId;
+    const visible = canSeeFacility(actor, { id: r.fid, protected: r.protected });
+    const wide = actor.role === 'command' || actor.role === 'admin';
+    out.set(r.personId, {
+      stayId: r.stayId,
+      here,
+      facility: visible ? { id: r.fid, name: r.fName } : null,
+      unit: visible ? r.unitName : null,
+      next: here || actor.role === 'admin' ? 'open_record' : wide ? 'command_move' : 'ask_referral',
+    });
+  }
+  return out;
+}
+
+/** The unit a check-in here would take for these people (the page's suggestion), with its reason. */
+export function suggestionFor(db: Db, facilityId: string, personIds: string[]) {
+  if (!personIds.length) return null;
+  const rows = db.select().from(persons).where(inArray(persons.id, personIds)).all();
+  const today = wibDate(nowIso());
+  const { choice } = suggestedUnit(db, facilityId, rows.map((p) => toPlacePerson(p, today)));
+  return choice ? { unitId: choice.unit.id, reason: choice.reason } : null;
+}
