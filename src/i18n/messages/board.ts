@@ -65,7 +65,7 @@ export default {
     'board.alerts': 'Alerts',
     'board.none': 'None',
     'board.pending': '{n} not yet received',
-    'board.places': '{n} places',
+    'board.places': '{n, plural, one {# place} other {# places}}',
     'board.free_short': 'free',
     'board.short.maternity': 'Mat.',
     'board.short.accessible': 'Access',

@@ -114,7 +114,7 @@ export default {
     'error.bad_request': 'The request could not be read.',
     'error.conflict': 'The record changed or conflicts. Reload and try again.',
     'error.no_free_place': 'No free place.',
-    'error.rate_limited': 'Too many attempts. Try again in {minutes} minutes.',
+    'error.rate_limited': 'Too many attempts. Try again in {minutes, plural, one {# minute} other {# minutes}}.',
     'error.internal': 'A server error occurred. It has been logged; please try again.',
     'error.in_progress': 'The same request is being processed. Wait a moment and reload.',
     'error.home_link': 'Back to home',
@@ -135,6 +135,6 @@ export default {
     'home.satpol.lead': 'Hand people from street operations over to a shelter with a handover record.',
     'home.display.lead': 'The wall display shows occupancy figures live.',
     'home.open_board': 'Open the wall display',
-    'home.incoming_referrals': '{n} incoming referrals await your action',
+    'home.incoming_referrals': '{n, plural, one {# incoming referral awaits} other {# incoming referrals await}} your action',
   },
 };
