@@ -66,6 +66,11 @@ export default {
     'home.satpol.lead': 'Serahkan warga hasil penertiban ke penampungan dengan berita acara.',
     'home.display.lead': 'Layar komando menampilkan angka hunian secara langsung.',
     'home.open_board': 'Buka layar komando',
+    'home.needs_action': 'Perlu tindakan',
+    'home.open_alerts': 'Peringatan terbuka',
+    'home.referrals_waiting': 'Rujukan dalam proses',
+    'home.handoffs_open': 'Serah terima terbuka',
+    'home.since': 'sejak {age}',
     'home.incoming_referrals': '{n} rujukan masuk menunggu tindakan Anda',
   },
   en: {
@@ -135,6 +140,11 @@ export default {
     'home.satpol.lead': 'Hand people from street operations over to a shelter with a handover record.',
     'home.display.lead': 'The wall display shows occupancy figures live.',
     'home.open_board': 'Open the wall display',
+    'home.needs_action': 'Needs action',
+    'home.open_alerts': 'Open alerts',
+    'home.referrals_waiting': 'Referrals in progress',
+    'home.handoffs_open': 'Open handoffs',
+    'home.since': '{age} ago',
     'home.incoming_referrals': '{n, plural, one {# incoming referral awaits} other {# incoming referrals await}} your action',
   },
 };
