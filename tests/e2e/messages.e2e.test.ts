@@ -78,6 +78,23 @@ describeBrowser('messages in sight', () => {
     });
   }
 
+  it('never breaks a handoff number on a phone', { timeout: 60_000 }, async () => {
+    const page = await suite.page('phone');
+    await suite.login(page, 'intake', DEMO_PASSWORD);
+    const open = suite.db.select().from(handoffs).where(eq(handoffs.facilityId, facilityId('TPS-JP-01'))).get()!;
+    for (const path of [`/handoffs/${open.id}`, '/handoffs', `/handoffs/${open.id}/bast`]) {
+      await page.goto(path);
+      const numbers = page.locator('.handoff-number, #bast-number');
+      expect(await numbers.count(), path).toBeGreaterThan(0);
+      const lines = await numbers.evaluateAll((els) => els.map((e) => ({ rects: e.getClientRects().length, right: e.getBoundingClientRect().right })));
+      for (const l of lines) {
+        expect(l.rects, path).toBe(1);
+        expect(l.right, path).toBeLessThanOrEqual(390);
+      }
+    }
+    await page.context().close();
+  });
+
   it('sends an expired session to the login page, keeps the content on an error, and tells a dropped connection', { timeout: 60_000 }, async () => {
     const page = await suite.page('tablet');
     await suite.login(page, 'manager', DEMO_PASSWORD);
