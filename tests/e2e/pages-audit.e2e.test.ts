@@ -61,20 +61,24 @@ describeBrowser('every main page: axe-core and html-validate', () => {
   afterAll(async () => suite?.close());
 
   for (const size of Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[]) {
-    it(`has no serious or critical axe violation and valid HTML (${size})`, { timeout: 180_000 }, async () => {
-      const problems: string[] = [];
-      const contexts = new Map<string, Page>();
-      const pageFor = async (user: string) => {
-        let page = contexts.get(user);
-        if (page) return page;
-        // bypassCSP: the axe script is injected for the audit only; the app's CSP forbids it, rightly.
-        const context = await suite.browser.newContext({ viewport: VIEWPORTS[size], baseURL: suite.baseUrl, locale: 'id-ID', bypassCSP: true });
-        page = await context.newPage();
-        if (user) await suite.login(page, user, DEMO_PASSWORD);
-        contexts.set(user, page);
-        return page;
-      };
-      for (const target of TARGETS) {
+    const contexts = new Map<string, Page>();
+    const pageFor = async (user: string) => {
+      let page = contexts.get(user);
+      if (page) return page;
+      // bypassCSP: the axe script is injected for the audit only; the app's CSP forbids it, rightly.
+      const context = await suite.browser.newContext({ viewport: VIEWPORTS[size], baseURL: suite.baseUrl, locale: 'id-ID', bypassCSP: true });
+      page = await context.newPage();
+      if (user) await suite.login(page, user, DEMO_PASSWORD);
+      contexts.set(user, page);
+      return page;
+    };
+    afterAll(async () => {
+      for (const page of contexts.values()) await page.context().close();
+    });
+
+    for (const target of TARGETS) {
+      it(`${target.name}: no serious or critical axe violation, valid HTML (${size})`, { timeout: 90_000 }, async () => {
+        const problems: string[] = [];
         const page = await pageFor(target.user);
         const path = typeof target.path === 'string' ? target.path : await target.path(page);
         const res = await page.goto(path);
@@ -91,9 +95,8 @@ describeBrowser('every main page: axe-core and html-validate', () => {
         const html = await (await page.request.get(path)).text();
         const report = await validator.validateString(html, `${target.name}.html`);
         for (const r of report.results) for (const m of r.messages) problems.push(`[html-validate] ${target.name} ${path}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`);
-      }
-      for (const page of contexts.values()) await page.context().close();
-      expect(problems, problems.join('\n')).toEqual([]);
-    });
+        expect(problems, problems.join('\n')).toEqual([]);
+      });
+    }
   }
 });
