@@ -81,8 +81,10 @@ document.addEventListener('htmx:after:request', (evt) => {
     if (old && old.matches('[data-htmx-message]')) old.hidden = true;
     return;
   }
-  // A form re-rendered with its errors beside the fields (422) is swapped in place.
-  if (status === 422 && !isHtmlErrorFragment(ctx.text)) return;
+  // A region re-rendered with its problem inside (a form with errors beside its fields,
+  // suggestions saying nothing fits) is swapped in place; only the generic error
+  // message (views/partials/error.eta) or a server failure goes to the message slot.
+  if (status < 500 && !isHtmlErrorFragment(ctx.text)) return;
   ctx.target = slotNear(ctx);
   ctx.swap = 'innerHTML';
   ctx.select = null;
