@@ -59,6 +59,8 @@ export const Config = z.object({
   REFERRAL_HOLD_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(240),
   /** A handoff open longer than this raises an alert for the command centre (minutes). */
   HANDOFF_ALERT_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(120),
+  /** The BAST letterhead, lines separated by "|"; unset = derived from the facility's wilayah (src/domain/handoffs/bast.ts). */
+  BAST_HEADER: z.string().trim().max(400).optional(),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -12,7 +12,12 @@ import { parseArgs, fail } from './args.ts';
 const { flags } = parseArgs(process.argv.slice(2));
 const scale = flags.scale ?? 'default';
 if (scale !== 'default' && scale !== 'pwtc') fail(`--scale must be "pwtc" (or left out), not "${scale}"`);
-const config = configFromEnv({ DATABASE_PATH: process.env.DATABASE_PATH || (scale === 'pwtc' ? 'data/demo-pwtc.db' : 'data/demo.db') });
+// The demo logs warnings only (LOG_LEVEL=info to see each request): a browsing
+// session would otherwise print thousands of request lines over the accounts below.
+const config = configFromEnv({
+  DATABASE_PATH: process.env.DATABASE_PATH || (scale === 'pwtc' ? 'data/demo-pwtc.db' : 'data/demo.db'),
+  LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+});
 const path = config.DATABASE_PATH;
 const fresh = path === ':memory:' || !existsSync(path);
 const db = openDatabase(path);

@@ -51,12 +51,39 @@ export function hasMessage(key: string): boolean {
   return key in dictionaries().id;
 }
 
+const pluralRules = new Map<Lang, Intl.PluralRules>();
+
+/**
+ * The plural form of a number in a language, by the CLDR rules (`Intl.PluralRules`):
+ * `plural('en', 1, { one: '# place', other: '# places' })` → "1 place". `#` is the number.
+ * Indonesian has one form ("other") only. The one plural helper: messages use it
+ * through `{n, plural, one {# place} other {# places}}` (see `translate`).
+ */
+export function plural(lang: Lang, n: number, forms: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }, shown = String(n)): string {
+  let rules = pluralRules.get(lang);
+  if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(lang)));
+  const form = (Number.isFinite(n) ? forms[rules.select(n)] : undefined) ?? forms.other;
+  return form.replace(/#/g, shown);
+}
+
+/** `{n, plural, one {…} other {…}}` in a message: the number's forms, ICU style (no nesting). */
+const PLURAL = /\{(\w+), plural,((?:\s*\w+\s*\{[^{}]*\})+)\s*\}/g;
+const PLURAL_FORM = /(\w+)\s*\{([^{}]*)\}/g;
+
 /** Translate a key; `{name}` placeholders are filled from params. An unknown key shows itself. */
 export function translate(lang: Lang, key: string, params?: Record<string, unknown>): string {
   const d = dictionaries();
   const template = d[lang][key] ?? d.id[key] ?? key;
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  const counted = template.replace(PLURAL, (m, name: string, body: string) => {
+    if (!(name in params)) return m;
+    const forms = Object.fromEntries([...body.matchAll(PLURAL_FORM)].map((f) => [f[1], f[2]])) as { other: string };
+    // The number is shown as written in params (e.g. "1.310"), chosen by its value.
+    const raw = params[name];
+    const n = typeof raw === 'number' ? raw : Number(String(raw).replace(/[.,\s]/g, ''));
+    return plural(lang, n, { ...forms, other: forms.other ?? '#' }, String(raw));
+  });
+  return counted.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
 export type Translator = (key: string, params?: Record<string, unknown>) => string;

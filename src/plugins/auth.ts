@@ -94,6 +94,16 @@ function authenticate(request: FastifyRequest): void {
   };
 }
 
+/** The page an htmx request came from (its path only), to come back to after signing in. */
+function pageOf(request: FastifyRequest): string {
+  try {
+    const u = new URL(String(request.headers['hx-current-url'] ?? ''));
+    return u.pathname + u.search;
+  } catch {
+    return request.url;
+  }
+}
+
 function checkAccess(request: FastifyRequest, reply: FastifyReply, access: Access): void {
   if (access === 'public') return;
   const actor = request.actor;
@@ -101,8 +111,10 @@ function checkAccess(request: FastifyRequest, reply: FastifyReply, access: Acces
     if (!request.isApi) {
       const next = encodeURIComponent(request.url);
       if (request.isHtmx) {
-        // htmx follows HX-Redirect with a full page load.
-        reply.header('HX-Redirect', `/login?next=${next}`);
+        // Not a 303: fetch would follow it and htmx would swap the login page into the region.
+        // htmx 4 honours HX-Redirect on any status (a full page load), so answer 401 with it.
+        reply.code(401).header('HX-Redirect', `/login?next=${encodeURIComponent(pageOf(request))}`).send('');
+        return;
       }
       reply.redirect(`/login?next=${next}`, 303);
       return;

@@ -14,6 +14,17 @@
     if (b) b.hidden = false;
     document.body.dataset.live = 'lost';
   });
+  // A page rendered with an error or a result to read (a refused form, a notice)
+  // must not be redrawn by the region snapshot the socket sends on connecting: the
+  // page was rendered from the same data a moment ago, and the snapshot would wipe
+  // the message (a refusal without a reason "just closed"). Later changes still arrive.
+  let firstMessage = true;
+  document.addEventListener('htmx:ws:before:message:incoming', (e) => {
+    if (!firstMessage) return;
+    firstMessage = false;
+    if (document.querySelector('#main [data-focus-message], #main .field-error')) e.preventDefault();
+  });
+
   document.addEventListener('htmx:ws:after:connection', () => {
     connected = true;
     const b = banner();

@@ -30,6 +30,9 @@ const SHOTS: Shot[] = [
   { file: 'handoff-new-phone', user: 'satpol', path: '/handoffs/new', size: 'phone' },
   { file: 'handoffs-tablet', user: 'intake', path: '/handoffs', size: 'tablet' },
   { file: 'reports-tablet', user: 'command', path: '/reports', size: 'tablet' },
+  { file: 'command-home-tablet', user: 'command', path: '/', size: 'tablet' },
+  { file: 'intake-home-phone', user: 'intake', path: '/', size: 'phone' },
+  { file: 'board-wall', user: 'display', path: '/board', size: 'wall' },
   { file: 'admin-tablet', user: 'admin', path: '/admin', size: 'tablet' },
 ];
 

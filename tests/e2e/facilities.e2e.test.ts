@@ -52,7 +52,8 @@ describeBrowser('facilities at tablet size', () => {
     await form.locator('button[type="submit"]').click();
     await expect.poll(free).toBe(before - 2);
     expect(page.url()).toBe(url); // swapped in place by htmx, no navigation
-    expect(await page.textContent('#facility-notice')).toContain('Unit Wisma Melati disimpan.');
+    // The notice is inside the form the manager used, not at the top of the page (issue 13).
+    expect(await page.textContent(`#unit-${unitId}-block .flash-ok`)).toContain('Unit Wisma Melati disimpan.');
     expect(await page.textContent(`#unit-${unitId} .unit-free`)).toBe('7');
     expect(await page.textContent(`#unit-${unitId}`)).toContain('Diblokir: Kasur rusak');
     await suite.screenshot(page, 'facility-blocked-two-tablet');

@@ -62,7 +62,7 @@ function tile(f: FacilityOccupancy): BoardTile {
  * name is ever read here. Protected facilities count in the totals but their
  * tiles and names are left out for a display.
  */
-export function boardData(db: Db, actor: Actor, now: Date, opts: { handoffAlertMinutes: number }): BoardData {
+export function boardData(db: Db, actor: Actor, now: Date, opts: { handoffAlertMinutes: number; sparkLabel?: string }): BoardData {
   const facilities = loadFacilityOccupancy(db);
   const summary = summarise(facilities);
   const totals = byApproach(summary.by_kind);
@@ -73,7 +73,7 @@ export function boardData(db: Db, actor: Actor, now: Date, opts: { handoffAlertM
     usable: totals[a].usable,
     free: totals[a].free,
     held: totals[a].held,
-    spark: sparkline(samples.filter((s) => s.approach === a), now),
+    spark: sparkline(samples.filter((s) => s.approach === a), now, opts.sparkLabel),
   }));
 
   const visible = facilities.filter((f) => f.status !== 'CLOSED' && canSeeFacility(actor, f));

@@ -1,4 +1,34 @@
+import { inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { wilayah } from '../../db/schema/index.ts';
 import type { HandoffDetail } from './read.ts';
+
+const upper = (s: string) => s.toLocaleUpperCase('id-ID');
+/** "Daerah Khusus Ibukota Jakarta" is written "DKI Jakarta" on a letterhead. */
+const provinceName = (name: string) => name.replace(/^Daerah Khusus Ibukota\s+/i, 'DKI ').replace(/^Daerah Istimewa\s+/i, 'DI ');
+
+/**
+ * The letterhead of a BAST: the government of the receiving facility's wilayah
+ * and its social affairs office, from the wilayah reference names.
+ * - a DKI Jakarta kota/kabupaten administrasi is not autonomous: the province's
+ *   Dinas Sosial, through the Suku Dinas of that city;
+ * - an autonomous kota or kabupaten: its own government and Dinas Sosial;
+ * - a province-level code: the province.
+ * `override` (BAST_HEADER, lines separated by "|") replaces it all.
+ */
+export function bastLetterhead(db: Db, wilayahCode: string, override?: string): string[] {
+  if (override && override.trim()) return override.split('|').map((l) => l.trim()).filter(Boolean);
+  const province = wilayahCode.slice(0, 2);
+  const rows = db.select().from(wilayah).where(inArray(wilayah.code, [province, wilayahCode])).all();
+  const prov = rows.find((r) => r.code === province);
+  const area = wilayahCode.length > 2 ? rows.find((r) => r.code === wilayahCode) : undefined;
+  const provLine = prov ? `PEMERINTAH PROVINSI ${upper(provinceName(prov.name))}` : 'PEMERINTAH PROVINSI';
+  if (area && /^(Kota|Kabupaten) Administrasi\s/i.test(area.name)) {
+    return [provLine, 'DINAS SOSIAL', `SUKU DINAS SOSIAL ${upper(area.name)}`];
+  }
+  if (area) return [`PEMERINTAH ${upper(area.name)}`, 'DINAS SOSIAL'];
+  return [provLine, 'DINAS SOSIAL'];
+}
 
 const TZ = 'Asia/Jakarta';
 

@@ -1,5 +1,10 @@
 export default {
   id: {
+    'admin.choose_role': '— pilih peran —',
+    'admin.confirm_disable': 'Nonaktifkan akun {user}? Orang itu tidak dapat masuk lagi sampai diaktifkan kembali.',
+    'admin.confirm_disable_yes': 'Ya, nonaktifkan',
+    'admin.confirm_revoke': 'Cabut token {name}? Sistem yang memakainya berhenti bekerja; ini tidak dapat dibatalkan.',
+    'admin.confirm_revoke_yes': 'Ya, cabut token',
     'admin.title': 'Administrasi',
     'admin.users': 'Akun',
     'admin.tokens': 'Token API',
@@ -35,6 +40,11 @@ export default {
     'admin.backup_hint': 'Jalankan npm run db:backup -- FILE di server untuk cadangan daring yang konsisten.',
   },
   en: {
+    'admin.choose_role': '— choose a role —',
+    'admin.confirm_disable': 'Disable the account {user}? They cannot sign in until it is enabled again.',
+    'admin.confirm_disable_yes': 'Yes, disable',
+    'admin.confirm_revoke': 'Revoke the token {name}? Systems using it stop working; this cannot be undone.',
+    'admin.confirm_revoke_yes': 'Yes, revoke the token',
     'admin.title': 'Administration',
     'admin.users': 'Accounts',
     'admin.tokens': 'API tokens',

@@ -25,7 +25,7 @@ export default {
     'login.password': 'Password',
     'login.submit': 'Sign in',
     'login.failed': 'Wrong username or password.',
-    'login.locked': 'Too many sign-in attempts. Try again in {minutes} minutes.',
+    'login.locked': 'Too many sign-in attempts. Try again in {minutes, plural, one {# minute} other {# minutes}}.',
     'login.signed_out': 'You have signed out.',
     'login.session_ended': 'Your session ended. Please sign in again.',
     'login.demo_hint': 'Demo database: accounts admin, command, display, satpol, intake, manager — password singgah-demo.',

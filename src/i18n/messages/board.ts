@@ -1,6 +1,9 @@
 export default {
   id: {
     'board.title': 'Layar Komando',
+    'board.facilities': 'Fasilitas per wilayah',
+    'board.totals': 'Jumlah per pendekatan',
+    'board.spark': '24 jam',
     'board.subtitle': 'Hunian penampungan & rehabilitasi sosial — langsung',
     'board.approach.TPS': 'TPS (penampungan sementara)',
     'board.approach.RESIDENTIAL': 'Balai / Loka / Panti',
@@ -42,6 +45,9 @@ export default {
   },
   en: {
     'board.title': 'Command Wall',
+    'board.facilities': 'Facilities by area',
+    'board.totals': 'Totals by approach',
+    'board.spark': '24 h',
     'board.subtitle': 'Shelter & social rehabilitation occupancy — live',
     'board.approach.TPS': 'TPS (temporary shelters)',
     'board.approach.RESIDENTIAL': 'Balai / Loka / Panti',
@@ -59,7 +65,7 @@ export default {
     'board.alerts': 'Alerts',
     'board.none': 'None',
     'board.pending': '{n} not yet received',
-    'board.places': '{n} places',
+    'board.places': '{n, plural, one {# place} other {# places}}',
     'board.free_short': 'free',
     'board.short.maternity': 'Mat.',
     'board.short.accessible': 'Access',

@@ -5,7 +5,7 @@ import { boardData, age } from '../../domain/board/board.ts';
 import { sampleOccupancy, SAMPLE_EVERY_MS } from '../../domain/board/sampler.ts';
 import { hubFor } from '../../live/hub.ts';
 import { registerLiveRegion, templateData } from '../../live/regions.ts';
-import type { Lang } from '../../i18n/index.ts';
+import { translate, type Lang } from '../../i18n/index.ts';
 
 const BOARD_ROLES = ['admin', 'command', 'display'] as const;
 
@@ -15,7 +15,7 @@ const lastEventAt = new WeakMap<Db, string>();
 function boardView(db: Db, actor: Actor, lang: Lang, handoffAlertMinutes: number) {
   const now = new Date();
   return {
-    board: boardData(db, actor, now, { handoffAlertMinutes }),
+    board: boardData(db, actor, now, { handoffAlertMinutes, sparkLabel: translate(lang, 'board.spark') }),
     lastEventAt: lastEventAt.get(db) ?? null,
     ago: (iso: string) => age(iso, now, lang),
   };

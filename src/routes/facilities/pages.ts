@@ -95,8 +95,9 @@ const facilityPages: FastifyPluginAsync = async (app) => {
   }
 
   /** After a successful change: htmx gets the refreshed region with a notice; a plain form gets a redirect (no resubmit on reload). */
-  function afterChange(request: FastifyRequest, reply: FastifyReply, facilityId: string, message: string, anchor = '') {
-    if (request.isHtmx && request.headers['hx-request-type'] !== 'full') return showPage(request, reply, facilityId, { notice: message });
+  function afterChange(request: FastifyRequest, reply: FastifyReply, facilityId: string, message: string, anchor = '', noticeKey = '') {
+    // The notice is shown inside the form the officer used (noticeKey), not at the top of a long page.
+    if (request.isHtmx && request.headers['hx-request-type'] !== 'full') return showPage(request, reply, facilityId, { notice: message, noticeKey });
     flash(request, { kind: 'ok', message });
     return reply.redirect(`/facilities/${facilityId}${anchor}`, 303);
   }
@@ -218,7 +219,7 @@ const facilityPages: FastifyPluginAsync = async (app) => {
     const body = (request.body ?? {}) as Body;
     try {
       const unit = addUnit({ db: app.db, actor: request.actor!, facilityId: request.params.id, input: body });
-      return afterChange(request, reply, request.params.id, request.t('facilities.unit_added', { name: unit.name }), `#unit-${unit.id}`);
+      return afterChange(request, reply, request.params.id, request.t('facilities.unit_added', { name: unit.name }), `#unit-${unit.id}`, 'add-unit');
     } catch (err) {
       const failure = formFailure(request, err, 'add-unit', body);
       if (!failure) throw err;
@@ -235,7 +236,7 @@ const facilityPages: FastifyPluginAsync = async (app) => {
       const unit = updateUnit({ db: app.db, actor: request.actor!, unitId: request.params.unitId, input });
       // The unit must belong to the facility of the URL; the verb checked who may change it.
       if (unit.facilityId !== request.params.id) return reply.redirect(`/facilities/${unit.facilityId}#unit-${unit.id}`, 303);
-      return afterChange(request, reply, unit.facilityId, request.t('facilities.unit_saved', { name: unit.name }), `#unit-${unit.id}`);
+      return afterChange(request, reply, unit.facilityId, request.t('facilities.unit_saved', { name: unit.name }), `#unit-${unit.id}`, `${unit.id}:${form}`);
     } catch (err) {
       const failure = formFailure(request, err, `${request.params.unitId}:${form}`, body);
       if (!failure) throw err;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { listHandoffs, readHandoff } from '../../domain/handoffs/read.ts';
-import { bastFacts } from '../../domain/handoffs/bast.ts';
+import { bastFacts, bastLetterhead } from '../../domain/handoffs/bast.ts';
 import { DESK_ROLES, SUBMIT_ROLES, VIEW_ROLES } from '../../domain/handoffs/scope.ts';
 import { hasRole } from '../../domain/access.ts';
 import { translator } from '../../i18n/index.ts';
@@ -39,6 +39,7 @@ const handoffPages: FastifyPluginAsync = async (app) => {
       title: `BAST ${d.handoff.number}`,
       d,
       facts: bastFacts(d, new Date()),
+      letterhead: bastLetterhead(app.db, d.facility.wilayahCode, app.config.BAST_HEADER),
       // The document itself is always in Bahasa Indonesia; the screen toolbar follows the reader.
       tb: translator('id'),
     });

@@ -1,9 +1,47 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { eq, sql } from 'drizzle-orm';
 import { facilities, wilayah } from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { boardData, age } from '../../domain/board/board.ts';
+import { listHandoffs } from '../../domain/handoffs/read.ts';
+import { registerLiveRegion, templateData } from '../../live/regions.ts';
+import type { Lang } from '../../i18n/index.ts';
+
+/** Roles whose home shows the Satpol PP handoffs coming to their facility. */
+const DESK = ['manager', 'intake'] as const;
+/** Roles whose home shows what needs action across the province. */
+const WIDE = ['command', 'admin'] as const;
+
+/** Open handoffs coming to the desk's facility (the same list /handoffs/incoming serves). */
+function incomingFor(db: Db, actor: Actor) {
+  return listHandoffs({ db, actor, status: 'OPEN', limit: 20 });
+}
+
+/** What needs the command centre's action: the wall's alerts, referrals in flight and open handoffs. */
+function actionsFor(db: Db, actor: Actor, handoffAlertMinutes: number, lang: Lang) {
+  const now = new Date();
+  const b = boardData(db, actor, now, { handoffAlertMinutes });
+  return { alerts: b.alerts, referrals: b.referrals, handoffs: b.handoffs, ago: (iso: string) => age(iso, now, lang) };
+}
 
 /** Each role's home page. A wall display goes straight to the board. */
 const homeRoutes: FastifyPluginAsync = async (app) => {
+  // Kept live over /live/html: a new handoff shows on the desk's home within a
+  // second (it polled every 30 s), and the command centre's counts follow the day.
+  registerLiveRegion({
+    name: 'home',
+    roles: [...DESK, ...WIDE],
+    relevant: (event, ctx) => {
+      if ((WIDE as readonly string[]).includes(ctx.actor.role)) return true;
+      return event.type === 'handoff' && event.facilityId === ctx.actor.facilityId;
+    },
+    render: (ctx) =>
+      (WIDE as readonly string[]).includes(ctx.actor.role)
+        ? ctx.app.eta.render('partials/home/actions', templateData(ctx, { actions: actionsFor(ctx.app.db, ctx.actor, ctx.app.config.HANDOFF_ALERT_MINUTES, ctx.lang) }))
+        : ctx.app.eta.render('partials/handoffs/incoming', templateData(ctx, { incoming: incomingFor(ctx.app.db, ctx.actor), liveIncoming: true })),
+  });
+
   app.get('/', { config: { access: 'authenticated' } }, async (request, reply) => {
     const actor = request.actor!;
     if (actor.role === 'display' && app.hasRoute({ method: 'GET', url: '/board' })) return reply.redirect('/board', 303);
@@ -19,7 +57,17 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
           sql`select count(*) as n from referrals where to_facility_id = ${actor.facilityId} and status in ('PROPOSED','ACCEPTED','IN_TRANSIT')`,
         )?.n ?? 0)
       : 0;
-    return reply.view('pages/home/index', { facility, area, role: actor.role, incomingReferrals });
+    const desk = (DESK as readonly string[]).includes(actor.role) && actor.facilityId !== null;
+    const wide = (WIDE as readonly string[]).includes(actor.role);
+    return reply.view('pages/home/index', {
+      facility,
+      area,
+      role: actor.role,
+      incomingReferrals,
+      live: desk || wide,
+      ...(desk ? { incoming: incomingFor(app.db, actor), liveIncoming: true } : {}),
+      ...(wide ? { actions: actionsFor(app.db, actor, app.config.HANDOFF_ALERT_MINUTES, request.lang) } : {}),
+    });
   });
 };
 export default homeRoutes;

@@ -35,13 +35,13 @@ export function formatters(lang: Lang, t: Translator, opts: { published?: boolea
       const text = f.int(n);
       if (!wouldSuppress(n)) return text;
       if (opts.published) return `<span class="suppressed">${esc(SUPPRESSED)}</span>`;
-      return `<span class="would-suppress" title="${esc(t('reports.suppressed_mark'))}">${text}<span class="flag" aria-label="${esc(t('reports.suppressed_mark'))}">⚑</span></span>`;
+      return `<span class="would-suppress" title="${esc(t('reports.suppressed_mark'))}">${text}<span class="flag" role="img" aria-label="${esc(t('reports.suppressed_mark'))}">⚑</span></span>`;
     },
     /** A figure computed from a group of `basis` people: marked with it. */
     derived: (text: string, basis: number | null | undefined) =>
       wouldSuppress(basis) && opts.published
         ? `<span class="suppressed">${esc(SUPPRESSED)}</span>`
-        : wouldSuppress(basis) ? `<span class="would-suppress" title="${esc(t('reports.suppressed_mark'))}">${esc(text)}<span class="flag" aria-label="${esc(t('reports.suppressed_mark'))}">⚑</span></span>` : esc(text),
+        : wouldSuppress(basis) ? `<span class="would-suppress" title="${esc(t('reports.suppressed_mark'))}">${esc(text)}<span class="flag" role="img" aria-label="${esc(t('reports.suppressed_mark'))}">⚑</span></span>` : esc(text),
   };
   return f;
 }

@@ -1,0 +1,102 @@
+import { it, expect, beforeAll, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { HtmlValidate, type ConfigData } from 'html-validate';
+import type { Page } from 'playwright-core';
+import { describeBrowser, startBrowserSuite, VIEWPORTS, type BrowserSuite } from './browser.ts';
+import { seedDemo } from '../../src/demo/seed.ts';
+import { DEMO_PASSWORD } from '../../src/demo/facilities.ts';
+
+/**
+ * Every main page, as each role sees it, passes axe-core (no serious or
+ * critical violation) and html-validate (the repository's .htmlvalidate.json)
+ * at tablet, phone and wall sizes.
+ */
+const AXE = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
+const validator = new HtmlValidate(JSON.parse(readFileSync(resolve('.htmlvalidate.json'), 'utf8')) as ConfigData);
+
+interface Target {
+  user: string;
+  path: string | ((page: Page) => Promise<string>);
+  name: string;
+}
+
+/** The first link on `from` whose href matches: pages reached by id. */
+const firstLink = (from: string, re: RegExp) => async (page: Page) => {
+  await page.goto(from);
+  const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href') ?? ''));
+  const href = hrefs.find((h) => re.test(h));
+  if (!href) throw new Error(`no link matching ${re} on ${from}`);
+  return href;
+};
+
+const TARGETS: Target[] = [
+  { user: '', path: '/login', name: 'login' },
+  { user: 'admin', path: '/', name: 'home (admin)' },
+  { user: 'command', path: '/', name: 'home (command)' },
+  { user: 'manager', path: '/', name: 'home (manager)' },
+  { user: 'intake', path: '/', name: 'home (intake)' },
+  { user: 'satpol', path: '/', name: 'home (satpol)' },
+  { user: 'command', path: '/facilities', name: 'facilities' },
+  { user: 'manager', path: firstLink('/facilities', /^\/facilities\/[^/]+$/), name: 'facility page' },
+  { user: 'intake', path: '/residents', name: 'residents' },
+  { user: 'intake', path: firstLink('/residents', /^\/residents\/[^/?]+$/), name: 'person page' },
+  { user: 'intake', path: '/intake', name: 'intake' },
+  { user: 'intake', path: async (page) => `/intake/check-in?p=${(await firstLink('/residents', /^\/residents\/[^/?]+$/)(page)).split('/')[2]}`, name: 'check-in' },
+  { user: 'manager', path: '/referrals', name: 'referrals' },
+  { user: 'intake', path: '/handoffs', name: 'handoffs' },
+  { user: 'satpol', path: '/handoffs/new', name: 'new handoff' },
+  { user: 'intake', path: firstLink('/handoffs', /^\/handoffs\/[^/?]+$/), name: 'handoff page' },
+  { user: 'intake', path: async (page) => `${await firstLink('/handoffs', /^\/handoffs\/[^/?]+$/)(page)}/bast`, name: 'BAST' },
+  { user: 'command', path: '/board', name: 'board' },
+  { user: 'command', path: '/reports', name: 'reports' },
+  { user: 'admin', path: '/admin', name: 'admin' },
+];
+
+describeBrowser('every main page: axe-core and html-validate', () => {
+  let suite: BrowserSuite;
+  beforeAll(async () => {
+    suite = await startBrowserSuite({ seed: (db) => seedDemo(db) });
+  });
+  afterAll(async () => suite?.close());
+
+  for (const size of Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[]) {
+    const contexts = new Map<string, Page>();
+    const pageFor = async (user: string) => {
+      let page = contexts.get(user);
+      if (page) return page;
+      // bypassCSP: the axe script is injected for the audit only; the app's CSP forbids it, rightly.
+      const context = await suite.browser.newContext({ viewport: VIEWPORTS[size], baseURL: suite.baseUrl, locale: 'id-ID', bypassCSP: true });
+      page = await context.newPage();
+      if (user) await suite.login(page, user, DEMO_PASSWORD);
+      contexts.set(user, page);
+      return page;
+    };
+    afterAll(async () => {
+      for (const page of contexts.values()) await page.context().close();
+    });
+
+    for (const target of TARGETS) {
+      it(`${target.name}: no serious or critical axe violation, valid HTML (${size})`, { timeout: 90_000 }, async () => {
+        const problems: string[] = [];
+        const page = await pageFor(target.user);
+        const path = typeof target.path === 'string' ? target.path : await target.path(page);
+        const res = await page.goto(path);
+        expect(res?.status(), `${target.name} ${path}`).toBe(200);
+        await page.addScriptTag({ content: AXE });
+        const violations = await page.evaluate(async () => {
+          // @ts-expect-error axe is injected above
+          const r = await window.axe.run(document, { resultTypes: ['violations'] });
+          return (r.violations as { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary: string }[] }[])
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ' ' + n.failureSummary.replace(/\s+/g, ' ').slice(0, 160)).join(' | ')}`);
+        });
+        for (const v of violations) problems.push(`[axe] ${target.name} ${path}: ${v}`);
+        const html = await (await page.request.get(path)).text();
+        const report = await validator.validateString(html, `${target.name}.html`);
+        for (const r of report.results) for (const m of r.messages) problems.push(`[html-validate] ${target.name} ${path}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`);
+        expect(problems, problems.join('\n')).toEqual([]);
+      });
+    }
+  }
+});
