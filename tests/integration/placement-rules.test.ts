@@ -302,19 +302,20 @@ describe('7. the desk is always told where a person is and what to do', () => {
   it('"same person" for someone placed at another facility: the check-in page says where, and how to bring them here', async () => {
     const p = (await register(desk, [{ name: 'Sukardi Wiryo', sex: 'L', estimated_age: 52, nik: '3171011005740001' }])).persons[0]!;
     await desk('POST', '/api/v1/stays', { person_id: p.id });
-    const otherDesk = await makeUser(db, 'intake', { facilityId: tps2.id });
-    const ob = await signedIn(app, otherDesk.username, otherDesk.password);
     const odesk = bearer(app, makeToken(db, 'intake', { facility: tps2.id }));
     const first = await odesk('POST', '/api/v1/residents', { persons: [{ name: 'Sukardi Wiryo', sex: 'L', estimated_age: 52, nik: '3171011005740001' }] });
-    expect(first.statusCode).toBe(409);
-    const candidate = first.json().duplicates[0].candidates[0].id as string;
-    expect(candidate).toBe(p.id);
-    const attached = await odesk('POST', '/api/v1/residents', { persons: [{ name: 'Sukardi Wiryo', sex: 'L', estimated_age: 52, nik: '3171011005740001', same_as: candidate }] });
-    expect(attached.statusCode).toBe(201);
-    const page = await ob.get(`/intake/check-in?p=${p.id}`);
+    // The trust rule (issue 11): this desk may not see his record, so it is told
+    // where he is (an unprotected facility) and nothing that identifies the record.
+    expect(first.statusCode).toBe(422);
+    expect(first.body).toContain('GOR Uji');
+    expect(first.body).not.toContain(p.id);
+    // A desk that may see him (his own facility's, here through the command centre's
+    // wide view) reads on the check-in page where he is, and no "Tempatkan" that cannot work.
+    const c = await makeUser(db, 'command');
+    const cb = await signedIn(app, c.username, c.password);
+    const page = await cb.get(`/intake/check-in?p=${p.id}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Sudah ditempatkan di GOR Uji · Zona A Laki-laki');
-    expect(page.body).toContain('minta fasilitas itu merujuknya ke sini');
     expect(page.body).not.toContain('id="do-checkin"');
   });
 

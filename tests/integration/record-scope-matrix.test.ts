@@ -56,6 +56,18 @@ const DESK: readonly ScopedRole[] = ['manager', 'intake'];
 const publicFacility = (ok: number) => (scope: Scope) => (scope === 'protected' ? 404 : ok);
 const satpolOwnWilayah = (scope: Scope, role: ScopedRole) => (role === 'satpol' && scope === 'other' ? 200 : 404);
 
+/** The case's writes, by path step; bodies valid so that only scope can refuse them. */
+const CASE_CHANGES: { step: string; path: string; body: () => Record<string, unknown> }[] = [
+  { step: 'assign', path: 'assign', body: () => ({ pendamping_id: 'x' }) },
+  { step: 'assessment', path: 'assessment', body: () => ({ needs: 'makan', wishes: 'pulang' }) },
+  { step: 'cluster', path: 'cluster', body: () => ({ cluster: 'lansia', reason: 'usia' }) },
+  { step: 'plan', path: 'plan', body: () => ({ items: [{ menu: 'bantuan', service: 'KTP', goal: 'punya NIK' }] }) },
+  { step: 'services', path: 'services', body: () => ({ menu: 'bantuan', service: 'makan' }) },
+  { step: 'follow-ups', path: 'follow-ups', body: () => ({ due: '2026-12-10', kind: 'visit' }) },
+  { step: 'follow-ups/:fid/done', path: 'follow-ups/00000000-0000-0000-0000-000000000000/done', body: () => ({ outcome: 'done' }) },
+  { step: 'dtks-proposal', path: 'dtks-proposal', body: () => ({}) },
+];
+
 const PAGE_ROWS: Row[] = [
   { method: 'GET', route: '/residents/:id', url: (p) => `/residents/${p.personId}`, roles: DESK },
   { method: 'GET', route: '/residents/:id/edit', url: (p) => `/residents/${p.personId}/edit`, roles: DESK },
@@ -116,6 +128,13 @@ const PAGE_ROWS: Row[] = [
     roles: ['manager'],
     expect: publicFacility(403),
   },
+  { method: 'POST', route: '/residents/:id/household/add', url: (p) => `/residents/${p.personId}/household/add`, body: (_p, h) => ({ member_id: h.personId, reason: 'keluarga' }), roles: DESK },
+  { method: 'POST', route: '/residents/:id/household/remove', url: (p) => `/residents/${p.personId}/household/remove`, body: (_p, h) => ({ member_id: h.personId, reason: 'bukan keluarga' }), roles: DESK },
+  // Case work (issue 15): the id is the person's; a desk reads, a manager changes.
+  { method: 'GET', route: '/cases/:id', url: (p) => `/cases/${p.personId}`, roles: DESK },
+  // The person page's htmx slot: nothing to show is 204, the same for a hidden and a missing case.
+  { method: 'GET', route: '/cases/:id/summary', url: (p) => `/cases/${p.personId}/summary`, roles: DESK, expect: () => 204 },
+  ...CASE_CHANGES.map((c): Row => ({ method: 'POST', route: `/cases/:id/${c.step}`, url: (p) => `/cases/${p.personId}/${c.path}`, body: c.body, roles: ['manager'] })),
 ];
 
 const API_ROWS: Row[] = [
@@ -167,6 +186,18 @@ const API_ROWS: Row[] = [
   },
   { method: 'GET', route: '/api/v1/units/:id', url: (p) => `/api/v1/units/${p.unitId}`, roles: ['manager', 'intake', 'satpol'], expect: publicFacility(200) },
   { method: 'PATCH', route: '/api/v1/units/:id', url: (p) => `/api/v1/units/${p.unitId}`, body: () => ({ capacity: 1, version: 1 }), roles: ['manager'], expect: publicFacility(403) },
+  { method: 'POST', route: '/api/v1/residents/:id/household/members', url: (p) => `/api/v1/residents/${p.personId}/household/members`, body: (_p, h) => ({ member_id: h.personId, reason: 'keluarga' }), roles: DESK },
+  {
+    method: 'POST',
+    route: '/api/v1/residents/:id/household/members/:mid/remove',
+    url: (p, h) => `/api/v1/residents/${p.personId}/household/members/${h.personId}/remove`,
+    body: () => ({ reason: 'bukan keluarga' }),
+    roles: DESK,
+  },
+  { method: 'GET', route: '/api/v1/residents/:id/case', url: (p) => `/api/v1/residents/${p.personId}/case`, roles: DESK },
+  ...CASE_CHANGES.map((c): Row => ({ method: 'POST', route: `/api/v1/residents/:id/case/${c.step}`, url: (p) => `/api/v1/residents/${p.personId}/case/${c.path}`, body: c.body, roles: ['manager'] })),
+  // A named list, not a record: it answers, and holds nothing of the other places (checked below).
+  { method: 'GET', route: '/api/v1/worklists/:name', url: () => '/api/v1/worklists/aid', roles: DESK, expect: () => 200 },
 ];
 
 /** Ids carried in a query string or a body rather than the path: same rule, answered 404 or as an unknown field (422). */
