@@ -184,7 +184,7 @@ describe('who sees which person and place', () => {
       const p = (await deskB('POST', '/api/v1/residents', { persons: [{ name: 'Sulastri Handayani', sex: 'P', estimated_age: 22 }] })).json().persons[0];
       const stay = (await deskB('POST', '/api/v1/stays', { person_id: p.id })).json().stays[0];
       expect((await deskB('GET', `/api/v1/residents/${p.id}`)).statusCode).toBe(200);
-      expect((await command('POST', `/api/v1/stays/${stay.id}/transfer`, { facility_id: balai.id, unit_id: balaiUnit.id })).statusCode).toBe(201);
+      expect((await command('POST', `/api/v1/stays/${stay.id}/transfer`, { facility_id: balai.id, unit_id: balaiUnit.id, reason: 'perlindungan korban' })).statusCode).toBe(201);
       expect((await deskB('GET', `/api/v1/residents/${p.id}`)).statusCode).toBe(404);
       expect((await deskB('GET', '/api/v1/residents?q=sulastri')).json().residents).toEqual([]);
       const page = await signedIn(app, (await makeUser(db, 'intake', { facilityId: tpsB.id })).username, 'correct-horse-battery');
@@ -192,7 +192,7 @@ describe('who sees which person and place', () => {
       expect((await page.get(`/residents/${p.id}/card`)).statusCode).toBe(404);
       // Back at the TPS later: seen again, and the balai is "a protected facility" in every line.
       const open = (await command('GET', `/api/v1/residents/${p.id}`)).json().stays.find((s: { checked_out_at: string | null }) => s.checked_out_at === null);
-      expect((await command('POST', `/api/v1/stays/${open.id}/transfer`, { facility_id: tpsB.id })).statusCode).toBe(201);
+      expect((await command('POST', `/api/v1/stays/${open.id}/transfer`, { facility_id: tpsB.id, reason: 'kembali ke TPS' })).statusCode).toBe(201);
       const seen = await deskB('GET', `/api/v1/residents/${p.id}`);
       expect(seen.statusCode).toBe(200);
       for (const secret of [balai.name, balai.id, balaiUnit.name, balaiUnit.id, 'R-1']) expect(seen.body).not.toContain(secret);

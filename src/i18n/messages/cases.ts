@@ -370,7 +370,7 @@ export default {
     'worklists.dtks_xlsx': 'DTKS proposals (Excel)',
     'worklists.aid_empty': 'Nobody with a barrier to aid.',
     'worklists.follow_ups_empty': 'No follow-ups are due.',
-    'worklists.days': '{n} days',
+    'worklists.days': '{n, plural, one {# day} other {# days}}',
     'worklists.after_discharge': 'after discharge',
     'worklists.unknown': 'There is no such worklist.',
     'worklists.col.name': 'Name',

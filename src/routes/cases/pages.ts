@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ATENSI_MENUS, CLUSTERS, FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES } from '../../db/schema/index.ts';
 import { hasRole } from '../../domain/access.ts';
-import { DomainError } from '../../domain/errors.ts';
+import { DomainError, notFound } from '../../domain/errors.ts';
 import { caseload } from '../../domain/cases/caseload.ts';
 import { setCluster } from '../../domain/cases/cluster.ts';
 import { pendampingChoices, readCase } from '../../domain/cases/read.ts';
@@ -65,7 +65,10 @@ const casePages: FastifyPluginAsync = async (app) => {
       if (!(err instanceof DomainError) || err.code !== 'VALIDATION') throw err;
       const cardErrors = { [id]: { kind, errors: fieldErrorMap(request, err.fieldErrors), values: body } };
       const data = caseloadData(request, { cardErrors });
-      if (request.isHtmx) return reply.view('partials/cases/card-update', { ...data, e: data.entries.find((e) => e.person_id === id) }, { status: 422 });
+      const entry = data.entries.find((e) => e.person_id === id);
+      // No card for a case outside this caseload (found by the fuzz test): not found, never a 500.
+      if (!entry) throw notFound();
+      if (request.isHtmx) return reply.view('partials/cases/card-update', { ...data, e: entry }, { status: 422 });
       return reply.view('pages/cases/index', data, { status: 422 });
     }
   }
