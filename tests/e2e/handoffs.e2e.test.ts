@@ -214,5 +214,7 @@ describeBrowser('Satpol PP handoff: phone in the field, tablet at the desk, BAST
     expect(cspErrors).toEqual([]);
     await desk.context().close();
     await phone.context().close();
-  });
+    // A whole shift's story in one test (phone, desk, four receipts, BAST, PDF):
+    // about 25 s on a quiet 2-core machine, so the default 30 s is too close.
+  }, 120_000);
 });
