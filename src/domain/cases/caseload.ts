@@ -7,7 +7,7 @@ import { nowIso, toWib, wibDate } from '../../lib/time.ts';
 import { ageOn } from '../residents/age.ts';
 import { maskIdNumber } from '../residents/nik.ts';
 import { aidSteps, type AidStep } from './aid.ts';
-import { deriveCluster } from './cluster.ts';
+import { clusterFactsOfRow, deriveCluster } from './cluster.ts';
 import { caseScopeFilter, CASE_READ_ROLES, knowsStayFacility } from './scope.ts';
 
 export interface CaseloadEntry {
@@ -56,17 +56,7 @@ export function caseload(args: { db: Db; actor: Actor }): CaseloadEntry[] {
     order by (overdue + due_today) > 0 desc, next_due is null, next_due, p.resident_code
     limit 500`);
   return rows.map((r) => {
-    const facts = {
-      birthDate: r.birth_date as string | null,
-      estimatedAge: r.estimated_age as number | null,
-      estimatedAt: r.estimated_at as string | null,
-      category: r.category as string | null,
-      disabilities: JSON.parse((r.disabilities as string) || '[]') as string[],
-      traffickingVictim: r.trafficking_victim === 1,
-      unaccompaniedChild: r.unaccompanied_child === 1,
-      napza: r.napza === 1,
-      wheelchair: r.wheelchair === 1,
-    };
+    const facts = clusterFactsOfRow(r);
     const fid = r.f_id as string | null;
     const showFacility = fid !== null && knowsStayFacility(actor, { id: fid, protected: r.f_protected === 1 }, r.stay_in as string | null, r.assigned_at as string | null);
     return {

@@ -30,6 +30,21 @@ export interface ClusterFacts {
   wheelchair?: boolean;
 }
 
+/** The facts from a raw `persons` row (snake_case, as `select p.*` gives it). */
+export function clusterFactsOfRow(r: Record<string, unknown>): ClusterFacts {
+  return {
+    birthDate: r.birth_date as string | null,
+    estimatedAge: r.estimated_age as number | null,
+    estimatedAt: r.estimated_at as string | null,
+    category: r.category as string | null,
+    disabilities: JSON.parse((r.disabilities as string) || '[]') as string[],
+    traffickingVictim: r.trafficking_victim === 1,
+    unaccompaniedChild: r.unaccompanied_child === 1,
+    napza: r.napza === 1,
+    wheelchair: r.wheelchair === 1,
+  };
+}
+
 export function deriveCluster(p: ClusterFacts, today: string): Cluster | null {
   return derivedCluster({
     age: ageOn(p, today),

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { ATENSI_MENUS, CLUSTERS, FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES, type Cluster } from '../../db/schema/index.ts';
 import type { Translator } from '../../i18n/index.ts';
-import { deriveCluster } from '../cases/cluster.ts';
+import { clusterFactsOfRow, deriveCluster } from '../cases/cluster.ts';
 import type { ReportRange } from './range.ts';
 import { inScope, type ReportScope } from './scope.ts';
 import type { ExportTable } from './table.ts';
@@ -39,20 +39,7 @@ export function caseworkReport(args: { db: Db; range: ReportRange; scope: Report
   for (const r of serviceRows) {
     const cluster =
       (r.override as Cluster | null) ??
-      deriveCluster(
-        {
-          birthDate: r.birth_date as string | null,
-          estimatedAge: r.estimated_age as number | null,
-          estimatedAt: r.estimated_at as string | null,
-          category: r.category as string | null,
-          disabilities: JSON.parse((r.disabilities as string) || '[]') as string[],
-          traffickingVictim: r.trafficking_victim === 1,
-          unaccompaniedChild: r.unaccompanied_child === 1,
-          napza: r.napza === 1,
-          wheelchair: r.wheelchair === 1,
-        },
-        today,
-      ) ??
+      deriveCluster(clusterFactsOfRow(r), today) ??
       'none';
     const key = `${cluster}|${r.menu as string}`;
     const cell = cells.get(key) ?? { people: new Set<string>(), services: 0 };
