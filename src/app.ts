@@ -78,7 +78,7 @@ function trustProxyOption(v: Config['TRUST_PROXY']): boolean | string[] | ((addr
  * routes. Listening is server.ts's job, so tests call `app.inject` on this.
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const db = options.db ?? openDatabase(config.DATABASE_PATH);
+  const db = options.db ?? await openDatabase(config.DATABASE_PATH);
   const timeouts = { ...HTTP_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
     logger:

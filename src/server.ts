@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
  * (in-flight requests finish, sockets get 1012, the database closes).
  */
 export async function start(config: Config, opts: { db?: Db; banner?: (url: string) => void } = {}): Promise<FastifyInstance> {
-  const db = opts.db ?? openDatabase(config.DATABASE_PATH);
+  const db = opts.db ?? await openDatabase(config.DATABASE_PATH);
   const admin = await ensureFirstAdmin(db);
   const app = await buildApp(config, { db });
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -20,13 +20,13 @@ const config = configFromEnv({
 });
 const path = config.DATABASE_PATH;
 const fresh = path === ':memory:' || !existsSync(path);
-const db = openDatabase(path);
+const db = await openDatabase(path);
 if (fresh) {
   process.stdout.write(`Building the ${scale === 'pwtc' ? 'PWTC-scale ' : ''}demo database at ${path === ':memory:' ? ':memory:' : resolve(path)} …\n`);
   const t0 = Date.now();
   await seedDemo(db, { scale });
   process.stdout.write(`… done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-} else if (!isDemoDatabase(db)) {
+} else if (!await isDemoDatabase(db)) {
   fail(`${resolve(path)} is not a demo database; refusing to serve it as one. Use npm start for a real database.`);
 }
 

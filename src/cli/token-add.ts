@@ -10,9 +10,9 @@ import { parseArgs, fail } from './args.ts';
 const { flags } = parseArgs(process.argv.slice(2));
 if (!flags.name || !flags.role) fail('usage: npm run token:add -- --name N --role R [--facility CODE] [--wilayah CODE]');
 const config = configFromEnv();
-const db = openDatabase(config.DATABASE_PATH);
+const db = await openDatabase(config.DATABASE_PATH);
 try {
-  const created = createToken({
+  const created = await createToken({
     db,
     actor: { ...SYSTEM_ACTOR, label: 'cli', lang: 'en' },
     input: { name: flags.name, role: flags.role, facility: flags.facility, wilayah: flags.wilayah },
@@ -24,5 +24,5 @@ try {
   }
   throw err;
 } finally {
-  db.$client.close();
+  await db.$engine.close();
 }

@@ -10,7 +10,7 @@ import { parseArgs, fail } from './args.ts';
 const { flags } = parseArgs(process.argv.slice(2));
 if (!flags.username || !flags.role) fail('usage: npm run user:add -- --username U --role R [--facility CODE] [--wilayah CODE] [--cluster C] [--name NAME] [--nip NIP]');
 const config = configFromEnv();
-const db = openDatabase(config.DATABASE_PATH);
+const db = await openDatabase(config.DATABASE_PATH);
 try {
   const created = await createUser({
     db,
@@ -24,5 +24,5 @@ try {
   }
   throw err;
 } finally {
-  db.$client.close();
+  await db.$engine.close();
 }

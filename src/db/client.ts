@@ -1,57 +1,207 @@
-import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type Database from 'better-sqlite3';
+import { drizzle as drizzleSync } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { BaseSQLiteDatabase, SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
+import { RemotePreparedQuery, SQLiteRemoteSession } from 'drizzle-orm/sqlite-proxy/session';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { currentTx, txContext, type Engine, type Method, type RunResult, type TxState } from './engine.ts';
+import { openSqliteEngine } from './sqlite.ts';
 import * as schema from './schema/index.ts';
+import { createTableRelationsHelpers, extractTablesRelationalConfig } from 'drizzle-orm';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type { RunResult } from './engine.ts';
+
+/**
+ * The one door to the data: drizzle's SQLite dialect, asynchronous, over an
+ * engine. A query runs in the transaction of the current call chain when there
+ * is one (inside `write`), otherwise on the engine's reader.
+ */
+export type Db = BaseSQLiteDatabase<'async', RunResult, typeof schema> & { readonly $engine: Engine };
+/** Inside `write` the same handle is used; the name says the caller must be in a write. */
+export type Tx = Db;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const MIGRATIONS_FOLDER = resolve(root, 'db/migrations');
 const WILAYAH_CSV = resolve(root, 'db/seed/wilayah-kabkota.csv');
 
+const WRITE_SQL = /^\s*(insert|update|delete|replace)\b/i;
+
+type Client = (sql: string, params: unknown[], method: Method) => Promise<unknown>;
+
 /**
- * Opens (creating when absent) the SQLite database, sets the pragmas every
- * connection needs, applies the committed migrations and loads reference data.
+ * drizzle wraps a driver's error in its own ("Failed query: …"); the domain
+ * reads the engine's error itself (a constraint's code and message), so it is
+ * passed through as it came.
  */
-export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  // FULL: a check-in the desk saw succeed survives a power cut.
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = drizzle({ client: sqlite, schema }) as Db;
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  loadWilayah(sqlite);
+class EnginePreparedQuery extends RemotePreparedQuery {
+  async queryWithCache<T>(_sql: string, _params: unknown[], query: () => Promise<T>): Promise<T> {
+    return await query();
+  }
+}
+
+/** drizzle's remote session, told per query whether it maps rows itself (arrays) or wants objects (raw sql). */
+class EngineSession extends SQLiteRemoteSession<Record<string, never>, never> {
+  constructor(
+    private readonly engine: Engine,
+    dialect: SQLiteAsyncDialect,
+    relational: unknown,
+  ) {
+    super((async () => ({ rows: [] })) as never, dialect, relational as never);
+  }
+  private clientFor(arrayMode: boolean): Client {
+    const engine = this.engine;
+    return async (sql, params, method) => {
+      const tx = currentTx(engine);
+      if (tx) return await tx.writer.execute(sql, params, method, arrayMode);
+      // A change outside `write` is its own transaction (autocommit), queued with the others.
+      if (method === 'run' || WRITE_SQL.test(sql)) return await engine.transaction((w) => w.execute(sql, params, method, arrayMode));
+      return await engine.reader.execute(sql, params, method, arrayMode);
+    };
+  }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override prepareQuery(...args: Parameters<SQLiteRemoteSession<Record<string, never>, never>['prepareQuery']>): any {
+    const [query, fields, executeMethod, isResponseInArrayMode, customResultMapper, queryMetadata, cacheConfig] = args;
+    const client = this.clientFor(Boolean(fields || customResultMapper));
+    return new EnginePreparedQuery(
+      client as never,
+      query,
+      (this as unknown as { logger: never }).logger,
+      (this as unknown as { cache: never }).cache,
+      queryMetadata,
+      cacheConfig,
+      fields,
+      executeMethod,
+      isResponseInArrayMode,
+      customResultMapper,
+    );
+  }
+  override async transaction(): Promise<never> {
+    throw new Error('use write(db, fn): it holds the write lock and delivers events after commit');
+  }
+}
+
+const tables = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
+const RELATIONAL = { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
+
+/** A drizzle handle over an engine. */
+export function dbFor(engine: Engine): Db {
+  const dialect = new SQLiteAsyncDialect();
+  const session = new EngineSession(engine, dialect, RELATIONAL);
+  const db = new BaseSQLiteDatabase('async', dialect, session as never, RELATIONAL as never) as unknown as Db;
+  Object.defineProperty(db, '$engine', { value: engine, enumerable: false });
   return db;
+}
+
+export const PG_MIGRATIONS_FOLDER = resolve(root, 'db/migrations-pg');
+
+/** A PostgreSQL connection string (postgres:// or postgresql://), else a SQLite file path. */
+export const isPostgresUrl = (target: string) => /^postgres(ql)?:\/\//.test(target);
+
+/**
+ * Opens the database: SQLite (a file path, created when absent; ':memory:' for
+ * a throw-away one) or PostgreSQL (a postgres:// URL). Sets what every
+ * connection needs, applies the committed migrations of that engine (on
+ * PostgreSQL under an advisory lock, so instances starting together migrate
+ * once) and loads reference data.
+ */
+export async function openDatabase(target: string, opts: { migrate?: boolean } = {}): Promise<Db> {
+  if (isPostgresUrl(target)) {
+    const { openPostgresEngine } = await import('./postgres.ts');
+    const engine = openPostgresEngine(target);
+    const db = dbFor(engine);
+    if (opts.migrate !== false) await migratePostgres(engine.pool);
+    return db;
+  }
+  const engine = openSqliteEngine(target);
+  const conn = engine.writerConnection;
+  migrate(drizzleSync({ client: conn }), { migrationsFolder: MIGRATIONS_FOLDER });
+  loadWilayah(conn);
+  return dbFor(engine);
+}
+
+/** PostgreSQL: migrations and reference data, once across instances. */
+export async function migratePostgres(pool: import('pg').Pool): Promise<void> {
+  const { drizzle: drizzlePg } = await import('drizzle-orm/node-postgres');
+  const { migrate: migratePg } = await import('drizzle-orm/node-postgres/migrator');
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock(8675309)');
+    try {
+      await migratePg(drizzlePg({ client }), { migrationsFolder: PG_MIGRATIONS_FOLDER });
+      const { rows } = await client.query('select count(*)::int as n from wilayah');
+      if (rows[0].n === 0) {
+        const all = wilayahRows();
+        for (let i = 0; i < all.length; i += 500) {
+          const chunk = all.slice(i, i + 500);
+          const values = chunk.map((_, j) => `($${j * 4 + 1}, $${j * 4 + 2}, $${j * 4 + 3}, $${j * 4 + 4})`).join(', ');
+          await client.query(`insert into wilayah (code, name, level, province_code) values ${values} on conflict do nothing`, chunk.flat());
+        }
+      }
+    } finally {
+      await client.query('select pg_advisory_unlock(8675309)');
+    }
+  } finally {
+    client.release();
+  }
 }
 
 /** Kepmendagri codes (see db/seed/README.md); loaded once into an empty table. */
 function loadWilayah(sqlite: Database.Database): void {
   const count = sqlite.prepare('select count(*) as n from wilayah').get() as { n: number };
   if (count.n > 0) return;
-  const lines = readFileSync(WILAYAH_CSV, 'utf8').trim().split(/\r?\n/).slice(1);
   const insert = sqlite.prepare('insert into wilayah (code, name, level, province_code) values (?, ?, ?, ?)');
   sqlite.transaction(() => {
-    for (const line of lines) {
-      const comma = line.indexOf(',');
-      const code = line.slice(0, comma);
-      const name = line.slice(comma + 1).replace(/^"|"$/g, '');
-      insert.run(code, name, code.length === 2 ? 'provinsi' : 'kabkota', code.slice(0, 2));
-    }
+    for (const [code, name, level, province] of wilayahRows()) insert.run(code, name, level, province);
   })();
 }
 
+export function wilayahRows(): [string, string, string, string][] {
+  const lines = readFileSync(WILAYAH_CSV, 'utf8').trim().split(/\r?\n/).slice(1);
+  return lines.map((line) => {
+    const comma = line.indexOf(',');
+    const code = line.slice(0, comma);
+    const name = line.slice(comma + 1).replace(/^"|"$/g, '');
+    return [code, name, code.length === 2 ? 'provinsi' : 'kabkota', code.slice(0, 2)];
+  });
+}
+
 /**
- * A write: one IMMEDIATE transaction (takes the write lock at once, so a
- * check of free places and the write that uses it cannot interleave with
- * another writer). Synchronous by design: no await inside.
+ * A write: one transaction that holds the write lock from its first
+ * statement, so a check of free places and the write that uses it cannot
+ * interleave with another writer (in this process or, on PostgreSQL, another
+ * instance). Every query made through `db` in the call chain of `fn` runs in it;
+ * a `write` inside a write joins it. Work registered with `afterCommit` runs
+ * once the change is committed, never for a rolled-back one.
  */
-export function write<T>(db: Db, fn: (tx: Tx) => T): T {
-  return db.transaction(fn, { behavior: 'immediate' });
+export async function write<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const engine = db.$engine;
+  if (currentTx(engine)) return await fn(db);
+  let state: TxState | undefined;
+  const result = await engine.transaction((writer) => {
+    state = { engine, writer, afterCommit: [], done: false };
+    return txContext.run(state, async () => await fn(db));
+  });
+  state!.done = true;
+  for (const job of state!.afterCommit) {
+    try {
+      job();
+    } catch {
+      // Delivery must never undo nor fail a committed change.
+    }
+  }
+  return result;
+}
+
+/** Runs `job` after the current write commits; outside a write, at once. */
+export function afterCommit(db: Db, job: () => void): void {
+  const tx = currentTx(db.$engine);
+  if (tx) tx.afterCommit.push(job);
+  else job();
+}
+
+/** True inside a write on this database. */
+export function inWrite(db: Db): boolean {
+  return currentTx(db.$engine) !== undefined;
 }

@@ -39,23 +39,23 @@ const PLANS: Record<Cluster, { menu: 'bantuan' | 'terapi' | 'perawatan' | 'dukun
  * plan, services given, follow-ups overdue, due today and to come, one DTKS
  * proposal made and one pemulangan with its follow-up after arrival.
  */
-export function seedCaseWork(db: Db, now = new Date()): { cases: number } {
+export async function seedCaseWork(db: Db, now = new Date()): Promise<{ cases: number }> {
   const today = wibDate(now.toISOString());
-  const pendampings = db.select().from(users).where(eq(users.role, 'pendamping')).all();
+  const pendampings = await db.select().from(users).where(eq(users.role, 'pendamping')).all();
   let count = 0;
   for (const p of pendampings) {
     if (!p.cluster) continue;
     const actor: Actor = { type: 'user', id: p.id, label: p.username, role: 'pendamping', facilityId: p.facilityId, wilayahCode: p.wilayahCode, ip: null, lang: 'id' };
     const where = p.facilityId ? sql`f.id = ${p.facilityId}` : sql`(f.wilayah_code = ${p.wilayahCode} or f.wilayah_code like ${`${p.wilayahCode}.%`})`;
-    const rows = db.all<{ id: string; stay_open: number; checked_out_at: string | null; outcome: string | null; stay_id: string }>(sql`
+    const rows = await db.all<{ id: string; stay_open: number; checked_out_at: string | null; outcome: string | null; stay_id: string }>(sql`
       select pe.id, s.checked_out_at is null as stay_open, s.checked_out_at, s.outcome, s.id as stay_id from stays s
       join persons pe on pe.id = s.person_id join facilities f on f.id = s.facility_id
       where ${where} and f.protected = 0 and pe.merged_into_id is null
         and (s.checked_out_at is null or (s.outcome in ('returned_home', 'reunited') and s.checked_out_at >= ${new Date(now.getTime() - 20 * DAY).toISOString()}
              and not exists (select 1 from stays s2 where s2.person_id = pe.id and s2.checked_in_at > s.checked_in_at)))
       order by s.checked_out_at is not null, pe.resident_code`);
-    const fits = (id: string) => {
-      const person = db.select().from(persons).where(eq(persons.id, id)).get()!;
+    const fits = async (id: string) => {
+      const person = (await db.select().from(persons).where(eq(persons.id, id)).get())!;
       return deriveCluster(person, today) === p.cluster;
     };
     // Stop looking once there are enough: the PWTC demo has thousands of stays in an area.
@@ -64,15 +64,15 @@ export function seedCaseWork(db: Db, now = new Date()): { cases: number } {
     for (const r of rows) {
       if (open.length >= 6 && home.length >= 1) break;
       const list = r.stay_open === 1 ? open : home;
-      if (list.length < (r.stay_open === 1 ? 6 : 1) && fits(r.id)) list.push(r);
+      if (list.length < (r.stay_open === 1 ? 6 : 1) && await fits(r.id)) list.push(r);
     }
     const plan = PLANS[p.cluster];
     const days = (n: number) => new Date(now.getTime() + n * DAY).toISOString();
     // One transaction per pendamping with the verbs' own inserts (a verb per row re-reads the whole case: seconds on a busy machine).
-    write(db, (tx) => {
-      open.forEach((r, i) => {
-        const c = ensureCase(tx, r.id, days(-7));
-        tx.update(cases)
+    await write(db, async (tx) => {
+      for (const [i, r] of (open).entries()) {
+        const c = await ensureCase(tx, r.id, days(-7));
+        await tx.update(cases)
           .set({
             pendampingId: p.id,
             assignedAt: days(-7),
@@ -83,42 +83,41 @@ export function seedCaseWork(db: Db, now = new Date()): { cases: number } {
           })
           .where(eq(cases.id, c.id))
           .run();
-        audit(tx, DEMO_ACTOR, { action: 'case.assign', entity: 'person', entityId: r.id, detail: { case_id: c.id, to: p.id, cluster: p.cluster } });
+        await audit(tx, DEMO_ACTOR, { action: 'case.assign', entity: 'person', entityId: r.id, detail: { case_id: c.id, to: p.id, cluster: p.cluster } });
         // A few facts the desk learnt later: where the KTP was issued, a PKH family.
-        if (i === 1 || i === 4) tx.update(persons).set({ ktpAddress: ORIGINS[i % ORIGINS.length], pkh: i === 4 ? 'yes' : 'unknown' }).where(eq(persons.id, r.id)).run();
-        plan.slice(0, 2 + (i % 2)).forEach((item, k) =>
-          tx.insert(casePlanItems).values({ id: newId(), caseId: c.id, ...item, due: wibDate(days(7 + 7 * k)), position: k, createdAt: days(-6), createdBy: p.id }).run(),
-        );
-        const service = (menu: AtensiMenu, what: string, at: string, note: string | null) =>
-          tx.insert(caseServices).values({ id: newId(), caseId: c.id, menu, service: what, givenAt: at, givenBy: p.id, givenByLabel: p.username, note, createdAt: at }).run();
-        service(plan[0]!.menu, plan[0]!.service, days(-(3 + i)), 'Dicatat saat kunjungan');
-        if (i % 2 === 0) service('bantuan', 'Paket sembako dan pakaian', days(-1), null);
+        if (i === 1 || i === 4) await tx.update(persons).set({ ktpAddress: ORIGINS[i % ORIGINS.length], pkh: i === 4 ? 'yes' : 'unknown' }).where(eq(persons.id, r.id)).run();
+        for (const [k, item] of plan.slice(0, 2 + (i % 2)).entries()) {
+          await tx.insert(casePlanItems).values({ id: newId(), caseId: c.id, ...item, due: wibDate(days(7 + 7 * k)), position: k, createdAt: days(-6), createdBy: p.id }).run();
+        }
+        const service = async (menu: AtensiMenu, what: string, at: string, note: string | null) =>
+          await tx.insert(caseServices).values({ id: newId(), caseId: c.id, menu, service: what, givenAt: at, givenBy: p.id, givenByLabel: p.username, note, createdAt: at }).run();
+        await service(plan[0]!.menu, plan[0]!.service, days(-(3 + i)), 'Dicatat saat kunjungan');
+        if (i % 2 === 0) await service('bantuan', 'Paket sembako dan pakaian', days(-1), null);
         const offsets = [-4, 0, 5, -1, 0, 12];
         const kinds = ['visit', 'document', 'aid_check'] as const;
-        tx.insert(caseFollowUps)
+        await tx.insert(caseFollowUps)
           .values({ id: newId(), caseId: c.id, kind: kinds[i % 3]!, due: wibDate(days(offsets[i % offsets.length]!)), note: i % 3 === 1 ? 'Antar ke Dukcapil untuk perekaman' : null, createdAt: days(-6), createdBy: p.id })
           .run();
         if (i === 2) {
-          tx.insert(caseFollowUps)
+          await tx.insert(caseFollowUps)
             .values({ id: newId(), caseId: c.id, kind: 'phone', due: wibDate(days(-6)), createdAt: days(-7), createdBy: p.id, doneAt: days(-5), doneBy: p.id, outcome: 'needs_support', outcomeNote: 'Keluarga belum bisa dihubungi lagi' })
             .run();
         }
-        const person = tx.select().from(persons).where(eq(persons.id, r.id)).get()!;
+        const person = (await tx.select().from(persons).where(eq(persons.id, r.id)).get())!;
         if (count % 2 === 0 && aidSteps(person, null).includes('dtks')) {
-          tx.insert(dtksProposals).values({ id: newId(), personId: r.id, proposedAt: days(-2), proposedBy: p.id }).run();
+          await tx.insert(dtksProposals).values({ id: newId(), personId: r.id, proposedAt: days(-2), proposedBy: p.id }).run();
         }
         count++;
-      });
-      home.forEach((r, i) => {
-        const c = ensureCase(tx, r.id, r.checked_out_at!);
-        tx.update(cases).set({ pendampingId: p.id, assignedAt: r.checked_out_at, assignedBy: null }).where(eq(cases.id, c.id)).run();
+      }  for (const [i, r] of (home).entries()) {
+        const c = await ensureCase(tx, r.id, r.checked_out_at!);
+        await tx.update(cases).set({ pendampingId: p.id, assignedAt: r.checked_out_at, assignedBy: null }).where(eq(cases.id, c.id)).run();
         const date = wibDate(r.checked_out_at!);
-        tx.insert(dischargeJourneys)
+        await tx.insert(dischargeJourneys)
           .values({ stayId: r.stay_id, destinationWilayahCode: ORIGIN_CODES[i % ORIGIN_CODES.length]!, familyContact: 'Kakak kandung: 0813-5555-0101', escort: 'Pekerja sosial Dinsos DKI', date })
           .run();
-        insertFollowUp(tx, actor, r.id, { kind: 'after_arrival', due: wibDate(new Date(Date.parse(`${date}T00:00:00Z`) + 7 * DAY).toISOString()), stayId: r.stay_id, note: 'Masih di rumah? Bantuan sudah sampai?' });
+        await insertFollowUp(tx, actor, r.id, { kind: 'after_arrival', due: wibDate(new Date(Date.parse(`${date}T00:00:00Z`) + 7 * DAY).toISOString()), stayId: r.stay_id, note: 'Masih di rumah? Bantuan sudah sampai?' });
         count++;
-      });
+      }
     });
   }
   return { cases: count };

@@ -68,7 +68,7 @@ function rng(seed: number) {
     chance: (p: number) => next() < p,
   };
 }
-type Rng = ReturnType<typeof rng>;
+type Rng = Awaited<ReturnType<typeof rng>>;
 
 const MALE = ['Budi', 'Agus', 'Slamet', 'Joko', 'Ahmad', 'Muhammad', 'Rudi', 'Hendra', 'Dedi', 'Bambang', 'Eko', 'Andi', 'Yusuf', 'Rizki', 'Hasan', 'Sutrisno', 'Wahyu', 'Iwan', 'Asep', 'Ujang', 'Darmo', 'Tono', 'Sugeng', 'Heri', 'Imam', 'Rahmat', 'Dodi', 'Fajar', 'Gilang', 'Bayu', 'Suparman', 'Kusnadi', 'Udin', 'Jajang', 'Marwan'];
 const FEMALE = ['Siti', 'Sri', 'Dewi', 'Ani', 'Nur', 'Rina', 'Wati', 'Lestari', 'Yuni', 'Ratna', 'Sumiati', 'Fitri', 'Aminah', 'Kartini', 'Endang', 'Suryani', 'Nurhayati', 'Tuti', 'Yanti', 'Maryam', 'Dian', 'Ayu', 'Indah', 'Puji', 'Rohmah', 'Wulan', 'Sarinah', 'Tini', 'Eti', 'Iis'];
@@ -112,13 +112,13 @@ export interface PopulationResult {
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
-export function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN, now = new Date()): PopulationResult {
+export async function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN, now = new Date()): Promise<PopulationResult> {
   const r = rng(plan.seed);
   const end = now.getTime();
   const start = end - plan.days * DAY;
   const iso = (t: number) => new Date(Math.min(t, end - 60_000)).toISOString();
 
-  const unitRows = db.all<{
+  const unitRows = await db.all<{
     id: string;
     facility_id: string;
     kind: FacilityKind;
@@ -147,7 +147,7 @@ export function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN, now 
   const open = allUnits.filter((u) => u.usable > 0);
   const byApproach = (a: 'TPS' | 'RESIDENTIAL' | 'LKS') => open.filter((u) => approachOf(u.kind) === a);
   // Protected places (a women's safe house) are left out of the synthetic flow.
-  const protectedFacilities = new Set(db.all<{ id: string }>(sql`select id from facilities where protected = 1`).map((f) => f.id));
+  const protectedFacilities = new Set((await db.all<{ id: string }>(sql`select id from facilities where protected = 1`)).map((f) => f.id));
   const usableFor = (a: 'TPS' | 'RESIDENTIAL' | 'LKS') => byApproach(a).filter((u) => !protectedFacilities.has(u.facilityId));
 
   const residentCodes = new Set<string>();
@@ -544,41 +544,41 @@ export function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN, now 
     }
   }
 
-  write(db, (tx) => {
-    insertAll(tx, households, householdRows);
-    insertAll(tx, persons, personRows);
-    insertAll(tx, stays, stayRows);
-    insertAll(tx, referrals, referralRows);
-    insertAll(tx, referralPersons, referralPersonRows);
-    insertAll(tx, handoffs, handoffRows);
-    insertAll(tx, handoffPersons, handoffPersonRows);
+  await write(db, async (tx) => {
+    await insertAll(tx, households, householdRows);
+    await insertAll(tx, persons, personRows);
+    await insertAll(tx, stays, stayRows);
+    await insertAll(tx, referrals, referralRows);
+    await insertAll(tx, referralPersons, referralPersonRows);
+    await insertAll(tx, handoffs, handoffRows);
+    await insertAll(tx, handoffPersons, handoffPersonRows);
     if (plan === PWTC_PLAN) {
       const tps = usableFor('TPS')[0]!;
-      tx.insert(alerts).values({ id: newId(), kind: 'nothing_fits', facilityId: tps.facilityId, message: 'Tidak ada balai dengan tempat aksesibel kosong untuk pengguna kursi roda bersama keluarganya', raisedAt: iso(end - 35 * 60_000) }).run();
+      await tx.insert(alerts).values({ id: newId(), kind: 'nothing_fits', facilityId: tps.facilityId, message: 'Tidak ada balai dengan tempat aksesibel kosong untuk pengguna kursi roda bersama keluarganya', raisedAt: iso(end - 35 * 60_000) }).run();
     }
   });
-  sampleHistory(db, now);
+  await sampleHistory(db, now);
 
   const present = { TPS: 0, RESIDENTIAL: 0, LKS: 0 };
   for (const s of stayRows) if (s.checkedOutAt === null) present[approachOf(open.find((u) => u.id === s.unitId)!.kind)] += 1;
   return { persons: personRows.length, stays: stayRows.length, present, handled: { ...plan.handled, RESIDENTIAL: residential } };
 }
 
-function insertAll<T extends Parameters<Tx['insert']>[0]>(tx: Tx, table: T, rows: T['$inferInsert'][]): void {
+async function insertAll<T extends Parameters<Tx['insert']>[0]>(tx: Tx, table: T, rows: T['$inferInsert'][]): Promise<void> {
   // SQLite allows 32,766 variables a statement; 100 rows of ~40 columns stay well inside.
-  for (let i = 0; i < rows.length; i += 100) tx.insert(table).values(rows.slice(i, i + 100)).run();
+  for (let i = 0; i < rows.length; i += 100) await tx.insert(table).values(rows.slice(i, i + 100)).run();
 }
 
 /** The last 24 hours of occupancy per approach, read back from the stays, for the sparklines. */
-export function sampleHistory(db: Db, now: Date): void {
-  const usable = db.all<{ kind: FacilityKind; usable: number }>(
+export async function sampleHistory(db: Db, now: Date): Promise<void> {
+  const usable = await db.all<{ kind: FacilityKind; usable: number }>(
     sql`select f.kind, sum(case when u.status = 'AVAILABLE' then u.capacity - u.blocked else 0 end) as usable
         from units u join facilities f on f.id = u.facility_id where f.status = 'OPEN' group by f.kind`,
   );
   const usableBy = { TPS: 0, RESIDENTIAL: 0, LKS: 0 };
   for (const u of usable) usableBy[approachOf(u.kind)] += u.usable;
   const from = new Date(now.getTime() - 24 * HOUR).toISOString();
-  const spans = db.all<{ kind: FacilityKind; i: string; o: string | null }>(
+  const spans = await db.all<{ kind: FacilityKind; i: string; o: string | null }>(
     sql`select f.kind, s.checked_in_at as i, s.checked_out_at as o from stays s join facilities f on f.id = s.facility_id
         where s.checked_out_at is null or s.checked_out_at > ${from}`,
   );
@@ -589,5 +589,5 @@ export function sampleHistory(db: Db, now: Date): void {
     for (const s of spans) if (s.i <= at && (s.o === null || s.o > at)) by[approachOf(s.kind)] += 1;
     for (const a of APPROACHES) rows.push({ at, approach: a, occupied: by[a], usable: usableBy[a] });
   }
-  write(db, (tx) => insertAll(tx, occupancySamples, rows));
+  await write(db, async (tx) => await insertAll(tx, occupancySamples, rows));
 }

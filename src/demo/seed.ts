@@ -12,16 +12,16 @@ import { seedCaseWork } from './cases.ts';
 export const DEMO_ACTOR: Actor = { ...SYSTEM_ACTOR, label: 'demo-seed' };
 
 /** Facilities and their units, as an administrator would have entered them. */
-export function seedFacilities(db: Db, list = DEMO_FACILITIES, since?: Date): Map<string, string> {
+export async function seedFacilities(db: Db, list = DEMO_FACILITIES, since?: Date): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   // Facilities and units exist from before the history begins, so reports see their capacity on every day.
   const now = since ? since.toISOString() : nowIso();
-  write(db, (tx) => {
-    markDemoDatabase(tx);
+  await write(db, async (tx) => {
+    await markDemoDatabase(tx);
     for (const f of list) {
       const id = newId();
       ids.set(f.code, id);
-      tx.insert(facilities)
+      await tx.insert(facilities)
         .values({
           id,
           code: f.code,
@@ -45,9 +45,9 @@ export function seedFacilities(db: Db, list = DEMO_FACILITIES, since?: Date): Ma
           updatedAt: now,
         })
         .run();
-      f.units.forEach((u, i) => {
+      for (const [i, u] of (f.units).entries()) {
         const unitId = newId();
-        tx.insert(units)
+        await tx.insert(units)
           .values({
             id: unitId,
             facilityId: id,
@@ -60,8 +60,8 @@ export function seedFacilities(db: Db, list = DEMO_FACILITIES, since?: Date): Ma
             createdAt: now,
           })
           .run();
-        tx.insert(unitChanges).values({ unitId, at: now, field: 'created', toValue: String(u.capacity), reason: 'demo' }).run();
-      });
+        await tx.insert(unitChanges).values({ unitId, at: now, field: 'created', toValue: String(u.capacity), reason: 'demo' }).run();
+      }
     }
   });
   return ids;
@@ -82,9 +82,9 @@ export async function seedDemo(db: Db, opts: { scale?: 'default' | 'pwtc'; now?:
   const pwtc = opts.scale === 'pwtc';
   const plan = pwtc ? PWTC_PLAN : DEFAULT_PLAN;
   const now = opts.now ?? new Date();
-  seedFacilities(db, pwtc ? PWTC_FACILITIES : DEMO_FACILITIES, new Date(now.getTime() - (plan.days + 1) * 24 * 3600_000));
+  await seedFacilities(db, pwtc ? PWTC_FACILITIES : DEMO_FACILITIES, new Date(now.getTime() - (plan.days + 1) * 24 * 3600_000));
   await seedAccounts(db);
-  const population = seedPopulation(db, plan, now);
-  seedCaseWork(db, now);
+  const population = await seedPopulation(db, plan, now);
+  await seedCaseWork(db, now);
   return population;
 }

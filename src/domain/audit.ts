@@ -15,8 +15,8 @@ export interface AuditEntry {
  * Appends one audit event. Call it inside the transaction of the change it
  * records, so the event exists exactly when the change does.
  */
-export function audit(tx: Tx | Db, actor: Actor, entry: AuditEntry): void {
-  tx.insert(auditEvents)
+export async function audit(tx: Tx | Db, actor: Actor, entry: AuditEntry): Promise<void> {
+  await tx.insert(auditEvents)
     .values({
       at: entry.at ?? nowIso(),
       actorType: actor.type,

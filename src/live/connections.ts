@@ -34,11 +34,11 @@ const keyOf = (c: Credential) => (c.kind === 'token' ? `t:${c.id}` : `s:${c.idHa
 export class CredentialCheck {
   private readonly seen = new Map<string, boolean>();
   constructor(private readonly db: Db) {}
-  live(c: Credential): boolean {
+  async live(c: Credential): Promise<boolean> {
     const k = keyOf(c);
     let ok = this.seen.get(k);
     if (ok === undefined) {
-      ok = c.kind === 'token' ? tokenIsLive(this.db, c.id) : sessionIsLive(this.db, c.idHash);
+      ok = c.kind === 'token' ? await tokenIsLive(this.db, c.id) : await sessionIsLive(this.db, c.idHash);
       this.seen.set(k, ok);
     }
     return ok;
@@ -73,8 +73,8 @@ export function admitSocket(db: Db, credential: Credential, socket: WebSocket): 
 }
 
 /** Closes the socket with 1008 when its credentials are gone; true when it may be sent to. */
-export function stillAllowed(check: CredentialCheck, credential: Credential, socket: WebSocket): boolean {
-  if (check.live(credential)) return true;
+export async function stillAllowed(check: CredentialCheck, credential: Credential, socket: WebSocket): Promise<boolean> {
+  if (await check.live(credential)) return true;
   if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(CLOSE_CREDENTIALS, 'credentials ended');
   return false;
 }

@@ -65,30 +65,31 @@ const liveHtml: FastifyPluginAsync = async (app) => {
     w.socket.send(html);
   };
 
-  const render = (aud: Audience): string | null => {
+  const render = async (aud: Audience): Promise<string | null> => {
     try {
-      return aud.region.render(aud.ctx);
+      return await aud.region.render(aud.ctx);
     } catch (err) {
       app.log.error({ err, region: aud.region.name }, 'live region render failed');
       return null;
     }
   };
 
-  const flush = (aud: Audience) => {
+  const flush = async (aud: Audience) => {
     aud.timer = null;
     const check = new CredentialCheck(app.db);
-    const allowed = [...aud.watchers].filter((w) => stillAllowed(check, w.credential, w.socket));
+    const allowed: Watcher[] = [];
+    for (const w of aud.watchers) if (await stillAllowed(check, w.credential, w.socket)) allowed.push(w);
     if (allowed.length === 0) return;
-    const html = render(aud);
+    const html = await render(aud);
     if (html === null) return;
     const frame = html + heartbeat();
     for (const w of allowed) deliver(w, frame);
   };
 
-  const unsubscribe = hub.subscribe((event) => {
+  const unsubscribe = hub.subscribe(async (event) => {
     if (event.type === 'access') {
       const check = new CredentialCheck(app.db);
-      for (const aud of audiences.values()) for (const w of aud.watchers) stillAllowed(check, w.credential, w.socket);
+      for (const aud of audiences.values()) for (const w of aud.watchers) await stillAllowed(check, w.credential, w.socket);
       return;
     }
     for (const aud of audiences.values()) {
@@ -99,18 +100,19 @@ const liveHtml: FastifyPluginAsync = async (app) => {
       } catch {
         relevant = false;
       }
-      if (relevant) aud.timer = setTimeout(() => flush(aud), COALESCE_MS);
+      if (relevant) aud.timer = setTimeout(() => void flush(aud).catch((err) => app.log.error({ err }, 'live region flush failed')), COALESCE_MS);
     }
   });
 
   // One heartbeat and one ping round for all sockets; each checks the credentials first (an expired
   // session publishes nothing, so this is where it is found).
-  const beat = setInterval(() => {
+  const beatOnce = async () => {
     const check = new CredentialCheck(app.db);
     for (const aud of audiences.values()) {
-      for (const w of aud.watchers) if (stillAllowed(check, w.credential, w.socket)) deliver(w, heartbeat());
+      for (const w of aud.watchers) if (await stillAllowed(check, w.credential, w.socket)) deliver(w, heartbeat());
     }
-  }, HEARTBEAT_MS);
+  };
+  const beat = setInterval(() => void beatOnce().catch((err) => app.log.error({ err }, 'heartbeat failed')), HEARTBEAT_MS);
   const ping = setInterval(() => {
     for (const aud of audiences.values()) {
       for (const w of aud.watchers) {
@@ -145,7 +147,7 @@ const liveHtml: FastifyPluginAsync = async (app) => {
         if (Object.values(q).some((v) => typeof v !== 'string' || v.length > 200)) throw new DomainError('BAD_REQUEST', 'error.bad_request');
         const role = request.actor!.role;
         if (role === 'system' || !region.roles.includes(role)) throw new DomainError('FORBIDDEN', 'error.forbidden');
-        region.authorize?.(regionContext(app, request.actor!, q as Record<string, string>, request.lang));
+        await region.authorize?.(regionContext(app, request.actor!, q as Record<string, string>, request.lang));
       },
     },
     (socket, request) => {
@@ -175,8 +177,9 @@ const liveHtml: FastifyPluginAsync = async (app) => {
       socket.on('error', cleanup);
       socket.on('message', () => undefined);
       // The region at (re)connect, to this socket alone, so a page brings itself up to date.
-      const html = render(audience);
-      if (html !== null) deliver(watcher, html + heartbeat());
+      void render(audience).then((html) => {
+        if (html !== null) deliver(watcher, html + heartbeat());
+      });
     },
   );
 };

@@ -21,21 +21,22 @@ export type HubEvent =
  */
 export interface EventHub {
   publish(event: HubEvent): void;
-  subscribe(listener: (event: HubEvent) => void): () => void;
+  subscribe(listener: (event: HubEvent) => void | Promise<void>): () => void;
 }
 
 export class LocalHub implements EventHub {
-  private readonly listeners = new Set<(event: HubEvent) => void>();
+  private readonly listeners = new Set<(event: HubEvent) => void | Promise<void>>();
   publish(event: HubEvent): void {
     for (const l of this.listeners) {
       try {
-        l(event);
+        const done = l(event);
+        if (done instanceof Promise) done.catch(() => undefined);
       } catch {
         // A failing listener must not stop the others nor the change that published.
       }
     }
   }
-  subscribe(listener: (event: HubEvent) => void): () => void {
+  subscribe(listener: (event: HubEvent) => void | Promise<void>): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -49,15 +50,15 @@ export class LocalHub implements EventHub {
 const hubs = new WeakMap<object, EventHub>();
 
 export function hubFor(db: Db): EventHub {
-  let hub = hubs.get(db);
+  let hub = hubs.get(db.$engine);
   if (!hub) {
     hub = new LocalHub();
-    hubs.set(db, hub);
+    hubs.set(db.$engine, hub);
   }
   return hub;
 }
 
 /** Replace the hub of a database (a multi-server deployment, or a test). */
 export function setHub(db: Db, hub: EventHub): void {
-  hubs.set(db, hub);
+  hubs.set(db.$engine, hub);
 }

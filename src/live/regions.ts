@@ -28,10 +28,10 @@ export interface LiveRegion {
    */
   perActor?: boolean;
   /** Throws (a DomainError) when this actor may not watch these params: checked once at connect. */
-  authorize?(ctx: RegionContext): void;
+  authorize?(ctx: RegionContext): void | Promise<void>;
   relevant(event: HubEvent, ctx: RegionContext): boolean;
   /** HTML whose root elements carry ids and hx-swap-oob="true". */
-  render(ctx: RegionContext): string;
+  render(ctx: RegionContext): string | Promise<string>;
 }
 
 const registry = new Map<string, LiveRegion>();

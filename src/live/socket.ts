@@ -8,6 +8,7 @@ import { canSeeFacility } from '../domain/access.ts';
 import { hubFor, type HubEvent } from './hub.ts';
 import { admitSocket, credentialOf, CredentialCheck, stillAllowed, CLOSE_CREDENTIALS, type Credential } from './connections.ts';
 import { nowIso, toWib } from '../lib/time.ts';
+import { Queue } from '../db/engine.ts';
 
 /** A socket whose unsent data passes this is too slow to keep: it is dropped, not waited for. */
 export const MAX_BUFFERED_BYTES = 512 * 1024;
@@ -54,7 +55,7 @@ function send(client: Client, message: Record<string, unknown>): void {
 
 /** The message this client may hear for an event, or null. Never names a person. */
 /** Views shared by every client of one audience for one event (a hundred walls cost one view). */
-export type ViewCache = Map<string, ReturnType<typeof occupancyFor>>;
+export type ViewCache = Map<string, Awaited<ReturnType<typeof occupancyFor>>>;
 
 export function messageFor(client: Client, event: HubEvent, summary: () => OccupancySummary, views: ViewCache): Record<string, unknown> | null {
   const actor = client.actor;
@@ -135,33 +136,36 @@ const liveSocket: FastifyPluginAsync = async (app) => {
   const clients = new Set<Client>();
   const hub = hubFor(app.db);
 
-  const unsubscribe = hub.subscribe((event) => {
+  // Events are handled one at a time, in the order they were committed: `seq` follows the changes.
+  const order = new Queue();
+  const handle = async (event: HubEvent) => {
     if (clients.size === 0) return;
     // One occupancy read per event, shared by every client that hears it; one credential read per credential.
-    let cached: OccupancySummary | undefined;
-    const summary = () => (cached ??= summarise(loadFacilityOccupancy(app.db)));
+    const cached = event.type === 'occupancy' || event.type === 'facility' || event.type === 'referral' || event.type === 'alert' ? summarise(await loadFacilityOccupancy(app.db)) : undefined;
+    const summary = () => cached!;
     const views: ViewCache = new Map();
     const check = new CredentialCheck(app.db);
     for (const client of clients) {
       if (event.type === 'access') {
-        if (!stillAllowed(check, client.credential, client.socket)) clients.delete(client);
+        if (!await stillAllowed(check, client.credential, client.socket)) clients.delete(client);
         continue;
       }
       const message = messageFor(client, event, summary, views);
       if (!message) continue;
-      if (!stillAllowed(check, client.credential, client.socket)) {
+      if (!await stillAllowed(check, client.credential, client.socket)) {
         clients.delete(client);
         continue;
       }
       send(client, message);
     }
-  });
+  };
+  const unsubscribe = hub.subscribe((event) => order.run(() => handle(event)).catch((err) => app.log.error({ err }, 'live event failed')));
 
-  const pinger = setInterval(() => {
+  const pingOnce = async () => {
     // A session that merely expired publishes nothing: the ping round finds it.
     const check = new CredentialCheck(app.db);
     for (const client of clients) {
-      if (!stillAllowed(check, client.credential, client.socket)) {
+      if (!await stillAllowed(check, client.credential, client.socket)) {
         clients.delete(client);
         continue;
       }
@@ -173,7 +177,8 @@ const liveSocket: FastifyPluginAsync = async (app) => {
       client.alive = false;
       client.socket.ping();
     }
-  }, PING_INTERVAL_MS);
+  };
+  const pinger = setInterval(() => void pingOnce().catch((err) => app.log.error({ err }, 'live ping failed')), PING_INTERVAL_MS);
   pinger.unref();
 
   app.addHook('onClose', async () => {
@@ -188,13 +193,12 @@ const liveSocket: FastifyPluginAsync = async (app) => {
       config: { access: 'authenticated' },
       preValidation: async (request) => checkOrigin(request),
     },
-    (socket, request) => {
+    async (socket, request) => {
       const credential = credentialOf(request);
       if (!credential) return socket.close(CLOSE_CREDENTIALS, 'no credentials');
       const release = admitSocket(app.db, credential, socket);
       if (!release) return;
       const client: Client = { socket, actor: request.actor!, credential, seq: 0, alive: true };
-      clients.add(client);
       socket.on('pong', () => (client.alive = true));
       const gone = () => {
         clients.delete(client);
@@ -204,9 +208,14 @@ const liveSocket: FastifyPluginAsync = async (app) => {
       socket.on('error', gone);
       // Clients have nothing to say; anything they send is ignored.
       socket.on('message', () => undefined);
-      const now = nowIso();
-      const summary = summarise(loadFacilityOccupancy(app.db));
-      send(client, { type: 'snapshot', at: toWib(now), occupancy: occupancyFor(client.actor, summary, now, 'own') });
+      // The snapshot is read and sent in the event order, then the client hears every later change.
+      await order.run(async () => {
+        const now = nowIso();
+        const summary = summarise(await loadFacilityOccupancy(app.db));
+        if (socket.readyState !== socket.OPEN) return;
+        send(client, { type: 'snapshot', at: toWib(now), occupancy: occupancyFor(client.actor, summary, now, 'own') });
+        clients.add(client);
+      });
     },
   );
 };

@@ -40,7 +40,7 @@ export default fp(
     app.addHook('onRequest', async (request, reply) => {
       request.isApi = request.url.startsWith('/api/');
       request.isHtmx = request.headers['hx-request'] === 'true';
-      authenticate(request);
+      await authenticate(request);
       const access = request.routeOptions.config?.access;
       if (access === undefined) return; // 404 handler
       checkAccess(request, reply, access);
@@ -49,7 +49,7 @@ export default fp(
   { name: 'auth', dependencies: ['db', 'i18n', '@fastify/cookie'] },
 );
 
-function authenticate(request: FastifyRequest): void {
+async function authenticate(request: FastifyRequest): Promise<void> {
   const db = request.server.db;
   const ip = request.ip ?? null;
   const header = request.headers.authorization;
@@ -60,7 +60,7 @@ function authenticate(request: FastifyRequest): void {
   }
   if (bearer !== undefined) {
     // Tokens are for the API only; a bad token is a 401, never a silent fallback to the cookie.
-    const token = request.isApi ? resolveToken(db, bearer) : null;
+    const token = request.isApi ? await resolveToken(db, bearer) : null;
     if (!token) throw new DomainError('UNAUTHENTICATED', 'error.unauthenticated');
     request.actor = {
       type: 'token',
@@ -78,7 +78,7 @@ function authenticate(request: FastifyRequest): void {
   if (!raw) return;
   const unsigned = request.unsignCookie(raw);
   if (!unsigned.valid || !unsigned.value) return;
-  const found = resolveSession(db, unsigned.value);
+  const found = await resolveSession(db, unsigned.value);
   if (!found) return;
   applyUserLang(request, found.user.lang);
   request.session = { idHash: found.idHash, csrfToken: found.csrfToken, mustChangePassword: found.user.mustChangePassword };

@@ -6,7 +6,7 @@ export default fp<{ db: Db }>(
   async (app, opts) => {
     app.decorate('db', opts.db);
     app.addHook('onClose', async () => {
-      if (opts.db.$client.open) opts.db.$client.close();
+      await opts.db.$engine.close();
     });
   },
   { name: 'db' },

@@ -5,15 +5,15 @@ import { purgeIdempotencyKeys } from './idempotency.ts';
 export const HOUSEKEEPING_EVERY_MS = 60 * 60_000;
 
 /** Hourly: sessions past their lifetime and idempotency keys older than a day are removed. */
-export function housekeep(db: import('../db/client.ts').Db): { sessions: number; keys: number } {
-  return { sessions: purgeExpiredSessions(db), keys: purgeIdempotencyKeys(db) };
+export async function housekeep(db: import('../db/client.ts').Db): Promise<{ sessions: number; keys: number }> {
+  return { sessions: await purgeExpiredSessions(db), keys: await purgeIdempotencyKeys(db) };
 }
 
 export default fp(
   async (app) => {
-    const run = () => {
+    const run = async () => {
       try {
-        const done = housekeep(app.db);
+        const done = await housekeep(app.db);
         if (done.sessions || done.keys) app.log.info(done, 'housekeeping');
       } catch (err) {
         app.log.error({ err }, 'housekeeping failed');
@@ -21,7 +21,7 @@ export default fp(
     };
     const timer = setInterval(run, HOUSEKEEPING_EVERY_MS);
     timer.unref();
-    app.addHook('onReady', async () => run());
+    app.addHook('onReady', async () => await run());
     app.addHook('onClose', async () => clearInterval(timer));
   },
   { name: 'housekeeping', dependencies: ['db'] },

@@ -29,7 +29,7 @@ export default fp(
 );
 
 /** After authentication: a user's saved choice applies when the request named none. */
-export function applyUserLang(request: { lang: Lang; t: ReturnType<typeof translator>; cookies: Record<string, string | undefined>; query: unknown }, userLang: Lang) {
+export function applyUserLang(request: { lang: Lang; t: Awaited<ReturnType<typeof translator>>; cookies: Record<string, string | undefined>; query: unknown }, userLang: Lang) {
   const q = (request.query as Record<string, unknown> | undefined)?.lang;
   if (!isLang(q) && !isLang(request.cookies[LANG_COOKIE])) {
     request.lang = userLang;

@@ -42,7 +42,7 @@ export default fp(
       // The endpoint is the path as called (two records' /:id are two endpoints), without the query.
       const path = request.method + ' ' + request.url.split('?')[0];
       const hash = requestHash(body);
-      const existing = app.db
+      const existing = await app.db
         .select()
         .from(idempotencyKeys)
         .where(and(eq(idempotencyKeys.actorKey, ak), eq(idempotencyKeys.key, raw)))
@@ -62,12 +62,12 @@ export default fp(
         return reply.code(existing.statusCode).send(existing.body);
       }
       // INSERT OR IGNORE: of two concurrent first uses, one reserves the key, the other is told it is in progress.
-      const reserved = write(app.db, (tx) =>
-        tx
+      const reserved = await write(app.db, async (tx) =>
+        (await tx
           .insert(idempotencyKeys)
           .values({ actorKey: ak, key: raw, method: request.method, path, requestHash: hash, statusCode: PENDING, body: '', createdAt: nowIso() })
           .onConflictDoNothing()
-          .run().changes,
+          .run()).changes,
       );
       if (reserved === 0) throw new DomainError('IN_PROGRESS', 'error.in_progress');
       request.idempotency = { actorKey: ak, key: raw };
@@ -80,14 +80,14 @@ export default fp(
       const where = and(eq(idempotencyKeys.actorKey, idem.actorKey), eq(idempotencyKeys.key, idem.key));
       const status = reply.statusCode;
       const storable = request.routeOptions.config?.idempotent !== false;
-      write(app.db, (tx) => {
+      await write(app.db, async (tx) => {
         if (status >= 200 && status < 400) {
           const location = reply.getHeader('location');
           const contentType = String(reply.getHeader('content-type') ?? '');
           // HTML pages may show what was typed (a NIK, an address): only the fact that it ran is kept,
           // with the page to go back to. JSON answers are kept whole so an API client gets the same one.
           const keepBody = storable && !contentType.startsWith('text/html');
-          tx.update(idempotencyKeys)
+          await tx.update(idempotencyKeys)
             .set({
               statusCode: status,
               body: keepBody && typeof payload === 'string' ? payload : keepBody && Buffer.isBuffer(payload) ? payload.toString('utf8') : '',
@@ -97,7 +97,7 @@ export default fp(
             .where(where)
             .run();
         } else {
-          tx.delete(idempotencyKeys).where(where).run();
+          await tx.delete(idempotencyKeys).where(where).run();
         }
       });
       return payload;
@@ -107,8 +107,8 @@ export default fp(
     app.addHook('onResponse', async (request) => {
       const idem = request.idempotency;
       if (!idem) return;
-      write(app.db, (tx) =>
-        tx
+      await write(app.db, async (tx) =>
+        await tx
           .delete(idempotencyKeys)
           .where(and(eq(idempotencyKeys.actorKey, idem.actorKey), eq(idempotencyKeys.key, idem.key), eq(idempotencyKeys.statusCode, PENDING)))
           .run(),
@@ -150,7 +150,7 @@ function returnPath(request: import('fastify').FastifyRequest): string | null {
   }
 }
 
-export function purgeIdempotencyKeys(db: import('../db/client.ts').Db): number {
+export async function purgeIdempotencyKeys(db: import('../db/client.ts').Db): Promise<number> {
   const cutoff = new Date(Date.now() - IDEMPOTENCY_TTL_MS).toISOString();
-  return write(db, (tx) => tx.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, cutoff)).run().changes);
+  return await write(db, async (tx) => (await tx.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, cutoff)).run()).changes);
 }

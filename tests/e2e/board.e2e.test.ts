@@ -10,15 +10,15 @@ import { checkInViaApi } from './checkin.ts';
 describeBrowser('the command wall at 1920×1080', () => {
   let suite: BrowserSuite;
   beforeAll(async () => {
-    suite = await startBrowserSuite({ seed: (db) => seedDemo(db) });
+    suite = await startBrowserSuite({ seed: async (db) => await seedDemo(db) });
   });
-  afterAll(async () => suite?.close());
+  afterAll(async () => await suite?.close());
 
   it('changes a tile live after a check-in, and reconnects by itself after a restart', async () => {
     const page = await suite.page('wall');
     await suite.login(page, 'display', DEMO_PASSWORD);
     expect(new URL(page.url()).pathname).toBe('/board');
-    const tps = suite.db.select().from(facilities).where(eq(facilities.code, 'TPS-JP-01')).get()!;
+    const tps = (await suite.db.select().from(facilities).where(eq(facilities.code, 'TPS-JP-01')).get())!;
     const tile = page.locator(`#tile-${tps.id}`);
     await expect.poll(() => page.evaluate(() => document.body.dataset.live)).toBe('connected');
     const before = Number(await tile.locator('[data-in-use]').textContent());
@@ -28,8 +28,8 @@ describeBrowser('the command wall at 1920×1080', () => {
     expect(scroll.w).toBeLessThanOrEqual(1920);
     expect(await page.textContent('body')).not.toContain('Balai Perlindungan Perempuan'); // protected: never on the wall
 
-    const token = makeToken(suite.db, 'command');
-    const zone = suite.db.select().from(units).where(eq(units.facilityId, tps.id)).all()[0]!;
+    const token = await makeToken(suite.db, 'command');
+    const zone = (await suite.db.select().from(units).where(eq(units.facilityId, tps.id)).all())[0]!;
     await checkInViaApi(suite, token, tps.id, zone.id);
     // Live, without a reload. How fast is a benchmark's question (npm run bench), not a
     // test's: a wall-clock bound here only flaked under a loaded machine.

@@ -55,7 +55,7 @@ export async function startBrowserSuite(opts: { seed?: (db: Db) => unknown; env?
     PORT: '0',
     ...opts.env,
   });
-  let db = openDatabase(config.DATABASE_PATH);
+  let db = await openDatabase(config.DATABASE_PATH);
   if (opts.seed) await opts.seed(db);
   let app = await buildApp(config, { db, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -100,7 +100,7 @@ export async function startBrowserSuite(opts: { seed?: (db: Db) => unknown; env?
     },
     async restartServer() {
       await app.close();
-      db = openDatabase(config.DATABASE_PATH);
+      db = await openDatabase(config.DATABASE_PATH);
       app = await buildApp(config, { db, logger: false });
       await app.listen({ port, host: '127.0.0.1' });
     },

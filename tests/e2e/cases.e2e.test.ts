@@ -26,10 +26,10 @@ describeBrowser('a pendamping works the caseload on a tablet', () => {
   beforeAll(async () => {
     suite = await startBrowserSuite({
       seed: async (db) => {
-        const panti = makeFacility(db, { kind: 'PANTI', code: 'PNT-E2E', name: 'Panti Budi Mulia', wilayahCode: '31.75', services: ['elderly'] });
-        makeUnit(db, panti.id, { name: 'Wisma Lansia', admits: 'male', capacity: 20, features: ['elderly'] });
+        const panti = await makeFacility(db, { kind: 'PANTI', code: 'PNT-E2E', name: 'Panti Budi Mulia', wilayahCode: '31.75', services: ['elderly'] });
+        await makeUnit(db, panti.id, { name: 'Wisma Lansia', admits: 'male', capacity: 20, features: ['elderly'] });
         pendampingId = (await makeUser(db, 'pendamping', { username: 'e2e-pendamping', facilityId: panti.id, cluster: 'lansia' })).id;
-        command = makeToken(db, 'command');
+        command = await makeToken(db, 'command');
       },
     });
     const reg = await api('POST', '/residents', { persons: [{ name: 'Pak Slamet', sex: 'L', estimated_age: 72, category: 'gelandangan' }], confirm_new: true });
@@ -38,7 +38,7 @@ describeBrowser('a pendamping works the caseload on a tablet', () => {
     expect((await api('POST', '/stays', { person_id: personId, facility_id: panti.id })).status).toBe(201);
     expect((await api('POST', `/residents/${personId}/case/assign`, { pendamping_id: pendampingId })).status).toBe(200);
   });
-  afterAll(async () => suite?.close());
+  afterAll(async () => await suite?.close());
 
   it('records a service and a follow-up from the caseload, and finds him on the aid worklist with "record with Dukcapil"', async () => {
     const page = await suite.page('tablet');

@@ -37,7 +37,7 @@ const SHOTS: Shot[] = [
 ];
 
 async function capture(scale: 'default' | 'pwtc', shots: Shot[]) {
-  const suite = await startBrowserSuite({ seed: (db) => seedDemo(db, { scale }) });
+  const suite = await startBrowserSuite({ seed: async (db) => await seedDemo(db, { scale }) });
   try {
     for (const s of shots) {
       const page = await suite.page(s.size);

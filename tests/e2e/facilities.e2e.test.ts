@@ -14,12 +14,12 @@ describeBrowser('facilities at tablet size', () => {
   beforeAll(async () => {
     suite = await startBrowserSuite({
       seed: async (db) => {
-        const balai = makeFacility(db, { kind: 'BALAI', name: 'Sentra Handayani', wilayahCode: '31.75', services: ['maternity'] });
-        const tps = makeFacility(db, { kind: 'TPS', name: 'GOR Cempaka Putih', wilayahCode: '31.71' });
-        const unit = makeUnit(db, balai.id, { name: 'Wisma Melati', capacity: 10, admits: 'female', features: ['maternity'], bedLabelPattern: 'M-{n}' });
-        makeUnit(db, balai.id, { name: 'Wisma Kenanga', capacity: 6 });
-        makeUnit(db, tps.id, { name: 'Zona A', capacity: 80, admits: 'male' });
-        insertStay(db, balai.id, unit.id, { name: 'Siti Rahayu', code: 'SGH-E2E001', bed: 'M-1' });
+        const balai = await makeFacility(db, { kind: 'BALAI', name: 'Sentra Handayani', wilayahCode: '31.75', services: ['maternity'] });
+        const tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Cempaka Putih', wilayahCode: '31.71' });
+        const unit = await makeUnit(db, balai.id, { name: 'Wisma Melati', capacity: 10, admits: 'female', features: ['maternity'], bedLabelPattern: 'M-{n}' });
+        await makeUnit(db, balai.id, { name: 'Wisma Kenanga', capacity: 6 });
+        await makeUnit(db, tps.id, { name: 'Zona A', capacity: 80, admits: 'male' });
+        await insertStay(db, balai.id, unit.id, { name: 'Siti Rahayu', code: 'SGH-E2E001', bed: 'M-1' });
         balaiId = balai.id;
         unitId = unit.id;
         await makeUser(db, 'manager', { username: 'e2e-manager', facilityId: balai.id });
@@ -27,7 +27,7 @@ describeBrowser('facilities at tablet size', () => {
       },
     });
   });
-  afterAll(async () => suite?.close());
+  afterAll(async () => await suite?.close());
 
   async function open(username: string): Promise<Page> {
     const page = await suite.page('tablet');

@@ -17,20 +17,20 @@ describeBrowser('family shortcut at tablet size', () => {
   beforeAll(async () => {
     suite = await startBrowserSuite({
       seed: async (db) => {
-        const tps = makeFacility(db, { kind: 'TPS', name: 'GOR Koja', wilayahCode: '31.72' });
-        makeUnit(db, tps.id, { name: 'Zona A Laki-laki', admits: 'male', capacity: 40 });
-        makeUnit(db, tps.id, { name: 'Zona B Perempuan', admits: 'female', capacity: 30 });
-        familyUnitId = makeUnit(db, tps.id, { name: 'Zona C Keluarga', admits: 'family', capacity: 24 }).id;
-        makeUnit(db, tps.id, { name: 'Zona D Lansia & Disabilitas', admits: 'any', features: ['accessible', 'elderly'], capacity: 8 });
-        const balai = makeFacility(db, { kind: 'BALAI', name: 'Balai Kasih Bunda', wilayahCode: '31.74', services: ['maternity', 'early_childhood', 'child_protection'], clusters: ['anak'] });
+        const tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Koja', wilayahCode: '31.72' });
+        await makeUnit(db, tps.id, { name: 'Zona A Laki-laki', admits: 'male', capacity: 40 });
+        await makeUnit(db, tps.id, { name: 'Zona B Perempuan', admits: 'female', capacity: 30 });
+        familyUnitId = (await makeUnit(db, tps.id, { name: 'Zona C Keluarga', admits: 'family', capacity: 24 })).id;
+        await makeUnit(db, tps.id, { name: 'Zona D Lansia & Disabilitas', admits: 'any', features: ['accessible', 'elderly'], capacity: 8 });
+        const balai = await makeFacility(db, { kind: 'BALAI', name: 'Balai Kasih Bunda', wilayahCode: '31.74', services: ['maternity', 'early_childhood', 'child_protection'], clusters: ['anak'] });
         balaiCode = balai.code;
-        makeUnit(db, balai.id, { name: 'Wisma Melati (ibu & anak)', admits: 'family', features: ['maternity', 'crib'], capacity: 12 });
-        makeUnit(db, balai.id, { name: 'Wisma Anggrek (anak)', admits: 'any', features: ['crib'], capacity: 10 });
+        await makeUnit(db, balai.id, { name: 'Wisma Melati (ibu & anak)', admits: 'family', features: ['maternity', 'crib'], capacity: 12 });
+        await makeUnit(db, balai.id, { name: 'Wisma Anggrek (anak)', admits: 'any', features: ['crib'], capacity: 10 });
         await makeUser(db, 'intake', { username: 'e2e-family', facilityId: tps.id });
       },
     });
   });
-  afterAll(async () => suite?.close());
+  afterAll(async () => await suite?.close());
 
   it('keeps a mother and two children one household through intake, check-in and a referral', { timeout: 120_000 }, async () => {
     const page = await suite.page('tablet');
@@ -59,7 +59,7 @@ describeBrowser('family shortcut at tablet size', () => {
     await suite.screenshot(page, 'family-1-intake-tablet');
 
     await Promise.all([page.waitForURL(/\/intake\/check-in\?/), page.click('#save-intake')]);
-    const people = suite.db.select().from(persons).all().filter((p) => ['Ibu Marni', 'Rara', 'Dimas'].includes(p.name ?? ''));
+    const people = (await suite.db.select().from(persons).all()).filter((p) => ['Ibu Marni', 'Rara', 'Dimas'].includes(p.name ?? ''));
     expect(people).toHaveLength(3);
     const household = people[0]!.householdId;
     expect(household).not.toBeNull();
@@ -69,7 +69,7 @@ describeBrowser('family shortcut at tablet size', () => {
     expect(await page.locator('label.unit-card', { hasText: 'Zona C Keluarga' }).locator('input[name="unit_id"]').isChecked()).toBe(true);
     await suite.screenshot(page, 'family-2-check-in-tablet');
     await Promise.all([page.waitForURL(/\/residents\//), page.click('#do-checkin')]);
-    const open = suite.db.select().from(stays).where(and(eq(stays.unitId, familyUnitId), isNull(stays.checkedOutAt))).all();
+    const open = await suite.db.select().from(stays).where(and(eq(stays.unitId, familyUnitId), isNull(stays.checkedOutAt))).all();
     expect(open).toHaveLength(3);
     expect(new Set(open.map((s) => s.householdId))).toEqual(new Set([household]));
 
@@ -80,9 +80,9 @@ describeBrowser('family shortcut at tablet size', () => {
     expect(await page.textContent('.suggestions')).not.toContain('tanpa pendamping');
     await suite.screenshot(page, 'family-3-referral-tablet');
     await Promise.all([page.waitForURL(/\/referrals/), page.click(`[data-refer-to="${balaiCode}"]`)]);
-    const ref = suite.db.select().from(referrals).all()[0]!;
+    const ref = (await suite.db.select().from(referrals).all())[0]!;
     expect(ref).toMatchObject({ places: 3, householdId: household, splitReason: null });
-    const carried = suite.db.select().from(referralPersons).where(eq(referralPersons.referralId, ref.id)).all().map((r) => r.personId);
+    const carried = (await suite.db.select().from(referralPersons).where(eq(referralPersons.referralId, ref.id)).all()).map((r) => r.personId);
     expect(carried.sort()).toEqual(people.map((p) => p.id).sort());
   });
 });

@@ -20,9 +20,9 @@ describeBrowser('Satpol PP handoff: phone in the field, tablet at the desk, BAST
   const cspErrors: string[] = [];
 
   beforeAll(async () => {
-    suite = await startBrowserSuite({ seed: (db) => seedDemo(db) });
+    suite = await startBrowserSuite({ seed: async (db) => await seedDemo(db) });
   });
-  afterAll(async () => suite?.close());
+  afterAll(async () => await suite?.close());
 
   async function open(size: 'phone' | 'tablet', user: string): Promise<Page> {
     const page = await suite.page(size);
@@ -109,8 +109,8 @@ describeBrowser('Satpol PP handoff: phone in the field, tablet at the desk, BAST
     // The draft is forgotten once the handoff is saved.
     expect(await phone.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('singgah.handoff-draft')).length)).toBe(0);
     await suite.screenshot(phone, 'handoff-2-submitted-phone');
-    const h = suite.db.select().from(handoffs).where(eq(handoffs.number, number)).get()!;
-    const lines = suite.db.select().from(handoffPersons).where(eq(handoffPersons.handoffId, h.id)).all().sort((a, b) => a.seq - b.seq);
+    const h = (await suite.db.select().from(handoffs).where(eq(handoffs.number, number)).get())!;
+    const lines = (await suite.db.select().from(handoffPersons).where(eq(handoffPersons.handoffId, h.id)).all()).sort((a, b) => a.seq - b.seq);
     expect(lines.map((l) => l.name ?? l.description)).toEqual(['Siti Rahmawati Ujicoba', 'laki-laki lansia, kaos loreng, bertongkat', 'Bagus Ujicoba', 'Darto Ujicoba']);
     await expect.poll(() => phone.evaluate(() => document.body.dataset.live)).toBe('connected');
 
@@ -164,13 +164,13 @@ describeBrowser('Satpol PP handoff: phone in the field, tablet at the desk, BAST
     expect(await desk.textContent('#count-not-received')).toBe('1');
     expect(await desk.textContent('#count-pending')).toBe('0');
     await suite.screenshot(desk, 'handoff-4-desk-closed-tablet');
-    const closed = suite.db.select().from(handoffs).where(eq(handoffs.id, h.id)).get()!;
+    const closed = (await suite.db.select().from(handoffs).where(eq(handoffs.id, h.id)).get())!;
     expect(closed.status).toBe('CLOSED');
     expect(closed.closedAt).not.toBeNull();
     // The received are linked both ways and came by Satpol PP; the pregnant woman kept her weeks.
-    const received = suite.db.select().from(handoffPersons).where(eq(handoffPersons.handoffId, h.id)).all().filter((l) => l.status === 'RECEIVED');
+    const received = (await suite.db.select().from(handoffPersons).where(eq(handoffPersons.handoffId, h.id)).all()).filter((l) => l.status === 'RECEIVED');
     expect(received).toHaveLength(3);
-    const siti = suite.db.select().from(persons).where(eq(persons.id, received.find((l) => l.seq === 1)!.personId!)).get()!;
+    const siti = (await suite.db.select().from(persons).where(eq(persons.id, received.find((l) => l.seq === 1)!.personId!)).get())!;
     expect(siti).toMatchObject({ name: 'Siti Rahmawati Ujicoba', pregnant: true, pregnancyWeeks: 30, source: 'satpol_handoff' });
     await desk.goto(`/residents/${siti.id}`);
     expect(await desk.textContent('#handoff')).toContain(number);

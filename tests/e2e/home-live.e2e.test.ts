@@ -14,13 +14,13 @@ import { makeToken } from '../helpers/factories.ts';
 describeBrowser('homes that keep themselves up to date', () => {
   let suite: BrowserSuite;
   beforeAll(async () => {
-    suite = await startBrowserSuite({ seed: (db) => seedDemo(db) });
+    suite = await startBrowserSuite({ seed: async (db) => await seedDemo(db) });
   });
-  afterAll(async () => suite?.close());
+  afterAll(async () => await suite?.close());
 
   let n = 0;
   async function submitHandoff(facilityId: string) {
-    const token = makeToken(suite.db, 'satpol', { wilayah: '31.71' });
+    const token = await makeToken(suite.db, 'satpol', { wilayah: '31.71' });
     n++;
     const res = await fetch(`${suite.baseUrl}/api/v1/handoffs`, {
       method: 'POST',
@@ -37,7 +37,7 @@ describeBrowser('homes that keep themselves up to date', () => {
 
   for (const size of Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[]) {
     it(`shows a new handoff on the intake home within seconds (${size})`, { timeout: 60_000 }, async () => {
-      const tps = suite.db.select().from(facilities).where(eq(facilities.code, 'TPS-JP-01')).get()!;
+      const tps = (await suite.db.select().from(facilities).where(eq(facilities.code, 'TPS-JP-01')).get())!;
       const page = await suite.page(size);
       await suite.login(page, 'intake', DEMO_PASSWORD);
       expect(new URL(page.url()).pathname).toBe('/');
@@ -63,7 +63,7 @@ describeBrowser('homes that keep themselves up to date', () => {
     }
     const before = Number(await page.locator('#home-handoffs .action-count').textContent());
     await expect.poll(() => page.evaluate(() => document.body.dataset.live)).toBe('connected');
-    const tps = suite.db.select().from(facilities).where(eq(facilities.code, 'TPS-JP-01')).get()!;
+    const tps = (await suite.db.select().from(facilities).where(eq(facilities.code, 'TPS-JP-01')).get())!;
     await submitHandoff(tps.id);
     await expect.poll(async () => Number(await page.locator('#home-handoffs .action-count').textContent()), { timeout: 5000 }).toBe(before + 1);
     await page.context().close();

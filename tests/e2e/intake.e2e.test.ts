@@ -21,19 +21,19 @@ describeBrowser('intake desk at tablet size', () => {
   beforeAll(async () => {
     suite = await startBrowserSuite({
       seed: async (db) => {
-        const tps = makeFacility(db, { kind: 'TPS', name: 'GOR Cempaka Putih', wilayahCode: '31.71' });
-        makeUnit(db, tps.id, { name: 'Zona Laki-laki', admits: 'male', capacity: 40 });
-        makeUnit(db, tps.id, { name: 'Zona Perempuan', admits: 'female', capacity: 30 });
-        familyUnitId = makeUnit(db, tps.id, { name: 'Zona Keluarga', admits: 'family', capacity: 12, bedLabelPattern: 'K-{n}' }).id;
+        const tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Cempaka Putih', wilayahCode: '31.71' });
+        await makeUnit(db, tps.id, { name: 'Zona Laki-laki', admits: 'male', capacity: 40 });
+        await makeUnit(db, tps.id, { name: 'Zona Perempuan', admits: 'female', capacity: 30 });
+        familyUnitId = (await makeUnit(db, tps.id, { name: 'Zona Keluarga', admits: 'family', capacity: 12, bedLabelPattern: 'K-{n}' })).id;
         const officer = await makeUser(db, 'intake', { username: 'e2e-intake', facilityId: tps.id });
         const actor: Actor = { type: 'user', id: officer.id, label: officer.username, role: 'intake', facilityId: tps.id, wilayahCode: null, ip: null, lang: 'id' };
-        const earlier = registerIntake({ db, actor, input: { persons: [{ name: 'Sri Wahyuni', sex: 'P', estimated_age: 34, phone: '081298765432' }] } });
+        const earlier = await registerIntake({ db, actor, input: { persons: [{ name: 'Sri Wahyuni', sex: 'P', estimated_age: 34, phone: '081298765432' }] } });
         if (earlier.status !== 'registered') throw new Error('seed intake failed');
         existingMotherId = earlier.persons[0]!.id;
       },
     });
   });
-  afterAll(async () => suite?.close());
+  afterAll(async () => await suite?.close());
 
   async function signIn(): Promise<Page> {
     const page = await suite.page('tablet');
@@ -94,12 +94,12 @@ describeBrowser('intake desk at tablet size', () => {
     await Promise.all([page.waitForURL(new RegExp(`/residents/${existingMotherId}$`)), page.click('#do-checkin')]);
     expect(await page.textContent('#current-stay')).toContain('Zona Keluarga');
     expect(await page.textContent('.flashes')).toContain('3 warga ditempatkan di Zona Keluarga');
-    const open = suite.db.select().from(stays).where(and(eq(stays.unitId, familyUnitId), isNull(stays.checkedOutAt))).all();
+    const open = await suite.db.select().from(stays).where(and(eq(stays.unitId, familyUnitId), isNull(stays.checkedOutAt))).all();
     expect(open).toHaveLength(3);
     expect(open.map((s) => s.personId)).toContain(existingMotherId);
     expect(new Set(open.map((s) => s.householdId)).size).toBe(1);
     // One record for the mother, not two.
-    expect(suite.db.select().from(persons).where(eq(persons.sex, 'P')).all().filter((p) => /Sri Wah/.test(p.name ?? ''))).toHaveLength(1);
+    expect((await suite.db.select().from(persons).where(eq(persons.sex, 'P')).all()).filter((p) => /Sri Wah/.test(p.name ?? ''))).toHaveLength(1);
     await suite.screenshot(page, 'intake-5-placed-together-tablet');
 
     // The printable card carries the resident code as a QR code.
@@ -119,7 +119,7 @@ describeBrowser('intake desk at tablet size', () => {
     expect(await page.textContent('#stays')).toContain('Nenek di Bekasi');
     expect(await page.textContent('#current-stay')).toContain('Tidak sedang ditempatkan');
     await suite.screenshot(page, 'intake-6-child-discharged-tablet');
-    const still = suite.db.select().from(stays).where(and(eq(stays.unitId, familyUnitId), isNull(stays.checkedOutAt))).all();
+    const still = await suite.db.select().from(stays).where(and(eq(stays.unitId, familyUnitId), isNull(stays.checkedOutAt))).all();
     expect(still).toHaveLength(2);
 
     // The resident search finds the mother by her other spelling, as you type.

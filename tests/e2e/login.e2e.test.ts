@@ -12,7 +12,7 @@ describeBrowser('sign-in at tablet size, every role', () => {
   beforeAll(async () => {
     suite = await startBrowserSuite({
       seed: async (db) => {
-        const tps = makeFacility(db, { kind: 'TPS', name: 'GOR Cempaka Putih', wilayahCode: '31.71' });
+        const tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Cempaka Putih', wilayahCode: '31.71' });
         for (const role of ROLES) {
           const binding = role === 'manager' || role === 'intake' ? { facilityId: tps.id } : role === 'satpol' ? { wilayahCode: '31.71' } : {};
           const u = await makeUser(db, role, { username: `e2e-${role}`, ...binding });
@@ -21,7 +21,7 @@ describeBrowser('sign-in at tablet size, every role', () => {
       },
     });
   });
-  afterAll(async () => suite?.close());
+  afterAll(async () => await suite?.close());
 
   it('shows one neutral message for a wrong password', async () => {
     const page = await suite.page('tablet');

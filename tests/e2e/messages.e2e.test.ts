@@ -24,11 +24,11 @@ async function expectInViewport(page: Page, loc: Locator, what: string) {
 describeBrowser('messages in sight', () => {
   let suite: BrowserSuite;
   beforeAll(async () => {
-    suite = await startBrowserSuite({ seed: (db) => seedDemo(db) });
+    suite = await startBrowserSuite({ seed: async (db) => await seedDemo(db) });
   });
-  afterAll(async () => suite?.close());
+  afterAll(async () => await suite?.close());
 
-  const facilityId = (code: string) => suite.db.select().from(facilities).where(eq(facilities.code, code)).get()!.id;
+  const facilityId = async (code: string) => (await suite.db.select().from(facilities).where(eq(facilities.code, code)).get())!.id;
 
   for (const size of Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[]) {
     it(`shows each result where the officer acted (${size})`, { timeout: 120_000 }, async () => {
@@ -42,7 +42,7 @@ describeBrowser('messages in sight', () => {
       await expectInViewport(page, page.locator('.ref-refuse .field-error, .ref-card [data-focus-message]'), 'refuse without a reason');
 
       // 2. The facility page: a capacity below the people inside, then a good one.
-      await page.goto(`/facilities/${facilityId('BLS-JS-01')}`);
+      await page.goto(`/facilities/${await facilityId('BLS-JS-01')}`);
       const form = page.locator('form.unit-form[id$="-capacity"]').first();
       const formId = await form.getAttribute('id');
       await form.locator('input[name="capacity"]').fill('1');
@@ -58,7 +58,7 @@ describeBrowser('messages in sight', () => {
       // 3. "Tidak diterima" without a reason.
       const desk = await suite.page(size);
       await suite.login(desk, 'intake', DEMO_PASSWORD);
-      const open = suite.db.select().from(handoffs).where(and(eq(handoffs.status, 'OPEN'), eq(handoffs.facilityId, facilityId('TPS-JP-01')))).get()!;
+      const open = (await suite.db.select().from(handoffs).where(and(eq(handoffs.status, 'OPEN'), eq(handoffs.facilityId, await facilityId('TPS-JP-01')))).get())!;
       await desk.goto(`/handoffs/${open.id}`);
       const nr = desk.locator('details.not-received').last();
       await nr.locator('summary').click();
@@ -66,7 +66,7 @@ describeBrowser('messages in sight', () => {
       await expectInViewport(desk, desk.locator('.not-received .field-error'), 'not received without a reason');
 
       // 4. Duplicate candidates on the intake form.
-      const known = suite.db.select().from(persons).where(isNotNull(persons.name)).get()!;
+      const known = (await suite.db.select().from(persons).where(isNotNull(persons.name)).get())!;
       await desk.goto('/intake');
       await desk.fill('input[name="persons.0.name"]', known.name!);
       await desk.check(`input[name="persons.0.sex"][value="${known.sex}"]`);
@@ -81,7 +81,7 @@ describeBrowser('messages in sight', () => {
   it('never breaks a handoff number on a phone', { timeout: 60_000 }, async () => {
     const page = await suite.page('phone');
     await suite.login(page, 'intake', DEMO_PASSWORD);
-    const open = suite.db.select().from(handoffs).where(eq(handoffs.facilityId, facilityId('TPS-JP-01'))).get()!;
+    const open = (await suite.db.select().from(handoffs).where(eq(handoffs.facilityId, await facilityId('TPS-JP-01'))).get())!;
     for (const path of [`/handoffs/${open.id}`, '/handoffs', `/handoffs/${open.id}/bast`]) {
       await page.goto(path);
       const numbers = page.locator('.handoff-number, #bast-number');
@@ -98,7 +98,7 @@ describeBrowser('messages in sight', () => {
   it('sends an expired session to the login page, keeps the content on an error, and tells a dropped connection', { timeout: 60_000 }, async () => {
     const page = await suite.page('tablet');
     await suite.login(page, 'manager', DEMO_PASSWORD);
-    const fid = facilityId('BLS-JS-01');
+    const fid = await facilityId('BLS-JS-01');
     await page.goto(`/facilities/${fid}`);
     const units = await page.locator('#units article.unit').count();
     expect(units).toBeGreaterThan(0);

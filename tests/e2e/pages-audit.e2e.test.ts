@@ -56,9 +56,9 @@ const TARGETS: Target[] = [
 describeBrowser('every main page: axe-core and html-validate', () => {
   let suite: BrowserSuite;
   beforeAll(async () => {
-    suite = await startBrowserSuite({ seed: (db) => seedDemo(db) });
+    suite = await startBrowserSuite({ seed: async (db) => await seedDemo(db) });
   });
-  afterAll(async () => suite?.close());
+  afterAll(async () => await suite?.close());
 
   for (const size of Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[]) {
     const contexts = new Map<string, Page>();

@@ -21,24 +21,24 @@ describeBrowser('a referral from a TPS desk to a maternity balai, on a tablet', 
   beforeAll(async () => {
     suite = await startBrowserSuite({
       seed: async (db) => {
-        const tps = makeFacility(db, { kind: 'TPS', code: 'TPS-E2E', name: 'GOR Cempaka Putih', wilayahCode: '31.71', services: ['medical'], lat: -6.18, lng: 106.87 });
-        makeUnit(db, tps.id, { name: 'Zona A Laki-laki', admits: 'male', capacity: 40 });
-        makeUnit(db, tps.id, { name: 'Zona B Perempuan', admits: 'female', capacity: 30 });
-        makeUnit(db, tps.id, { name: 'Zona C Keluarga', admits: 'family', capacity: 24 });
-        const balai = makeFacility(db, { kind: 'BALAI', code: 'BLS-E2E', name: 'Balai Kasih Bunda', wilayahCode: '31.74', services: ['maternity', 'early_childhood', 'medical'], lat: -6.25, lng: 106.79 });
-        makeUnit(db, balai.id, { name: 'Wisma Melati (ibu & anak)', admits: 'family', capacity: 12, features: ['maternity', 'crib'], bedLabelPattern: 'M-{n}' });
-        makeUnit(db, balai.id, { name: 'Wisma Mawar (ibu hamil)', admits: 'female', capacity: 8, features: ['maternity'], bedLabelPattern: 'R-{n}' });
-        const lks = makeFacility(db, { kind: 'LKS', code: 'LKS-E2E', name: 'LKS Bina Insan', wilayahCode: '31.71' });
-        makeUnit(db, lks.id, { name: 'Penempatan perorangan', admits: 'any', capacity: 10 });
+        const tps = await makeFacility(db, { kind: 'TPS', code: 'TPS-E2E', name: 'GOR Cempaka Putih', wilayahCode: '31.71', services: ['medical'], lat: -6.18, lng: 106.87 });
+        await makeUnit(db, tps.id, { name: 'Zona A Laki-laki', admits: 'male', capacity: 40 });
+        await makeUnit(db, tps.id, { name: 'Zona B Perempuan', admits: 'female', capacity: 30 });
+        await makeUnit(db, tps.id, { name: 'Zona C Keluarga', admits: 'family', capacity: 24 });
+        const balai = await makeFacility(db, { kind: 'BALAI', code: 'BLS-E2E', name: 'Balai Kasih Bunda', wilayahCode: '31.74', services: ['maternity', 'early_childhood', 'medical'], lat: -6.25, lng: 106.79 });
+        await makeUnit(db, balai.id, { name: 'Wisma Melati (ibu & anak)', admits: 'family', capacity: 12, features: ['maternity', 'crib'], bedLabelPattern: 'M-{n}' });
+        await makeUnit(db, balai.id, { name: 'Wisma Mawar (ibu hamil)', admits: 'female', capacity: 8, features: ['maternity'], bedLabelPattern: 'R-{n}' });
+        const lks = await makeFacility(db, { kind: 'LKS', code: 'LKS-E2E', name: 'LKS Bina Insan', wilayahCode: '31.71' });
+        await makeUnit(db, lks.id, { name: 'Penempatan perorangan', admits: 'any', capacity: 10 });
         await makeUser(db, 'intake', { username: 'e2e-desk', facilityId: tps.id });
         await makeUser(db, 'manager', { username: 'e2e-balai', facilityId: balai.id });
         tpsId = tps.id;
         balaiId = balai.id;
-        token = makeToken(db, 'command');
+        token = await makeToken(db, 'command');
       },
     });
   });
-  afterAll(async () => suite?.close());
+  afterAll(async () => await suite?.close());
 
   /** Both facilities' figures as the API gives them, right now. */
   async function occupancy() {

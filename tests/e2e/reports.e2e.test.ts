@@ -11,12 +11,12 @@ describeBrowser('/reports in a browser', () => {
   beforeAll(async () => {
     suite = await startBrowserSuite({
       seed: async (db) => {
-        buildScenario(db);
+        await buildScenario(db);
         account = await makeUser(db, 'command', { username: 'e2e-reports-command' });
       },
     });
   });
-  afterAll(async () => suite?.close());
+  afterAll(async () => await suite?.close());
 
   async function open(viewport: 'tablet' | { width: number; height: number }) {
     const page = await suite.page(viewport);

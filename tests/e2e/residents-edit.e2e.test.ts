@@ -10,10 +10,10 @@ describeBrowser('correcting a record at the desk, tablet size', () => {
     let token = '';
     suite = await startBrowserSuite({
       seed: async (db) => {
-        const tps = makeFacility(db, { kind: 'TPS', name: 'GOR Uji Edit' });
-        makeUnit(db, tps.id, { capacity: 10 });
+        const tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Uji Edit' });
+        await makeUnit(db, tps.id, { capacity: 10 });
         officer = await makeUser(db, 'intake', { username: 'desk-edit', facilityId: tps.id });
-        token = makeToken(db, 'intake', { facility: tps.id });
+        token = await makeToken(db, 'intake', { facility: tps.id });
       },
     });
     const res = await fetch(`${suite.baseUrl}/api/v1/residents`, {
@@ -23,7 +23,7 @@ describeBrowser('correcting a record at the desk, tablet size', () => {
     });
     personId = ((await res.json()) as { persons: { id: string }[] }).persons[0]!.id;
   });
-  afterAll(async () => suite?.close());
+  afterAll(async () => await suite?.close());
 
   it('fixes a misspelt name and adds the NIK brought in later; a wrong NIK is told beside its field', async () => {
     const page = await suite.page('tablet');

@@ -51,10 +51,10 @@ async function measure(suite: BrowserSuite, size: { width: number; height: numbe
 for (const scale of ['default', 'pwtc'] as const) {
   describeBrowser(`the wall, ${scale} demo`, () => {
     let suite: BrowserSuite;
-    afterAll(async () => suite?.close());
+    afterAll(async () => await suite?.close());
 
     it('shows every name whole, large, without scrolling, at 1920×1080, 1280×720 and 4K', { timeout: 120_000 }, async () => {
-      suite = await startBrowserSuite({ seed: (db) => seedDemo(db, { scale }) });
+      suite = await startBrowserSuite({ seed: async (db) => await seedDemo(db, { scale }) });
       for (const size of SIZES) {
         const m = await measure(suite, size, 'id', scale);
         expect(m.tiles.length).toBeGreaterThan(scale === 'pwtc' ? 35 : 18);
@@ -71,7 +71,7 @@ for (const scale of ['default', 'pwtc'] as const) {
     });
 
     it('speaks English on the English wall', { timeout: 60_000 }, async () => {
-      suite ??= await startBrowserSuite({ seed: (db) => seedDemo(db, { scale }) });
+      suite ??= await startBrowserSuite({ seed: async (db) => await seedDemo(db, { scale }) });
       const m = await measure(suite, SIZES[0]!, 'en', scale);
       expect(m.text).not.toMatch(/\bjam\b|\d+j \d/);
       expect(m.text).not.toMatch(/\b1 places\b/);

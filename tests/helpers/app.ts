@@ -12,7 +12,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 /** A real app over a real in-memory SQLite database with the real migrations. */
 export async function makeTestApp(overrides: Record<string, string> = {}): Promise<{ app: FastifyInstance; db: Db }> {
   const config = testConfig(overrides);
-  const db = openDatabase(config.DATABASE_PATH);
+  const db = await openDatabase(config.DATABASE_PATH);
   const app = await buildApp(config, { db, logger: false });
   await app.ready();
   return { app, db };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../src/db/client.ts';
+import { write, type Db } from '../../src/db/client.ts';
 import { facilities, units, users, type FacilityKind, type Role, type UnitAdmits, type UnitFeature, type Service, type Cluster } from '../../src/db/schema/index.ts';
 import { hashPassword } from '../../src/lib/passwords.ts';
 import { createToken } from '../../src/domain/accounts/tokens.ts';
@@ -23,7 +23,7 @@ export interface FacilityOverrides {
 }
 
 /** A facility with unique values; OPEN in DKI Jakarta Pusat unless told otherwise. */
-export function makeFacility(db: Db, o: FacilityOverrides = {}) {
+export async function makeFacility(db: Db, o: FacilityOverrides = {}) {
   const id = randomUUID();
   const now = nowIso();
   const row = {
@@ -41,7 +41,9 @@ export function makeFacility(db: Db, o: FacilityOverrides = {}) {
     createdAt: now,
     updatedAt: now,
   } as const;
-  db.insert(facilities).values(row).run();
+  await write(db, async (tx) => {
+    await tx.insert(facilities).values(row).run();
+  });
   return { ...row };
 }
 
@@ -55,7 +57,7 @@ export interface UnitOverrides {
   bedLabelPattern?: string | null;
 }
 
-export function makeUnit(db: Db, facilityId: string, o: UnitOverrides = {}) {
+export async function makeUnit(db: Db, facilityId: string, o: UnitOverrides = {}) {
   const row = {
     id: randomUUID(),
     facilityId,
@@ -68,7 +70,9 @@ export function makeUnit(db: Db, facilityId: string, o: UnitOverrides = {}) {
     bedLabelPattern: o.bedLabelPattern ?? null,
     createdAt: nowIso(),
   } as const;
-  db.insert(units).values(row).run();
+  await write(db, async (tx) => {
+    await tx.insert(units).values(row).run();
+  });
   return { ...row };
 }
 
@@ -94,10 +98,12 @@ export async function makeUser(
     mustChangePassword: o.mustChangePassword ?? false,
     createdAt: nowIso(),
   };
-  db.insert(users).values(row).run();
+  await write(db, async (tx) => {
+    await tx.insert(users).values(row).run();
+  });
   return { ...row, password: TEST_PASSWORD };
 }
 
-export function makeToken(db: Db, role: Role, o: { facility?: string; wilayah?: string } = {}) {
-  return createToken({ db, actor: SYSTEM_ACTOR, input: { name: unique('token-'), role, facility: o.facility, wilayah: o.wilayah } }).token;
+export async function makeToken(db: Db, role: Role, o: { facility?: string; wilayah?: string } = {}) {
+  return (await createToken({ db, actor: SYSTEM_ACTOR, input: { name: unique('token-'), role, facility: o.facility, wilayah: o.wilayah } })).token;
 }

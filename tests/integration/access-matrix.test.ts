@@ -183,13 +183,13 @@ describe('access matrix', () => {
   beforeAll(async () => {
     const t = await makeTestApp();
     app = t.app;
-    const facility = makeFacility(t.db, { kind: 'TPS', wilayahCode: '31.71' });
+    const facility = await makeFacility(t.db, { kind: 'TPS', wilayahCode: '31.71' });
     for (const role of ALL) {
       const binding =
         role === 'manager' || role === 'intake' ? { facilityId: facility.id } : role === 'satpol' ? { wilayahCode: '31.71' } : role === 'pendamping' ? { wilayahCode: '31.71', cluster: 'tuna_sosial' as const } : {};
       const user = await makeUser(t.db, role, binding);
       browsers.set(role, await signedIn(app, user.username, user.password));
-      tokens.set(role, makeToken(t.db, role, role === 'manager' || role === 'intake' ? { facility: facility.id } : role === 'satpol' || role === 'pendamping' ? { wilayah: '31.71' } : {}));
+      tokens.set(role, await makeToken(t.db, role, role === 'manager' || role === 'intake' ? { facility: facility.id } : role === 'satpol' || role === 'pendamping' ? { wilayah: '31.71' } : {}));
     }
   });
   afterAll(async () => app.close());

@@ -9,13 +9,13 @@ import { signedIn, bearer } from '../helpers/session.ts';
 
 let app: FastifyInstance;
 let db: Db;
-let desk: ReturnType<typeof bearer>;
+let desk: Awaited<ReturnType<typeof bearer>>;
 let unitId: string;
 beforeAll(async () => {
   ({ app, db } = await makeTestApp());
-  const tps = makeFacility(db, { kind: 'TPS' });
-  unitId = makeUnit(db, tps.id, { capacity: 10 }).id;
-  desk = bearer(app, makeToken(db, 'intake', { facility: tps.id }));
+  const tps = await makeFacility(db, { kind: 'TPS' });
+  unitId = (await makeUnit(db, tps.id, { capacity: 10 })).id;
+  desk = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
 });
 afterAll(async () => app.close());
 
@@ -31,11 +31,11 @@ async function placed(name: string, nik: string) {
 describe('anonymising a record (UU 27/2022)', () => {
   it('is refused while the person is still placed, and changes nothing', async () => {
     const { id } = await placed('Kartini Wulandari', '3171015708900001');
-    const admin = bearer(app, makeToken(db, 'admin'));
+    const admin = bearer(app, await makeToken(db, 'admin'));
     const res = await admin('POST', `/api/v1/residents/${id}/anonymise`, {});
     expect(res.statusCode).toBe(409);
     expect(res.json().detail).toContain('masih menginap');
-    expect(db.select().from(persons).where(eq(persons.id, id)).get()!.name).toBe('Kartini Wulandari');
+    expect((await db.select().from(persons).where(eq(persons.id, id)).get())!.name).toBe('Kartini Wulandari');
   });
 
   it('erases what identifies the person, keeps what the statistics need, and is audited', async () => {
@@ -46,15 +46,15 @@ describe('anonymising a record (UU 27/2022)', () => {
     await b.get(`/residents/${id}`);
     const unconfirmed = await b.post(`/residents/${id}/anonymise`, {});
     expect(unconfirmed.statusCode).toBe(409);
-    expect(db.select().from(persons).where(eq(persons.id, id)).get()!.anonymisedAt).toBeNull();
+    expect((await db.select().from(persons).where(eq(persons.id, id)).get())!.anonymisedAt).toBeNull();
     const res = await b.post(`/residents/${id}/anonymise`, { confirm: 'on' });
     expect(res.statusCode).toBe(303);
-    const p = db.select().from(persons).where(eq(persons.id, id)).get()!;
+    const p = (await db.select().from(persons).where(eq(persons.id, id)).get())!;
     expect(p).toMatchObject({ name: null, nik: null, birthDate: null, ktpAddress: null, phone: null, searchKey: '', sex: 'P' });
     expect(p.estimatedAge).toBeGreaterThanOrEqual(35);
     expect(p.anonymisedAt).not.toBeNull();
-    expect(db.select().from(stays).where(eq(stays.personId, id)).all()).toHaveLength(1);
-    expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'person.anonymise')).all().map((e) => e.entityId)).toContain(id);
+    expect(await db.select().from(stays).where(eq(stays.personId, id)).all()).toHaveLength(1);
+    expect((await db.select().from(auditEvents).where(eq(auditEvents.action, 'person.anonymise')).all()).map((e) => e.entityId)).toContain(id);
     // The name finds nobody any more.
     const search = await desk('GET', '/api/v1/residents?q=Ratna%20Sari');
     expect(JSON.stringify(search.json())).not.toContain(id);
@@ -64,7 +64,7 @@ describe('anonymising a record (UU 27/2022)', () => {
   });
 
   it('is for administrators only', async () => {
-    const command = bearer(app, makeToken(db, 'command'));
+    const command = bearer(app, await makeToken(db, 'command'));
     expect((await command('POST', '/api/v1/residents/whoever/anonymise', {})).statusCode).toBe(403);
     expect((await desk('POST', '/api/v1/residents/whoever/anonymise', {})).statusCode).toBe(403);
   });

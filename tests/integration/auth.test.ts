@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../src/db/client.ts';
+import { write, type Db } from '../../src/db/client.ts';
 import { users, sessions, auditEvents, apiTokens } from '../../src/db/schema/index.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeUser, makeToken, makeFacility } from '../helpers/factories.ts';
@@ -12,7 +12,7 @@ let db: Db;
 beforeEach(async () => ({ app, db } = await makeTestApp()));
 afterEach(async () => app.close());
 
-const count = (table: typeof users | typeof sessions) => db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
+const count = async (table: typeof users | typeof sessions) => (await db.select({ n: sql<number>`count(*)` }).from(table).get())!.n;
 
 describe('sign-in', () => {
   it('signs in, lands on the home page, and renews the session id at login', async () => {
@@ -29,11 +29,11 @@ describe('sign-in', () => {
     // Signing in again gives a new session id and ends the old one.
     await b.post('/login', { username: u.username, password: u.password });
     expect(b.cookies.get('sgh_session')).not.toBe(first);
-    expect(count(sessions)).toBe(1);
+    expect(await count(sessions)).toBe(1);
   });
 
   it('says one neutral thing for a wrong password and for an unknown user', async () => {
-    const u = await makeUser(db, 'intake', { facilityId: makeFacility(db).id });
+    const u = await makeUser(db, 'intake', { facilityId: (await makeFacility(db)).id });
     const b = new Browser(app);
     await b.get('/login');
     const wrongPw = await b.post('/login', { username: u.username, password: 'nope-nope-nope' });
@@ -43,7 +43,7 @@ describe('sign-in', () => {
     const msg = (body: string) => /id="login-error">([^<]+)</.exec(body)?.[1];
     expect(msg(wrongPw.body)).toBe('Nama pengguna atau kata sandi salah.');
     expect(msg(unknown.body)).toBe(msg(wrongPw.body));
-    expect(count(sessions)).toBe(0);
+    expect(await count(sessions)).toBe(0);
   });
 
   it('refuses the eleventh failed login in a minute, even with the right password', async () => {
@@ -58,19 +58,19 @@ describe('sign-in', () => {
     expect(eleventh.statusCode).toBe(429);
     expect(eleventh.headers['retry-after']).toBeDefined();
     expect(eleventh.body).toContain('Terlalu banyak percobaan masuk');
-    expect(count(sessions)).toBe(0);
+    expect(await count(sessions)).toBe(0);
   });
 
   it('refuses a POST without a CSRF token with 403 and changes nothing', async () => {
     const admin = await makeUser(db, 'admin');
     const b = await signedIn(app, admin.username, admin.password);
-    const before = count(users);
+    const before = await count(users);
     const res = await b.post('/admin/users', { username: 'newperson', role: 'command' }, { csrf: false });
     expect(res.statusCode).toBe(403);
-    expect(count(users)).toBe(before);
+    expect(await count(users)).toBe(before);
     const forged = await b.post('/admin/users', { username: 'newperson', role: 'command', _csrf: 'forged-token-value' }, { csrf: false });
     expect(forged.statusCode).toBe(403);
-    expect(count(users)).toBe(before);
+    expect(await count(users)).toBe(before);
   });
 
   it('refuses a login POST without the pre-login CSRF cookie token', async () => {
@@ -90,7 +90,7 @@ describe('sign-in', () => {
     const cookie = b.cookieHeader;
     const res = await b.post('/logout');
     expect(res.statusCode).toBe(303);
-    expect(count(sessions)).toBe(0);
+    expect(await count(sessions)).toBe(0);
     const replay = await app.inject({ method: 'GET', url: '/', headers: { cookie } });
     expect(replay.statusCode).toBe(303);
     expect(replay.headers.location).toMatch(/^\/login/);
@@ -126,7 +126,7 @@ describe('accounts', () => {
     const next = await o.get('/');
     expect(next.statusCode).toBe(303);
     expect(next.headers.location).toMatch(/^\/login/);
-    expect(db.select().from(sessions).where(eq(sessions.userId, officer.id)).all()).toHaveLength(0);
+    expect(await db.select().from(sessions).where(eq(sessions.userId, officer.id)).all()).toHaveLength(0);
     // And cannot sign in again.
     const again = await new Browser(app).login(officer.username, officer.password);
     expect(again.statusCode).toBe(401);
@@ -134,7 +134,7 @@ describe('accounts', () => {
 
   it('an admin adds an account; the one-time password is shown once and works; first sign-in must change it', async () => {
     const admin = await makeUser(db, 'admin');
-    const facility = makeFacility(db, { code: 'TPS-UJI-1' });
+    const facility = await makeFacility(db, { code: 'TPS-UJI-1' });
     const a = await signedIn(app, admin.username, admin.password);
     const res = await a.post('/admin/users', { username: 'desk.one', role: 'intake', facility: facility.id, idempotency_key: 'add-desk-one-0001' });
     expect(res.statusCode).toBe(303);
@@ -142,7 +142,7 @@ describe('accounts', () => {
     const pw = /kata sandi sekali pakai untuk desk\.one: ([a-z0-9-]+)/i.exec(page.body)?.[1];
     expect(pw).toMatch(/^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/);
     expect((await a.get('/admin')).body).not.toContain(pw!);
-    const user = db.select().from(users).where(eq(users.username, 'desk.one')).get()!;
+    const user = (await db.select().from(users).where(eq(users.username, 'desk.one')).get())!;
     expect(user.facilityId).toBe(facility.id);
     expect(user.passwordHash).not.toContain(pw!);
     const d = new Browser(app);
@@ -162,17 +162,17 @@ describe('accounts', () => {
   it('a double-submitted add-account form adds one account', async () => {
     const admin = await makeUser(db, 'admin');
     const a = await signedIn(app, admin.username, admin.password);
-    const before = count(users);
+    const before = await count(users);
     const form = { username: 'twice', role: 'command', idempotency_key: 'same-key-123456' };
     const [r1, r2] = await Promise.all([a.post('/admin/users', form), a.post('/admin/users', form)]);
     // The second either waits for the first's answer (replayed 303) or is told it is in progress (409).
     expect(r1.statusCode).toBe(303);
     expect([303, 409]).toContain(r2.statusCode);
-    expect(count(users)).toBe(before + 1);
+    expect(await count(users)).toBe(before + 1);
     const r3 = await a.post('/admin/users', form);
     expect(r3.statusCode).toBe(303);
     expect(r3.headers['idempotent-replayed']).toBe('true');
-    expect(count(users)).toBe(before + 1);
+    expect(await count(users)).toBe(before + 1);
   });
 
   it('binds roles to a facility or wilayah and says so beside the field', async () => {
@@ -186,7 +186,7 @@ describe('accounts', () => {
     expect(badWilayah.body).toContain('Kode wilayah tidak dikenal.');
     const badName = await a.post('/admin/users', { username: 'X Y', role: 'command' });
     expect(badName.body).toContain('Huruf kecil, angka');
-    expect(db.select().from(users).where(eq(users.username, 'pp.one')).get()).toBeUndefined();
+    expect(await db.select().from(users).where(eq(users.username, 'pp.one')).get()).toBeUndefined();
   });
 });
 
@@ -203,7 +203,7 @@ describe('API authentication', () => {
   });
 
   it('403 problem+json with a token of the wrong role; revoking works at once', async () => {
-    const token = makeToken(db, 'command');
+    const token = await makeToken(db, 'command');
     const call = bearer(app, token);
     expect((await call('GET', '/api/v1/me')).json()).toMatchObject({ role: 'command' });
     const forbidden = await call('GET', '/api/v1/audit');
@@ -211,13 +211,13 @@ describe('API authentication', () => {
     expect(forbidden.json()).toMatchObject({ status: 403, type: '/problems/forbidden' });
     const admin = await makeUser(db, 'admin');
     const a = await signedIn(app, admin.username, admin.password);
-    const row = db.select().from(apiTokens).all();
+    const row = await db.select().from(apiTokens).all();
     await a.post(`/admin/tokens/${row[0]!.id}/revoke`, {});
     expect((await call('GET', '/api/v1/me')).statusCode).toBe(401);
   });
 
   it('a token never opens HTML pages', async () => {
-    const token = makeToken(db, 'admin');
+    const token = await makeToken(db, 'admin');
     const res = await app.inject({ method: 'GET', url: '/admin', headers: { authorization: `Bearer ${token}` } });
     expect(res.statusCode).not.toBe(200);
   });
@@ -235,9 +235,9 @@ describe('audit', () => {
     const admin = await makeUser(db, 'admin');
     const a = await signedIn(app, admin.username, admin.password);
     await a.post('/admin/users', { username: 'audited', role: 'display' });
-    const actions = db.select({ action: auditEvents.action }).from(auditEvents).all().map((r) => r.action);
+    const actions = (await db.select({ action: auditEvents.action }).from(auditEvents).all()).map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(['login', 'user.create']));
-    expect(() => db.$client.prepare(`update audit_events set action = 'x'`).run()).toThrow(/append-only/);
-    expect(() => db.$client.prepare(`delete from audit_events`).run()).toThrow(/append-only/);
+    await expect(write(db, (tx) => tx.run(sql`update audit_events set action = 'x'`))).rejects.toThrow(/append-only/);
+    await expect(write(db, (tx) => tx.run(sql`delete from audit_events`))).rejects.toThrow(/append-only/);
   });
 });

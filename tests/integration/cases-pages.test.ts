@@ -18,9 +18,9 @@ describe('case pages', () => {
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    const f = makeFacility(db, { kind: 'PANTI', wilayahCode: '31.75', name: 'Panti Uji Lansia' });
-    makeUnit(db, f.id, { capacity: 10 });
-    const desk = bearer(app, makeToken(db, 'intake', { facility: f.id }));
+    const f = await makeFacility(db, { kind: 'PANTI', wilayahCode: '31.75', name: 'Panti Uji Lansia' });
+    await makeUnit(db, f.id, { capacity: 10 });
+    const desk = bearer(app, await makeToken(db, 'intake', { facility: f.id }));
     const res = await desk('POST', '/api/v1/residents', { persons: [{ name: 'Mbah Sarno', sex: 'L', estimated_age: 74 }], confirm_new: true });
     personId = res.json().persons[0].id;
     await desk('POST', '/api/v1/stays', { person_id: personId });

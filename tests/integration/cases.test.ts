@@ -1,14 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../src/db/client.ts';
+import { write, type Db } from '../../src/db/client.ts';
 import { auditEvents, stays, units } from '../../src/db/schema/index.ts';
 import { wibDate } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
 import { bearer, signedIn, type Browser } from '../helpers/session.ts';
 
-type Call = ReturnType<typeof bearer>;
+type Call = Awaited<ReturnType<typeof bearer>>;
 
 const dayOffset = (n: number) => wibDate(new Date(Date.now() + n * 86_400_000).toISOString());
 
@@ -37,16 +37,16 @@ describe('ATENSI case work through the API', () => {
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    const f = makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
-    makeUnit(db, f.id, { capacity: 20 });
-    const g = makeFacility(db, { kind: 'TPS', wilayahCode: '31.74' });
-    makeUnit(db, g.id, { capacity: 20 });
+    const f = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
+    await makeUnit(db, f.id, { capacity: 20 });
+    const g = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.74' });
+    await makeUnit(db, g.id, { capacity: 20 });
     ids.f = f.id;
     ids.g = g.id;
-    intake = bearer(app, makeToken(db, 'intake', { facility: f.id }));
-    manager = bearer(app, makeToken(db, 'manager', { facility: f.id }));
-    otherManager = bearer(app, makeToken(db, 'manager', { facility: g.id }));
-    command = bearer(app, makeToken(db, 'command'));
+    intake = bearer(app, await makeToken(db, 'intake', { facility: f.id }));
+    manager = bearer(app, await makeToken(db, 'manager', { facility: f.id }));
+    otherManager = bearer(app, await makeToken(db, 'manager', { facility: g.id }));
+    command = bearer(app, await makeToken(db, 'command'));
     const pl = await makeUser(db, 'pendamping', { facilityId: f.id, cluster: 'lansia' });
     const pt = await makeUser(db, 'pendamping', { wilayahCode: '31.71', cluster: 'tuna_sosial' });
     const po = await makeUser(db, 'pendamping', { wilayahCode: '31.74', cluster: 'lansia' });
@@ -82,7 +82,7 @@ describe('ATENSI case work through the API', () => {
     const ok = await manager('POST', `/api/v1/residents/${darmo.id}/case/assign`, body);
     expect(ok.statusCode).toBe(200);
     expect(ok.json().pendamping).toMatchObject({ id: ids.lansia, cluster: 'lansia' });
-    const audited = db.select().from(auditEvents).where(and(eq(auditEvents.action, 'case.assign'), eq(auditEvents.entityId, darmo.id))).all();
+    const audited = await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'case.assign'), eq(auditEvents.entityId, darmo.id))).all();
     expect(audited).toHaveLength(1);
   });
 
@@ -182,7 +182,7 @@ describe('ATENSI case work through the API', () => {
     const xlsx = await command('GET', '/api/v1/worklists/dtks?format=xlsx');
     expect(xlsx.headers['content-type']).toMatch(/spreadsheetml/);
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
-    expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'worklist.dtks_export')).all().length).toBe(2);
+    expect((await db.select().from(auditEvents).where(eq(auditEvents.action, 'worklist.dtks_export')).all()).length).toBe(2);
 
     const proposed = await manager('POST', `/api/v1/residents/${withNik.id}/case/dtks-proposal`, {});
     expect(proposed.statusCode).toBe(201);
@@ -201,13 +201,13 @@ describe('ATENSI case work through the API', () => {
     expect(set.statusCode).toBe(200);
     expect(set.json().cluster).toMatchObject({ cluster: 'tuna_sosial', derived: null, override: { reason: 'Tidur di jalan sejak PHK' } });
     expect((await manager('POST', `/api/v1/residents/${p.id}/case/assign`, { pendamping_id: ids.tuna })).statusCode).toBe(200);
-    expect(db.select().from(auditEvents).where(and(eq(auditEvents.action, 'case.cluster'), eq(auditEvents.entityId, p.id))).all()).toHaveLength(1);
+    expect(await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'case.cluster'), eq(auditEvents.entityId, p.id))).all()).toHaveLength(1);
   });
 
   it('lets a pendamping assigned by the command centre work a case at a protected facility, and nobody else outside it', async () => {
-    const shelter = makeFacility(db, { kind: 'BALAI', wilayahCode: '31.71', protected: true, name: 'Rumah Aman X' });
-    makeUnit(db, shelter.id, { capacity: 5 });
-    const desk = bearer(app, makeToken(db, 'intake', { facility: shelter.id }));
+    const shelter = await makeFacility(db, { kind: 'BALAI', wilayahCode: '31.71', protected: true, name: 'Rumah Aman X' });
+    await makeUnit(db, shelter.id, { capacity: 5 });
+    const desk = bearer(app, await makeToken(db, 'intake', { facility: shelter.id }));
     const p = await placed(desk, { name: 'Rina', sex: 'P', estimated_age: 24, trafficking_victim: true });
     expect((await tuna.api('GET', `/api/v1/residents/${p.id}/case`)).statusCode).toBe(404);
     expect((await manager('POST', `/api/v1/residents/${p.id}/case/assign`, { pendamping_id: ids.tuna })).statusCode).toBe(404);
@@ -221,10 +221,12 @@ describe('ATENSI case work through the API', () => {
     // A case that follows someone into the safe house later does not name it to their pendamping.
     const q = await placed(intake, { name: 'Dewi', sex: 'P', estimated_age: 22, trafficking_victim: true });
     expect((await manager('POST', `/api/v1/residents/${q.id}/case/assign`, { pendamping_id: ids.tuna })).statusCode).toBe(200);
-    const unit = db.select().from(units).where(eq(units.facilityId, shelter.id)).get()!;
+    const unit = (await db.select().from(units).where(eq(units.facilityId, shelter.id)).get())!;
     const later = new Date(Date.now() + 60_000).toISOString();
-    db.update(stays).set({ checkedOutAt: later, outcome: 'referred', destination: 'rujukan' }).where(eq(stays.id, q.stayId)).run();
-    db.insert(stays).values({ id: `moved-${q.id}`, personId: q.id, facilityId: shelter.id, unitId: unit.id, checkedInAt: later }).run();
+    await write(db, async (tx) => {
+      await tx.update(stays).set({ checkedOutAt: later, outcome: 'referred', destination: 'rujukan' }).where(eq(stays.id, q.stayId)).run();
+      await tx.insert(stays).values({ id: `moved-${q.id}`, personId: q.id, facilityId: shelter.id, unitId: unit.id, checkedInAt: later }).run();
+    });
     const moved = (await tuna.api('GET', `/api/v1/residents/${q.id}/case`)).json();
     expect(moved.stay).toMatchObject({ open: true, facility_id: null, facility_name: null });
     const entry = (list: { person_id: string; facility_name: string | null }[]) => list.find((e) => e.person_id === q.id)!;
@@ -234,10 +236,10 @@ describe('ATENSI case work through the API', () => {
   });
 
   it('gives a pendamping token no one else’s cases, and keeps satpol and display out', async () => {
-    const token = bearer(app, makeToken(db, 'pendamping', { wilayah: '31.71' }));
+    const token = bearer(app, await makeToken(db, 'pendamping', { wilayah: '31.71' }));
     expect((await token('GET', '/api/v1/cases')).json().cases).toEqual([]);
     expect((await token('GET', `/api/v1/residents/${darmo.id}/case`)).statusCode).toBe(404);
-    const satpol = bearer(app, makeToken(db, 'satpol', { wilayah: '31.71' }));
+    const satpol = bearer(app, await makeToken(db, 'satpol', { wilayah: '31.71' }));
     expect((await satpol('GET', `/api/v1/residents/${darmo.id}/case`)).statusCode).toBe(403);
     expect((await satpol('GET', '/api/v1/worklists/aid')).statusCode).toBe(403);
   });
@@ -281,7 +283,7 @@ describe('ATENSI case work through the API', () => {
     await manager('POST', `/api/v1/residents/${p.id}/case/assessment`, { needs: 'Riwayat stroke', wishes: 'Pulang ke Wonogiri' });
     await manager('POST', `/api/v1/residents/${p.id}/case/services`, { menu: 'perawatan', service: 'Fisioterapi', note: 'Di RS Persahabatan' });
     await intake('POST', `/api/v1/stays/${p.stayId}/discharge`, { outcome: 'returned_home', destination: 'Wonogiri', destination_wilayah_code: '33.12', family_contact: 'Adik: 0815', escort: 'Peksos', date: dayOffset(-1) });
-    const admin = bearer(app, makeToken(db, 'admin'));
+    const admin = bearer(app, await makeToken(db, 'admin'));
     expect((await admin('POST', `/api/v1/residents/${p.id}/anonymise`, {})).statusCode).toBe(200);
     const c = (await admin('GET', `/api/v1/residents/${p.id}/case`)).json();
     expect(c.assessment).toMatchObject({ needs: null, wishes: null });

@@ -6,7 +6,7 @@ import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
 import { bearer, signedIn, type Browser } from '../helpers/session.ts';
 
-type Call = ReturnType<typeof bearer>;
+type Call = Awaited<ReturnType<typeof bearer>>;
 const dayOffset = (n: number) => wibDate(new Date(Date.now() + n * 86_400_000).toISOString());
 
 /** Services by cluster and menu, DTKS proposals, pemulangan and follow-up outcomes; small cells suppressed in exports. */
@@ -28,12 +28,12 @@ describe('the case work report', () => {
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    const f = makeFacility(db, { kind: 'PANTI', wilayahCode: '31.75' });
-    makeUnit(db, f.id, { capacity: 30 });
-    const g = makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
-    makeUnit(db, g.id, { capacity: 30 });
-    const desk = bearer(app, makeToken(db, 'intake', { facility: f.id }));
-    manager = bearer(app, makeToken(db, 'manager', { facility: f.id }));
+    const f = await makeFacility(db, { kind: 'PANTI', wilayahCode: '31.75' });
+    await makeUnit(db, f.id, { capacity: 30 });
+    const g = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
+    await makeUnit(db, g.id, { capacity: 30 });
+    const desk = bearer(app, await makeToken(db, 'intake', { facility: f.id }));
+    manager = bearer(app, await makeToken(db, 'manager', { facility: f.id }));
     const c = await makeUser(db, 'command');
     const m = await makeUser(db, 'manager', { facilityId: f.id });
     const o = await makeUser(db, 'manager', { facilityId: g.id });

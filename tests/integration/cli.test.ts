@@ -16,12 +16,12 @@ function cli(script: string, args: string[], env: Record<string, string>) {
 describe('operator commands', () => {
   let dir: string;
   let env: Record<string, string>;
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'singgah-cli-'));
     env = { DATABASE_PATH: join(dir, 'singgah.db'), LOG_LEVEL: 'silent' };
-    const db = openDatabase(env.DATABASE_PATH!);
-    makeFacility(db, { code: 'TPS-CLI-01' });
-    db.$client.close();
+    const db = await openDatabase(env.DATABASE_PATH!);
+    await makeFacility(db, { code: 'TPS-CLI-01' });
+    await db.$engine.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -51,7 +51,7 @@ describe('operator commands', () => {
     expect(unbound.out).toContain('A pendamping must be bound to one facility or one wilayah.');
   });
 
-  it('token:add prints a token once and stores only its hash', () => {
+  it('token:add prints a token once and stores only its hash', async () => {
     const r = cli('token-add', ['--name', 'Satpol PP Jakpus', '--role', 'satpol', '--wilayah', '31.71'], env);
     expect(r.code).toBe(0);
     const token = /\n(sgh_\S+)\n/.exec(r.out)![1]!;
@@ -61,9 +61,9 @@ describe('operator commands', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.token_hash).not.toContain(token);
     expect(rows[0]!.wilayah_code).toBe('31.71');
-    const db = openDatabase(env.DATABASE_PATH!);
-    expect(resolveToken(db, token)?.role).toBe('satpol');
-    db.$client.close();
+    const db = await openDatabase(env.DATABASE_PATH!);
+    expect((await resolveToken(db, token))?.role).toBe('satpol');
+    await db.$engine.close();
     expect(cli('token-add', ['--name', 'x', '--role', 'satpol', '--wilayah', '99.99'], env).out).toContain('Unknown area code');
   });
 

@@ -13,26 +13,26 @@ describe('demo database', () => {
   let db: Db;
   let app: FastifyInstance;
   beforeAll(async () => {
-    db = openDatabase(':memory:');
+    db = await openDatabase(':memory:');
     await seedDemo(db);
     app = await buildApp(testConfig(), { db, logger: false });
   });
   afterAll(async () => app.close());
 
-  it('is marked as demo', () => {
-    expect(isDemoDatabase(db)).toBe(true);
+  it('is marked as demo', async () => {
+    expect(await isDemoDatabase(db)).toBe(true);
   });
 
-  it('has a TPS in each of the five city areas, seven residential centres (one a home for trafficking victims of any sex) and ten LKS', () => {
-    const tpsAreas = db.all<{ w: string }>(sql`select distinct wilayah_code as w from facilities where kind = 'TPS' order by w`).map((r) => r.w);
+  it('has a TPS in each of the five city areas, seven residential centres (one a home for trafficking victims of any sex) and ten LKS', async () => {
+    const tpsAreas = (await db.all<{ w: string }>(sql`select distinct wilayah_code as w from facilities where kind = 'TPS' order by w`)).map((r) => r.w);
     expect(tpsAreas).toEqual(['31.71', '31.72', '31.73', '31.74', '31.75']);
-    const residential = db.all<{ n: number; services: number }>(
+    const residential = (await db.all<{ n: number; services: number }>(
       sql`select count(*) as n, count(distinct services) as services from facilities where kind in ('BALAI','LOKA','PANTI')`,
-    )[0]!;
+    ))[0]!;
     expect(residential.n).toBe(7);
     expect(residential.services).toBe(7);
-    expect(db.all<{ n: number }>(sql`select count(*) as n from facilities where kind = 'LKS'`)[0]!.n).toBe(10);
-    expect(db.all<{ n: number }>(sql`select count(*) as n from facilities f where not exists (select 1 from units u where u.facility_id = f.id)`)[0]!.n).toBe(0);
+    expect((await db.all<{ n: number }>(sql`select count(*) as n from facilities where kind = 'LKS'`))[0]!.n).toBe(10);
+    expect((await db.all<{ n: number }>(sql`select count(*) as n from facilities f where not exists (select 1 from units u where u.facility_id = f.id)`))[0]!.n).toBe(0);
   });
 
   it('every demo account signs in and lands on its home page', async () => {
@@ -45,8 +45,8 @@ describe('demo database', () => {
     }
   });
 
-  it('the manager runs a balai that gives maternity care; intake and satpol are bound as INTERFACES.md says', () => {
-    const rows = db.all<{ username: string; kind: string | null; services: string | null; wilayah: string | null }>(
+  it('the manager runs a balai that gives maternity care; intake and satpol are bound as INTERFACES.md says', async () => {
+    const rows = await db.all<{ username: string; kind: string | null; services: string | null; wilayah: string | null }>(
       sql`select u.username, f.kind, f.services, coalesce(u.wilayah_code, f.wilayah_code) as wilayah
           from users u left join facilities f on f.id = u.facility_id where u.username in ('manager','intake','satpol')`,
     );
@@ -59,7 +59,7 @@ describe('demo database', () => {
   });
 
   it('holds case work in progress for each demo pendamping: cases, services, follow-ups overdue and due today, aid worklist entries', async () => {
-    const pend = db.all<{ username: string; cluster: string; wilayah_code: string | null; facility_id: string | null }>(sql`select username, cluster, wilayah_code, facility_id from users where role = 'pendamping' order by username`);
+    const pend = await db.all<{ username: string; cluster: string; wilayah_code: string | null; facility_id: string | null }>(sql`select username, cluster, wilayah_code, facility_id from users where role = 'pendamping' order by username`);
     expect(pend.map((p) => [p.username, p.cluster])).toEqual([
       ['pendamping', 'tuna_sosial'],
       ['pendamping.lansia', 'lansia'],
@@ -78,8 +78,8 @@ describe('demo database', () => {
       const page = await b.get('/cases');
       expect(page.statusCode).toBe(200);
     }
-    expect(db.all<{ n: number }>(sql`select count(*) as n from case_services`)[0]!.n).toBeGreaterThan(5);
-    expect(db.all<{ n: number }>(sql`select count(*) as n from dtks_proposals`)[0]!.n).toBeGreaterThan(0);
-    expect(db.all<{ n: number }>(sql`select count(*) as n from discharge_journeys`)[0]!.n).toBeGreaterThan(0);
+    expect((await db.all<{ n: number }>(sql`select count(*) as n from case_services`))[0]!.n).toBeGreaterThan(5);
+    expect((await db.all<{ n: number }>(sql`select count(*) as n from dtks_proposals`))[0]!.n).toBeGreaterThan(0);
+    expect((await db.all<{ n: number }>(sql`select count(*) as n from discharge_journeys`))[0]!.n).toBeGreaterThan(0);
   });
 });

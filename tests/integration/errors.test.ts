@@ -11,7 +11,7 @@ afterEach(async () => app?.close());
 
 describe('errors leak nothing', () => {
   it('an unexpected error is a generic 500 page or problem, with the real message only in the log', async () => {
-    const db = openDatabase(':memory:');
+    const db = await openDatabase(':memory:');
     app = await buildApp(testConfig(), { db, logger: false });
     app.get('/boom', { config: { access: 'public' } }, async () => {
       throw new Error('SQLITE secret detail at /srv/singgah/data');
@@ -32,7 +32,7 @@ describe('errors leak nothing', () => {
   });
 
   it('refuses to start with a route that declares no access', async () => {
-    const db = openDatabase(':memory:');
+    const db = await openDatabase(':memory:');
     app = await buildApp(testConfig(), { db, logger: false });
     expect(() => app.get('/forgot', async () => 'x')).toThrow(/declares no config.access/);
   });
@@ -50,7 +50,7 @@ describe('errors leak nothing', () => {
   it('malformed JSON is a 400 problem, never a 500', async () => {
     let db;
     ({ app, db } = await makeTestApp());
-    const token = makeToken(db, 'admin');
+    const token = await makeToken(db, 'admin');
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/me',

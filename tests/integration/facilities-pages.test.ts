@@ -25,10 +25,10 @@ const htmx = { 'hx-request': 'true', 'hx-request-type': 'partial' };
 describe('facility pages', () => {
   let app: FastifyInstance;
   let db: Db;
-  let balai: ReturnType<typeof makeFacility>;
-  let tps: ReturnType<typeof makeFacility>;
-  let safeHouse: ReturnType<typeof makeFacility>;
-  let wisma: ReturnType<typeof makeUnit>;
+  let balai: Awaited<ReturnType<typeof makeFacility>>;
+  let tps: Awaited<ReturnType<typeof makeFacility>>;
+  let safeHouse: Awaited<ReturnType<typeof makeFacility>>;
+  let wisma: Awaited<ReturnType<typeof makeUnit>>;
   let admin: Browser;
   let manager: Browser;
   let otherManager: Browser;
@@ -37,13 +37,13 @@ describe('facility pages', () => {
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    balai = makeFacility(db, { kind: 'BALAI', name: 'Sentra Handayani', wilayahCode: '31.75', services: ['maternity', 'early_childhood'] });
-    tps = makeFacility(db, { kind: 'TPS', name: 'GOR Cempaka Putih', wilayahCode: '31.71' });
-    safeHouse = makeFacility(db, { kind: 'LKS', name: 'Rumah Aman Anggrek', wilayahCode: '31.74', protected: true });
-    wisma = makeUnit(db, balai.id, { name: 'Wisma Melati', capacity: 12, features: ['maternity', 'crib'], admits: 'female', bedLabelPattern: 'M-{n}' });
-    insertStay(db, balai.id, wisma.id, { name: 'Siti Rahayu', code: 'SGH-SITI01', bed: 'M-1' });
-    makeUnit(db, tps.id, { name: 'Zona A Laki-laki', capacity: 80, admits: 'male' });
-    makeUnit(db, safeHouse.id, { name: 'Kamar 1', capacity: 4 });
+    balai = await makeFacility(db, { kind: 'BALAI', name: 'Sentra Handayani', wilayahCode: '31.75', services: ['maternity', 'early_childhood'] });
+    tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Cempaka Putih', wilayahCode: '31.71' });
+    safeHouse = await makeFacility(db, { kind: 'LKS', name: 'Rumah Aman Anggrek', wilayahCode: '31.74', protected: true });
+    wisma = await makeUnit(db, balai.id, { name: 'Wisma Melati', capacity: 12, features: ['maternity', 'crib'], admits: 'female', bedLabelPattern: 'M-{n}' });
+    await insertStay(db, balai.id, wisma.id, { name: 'Siti Rahayu', code: 'SGH-SITI01', bed: 'M-1' });
+    await makeUnit(db, tps.id, { name: 'Zona A Laki-laki', capacity: 80, admits: 'male' });
+    await makeUnit(db, safeHouse.id, { name: 'Kamar 1', capacity: 4 });
     const users = {
       admin: await makeUser(db, 'admin'),
       manager: await makeUser(db, 'manager', { facilityId: balai.id }),
@@ -181,7 +181,7 @@ describe('facility pages', () => {
 
   describe('inline unit editing', () => {
     it('a manager blocks two places with htmx: the region comes back with the free count two lower', async () => {
-      const u = makeUnit(db, balai.id, { name: 'Wisma Kenanga', capacity: 6 });
+      const u = await makeUnit(db, balai.id, { name: 'Wisma Kenanga', capacity: 6 });
       const before = textOf((await manager.get(`/facilities/${balai.id}`)).body, 'facility-free');
       const res = await manager.post(
         `/facilities/${balai.id}/units/${u.id}`,
@@ -193,24 +193,24 @@ describe('facility pages', () => {
       expect(Number(textOf(res.body, 'facility-free'))).toBe(Number(before) - 2);
       expect(res.body).toContain('Unit Wisma Kenanga disimpan.');
       expect(res.body).toContain('Diblokir: Kasur rusak');
-      expect(unitRow(db, u.id)).toMatchObject({ blocked: 2, blockReason: 'Kasur rusak', version: 2 });
-      expect(changesOf(db, u.id)).toMatchObject([{ field: 'blocked', fromValue: '0', toValue: '2', reason: 'Kasur rusak' }]);
+      expect(await unitRow(db, u.id)).toMatchObject({ blocked: 2, blockReason: 'Kasur rusak', version: 2 });
+      expect(await changesOf(db, u.id)).toMatchObject([{ field: 'blocked', fromValue: '0', toValue: '2', reason: 'Kasur rusak' }]);
     });
 
     it('without JavaScript the same form redirects back to the page, which says it was saved', async () => {
-      const u = makeUnit(db, balai.id, { name: 'Wisma Dahlia', capacity: 6 });
+      const u = await makeUnit(db, balai.id, { name: 'Wisma Dahlia', capacity: 6 });
       const res = await manager.post(`/facilities/${balai.id}/units/${u.id}`, { edit: 'capacity', version: '1', capacity: '9', reason: 'Kasur tambahan' });
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe(`/facilities/${balai.id}#unit-${u.id}`);
       const page = await manager.get(`/facilities/${balai.id}`);
       expect(page.body).toContain('Unit Wisma Dahlia disimpan.');
-      expect(unitRow(db, u.id).capacity).toBe(9);
+      expect((await unitRow(db, u.id)).capacity).toBe(9);
     });
 
     it('a bad capacity re-renders the form with the message beside the field (422) and changes nothing', async () => {
-      const u = makeUnit(db, balai.id, { name: 'Wisma Tulip', capacity: 6 });
-      insertStay(db, balai.id, u.id);
-      insertStay(db, balai.id, u.id);
+      const u = await makeUnit(db, balai.id, { name: 'Wisma Tulip', capacity: 6 });
+      await insertStay(db, balai.id, u.id);
+      await insertStay(db, balai.id, u.id);
       for (const [capacity, message] of [
         ['-5', 'Kapasitas minimal 1. Untuk menutup unit, ubah statusnya.'],
         ['5000', 'Paling banyak 1000 tempat per unit; bagi ruang besar menjadi beberapa zona.'],
@@ -225,88 +225,88 @@ describe('facility pages', () => {
           expect(field).toContain(`<span class="field-error" id="unit-${u.id}-capacity-err">${message}</span>`);
         }
       }
-      expect(unitRow(db, u.id)).toMatchObject({ capacity: 6, version: 1 });
-      expect(changesOf(db, u.id)).toEqual([]);
+      expect(await unitRow(db, u.id)).toMatchObject({ capacity: 6, version: 1 });
+      expect(await changesOf(db, u.id)).toEqual([]);
     });
 
     it('blocking without a reason says so beside the reason field', async () => {
-      const u = makeUnit(db, balai.id, { name: 'Wisma Anyelir', capacity: 6 });
+      const u = await makeUnit(db, balai.id, { name: 'Wisma Anyelir', capacity: 6 });
       const res = await manager.post(`/facilities/${balai.id}/units/${u.id}`, { edit: 'block', version: '1', blocked: '2', block_reason: '' }, { headers: htmx });
       expect(res.statusCode).toBe(422);
       expect(labelOf(formById(res.body, `unit-${u.id}-block`), 'block_reason')).toContain('Sebutkan alasan tempat diblokir.');
-      expect(unitRow(db, u.id).blocked).toBe(0);
+      expect((await unitRow(db, u.id)).blocked).toBe(0);
     });
 
     it('a stale form says the unit changed (409) and keeps the newer figures', async () => {
-      const u = makeUnit(db, balai.id, { name: 'Wisma Seruni', capacity: 6 });
+      const u = await makeUnit(db, balai.id, { name: 'Wisma Seruni', capacity: 6 });
       expect((await manager.post(`/facilities/${balai.id}/units/${u.id}`, { edit: 'capacity', version: '1', capacity: '7' })).statusCode).toBe(303);
       const res = await manager.post(`/facilities/${balai.id}/units/${u.id}`, { edit: 'block', version: '1', blocked: '1', block_reason: 'x' }, { headers: htmx });
       expect(res.statusCode).toBe(409);
       expect(formById(res.body, `unit-${u.id}-block`)).toContain('Data ini baru saja diubah orang lain. Muat ulang halaman lalu coba lagi.');
-      expect(unitRow(db, u.id)).toMatchObject({ capacity: 7, blocked: 0, version: 2 });
+      expect(await unitRow(db, u.id)).toMatchObject({ capacity: 7, blocked: 0, version: 2 });
     });
 
     it('the details form treats unticked features as none', async () => {
-      const u = makeUnit(db, balai.id, { name: 'Wisma Mawar', capacity: 4, features: ['crib', 'maternity'] });
+      const u = await makeUnit(db, balai.id, { name: 'Wisma Mawar', capacity: 4, features: ['crib', 'maternity'] });
       const res = await manager.post(`/facilities/${balai.id}/units/${u.id}`, { edit: 'details', version: '1', name: 'Wisma Mawar', admits: 'family', features: 'elderly', bed_label_pattern: '' });
       expect(res.statusCode).toBe(303);
-      expect(unitRow(db, u.id)).toMatchObject({ features: ['elderly'], admits: 'family', bedLabelPattern: null });
+      expect(await unitRow(db, u.id)).toMatchObject({ features: ['elderly'], admits: 'family', bedLabelPattern: null });
     });
 
     it('a manager of another facility gets a 403 and nothing changes; so does intake', async () => {
       for (const b of [otherManager, intakeTps]) {
-        const res = await b.post(`/facilities/${balai.id}/units/${wisma.id}`, { edit: 'capacity', version: String(unitRow(db, wisma.id).version), capacity: '30' });
+        const res = await b.post(`/facilities/${balai.id}/units/${wisma.id}`, { edit: 'capacity', version: String((await unitRow(db, wisma.id)).version), capacity: '30' });
         expect(res.statusCode).toBe(403);
       }
-      expect(unitRow(db, wisma.id).capacity).toBe(12);
+      expect((await unitRow(db, wisma.id)).capacity).toBe(12);
       const add = await otherManager.post(`/facilities/${balai.id}/units`, { name: 'Kamar Asing', capacity: '3' });
       expect(add.statusCode).toBe(403);
     });
 
     it('adds a unit, or says what is wrong beside the field', async () => {
-      const before = countUnits(db);
+      const before = await countUnits(db);
       const bad = await manager.post(`/facilities/${balai.id}/units`, { name: '', capacity: '-1', admits: 'female' }, { headers: htmx });
       expect(bad.statusCode).toBe(422);
       const form = formById(bad.body, 'add-unit');
       expect(labelOf(form, 'name')).toContain('Wajib diisi.');
       expect(labelOf(form, 'capacity')).toContain('Kapasitas minimal 1.');
-      expect(countUnits(db)).toBe(before);
+      expect(await countUnits(db)).toBe(before);
 
       const ok = await manager.post(`/facilities/${balai.id}/units`, { name: 'Kamar Bayi', capacity: '4', admits: 'female', features: ['crib', 'maternity'] }, { headers: htmx });
       expect(ok.statusCode).toBe(200);
       expect(ok.body).toContain('Unit Kamar Bayi ditambahkan.');
-      expect(countUnits(db)).toBe(before + 1);
+      expect(await countUnits(db)).toBe(before + 1);
     });
   });
 
   describe('opening, standby and closing', () => {
     it('closing with people inside is refused and names them; nothing changes', async () => {
-      const auditBefore = countAudit(db);
-      const res = await manager.post(`/facilities/${balai.id}/status`, { status: 'CLOSED', version: String(facilityRow(db, balai.id).version) });
+      const auditBefore = await countAudit(db);
+      const res = await manager.post(`/facilities/${balai.id}/status`, { status: 'CLOSED', version: String((await facilityRow(db, balai.id)).version) });
       expect(res.statusCode).toBe(409);
       const message = /id="status-error">([^<]*)</.exec(res.body)?.[1] ?? '';
       expect(message).toContain('Sentra Handayani masih menampung');
       expect(message).toContain('SGH-SITI01 (Siti Rahayu)');
-      expect(facilityRow(db, balai.id).status).toBe('OPEN');
-      expect(countAudit(db)).toBe(auditBefore);
+      expect((await facilityRow(db, balai.id)).status).toBe('OPEN');
+      expect(await countAudit(db)).toBe(auditBefore);
     });
 
     it('the manager stands an empty facility by and opens it again, each as one action', async () => {
-      const hall = makeFacility(db, { kind: 'TPS', name: 'GOR Kosong' });
+      const hall = await makeFacility(db, { kind: 'TPS', name: 'GOR Kosong' });
       const user = await makeUser(db, 'manager', { facilityId: hall.id });
       const b = await signedIn(app, user.username, user.password);
       const res = await b.post(`/facilities/${hall.id}/status`, { status: 'STANDBY', version: '1' });
       expect(res.statusCode).toBe(303);
       expect((await b.get(`/facilities/${hall.id}`)).body).toContain('Status GOR Kosong sekarang: Siaga.');
-      expect(facilityRow(db, hall.id)).toMatchObject({ status: 'STANDBY', statusChangedBy: user.username });
+      expect(await facilityRow(db, hall.id)).toMatchObject({ status: 'STANDBY', statusChangedBy: user.username });
       expect((await b.post(`/facilities/${hall.id}/status`, { status: 'OPEN', version: '2' })).statusCode).toBe(303);
-      expect(facilityRow(db, hall.id).status).toBe('OPEN');
+      expect((await facilityRow(db, hall.id)).status).toBe('OPEN');
     });
   });
 
   describe('the admin’s facility forms', () => {
     it('re-renders the new-facility form with each error beside its field (422) and creates nothing', async () => {
-      const before = countFacilities(db);
+      const before = await countFacilities(db);
       const res = await admin.post('/facilities', {
         name: 'GOR Baru',
         code: 'TPS-GOR-BARU',
@@ -325,7 +325,7 @@ describe('facility pages', () => {
       expect(labelOf(res.body, 'contact_phone')).toContain('Nomor telepon tidak sah');
       expect(labelOf(res.body, 'name')).toContain('value="GOR Baru"');
       expect(res.body).toMatch(/name="services" value="medical" checked/);
-      expect(countFacilities(db)).toBe(before);
+      expect(await countFacilities(db)).toBe(before);
     });
 
     it('creates a facility from the form (wilayah typed by name) and lands on its page', async () => {
@@ -338,16 +338,16 @@ describe('facility pages', () => {
     });
 
     it('edits details; unticked services become none; a stale form is a 409 with the message on the form', async () => {
-      const f = makeFacility(db, { name: 'Panti Lama', services: ['elderly', 'medical'] });
+      const f = await makeFacility(db, { name: 'Panti Lama', services: ['elderly', 'medical'] });
       const form = (await admin.get(`/facilities/${f.id}/edit`)).body;
       expect(labelOf(form, 'name')).toContain('value="Panti Lama"');
       const res = await admin.post(`/facilities/${f.id}/edit`, { version: '1', name: 'Panti Werdha Budi Mulia', code: f.code, kind: 'PANTI', wilayah_code: '31.72', services: 'elderly' });
       expect(res.statusCode).toBe(303);
-      expect(facilityRow(db, f.id)).toMatchObject({ name: 'Panti Werdha Budi Mulia', kind: 'PANTI', wilayahCode: '31.72', services: ['elderly'], protected: false, version: 2 });
+      expect(await facilityRow(db, f.id)).toMatchObject({ name: 'Panti Werdha Budi Mulia', kind: 'PANTI', wilayahCode: '31.72', services: ['elderly'], protected: false, version: 2 });
       const stale = await admin.post(`/facilities/${f.id}/edit`, { version: '1', name: 'Lagi', code: f.code, kind: 'PANTI', wilayah_code: '31.72' });
       expect(stale.statusCode).toBe(409);
       expect(stale.body).toContain('Data ini baru saja diubah orang lain.');
-      expect(facilityRow(db, f.id).name).toBe('Panti Werdha Budi Mulia');
+      expect((await facilityRow(db, f.id)).name).toBe('Panti Werdha Budi Mulia');
     });
 
     it('offers kab/kota as the name is typed', async () => {

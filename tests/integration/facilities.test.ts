@@ -22,10 +22,10 @@ import {
 describe('facilities API', () => {
   let app: FastifyInstance;
   let db: Db;
-  let admin: ReturnType<typeof bearer>;
+  let admin: Awaited<ReturnType<typeof bearer>>;
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    admin = bearer(app, makeToken(db, 'admin'));
+    admin = bearer(app, await makeToken(db, 'admin'));
   });
   afterAll(async () => app.close());
 
@@ -47,7 +47,7 @@ describe('facilities API', () => {
 
   describe('create (admin)', () => {
     it('creates a facility on STANDBY with who and when, audited', async () => {
-      const before = countAudit(db, 'facility.create');
+      const before = await countAudit(db, 'facility.create');
       const res = await admin('POST', '/api/v1/facilities', valid({ code: 'balai-mj-01' }));
       expect(res.statusCode).toBe(201);
       const body = res.json();
@@ -65,7 +65,7 @@ describe('facilities API', () => {
       expect(body.status_changed_by).toMatch(/^token:/);
       expect(body.status_changed_at).toMatch(/\+07:00$/);
       expect(res.headers.location).toBe(`/api/v1/facilities/${body.id}`);
-      expect(countAudit(db, 'facility.create')).toBe(before + 1);
+      expect(await countAudit(db, 'facility.create')).toBe(before + 1);
     });
 
     it('accepts the wilayah by name and the facility can start OPEN', async () => {
@@ -88,19 +88,19 @@ describe('facilities API', () => {
       ['a protected flag that is not a yes or no', { protected: 'maybe' }, 'protected', 'Isian tidak sah.'],
       ['an initial status of CLOSED', { status: 'CLOSED' }, 'status', 'Isian tidak sah.'],
     ])('refuses %s with a field message, and changes nothing', async (_label, patch, path, message) => {
-      const facilitiesBefore = countFacilities(db);
-      const auditBefore = countAudit(db);
+      const facilitiesBefore = await countFacilities(db);
+      const auditBefore = await countAudit(db);
       const res = await admin('POST', '/api/v1/facilities', valid(patch));
       expect(res.statusCode).toBe(422);
       const body = problem(res);
       expect(body.status).toBe(422);
       expect(fieldError(body, path)).toBe(message);
-      expect(countFacilities(db)).toBe(facilitiesBefore);
-      expect(countAudit(db)).toBe(auditBefore);
+      expect(await countFacilities(db)).toBe(facilitiesBefore);
+      expect(await countAudit(db)).toBe(auditBefore);
     });
 
     it('refuses a code another facility has', async () => {
-      makeFacility(db, { code: 'TPS-GOR-TAKEN' });
+      await makeFacility(db, { code: 'TPS-GOR-TAKEN' });
       const res = await admin('POST', '/api/v1/facilities', valid({ code: 'tps-gor-taken' }));
       expect(res.statusCode).toBe(422);
       expect(fieldError(problem(res), 'code')).toBe('Kode ini sudah dipakai fasilitas lain.');
@@ -112,18 +112,18 @@ describe('facilities API', () => {
     });
 
     it.each(['command', 'manager', 'intake', 'satpol', 'display'] as const)('refuses a %s (403) and creates nothing', async (role) => {
-      const f = makeFacility(db);
-      const call = bearer(app, makeToken(db, role, role === 'manager' || role === 'intake' ? { facility: f.id } : role === 'satpol' ? { wilayah: '31.71' } : {}));
-      const before = countFacilities(db);
+      const f = await makeFacility(db);
+      const call = bearer(app, await makeToken(db, role, role === 'manager' || role === 'intake' ? { facility: f.id } : role === 'satpol' ? { wilayah: '31.71' } : {}));
+      const before = await countFacilities(db);
       const res = await call('POST', '/api/v1/facilities', valid());
       expect(res.statusCode).toBe(403);
-      expect(countFacilities(db)).toBe(before);
+      expect(await countFacilities(db)).toBe(before);
     });
   });
 
   describe('change (admin PATCH)', () => {
     it('changes details, bumps the version and audits what changed', async () => {
-      const f = makeFacility(db, { kind: 'PANTI', services: [] });
+      const f = await makeFacility(db, { kind: 'PANTI', services: [] });
       const res = await admin('PATCH', `/api/v1/facilities/${f.id}`, {
         version: 1,
         name: 'Panti Sosial Bina Insan',
@@ -133,37 +133,37 @@ describe('facilities API', () => {
       });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ name: 'Panti Sosial Bina Insan', services: ['elderly', 'medical'], protected: true, wilayah_code: '31.74', version: 2 });
-      const event = db.select().from(auditEvents).where(eq(auditEvents.entityId, f.id)).orderBy(desc(auditEvents.id)).get()!;
+      const event = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, f.id)).orderBy(desc(auditEvents.id)).get())!;
       expect(event.action).toBe('facility.update');
       expect(event.detail).toMatchObject({ changes: { name: { to: 'Panti Sosial Bina Insan' }, protected: { from: false, to: true } } });
     });
 
     it('a stale version is a 409 and changes nothing', async () => {
-      const f = makeFacility(db, { name: 'Asli' });
+      const f = await makeFacility(db, { name: 'Asli' });
       expect((await admin('PATCH', `/api/v1/facilities/${f.id}`, { version: 1, name: 'Pertama' })).statusCode).toBe(200);
       const res = await admin('PATCH', `/api/v1/facilities/${f.id}`, { version: 1, name: 'Kedua' });
       expect(res.statusCode).toBe(409);
       expect(problem(res).detail).toBe('Data ini baru saja diubah orang lain. Muat ulang halaman lalu coba lagi.');
-      expect(facilityRow(db, f.id)).toMatchObject({ name: 'Pertama', version: 2 });
+      expect(await facilityRow(db, f.id)).toMatchObject({ name: 'Pertama', version: 2 });
     });
 
     it('needs a version, refuses a status (it has its own action) and an unknown wilayah', async () => {
-      const f = makeFacility(db, { name: 'Tetap' });
+      const f = await makeFacility(db, { name: 'Tetap' });
       const noVersion = problem(await admin('PATCH', `/api/v1/facilities/${f.id}`, { name: 'X' }));
       expect(fieldError(noVersion, 'version')).toBe('Wajib diisi.');
       const withStatus = problem(await admin('PATCH', `/api/v1/facilities/${f.id}`, { version: 1, status: 'CLOSED' }));
       expect(fieldError(withStatus, 'status')).toBe('Status diubah dengan tombol Buka/Siaga/Tutup, bukan di sini.');
       const badWilayah = problem(await admin('PATCH', `/api/v1/facilities/${f.id}`, { version: 1, wilayah_code: '31.99' }));
       expect(fieldError(badWilayah, 'wilayah_code')).toBe('Kode wilayah tidak dikenal.');
-      expect(facilityRow(db, f.id)).toMatchObject({ name: 'Tetap', status: 'OPEN', wilayahCode: '31.71', version: 1 });
+      expect(await facilityRow(db, f.id)).toMatchObject({ name: 'Tetap', status: 'OPEN', wilayahCode: '31.71', version: 1 });
     });
 
     it('a manager may not change facility details, even their own (403)', async () => {
-      const f = makeFacility(db, { name: 'Milik manajer' });
-      const manager = bearer(app, makeToken(db, 'manager', { facility: f.id }));
+      const f = await makeFacility(db, { name: 'Milik manajer' });
+      const manager = bearer(app, await makeToken(db, 'manager', { facility: f.id }));
       const res = await manager('PATCH', `/api/v1/facilities/${f.id}`, { version: 1, name: 'Diubah' });
       expect(res.statusCode).toBe(403);
-      expect(facilityRow(db, f.id).name).toBe('Milik manajer');
+      expect((await facilityRow(db, f.id)).name).toBe('Milik manajer');
     });
 
     it('an unknown facility is a 404', async () => {
@@ -173,24 +173,24 @@ describe('facilities API', () => {
 
   describe('status: STANDBY → OPEN → CLOSED as one action', () => {
     it("the facility's manager opens it; who and when are kept and audited", async () => {
-      const f = makeFacility(db, { status: 'STANDBY' });
-      const manager = bearer(app, makeToken(db, 'manager', { facility: f.id }));
+      const f = await makeFacility(db, { status: 'STANDBY' });
+      const manager = bearer(app, await makeToken(db, 'manager', { facility: f.id }));
       const res = await manager('POST', `/api/v1/facilities/${f.id}/status`, { status: 'OPEN', reason: 'Operasi penertiban malam ini' });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ status: 'OPEN', version: 2 });
-      const row = facilityRow(db, f.id);
+      const row = await facilityRow(db, f.id);
       expect(row.statusChangedBy).toMatch(/^token:/);
       expect(row.statusChangedAt).not.toBeNull();
-      const event = db.select().from(auditEvents).where(eq(auditEvents.entityId, f.id)).orderBy(desc(auditEvents.id)).get()!;
+      const event = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, f.id)).orderBy(desc(auditEvents.id)).get())!;
       expect(event).toMatchObject({ action: 'facility.status', detail: { from: 'STANDBY', to: 'OPEN', reason: 'Operasi penertiban malam ini' } });
     });
 
     it('refuses to close while people are checked in, and names them', async () => {
-      const f = makeFacility(db, { kind: 'TPS', name: 'GOR Cempaka Putih' });
-      const u = makeUnit(db, f.id, { capacity: 20 });
-      const a = insertStay(db, f.id, u.id, { name: 'Siti Aminah', code: 'SGH-AAA111' });
-      const b = insertStay(db, f.id, u.id, { description: 'laki-laki, ±40 th, kaos merah', code: 'SGH-BBB222' });
-      const auditBefore = countAudit(db);
+      const f = await makeFacility(db, { kind: 'TPS', name: 'GOR Cempaka Putih' });
+      const u = await makeUnit(db, f.id, { capacity: 20 });
+      const a = await insertStay(db, f.id, u.id, { name: 'Siti Aminah', code: 'SGH-AAA111' });
+      const b = await insertStay(db, f.id, u.id, { description: 'laki-laki, ±40 th, kaos merah', code: 'SGH-BBB222' });
+      const auditBefore = await countAudit(db);
       const res = await admin('POST', `/api/v1/facilities/${f.id}/status`, { status: 'CLOSED' });
       expect(res.statusCode).toBe(409);
       const detail = problem(res).detail;
@@ -199,52 +199,52 @@ describe('facilities API', () => {
       expect(detail).toContain('SGH-BBB222 (laki-laki, ±40 th, kaos merah)');
       // Standby would hide them from every count just the same.
       expect((await admin('POST', `/api/v1/facilities/${f.id}/status`, { status: 'STANDBY' })).statusCode).toBe(409);
-      expect(facilityRow(db, f.id)).toMatchObject({ status: 'OPEN', version: 1 });
-      expect(countAudit(db)).toBe(auditBefore);
+      expect(await facilityRow(db, f.id)).toMatchObject({ status: 'OPEN', version: 1 });
+      expect(await countAudit(db)).toBe(auditBefore);
 
       // Once they have left, it closes.
-      checkOut(db, a.stayId);
+      await checkOut(db, a.stayId);
       expect((await admin('POST', `/api/v1/facilities/${f.id}/status`, { status: 'CLOSED' })).statusCode).toBe(409);
-      checkOut(db, b.stayId);
+      await checkOut(db, b.stayId);
       const closed = await admin('POST', `/api/v1/facilities/${f.id}/status`, { status: 'CLOSED' });
       expect(closed.statusCode).toBe(200);
       expect(closed.json().status).toBe('CLOSED');
     });
 
     it('refuses to close while open referrals hold places there', async () => {
-      const f = makeFacility(db, { kind: 'BALAI', name: 'Balai Handayani' });
-      const u = makeUnit(db, f.id, { capacity: 10 });
-      const r = insertReferral(db, f.id, u.id, 3, 'IN_TRANSIT');
+      const f = await makeFacility(db, { kind: 'BALAI', name: 'Balai Handayani' });
+      const u = await makeUnit(db, f.id, { capacity: 10 });
+      const r = await insertReferral(db, f.id, u.id, 3, 'IN_TRANSIT');
       const res = await admin('POST', `/api/v1/facilities/${f.id}/status`, { status: 'CLOSED' });
       expect(res.statusCode).toBe(409);
       expect(problem(res).detail).toBe(
         'Balai Handayani masih ditunggu 1 rujukan terbuka yang menahan 3 tempat. Selesaikan atau batalkan rujukan itu dulu.',
       );
-      expect(facilityRow(db, f.id).status).toBe('OPEN');
-      setReferralStatus(db, r, 'CANCELLED');
+      expect((await facilityRow(db, f.id)).status).toBe('OPEN');
+      await setReferralStatus(db, r, 'CANCELLED');
       expect((await admin('POST', `/api/v1/facilities/${f.id}/status`, { status: 'CLOSED' })).statusCode).toBe(200);
     });
 
     it('refuses the status it already has, an unknown status and a stale version', async () => {
-      const f = makeFacility(db);
+      const f = await makeFacility(db);
       expect((await admin('POST', `/api/v1/facilities/${f.id}/status`, { status: 'OPEN' })).statusCode).toBe(409);
       const bad = await admin('POST', `/api/v1/facilities/${f.id}/status`, { status: 'HALF_OPEN' });
       expect(bad.statusCode).toBe(422);
       expect(fieldError(problem(bad), 'status')).toBe('Isian tidak sah.');
       expect((await admin('POST', `/api/v1/facilities/${f.id}/status`, { status: 'STANDBY', version: 7 })).statusCode).toBe(409);
-      expect(facilityRow(db, f.id)).toMatchObject({ status: 'OPEN', version: 1 });
+      expect(await facilityRow(db, f.id)).toMatchObject({ status: 'OPEN', version: 1 });
     });
 
     it("another facility's manager may not change it (403); intake and command may not at all", async () => {
-      const mine = makeFacility(db);
-      const theirs = makeFacility(db, { status: 'STANDBY' });
-      const manager = bearer(app, makeToken(db, 'manager', { facility: mine.id }));
+      const mine = await makeFacility(db);
+      const theirs = await makeFacility(db, { status: 'STANDBY' });
+      const manager = bearer(app, await makeToken(db, 'manager', { facility: mine.id }));
       expect((await manager('POST', `/api/v1/facilities/${theirs.id}/status`, { status: 'OPEN' })).statusCode).toBe(403);
-      const intake = bearer(app, makeToken(db, 'intake', { facility: theirs.id }));
+      const intake = bearer(app, await makeToken(db, 'intake', { facility: theirs.id }));
       expect((await intake('POST', `/api/v1/facilities/${theirs.id}/status`, { status: 'OPEN' })).statusCode).toBe(403);
-      const command = bearer(app, makeToken(db, 'command'));
+      const command = bearer(app, await makeToken(db, 'command'));
       expect((await command('POST', `/api/v1/facilities/${theirs.id}/status`, { status: 'OPEN' })).statusCode).toBe(403);
-      expect(facilityRow(db, theirs.id).status).toBe('STANDBY');
+      expect((await facilityRow(db, theirs.id)).status).toBe('STANDBY');
     });
   });
 });
@@ -252,29 +252,29 @@ describe('facilities API', () => {
 describe('who sees which facility, and how much', () => {
   let app: FastifyInstance;
   let db: Db;
-  let open: ReturnType<typeof makeFacility>;
-  let safeHouse: ReturnType<typeof makeFacility>;
-  let other: ReturnType<typeof makeFacility>;
-  const tokens: Record<string, ReturnType<typeof bearer>> = {};
+  let open: Awaited<ReturnType<typeof makeFacility>>;
+  let safeHouse: Awaited<ReturnType<typeof makeFacility>>;
+  let other: Awaited<ReturnType<typeof makeFacility>>;
+  const tokens: Record<string, Awaited<ReturnType<typeof bearer>>> = {};
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    open = makeFacility(db, { kind: 'TPS', name: 'GOR Terbuka', wilayahCode: '31.71' });
-    safeHouse = makeFacility(db, { kind: 'LKS', name: 'Rumah Aman Melati', wilayahCode: '31.74', protected: true, services: ['women_protection'] });
-    other = makeFacility(db, { kind: 'BALAI', name: 'Balai Lain', wilayahCode: '31.72' });
-    const u1 = makeUnit(db, open.id, { capacity: 10 });
-    insertStay(db, open.id, u1.id, { name: 'Budi Santoso', code: 'SGH-OPEN01' });
-    const u2 = makeUnit(db, safeHouse.id, { capacity: 6, admits: 'female' });
-    insertStay(db, safeHouse.id, u2.id, { name: 'Korban Rahasia', code: 'SGH-SAFE01' });
-    makeUnit(db, other.id, { capacity: 4 });
-    tokens.admin = bearer(app, makeToken(db, 'admin'));
-    tokens.command = bearer(app, makeToken(db, 'command'));
-    tokens.display = bearer(app, makeToken(db, 'display'));
-    tokens.satpol = bearer(app, makeToken(db, 'satpol', { wilayah: '31.71' }));
-    tokens.intakeOpen = bearer(app, makeToken(db, 'intake', { facility: open.id }));
-    tokens.managerOther = bearer(app, makeToken(db, 'manager', { facility: other.id }));
-    tokens.managerSafe = bearer(app, makeToken(db, 'manager', { facility: safeHouse.id }));
-    tokens.intakeSafe = bearer(app, makeToken(db, 'intake', { facility: safeHouse.id }));
+    open = await makeFacility(db, { kind: 'TPS', name: 'GOR Terbuka', wilayahCode: '31.71' });
+    safeHouse = await makeFacility(db, { kind: 'LKS', name: 'Rumah Aman Melati', wilayahCode: '31.74', protected: true, services: ['women_protection'] });
+    other = await makeFacility(db, { kind: 'BALAI', name: 'Balai Lain', wilayahCode: '31.72' });
+    const u1 = await makeUnit(db, open.id, { capacity: 10 });
+    await insertStay(db, open.id, u1.id, { name: 'Budi Santoso', code: 'SGH-OPEN01' });
+    const u2 = await makeUnit(db, safeHouse.id, { capacity: 6, admits: 'female' });
+    await insertStay(db, safeHouse.id, u2.id, { name: 'Korban Rahasia', code: 'SGH-SAFE01' });
+    await makeUnit(db, other.id, { capacity: 4 });
+    tokens.admin = bearer(app, await makeToken(db, 'admin'));
+    tokens.command = bearer(app, await makeToken(db, 'command'));
+    tokens.display = bearer(app, await makeToken(db, 'display'));
+    tokens.satpol = bearer(app, await makeToken(db, 'satpol', { wilayah: '31.71' }));
+    tokens.intakeOpen = bearer(app, await makeToken(db, 'intake', { facility: open.id }));
+    tokens.managerOther = bearer(app, await makeToken(db, 'manager', { facility: other.id }));
+    tokens.managerSafe = bearer(app, await makeToken(db, 'manager', { facility: safeHouse.id }));
+    tokens.intakeSafe = bearer(app, await makeToken(db, 'intake', { facility: safeHouse.id }));
   });
   afterAll(async () => app.close());
 
@@ -362,20 +362,20 @@ describe('who sees which facility, and how much', () => {
 describe('facility list filters and occupancy', () => {
   let app: FastifyInstance;
   let db: Db;
-  let call: ReturnType<typeof bearer>;
+  let call: Awaited<ReturnType<typeof bearer>>;
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    call = bearer(app, makeToken(db, 'command'));
-    const tps = makeFacility(db, { kind: 'TPS', name: 'GOR Pusat', wilayahCode: '31.71' });
-    makeUnit(db, tps.id, { capacity: 50, admits: 'male' });
-    const full = makeUnit(db, tps.id, { capacity: 2, admits: 'female' });
-    insertStay(db, tps.id, full.id);
-    insertStay(db, tps.id, full.id);
-    const balai = makeFacility(db, { kind: 'BALAI', name: 'Balai Ibu', wilayahCode: '31.75', services: ['maternity'] });
-    const mat = makeUnit(db, balai.id, { capacity: 4, features: ['maternity', 'crib'], admits: 'female' });
-    insertReferral(db, balai.id, mat.id, 1, 'PROPOSED');
-    const standby = makeFacility(db, { kind: 'LKS', name: 'LKS Siaga', wilayahCode: '32.01', status: 'STANDBY' });
-    makeUnit(db, standby.id, { capacity: 30, features: ['accessible'], admits: 'family' });
+    call = bearer(app, await makeToken(db, 'command'));
+    const tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Pusat', wilayahCode: '31.71' });
+    await makeUnit(db, tps.id, { capacity: 50, admits: 'male' });
+    const full = await makeUnit(db, tps.id, { capacity: 2, admits: 'female' });
+    await insertStay(db, tps.id, full.id);
+    await insertStay(db, tps.id, full.id);
+    const balai = await makeFacility(db, { kind: 'BALAI', name: 'Balai Ibu', wilayahCode: '31.75', services: ['maternity'] });
+    const mat = await makeUnit(db, balai.id, { capacity: 4, features: ['maternity', 'crib'], admits: 'female' });
+    await insertReferral(db, balai.id, mat.id, 1, 'PROPOSED');
+    const standby = await makeFacility(db, { kind: 'LKS', name: 'LKS Siaga', wilayahCode: '32.01', status: 'STANDBY' });
+    await makeUnit(db, standby.id, { capacity: 30, features: ['accessible'], admits: 'family' });
   });
   afterAll(async () => app.close());
 

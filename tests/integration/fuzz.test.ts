@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../../src/app.ts';
-import { openDatabase, type Db } from '../../src/db/client.ts';
+import { openDatabase, write, type Db } from '../../src/db/client.ts';
 import { testConfig } from '../helpers/app.ts';
 import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
 import { signedIn, bearer, type Browser } from '../helpers/session.ts';
@@ -63,17 +63,20 @@ interface Caller {
 }
 const callers: Caller[] = [];
 
-/** Rows written by this connection so far: when it has not moved, nothing changed and the checksum is skipped. */
-const totalChanges = () => db.get<{ n: number }>(sql`select total_changes() as n`)!.n;
+/**
+ * Rows written through the write connection so far: when it has not moved, nothing changed and the checksum is
+ * skipped. Asked inside a write, since a read outside one goes to the reader connection, which never writes.
+ */
+const totalChanges = async () => (await write(db, async (tx) => await tx.get<{ n: number }>(sql`select total_changes() as n`)))!.n;
 
-function checksum(): string {
+async function checksum(): Promise<string> {
   const h = createHash('sha256');
-  for (const t of WATCHED) h.update(t).update(JSON.stringify(db.all(sql.raw(`select * from ${t} order by rowid`))));
+  for (const t of WATCHED) h.update(t).update(JSON.stringify(await db.all(sql.raw(`select * from ${t} order by rowid`))));
   return h.digest('hex');
 }
 
 beforeAll(async () => {
-  db = openDatabase(':memory:');
+  db = await openDatabase(':memory:');
   app = await buildApp(testConfig(), {
     db,
     logger: false,
@@ -85,15 +88,15 @@ beforeAll(async () => {
   await app.ready();
 
   // A small world: a TPS, a protected balai, an LKS in another province, a person placed, a referral, a handoff.
-  const tps = makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
-  const zone = makeUnit(db, tps.id, { capacity: 20 });
-  const balai = makeFacility(db, { kind: 'BALAI', protected: true, wilayahCode: '31.72', services: ['maternity'] });
-  const room = makeUnit(db, balai.id, { capacity: 10, admits: 'female' });
-  const lks = makeFacility(db, { kind: 'LKS', wilayahCode: '32.73' });
-  const lksUnit = makeUnit(db, lks.id, { capacity: 5 });
+  const tps = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
+  const zone = await makeUnit(db, tps.id, { capacity: 20 });
+  const balai = await makeFacility(db, { kind: 'BALAI', protected: true, wilayahCode: '31.72', services: ['maternity'] });
+  const room = await makeUnit(db, balai.id, { capacity: 10, admits: 'female' });
+  const lks = await makeFacility(db, { kind: 'LKS', wilayahCode: '32.73' });
+  const lksUnit = await makeUnit(db, lks.id, { capacity: 5 });
   ids.push(tps.id, zone.id, balai.id, room.id, lks.id, lksUnit.id);
-  const admin = bearer(app, makeToken(db, 'admin'));
-  const desk = bearer(app, makeToken(db, 'intake', { facility: tps.id }));
+  const admin = bearer(app, await makeToken(db, 'admin'));
+  const desk = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
   const reg = await desk('POST', '/api/v1/residents', { persons: [{ name: 'Siti Fuzz', sex: 'P', estimated_age: 30, consent: true }, { name: 'Budi Fuzz', sex: 'L', estimated_age: 40, consent: true }], confirm_new: true });
   const persons = (reg.json() as { persons: { id: string }[] }).persons.map((p) => p.id);
   ids.push(...persons);
@@ -101,7 +104,7 @@ beforeAll(async () => {
   if (stay.statusCode === 201) ids.push((stay.json() as { id: string }).id);
   const ref = await desk('POST', '/api/v1/referrals', { person_id: persons[0], to_facility_id: lks.id, reason: 'Butuh layanan lanjutan' });
   if (ref.statusCode === 201) ids.push(((ref.json() as { referral?: { id: string }; id?: string }).referral?.id ?? (ref.json() as { id: string }).id)!);
-  const satpolToken = makeToken(db, 'satpol', { wilayah: '31.71' });
+  const satpolToken = await makeToken(db, 'satpol', { wilayah: '31.71' });
   const ho = await bearer(app, satpolToken)('POST', '/api/v1/handoffs', {
     operation: { number: 'SPT/1/FUZZ', at: new Date(Date.now() - 3600_000).toISOString(), place: 'Senen', wilayah_code: '31.71', team: 'A', leader_name: 'Hendra' },
     facility_id: tps.id,
@@ -129,7 +132,7 @@ beforeAll(async () => {
       name: `${role}/session`,
       send: (o, csrf) => app.inject({ ...o, headers: { ...(o.headers as object), cookie: browser.cookieHeader, ...(csrf ? { 'x-csrf-token': browser.csrf } : {}) } }),
     });
-    const token = makeToken(db, role, b);
+    const token = await makeToken(db, role, b);
     callers.push({ name: `${role}/token`, send: (o) => app.inject({ ...o, headers: { ...(o.headers as object), authorization: `Bearer ${token}` } }) });
   }
   callers.push({ name: 'anonymous', send: (o) => app.inject(o) });
@@ -208,8 +211,8 @@ describe(`fuzz: ${RUNS} hostile requests over every route and form`, () => {
     const weighted = [...cheap, ...cheap, ...cheap, ...cheap, ...cheap, ...cheap, ...cheap, ...cheap, ...cheap, ...cheap, ...routes.filter((r) => /\.(xlsx|csv)$/.test(r.url))];
     const cpu0 = process.cpuUsage();
     const wall0 = Date.now();
-    let before = checksum();
-    let changes = totalChanges();
+    let before = await checksum();
+    let changes = await totalChanges();
     for (const s of samples) {
       const caller = callers[s.caller % callers.length]!;
       // Tokens open the API only (a page answers them 401 in one line): they are aimed at the API. Spreadsheet
@@ -241,8 +244,8 @@ describe(`fuzz: ${RUNS} hostile requests over every route and form`, () => {
       routesHit.add(`${route.method} ${route.url}`);
       const what = `${caller.name} ${route.method} ${String(o.url).slice(0, 160)} (${String(o.payload ?? '').slice(0, 160)})`;
       if (res.statusCode >= 500) findings.push(`${res.statusCode}: ${what}`);
-      const nowChanges = totalChanges();
-      const after = nowChanges === changes ? before : checksum();
+      const nowChanges = await totalChanges();
+      const after = nowChanges === changes ? before : await checksum();
       changes = nowChanges;
       if (res.statusCode >= 400 && after !== before) findings.push(`refused ${res.statusCode} but rows changed: ${what}`);
       before = after;

@@ -13,10 +13,10 @@ afterAll(async () => app.close());
 
 describe('intake through the API from a handoff line', () => {
   it('links the person, closes the handoff at once when nobody is left, and tells the live pages after commit', async () => {
-    const tps = makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
-    makeUnit(db, tps.id, { capacity: 10 });
-    const satpol = bearer(app, makeToken(db, 'satpol', { wilayah: '31.71' }));
-    const desk = bearer(app, makeToken(db, 'intake', { facility: tps.id }));
+    const tps = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
+    await makeUnit(db, tps.id, { capacity: 10 });
+    const satpol = bearer(app, await makeToken(db, 'satpol', { wilayah: '31.71' }));
+    const desk = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
     const submitted = await satpol('POST', '/api/v1/handoffs', {
       operation: { number: 'SPT/001/XI/2026', at: new Date(Date.now() - 3600_000).toISOString(), place: 'Stasiun Senen', wilayah_code: '31.71', team: 'Regu A', leader_name: 'Hendra', leader_nip: '19800101 200501 1 001' },
       facility_id: tps.id,
@@ -25,7 +25,9 @@ describe('intake through the API from a handoff line', () => {
     expect(submitted.statusCode).toBe(201);
     const h = submitted.json() as { id: string; persons: { id: string }[] };
     const events: HubEvent[] = [];
-    const off = hubFor(db).subscribe((e) => events.push(e));
+    const off = hubFor(db).subscribe((e) => {
+      events.push(e);
+    });
     const reg = await desk('POST', '/api/v1/residents', { persons: [{ name: 'Sarinah', sex: 'P', estimated_age: 50, consent: true }], confirm_new: true, handoff_person_id: h.persons[0]!.id });
     off();
     expect(reg.statusCode).toBeLessThan(300);

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../src/db/client.ts';
+import { write, type Db } from '../../src/db/client.ts';
 import { alerts, auditEvents, handoffPersons, handoffs, persons, users } from '../../src/db/schema/index.ts';
 import { hubFor, type HubEvent } from '../../src/live/hub.ts';
 import { runHandoffChecks } from '../../src/domain/handoffs/overdue.ts';
@@ -38,13 +38,13 @@ function handoffBody(facilityId: string, o: { wilayah?: string; persons?: unknow
   };
 }
 
-const count = (db: Db, table: 'handoffs' | 'handoff_persons') => db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`))!.n;
+const count = async (db: Db, table: 'handoffs' | 'handoff_persons') => (await db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)))!.n;
 
 describe('Satpol PP handoffs', () => {
   let app: FastifyInstance;
   let db: Db;
-  let tps: ReturnType<typeof makeFacility>;
-  let other: ReturnType<typeof makeFacility>;
+  let tps: Awaited<ReturnType<typeof makeFacility>>;
+  let other: Awaited<ReturnType<typeof makeFacility>>;
   let satpolToken: string;
   let intakeToken: string;
   let satpol: Browser;
@@ -54,21 +54,25 @@ describe('Satpol PP handoffs', () => {
 
   beforeEach(async () => {
     ({ app, db } = await makeTestApp());
-    tps = makeFacility(db, { kind: 'TPS', wilayahCode: '31.71', name: 'GOR Uji Cempaka' });
-    makeUnit(db, tps.id, { capacity: 20 });
-    other = makeFacility(db, { kind: 'TPS', wilayahCode: '31.72' });
-    makeUnit(db, other.id, { capacity: 5 });
-    satpolToken = makeToken(db, 'satpol', { wilayah: '31.71' });
-    intakeToken = makeToken(db, 'intake', { facility: tps.id });
+    tps = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71', name: 'GOR Uji Cempaka' });
+    await makeUnit(db, tps.id, { capacity: 20 });
+    other = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.72' });
+    await makeUnit(db, other.id, { capacity: 5 });
+    satpolToken = await makeToken(db, 'satpol', { wilayah: '31.71' });
+    intakeToken = await makeToken(db, 'intake', { facility: tps.id });
     const s = await makeUser(db, 'satpol', { wilayahCode: '31.71' });
     const s2 = await makeUser(db, 'satpol', { wilayahCode: '31.72' });
     const i = await makeUser(db, 'intake', { facilityId: tps.id });
-    db.update(users).set({ displayName: 'Rina Petugas', staffNumber: '19900202 201501 2 002' }).where(eq(users.id, i.id)).run();
+    await write(db, async (tx) => {
+      await tx.update(users).set({ displayName: 'Rina Petugas', staffNumber: '19900202 201501 2 002' }).where(eq(users.id, i.id)).run();
+    });
     satpol = await signedIn(app, s.username, s.password);
     satpolJu = await signedIn(app, s2.username, s2.password);
     desk = await signedIn(app, i.username, i.password);
     events = [];
-    hubFor(db).subscribe((e) => events.push(e));
+    hubFor(db).subscribe((e) => {
+      events.push(e);
+    });
   });
   afterEach(async () => app.close());
 
@@ -100,7 +104,7 @@ describe('Satpol PP handoffs', () => {
       const ju = await ab.api('POST', '/api/v1/handoffs', handoffBody(other.id, { wilayah: '31.72' }));
       expect(ju.statusCode).toBe(201);
       expect(ju.json().number).toBe(`HO-3172-${today}-0001`);
-      const numbers = db.select({ n: handoffs.number }).from(handoffs).all().map((r) => r.n);
+      const numbers = (await db.select({ n: handoffs.number }).from(handoffs).all()).map((r) => r.n);
       expect(new Set(numbers).size).toBe(3);
       // Published after commit, with how many are still pending.
       expect(events.filter((e) => e.type === 'handoff')).toHaveLength(3);
@@ -108,9 +112,9 @@ describe('Satpol PP handoffs', () => {
     });
 
     it('refuses a closed, standby or protected facility with a field error, and changes nothing', async () => {
-      const closed = makeFacility(db, { wilayahCode: '31.71', status: 'CLOSED' });
-      const standby = makeFacility(db, { wilayahCode: '31.71', status: 'STANDBY' });
-      const hidden = makeFacility(db, { wilayahCode: '31.71', protected: true });
+      const closed = await makeFacility(db, { wilayahCode: '31.71', status: 'CLOSED' });
+      const standby = await makeFacility(db, { wilayahCode: '31.71', status: 'STANDBY' });
+      const hidden = await makeFacility(db, { wilayahCode: '31.71', protected: true });
       for (const f of [closed, standby, hidden]) {
         const res = await submit(handoffBody(f.id));
         expect(res.statusCode).toBe(422);
@@ -119,12 +123,12 @@ describe('Satpol PP handoffs', () => {
       }
       expect((await submit(handoffBody(closed.id))).json().errors[0].message).toMatch(/tutup/);
       // Even the command centre, who may know a protected facility, cannot hand people to it.
-      const command = makeToken(db, 'command');
+      const command = await makeToken(db, 'command');
       const res = await bearer(app, command)('POST', '/api/v1/handoffs', handoffBody(hidden.id));
       expect(res.statusCode).toBe(422);
       expect(res.json().errors[0]).toMatchObject({ path: 'facility_id' });
-      expect(count(db, 'handoffs')).toBe(0);
-      expect(count(db, 'handoff_persons')).toBe(0);
+      expect(await count(db, 'handoffs')).toBe(0);
+      expect(await count(db, 'handoff_persons')).toBe(0);
 
       // The field form shows the message beside the facility and keeps what was typed.
       await satpol.get('/handoffs/new');
@@ -142,7 +146,7 @@ describe('Satpol PP handoffs', () => {
       expect(form.statusCode).toBe(422);
       expect(form.body).toContain('Fasilitas ini sudah tutup');
       expect(form.body).toContain('value="Wawan"');
-      expect(count(db, 'handoffs')).toBe(0);
+      expect(await count(db, 'handoffs')).toBe(0);
       // The form never offers a closed, standby or protected facility.
       const page = await satpol.get('/handoffs/new');
       expect(page.body).toContain(tps.id);
@@ -186,8 +190,8 @@ describe('Satpol PP handoffs', () => {
       expect(en.json().errors).toEqual([{ path: 'facility_id', message: 'Choose the receiving facility.' }]);
       const malformed = await app.inject({ method: 'POST', url: '/api/v1/handoffs', headers: { authorization: `Bearer ${satpolToken}`, 'content-type': 'application/json' }, payload: '{"operation":' });
       expect(malformed.statusCode).toBe(400);
-      expect(count(db, 'handoffs')).toBe(0);
-      expect(count(db, 'handoff_persons')).toBe(0);
+      expect(await count(db, 'handoffs')).toBe(0);
+      expect(await count(db, 'handoff_persons')).toBe(0);
 
       // The field form: each message beside its field.
       const form = await satpol.post('/handoffs', { step: 'save', 'operation.at': anHourAgoLocal(), facility_id: tps.id, 'persons.0.needs': 'pregnant' });
@@ -195,16 +199,16 @@ describe('Satpol PP handoffs', () => {
       expect(form.body).toMatch(/id="f-operation-number"[^>]*aria-invalid="true"/);
       expect(form.body).toContain('Isi nama atau ciri-ciri.');
       expect(form.body).toContain('Pilih jenis kelamin.');
-      expect(count(db, 'handoffs')).toBe(0);
+      expect(await count(db, 'handoffs')).toBe(0);
     });
 
     it('lets a Satpol PP token hand over only from operations in its own wilayah', async () => {
       const res = await submit(handoffBody(other.id, { wilayah: '31.72' }));
       expect(res.statusCode).toBe(403);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-      expect(count(db, 'handoffs')).toBe(0);
+      expect(await count(db, 'handoffs')).toBe(0);
       // Bound to a province: any of its kab/kota.
-      const dki = makeToken(db, 'satpol', { wilayah: '31' });
+      const dki = await makeToken(db, 'satpol', { wilayah: '31' });
       expect((await bearer(app, dki)('POST', '/api/v1/handoffs', handoffBody(other.id, { wilayah: '31.72' }))).statusCode).toBe(201);
       expect((await bearer(app, dki)('POST', '/api/v1/handoffs', handoffBody(other.id, { wilayah: '32.75' }))).statusCode).toBe(403);
     });
@@ -218,7 +222,7 @@ describe('Satpol PP handoffs', () => {
       expect(b.statusCode).toBe(201);
       expect(b.headers['idempotent-replayed']).toBe('true');
       expect(b.json().number).toBe(a.json().number);
-      expect(count(db, 'handoffs')).toBe(1);
+      expect(await count(db, 'handoffs')).toBe(1);
 
       const form = {
         step: 'save',
@@ -239,7 +243,7 @@ describe('Satpol PP handoffs', () => {
       expect(again.statusCode).toBe(303);
       expect(again.headers.location).toBe(first.headers.location);
       expect(first.headers.location).toMatch(/\?submitted=form-key-000000042$/);
-      expect(count(db, 'handoffs')).toBe(2);
+      expect(await count(db, 'handoffs')).toBe(2);
     });
 
     it('adds and removes persons in place, without saving', async () => {
@@ -255,7 +259,7 @@ describe('Satpol PP handoffs', () => {
       // Without JavaScript the same buttons give the whole page.
       const page = await satpol.post('/handoffs', { step: 'add_person' });
       expect(page.body).toContain('<html');
-      expect(count(db, 'handoffs')).toBe(0);
+      expect(await count(db, 'handoffs')).toBe(0);
     });
   });
 
@@ -301,7 +305,7 @@ describe('Satpol PP handoffs', () => {
 
     it('the desk sees the handoffs coming to its own facility only', async () => {
       const toUs = (await submit(handoffBody(tps.id))).json();
-      const dki = makeToken(db, 'satpol', { wilayah: '31' });
+      const dki = await makeToken(db, 'satpol', { wilayah: '31' });
       const elsewhere = (await bearer(app, dki)('POST', '/api/v1/handoffs', handoffBody(other.id, { wilayah: '31.72' }))).json();
       const list = (await desk.api('GET', '/api/v1/handoffs?status=open')).json();
       expect(list.handoffs.map((h: { id: string }) => h.id)).toEqual([toUs.id]);
@@ -351,7 +355,7 @@ describe('Satpol PP handoffs', () => {
       expect(events.slice(before)).toContainEqual(expect.objectContaining({ type: 'handoff', handoffId: h.id, status: 'CLOSED', pending: 0 }));
       expect((await desktop('POST', `/api/v1/handoffs/${h.id}/persons/${first!.id}/receive`, { person_id: personId })).statusCode).toBe(409);
 
-      const actions = db.select({ a: auditEvents.action }).from(auditEvents).where(and(eq(auditEvents.entity, 'handoff'), eq(auditEvents.entityId, h.id))).all().map((r) => r.a);
+      const actions = (await db.select({ a: auditEvents.action }).from(auditEvents).where(and(eq(auditEvents.entity, 'handoff'), eq(auditEvents.entityId, h.id))).all()).map((r) => r.a);
       expect(actions).toEqual(['handoff.submit', 'handoff.person_not_received', 'handoff.person_received', 'handoff.close']);
     });
 
@@ -359,12 +363,12 @@ describe('Satpol PP handoffs', () => {
       const h = (await submit(handoffBody(tps.id))).json();
       const reg = (await bearer(app, intakeToken)('POST', '/api/v1/residents', { persons: [{ name: 'Siti Aminah', sex: 'P', estimated_age: 27 }] })).json();
       const personId = reg.persons[0].id as string;
-      expect(db.select({ s: persons.source }).from(persons).where(eq(persons.id, personId)).get()!.s).toBe('walk_in');
+      expect((await db.select({ s: persons.source }).from(persons).where(eq(persons.id, personId)).get())!.s).toBe('walk_in');
       await bearer(app, intakeToken)('POST', `/api/v1/handoffs/${h.id}/persons/${h.persons[0].id}/receive`, { person_id: personId });
 
-      expect(db.select({ p: handoffPersons.personId }).from(handoffPersons).where(eq(handoffPersons.id, h.persons[0].id)).get()!.p).toBe(personId);
-      expect(db.select({ s: persons.source }).from(persons).where(eq(persons.id, personId)).get()!.s).toBe('satpol_handoff');
-      const origin = handoffOriginOf(db, personId);
+      expect((await db.select({ p: handoffPersons.personId }).from(handoffPersons).where(eq(handoffPersons.id, h.persons[0].id)).get())!.p).toBe(personId);
+      expect((await db.select({ s: persons.source }).from(persons).where(eq(persons.id, personId)).get())!.s).toBe('satpol_handoff');
+      const origin = await handoffOriginOf(db, personId);
       expect(origin).toHaveLength(1);
       expect(origin[0]).toMatchObject({ handoffId: h.id, number: h.number, operationNumber: 'SPT/045/SATPOL/XI/2026', seq: 1, belongings: 'tas ransel' });
       const record = (await bearer(app, intakeToken)('GET', `/api/v1/residents/${personId}`)).json();
@@ -388,21 +392,21 @@ describe('Satpol PP handoffs', () => {
 
       // The same prefill, for an intake form that takes ?handoff_person=ID.
       const deskActor: Actor = { type: 'user', id: 'desk', label: 'desk', role: 'intake', facilityId: tps.id, wilayahCode: null, ip: null, lang: 'id' };
-      expect(intakePrefill({ db, actor: deskActor, handoffPersonId: siti!.id }).member).toMatchObject({ name: 'Siti Aminah', sex: 'P', estimated_age: '27', pregnant: 'on' });
-      expect(() => intakePrefill({ db, actor: { ...deskActor, facilityId: other.id }, handoffPersonId: siti!.id })).toThrow();
+      expect((await intakePrefill({ db, actor: deskActor, handoffPersonId: siti!.id })).member).toMatchObject({ name: 'Siti Aminah', sex: 'P', estimated_age: '27', pregnant: 'on' });
+      await expect(intakePrefill({ db, actor: { ...deskActor, facilityId: other.id }, handoffPersonId: siti!.id })).rejects.toThrow();
 
       const saved = await desk.post(`/handoffs/${h.id}/persons/${siti!.id}/receive`, { 'persons.0.name': 'Siti Aminah', 'persons.0.sex': 'P', 'persons.0.estimated_age': '27', 'persons.0.pregnant': 'on', 'persons.0.consent': 'on' });
       expect(saved.statusCode).toBe(303);
       expect(saved.headers.location).toBe(`/handoffs/${h.id}#hp-${siti!.id}`);
-      const line = db.select().from(handoffPersons).where(eq(handoffPersons.id, siti!.id)).get()!;
+      const line = (await db.select().from(handoffPersons).where(eq(handoffPersons.id, siti!.id)).get())!;
       expect(line.status).toBe('RECEIVED');
-      const person = db.select().from(persons).where(eq(persons.id, line.personId!)).get()!;
+      const person = (await db.select().from(persons).where(eq(persons.id, line.personId!)).get())!;
       expect(person).toMatchObject({ name: 'Siti Aminah', source: 'satpol_handoff', pregnant: true, createdAtFacilityId: tps.id });
       // Receiving again is refused, and nothing more is made.
       const again = await desk.post(`/handoffs/${h.id}/persons/${siti!.id}/receive`, { 'persons.0.name': 'Siti Aminah', 'persons.0.sex': 'P' });
       expect(again.statusCode).toBe(409);
       expect(again.body).toContain('sudah dicatat');
-      expect(db.get<{ n: number }>(sql`select count(*) as n from persons`)!.n).toBe(1);
+      expect((await db.get<{ n: number }>(sql`select count(*) as n from persons`))!.n).toBe(1);
 
       // A second handoff brings a woman who may already be known: the intake asks first, saves nothing.
       const h2 = (await submit(handoffBody(tps.id, { persons: [{ name: 'Siti Aminah', sex: 'P', approx_age: 27 }] }))).json();
@@ -410,12 +414,12 @@ describe('Satpol PP handoffs', () => {
       expect(ask.statusCode).toBe(200);
       expect(ask.body).toContain('id="needs-decision"');
       expect(ask.body).toContain(person.residentCode);
-      expect(db.select().from(handoffPersons).where(eq(handoffPersons.id, h2.persons[0].id)).get()!.status).toBe('PENDING');
+      expect((await db.select().from(handoffPersons).where(eq(handoffPersons.id, h2.persons[0].id)).get())!.status).toBe('PENDING');
       const same = await desk.post(`/handoffs/${h2.id}/persons/${h2.persons[0].id}/receive`, { 'persons.0.name': 'Siti Aminah', 'persons.0.sex': 'P', 'persons.0.decision': person.id });
       expect(same.statusCode).toBe(303);
-      expect(db.select().from(handoffPersons).where(eq(handoffPersons.id, h2.persons[0].id)).get()!.personId).toBe(person.id);
-      expect(db.select().from(handoffs).where(eq(handoffs.id, h2.id)).get()!.status).toBe('CLOSED');
-      expect(handoffOriginOf(db, person.id).map((o) => o.number)).toEqual([h.number, h2.number]);
+      expect((await db.select().from(handoffPersons).where(eq(handoffPersons.id, h2.persons[0].id)).get())!.personId).toBe(person.id);
+      expect((await db.select().from(handoffs).where(eq(handoffs.id, h2.id)).get())!.status).toBe('CLOSED');
+      expect((await handoffOriginOf(db, person.id)).map((o) => o.number)).toEqual([h.number, h2.number]);
 
       // "Not received" needs a reason, shown beside that person.
       const empty = await desk.post(`/handoffs/${h.id}/persons/${man!.id}/not-received`, { reason: '' });
@@ -423,53 +427,55 @@ describe('Satpol PP handoffs', () => {
       expect(empty.body).toContain('Wajib diisi.');
       const nr = await desk.post(`/handoffs/${h.id}/persons/${man!.id}/not-received`, { reason: 'Melarikan diri saat turun dari truk' });
       expect(nr.statusCode).toBe(303);
-      const closed = db.select().from(handoffs).where(eq(handoffs.id, h.id)).get()!;
+      const closed = (await db.select().from(handoffs).where(eq(handoffs.id, h.id)).get())!;
       expect(closed.status).toBe('CLOSED');
       expect(closed.closedAt).not.toBeNull();
     });
 
     it('nobody deletes a person from a handoff: there is no route, and the database refuses', async () => {
       const h = (await submit(handoffBody(tps.id))).json();
-      const admin = makeToken(db, 'admin');
+      const admin = await makeToken(db, 'admin');
       for (const url of [`/api/v1/handoffs/${h.id}/persons/${h.persons[0].id}`, `/api/v1/handoffs/${h.id}`]) {
         const res = await app.inject({ method: 'DELETE', url, headers: { authorization: `Bearer ${admin}` } });
         expect(res.statusCode).toBe(404);
       }
-      expect(() => db.delete(handoffPersons).where(eq(handoffPersons.id, h.persons[0].id)).run()).toThrow(/never deleted/);
-      expect(count(db, 'handoff_persons')).toBe(2);
+      await expect(write(db, (tx) => tx.delete(handoffPersons).where(eq(handoffPersons.id, h.persons[0].id)).run())).rejects.toThrow(/never deleted/);
+      expect(await count(db, 'handoff_persons')).toBe(2);
     });
   });
 
   describe('the command centre and the BAST', () => {
     it('raises one alert for a handoff open too long, and resolves it when the handoff closes', async () => {
       const h = (await submit(handoffBody(tps.id))).json();
-      expect(runHandoffChecks(db, 120).alerts).toEqual([]);
+      expect((await runHandoffChecks(db, 120)).alerts).toEqual([]);
       const later = new Date(Date.now() + 121 * 60_000);
-      const first = runHandoffChecks(db, 120, later);
+      const first = await runHandoffChecks(db, 120, later);
       expect(first.alerts).toHaveLength(1);
       expect(events).toContainEqual({ type: 'alert', alertId: first.alerts[0], kind: 'handoff_overdue', facilityId: tps.id });
-      expect(runHandoffChecks(db, 120, later).alerts).toEqual([]);
-      const alert = db.select().from(alerts).where(eq(alerts.id, first.alerts[0]!)).get()!;
+      expect((await runHandoffChecks(db, 120, later)).alerts).toEqual([]);
+      const alert = (await db.select().from(alerts).where(eq(alerts.id, first.alerts[0]!)).get())!;
       expect(alert).toMatchObject({ kind: 'handoff_overdue', subjectType: 'handoff', subjectId: h.id, facilityId: tps.id, resolvedAt: null });
       expect(alert.message).toContain(h.number);
 
       for (const p of h.persons) await bearer(app, intakeToken)('POST', `/api/v1/handoffs/${h.id}/persons/${p.id}/not-received`, { reason: 'tidak sampai' });
-      expect(db.select().from(alerts).where(eq(alerts.id, first.alerts[0]!)).get()!.resolvedAt).not.toBeNull();
+      expect((await db.select().from(alerts).where(eq(alerts.id, first.alerts[0]!)).get())!.resolvedAt).not.toBeNull();
     });
 
     it('closes a handoff at once when its last person is received through POST /residents', async () => {
       const h = (await submit(handoffBody(tps.id, { persons: [{ name: 'Joko', sex: 'L' }] }))).json();
       const reg = await bearer(app, intakeToken)('POST', '/api/v1/residents', { persons: [{ name: 'Joko', sex: 'L' }], handoff_person_id: h.persons[0].id });
       expect(reg.statusCode).toBe(201);
-      expect(db.select().from(handoffs).where(eq(handoffs.id, h.id)).get()!.status).toBe('CLOSED');
+      expect((await db.select().from(handoffs).where(eq(handoffs.id, h.id)).get())!.status).toBe('CLOSED');
     });
 
     it('the periodic check closes a handoff left open with everyone accounted for (a safety net)', async () => {
       const h = (await submit(handoffBody(tps.id, { persons: [{ name: 'Darmo', sex: 'L' }] }))).json();
-      db.update(handoffPersons).set({ status: 'NOT_RECEIVED', notReceivedReason: 'pergi', accountedAt: new Date().toISOString() }).where(eq(handoffPersons.handoffId, h.id)).run();
-      expect(db.select().from(handoffs).where(eq(handoffs.id, h.id)).get()!.status).toBe('OPEN');
-      expect(runHandoffChecks(db, 120).closed).toEqual([h.id]);
-      expect(db.select().from(handoffs).where(eq(handoffs.id, h.id)).get()!.status).toBe('CLOSED');
+      await write(db, async (tx) => {
+        await tx.update(handoffPersons).set({ status: 'NOT_RECEIVED', notReceivedReason: 'pergi', accountedAt: new Date().toISOString() }).where(eq(handoffPersons.handoffId, h.id)).run();
+      });
+      expect((await db.select().from(handoffs).where(eq(handoffs.id, h.id)).get())!.status).toBe('OPEN');
+      expect((await runHandoffChecks(db, 120)).closed).toEqual([h.id]);
+      expect((await db.select().from(handoffs).where(eq(handoffs.id, h.id)).get())!.status).toBe('CLOSED');
     });
 
     it('prints a BAST in Bahasa Indonesia with both parties, every person, the totals and signature lines, and no NIK', async () => {

@@ -13,11 +13,11 @@ afterAll(async () => app.close());
 
 describe("each role's home", () => {
   it("a manager's home counts the open referrals coming to their facility, and not closed ones", async () => {
-    const balai = makeFacility(db, { kind: 'BALAI', services: ['maternity'] });
-    const unit = makeUnit(db, balai.id, { capacity: 10, admits: 'family' });
-    insertReferral(db, balai.id, unit.id, 1, 'PROPOSED');
-    insertReferral(db, balai.id, unit.id, 2, 'ACCEPTED');
-    insertReferral(db, balai.id, unit.id, 1, 'REFUSED');
+    const balai = await makeFacility(db, { kind: 'BALAI', services: ['maternity'] });
+    const unit = await makeUnit(db, balai.id, { capacity: 10, admits: 'family' });
+    await insertReferral(db, balai.id, unit.id, 1, 'PROPOSED');
+    await insertReferral(db, balai.id, unit.id, 2, 'ACCEPTED');
+    await insertReferral(db, balai.id, unit.id, 1, 'REFUSED');
     const m = await makeUser(db, 'manager', { facilityId: balai.id });
     const b = await signedIn(app, m.username, m.password);
     const home = await b.get('/');
@@ -26,7 +26,7 @@ describe("each role's home", () => {
   });
 
   it('an intake officer sees the quick links and the incoming handoffs notice', async () => {
-    const tps = makeFacility(db, { kind: 'TPS' });
+    const tps = await makeFacility(db, { kind: 'TPS' });
     const u = await makeUser(db, 'intake', { facilityId: tps.id });
     const b = await signedIn(app, u.username, u.password);
     const home = await b.get('/');

@@ -17,11 +17,11 @@ let db: Db;
 beforeAll(async () => ({ app, db } = await makeTestApp()));
 afterAll(async () => app.close());
 
-const count = (table: string) => db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`))!.n;
+const count = async (table: string) => (await db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)))!.n;
 
 describe('bad input is a 4xx with a reason, never a 500 (issue 11, finding 9)', () => {
   it('a limit that is not a whole number from 1 is a 422 naming the field', async () => {
-    const call = bearer(app, makeToken(db, 'admin'));
+    const call = bearer(app, await makeToken(db, 'admin'));
     for (const url of ['/api/v1/referrals?limit=1.5', '/api/v1/handoffs?limit=2.5', '/api/v1/residents?q=a&limit=0.1', '/api/v1/audit?limit=1e3', '/api/v1/residents?q=a&limit=-1']) {
       const res = await call('GET', url);
       expect(res.statusCode, url).toBe(422);
@@ -32,7 +32,7 @@ describe('bad input is a 4xx with a reason, never a 500 (issue 11, finding 9)', 
   });
 
   it('a parameter sent twice where one value is meant is a 422 naming it (found by the fuzz test)', async () => {
-    const call = bearer(app, makeToken(db, 'command'));
+    const call = bearer(app, await makeToken(db, 'command'));
     for (const [url, field] of [
       ['/api/v1/handoffs?status=OPEN&status=CLOSED', 'status'],
       ['/api/v1/handoffs?facility_id=a&facility_id=b', 'facility_id'],
@@ -48,17 +48,17 @@ describe('bad input is a 4xx with a reason, never a 500 (issue 11, finding 9)', 
     const admin = await makeUser(db, 'admin');
     const b = await signedIn(app, admin.username, admin.password);
     await b.get('/facilities/new');
-    const before = count('facilities');
+    const before = await count('facilities');
     const res = await b.post('/facilities', { code: 'BIG-1', name: 'Besar', kind: 'TPS', wilayah_code: 'x'.repeat(1000 * 1000) });
     expect(res.statusCode).toBe(422);
-    expect(count('facilities')).toBe(before);
+    expect(await count('facilities')).toBe(before);
   });
 
   it('a text/plain body to the edit form is a 415, a JSON array a 400, and the record is unchanged', async () => {
-    const tps = makeFacility(db, { kind: 'TPS' });
-    makeUnit(db, tps.id);
+    const tps = await makeFacility(db, { kind: 'TPS' });
+    await makeUnit(db, tps.id);
     const intake = await makeUser(db, 'intake', { facilityId: tps.id });
-    const made = registerIntake({ db, actor: { ...SYSTEM_ACTOR, role: 'admin' }, input: { persons: [{ name: 'Rahmat Hidayat', sex: 'L', estimated_age: 40, consent: true }], confirm_new: true } });
+    const made = await registerIntake({ db, actor: { ...SYSTEM_ACTOR, role: 'admin' }, input: { persons: [{ name: 'Rahmat Hidayat', sex: 'L', estimated_age: 40, consent: true }], confirm_new: true } });
     if (!('persons' in made)) throw new Error('intake needed a decision');
     const person = made.persons[0]!;
     const b = await signedIn(app, intake.username, intake.password);
@@ -76,14 +76,14 @@ describe('bad input is a 4xx with a reason, never a 500 (issue 11, finding 9)', 
       payload: '["name","Orang Lain"]',
     });
     expect(array.statusCode).toBe(400);
-    expect(db.get<{ name: string }>(sql`select name from persons where id = ${person.id}`)!.name).toBe('Rahmat Hidayat');
+    expect((await db.get<{ name: string }>(sql`select name from persons where id = ${person.id}`))!.name).toBe('Rahmat Hidayat');
   });
 });
 
 describe('half-sent requests are cut (issue 11, finding 10)', () => {
   it('a request whose headers never finish is answered 408 and the connection closed', async () => {
     const config = testConfig();
-    const slow = await buildApp(config, { db: openDatabase(':memory:'), logger: false, timeouts: { headersMs: 300, requestMs: 300, checkEveryMs: 50 } });
+    const slow = await buildApp(config, { db: await openDatabase(':memory:'), logger: false, timeouts: { headersMs: 300, requestMs: 300, checkEveryMs: 50 } });
     await slow.listen({ port: 0, host: '127.0.0.1' });
     try {
       const port = (slow.server.address() as { port: number }).port;
@@ -107,7 +107,7 @@ describe('half-sent requests are cut (issue 11, finding 10)', () => {
 
   it('a body that stops halfway is cut as well', async () => {
     const config = testConfig();
-    const slow = await buildApp(config, { db: openDatabase(':memory:'), logger: false, timeouts: { headersMs: 300, requestMs: 300, checkEveryMs: 50 } });
+    const slow = await buildApp(config, { db: await openDatabase(':memory:'), logger: false, timeouts: { headersMs: 300, requestMs: 300, checkEveryMs: 50 } });
     await slow.listen({ port: 0, host: '127.0.0.1' });
     try {
       const port = (slow.server.address() as { port: number }).port;

@@ -35,14 +35,14 @@ describe('intake desk pages', () => {
   let app: FastifyInstance;
   let db: Db;
   let desk: Browser;
-  let facility: ReturnType<typeof makeFacility>;
-  let family: ReturnType<typeof makeUnit>;
+  let facility: Awaited<ReturnType<typeof makeFacility>>;
+  let family: Awaited<ReturnType<typeof makeUnit>>;
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    facility = makeFacility(db, { kind: 'TPS', name: 'GOR Cempaka Putih' });
-    makeUnit(db, facility.id, { name: 'Zona Laki-laki', admits: 'male', capacity: 30 });
-    family = makeUnit(db, facility.id, { name: 'Zona Keluarga', admits: 'family', capacity: 12, bedLabelPattern: 'K-{n}' });
+    facility = await makeFacility(db, { kind: 'TPS', name: 'GOR Cempaka Putih' });
+    await makeUnit(db, facility.id, { name: 'Zona Laki-laki', admits: 'male', capacity: 30 });
+    family = await makeUnit(db, facility.id, { name: 'Zona Keluarga', admits: 'family', capacity: 12, bedLabelPattern: 'K-{n}' });
     const u = await makeUser(db, 'intake', { facilityId: facility.id });
     desk = await signedIn(app, u.username, u.password);
   });
@@ -92,8 +92,8 @@ describe('intake desk pages', () => {
     expect(second.headers.location).toBe(first.headers.location);
     const loc = String(first.headers.location);
     expect(loc).toMatch(/^\/intake\/check-in\?p=/);
-    expect(db.select().from(persons).where(eq(persons.name, 'Ibu Ratna Sari')).all()).toHaveLength(1);
-    const mother = db.select().from(persons).where(eq(persons.name, 'Ibu Ratna Sari')).get()!;
+    expect(await db.select().from(persons).where(eq(persons.name, 'Ibu Ratna Sari')).all()).toHaveLength(1);
+    const mother = (await db.select().from(persons).where(eq(persons.name, 'Ibu Ratna Sari')).get())!;
     expect(mother.searchKey).toBe('ratna sari');
     expect(mother.consentAt).not.toBeNull();
     expect(mother.householdId).not.toBeNull();
@@ -108,7 +108,7 @@ describe('intake desk pages', () => {
     const res = await desk.post('/intake/check-in', { idempotency_key: 'checkin-form-0001', facility_id: facility.id, unit_id: family.id, person_ids: ids, all: ids });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/residents/${ids[0]}`);
-    const open = db.select().from(stays).where(and(eq(stays.unitId, family.id), isNull(stays.checkedOutAt))).all();
+    const open = await db.select().from(stays).where(and(eq(stays.unitId, family.id), isNull(stays.checkedOutAt))).all();
     expect(open.map((s) => s.personId).sort()).toEqual([...ids].sort());
 
     const person = await desk.get(`/residents/${ids[0]}`);
@@ -122,7 +122,7 @@ describe('intake desk pages', () => {
   it('shows possible duplicates with masked NIK and attaches the intake to the chosen record', async () => {
     const created = await desk.post('/intake', { 'persons.0.name': 'Muhammad Rizki', 'persons.0.sex': 'L', 'persons.0.estimated_age': '25', 'persons.0.nik': '3171010203990005', step: 'save' });
     expect(created.statusCode).toBe(303);
-    const original = db.select().from(persons).where(eq(persons.name, 'Muhammad Rizki')).get()!;
+    const original = (await db.select().from(persons).where(eq(persons.name, 'Muhammad Rizki')).get())!;
     const again = await desk.post('/intake', { 'persons.0.name': 'Moch. Rizky', 'persons.0.sex': 'L', 'persons.0.estimated_age': '27', step: 'save' });
     expect(again.statusCode).toBe(200);
     expect(again.body).toContain('id="needs-decision"');
@@ -132,7 +132,7 @@ describe('intake desk pages', () => {
     const chosen = await desk.post('/intake', { 'persons.0.name': 'Moch. Rizky', 'persons.0.sex': 'L', 'persons.0.estimated_age': '27', 'persons.0.alias': 'Kiki', 'persons.0.decision': original.id, step: 'save' });
     expect(chosen.statusCode).toBe(303);
     expect(chosen.headers.location).toBe(`/intake/check-in?p=${original.id}`);
-    expect(db.select().from(persons).where(eq(persons.id, original.id)).get()!.alias).toBe('Kiki');
+    expect((await db.select().from(persons).where(eq(persons.id, original.id)).get())!.alias).toBe('Kiki');
   });
 
   it('asks to keep a NIK that disagrees with the sex, with a reason, and records it', async () => {
@@ -146,7 +146,7 @@ describe('intake desk pages', () => {
     expect(noReason.body).toContain('Tulis alasan');
     const kept = await desk.post('/intake', { ...base, 'persons.0.nik_keep': 'on', 'persons.0.nik_override_reason': 'Salah ketik di Dukcapil' });
     expect(kept.statusCode).toBe(303);
-    const p = db.select().from(persons).where(eq(persons.name, 'Wulan Sari')).get()!;
+    const p = (await db.select().from(persons).where(eq(persons.name, 'Wulan Sari')).get())!;
     expect(p.nikOverrideReason).toBe('Salah ketik di Dukcapil');
   });
 
@@ -160,7 +160,7 @@ describe('intake desk pages', () => {
   });
 
   it('masks the NIK until asked; asking is audited and shows it', async () => {
-    const p = db.select().from(persons).where(eq(persons.name, 'Muhammad Rizki')).get()!;
+    const p = (await db.select().from(persons).where(eq(persons.name, 'Muhammad Rizki')).get())!;
     const page = await desk.get(`/residents/${p.id}`);
     expect(page.body).toContain('3171********0005');
     expect(page.body).not.toContain('3171010203990005');
@@ -168,13 +168,13 @@ describe('intake desk pages', () => {
     expect(shown.statusCode).toBe(200);
     expect(shown.body.trim().startsWith('<div id="id-numbers"')).toBe(true);
     expect(shown.body).toContain('3171010203990005');
-    const actions = db.select().from(auditEvents).where(eq(auditEvents.entityId, p.id)).all().map((e) => e.action);
+    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, p.id)).all()).map((e) => e.action);
     expect(actions).toContain('person.reveal_nik');
     expect(actions).toContain('person.read');
   });
 
   it('prints a card with the resident code as an inline SVG QR code', async () => {
-    const p = db.select().from(persons).where(eq(persons.name, 'Dimas')).get()!;
+    const p = (await db.select().from(persons).where(eq(persons.name, 'Dimas')).get())!;
     const res = await desk.get(`/residents/${p.id}/card`);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<svg class="qr"');
@@ -183,14 +183,14 @@ describe('intake desk pages', () => {
   });
 
   it('discharges one child from the person page; a missing destination is an error beside the field', async () => {
-    const child = db.select().from(persons).where(eq(persons.name, 'Ayu')).get()!;
-    const stay = db.select().from(stays).where(and(eq(stays.personId, child.id), isNull(stays.checkedOutAt))).get()!;
+    const child = (await db.select().from(persons).where(eq(persons.name, 'Ayu')).get())!;
+    const stay = (await db.select().from(stays).where(and(eq(stays.personId, child.id), isNull(stays.checkedOutAt))).get())!;
     const bad = await desk.post(`/stays/${stay.id}/discharge`, { outcome: 'reunited', idempotency_key: 'discharge-bad-001' });
     expect(bad.statusCode).toBe(422);
     expect(bad.body).toContain('Tulis tujuannya');
     const ok = await desk.post(`/stays/${stay.id}/discharge`, { outcome: 'reunited', destination: 'Nenek di Depok', idempotency_key: 'discharge-ok-0001' });
     expect(ok.statusCode).toBe(303);
-    expect(db.select().from(stays).where(eq(stays.id, stay.id)).get()!.outcome).toBe('reunited');
+    expect((await db.select().from(stays).where(eq(stays.id, stay.id)).get())!.outcome).toBe('reunited');
     const page = await desk.get(`/residents/${child.id}`);
     expect(page.body).toContain('Kembali ke keluarga');
     expect(page.body).toContain('Nenek di Depok');
@@ -207,8 +207,8 @@ describe('intake desk pages', () => {
   });
 
   it('keeps people from those who may not see them', async () => {
-    const p = db.select().from(persons).where(eq(persons.name, 'Dimas')).get()!;
-    const other = makeFacility(db, { kind: 'TPS' });
+    const p = (await db.select().from(persons).where(eq(persons.name, 'Dimas')).get())!;
+    const other = await makeFacility(db, { kind: 'TPS' });
     const stranger = await makeUser(db, 'intake', { facilityId: other.id });
     const b = await signedIn(app, stranger.username, stranger.password);
     expect((await b.get(`/residents/${p.id}`)).statusCode).toBe(404);

@@ -3,10 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../src/db/client.ts';
+import { openDatabase, write, type Db } from '../../src/db/client.ts';
 import { apiTokens, sessions } from '../../src/db/schema/index.ts';
 import { buildApp } from '../../src/app.ts';
-import { openDatabase } from '../../src/db/client.ts';
 import { hubFor } from '../../src/live/hub.ts';
 import { liveRegion } from '../../src/live/regions.ts';
 import { MAX_SOCKETS_PER_CREDENTIAL } from '../../src/live/connections.ts';
@@ -51,12 +50,12 @@ let db: Db;
 let http: string;
 let ws: string;
 const log: string[] = [];
-let tps: ReturnType<typeof makeFacility>;
+let tps: Awaited<ReturnType<typeof makeFacility>>;
 let unitId: string;
 
 beforeAll(async () => {
   const config = testConfig({ LOG_LEVEL: 'info' });
-  db = openDatabase(config.DATABASE_PATH);
+  db = await openDatabase(config.DATABASE_PATH);
   const stream = new Writable({
     write(chunk, _enc, cb) {
       log.push(String(chunk));
@@ -68,8 +67,8 @@ beforeAll(async () => {
   const port = (app.server.address() as { port: number }).port;
   http = `http://127.0.0.1:${port}`;
   ws = `ws://127.0.0.1:${port}`;
-  tps = makeFacility(db, { kind: 'TPS' });
-  unitId = makeUnit(db, tps.id).id;
+  tps = await makeFacility(db, { kind: 'TPS' });
+  unitId = (await makeUnit(db, tps.id)).id;
 });
 afterAll(async () => app.close());
 
@@ -103,13 +102,13 @@ describe('a socket lives only as long as its credentials (issue 11, finding 5)',
   });
 
   it('revoking a token closes its socket with 1008 and it hears nothing more', async () => {
-    const token = makeToken(db, 'command');
+    const token = await makeToken(db, 'command');
     const s = await Sock.open(`${ws}/api/v1/live?token=${token}`);
     await until(() => s.frames.length > 0, 'snapshot');
     const admin = await makeUser(db, 'admin');
     const a = await signedIn(app, admin.username, admin.password);
     await a.get('/admin');
-    const id = db.select().from(apiTokens).where(eq(apiTokens.prefix, token.slice(0, 10))).get()!.id;
+    const id = (await db.select().from(apiTokens).where(eq(apiTokens.prefix, token.slice(0, 10))).get())!.id;
     await a.post(`/admin/tokens/${id}/revoke`);
     await until(() => s.closeCode, 'close');
     expect(s.closeCode).toBe(1008);
@@ -117,10 +116,12 @@ describe('a socket lives only as long as its credentials (issue 11, finding 5)',
   });
 
   it('a revoke made straight in the database (another instance) is found before the next message', async () => {
-    const token = makeToken(db, 'command');
+    const token = await makeToken(db, 'command');
     const s = await Sock.open(`${ws}/api/v1/live?token=${token}`);
     await until(() => s.frames.length > 0, 'snapshot');
-    db.update(apiTokens).set({ revokedAt: new Date().toISOString() }).where(eq(apiTokens.prefix, token.slice(0, 10))).run();
+    await write(db, async (tx) => {
+      await tx.update(apiTokens).set({ revokedAt: new Date().toISOString() }).where(eq(apiTokens.prefix, token.slice(0, 10))).run();
+    });
     change();
     await until(() => s.closeCode, 'close');
     expect(s.closeCode).toBe(1008);
@@ -133,7 +134,9 @@ describe('a socket lives only as long as its credentials (issue 11, finding 5)',
     const json = await browserSock('/api/v1/live', b);
     const html = await browserSock('/live/html?region=board', b);
     await until(() => json.frames.length > 0 && html.frames.length > 0, 'first frames');
-    db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where(eq(sessions.userId, u.id)).run();
+    await write(db, async (tx) => {
+      await tx.update(sessions).set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where(eq(sessions.userId, u.id)).run();
+    });
     change();
     await until(() => json.closeCode && html.closeCode, 'close');
     expect([json.closeCode, html.closeCode]).toEqual([1008, 1008]);
@@ -142,7 +145,7 @@ describe('a socket lives only as long as its credentials (issue 11, finding 5)',
   });
 
   it('a ?token= is never written to the request log', async () => {
-    const token = makeToken(db, 'command');
+    const token = await makeToken(db, 'command');
     const s = await Sock.open(`${ws}/api/v1/live?token=${token}`);
     await until(() => s.frames.length > 0, 'snapshot');
     s.close();
@@ -178,7 +181,7 @@ describe('a one-time password opens the change-password page only (issue 11, fin
 
 describe('amplification (issue 11, finding 7)', { timeout: 60_000 }, () => {
   it(`a session or token holds at most ${MAX_SOCKETS_PER_CREDENTIAL} sockets; the next is closed with 4429`, async () => {
-    const token = makeToken(db, 'display');
+    const token = await makeToken(db, 'display');
     const socks = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_CREDENTIAL }, () => Sock.open(`${ws}/api/v1/live?token=${token}`)));
     await until(() => socks.every((s) => s.frames.length > 0), 'snapshots');
     const extra = await Sock.open(`${ws}/api/v1/live?token=${token}`);

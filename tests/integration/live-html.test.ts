@@ -40,8 +40,8 @@ afterAll(async () => app.close());
 
 describe('/live/html (htmx hx-ws)', () => {
   it('sends the facility figures at connect and again after a check-in there', async () => {
-    const tps = makeFacility(db, { kind: 'TPS' });
-    const unit = makeUnit(db, tps.id, { capacity: 5, admits: 'any' });
+    const tps = await makeFacility(db, { kind: 'TPS' });
+    const unit = await makeUnit(db, tps.id, { capacity: 5, admits: 'any' });
     const officer = await makeUser(db, 'intake', { facilityId: tps.id });
     const b = await signedIn(app, officer.username, officer.password);
     const { frames, ws } = await openHtml(base, `region=facility&id=${tps.id}`, b);
@@ -49,7 +49,7 @@ describe('/live/html (htmx hx-ws)', () => {
     expect(first).toContain('id="occupancy-summary" hx-swap-oob="true"');
     expect(first).toMatch(/id="facility-free">5</);
     // A check-in through the API at this facility.
-    const token = makeToken(db, 'intake', { facility: tps.id });
+    const token = await makeToken(db, 'intake', { facility: tps.id });
     const call = bearer(app, token);
     const reg = await call('POST', '/api/v1/residents', { persons: [{ name: 'Slamet Riyadi', sex: 'L', estimated_age: 40, consent: true }], confirm_new: true });
     expect(reg.statusCode).toBeLessThan(300);
@@ -64,13 +64,13 @@ describe('/live/html (htmx hx-ws)', () => {
   });
 
   it("keeps the desk's free places live on the check-in page", async () => {
-    const tps = makeFacility(db, { kind: 'TPS' });
-    const unit = makeUnit(db, tps.id, { capacity: 3, admits: 'any' });
+    const tps = await makeFacility(db, { kind: 'TPS' });
+    const unit = await makeUnit(db, tps.id, { capacity: 3, admits: 'any' });
     const officer = await makeUser(db, 'intake', { facilityId: tps.id });
     const b = await signedIn(app, officer.username, officer.password);
     const { frames, ws } = await openHtml(base, `region=desk&id=${tps.id}`, b);
     expect(await until(() => frames[0])).toContain(`id="unit-free-${unit.id}" hx-swap-oob="true"><strong>3</strong>`);
-    const call = bearer(app, makeToken(db, 'intake', { facility: tps.id }));
+    const call = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
     const reg = await call('POST', '/api/v1/residents', { persons: [{ description: 'perempuan, ±30 th', sex: 'P', estimated_age: 30, consent: true }], confirm_new: true });
     const personId = (reg.json() as { persons: { id: string }[] }).persons[0]!.id;
     expect((await call('POST', '/api/v1/stays', { person_id: personId, unit_id: unit.id })).statusCode).toBe(201);
@@ -79,8 +79,8 @@ describe('/live/html (htmx hx-ws)', () => {
   });
 
   it('refuses a region the role may not watch, and a facility the account may not know', async () => {
-    const secret = makeFacility(db, { kind: 'BALAI', protected: true });
-    const tps = makeFacility(db, { kind: 'TPS' });
+    const secret = await makeFacility(db, { kind: 'BALAI', protected: true });
+    const tps = await makeFacility(db, { kind: 'TPS' });
     const officer = await makeUser(db, 'intake', { facilityId: tps.id });
     const b = await signedIn(app, officer.username, officer.password);
     await expect(openHtml(base, 'region=board', b)).rejects.toMatchObject({ status: 403 });

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../src/db/client.ts';
+import { write, type Db } from '../../src/db/client.ts';
 import { stays, persons } from '../../src/db/schema/index.ts';
 import { hubFor } from '../../src/live/hub.ts';
 import { makeTestApp } from '../helpers/app.ts';
@@ -48,27 +48,29 @@ class LiveClient {
 let app: FastifyInstance;
 let db: Db;
 let base: string;
-let tps: ReturnType<typeof makeFacility>;
-let zone: ReturnType<typeof makeUnit>;
-let secret: ReturnType<typeof makeFacility>;
-let other: ReturnType<typeof makeFacility>;
+let tps: Awaited<ReturnType<typeof makeFacility>>;
+let zone: Awaited<ReturnType<typeof makeUnit>>;
+let secret: Awaited<ReturnType<typeof makeFacility>>;
+let other: Awaited<ReturnType<typeof makeFacility>>;
 
-function addStay(facilityId: string, unitId: string) {
+async function addStay(facilityId: string, unitId: string) {
   const personId = randomUUID();
   const now = nowIso();
-  db.insert(persons).values({ id: personId, residentCode: `SGH-${personId.slice(0, 6)}`, name: 'Siti Aminah', sex: 'P', createdAt: now, updatedAt: now }).run();
-  db.insert(stays).values({ id: randomUUID(), personId, facilityId, unitId, checkedInAt: now }).run();
+  await write(db, async (tx) => {
+    await tx.insert(persons).values({ id: personId, residentCode: `SGH-${personId.slice(0, 6)}`, name: 'Siti Aminah', sex: 'P', createdAt: now, updatedAt: now }).run();
+    await tx.insert(stays).values({ id: randomUUID(), personId, facilityId, unitId, checkedInAt: now }).run();
+  });
   hubFor(db).publish({ type: 'occupancy', facilityId, unitIds: [unitId] });
 }
 
 beforeAll(async () => {
   ({ app, db } = await makeTestApp());
-  tps = makeFacility(db, { kind: 'TPS', name: 'GOR Uji Live', wilayahCode: '31.71' });
-  zone = makeUnit(db, tps.id, { capacity: 10, admits: 'any', features: ['accessible'] });
-  secret = makeFacility(db, { kind: 'BALAI', name: 'Rumah Aman Rahasia', protected: true });
-  makeUnit(db, secret.id, { capacity: 5, admits: 'female' });
-  other = makeFacility(db, { kind: 'LKS', name: 'LKS Lain' });
-  makeUnit(db, other.id, { capacity: 7 });
+  tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Uji Live', wilayahCode: '31.71' });
+  zone = await makeUnit(db, tps.id, { capacity: 10, admits: 'any', features: ['accessible'] });
+  secret = await makeFacility(db, { kind: 'BALAI', name: 'Rumah Aman Rahasia', protected: true });
+  await makeUnit(db, secret.id, { capacity: 5, admits: 'female' });
+  other = await makeFacility(db, { kind: 'LKS', name: 'LKS Lain' });
+  await makeUnit(db, other.id, { capacity: 7 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `ws://127.0.0.1:${(app.server.address() as { port: number }).port}/api/v1/live`;
 });
@@ -92,71 +94,71 @@ describe('GET /api/v1/live', () => {
   });
 
   it('sends a snapshot, then one message per committed change with seq rising by one', async () => {
-    const c = await LiveClient.open(`${base}?token=${makeToken(db, 'command')}`);
+    const c = await LiveClient.open(`${base}?token=${await makeToken(db, 'command')}`);
     const snap = await c.next(0);
     expect(snap).toMatchObject({ type: 'snapshot', seq: 1 });
     const occ = snap.occupancy as { total: { occupied: number; free: number }; facilities: { id: string }[] };
     const before = occ.total;
     expect(occ.facilities.map((f) => f.id)).toContain(secret.id); // command may know protected places
-    addStay(tps.id, zone.id);
+    await addStay(tps.id, zone.id);
     const m1 = await c.next(1);
     expect(m1).toMatchObject({ type: 'occupancy', seq: 2, facility_id: tps.id, unit_id: zone.id });
     expect((m1.total as { occupied: number }).occupied).toBe(before.occupied + 1);
     expect((m1.facility as { free: number; free_by_feature: { accessible: number } }).free_by_feature.accessible).toBe(
       (m1.facility as { free: number }).free,
     );
-    addStay(tps.id, zone.id);
+    await addStay(tps.id, zone.id);
     expect(await c.next(2)).toMatchObject({ type: 'occupancy', seq: 3 });
     c.close();
   });
 
   it('a display hears numbers and never a protected facility or a name', async () => {
-    const c = await LiveClient.open(`${base}?token=${makeToken(db, 'display')}`);
+    const c = await LiveClient.open(`${base}?token=${await makeToken(db, 'display')}`);
     const snap = await c.next(0);
     const text = JSON.stringify(snap);
     expect(text).not.toContain(secret.id);
     expect(text).not.toContain('Rumah Aman Rahasia');
-    addStay(secret.id, db.query.units.findFirst({ where: (u, { eq }) => eq(u.facilityId, secret.id) }).sync()!.id);
+    await addStay(secret.id, (await db.query.units.findFirst({ where: (u, { eq }) => eq(u.facilityId, secret.id) }))!.id);
     const m = await c.next(1);
     expect(m).toMatchObject({ type: 'occupancy', facility_id: null });
     expect(JSON.stringify(m)).not.toContain(secret.id);
-    addStay(tps.id, zone.id);
+    await addStay(tps.id, zone.id);
     const m2 = await c.next(2);
     expect(JSON.stringify(m2)).not.toContain('Siti');
     c.close();
   });
 
   it('Satpol PP hear free counts only', async () => {
-    const c = await LiveClient.open(`${base}?token=${makeToken(db, 'satpol', { wilayah: '31.71' })}`);
+    const c = await LiveClient.open(`${base}?token=${await makeToken(db, 'satpol', { wilayah: '31.71' })}`);
     const snap = (await c.next(0)).occupancy as { total: Record<string, unknown>; facilities: Record<string, unknown>[] };
     expect(Object.keys(snap.total).sort()).toEqual(['free', 'free_by_admits', 'free_by_feature']);
     expect(snap.facilities.every((f) => !('occupied' in f) && !('units' in f))).toBe(true);
-    addStay(tps.id, zone.id);
+    await addStay(tps.id, zone.id);
     const m = await c.next(1);
     expect(m.facility).not.toHaveProperty('occupied');
     c.close();
   });
 
   it('a facility account hears its own facility only', async () => {
-    const c = await LiveClient.open(`${base}?token=${makeToken(db, 'intake', { facility: tps.id })}`);
+    const c = await LiveClient.open(`${base}?token=${await makeToken(db, 'intake', { facility: tps.id })}`);
     const snap = (await c.next(0)).occupancy as { facilities: { id: string }[] };
     expect(snap.facilities.map((f) => f.id)).toEqual([tps.id]);
-    addStay(other.id, db.query.units.findFirst({ where: (u, { eq }) => eq(u.facilityId, other.id) }).sync()!.id);
-    addStay(tps.id, zone.id);
+    await addStay(other.id, (await db.query.units.findFirst({ where: (u, { eq }) => eq(u.facilityId, other.id) }))!.id);
+    await addStay(tps.id, zone.id);
     const m = await c.next(1);
     expect(m).toMatchObject({ facility_id: tps.id, seq: 2 });
     c.close();
   });
 
   it('sends nothing for a refused check-in, then exactly one message for the next committed one', async () => {
-    const small = makeFacility(db, { kind: 'TPS', name: 'GOR Kecil' });
-    const one = makeUnit(db, small.id, { capacity: 1, admits: 'any' });
-    const call = bearer(app, makeToken(db, 'intake', { facility: small.id }));
+    const small = await makeFacility(db, { kind: 'TPS', name: 'GOR Kecil' });
+    const one = await makeUnit(db, small.id, { capacity: 1, admits: 'any' });
+    const call = bearer(app, await makeToken(db, 'intake', { facility: small.id }));
     const register = async () =>
       ((await call('POST', '/api/v1/residents', { persons: [{ description: 'laki-laki ±30 th', sex: 'L', estimated_age: 30, consent: true }], confirm_new: true })).json() as { persons: { id: string }[] })
         .persons[0]!.id;
     const [a, b2] = [await register(), await register()];
-    const c = await LiveClient.open(`${base}?token=${makeToken(db, 'command')}`);
+    const c = await LiveClient.open(`${base}?token=${await makeToken(db, 'command')}`);
     await c.next(0);
     expect((await call('POST', '/api/v1/stays', { person_id: a, unit_id: one.id })).statusCode).toBe(201);
     expect(await c.next(1)).toMatchObject({ type: 'occupancy', seq: 2, facility_id: small.id });
@@ -164,13 +166,13 @@ describe('GET /api/v1/live', () => {
     expect(refused.statusCode).toBe(409);
     await new Promise((r) => setTimeout(r, 300));
     expect(c.messages).toHaveLength(2);
-    addStay(tps.id, zone.id);
+    await addStay(tps.id, zone.id);
     expect(await c.next(2)).toMatchObject({ type: 'occupancy', seq: 3, facility_id: tps.id });
     c.close();
   });
 
   it('works through injectWS as well', async () => {
-    const token = makeToken(db, 'command');
+    const token = await makeToken(db, 'command');
     let resolveFirst: (m: Record<string, unknown>) => void;
     const firstMessage = new Promise<Record<string, unknown>>((r) => (resolveFirst = r));
     const ws = await app.injectWS(`/api/v1/live?token=${token}`, {}, {

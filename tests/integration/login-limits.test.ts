@@ -12,7 +12,7 @@ let app: FastifyInstance;
 let db: Db;
 afterEach(async () => app?.close());
 
-const sessionsCount = () => db.get<{ n: number }>(sql`select count(*) as n from sessions`)!.n;
+const sessionsCount = async () => (await db.get<{ n: number }>(sql`select count(*) as n from sessions`))!.n;
 
 /** Smaller limits than production's, so a test needs few (slow, scrypt) checks to reach them. */
 function useLimiter(limits: Partial<typeof LOGIN_LIMITS>, checks = { running: 2, waiting: 64 }) {
@@ -37,7 +37,7 @@ describe('login limits hold under concurrency (issue 11, finding 4)', { timeout:
     expect(statuses.filter((s) => s === 429)).toHaveLength(100 - LOGIN_LIMITS.perAccount);
     const right = await b.post('/login', { username: u.username, password: u.password });
     expect(right.statusCode).toBe(429);
-    expect(sessionsCount()).toBe(0);
+    expect(await sessionsCount()).toBe(0);
     // Another account, from another browser, still signs in.
     const other = await makeUser(db, 'command');
     await signedIn(app, other.username, other.password);

@@ -12,17 +12,17 @@ beforeAll(async () => ({ app, db } = await makeTestApp()));
 afterAll(async () => app.close());
 
 describe('the BAST letterhead', () => {
-  it("is the government of the facility's wilayah, with its social affairs office", () => {
-    expect(bastLetterhead(db, '31.71')).toEqual(['PEMERINTAH PROVINSI DKI JAKARTA', 'DINAS SOSIAL', 'SUKU DINAS SOSIAL KOTA ADMINISTRASI JAKARTA PUSAT']);
-    expect(bastLetterhead(db, '32.75')).toEqual(['PEMERINTAH KOTA BEKASI', 'DINAS SOSIAL']);
-    expect(bastLetterhead(db, '32.01')[0]).toMatch(/^PEMERINTAH KABUPATEN /);
-    expect(bastLetterhead(db, '31')).toEqual(['PEMERINTAH PROVINSI DKI JAKARTA', 'DINAS SOSIAL']);
-    expect(bastLetterhead(db, '31.71', 'PEMERINTAH PROVINSI DKI JAKARTA | DINAS SOSIAL | PANTI X')).toEqual(['PEMERINTAH PROVINSI DKI JAKARTA', 'DINAS SOSIAL', 'PANTI X']);
+  it("is the government of the facility's wilayah, with its social affairs office", async () => {
+    expect(await bastLetterhead(db, '31.71')).toEqual(['PEMERINTAH PROVINSI DKI JAKARTA', 'DINAS SOSIAL', 'SUKU DINAS SOSIAL KOTA ADMINISTRASI JAKARTA PUSAT']);
+    expect(await bastLetterhead(db, '32.75')).toEqual(['PEMERINTAH KOTA BEKASI', 'DINAS SOSIAL']);
+    expect((await bastLetterhead(db, '32.01'))[0]).toMatch(/^PEMERINTAH KABUPATEN /);
+    expect(await bastLetterhead(db, '31')).toEqual(['PEMERINTAH PROVINSI DKI JAKARTA', 'DINAS SOSIAL']);
+    expect(await bastLetterhead(db, '31.71', 'PEMERINTAH PROVINSI DKI JAKARTA | DINAS SOSIAL | PANTI X')).toEqual(['PEMERINTAH PROVINSI DKI JAKARTA', 'DINAS SOSIAL', 'PANTI X']);
   });
 
   it('is printed on the BAST, and BAST_HEADER overrides it', async () => {
-    const tps = makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
-    const satpol = makeToken(db, 'satpol', { wilayah: '31.71' });
+    const tps = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
+    const satpol = await makeToken(db, 'satpol', { wilayah: '31.71' });
     const res = await bearer(app, satpol)('POST', '/api/v1/handoffs', {
       operation: { number: 'SPT/1', at: new Date(Date.now() - 3600_000).toISOString(), place: 'Senen', wilayah_code: '31.71', team: 'B', leader_name: 'Hendra', leader_nip: '1' },
       facility_id: tps.id,
@@ -49,8 +49,8 @@ describe('the BAST letterhead', () => {
 describe('administration defaults', () => {
   it('offers no role by default, and asks before disabling or revoking', async () => {
     const admin = await makeUser(db, 'admin');
-    await makeUser(db, 'intake', { facilityId: makeFacility(db).id });
-    makeToken(db, 'command');
+    await makeUser(db, 'intake', { facilityId: (await makeFacility(db)).id });
+    await makeToken(db, 'command');
     const b = await signedIn(app, admin.username, admin.password);
     const page = await b.get('/admin');
     for (const form of ['add-user', 'add-token']) {

@@ -13,15 +13,15 @@ import { bearer, signedIn } from '../helpers/session.ts';
  * facilities mirror the demo's (src/demo/facilities.ts).
  */
 
-type Call = ReturnType<typeof bearer>;
+type Call = Awaited<ReturnType<typeof bearer>>;
 let app: FastifyInstance;
 let db: Db;
-let tps: ReturnType<typeof makeFacility>;
-let tps2: ReturnType<typeof makeFacility>;
-let balai: ReturnType<typeof makeFacility>;
-let panti: ReturnType<typeof makeFacility>;
-let loka: ReturnType<typeof makeFacility>;
-let rptc: ReturnType<typeof makeFacility>;
+let tps: Awaited<ReturnType<typeof makeFacility>>;
+let tps2: Awaited<ReturnType<typeof makeFacility>>;
+let balai: Awaited<ReturnType<typeof makeFacility>>;
+let panti: Awaited<ReturnType<typeof makeFacility>>;
+let loka: Awaited<ReturnType<typeof makeFacility>>;
+let rptc: Awaited<ReturnType<typeof makeFacility>>;
 const unitIds: Record<string, string> = {};
 let desk: Call;
 let command: Call;
@@ -31,32 +31,32 @@ async function register(call: Call, ps: Record<string, unknown>[], extra: Record
   if (res.statusCode !== 201) throw new Error(`intake failed: ${res.statusCode} ${res.body}`);
   return res.json() as { persons: { id: string; resident_code: string }[]; household_id: string | null };
 }
-const unitOf = (personId: string) => db.select().from(stays).where(and(eq(stays.personId, personId), isNull(stays.checkedOutAt))).get()?.unitId;
+const unitOf = async (personId: string) => (await db.select().from(stays).where(and(eq(stays.personId, personId), isNull(stays.checkedOutAt))).get())?.unitId;
 
 beforeAll(async () => {
   ({ app, db } = await makeTestApp());
-  tps = makeFacility(db, { kind: 'TPS', name: 'GOR Uji', wilayahCode: '31.71', clusters: ['tuna_sosial'] });
-  tps2 = makeFacility(db, { kind: 'TPS', name: 'GOR Lain', wilayahCode: '31.71' });
+  tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Uji', wilayahCode: '31.71', clusters: ['tuna_sosial'] });
+  tps2 = await makeFacility(db, { kind: 'TPS', name: 'GOR Lain', wilayahCode: '31.71' });
   const zones: [string, UnitOverrides][] = [
     ['Zona A Laki-laki', { admits: 'male' }],
     ['Zona B Perempuan', { admits: 'female' }],
     ['Zona C Keluarga', { admits: 'family' }],
     ['Zona D Lansia & Disabilitas', { admits: 'any', features: ['accessible', 'elderly'], capacity: 6 }],
   ];
-  for (const [name, o] of zones) unitIds[name] = makeUnit(db, tps.id, { name, capacity: 20, ...o }).id;
-  makeUnit(db, tps2.id, { name: 'Zona Umum', capacity: 20 });
-  balai = makeFacility(db, { kind: 'BALAI', name: 'Balai Kasih Bunda', wilayahCode: '31.74', services: ['maternity', 'early_childhood', 'medical', 'child_protection'], clusters: ['anak'] });
-  unitIds.melati = makeUnit(db, balai.id, { name: 'Wisma Melati (ibu & anak)', capacity: 12, admits: 'family', features: ['maternity', 'crib'] }).id;
-  unitIds.mawar = makeUnit(db, balai.id, { name: 'Wisma Mawar (ibu hamil)', capacity: 8, admits: 'female', features: ['maternity'] }).id;
-  unitIds.anggrek = makeUnit(db, balai.id, { name: 'Wisma Anggrek (anak)', capacity: 10, admits: 'any', features: ['crib'] }).id;
-  panti = makeFacility(db, { kind: 'PANTI', name: 'Panti Werdha', wilayahCode: '31.75', services: ['elderly', 'medical'], clusters: ['lansia'] });
-  makeUnit(db, panti.id, { name: 'Wisma Lansia Putri', capacity: 16, admits: 'female', features: ['elderly', 'accessible'] });
-  loka = makeFacility(db, { kind: 'LOKA', name: 'Loka NAPZA Insan Pulih', wilayahCode: '31.72', services: ['addiction', 'medical'], clusters: ['napza'] });
-  makeUnit(db, loka.id, { name: 'Wisma Pulih', capacity: 10, admits: 'male' });
-  rptc = makeFacility(db, { kind: 'BALAI', name: 'RPTC Rahasia', wilayahCode: '31.75', services: ['trafficking_protection', 'women_protection'], clusters: ['tuna_sosial'], protected: true });
-  makeUnit(db, rptc.id, { name: 'Wisma Putra', capacity: 8, admits: 'male' });
-  desk = bearer(app, makeToken(db, 'intake', { facility: tps.id }));
-  command = bearer(app, makeToken(db, 'command'));
+  for (const [name, o] of zones) unitIds[name] = (await makeUnit(db, tps.id, { name, capacity: 20, ...o })).id;
+  await makeUnit(db, tps2.id, { name: 'Zona Umum', capacity: 20 });
+  balai = await makeFacility(db, { kind: 'BALAI', name: 'Balai Kasih Bunda', wilayahCode: '31.74', services: ['maternity', 'early_childhood', 'medical', 'child_protection'], clusters: ['anak'] });
+  unitIds.melati = (await makeUnit(db, balai.id, { name: 'Wisma Melati (ibu & anak)', capacity: 12, admits: 'family', features: ['maternity', 'crib'] })).id;
+  unitIds.mawar = (await makeUnit(db, balai.id, { name: 'Wisma Mawar (ibu hamil)', capacity: 8, admits: 'female', features: ['maternity'] })).id;
+  unitIds.anggrek = (await makeUnit(db, balai.id, { name: 'Wisma Anggrek (anak)', capacity: 10, admits: 'any', features: ['crib'] })).id;
+  panti = await makeFacility(db, { kind: 'PANTI', name: 'Panti Werdha', wilayahCode: '31.75', services: ['elderly', 'medical'], clusters: ['lansia'] });
+  await makeUnit(db, panti.id, { name: 'Wisma Lansia Putri', capacity: 16, admits: 'female', features: ['elderly', 'accessible'] });
+  loka = await makeFacility(db, { kind: 'LOKA', name: 'Loka NAPZA Insan Pulih', wilayahCode: '31.72', services: ['addiction', 'medical'], clusters: ['napza'] });
+  await makeUnit(db, loka.id, { name: 'Wisma Pulih', capacity: 10, admits: 'male' });
+  rptc = await makeFacility(db, { kind: 'BALAI', name: 'RPTC Rahasia', wilayahCode: '31.75', services: ['trafficking_protection', 'women_protection'], clusters: ['tuna_sosial'], protected: true });
+  await makeUnit(db, rptc.id, { name: 'Wisma Putra', capacity: 8, admits: 'male' });
+  desk = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
+  command = bearer(app, await makeToken(db, 'command'));
 });
 afterAll(async () => app.close());
 
@@ -90,15 +90,15 @@ describe('1. families stay together', () => {
     expect(added.statusCode).toBe(200);
     const hh = added.json().household_id as string;
     expect(added.json().members.map((m: { id: string }) => m.id).sort()).toEqual([mum.id, boy.id].sort());
-    expect(db.select().from(persons).where(eq(persons.id, boy.id)).get()!.householdId).toBe(hh);
-    const audit = db.select().from(auditEvents).where(and(eq(auditEvents.action, 'household.add_member'), eq(auditEvents.entityId, hh))).get();
+    expect((await db.select().from(persons).where(eq(persons.id, boy.id)).get())!.householdId).toBe(hh);
+    const audit = await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'household.add_member'), eq(auditEvents.entityId, hh))).get();
     expect(audit?.detail).toMatchObject({ person_id: boy.id, reason: 'Anak kandung, datang terpisah' });
 
     const removed = await desk('POST', `/api/v1/residents/${mum.id}/household/members/${boy.id}/remove`, { reason: 'Salah catat' });
     expect(removed.statusCode).toBe(200);
     expect(removed.json().household_id).toBeNull();
-    expect(db.select().from(persons).where(eq(persons.id, boy.id)).get()!.householdId).toBeNull();
-    expect(db.select().from(auditEvents).where(and(eq(auditEvents.action, 'household.remove_member'), eq(auditEvents.entityId, hh))).get()?.detail).toMatchObject({ reason: 'Salah catat' });
+    expect((await db.select().from(persons).where(eq(persons.id, boy.id)).get())!.householdId).toBeNull();
+    expect((await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'household.remove_member'), eq(auditEvents.entityId, hh))).get())?.detail).toMatchObject({ reason: 'Salah catat' });
   });
 });
 
@@ -134,7 +134,7 @@ describe('2. transfers do not skip the receiving side', () => {
     expect(noReason.json().errors[0].path).toBe('reason');
     const childrensWard = await command('POST', `/api/v1/stays/${stay.id}/transfer`, { facility_id: balai.id, unit_id: unitIds.anggrek, reason: 'coba' });
     expect(childrensWard.statusCode).toBe(422);
-    expect(unitOf(man.id)).toBe(unitIds['Zona A Laki-laki']);
+    expect(await unitOf(man.id)).toBe(unitIds['Zona A Laki-laki']);
     // Between units of one facility the desk still moves people.
     const within = await desk('POST', `/api/v1/stays/${stay.id}/transfer`, { unit_id: unitIds['Zona D Lansia & Disabilitas'] });
     expect(within.statusCode).toBe(201);
@@ -145,8 +145,8 @@ describe('2. transfers do not skip the receiving side', () => {
     const stay = (await desk('POST', '/api/v1/stays', { person_id: w.id })).json().stays[0];
     const moved = await command('POST', `/api/v1/stays/${stay.id}/transfer`, { facility_id: balai.id, reason: 'Kontraksi dini, koordinasi langsung' });
     expect(moved.statusCode).toBe(201);
-    expect(unitOf(w.id)).toBe(unitIds.mawar);
-    expect(db.select().from(auditEvents).where(and(eq(auditEvents.action, 'stay.transfer_out'), eq(auditEvents.entityId, stay.id))).get()?.detail).toMatchObject({ command_move: true, reason: 'Kontraksi dini, koordinasi langsung' });
+    expect(await unitOf(w.id)).toBe(unitIds.mawar);
+    expect((await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'stay.transfer_out'), eq(auditEvents.entityId, stay.id))).get())?.detail).toMatchObject({ command_move: true, reason: 'Kontraksi dini, koordinasi langsung' });
   });
 });
 
@@ -203,11 +203,11 @@ describe('4. a way out of "nothing fits" for a mixed household', () => {
     expect(ok.statusCode).toBe(201);
     expect(ok.json().referral.places).toBe(1);
     // Accepted and arrived: she is in the maternity wisma, the split kept on her stay with its reason.
-    const balaiDesk = bearer(app, makeToken(db, 'manager', { facility: balai.id }));
+    const balaiDesk = bearer(app, await makeToken(db, 'manager', { facility: balai.id }));
     const refId = ok.json().referral.id as string;
     expect((await balaiDesk('POST', `/api/v1/referrals/${refId}/accept`, {})).statusCode).toBe(200);
     expect((await balaiDesk('POST', `/api/v1/referrals/${refId}/arrive`, {})).statusCode).toBe(200);
-    const stay = db.select().from(stays).where(and(eq(stays.personId, dewi.id), isNull(stays.checkedOutAt))).get()!;
+    const stay = (await db.select().from(stays).where(and(eq(stays.personId, dewi.id), isNull(stays.checkedOutAt))).get())!;
     expect(stay).toMatchObject({ unitId: unitIds.mawar, splitReason: 'Ibu ke panti werdha' });
     const mum = await desk('POST', '/api/v1/referrals', { person_id: ijah.id, to_facility_id: panti.id, reason: 'Lansia', person_ids: [ijah.id], split_reason: 'Anak ke balai ibu hamil' });
     expect(mum.statusCode).toBe(201);
@@ -237,7 +237,7 @@ describe('5. routing gaps closed', () => {
     expect(asDesk.json().nothing_fits).toBe(true);
     expect(asDesk.body).not.toContain('RPTC');
     // The alert, read by the command centre only, says a protected facility could take him, never which.
-    const alert = db.select().from(alerts).where(and(eq(alerts.subjectId, him.id), isNull(alerts.resolvedAt))).get()!;
+    const alert = (await db.select().from(alerts).where(and(eq(alerts.subjectId, him.id), isNull(alerts.resolvedAt))).get())!;
     expect(alert.message).toContain('Fasilitas terlindung');
     expect(alert.message).not.toContain('RPTC');
   });
@@ -263,14 +263,14 @@ describe('6. alerts settled only by an act', () => {
     // The command centre looks (and finds the protected home): the alert stays open.
     await command('GET', `/api/v1/routing?person_id=${him.id}`);
     await command('GET', `/api/v1/routing?person_id=${him.id}`);
-    expect(db.select().from(alerts).where(eq(alerts.id, first.alert_id)).get()!.resolvedAt).toBeNull();
+    expect((await db.select().from(alerts).where(eq(alerts.id, first.alert_id)).get())!.resolvedAt).toBeNull();
     const bare = await command('POST', `/api/v1/alerts/${first.alert_id}/resolve`, {});
     expect(bare.statusCode).toBe(422);
-    expect(db.select().from(alerts).where(eq(alerts.id, first.alert_id)).get()!.resolvedAt).toBeNull();
+    expect((await db.select().from(alerts).where(eq(alerts.id, first.alert_id)).get())!.resolvedAt).toBeNull();
     // A referral made by the command centre is the act that settles it.
     const ref = await command('POST', '/api/v1/referrals', { person_id: him.id, to_facility_id: rptc.id, reason: 'Korban TPPO laki-laki' });
     expect(ref.statusCode).toBe(201);
-    expect(db.select().from(alerts).where(eq(alerts.id, first.alert_id)).get()!.resolvedAt).not.toBeNull();
+    expect((await db.select().from(alerts).where(eq(alerts.id, first.alert_id)).get())!.resolvedAt).not.toBeNull();
   });
 
   it('settled by hand with a note, kept with the alert', async () => {
@@ -278,7 +278,7 @@ describe('6. alerts settled only by an act', () => {
     const id = (await desk('GET', `/api/v1/routing?person_id=${p.id}`)).json().alert_id as string;
     const done = await command('POST', `/api/v1/alerts/${id}/resolve`, { note: 'Ditelepon ke RPTC, dijemput besok' });
     expect(done.json()).toEqual({ id, resolved: true });
-    expect(db.select().from(alerts).where(eq(alerts.id, id)).get()!.resolvedNote).toBe('Ditelepon ke RPTC, dijemput besok');
+    expect((await db.select().from(alerts).where(eq(alerts.id, id)).get())!.resolvedNote).toBe('Ditelepon ke RPTC, dijemput besok');
   });
 });
 
@@ -302,7 +302,7 @@ describe('7. the desk is always told where a person is and what to do', () => {
   it('"same person" for someone placed at another facility: the check-in page says where, and how to bring them here', async () => {
     const p = (await register(desk, [{ name: 'Sukardi Wiryo', sex: 'L', estimated_age: 52, nik: '3171011005740001' }])).persons[0]!;
     await desk('POST', '/api/v1/stays', { person_id: p.id });
-    const odesk = bearer(app, makeToken(db, 'intake', { facility: tps2.id }));
+    const odesk = bearer(app, await makeToken(db, 'intake', { facility: tps2.id }));
     const first = await odesk('POST', '/api/v1/residents', { persons: [{ name: 'Sukardi Wiryo', sex: 'L', estimated_age: 52, nik: '3171011005740001' }] });
     // The trust rule (issue 11): this desk may not see his record, so it is told
     // where he is (an unprotected facility) and nothing that identifies the record.
@@ -328,11 +328,11 @@ describe('7. the desk is always told where a person is and what to do', () => {
     const unit = /name="unit_id" value="([^"]+)" checked/.exec(page.body)![1]!;
     const res = await cb.post('/intake/check-in', { all: p.id, person_ids: p.id, facility_id: tps.id, unit_id: unit });
     expect(res.statusCode).toBe(303);
-    expect(unitOf(p.id)).toBe(unitIds['Zona A Laki-laki']);
+    expect(await unitOf(p.id)).toBe(unitIds['Zona A Laki-laki']);
   });
 
   it('a handoff whose received people have no bed reads "Diterima, menunggu tempat" and leads to placement', async () => {
-    const satpol = bearer(app, makeToken(db, 'satpol', { wilayah: '31.71' }));
+    const satpol = bearer(app, await makeToken(db, 'satpol', { wilayah: '31.71' }));
     const h = (
       await satpol('POST', '/api/v1/handoffs', {
         operation: { number: 'SPT/012/XII/2026', at: new Date(Date.now() - 3600_000).toISOString(), place: 'Pasar Senen', wilayah_code: '31.71', team: 'Regu B', leader_name: 'Slamet', leader_nip: '19800101 200501 1 001' },
@@ -366,6 +366,6 @@ describe('7. the desk is always told where a person is and what to do', () => {
     const routing = (await desk('GET', `/api/v1/routing?person_id=${boy.id}`)).json();
     expect(routing.needed).toBe(false);
     expect(routing.alert_id).toBeNull();
-    expect(db.select().from(alerts).where(eq(alerts.subjectId, boy.id)).all()).toEqual([]);
+    expect(await db.select().from(alerts).where(eq(alerts.subjectId, boy.id)).all()).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../src/db/client.ts';
+import { write, type Db } from '../../src/db/client.ts';
 import { alerts, handoffPersons, handoffs, referralPersons, referrals } from '../../src/db/schema/index.ts';
 import { nowIso } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
@@ -256,13 +256,15 @@ function routesOf(app: FastifyInstance): string[] {
 }
 
 /** Every table's rows, hashed: what a refused write must leave as it was. Sessions and the audit of reads are not the record. */
-function snapshot(db: Db): Record<string, string> {
-  const tables = db
-    .all<{ name: string }>(sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '%_fts%' and name not in ('sessions', '__drizzle_migrations')`)
-    .map((t) => t.name);
-  return Object.fromEntries(
-    tables.map((t) => [t, createHash('sha256').update(JSON.stringify(db.$client.prepare(`select * from "${t}" order by rowid`).raw().all())).digest('hex')]),
-  );
+async function snapshot(db: Db): Promise<Record<string, string>> {
+  const tables = (
+    await db.all<{ name: string }>(
+      sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '%_fts%' and name not in ('sessions', '__drizzle_migrations')`,
+    )
+  ).map((t) => t.name);
+  const hashes: Record<string, string> = {};
+  for (const t of tables) hashes[t] = createHash('sha256').update(JSON.stringify(await db.all(sql.raw(`select * from "${t}" order by rowid`)))).digest('hex');
+  return hashes;
 }
 
 describe('access matrix: record × scope', () => {
@@ -270,12 +272,12 @@ describe('access matrix: record × scope', () => {
   let db: Db;
   const places = {} as Record<Scope | 'home', Place>;
   const pages = new Map<ScopedRole, Browser>();
-  const api = new Map<ScopedRole, ReturnType<typeof bearer>>();
+  const api = new Map<ScopedRole, Awaited<ReturnType<typeof bearer>>>();
 
-  async function makePlace(o: { wilayah: string; protected?: boolean; kind?: 'TPS' | 'BALAI' }, command: ReturnType<typeof bearer>, n: number): Promise<Place> {
-    const f = makeFacility(db, { kind: o.kind ?? 'TPS', wilayahCode: o.wilayah, protected: o.protected ?? false });
-    const u = makeUnit(db, f.id, { capacity: 10 });
-    makeUnit(db, f.id, { capacity: 10 });
+  async function makePlace(o: { wilayah: string; protected?: boolean; kind?: 'TPS' | 'BALAI' }, command: Awaited<ReturnType<typeof bearer>>, n: number): Promise<Place> {
+    const f = await makeFacility(db, { kind: o.kind ?? 'TPS', wilayahCode: o.wilayah, protected: o.protected ?? false });
+    const u = await makeUnit(db, f.id, { capacity: 10 });
+    await makeUnit(db, f.id, { capacity: 10 });
     const made = await command('POST', '/api/v1/residents', { persons: [{ name: NAMES[n]!, sex: 'L', estimated_age: 30 + n, nik: `317101010180000${n}` }], facility_id: f.id, confirm_new: true });
     expect(made.statusCode).toBe(201);
     const personId = made.json().persons[0].id as string;
@@ -283,18 +285,21 @@ describe('access matrix: record × scope', () => {
     expect(stay.statusCode).toBe(201);
     const handoffId = randomUUID();
     const lineId = randomUUID();
-    db.insert(handoffs)
-      .values({ id: handoffId, number: `HO-TEST-${n}-${randomUUID().slice(0, 6)}`, operationNumber: `OP-${n}`, operationAt: nowIso(), place: 'Jalan', wilayahCode: o.wilayah, leaderName: 'Komandan', facilityId: f.id, createdAt: nowIso() })
-      .run();
-    db.insert(handoffPersons).values({ id: lineId, handoffId, seq: 1, sex: 'L', approxAge: 40 }).run();
     const alertId = randomUUID();
-    db.insert(alerts).values({ id: alertId, kind: 'nothing_fits', facilityId: f.id, subjectType: 'person', subjectId: personId, message: 'x', raisedAt: nowIso() }).run();
+    await write(db, async (tx) => {
+      await tx
+        .insert(handoffs)
+        .values({ id: handoffId, number: `HO-TEST-${n}-${randomUUID().slice(0, 6)}`, operationNumber: `OP-${n}`, operationAt: nowIso(), place: 'Jalan', wilayahCode: o.wilayah, leaderName: 'Komandan', facilityId: f.id, createdAt: nowIso() })
+        .run();
+      await tx.insert(handoffPersons).values({ id: lineId, handoffId, seq: 1, sex: 'L', approxAge: 40 }).run();
+      await tx.insert(alerts).values({ id: alertId, kind: 'nothing_fits', facilityId: f.id, subjectType: 'person', subjectId: personId, message: 'x', raisedAt: nowIso() }).run();
+    });
     return { facilityId: f.id, unitId: u.id, personId, stayId: stay.json().stays[0].id, referralId: '', handoffId, lineId, alertId };
   }
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    const command = bearer(app, makeToken(db, 'command'));
+    const command = bearer(app, await makeToken(db, 'command'));
     places.home = await makePlace({ wilayah: '31.71' }, command, 1);
     places.other = await makePlace({ wilayah: '31.71' }, command, 2);
     places.far = await makePlace({ wilayah: '31.74' }, command, 3);
@@ -307,15 +312,17 @@ describe('access matrix: record × scope', () => {
     ];
     for (const [scope, to] of ends) {
       const id = randomUUID();
-      db.insert(referrals).values({ id, fromFacilityId: places[scope].facilityId, toFacilityId: to, reason: 'uji', status: 'ACCEPTED', places: 1, proposedAt: nowIso(), expiresAt: new Date(Date.now() + 86_400_000).toISOString() }).run();
-      db.insert(referralPersons).values({ referralId: id, personId: places[scope].personId }).run();
+      await write(db, async (tx) => {
+        await tx.insert(referrals).values({ id, fromFacilityId: places[scope].facilityId, toFacilityId: to, reason: 'uji', status: 'ACCEPTED', places: 1, proposedAt: nowIso(), expiresAt: new Date(Date.now() + 86_400_000).toISOString() }).run();
+        await tx.insert(referralPersons).values({ referralId: id, personId: places[scope].personId }).run();
+      });
       places[scope].referralId = id;
     }
     for (const role of ['manager', 'intake', 'satpol'] as const) {
       const binding = role === 'satpol' ? { wilayahCode: '31.71' } : { facilityId: places.home.facilityId };
       const user = await makeUser(db, role, binding);
       pages.set(role, await signedIn(app, user.username, user.password));
-      api.set(role, bearer(app, makeToken(db, role, role === 'satpol' ? { wilayah: '31.71' } : { facility: places.home.facilityId })));
+      api.set(role, bearer(app, await makeToken(db, role, role === 'satpol' ? { wilayah: '31.71' } : { facility: places.home.facilityId })));
     }
   });
   afterAll(async () => app.close());
@@ -349,9 +356,9 @@ describe('access matrix: record × scope', () => {
     const body = row.body?.(p, places.home);
     if (url.startsWith('/api/')) return api.get(role)!(row.method, url, row.method === 'GET' ? undefined : (body ?? {}));
     const b = pages.get(role)!;
-    if (row.method === 'GET') return b.get(url);
+    if (row.method === 'GET') return await b.get(url);
     const form = Object.fromEntries(Object.entries({ ...(body ?? {}), idempotency_key: randomUUID() }).map(([k, v]) => [k, String(v)]));
-    return b.post(url, form);
+    return await b.post(url, form);
   };
 
   for (const row of [...PAGE_ROWS, ...API_ROWS, ...BODY_ROWS]) {
@@ -359,11 +366,11 @@ describe('access matrix: record × scope', () => {
       for (const role of row.roles) {
         const status = row.expect?.(scope, role) ?? 404;
         it(`${row.method} ${row.route} · ${scope} record · ${role} → ${status}`, async () => {
-          const before = snapshot(db);
+          const before = await snapshot(db);
           const res = await call(row, role, places[scope]);
           if (row.route.startsWith('(body)') && status === 404) expect([404, 422], res.body.slice(0, 300)).toContain(res.statusCode);
           else expect(res.statusCode, res.body.slice(0, 300)).toBe(status);
-          if (res.statusCode >= 400) expect(snapshot(db)).toEqual(before);
+          if (res.statusCode >= 400) expect(await snapshot(db)).toEqual(before);
           // Nothing of a protected place is named in the answer.
           if (scope === 'protected') {
             const p = places.protected;

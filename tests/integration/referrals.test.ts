@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../src/db/client.ts';
+import { write, type Db } from '../../src/db/client.ts';
 import { alerts, auditEvents, referralPersons, referrals, stays, units } from '../../src/db/schema/index.ts';
 import { loadUnitOccupancy } from '../../src/domain/occupancy/compute.ts';
 import { expireReferrals } from '../../src/domain/referrals/index.ts';
@@ -10,7 +10,7 @@ import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
 import { bearer, signedIn, type Browser } from '../helpers/session.ts';
 
-type Call = ReturnType<typeof bearer>;
+type Call = Awaited<ReturnType<typeof bearer>>;
 
 // A woman born 12/05/1994 in Jakarta Pusat; each registration gets its own serial (a NIK is one person's).
 let serial = 0;
@@ -21,12 +21,12 @@ const ADDRESS = 'Jl. Kemayoran Gempol No. 12';
 describe('referrals: each step, its effect on held and occupied places, expiry, scope', () => {
   let app: FastifyInstance;
   let db: Db;
-  let tps: ReturnType<typeof makeFacility>;
-  let balai: ReturnType<typeof makeFacility>;
-  let other: ReturnType<typeof makeFacility>;
-  let tpsFamily: ReturnType<typeof makeUnit>;
-  let tpsMen: ReturnType<typeof makeUnit>;
-  let balaiFamily: ReturnType<typeof makeUnit>;
+  let tps: Awaited<ReturnType<typeof makeFacility>>;
+  let balai: Awaited<ReturnType<typeof makeFacility>>;
+  let other: Awaited<ReturnType<typeof makeFacility>>;
+  let tpsFamily: Awaited<ReturnType<typeof makeUnit>>;
+  let tpsMen: Awaited<ReturnType<typeof makeUnit>>;
+  let balaiFamily: Awaited<ReturnType<typeof makeUnit>>;
   let tpsIntake: Call;
   let tpsManager: Call;
   let balaiManager: Call;
@@ -36,7 +36,7 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
   let satpol: Call;
   let events: HubEvent[] = [];
 
-  const unit = (id: string) => loadUnitOccupancy(db, { unitId: id })[0]!;
+  const unit = async (id: string) => (await loadUnitOccupancy(db, { unitId: id }))[0]!;
 
   async function register(call: Call, persons: Record<string, unknown>[]) {
     const res = await call('POST', '/api/v1/residents', { persons, confirm_new: true });
@@ -57,36 +57,40 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
   }
 
   async function propose(personId: string, to = balai.id, call = tpsIntake) {
-    return call('POST', '/api/v1/referrals', { person_id: personId, to_facility_id: to, reason: 'Ibu hamil 30 minggu dengan anak balita' });
+    return await call('POST', '/api/v1/referrals', { person_id: personId, to_facility_id: to, reason: 'Ibu hamil 30 minggu dengan anak balita' });
   }
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    tps = makeFacility(db, { kind: 'TPS', wilayahCode: '31.71', services: ['medical'], lat: -6.18, lng: 106.87 });
-    balai = makeFacility(db, { kind: 'BALAI', wilayahCode: '31.74', services: ['maternity', 'early_childhood', 'medical'], lat: -6.25, lng: 106.79 });
-    other = makeFacility(db, { kind: 'BALAI', wilayahCode: '31.75', services: ['elderly'] });
-    tpsMen = makeUnit(db, tps.id, { admits: 'male', capacity: 20 });
-    makeUnit(db, tps.id, { admits: 'female', capacity: 20 });
-    tpsFamily = makeUnit(db, tps.id, { admits: 'family', capacity: 30 });
-    balaiFamily = makeUnit(db, balai.id, { name: 'Wisma Melati', admits: 'family', capacity: 6, features: ['maternity', 'crib'], bedLabelPattern: 'M-{n}' });
-    makeUnit(db, balai.id, { name: 'Wisma Mawar', admits: 'female', capacity: 4 });
-    makeUnit(db, other.id, { admits: 'any', capacity: 10 });
-    tpsIntake = bearer(app, makeToken(db, 'intake', { facility: tps.id }));
-    tpsManager = bearer(app, makeToken(db, 'manager', { facility: tps.id }));
-    balaiManager = bearer(app, makeToken(db, 'manager', { facility: balai.id }));
-    balaiIntake = bearer(app, makeToken(db, 'intake', { facility: balai.id }));
-    otherManager = bearer(app, makeToken(db, 'manager', { facility: other.id }));
-    command = bearer(app, makeToken(db, 'command'));
-    satpol = bearer(app, makeToken(db, 'satpol', { wilayah: '31.71' }));
-    hubFor(db).subscribe((e) => events.push(e));
+    tps = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71', services: ['medical'], lat: -6.18, lng: 106.87 });
+    balai = await makeFacility(db, { kind: 'BALAI', wilayahCode: '31.74', services: ['maternity', 'early_childhood', 'medical'], lat: -6.25, lng: 106.79 });
+    other = await makeFacility(db, { kind: 'BALAI', wilayahCode: '31.75', services: ['elderly'] });
+    tpsMen = await makeUnit(db, tps.id, { admits: 'male', capacity: 20 });
+    await makeUnit(db, tps.id, { admits: 'female', capacity: 20 });
+    tpsFamily = await makeUnit(db, tps.id, { admits: 'family', capacity: 30 });
+    balaiFamily = await makeUnit(db, balai.id, { name: 'Wisma Melati', admits: 'family', capacity: 6, features: ['maternity', 'crib'], bedLabelPattern: 'M-{n}' });
+    await makeUnit(db, balai.id, { name: 'Wisma Mawar', admits: 'female', capacity: 4 });
+    await makeUnit(db, other.id, { admits: 'any', capacity: 10 });
+    tpsIntake = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
+    tpsManager = bearer(app, await makeToken(db, 'manager', { facility: tps.id }));
+    balaiManager = bearer(app, await makeToken(db, 'manager', { facility: balai.id }));
+    balaiIntake = bearer(app, await makeToken(db, 'intake', { facility: balai.id }));
+    otherManager = bearer(app, await makeToken(db, 'manager', { facility: other.id }));
+    command = bearer(app, await makeToken(db, 'command'));
+    satpol = bearer(app, await makeToken(db, 'satpol', { wilayah: '31.71' }));
+    hubFor(db).subscribe((e) => {
+      events.push(e);
+    });
   });
   afterAll(async () => app.close());
-  beforeEach(() => {
+  beforeEach(async () => {
     events = [];
     // Each test starts with the balai's places free: close what earlier tests left open.
-    db.run(sql`update referrals set status = 'CANCELLED' where status in ('PROPOSED','ACCEPTED','IN_TRANSIT')`);
-    db.run(sql`update referral_persons set open = 0`);
-    db.run(sql`update stays set checked_out_at = '2000-01-01T00:00:00.000Z', outcome = 'other' where checked_out_at is null and facility_id = ${balai.id}`);
+    await write(db, async (tx) => {
+      await tx.run(sql`update referrals set status = 'CANCELLED' where status in ('PROPOSED','ACCEPTED','IN_TRANSIT')`);
+      await tx.run(sql`update referral_persons set open = 0`);
+      await tx.run(sql`update stays set checked_out_at = '2000-01-01T00:00:00.000Z', outcome = 'other' where checked_out_at is null and facility_id = ${balai.id}`);
+    });
   });
 
   it('routes the household to the balai with reasons (GET /api/v1/routing)', async () => {
@@ -110,8 +114,8 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
 
   it('proposes, accepts, departs and arrives: places held from the proposal, taken at arrival, released at the origin', async () => {
     const { mother, child } = await motherAndChild();
-    const tpsBefore = unit(tpsFamily.id);
-    const balaiBefore = unit(balaiFamily.id);
+    const tpsBefore = await unit(tpsFamily.id);
+    const balaiBefore = await unit(balaiFamily.id);
     expect(balaiBefore.held).toBe(0);
 
     const proposed = await propose(mother.id);
@@ -123,46 +127,46 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
     expect(r.persons.map((p: { id: string }) => p.id).sort()).toEqual([mother.id, child.id].sort());
     expect(JSON.stringify(r)).not.toContain(NIK);
     expect(JSON.stringify(r)).not.toContain(ADDRESS);
-    expect(unit(balaiFamily.id)).toMatchObject({ held: 2, occupied: balaiBefore.occupied, free: balaiBefore.free - 2 });
+    expect(await unit(balaiFamily.id)).toMatchObject({ held: 2, occupied: balaiBefore.occupied, free: balaiBefore.free - 2 });
     expect(events).toContainEqual({ type: 'referral', referralId: r.id, status: 'PROPOSED', fromFacilityId: tps.id, toFacilityId: balai.id, places: 2 });
     expect(events).toContainEqual({ type: 'occupancy', facilityId: balai.id, unitIds: [balaiFamily.id] });
 
     const accepted = await balaiManager('POST', `/api/v1/referrals/${r.id}/accept`, {});
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json().referral.status).toBe('ACCEPTED');
-    expect(unit(balaiFamily.id).held).toBe(2);
+    expect((await unit(balaiFamily.id)).held).toBe(2);
 
     const departed = await tpsIntake('POST', `/api/v1/referrals/${r.id}/depart`, {});
     expect(departed.json().referral.status).toBe('IN_TRANSIT');
-    expect(unit(balaiFamily.id).held).toBe(2);
-    expect(unit(tpsFamily.id).occupied).toBe(tpsBefore.occupied); // still counted at the TPS until they arrive
+    expect((await unit(balaiFamily.id)).held).toBe(2);
+    expect((await unit(tpsFamily.id)).occupied).toBe(tpsBefore.occupied); // still counted at the TPS until they arrive
 
     events = [];
     const arrived = await balaiIntake('POST', `/api/v1/referrals/${r.id}/arrive`, {});
     expect(arrived.statusCode).toBe(200);
     expect(arrived.json().referral.status).toBe('ARRIVED');
-    expect(unit(balaiFamily.id)).toMatchObject({ held: 0, occupied: balaiBefore.occupied + 2 });
-    expect(unit(tpsFamily.id).occupied).toBe(tpsBefore.occupied - 2);
+    expect(await unit(balaiFamily.id)).toMatchObject({ held: 0, occupied: balaiBefore.occupied + 2 });
+    expect((await unit(tpsFamily.id)).occupied).toBe(tpsBefore.occupied - 2);
 
-    const ended = db.select().from(stays).where(and(eq(stays.personId, mother.id), eq(stays.facilityId, tps.id))).get()!;
+    const ended = (await db.select().from(stays).where(and(eq(stays.personId, mother.id), eq(stays.facilityId, tps.id))).get())!;
     expect(ended.outcome).toBe('referred');
     expect(ended.checkedOutAt).not.toBeNull();
-    const now = db.select().from(stays).where(and(eq(stays.personId, mother.id), isNull(stays.checkedOutAt))).get()!;
+    const now = (await db.select().from(stays).where(and(eq(stays.personId, mother.id), isNull(stays.checkedOutAt))).get())!;
     expect(now).toMatchObject({ facilityId: balai.id, unitId: balaiFamily.id, referralId: r.id, previousStayId: ended.id });
     expect(now.bedLabel).toMatch(/^M-\d$/);
     // Check-out at the origin and check-in at the destination happened at the same instant.
     expect(now.checkedInAt).toBe(ended.checkedOutAt);
 
     expect(events.filter((e) => e.type === 'occupancy').map((e) => (e as { facilityId: string }).facilityId).sort()).toEqual([tps.id, balai.id].sort());
-    const actions = db.select({ action: auditEvents.action }).from(auditEvents).where(and(eq(auditEvents.entity, 'referral'), eq(auditEvents.entityId, r.id))).all().map((a) => a.action);
+    const actions = (await db.select({ action: auditEvents.action }).from(auditEvents).where(and(eq(auditEvents.entity, 'referral'), eq(auditEvents.entityId, r.id))).all()).map((a) => a.action);
     expect(actions).toEqual(['referral.propose', 'referral.accept', 'referral.depart', 'referral.arrive']);
-    expect(db.select().from(referralPersons).where(eq(referralPersons.referralId, r.id)).all().every((x) => x.open === false)).toBe(true);
+    expect((await db.select().from(referralPersons).where(eq(referralPersons.referralId, r.id)).all()).every((x) => x.open === false)).toBe(true);
 
     // Placed where her needs are met: routing says so, and nothing fitting elsewhere raises no alert.
     const after = (await balaiManager('GET', `/api/v1/routing?person_id=${mother.id}`)).json();
     expect(after.needed).toBe(false);
     expect(after.nothing_fits).toBe(true);
-    expect(db.select().from(alerts).where(and(eq(alerts.kind, 'nothing_fits'), eq(alerts.subjectId, mother.id))).all()).toEqual([]);
+    expect(await db.select().from(alerts).where(and(eq(alerts.kind, 'nothing_fits'), eq(alerts.subjectId, mother.id))).all()).toEqual([]);
 
     // A step already taken is a conflict, never a second arrival.
     expect((await balaiIntake('POST', `/api/v1/referrals/${r.id}/arrive`, {})).statusCode).toBe(409);
@@ -171,17 +175,17 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
   it('refusal needs a reason (422), releases the places and sends the person back with the next suggestions; twice raises an alert', async () => {
     const { mother } = await motherAndChild();
     const r1 = (await propose(mother.id)).json().referral;
-    expect(unit(balaiFamily.id).held).toBe(2);
+    expect((await unit(balaiFamily.id)).held).toBe(2);
 
     const noReason = await balaiManager('POST', `/api/v1/referrals/${r1.id}/refuse`, { reason: '  ' });
     expect(noReason.statusCode).toBe(422);
     expect(noReason.json().errors).toEqual([{ path: 'reason', message: 'Tuliskan alasan penolakan.' }]);
-    expect(unit(balaiFamily.id).held).toBe(2);
+    expect((await unit(balaiFamily.id)).held).toBe(2);
 
     const refused = await balaiManager('POST', `/api/v1/referrals/${r1.id}/refuse`, { reason: 'Tidak ada bidan jaga minggu ini' });
     expect(refused.statusCode).toBe(200);
     expect(refused.json().referral).toMatchObject({ status: 'REFUSED', refuse_reason: 'Tidak ada bidan jaga minggu ini' });
-    expect(unit(balaiFamily.id).held).toBe(0);
+    expect((await unit(balaiFamily.id)).held).toBe(0);
 
     // The next suggestions leave out the balai that refused.
     const next = (await tpsIntake('GET', `/api/v1/routing?person_id=${mother.id}`)).json();
@@ -194,7 +198,7 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
     await balaiManager('POST', `/api/v1/referrals/${r2.id}/accept`, {});
     events = [];
     expect((await balaiManager('POST', `/api/v1/referrals/${r2.id}/refuse`, { reason: 'Penuh untuk kasus risiko tinggi' })).statusCode).toBe(200);
-    const alert = db.select().from(alerts).where(and(eq(alerts.kind, 'referral_refused_twice'), eq(alerts.subjectId, mother.id))).get();
+    const alert = await db.select().from(alerts).where(and(eq(alerts.kind, 'referral_refused_twice'), eq(alerts.subjectId, mother.id))).get();
     expect(alert).toBeDefined();
     expect(alert!.facilityId).toBe(tps.id);
     expect(events).toContainEqual({ type: 'alert', alertId: alert!.id, kind: 'referral_refused_twice', facilityId: tps.id });
@@ -203,36 +207,40 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
   it('cancel releases the held places', async () => {
     const { mother } = await motherAndChild();
     const r = (await propose(mother.id)).json().referral;
-    expect(unit(balaiFamily.id).held).toBe(2);
+    expect((await unit(balaiFamily.id)).held).toBe(2);
     const res = await tpsManager('POST', `/api/v1/referrals/${r.id}/cancel`, { reason: 'Keluarga datang menjemput' });
     expect(res.json().referral.status).toBe('CANCELLED');
-    expect(unit(balaiFamily.id).held).toBe(0);
+    expect((await unit(balaiFamily.id)).held).toBe(0);
     expect((await tpsManager('POST', `/api/v1/referrals/${r.id}/cancel`, {})).statusCode).toBe(409);
   });
 
   it('a hold that runs out is released by the server, and is seen as expired on the next read', async () => {
     const { mother } = await motherAndChild();
     const r = (await propose(mother.id)).json().referral;
-    expect(unit(balaiFamily.id).held).toBe(2);
+    expect((await unit(balaiFamily.id)).held).toBe(2);
     // The hold is REFERRAL_HOLD_MINUTES from now.
-    const row = db.select().from(referrals).where(eq(referrals.id, r.id)).get()!;
+    const row = (await db.select().from(referrals).where(eq(referrals.id, r.id)).get())!;
     const minutes = (Date.parse(row.expiresAt) - Date.parse(row.proposedAt)) / 60_000;
     expect(minutes).toBe(app.config.REFERRAL_HOLD_MINUTES);
 
     // Not yet due: nothing happens.
-    expect(expireReferrals(db)).toEqual([]);
-    db.update(referrals).set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where(eq(referrals.id, r.id)).run();
-    const expired = expireReferrals(db);
+    expect(await expireReferrals(db)).toEqual([]);
+    await write(db, async (tx) => {
+      await tx.update(referrals).set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where(eq(referrals.id, r.id)).run();
+    });
+    const expired = await expireReferrals(db);
     expect(expired.map((x) => x.id)).toEqual([r.id]);
-    expect(unit(balaiFamily.id).held).toBe(0);
-    expect(db.select().from(referrals).where(eq(referrals.id, r.id)).get()!.status).toBe('EXPIRED');
-    const audit = db.select().from(auditEvents).where(and(eq(auditEvents.entityId, r.id), eq(auditEvents.action, 'referral.expire'))).get()!;
+    expect((await unit(balaiFamily.id)).held).toBe(0);
+    expect((await db.select().from(referrals).where(eq(referrals.id, r.id)).get())!.status).toBe('EXPIRED');
+    const audit = (await db.select().from(auditEvents).where(and(eq(auditEvents.entityId, r.id), eq(auditEvents.action, 'referral.expire'))).get())!;
     expect(audit.actorType).toBe('system');
     expect(events).toContainEqual(expect.objectContaining({ type: 'referral', referralId: r.id, status: 'EXPIRED' }));
 
     // Check on read: an overdue hold is expired by the read that meets it, and cannot be accepted.
     const r2 = (await propose(mother.id)).json().referral;
-    db.update(referrals).set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where(eq(referrals.id, r2.id)).run();
+    await write(db, async (tx) => {
+      await tx.update(referrals).set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where(eq(referrals.id, r2.id)).run();
+    });
     expect((await balaiManager('GET', `/api/v1/referrals/${r2.id}`)).json().referral.status).toBe('EXPIRED');
     expect((await balaiManager('POST', `/api/v1/referrals/${r2.id}/accept`, {})).statusCode).toBe(409);
 
@@ -240,9 +248,11 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
     const r3 = (await propose(mother.id)).json().referral;
     await balaiManager('POST', `/api/v1/referrals/${r3.id}/accept`, {});
     await tpsIntake('POST', `/api/v1/referrals/${r3.id}/depart`, {});
-    db.update(referrals).set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where(eq(referrals.id, r3.id)).run();
-    expect(expireReferrals(db)).toEqual([]);
-    expect(unit(balaiFamily.id).held).toBe(2);
+    await write(db, async (tx) => {
+      await tx.update(referrals).set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where(eq(referrals.id, r3.id)).run();
+    });
+    expect(await expireReferrals(db)).toEqual([]);
+    expect((await unit(balaiFamily.id)).held).toBe(2);
   });
 
   it('one open referral per person: a second is 409, and the database refuses it too', async () => {
@@ -255,10 +265,14 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
     // The child travels with her: no separate referral either.
     expect((await propose(child.id)).statusCode).toBe(409);
     // Even a write that skipped the check meets the partial unique index.
-    const stray = db.select().from(referrals).where(eq(referrals.id, first.json().referral.id)).get()!;
-    db.insert(referrals).values({ ...stray, id: 'stray-referral', status: 'PROPOSED' }).run();
-    expect(() => db.insert(referralPersons).values({ referralId: 'stray-referral', personId: mother.id, open: true }).run()).toThrow(/UNIQUE/);
-    db.delete(referrals).where(eq(referrals.id, 'stray-referral')).run();
+    const stray = (await db.select().from(referrals).where(eq(referrals.id, first.json().referral.id)).get())!;
+    await write(db, async (tx) => {
+      await tx.insert(referrals).values({ ...stray, id: 'stray-referral', status: 'PROPOSED' }).run();
+    });
+    await expect(write(db, (tx) => tx.insert(referralPersons).values({ referralId: 'stray-referral', personId: mother.id, open: true }).run())).rejects.toThrow(/UNIQUE/);
+    await write(db, async (tx) => {
+      await tx.delete(referrals).where(eq(referrals.id, 'stray-referral')).run();
+    });
   });
 
   it('refuses a destination that cannot care for them (422) or has no room (409), and holds nothing', async () => {
@@ -268,15 +282,19 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
     expect(unfit.json().errors[0].path).toBe('to_facility_id');
     expect(unfit.json().errors[0].message).toContain('perawatan ibu hamil');
 
-    db.update(units).set({ blocked: 5 }).where(eq(units.id, balaiFamily.id)).run();
+    await write(db, async (tx) => {
+      await tx.update(units).set({ blocked: 5 }).where(eq(units.id, balaiFamily.id)).run();
+    });
     try {
       const full = await propose(mother.id);
       expect(full.statusCode).toBe(409);
       expect(full.json().code).toBe('NO_FREE_PLACE');
     } finally {
-      db.update(units).set({ blocked: 0 }).where(eq(units.id, balaiFamily.id)).run();
+      await write(db, async (tx) => {
+        await tx.update(units).set({ blocked: 0 }).where(eq(units.id, balaiFamily.id)).run();
+      });
     }
-    expect(db.select().from(referrals).where(sql`status = 'PROPOSED'`).all()).toEqual([]);
+    expect(await db.select().from(referrals).where(sql`status = 'PROPOSED'`).all()).toEqual([]);
   });
 
   it('when nothing fits, says what is missing and raises it to the command centre once', async () => {
@@ -284,13 +302,13 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
     const first = (await tpsIntake('GET', `/api/v1/routing?person_id=${man!.id}`)).json();
     expect(first.nothing_fits).toBe(true);
     expect(first.missing[0].message).toBe('Tidak ada fasilitas buka yang memberi layanan disabilitas.');
-    const raised = db.select().from(alerts).where(and(eq(alerts.kind, 'nothing_fits'), eq(alerts.subjectId, man!.id))).all();
+    const raised = await db.select().from(alerts).where(and(eq(alerts.kind, 'nothing_fits'), eq(alerts.subjectId, man!.id))).all();
     expect(raised).toHaveLength(1);
     expect(raised[0]!.facilityId).toBe(tps.id);
     expect(first.alert_id).toBe(raised[0]!.id);
     expect(events).toContainEqual({ type: 'alert', alertId: raised[0]!.id, kind: 'nothing_fits', facilityId: tps.id });
     await tpsIntake('GET', `/api/v1/routing?person_id=${man!.id}`);
-    expect(db.select().from(alerts).where(and(eq(alerts.kind, 'nothing_fits'), eq(alerts.subjectId, man!.id))).all()).toHaveLength(1);
+    expect(await db.select().from(alerts).where(and(eq(alerts.kind, 'nothing_fits'), eq(alerts.subjectId, man!.id))).all()).toHaveLength(1);
   });
 
   it('scope: the other end may only take its own steps; a third facility does not see the referral', async () => {
@@ -326,7 +344,7 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
     expect(b.statusCode).toBe(201);
     expect(b.headers['idempotent-replayed']).toBe('true');
     expect(b.json().referral.id).toBe(a.json().referral.id);
-    expect(unit(balaiFamily.id).held).toBe(2);
+    expect((await unit(balaiFamily.id)).held).toBe(2);
   });
 
   describe('pages', () => {
@@ -355,7 +373,7 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
       const sent = await desk.post('/referrals', { person_id: mother.id, to_facility_id: balai.id, unit_id: balaiFamily.id, reason: 'Kebutuhan khusus: Ibu hamil', idempotency_key: 'page-ref-00001' });
       expect(sent.statusCode).toBe(303);
       expect(sent.headers.location).toBe('/referrals');
-      expect(unit(balaiFamily.id).held).toBe(2);
+      expect((await unit(balaiFamily.id)).held).toBe(2);
 
       const page = await manager.get('/referrals');
       expect(page.statusCode).toBe(200);
@@ -365,7 +383,7 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
       expect(page.body).not.toContain(NIK);
       expect(page.body).not.toContain(`3171********${NIK.slice(-4)}`);
       expect(page.body).not.toContain(ADDRESS);
-      const id = db.select().from(referrals).where(eq(referrals.status, 'PROPOSED')).get()!.id;
+      const id = (await db.select().from(referrals).where(eq(referrals.status, 'PROPOSED')).get())!.id;
 
       const noReason = await manager.post(`/referrals/${id}/refuse`, { reason: '' });
       expect(noReason.statusCode).toBe(422);
@@ -373,7 +391,7 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
 
       const accepted = await manager.post(`/referrals/${id}/accept`, {});
       expect(accepted.statusCode).toBe(303);
-      expect(db.select().from(referrals).where(eq(referrals.id, id)).get()!.status).toBe('ACCEPTED');
+      expect((await db.select().from(referrals).where(eq(referrals.id, id)).get())!.status).toBe('ACCEPTED');
 
       // The command centre sees every open referral and its age.
       const all = await commandB.get('/referrals');

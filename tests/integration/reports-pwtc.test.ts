@@ -1,4 +1,5 @@
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { openDatabase, type Db } from '../../src/db/client.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { wibDate } from '../../src/lib/time.ts';
@@ -18,22 +19,25 @@ describe('reports on the PWTC-scale demo', () => {
   const now = new Date('2026-11-22T05:00:00Z');
 
   beforeAll(async () => {
-    db = openDatabase(':memory:');
+    db = await openDatabase(':memory:');
     await seedDemo(db, { scale: 'pwtc', now });
-    const first = db.$client.prepare('select min(checked_in_at) as at from stays').get() as { at: string };
+    const first = (await db.get<{ at: string }>(sql`select min(checked_in_at) as at from stays`))!;
     range = makeRange(wibDate(first.at), wibDate(now.toISOString()));
   }, 120_000);
+  afterAll(async () => {
+    await db?.$engine.close();
+  });
 
-  it('reads 2,652 in TPS, 403 in balai, 2,781 through LKS: 5,836 people handled', () => {
-    const h = handledReport({ db, range, scope: ALL_FACILITIES });
+  it('reads 2,652 in TPS, 403 in balai, 2,781 through LKS: 5,836 people handled', async () => {
+    const h = await handledReport({ db, range, scope: ALL_FACILITIES });
     expect(Object.fromEntries(h.rows.map((r) => [r.approach, r.people]))).toEqual({ TPS: 2652, RESIDENTIAL: 403, LKS: 2781 });
     expect(h.total.people).toBe(5836);
     expect(h.total.male + h.total.female).toBe(5836);
   });
 
-  it('keeps the census consistent over the whole operation: flows add up, and the last day matches the live count', () => {
+  it('keeps the census consistent over the whole operation: flows add up, and the last day matches the live count', async () => {
     const t0 = Date.now();
-    const report = buildReport({ db, range, scope: ALL_FACILITIES });
+    const report = await buildReport({ db, range, scope: ALL_FACILITIES });
     const elapsed = Date.now() - t0;
     const rows = [...report.census.facilities, ...report.census.approaches, ...report.census.wilayah, report.census.total];
     for (const r of rows) {
@@ -43,7 +47,7 @@ describe('reports on the PWTC-scale demo', () => {
         expect(d.present).toBe(present);
       }
     }
-    const open = db.$client.prepare('select count(*) as n from stays where checked_out_at is null').get() as { n: number };
+    const open = (await db.get<{ n: number }>(sql`select count(*) as n from stays where checked_out_at is null`))!;
     expect(report.census.total.totals.present).toBe(open.n);
     // Everyone who arrived and left did so once in the total: arrivals − departures = who is still there.
     expect(report.census.total.totals.in - report.census.total.totals.out).toBe(open.n);

@@ -25,7 +25,7 @@ import { buildScenario, RANGE } from './reports-scenario.ts';
 /** Every figure of /reports against a week whose numbers are known by construction (see reports-scenario.ts). */
 let app: FastifyInstance;
 let db: Db;
-let s: ReturnType<typeof buildScenario>;
+let s: Awaited<ReturnType<typeof buildScenario>>;
 const range = makeRange(RANGE.from, RANGE.to);
 const q = `from=${RANGE.from}&to=${RANGE.to}`;
 const days = (r: { days: { in: number; out: number; present: number; capacity: number }[] }, k: 'in' | 'out' | 'present' | 'capacity') => r.days.map((d) => d[k]);
@@ -33,13 +33,13 @@ const only = (id: string): ReportScope => ({ facilityIds: [id], facilityId: id, 
 
 beforeAll(async () => {
   ({ app, db } = await makeTestApp());
-  s = buildScenario(db);
+  s = await buildScenario(db);
 });
 afterAll(async () => app?.close());
 
 describe('daily census (rekap harian)', () => {
-  it('counts in, out and present per facility, with stays across midnight, a same-day discharge and moves between units', () => {
-    const c = censusReport({ db, range, scope: ALL_FACILITIES });
+  it('counts in, out and present per facility, with stays across midnight, a same-day discharge and moves between units', async () => {
+    const c = await censusReport({ db, range, scope: ALL_FACILITIES });
     const row = (id: string) => c.facilities.find((f) => f.facility.id === id)!;
     // T1: P1 in and out on 1 March (never present); P3 present across two midnights; P4's move T1a → T1b is no arrival.
     expect(days(row(s.T1.id), 'in')).toEqual([2, 1, 0, 0, 0]);
@@ -56,8 +56,8 @@ describe('daily census (rekap harian)', () => {
     expect(days(row(s.L1.id), 'present')).toEqual([0, 0, 1, 2, 1]);
   });
 
-  it('counts a move between facilities inside a group neither in nor out of the group', () => {
-    const c = censusReport({ db, range, scope: ALL_FACILITIES });
+  it('counts a move between facilities inside a group neither in nor out of the group', async () => {
+    const c = await censusReport({ db, range, scope: ALL_FACILITIES });
     // Overall: only arrivals from outside (P1, P3, P6 on day 1; P4; P5) and real discharges (P1, P3, P4, P6).
     expect(days(c.total, 'in')).toEqual([3, 1, 1, 0, 0]);
     expect(days(c.total, 'out')).toEqual([1, 0, 1, 0, 2]);
@@ -77,8 +77,8 @@ describe('daily census (rekap harian)', () => {
     expect(days(w('31.75'), 'present')).toEqual([0, 0, 1, 2, 1]);
   });
 
-  it('takes capacity as it stood at the end of each day, from the unit and facility history', () => {
-    const c = censusReport({ db, range, scope: ALL_FACILITIES });
+  it('takes capacity as it stood at the end of each day, from the unit and facility history', async () => {
+    const c = await censusReport({ db, range, scope: ALL_FACILITIES });
     const row = (id: string) => c.facilities.find((f) => f.facility.id === id)!;
     expect(days(row(s.T1.id), 'capacity')).toEqual([15, 15, 15, 15, 15]);
     expect(days(row(s.T2.id), 'capacity')).toEqual([8, 8, 10, 10, 10]); // 8 → 10 on 3 March
@@ -91,8 +91,8 @@ describe('daily census (rekap harian)', () => {
     expect(c.total.totals.utilisation).toBeCloseTo((3 + 4 + 4 + 4 + 2) / (29 + 33 + 35 + 33 + 33), 10);
   });
 
-  it('keeps present(d) = present(d−1) + in(d) − out(d) on every row', () => {
-    const c = censusReport({ db, range, scope: ALL_FACILITIES });
+  it('keeps present(d) = present(d−1) + in(d) − out(d) on every row', async () => {
+    const c = await censusReport({ db, range, scope: ALL_FACILITIES });
     // Before 1 March only P2 was there (at T1).
     const before = new Map([[s.T1.id, 1], ['TPS', 1], ['31.71', 1], ['total', 1]]);
     const rows = [...c.facilities.map((r) => ({ key: r.facility.id, r })), ...c.approaches.map((r) => ({ key: r.approach as string, r })), ...c.wilayah.map((r) => ({ key: r.code, r })), { key: 'total', r: c.total }];
@@ -105,8 +105,8 @@ describe('daily census (rekap harian)', () => {
     }
   });
 
-  it("gives a manager's one-facility report a transfer out as a departure", () => {
-    const c = censusReport({ db, range, scope: only(s.T1.id) });
+  it("gives a manager's one-facility report a transfer out as a departure", async () => {
+    const c = await censusReport({ db, range, scope: only(s.T1.id) });
     expect(c.facilities.map((f) => f.facility.code)).toEqual(['RPT-T1']);
     expect(days(c.total, 'in')).toEqual([2, 1, 0, 0, 0]);
     expect(days(c.total, 'out')).toEqual([1, 1, 1, 1, 0]);
@@ -114,8 +114,8 @@ describe('daily census (rekap harian)', () => {
 });
 
 describe('people handled by approach (the PWTC table)', () => {
-  it('counts each person once, under the approach of their latest stay in the range', () => {
-    const h = handledReport({ db, range, scope: ALL_FACILITIES });
+  it('counts each person once, under the approach of their latest stay in the range', async () => {
+    const h = await handledReport({ db, range, scope: ALL_FACILITIES });
     const by = Object.fromEntries(h.rows.map((r) => [r.approach, r]));
     // P1, P3, P4 (T1 → T2: latest a TPS) · P2 (TPS → balai) · P5, P6 (TPS → LKS). P7 and P8 are outside the range.
     expect(by.TPS).toMatchObject({ people: 3, male: 3, female: 0 });
@@ -124,22 +124,22 @@ describe('people handled by approach (the PWTC table)', () => {
     expect(h.total).toEqual({ people: 6, male: 4, female: 2 });
   });
 
-  it('counts, for a one-facility scope, the latest stay in that scope', () => {
-    const h = handledReport({ db, range, scope: only(s.T1.id) });
+  it('counts, for a one-facility scope, the latest stay in that scope', async () => {
+    const h = await handledReport({ db, range, scope: only(s.T1.id) });
     expect(h.total.people).toBe(4); // P1, P2, P3, P4 all passed through T1
     expect(h.rows.find((r) => r.approach === 'TPS')!.people).toBe(4);
   });
 
-  it('narrows with the range: on 5 March alone, only the people there that day', () => {
-    const h = handledReport({ db, range: makeRange('2026-03-05', '2026-03-05'), scope: ALL_FACILITIES });
+  it('narrows with the range: on 5 March alone, only the people there that day', async () => {
+    const h = await handledReport({ db, range: makeRange('2026-03-05', '2026-03-05'), scope: ALL_FACILITIES });
     // P2 (balai), P4 (T2, left at 08:00), P5 and P6 (LKS).
     expect(Object.fromEntries(h.rows.map((r) => [r.approach, r.people]))).toEqual({ TPS: 1, RESIDENTIAL: 1, LKS: 2 });
   });
 });
 
 describe('outcomes, length of stay, referrals, handoffs', () => {
-  it('counts discharges from the scope by outcome and approach, moves inside it apart', () => {
-    const o = outcomesReport({ db, range, scope: ALL_FACILITIES });
+  it('counts discharges from the scope by outcome and approach, moves inside it apart', async () => {
+    const o = await outcomesReport({ db, range, scope: ALL_FACILITIES });
     const by = Object.fromEntries(o.rows.map((r) => [r.outcome, r]));
     expect(by.reunited!.byApproach).toEqual({ TPS: 1, RESIDENTIAL: 0, LKS: 1 });
     expect(by.returned_home!.total).toBe(1);
@@ -149,14 +149,14 @@ describe('outcomes, length of stay, referrals, handoffs', () => {
     expect(o.total.total).toBe(4);
     expect(o.moves).toBe(4); // P2 → B1, P4 T1a → T1b, P4 → T2, P6 → L1
 
-    const t1 = outcomesReport({ db, range, scope: only(s.T1.id) });
+    const t1 = await outcomesReport({ db, range, scope: only(s.T1.id) });
     expect(t1.rows.find((r) => r.outcome === 'transferred')!.total).toBe(2); // P2 and P4 left T1
     expect(t1.total.total).toBe(4);
     expect(t1.moves).toBe(1); // P4's unit change
   });
 
-  it('gives the median, quartiles and longest length of stay in days, a stay across transfers counted whole', () => {
-    const l = lengthOfStayReport({ db, range, scope: ALL_FACILITIES });
+  it('gives the median, quartiles and longest length of stay in days, a stay across transfers counted whole', async () => {
+    const l = await lengthOfStayReport({ db, range, scope: ALL_FACILITIES });
     // P1 9 h, P3 35 h, P4 70 h (three stays), P6 110 h (TPS then LKS).
     expect(l.total.n).toBe(4);
     expect(l.total.median!).toBeCloseTo(52.5 / 24, 10);
@@ -174,8 +174,8 @@ describe('outcomes, length of stay, referrals, handoffs', () => {
     expect(lks.median!).toBeCloseTo(29 / 24, 10);
   });
 
-  it('follows referrals proposed in the range: sent, accepted, refused with reasons, time to accept', () => {
-    const r = referralsReport({ db, range, scope: ALL_FACILITIES });
+  it('follows referrals proposed in the range: sent, accepted, refused with reasons, time to accept', async () => {
+    const r = await referralsReport({ db, range, scope: ALL_FACILITIES });
     expect(r.total).toMatchObject({ sent: 5, people: 5, accepted: 2, refused: 2, arrived: 1, open: 2 });
     expect(r.refusals).toEqual([{ reason: 'Penuh', count: 2 }]); // "Penuh" and "  penuh " are one reason
     expect(r.timeToAccept.median!).toBeCloseTo(3.25, 10); // 2.5 h and 4 h
@@ -183,22 +183,22 @@ describe('outcomes, length of stay, referrals, handoffs', () => {
     expect(res).toMatchObject({ sent: 3, accepted: 1, refused: 2 });
   });
 
-  it('sums handoffs per operation: handed, received, not received, pending', () => {
-    const h = handoffsReport({ db, range, scope: ALL_FACILITIES });
+  it('sums handoffs per operation: handed, received, not received, pending', async () => {
+    const h = await handoffsReport({ db, range, scope: ALL_FACILITIES });
     expect(h.operations.map((o) => [o.operationNumber, o.handoffs, o.handed, o.received, o.notReceived, o.pending])).toEqual([
       ['OPS-1', 2, 5, 4, 1, 0],
       ['OPS-2', 1, 1, 0, 0, 1],
     ]);
     expect(h.total).toMatchObject({ operations: 2, handed: 6, received: 4, notReceived: 1, pending: 1 });
     expect(h.notReceivedReasons).toEqual([{ reason: 'Menolak dibawa', count: 1 }]);
-    expect(handoffsReport({ db, range, scope: only(s.T2.id) }).total.handed).toBe(2);
+    expect((await handoffsReport({ db, range, scope: only(s.T2.id) })).total.handed).toBe(2);
   });
 
-  it('buildReport gives the same figures as each report alone', () => {
-    const full = buildReport({ db, range, scope: ALL_FACILITIES });
-    expect(full.census).toEqual(censusReport({ db, range, scope: ALL_FACILITIES }));
-    expect(full.handled).toEqual(handledReport({ db, range, scope: ALL_FACILITIES }));
-    expect(full.los).toEqual(lengthOfStayReport({ db, range, scope: ALL_FACILITIES }));
+  it('buildReport gives the same figures as each report alone', async () => {
+    const full = await buildReport({ db, range, scope: ALL_FACILITIES });
+    expect(full.census).toEqual(await censusReport({ db, range, scope: ALL_FACILITIES }));
+    expect(full.handled).toEqual(await handledReport({ db, range, scope: ALL_FACILITIES }));
+    expect(full.los).toEqual(await lengthOfStayReport({ db, range, scope: ALL_FACILITIES }));
   });
 });
 
@@ -296,8 +296,8 @@ describe('/reports over HTTP', () => {
   });
 
   it('exports occupancy as CSV with an HXL hashtag row, protected facilities not named', async () => {
-    const hidden = makeFacility(db, { kind: 'BALAI', code: 'RPT-SECRET', name: 'Rumah Aman Rahasia', wilayahCode: '31.75', protected: true });
-    makeUnit(db, hidden.id, { capacity: 7 });
+    const hidden = await makeFacility(db, { kind: 'BALAI', code: 'RPT-SECRET', name: 'Rumah Aman Rahasia', wilayahCode: '31.75', protected: true });
+    await makeUnit(db, hidden.id, { capacity: 7 });
     const res = await command.get('/reports/occupancy-hxl.csv');
     expect(res.statusCode).toBe(200);
     const rows = parse(res.body, { skip_empty_lines: true }) as string[][];
@@ -323,7 +323,7 @@ describe('/reports over HTTP', () => {
     expect(p5).toMatchObject({ 'NIK (disamarkan)': '3171********0001', 'L/P': 'P', Umur: '36', Fasilitas: 'LKS Uji', 'Sejak (WIB)': '2026-03-03T09:00:00.000+07:00' });
     expect(p5.Kebutuhan).toBe('Ibu hamil (30 minggu)');
     expect(rows.find((r) => r['Nama / ciri-ciri'] === 'Warga P2')!.Kebutuhan).toBe('Lansia');
-    let event = db.select().from(auditEvents).where(eq(auditEvents.action, 'export.persons')).orderBy(desc(auditEvents.id)).get()!;
+    let event = (await db.select().from(auditEvents).where(eq(auditEvents.action, 'export.persons')).orderBy(desc(auditEvents.id)).get())!;
     expect(event.detail).toMatchObject({ include_nik: false, rows: 2, format: 'csv', filters: { date: RANGE.to } });
 
     const full = await command.post('/reports/residents.xlsx', { from: RANGE.from, to: RANGE.to, include_nik: '1' });
@@ -337,7 +337,7 @@ describe('/reports over HTTP', () => {
     expect(values).toContain('3171014101900001');
     const since = ws.getColumn(headers.indexOf('Sejak (WIB)') + 1);
     expect(since.values.slice(2).every((v) => v instanceof Date)).toBe(true);
-    event = db.select().from(auditEvents).where(eq(auditEvents.action, 'export.persons')).orderBy(desc(auditEvents.id)).get()!;
+    event = (await db.select().from(auditEvents).where(eq(auditEvents.action, 'export.persons')).orderBy(desc(auditEvents.id)).get())!;
     expect(event.detail).toMatchObject({ include_nik: true, format: 'xlsx' });
   });
 

@@ -7,7 +7,7 @@ import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
 import { bearer } from '../helpers/session.ts';
 
-type Call = ReturnType<typeof bearer>;
+type Call = Awaited<ReturnType<typeof bearer>>;
 
 describe('residents API: intake, duplicates, NIK, reading, merge', () => {
   let app: FastifyInstance;
@@ -17,18 +17,18 @@ describe('residents API: intake, duplicates, NIK, reading, merge', () => {
   let command: Call;
   let manager: Call;
   let satpol: Call;
-  let facilityA: ReturnType<typeof makeFacility>;
+  let facilityA: Awaited<ReturnType<typeof makeFacility>>;
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    facilityA = makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
-    const facilityB = makeFacility(db, { kind: 'TPS', wilayahCode: '31.72' });
-    makeUnit(db, facilityA.id, { capacity: 20, admits: 'any' });
-    intakeA = bearer(app, makeToken(db, 'intake', { facility: facilityA.id }));
-    intakeB = bearer(app, makeToken(db, 'intake', { facility: facilityB.id }));
-    manager = bearer(app, makeToken(db, 'manager', { facility: facilityA.id }));
-    command = bearer(app, makeToken(db, 'command'));
-    satpol = bearer(app, makeToken(db, 'satpol', { wilayah: '31.71' }));
+    facilityA = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
+    const facilityB = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.72' });
+    await makeUnit(db, facilityA.id, { capacity: 20, admits: 'any' });
+    intakeA = bearer(app, await makeToken(db, 'intake', { facility: facilityA.id }));
+    intakeB = bearer(app, await makeToken(db, 'intake', { facility: facilityB.id }));
+    manager = bearer(app, await makeToken(db, 'manager', { facility: facilityA.id }));
+    command = bearer(app, await makeToken(db, 'command'));
+    satpol = bearer(app, await makeToken(db, 'satpol', { wilayah: '31.71' }));
   });
   afterAll(async () => app.close());
 
@@ -46,7 +46,7 @@ describe('residents API: intake, duplicates, NIK, reading, merge', () => {
     expect(p.consent).toBe(true);
     expect(p.consent_at).toMatch(/\+07:00$/);
     expect(p.source).toBe('outreach');
-    const row = db.select().from(persons).where(eq(persons.id, p.id)).get()!;
+    const row = (await db.select().from(persons).where(eq(persons.id, p.id)).get())!;
     expect(row.searchKey).toBe('siti aminah');
     expect(row.createdAtFacilityId).toBe(facilityA.id);
   });
@@ -63,13 +63,13 @@ describe('residents API: intake, duplicates, NIK, reading, merge', () => {
     const ask = await intakeA('POST', '/api/v1/residents', { persons: [person] });
     expect(ask.statusCode).toBe(409);
     expect(ask.json()).toMatchObject({ code: 'NEEDS_DECISION', nik_warnings: [{ index: 0, code: 'nik.birth_date_mismatch', blocking: true, path: 'persons.0.nik' }] });
-    expect(db.select().from(persons).where(eq(persons.nik, '3171011205850011')).get()).toBeUndefined();
+    expect(await db.select().from(persons).where(eq(persons.nik, '3171011205850011')).get()).toBeUndefined();
 
     const ok = await intakeA('POST', '/api/v1/residents', { persons: [{ ...person, nik_override_reason: 'KTP lama, tanggal salah cetak' }] });
     expect(ok.statusCode).toBe(201);
     const id = ok.json().persons[0].id;
     expect(ok.json().persons[0].nik_override_reason).toBe('KTP lama, tanggal salah cetak');
-    const events = db.select().from(auditEvents).where(eq(auditEvents.entityId, id)).all().map((e) => e.action);
+    const events = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, id)).all()).map((e) => e.action);
     expect(events).toContain('person.nik_override');
   });
 
@@ -91,12 +91,12 @@ describe('residents API: intake, duplicates, NIK, reading, merge', () => {
     expect(dup.duplicates[0].candidates.map((c: { id: string }) => c.id)).toContain(original.id);
 
     // Same person: the intake fills the existing record; no new person.
-    const count = db.select().from(persons).all().length;
+    const count = (await db.select().from(persons).all()).length;
     const same = await intakeA('POST', '/api/v1/residents', { persons: [{ name: 'Moch. Rizky', sex: 'L', estimated_age: 33, phone: '08123456789', same_as: original.id }] });
     expect(same.statusCode).toBe(201);
     expect(same.json().attached).toEqual([original.id]);
-    expect(db.select().from(persons).all().length).toBe(count);
-    expect(db.select().from(persons).where(eq(persons.id, original.id)).get()!.phone).toBe('08123456789');
+    expect((await db.select().from(persons).all()).length).toBe(count);
+    expect((await db.select().from(persons).where(eq(persons.id, original.id)).get())!.phone).toBe('08123456789');
 
     // A different man of the same name, twenty years older, is not even a candidate.
     const older = await intakeA('POST', '/api/v1/residents', { persons: [{ name: 'Muhamad Rizki', sex: 'L', estimated_age: 58 }] });
@@ -147,7 +147,7 @@ describe('residents API: intake, duplicates, NIK, reading, merge', () => {
     const reveal = await intakeA('POST', `/api/v1/residents/${id}/reveal-nik`, {});
     expect(reveal.statusCode).toBe(200);
     expect(reveal.json().nik).toBe('3171015003950002');
-    const actions = db.select().from(auditEvents).where(eq(auditEvents.entityId, id)).all().map((e) => e.action);
+    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, id)).all()).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['person.create', 'person.read', 'person.reveal_nik']));
 
     expect((await intakeB('GET', `/api/v1/residents/${id}`)).statusCode).toBe(404);
@@ -158,7 +158,7 @@ describe('residents API: intake, duplicates, NIK, reading, merge', () => {
   });
 
   it('merges two records of the same person: nothing lost, stays move, the merged one points to the survivor', async () => {
-    const unit = makeUnit(db, facilityA.id, { capacity: 5 });
+    const unit = await makeUnit(db, facilityA.id, { capacity: 5 });
     const a = (await intakeA('POST', '/api/v1/residents', { persons: [{ name: 'Joko Susilo', sex: 'L', estimated_age: 45 }] })).json().persons[0];
     const b = (
       await intakeA('POST', '/api/v1/residents', { persons: [{ name: 'Djoko Soesilo', sex: 'L', estimated_age: 44, nik: '3171010505800009', phone: '0811111111', confirm_new: true }] })
@@ -170,7 +170,7 @@ describe('residents API: intake, duplicates, NIK, reading, merge', () => {
     const merged = await manager('POST', `/api/v1/residents/${a.id}/merge`, { other: b.resident_code, reason: 'sama orang' });
     expect(merged.statusCode).toBe(200);
     expect(merged.json().survivor).toMatchObject({ id: a.id, name: 'Joko Susilo', phone: '0811111111', nik: '3171********0009' });
-    const loser = db.select().from(persons).where(eq(persons.id, b.id)).get()!;
+    const loser = (await db.select().from(persons).where(eq(persons.id, b.id)).get())!;
     expect(loser.mergedIntoId).toBe(a.id);
     expect(loser.name).toBe('Djoko Soesilo');
     const read = (await intakeA('GET', `/api/v1/residents/${a.id}`)).json();
@@ -179,7 +179,7 @@ describe('residents API: intake, duplicates, NIK, reading, merge', () => {
     // The old id still resolves, to the survivor.
     const old = (await intakeA('GET', `/api/v1/residents/${b.id}`)).json();
     expect(old.resident.id).toBe(a.id);
-    const actions = db.select().from(auditEvents).where(eq(auditEvents.entityId, a.id)).all().map((e) => e.action);
+    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, a.id)).all()).map((e) => e.action);
     expect(actions).toContain('person.merge');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../src/db/client.ts';
+import { and, eq, sql } from 'drizzle-orm';
+import { write, type Db } from '../../src/db/client.ts';
 import { auditEvents, persons } from '../../src/db/schema/index.ts';
 import { DomainError } from '../../src/domain/errors.ts';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
@@ -10,7 +10,7 @@ import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
 import { bearer, signedIn, type Browser } from '../helpers/session.ts';
 
-type Call = ReturnType<typeof bearer>;
+type Call = Awaited<ReturnType<typeof bearer>>;
 type Form = Record<string, string | string[]>;
 
 const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -58,14 +58,14 @@ describe('correcting a person record after intake', () => {
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    const facilityA = makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
-    const facilityB = makeFacility(db, { kind: 'TPS', wilayahCode: '31.72' });
-    makeUnit(db, facilityA.id, { capacity: 20 });
-    intakeA = bearer(app, makeToken(db, 'intake', { facility: facilityA.id }));
-    intakeB = bearer(app, makeToken(db, 'intake', { facility: facilityB.id }));
-    command = bearer(app, makeToken(db, 'command'));
-    admin = bearer(app, makeToken(db, 'admin'));
-    satpol = bearer(app, makeToken(db, 'satpol', { wilayah: '31.71' }));
+    const facilityA = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
+    const facilityB = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.72' });
+    await makeUnit(db, facilityA.id, { capacity: 20 });
+    intakeA = bearer(app, await makeToken(db, 'intake', { facility: facilityA.id }));
+    intakeB = bearer(app, await makeToken(db, 'intake', { facility: facilityB.id }));
+    command = bearer(app, await makeToken(db, 'command'));
+    admin = bearer(app, await makeToken(db, 'admin'));
+    satpol = bearer(app, await makeToken(db, 'satpol', { wilayah: '31.71' }));
     const u = await makeUser(db, 'intake', { facilityId: facilityA.id });
     desk = await signedIn(app, u.username, u.password);
     const o = await makeUser(db, 'intake', { facilityId: facilityB.id });
@@ -80,9 +80,9 @@ describe('correcting a person record after intake', () => {
     expect(res.statusCode).toBe(201);
     return res.json().persons[0] as { id: string; resident_code: string };
   }
-  const row = (id: string) => db.select().from(persons).where(eq(persons.id, id)).get()!;
-  const auditOf = (id: string, action: string) =>
-    db.select().from(auditEvents).where(and(eq(auditEvents.entityId, id), eq(auditEvents.action, action))).all();
+  const row = async (id: string) => (await db.select().from(persons).where(eq(persons.id, id)).get())!;
+  const auditOf = async (id: string, action: string) =>
+    await db.select().from(auditEvents).where(and(eq(auditEvents.entityId, id), eq(auditEvents.action, action))).all();
   const found = async (q: string) => ((await intakeA('GET', `/api/v1/residents?q=${encodeURIComponent(q)}`)).json().residents as { id: string }[]).map((r) => r.id);
 
   it('edits through the page: prefilled form, real action and method, a misspelt name corrected, found by the new name only', async () => {
@@ -100,19 +100,19 @@ describe('correcting a person record after intake', () => {
     const form = formFields(page.body, 'person-edit-form');
     expect(form).toMatchObject({ name: 'Suprpto Hadiwijoyo', sex: 'L', estimated_age: '52', phone: '0812000001', consent: 'on', disabilities: 'mental', version: '1' });
     expect(form.idempotency_key).toMatch(/.{8,}/);
-    expect(auditOf(p.id, 'person.read').map((e) => e.detail)).toContainEqual({ view: 'edit' });
+    expect((await auditOf(p.id, 'person.read')).map((e) => e.detail)).toContainEqual({ view: 'edit' });
 
     // Submitted as it is: nothing changes, nothing is written.
     const same = await desk.post(`/residents/${p.id}/edit`, { ...form });
     expect(same.statusCode).toBe(303);
-    expect(row(p.id).version).toBe(1);
-    expect(auditOf(p.id, 'person.update')).toHaveLength(0);
+    expect((await row(p.id)).version).toBe(1);
+    expect(await auditOf(p.id, 'person.update')).toHaveLength(0);
 
     const fresh = formFields((await desk.get(`/residents/${p.id}/edit`)).body, 'person-edit-form');
     const saved = await desk.post(`/residents/${p.id}/edit`, { ...fresh, name: 'Suprapto Hadiwijoyo', phone: '0813999888' });
     expect(saved.statusCode).toBe(303);
     expect(saved.headers.location).toBe(`/residents/${p.id}`);
-    const after = row(p.id);
+    const after = await row(p.id);
     expect(after).toMatchObject({ name: 'Suprapto Hadiwijoyo', phone: '0813999888', version: 2, nik: '3171010101700021', consent: true, estimatedAge: 52 });
     expect(after.searchKey).toBe('suprapto hadiwiyoyo');
     const next = await desk.get(`/residents/${p.id}`);
@@ -125,7 +125,7 @@ describe('correcting a person record after intake', () => {
     // The same form sent twice (a tablet on bad Wi-Fi) does its work once: the repeat is not a stale conflict.
     const again = await desk.post(`/residents/${p.id}/edit`, { ...fresh, name: 'Suprapto Hadiwijoyo', phone: '0813999888' });
     expect(again.statusCode).toBe(303);
-    expect(row(p.id).version).toBe(2);
+    expect((await row(p.id)).version).toBe(2);
   });
 
   it('keeps the audit trail free of personal data: the changed field names only', async () => {
@@ -133,7 +133,7 @@ describe('correcting a person record after intake', () => {
     const res = await intakeA('PATCH', `/api/v1/residents/${p.id}`, { version: 1, name: 'Wagiyem Sukartini', phone: '0899887766', ktp_address: '' });
     expect(res.statusCode).toBe(200);
     expect(res.json().changed.sort()).toEqual(['ktp_address', 'name', 'phone']);
-    const events = auditOf(p.id, 'person.update');
+    const events = await auditOf(p.id, 'person.update');
     expect(events).toHaveLength(1);
     expect(events[0]!.detail).toEqual({ changed: ['name', 'ktp_address', 'phone'] });
     const json = JSON.stringify(events[0]);
@@ -142,7 +142,7 @@ describe('correcting a person record after intake', () => {
 
   it('edits through the API: absent fields stay, blank clears, a NIK brought in later, a birth date instead of an estimate, consent', async () => {
     const p = await register({ name: 'Darmini', sex: 'P', estimated_age: 40, domicile_address: 'Kolong jembatan Grogol', chronic_illness: 'asma' });
-    expect(row(p.id).consentAt).toBeNull();
+    expect((await row(p.id)).consentAt).toBeNull();
     // The version to send back is in the record as read.
     expect((await intakeA('GET', `/api/v1/residents/${p.id}`)).json().resident.version).toBe(1);
     const res = await intakeA('PATCH', `/api/v1/residents/${p.id}`, {
@@ -158,7 +158,7 @@ describe('correcting a person record after intake', () => {
     expect(body.resident.version).toBe(2);
     expect(body.changed).toEqual(expect.arrayContaining(['nik', 'kk', 'birth_date', 'estimated_age', 'chronic_illness', 'consent', 'pregnant', 'pregnancy_weeks']));
     expect(body.changed).not.toContain('domicile_address');
-    expect(row(p.id)).toMatchObject({ nik: '3171015003840007', kk: '3171010101010001', version: 2, estimatedAt: null });
+    expect(await row(p.id)).toMatchObject({ nik: '3171015003840007', kk: '3171010101010001', version: 2, estimatedAt: null });
 
     // A need dropped clears what depended on it; the rules of the intake still hold.
     const wrong = await intakeA('PATCH', `/api/v1/residents/${p.id}`, { version: 2, sex: 'L' });
@@ -181,7 +181,7 @@ describe('correcting a person record after intake', () => {
     expect(api.statusCode).toBe(422);
     expect(api.headers['content-type']).toMatch(/problem\+json/);
     expect(api.json().errors).toEqual([{ path: 'nik', message: expect.stringContaining('tidak mungkin') }]);
-    expect(row(p.id)).toMatchObject({ nik: null, phone: null, version: 1 });
+    expect(await row(p.id)).toMatchObject({ nik: null, phone: null, version: 1 });
 
     const form = formFields((await desk.get(`/residents/${p.id}/edit`)).body, 'person-edit-form');
     const page = await desk.post(`/residents/${p.id}/edit`, { ...form, nik: '31710132058500', phone: '0812777666' });
@@ -190,7 +190,7 @@ describe('correcting a person record after intake', () => {
     expect(fieldBlock(page.body, 'f-nik')).toContain('16');
     // What was typed is still there to correct.
     expect(formFields(page.body, 'person-edit-form')).toMatchObject({ nik: '31710132058500', phone: '0812777666' });
-    expect(row(p.id)).toMatchObject({ nik: null, phone: null, version: 1 });
+    expect(await row(p.id)).toMatchObject({ nik: null, phone: null, version: 1 });
   });
 
   it("refuses a NIK already on another live record, naming that record's code", async () => {
@@ -199,7 +199,7 @@ describe('correcting a person record after intake', () => {
     const api = await intakeA('PATCH', `/api/v1/residents/${p.id}`, { version: 1, nik: '3171016608750004' });
     expect(api.statusCode).toBe(422);
     expect(api.json().errors).toEqual([{ path: 'nik', message: expect.stringContaining(holder.resident_code) }]);
-    expect(row(p.id).nik).toBeNull();
+    expect((await row(p.id)).nik).toBeNull();
 
     const form = formFields((await desk.get(`/residents/${p.id}/edit`)).body, 'person-edit-form');
     const page = await desk.post(`/residents/${p.id}/edit`, { ...form, nik: '3171016608750004' });
@@ -212,14 +212,16 @@ describe('correcting a person record after intake', () => {
     const b = await register({ name: 'Tarsih Binti Karta', sex: 'P' });
     let caught: unknown;
     try {
-      db.$client.prepare('update persons set nik = ? where id = ?').run('3171015012600003', b.id);
+      await write(db, async (tx) => {
+        await tx.run(sql`update persons set nik = ${'3171015012600003'} where id = ${b.id}`);
+      });
     } catch (err) {
       caught = err;
     }
     expect(caught).toBeDefined();
     let mapped: unknown;
     try {
-      mapPersonNikConstraint(db, SYSTEM_ACTOR, caught, b.id, '3171015012600003');
+      await mapPersonNikConstraint(db, SYSTEM_ACTOR, caught, b.id, '3171015012600003');
     } catch (err) {
       mapped = err;
     }
@@ -227,7 +229,7 @@ describe('correcting a person record after intake', () => {
     expect((mapped as DomainError).status).toBe(422);
     expect((mapped as DomainError).fieldErrors).toEqual([{ path: 'nik', message: 'residents.edit_nik_taken', params: { code: a.resident_code } }]);
     const other = new Error('disk I/O error');
-    expect(() => mapPersonNikConstraint(db, SYSTEM_ACTOR, other, b.id, null)).toThrow(other);
+    await expect(mapPersonNikConstraint(db, SYSTEM_ACTOR, other, b.id, null)).rejects.toThrow(other);
   });
 
   it('asks before keeping a NIK that disagrees with the birth date; the reason is kept and audited', async () => {
@@ -235,7 +237,7 @@ describe('correcting a person record after intake', () => {
     const ask = await intakeA('PATCH', `/api/v1/residents/${p.id}`, { version: 1, nik: '3171011205850011' });
     expect(ask.statusCode).toBe(409);
     expect(ask.json()).toMatchObject({ code: 'NEEDS_DECISION', nik_warnings: [{ code: 'nik.birth_date_mismatch', blocking: true, path: 'nik' }] });
-    expect(row(p.id)).toMatchObject({ nik: null, version: 1 });
+    expect(await row(p.id)).toMatchObject({ nik: null, version: 1 });
 
     // The page: the warning beside the NIK, a "keep NIK as typed" box, and a reason it needs.
     const form = formFields((await desk.get(`/residents/${p.id}/edit`)).body, 'person-edit-form');
@@ -247,12 +249,12 @@ describe('correcting a person record after intake', () => {
     const noReason = await desk.post(`/residents/${p.id}/edit`, { ...retry, nik_keep: 'on', nik_override_reason: '' });
     expect(noReason.statusCode).toBe(422);
     expect(fieldBlock(noReason.body, 'f-nik_override_reason')).toContain('class="field-error"');
-    expect(row(p.id).nik).toBeNull();
+    expect((await row(p.id)).nik).toBeNull();
     const kept = await desk.post(`/residents/${p.id}/edit`, { ...retry, nik_keep: 'on', nik_override_reason: 'KTP lama, tahun salah cetak' });
     expect(kept.statusCode).toBe(303);
-    expect(row(p.id)).toMatchObject({ nik: '3171011205850011', nikOverrideReason: 'KTP lama, tahun salah cetak', version: 2 });
-    expect(auditOf(p.id, 'person.nik_override')).toHaveLength(1);
-    expect(auditOf(p.id, 'person.update')[0]!.detail).toEqual({ changed: ['nik', 'nik_override_reason'] });
+    expect(await row(p.id)).toMatchObject({ nik: '3171011205850011', nikOverrideReason: 'KTP lama, tahun salah cetak', version: 2 });
+    expect(await auditOf(p.id, 'person.nik_override')).toHaveLength(1);
+    expect((await auditOf(p.id, 'person.update'))[0]!.detail).toEqual({ changed: ['nik', 'nik_override_reason'] });
 
     // Correcting the birth date to agree with the NIK: the reason no longer applies.
     const fixed = await intakeA('PATCH', `/api/v1/residents/${p.id}`, { version: 2, birth_date: '1985-05-12' });
@@ -268,7 +270,7 @@ describe('correcting a person record after intake', () => {
     const stale = await intakeA('PATCH', `/api/v1/residents/${p.id}`, { version: 1, name: 'Rohmad' });
     expect(stale.statusCode).toBe(409);
     expect(stale.json()).toMatchObject({ code: 'CONFLICT', detail: expect.stringContaining('diubah orang lain') });
-    expect(row(p.id)).toMatchObject({ name: 'Rohmat', version: 2 });
+    expect(await row(p.id)).toMatchObject({ name: 'Rohmat', version: 2 });
     const missing = await intakeA('PATCH', `/api/v1/residents/${p.id}`, { name: 'Rohmad' });
     expect(missing.statusCode).toBe(422);
     expect(missing.json().errors).toEqual([{ path: 'version', message: expect.any(String) }]);
@@ -279,10 +281,10 @@ describe('correcting a person record after intake', () => {
     expect(fieldBlock(page.body, 'f-phone')).toContain('0812333444');
     const retry = formFields(page.body, 'person-edit-form');
     expect(retry).toMatchObject({ name: 'Rohmad', phone: '0812111222', version: '2' });
-    expect(row(p.id).name).toBe('Rohmat');
+    expect((await row(p.id)).name).toBe('Rohmat');
     const saved = await desk.post(`/residents/${p.id}/edit`, { ...retry, phone: '0812333444' });
     expect(saved.statusCode).toBe(303);
-    expect(row(p.id)).toMatchObject({ name: 'Rohmad', phone: '0812333444', version: 3 });
+    expect(await row(p.id)).toMatchObject({ name: 'Rohmad', phone: '0812333444', version: 3 });
   });
 
   it("is 404 for another facility's desk, 403 for Satpol PP; command may correct anyone", async () => {
@@ -295,20 +297,20 @@ describe('correcting a person record after intake', () => {
     expect(sat.headers['content-type']).toMatch(/problem\+json/);
     expect((await satpolBrowser.get(`/residents/${p.id}/edit`)).statusCode).toBe(403);
     expect((await satpolBrowser.post(`/residents/${p.id}/edit`, { version: '1', name: 'Sukinem' })).statusCode).toBe(403);
-    expect(row(p.id)).toMatchObject({ name: 'Sukinah', version: 1 });
+    expect(await row(p.id)).toMatchObject({ name: 'Sukinah', version: 1 });
     const wide = await command('PATCH', `/api/v1/residents/${p.id}`, { version: 1, name: 'Sukinem' });
     expect(wide.statusCode).toBe(200);
-    expect(row(p.id).name).toBe('Sukinem');
+    expect((await row(p.id)).name).toBe('Sukinem');
   });
 
   it('refuses an anonymised record (409) and offers no edit link for it', async () => {
     const p = await register({ name: 'Marsinah', sex: 'P', estimated_age: 31 });
     expect((await admin('POST', `/api/v1/residents/${p.id}/anonymise`, {})).statusCode).toBe(200);
-    const version = row(p.id).version;
+    const version = (await row(p.id)).version;
     const res = await intakeA('PATCH', `/api/v1/residents/${p.id}`, { version, name: 'Marsinah' });
     expect(res.statusCode).toBe(409);
     expect(res.json().detail).toContain('dianonimkan');
-    expect(row(p.id).name).toBeNull();
+    expect((await row(p.id)).name).toBeNull();
     expect((await desk.get(`/residents/${p.id}/edit`)).statusCode).toBe(409);
     expect((await desk.post(`/residents/${p.id}/edit`, { version: String(version), name: 'Marsinah' })).statusCode).toBe(409);
     expect((await desk.get(`/residents/${p.id}`)).body).not.toContain('id="edit-link"');
@@ -318,7 +320,7 @@ describe('correcting a person record after intake', () => {
     const a = await register({ name: 'Slamet Riyadi', sex: 'L', estimated_age: 50 });
     const b = await register({ name: 'Selamet Riyadi', sex: 'L', estimated_age: 51 });
     expect((await command('POST', `/api/v1/residents/${a.id}/merge`, { other: b.id, reason: 'orang yang sama' })).statusCode).toBe(200);
-    const res = await intakeA('PATCH', `/api/v1/residents/${b.id}`, { version: row(b.id).version, alias: 'Met' });
+    const res = await intakeA('PATCH', `/api/v1/residents/${b.id}`, { version: (await row(b.id)).version, alias: 'Met' });
     expect(res.statusCode).toBe(409);
     expect(res.json().detail).toContain(a.resident_code);
     const page = await desk.get(`/residents/${b.id}/edit`);

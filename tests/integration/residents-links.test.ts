@@ -2,48 +2,50 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../../src/db/client.ts';
+import { write, type Db } from '../../src/db/client.ts';
 import { handoffPersons, handoffs, persons, referralPersons, referrals, stays } from '../../src/db/schema/index.ts';
 import { nowIso } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
 import { bearer, signedIn, type Browser } from '../helpers/session.ts';
 
-type Call = ReturnType<typeof bearer>;
+type Call = Awaited<ReturnType<typeof bearer>>;
 
 /** Who may see a person follows their links to facilities; transfers and merges from the pages. */
 describe('person links: handoff, referral, transfer and merge', () => {
   let app: FastifyInstance;
   let db: Db;
-  let tps: ReturnType<typeof makeFacility>;
-  let balai: ReturnType<typeof makeFacility>;
+  let tps: Awaited<ReturnType<typeof makeFacility>>;
+  let balai: Awaited<ReturnType<typeof makeFacility>>;
   let tpsDesk: Call;
   let balaiDesk: Call;
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    tps = makeFacility(db, { kind: 'TPS', name: 'GOR Tanah Abang' });
-    balai = makeFacility(db, { kind: 'BALAI', name: 'Sentra Handayani', services: ['maternity'] });
-    makeUnit(db, tps.id, { name: 'Zona A', capacity: 10 });
-    makeUnit(db, balai.id, { name: 'Wisma Melati', capacity: 10, admits: 'female', features: ['maternity'] });
-    tpsDesk = bearer(app, makeToken(db, 'intake', { facility: tps.id }));
-    balaiDesk = bearer(app, makeToken(db, 'intake', { facility: balai.id }));
+    tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Tanah Abang' });
+    balai = await makeFacility(db, { kind: 'BALAI', name: 'Sentra Handayani', services: ['maternity'] });
+    await makeUnit(db, tps.id, { name: 'Zona A', capacity: 10 });
+    await makeUnit(db, balai.id, { name: 'Wisma Melati', capacity: 10, admits: 'female', features: ['maternity'] });
+    tpsDesk = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
+    balaiDesk = bearer(app, await makeToken(db, 'intake', { facility: balai.id }));
   });
   afterAll(async () => app.close());
 
   it('receives a person from a Satpol PP handoff line and shows where they came from', async () => {
     const handoffId = randomUUID();
     const lineId = randomUUID();
-    db.insert(handoffs)
-      .values({ id: handoffId, number: 'HO-3171-20260315-0001', operationNumber: 'OP-12', operationAt: nowIso(), place: 'Kolong jembatan Tanah Abang', wilayahCode: '31.71', leaderName: 'Budi Hartono', facilityId: tps.id, createdAt: nowIso() })
-      .run();
-    db.insert(handoffPersons).values({ id: lineId, handoffId, seq: 1, sex: 'L', approxAge: 40, description: 'kaos merah', belongings: 'tas ransel' }).run();
+    await write(db, async (tx) => {
+      await tx.insert(handoffs)
+        .values({ id: handoffId, number: 'HO-3171-20260315-0001', operationNumber: 'OP-12', operationAt: nowIso(), place: 'Kolong jembatan Tanah Abang', wilayahCode: '31.71', leaderName: 'Budi Hartono', facilityId: tps.id, createdAt: nowIso() })
+        .run();
+      await tx.insert(handoffPersons).values({ id: lineId, handoffId, seq: 1, sex: 'L', approxAge: 40, description: 'kaos merah', belongings: 'tas ransel' }).run();
+    });
 
     const res = await tpsDesk('POST', '/api/v1/residents', { persons: [{ description: 'laki-laki ±40 th, kaos merah', sex: 'L', estimated_age: 40 }], handoff_person_id: lineId });
     expect(res.statusCode).toBe(201);
     const p = res.json().persons[0];
     expect(p.source).toBe('satpol_handoff');
-    const line = db.select().from(handoffPersons).where(eq(handoffPersons.id, lineId)).get()!;
+    const line = (await db.select().from(handoffPersons).where(eq(handoffPersons.id, lineId)).get())!;
     expect(line).toMatchObject({ status: 'RECEIVED', personId: p.id });
     const read = (await tpsDesk('GET', `/api/v1/residents/${p.id}`)).json();
     expect(read.handoffs).toEqual([expect.objectContaining({ number: 'HO-3171-20260315-0001', status: 'RECEIVED' })]);
@@ -60,15 +62,19 @@ describe('person links: handoff, referral, transfer and merge', () => {
     const id = made.json().persons[0].id;
     expect((await balaiDesk('GET', `/api/v1/residents/${id}`)).statusCode).toBe(404);
     const refId = randomUUID();
-    db.insert(referrals)
-      .values({ id: refId, fromFacilityId: tps.id, toFacilityId: balai.id, reason: 'ibu hamil 30 minggu', status: 'PROPOSED', places: 1, proposedAt: nowIso(), expiresAt: nowIso() })
-      .run();
-    db.insert(referralPersons).values({ referralId: refId, personId: id }).run();
+    await write(db, async (tx) => {
+      await tx.insert(referrals)
+        .values({ id: refId, fromFacilityId: tps.id, toFacilityId: balai.id, reason: 'ibu hamil 30 minggu', status: 'PROPOSED', places: 1, proposedAt: nowIso(), expiresAt: nowIso() })
+        .run();
+      await tx.insert(referralPersons).values({ referralId: refId, personId: id }).run();
+    });
     const seen = await balaiDesk('GET', `/api/v1/residents/${id}`);
     expect(seen.statusCode).toBe(200);
     expect(seen.json().referrals).toEqual([expect.objectContaining({ status: 'PROPOSED', to_facility: 'Sentra Handayani' })]);
     // A refused referral never brought them there.
-    db.update(referrals).set({ status: 'REFUSED' }).where(eq(referrals.id, refId)).run();
+    await write(db, async (tx) => {
+      await tx.update(referrals).set({ status: 'REFUSED' }).where(eq(referrals.id, refId)).run();
+    });
     expect((await balaiDesk('GET', `/api/v1/residents/${id}`)).statusCode).toBe(404);
   });
 
@@ -81,15 +87,15 @@ describe('person links: handoff, referral, transfer and merge', () => {
     const page = await b.get(`/stays/${stay.id}/transfer?facility=${balai.id}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Wisma Melati');
-    const melati = db.select().from(stays).where(eq(stays.id, stay.id)).get()!;
+    const melati = (await db.select().from(stays).where(eq(stays.id, stay.id)).get())!;
     expect(melati.checkedOutAt).toBeNull();
     const unitId = /name="unit_id" value="([^"]+)"/.exec(page.body)![1]!;
     const res = await b.post(`/stays/${stay.id}/transfer`, { facility_id: balai.id, unit_id: unitId, reason: 'Dipindah atas koordinasi pusat komando', idempotency_key: 'transfer-page-0001' });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/residents/${id}`);
-    const open = db.select().from(stays).where(and(eq(stays.personId, id), isNull(stays.checkedOutAt))).get()!;
+    const open = (await db.select().from(stays).where(and(eq(stays.personId, id), isNull(stays.checkedOutAt))).get())!;
     expect(open).toMatchObject({ facilityId: balai.id, previousStayId: stay.id });
-    const old = db.select().from(stays).where(eq(stays.id, stay.id)).get()!;
+    const old = (await db.select().from(stays).where(eq(stays.id, stay.id)).get())!;
     expect(old).toMatchObject({ outcome: 'transferred', destination: 'Sentra Handayani · Wisma Melati' });
     // The balai's desk now sees her.
     expect((await balaiDesk('GET', `/api/v1/residents/${id}`)).statusCode).toBe(200);
@@ -104,8 +110,8 @@ describe('person links: handoff, referral, transfer and merge', () => {
     expect(page.body).toContain('id="merge-form"');
     const res = await b.post(`/residents/${a.id}/merge`, { other: c.resident_code, reason: 'dobel saat penertiban', confirm: 'on', idempotency_key: 'merge-page-00001' });
     expect(res.statusCode).toBe(303);
-    expect(db.select().from(persons).where(eq(persons.id, c.id)).get()).toMatchObject({ mergedIntoId: a.id, name: 'Teguh Prakosa' });
-    expect(db.select().from(persons).where(eq(persons.id, a.id)).get()).toMatchObject({ name: 'Teguh Prakoso', phone: '0812000111' });
+    expect(await db.select().from(persons).where(eq(persons.id, c.id)).get()).toMatchObject({ mergedIntoId: a.id, name: 'Teguh Prakosa' });
+    expect(await db.select().from(persons).where(eq(persons.id, a.id)).get()).toMatchObject({ name: 'Teguh Prakoso', phone: '0812000111' });
     const self = await b.post(`/residents/${a.id}/merge`, { other: a.resident_code, idempotency_key: 'merge-page-00002' });
     expect(self.statusCode).toBe(422);
     // The old record's page leads to the survivor.

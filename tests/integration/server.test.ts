@@ -79,7 +79,7 @@ describe('npm start', () => {
     const { buildApp } = await import('../../src/app.ts');
     const { testConfig } = await import('../helpers/app.ts');
     const { openDatabase } = await import('../../src/db/client.ts');
-    const app = await buildApp(testConfig(), { db: openDatabase(':memory:'), logger: false });
+    const app = await buildApp(testConfig(), { db: await openDatabase(':memory:'), logger: false });
     app.get('/ws-probe', { websocket: true, config: { access: 'public' } }, () => undefined);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;

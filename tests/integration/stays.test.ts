@@ -8,7 +8,7 @@ import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
 import { bearer } from '../helpers/session.ts';
 
-type Call = ReturnType<typeof bearer>;
+type Call = Awaited<ReturnType<typeof bearer>>;
 
 async function register(call: Call, persons: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
   const res = await call('POST', '/api/v1/residents', { persons, confirm_new: true, ...extra });
@@ -23,24 +23,24 @@ const daughter = { name: 'Putri', sex: 'P', birth_date: '2017-07-09' };
 describe('stays: check-in, households, capacity, discharge, transfer', () => {
   let app: FastifyInstance;
   let db: Db;
-  let facility: ReturnType<typeof makeFacility>;
+  let facility: Awaited<ReturnType<typeof makeFacility>>;
   let intake: Call;
   let manager: Call;
   let otherIntake: Call;
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    facility = makeFacility(db, { kind: 'TPS' });
-    const other = makeFacility(db, { kind: 'TPS' });
-    intake = bearer(app, makeToken(db, 'intake', { facility: facility.id }));
-    manager = bearer(app, makeToken(db, 'manager', { facility: facility.id }));
-    otherIntake = bearer(app, makeToken(db, 'intake', { facility: other.id }));
+    facility = await makeFacility(db, { kind: 'TPS' });
+    const other = await makeFacility(db, { kind: 'TPS' });
+    intake = bearer(app, await makeToken(db, 'intake', { facility: facility.id }));
+    manager = bearer(app, await makeToken(db, 'manager', { facility: facility.id }));
+    otherIntake = bearer(app, await makeToken(db, 'intake', { facility: other.id }));
   });
   afterAll(async () => app.close());
 
   it('places a household together in a unit that admits families, never in a women-only zone', async () => {
-    const women = makeUnit(db, facility.id, { name: 'Zona Perempuan', admits: 'female', capacity: 10, bedLabelPattern: null });
-    const family = makeUnit(db, facility.id, { name: 'Wisma Keluarga', admits: 'family', capacity: 4, bedLabelPattern: 'K-{n}' });
+    const women = await makeUnit(db, facility.id, { name: 'Zona Perempuan', admits: 'female', capacity: 10, bedLabelPattern: null });
+    const family = await makeUnit(db, facility.id, { name: 'Wisma Keluarga', admits: 'family', capacity: 4, bedLabelPattern: 'K-{n}' });
     const h = await register(intake, [mother, son, daughter]);
     expect(h.household_id).not.toBeNull();
     const ids = h.persons.map((p) => p.id);
@@ -59,17 +59,17 @@ describe('stays: check-in, households, capacity, discharge, transfer', () => {
   });
 
   it('refuses a household together when no unit has room for all of them: nobody is placed', async () => {
-    const f = makeFacility(db, { kind: 'TPS' });
-    const desk = bearer(app, makeToken(db, 'intake', { facility: f.id }));
-    makeUnit(db, f.id, { name: 'Keluarga kecil', admits: 'family', capacity: 2 });
-    makeUnit(db, f.id, { name: 'Zona Perempuan', admits: 'female', capacity: 10 });
+    const f = await makeFacility(db, { kind: 'TPS' });
+    const desk = bearer(app, await makeToken(db, 'intake', { facility: f.id }));
+    await makeUnit(db, f.id, { name: 'Keluarga kecil', admits: 'family', capacity: 2 });
+    await makeUnit(db, f.id, { name: 'Zona Perempuan', admits: 'female', capacity: 10 });
     const h = await register(desk, [mother, son, daughter]);
     const res = await desk('POST', '/api/v1/stays', { person_ids: h.persons.map((p) => p.id) });
     expect(res.statusCode).toBe(409);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     expect(res.json()).toMatchObject({ code: 'NO_FREE_PLACE', status: 409 });
     expect(res.json().detail).toMatch(/3/);
-    expect(db.select().from(stays).where(eq(stays.facilityId, f.id)).all()).toEqual([]);
+    expect(await db.select().from(stays).where(eq(stays.facilityId, f.id)).all()).toEqual([]);
 
     // Placing only the mother would split the household: only on purpose, with a reason.
     const alone = await desk('POST', '/api/v1/stays', { person_id: h.persons[0]!.id });
@@ -81,9 +81,9 @@ describe('stays: check-in, households, capacity, discharge, transfer', () => {
   });
 
   it('gives exactly 50 of 200 simultaneous check-ins for 50 free places; the rest get a clear 409', async () => {
-    const f = makeFacility(db, { kind: 'TPS' });
-    const desk = bearer(app, makeToken(db, 'intake', { facility: f.id }));
-    const unit = makeUnit(db, f.id, { name: 'GOR Aula', capacity: 50, admits: 'any' });
+    const f = await makeFacility(db, { kind: 'TPS' });
+    const desk = bearer(app, await makeToken(db, 'intake', { facility: f.id }));
+    const unit = await makeUnit(db, f.id, { name: 'GOR Aula', capacity: 50, admits: 'any' });
     const people: string[] = [];
     for (let i = 0; i < 200; i++) {
       const r = await register(desk, [{ name: `Warga Uji ${i}`, sex: i % 2 ? 'L' : 'P', estimated_age: 20 + (i % 40) }]);
@@ -99,15 +99,15 @@ describe('stays: check-in, households, capacity, discharge, transfer', () => {
       expect(r.json()).toMatchObject({ code: 'NO_FREE_PLACE', status: 409, type: '/problems/no-free-place' });
       expect(r.json().detail).toContain('GOR Aula');
     }
-    const open = db.select().from(stays).where(and(eq(stays.unitId, unit.id), isNull(stays.checkedOutAt))).all();
+    const open = await db.select().from(stays).where(and(eq(stays.unitId, unit.id), isNull(stays.checkedOutAt))).all();
     expect(open).toHaveLength(50);
-    const [occ] = loadUnitOccupancy(db, { unitId: unit.id });
+    const [occ] = await loadUnitOccupancy(db, { unitId: unit.id });
     expect(occ!.occupied).toBe(open.length);
     expect(occ!.free).toBe(0);
   });
 
   it('does a repeated POST with one Idempotency-Key once', async () => {
-    const unit = makeUnit(db, facility.id, { capacity: 10 });
+    const unit = await makeUnit(db, facility.id, { capacity: 10 });
     const r = await register(intake, [{ name: 'Slamet Riyadi', sex: 'L', estimated_age: 50 }]);
     const key = 'retry-check-in-0001';
     const first = await intake('POST', '/api/v1/stays', { person_id: r.persons[0]!.id, unit_id: unit.id }, { 'idempotency-key': key });
@@ -116,7 +116,7 @@ describe('stays: check-in, households, capacity, discharge, transfer', () => {
     expect(second.statusCode).toBe(201);
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.json()).toEqual(first.json());
-    expect(db.select().from(stays).where(eq(stays.personId, r.persons[0]!.id)).all()).toHaveLength(1);
+    expect(await db.select().from(stays).where(eq(stays.personId, r.persons[0]!.id)).all()).toHaveLength(1);
     // Without the key, the same check-in again is a conflict: one open stay per person.
     const third = await intake('POST', '/api/v1/stays', { person_id: r.persons[0]!.id, unit_id: unit.id });
     expect(third.statusCode).toBe(409);
@@ -132,7 +132,7 @@ describe('stays: check-in, households, capacity, discharge, transfer', () => {
   });
 
   it('lets a supervisor allow an overflow with a written reason; an intake officer may not', async () => {
-    const unit = makeUnit(db, facility.id, { capacity: 1 });
+    const unit = await makeUnit(db, facility.id, { capacity: 1 });
     const [x, y] = (await register(intake, [{ name: 'Penuh Satu', sex: 'L' }])).persons.concat((await register(intake, [{ name: 'Penuh Dua', sex: 'L' }])).persons);
     expect((await intake('POST', '/api/v1/stays', { person_id: x!.id, unit_id: unit.id })).statusCode).toBe(201);
     const byIntake = await intake('POST', '/api/v1/stays', { person_id: y!.id, unit_id: unit.id, overflow_reason: 'Hujan deras' });
@@ -140,13 +140,13 @@ describe('stays: check-in, households, capacity, discharge, transfer', () => {
     const bySupervisor = await manager('POST', '/api/v1/stays', { person_id: y!.id, unit_id: unit.id, overflow_reason: 'Hujan deras, malam' });
     expect(bySupervisor.statusCode).toBe(201);
     expect(bySupervisor.json().stays[0]).toMatchObject({ overflow: true, overflow_reason: 'Hujan deras, malam' });
-    const [occ] = loadUnitOccupancy(db, { unitId: unit.id });
+    const [occ] = await loadUnitOccupancy(db, { unitId: unit.id });
     expect(occ!.overflow).toBe(1);
   });
 
   it('discharges with an outcome and destination, and transfers in one step', async () => {
-    const a = makeUnit(db, facility.id, { name: 'Ruang A', capacity: 5 });
-    const b = makeUnit(db, facility.id, { name: 'Ruang B', capacity: 5 });
+    const a = await makeUnit(db, facility.id, { name: 'Ruang A', capacity: 5 });
+    const b = await makeUnit(db, facility.id, { name: 'Ruang B', capacity: 5 });
     const [p] = (await register(intake, [{ name: 'Hendra Gunawan', sex: 'L', estimated_age: 35 }])).persons;
     const stay = (await intake('POST', '/api/v1/stays', { person_id: p!.id, unit_id: a.id })).json().stays[0];
 
@@ -166,12 +166,12 @@ describe('stays: check-in, households, capacity, discharge, transfer', () => {
     expect(done.json().stay).toMatchObject({ outcome: 'returned_home', destination: 'Kab. Brebes' });
     const again = await intake('POST', `/api/v1/stays/${next[0].id}/discharge`, { outcome: 'left' });
     expect(again.statusCode).toBe(409);
-    const actions = db.select().from(auditEvents).where(eq(auditEvents.entityId, next[0].id)).all().map((e) => e.action);
+    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, next[0].id)).all()).map((e) => e.action);
     expect(actions).toEqual(['stay.transfer_in', 'stay.discharge']);
   });
 
   it('keeps another facility\'s desk out: it cannot place, see or discharge people it has no link to', async () => {
-    const unit = makeUnit(db, facility.id, { capacity: 5 });
+    const unit = await makeUnit(db, facility.id, { capacity: 5 });
     const [p] = (await register(intake, [{ name: 'Wahyu Hidayat', sex: 'L' }])).persons;
     expect((await otherIntake('GET', `/api/v1/residents/${p!.id}`)).statusCode).toBe(404);
     expect((await otherIntake('POST', '/api/v1/stays', { person_id: p!.id })).statusCode).toBe(404);

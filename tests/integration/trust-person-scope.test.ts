@@ -2,14 +2,14 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../src/db/client.ts';
+import { write, type Db } from '../../src/db/client.ts';
 import { persons, referralPersons, referrals } from '../../src/db/schema/index.ts';
 import { nowIso } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
 import { bearer, signedIn } from '../helpers/session.ts';
 
-type Call = ReturnType<typeof bearer>;
+type Call = Awaited<ReturnType<typeof bearer>>;
 
 /**
  * Issue 11, findings 1–3, reproduced as the attacker did and now refused:
@@ -19,10 +19,10 @@ type Call = ReturnType<typeof bearer>;
 describe('who sees which person and place', () => {
   let app: FastifyInstance;
   let db: Db;
-  let koja: ReturnType<typeof makeFacility>;
-  let tpsB: ReturnType<typeof makeFacility>;
-  let balai: ReturnType<typeof makeFacility>;
-  let balaiUnit: ReturnType<typeof makeUnit>;
+  let koja: Awaited<ReturnType<typeof makeFacility>>;
+  let tpsB: Awaited<ReturnType<typeof makeFacility>>;
+  let balai: Awaited<ReturnType<typeof makeFacility>>;
+  let balaiUnit: Awaited<ReturnType<typeof makeUnit>>;
   let kojaDesk: Call;
   let deskB: Call;
   let balaiDesk: Call;
@@ -34,20 +34,20 @@ describe('who sees which person and place', () => {
   let manId: string;
   let manCode: string;
 
-  const row = (id: string) => db.select().from(persons).where(eq(persons.id, id)).get()!;
+  const row = async (id: string) => (await db.select().from(persons).where(eq(persons.id, id)).get())!;
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
-    koja = makeFacility(db, { kind: 'TPS', name: 'GOR Koja Uji', wilayahCode: '31.72' });
-    tpsB = makeFacility(db, { kind: 'TPS', name: 'GOR Tanah Abang Uji', wilayahCode: '31.71' });
-    balai = makeFacility(db, { kind: 'BALAI', name: 'Balai Rahasia Mulya', wilayahCode: '31.75', protected: true, services: ['women_protection'] });
-    makeUnit(db, koja.id, { capacity: 10 });
-    makeUnit(db, tpsB.id, { capacity: 10 });
-    balaiUnit = makeUnit(db, balai.id, { name: 'Wisma Rahasia', capacity: 10, admits: 'any', bedLabelPattern: 'R-{n}' });
-    kojaDesk = bearer(app, makeToken(db, 'intake', { facility: koja.id }));
-    deskB = bearer(app, makeToken(db, 'intake', { facility: tpsB.id }));
-    balaiDesk = bearer(app, makeToken(db, 'intake', { facility: balai.id }));
-    command = bearer(app, makeToken(db, 'command'));
+    koja = await makeFacility(db, { kind: 'TPS', name: 'GOR Koja Uji', wilayahCode: '31.72' });
+    tpsB = await makeFacility(db, { kind: 'TPS', name: 'GOR Tanah Abang Uji', wilayahCode: '31.71' });
+    balai = await makeFacility(db, { kind: 'BALAI', name: 'Balai Rahasia Mulya', wilayahCode: '31.75', protected: true, services: ['women_protection'] });
+    await makeUnit(db, koja.id, { capacity: 10 });
+    await makeUnit(db, tpsB.id, { capacity: 10 });
+    balaiUnit = await makeUnit(db, balai.id, { name: 'Wisma Rahasia', capacity: 10, admits: 'any', bedLabelPattern: 'R-{n}' });
+    kojaDesk = bearer(app, await makeToken(db, 'intake', { facility: koja.id }));
+    deskB = bearer(app, await makeToken(db, 'intake', { facility: tpsB.id }));
+    balaiDesk = bearer(app, await makeToken(db, 'intake', { facility: balai.id }));
+    command = bearer(app, await makeToken(db, 'command'));
 
     const w = await balaiDesk('POST', '/api/v1/residents', { persons: [woman] });
     expect(w.statusCode).toBe(201);
@@ -65,23 +65,23 @@ describe('who sees which person and place', () => {
 
   describe('finding 1: record takeover through same_as', () => {
     it('refuses same_as to a woman at a protected balai: nothing attached, nothing readable', async () => {
-      const before = row(womanId);
+      const before = await row(womanId);
       const res = await kojaDesk('POST', '/api/v1/residents', { persons: [{ ...woman, nik: undefined, phone: '089999999999', same_as: womanId }] });
       expect(res.statusCode).toBe(422);
       expect(res.json().errors).toEqual([expect.objectContaining({ path: 'persons.0.same_as' })]);
       expect(res.body).not.toContain(balai.name);
-      expect(row(womanId)).toEqual(before);
+      expect(await row(womanId)).toEqual(before);
       expect((await kojaDesk('GET', `/api/v1/residents/${womanId}`)).statusCode).toBe(404);
       expect((await kojaDesk('POST', `/api/v1/residents/${womanId}/reveal-nik`, {})).statusCode).toBe(404);
     });
 
     it("refuses same_as to another TPS's person: phone, address and alias stay theirs", async () => {
-      const before = row(manId);
+      const before = await row(manId);
       const res = await kojaDesk('POST', '/api/v1/residents', {
         persons: [{ name: man.name, sex: 'L', estimated_age: 45, phone: '089999999999', domicile_address: 'Jl. Palsu 1', alias: 'Penyusup', same_as: manId }],
       });
       expect(res.statusCode).toBe(422);
-      expect(row(manId)).toEqual(before);
+      expect(await row(manId)).toEqual(before);
       expect((await kojaDesk('GET', `/api/v1/residents/${manId}`)).statusCode).toBe(404);
     });
 
@@ -89,8 +89,8 @@ describe('who sees which person and place', () => {
       const own = (await kojaDesk('POST', '/api/v1/residents', { persons: [{ name: 'Slamet Riyadi', sex: 'L', estimated_age: 50 }] })).json().persons[0];
       const res = await kojaDesk('POST', '/api/v1/residents', { persons: [{ name: 'Wulan Sari', sex: 'P', estimated_age: 20, phone: '081199998888', same_as: own.id }] });
       expect(res.statusCode).toBe(422);
-      expect(row(own.id).phone).toBeNull();
-      expect(row(own.id).sex).toBe('L');
+      expect((await row(own.id)).phone).toBeNull();
+      expect((await row(own.id)).sex).toBe('L');
     });
 
     it('attaches to an offered, visible record; one kept by another facility only has its blanks filled', async () => {
@@ -106,18 +106,18 @@ describe('who sees which person and place', () => {
       });
       expect(res.statusCode).toBe(201);
       expect(res.json().attached).toEqual([p.id]);
-      expect(row(p.id)).toMatchObject({ phone: '0812777', domicileAddress: 'Kolong tol Koja', estimatedAge: 40 });
+      expect(await row(p.id)).toMatchObject({ phone: '0812777', domicileAddress: 'Kolong tol Koja', estimatedAge: 40 });
     });
   });
 
   it('answers a merge with a record the manager may not see exactly as one that does not exist', async () => {
-    const manager = bearer(app, makeToken(db, 'manager', { facility: koja.id }));
+    const manager = bearer(app, await makeToken(db, 'manager', { facility: koja.id }));
     const own = (await kojaDesk('POST', '/api/v1/residents', { persons: [{ name: 'Sutarman Hadi', sex: 'L', estimated_age: 61 }] })).json().persons[0];
     const hidden = await manager('POST', `/api/v1/residents/${own.id}/merge`, { other: womanCode });
     const unknown = await manager('POST', `/api/v1/residents/${own.id}/merge`, { other: 'SGH-ZZZZZZ' });
     expect(hidden.statusCode).toBe(422);
     expect(hidden.json().errors).toEqual(unknown.json().errors);
-    expect(row(womanId).mergedIntoId).toBeNull();
+    expect((await row(womanId)).mergedIntoId).toBeNull();
   });
 
   describe('finding 2: the duplicate check is not an oracle', () => {
@@ -133,11 +133,11 @@ describe('who sees which person and place', () => {
     });
 
     it('never shows a person at a protected facility as a candidate', async () => {
-      const before = db.select().from(persons).all().length;
+      const before = (await db.select().from(persons).all()).length;
       const res = await kojaDesk('POST', '/api/v1/residents', { persons: [{ name: 'Ratna Sari Dewi', sex: 'P', estimated_age: 35 }] });
       // Nobody to decide about: a new record is made, and nothing of her or the balai is said.
       expect(res.statusCode).toBe(201);
-      expect(db.select().from(persons).all().length).toBe(before + 1);
+      expect((await db.select().from(persons).all()).length).toBe(before + 1);
       for (const secret of [womanId, womanCode, balai.name, balai.id]) expect(res.body).not.toContain(secret);
       // The balai's own desk and the command centre still see her as a candidate.
       const own = await balaiDesk('POST', '/api/v1/residents', { persons: [{ name: 'Ratna Sari Dewi', sex: 'P', estimated_age: 35 }] });
@@ -210,10 +210,12 @@ describe('who sees which person and place', () => {
       const p = (await deskB('POST', '/api/v1/residents', { persons: [{ name: 'Yuliani Prasetya', sex: 'P', estimated_age: 19, trafficking_victim: true }] })).json().persons[0];
       expect((await deskB('POST', '/api/v1/stays', { person_id: p.id })).statusCode).toBe(201);
       const refId = randomUUID();
-      db.insert(referrals)
-        .values({ id: refId, fromFacilityId: tpsB.id, toFacilityId: balai.id, toUnitId: balaiUnit.id, reason: 'korban TPPO', status: 'ACCEPTED', places: 1, proposedAt: nowIso(), expiresAt: new Date(Date.now() + 86_400_000).toISOString() })
-        .run();
-      db.insert(referralPersons).values({ referralId: refId, personId: p.id }).run();
+      await write(db, async (tx) => {
+        await tx.insert(referrals)
+          .values({ id: refId, fromFacilityId: tpsB.id, toFacilityId: balai.id, toUnitId: balaiUnit.id, reason: 'korban TPPO', status: 'ACCEPTED', places: 1, proposedAt: nowIso(), expiresAt: new Date(Date.now() + 86_400_000).toISOString() })
+          .run();
+        await tx.insert(referralPersons).values({ referralId: refId, personId: p.id }).run();
+      });
       const seen = await deskB('GET', `/api/v1/residents/${p.id}`);
       expect(seen.statusCode).toBe(200);
       expect(seen.json().referrals).toEqual([expect.objectContaining({ to_facility: 'fasilitas terlindungi' })]);
@@ -235,7 +237,7 @@ describe('who sees which person and place', () => {
 
   describe('item 10: a protected facility is not located by totals or alerts', () => {
     it('leaves protected places out of by_wilayah for those who may not see them; totals still count them', async () => {
-      const display = bearer(app, makeToken(db, 'display'));
+      const display = bearer(app, await makeToken(db, 'display'));
       for (const call of [display, kojaDesk]) {
         const o = (await call('GET', '/api/v1/occupancy')).json();
         expect(o.by_wilayah['31.75']).toBeUndefined();
@@ -253,7 +255,7 @@ describe('who sees which person and place', () => {
     it("sends the wall an alert without a protected facility's id", async () => {
       const { alertFor } = await import('../../src/domain/occupancy/view.ts');
       const { loadFacilityOccupancy } = await import('../../src/domain/occupancy/compute.ts');
-      const facilities = loadFacilityOccupancy(db);
+      const facilities = await loadFacilityOccupancy(db);
       const wall = { type: 'user', id: 'x', label: 'wall', role: 'display', facilityId: null, wilayahCode: null, ip: null, lang: 'id' } as const;
       const cmd = { ...wall, role: 'command' } as const;
       expect(alertFor(wall, { alertId: 'a1', kind: 'nothing_fits', facilityId: balai.id }, facilities)).toEqual({ id: 'a1', kind: 'nothing_fits', facility_id: null });

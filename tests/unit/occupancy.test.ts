@@ -1,6 +1,6 @@
-import { describe, it, expect, beforeEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { openDatabase, type Db } from '../../src/db/client.ts';
+import { openDatabase, write, type Db } from '../../src/db/client.ts';
 import { persons, referrals, stays, type UnitFeature } from '../../src/db/schema/index.ts';
 import {
   unitCounts,
@@ -114,67 +114,73 @@ describe('summarise', () => {
 
 describe('loadUnitOccupancy and loadFacilityOccupancy count open stays and open referrals by query', () => {
   let db: Db;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
+  beforeEach(async () => {
+    db = await openDatabase(':memory:');
+  });
+  afterEach(async () => {
+    await db.$engine.close();
   });
 
-  function person() {
+  async function person() {
     const id = randomUUID();
     const now = nowIso();
-    db.insert(persons).values({ id, residentCode: `SGH-${id.slice(0, 6).toUpperCase()}`, sex: 'L', createdAt: now, updatedAt: now }).run();
+    await write(db, async (tx) => {
+      await tx.insert(persons).values({ id, residentCode: `SGH-${id.slice(0, 6).toUpperCase()}`, sex: 'L', createdAt: now, updatedAt: now }).run();
+    });
     return id;
   }
-  function stay(facilityId: string, unitId: string, o: { out?: boolean } = {}) {
-    db.insert(stays)
-      .values({ id: randomUUID(), personId: person(), facilityId, unitId, checkedInAt: nowIso(), checkedOutAt: o.out ? nowIso() : null })
-      .run();
+  async function stay(facilityId: string, unitId: string, o: { out?: boolean } = {}) {
+    const personId = await person();
+    await write(db, async (tx) => {
+      await tx.insert(stays).values({ id: randomUUID(), personId, facilityId, unitId, checkedInAt: nowIso(), checkedOutAt: o.out ? nowIso() : null }).run();
+    });
   }
-  function referral(facilityId: string, unitId: string, places: number, status: (typeof referrals.$inferInsert)['status']) {
+  async function referral(facilityId: string, unitId: string, places: number, status: (typeof referrals.$inferInsert)['status']) {
     const now = nowIso();
-    db.insert(referrals)
-      .values({ id: randomUUID(), toFacilityId: facilityId, toUnitId: unitId, reason: 'uji', status, places, proposedAt: now, expiresAt: now })
-      .run();
+    await write(db, async (tx) => {
+      await tx.insert(referrals).values({ id: randomUUID(), toFacilityId: facilityId, toUnitId: unitId, reason: 'uji', status, places, proposedAt: now, expiresAt: now }).run();
+    });
   }
 
-  it('occupied counts open stays only; held counts PROPOSED, ACCEPTED and IN_TRANSIT referrals only', () => {
-    const f = makeFacility(db, { kind: 'BALAI' });
-    const u = makeUnit(db, f.id, { capacity: 10, features: ['maternity'], admits: 'female' });
-    stay(f.id, u.id);
-    stay(f.id, u.id);
-    stay(f.id, u.id, { out: true });
-    referral(f.id, u.id, 2, 'PROPOSED');
-    referral(f.id, u.id, 1, 'ACCEPTED');
-    referral(f.id, u.id, 1, 'IN_TRANSIT');
-    referral(f.id, u.id, 5, 'REFUSED');
-    referral(f.id, u.id, 5, 'CANCELLED');
-    referral(f.id, u.id, 5, 'EXPIRED');
-    referral(f.id, u.id, 5, 'ARRIVED');
-    const [o] = loadUnitOccupancy(db, { unitId: u.id });
+  it('occupied counts open stays only; held counts PROPOSED, ACCEPTED and IN_TRANSIT referrals only', async () => {
+    const f = await makeFacility(db, { kind: 'BALAI' });
+    const u = await makeUnit(db, f.id, { capacity: 10, features: ['maternity'], admits: 'female' });
+    await stay(f.id, u.id);
+    await stay(f.id, u.id);
+    await stay(f.id, u.id, { out: true });
+    await referral(f.id, u.id, 2, 'PROPOSED');
+    await referral(f.id, u.id, 1, 'ACCEPTED');
+    await referral(f.id, u.id, 1, 'IN_TRANSIT');
+    await referral(f.id, u.id, 5, 'REFUSED');
+    await referral(f.id, u.id, 5, 'CANCELLED');
+    await referral(f.id, u.id, 5, 'EXPIRED');
+    await referral(f.id, u.id, 5, 'ARRIVED');
+    const [o] = await loadUnitOccupancy(db, { unitId: u.id });
     expect(o).toMatchObject({ occupied: 2, held: 4, free: 4, usable: 10 });
     expect(o!.free_by_feature.maternity).toBe(4);
     expect(o!.free_by_admits).toEqual({ male: 0, female: 4, family: 0 });
   });
 
-  it('a facility sums its units, and its load is (occupied + held) / usable', () => {
-    const f = makeFacility(db);
-    const a = makeUnit(db, f.id, { capacity: 10, blocked: 2 });
-    const b = makeUnit(db, f.id, { capacity: 10, status: 'CLOSED' });
-    makeUnit(db, f.id, { capacity: 4, status: 'BLOCKED' });
-    for (let i = 0; i < 6; i++) stay(f.id, a.id);
-    referral(f.id, a.id, 1, 'ACCEPTED');
-    const [o] = loadFacilityOccupancy(db, { facilityId: f.id });
+  it('a facility sums its units, and its load is (occupied + held) / usable', async () => {
+    const f = await makeFacility(db);
+    const a = await makeUnit(db, f.id, { capacity: 10, blocked: 2 });
+    const b = await makeUnit(db, f.id, { capacity: 10, status: 'CLOSED' });
+    await makeUnit(db, f.id, { capacity: 4, status: 'BLOCKED' });
+    for (let i = 0; i < 6; i++) await stay(f.id, a.id);
+    await referral(f.id, a.id, 1, 'ACCEPTED');
+    const [o] = await loadFacilityOccupancy(db, { facilityId: f.id });
     expect(o).toMatchObject({ capacity: 14, blocked: 6, usable: 8, occupied: 6, held: 1, free: 1 });
     expect(o!.load).toBeCloseTo(7 / 8);
     expect(loadLevel(o!.load)).toBe('amber');
     expect(o!.units.map((u) => u.id)).toContain(b.id);
   });
 
-  it('a facility with people but nothing usable is an overflow', () => {
-    const f = makeFacility(db);
-    const u = makeUnit(db, f.id, { capacity: 1 });
-    stay(f.id, u.id);
-    stay(f.id, u.id);
-    const [o] = loadFacilityOccupancy(db, { facilityId: f.id });
+  it('a facility with people but nothing usable is an overflow', async () => {
+    const f = await makeFacility(db);
+    const u = await makeUnit(db, f.id, { capacity: 1 });
+    await stay(f.id, u.id);
+    await stay(f.id, u.id);
+    const [o] = await loadFacilityOccupancy(db, { facilityId: f.id });
     expect(o).toMatchObject({ usable: 1, occupied: 2, free: 0, overflow: 1 });
     expect(loadLevel(o!.load)).toBe('overflow');
   });

@@ -147,7 +147,7 @@ function facility(code: string, o: { kind?: RoutingFacility['kind']; services?: 
 const person = (o: Partial<RoutingPerson> = {}): RoutingPerson => ({
   id: `p${++n}`, sex: 'L', age: 35, pregnant: false, disabilities: [], wheelchair: false, needsMedical: false, unaccompaniedChild: false, traffickingVictim: false, ...o,
 });
-const codes = (r: ReturnType<typeof route>) => r.destinations.map((d) => d.facility.code);
+const codes = (r: Awaited<ReturnType<typeof route>>) => r.destinations.map((d) => d.facility.code);
 
 describe('routing with the placement rules', () => {
   const elderlyZone = facility('TPS-LANSIA', { kind: 'TPS', units: [{ name: 'Zona D', features: ['accessible', 'elderly'] }] });

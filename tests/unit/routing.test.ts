@@ -81,8 +81,8 @@ function person(o: Partial<RoutingPerson> = {}): RoutingPerson {
 }
 
 const FROM = { facilityId: 'tps-asal', wilayahCode: '31.71', lat: -6.18, lng: 106.87 };
-const codes = (r: ReturnType<typeof route>) => r.destinations.map((d) => d.facility.code);
-const passedReasons = (r: ReturnType<typeof route>, code: string) => r.passed_over.find((p) => p.facility.code === code)?.reasons.map((x) => x.key) ?? [];
+const codes = (r: Awaited<ReturnType<typeof route>>) => r.destinations.map((d) => d.facility.code);
+const passedReasons = (r: Awaited<ReturnType<typeof route>>, code: string) => r.passed_over.find((p) => p.facility.code === code)?.reasons.map((x) => x.key) ?? [];
 
 describe('routing (DOMAIN.md "Routing people with special needs")', () => {
   it('sends a pregnant woman with a 3-year-old to a maternity-capable balai with two places in a unit that admits a family, never to a TPS', () => {

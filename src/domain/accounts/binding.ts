@@ -8,12 +8,12 @@ import { invalidField } from '../errors.ts';
  * An account or token is bound to a facility or wilayah where its role needs
  * one, and to nothing it does not need. Accepts a facility by id or code.
  */
-export function resolveBinding(
+export async function resolveBinding(
   db: Db | Tx,
   role: Role,
   facility: string | undefined,
   wilayahCode: string | undefined,
-): { facilityId: string | null; wilayahCode: string | null } {
+): Promise<{ facilityId: string | null; wilayahCode: string | null }> {
   let facilityId: string | null = null;
   let code: string | null = null;
   const either = FACILITY_OR_WILAYAH_ROLES.includes(role);
@@ -21,14 +21,14 @@ export function resolveBinding(
   if (FACILITY_ROLES.includes(role) || (either && facility)) {
     if (!facility) throw invalidField('facility', 'admin.needs_facility');
     const row =
-      db.select({ id: facilities.id }).from(facilities).where(eq(facilities.id, facility)).get() ??
-      db.select({ id: facilities.id }).from(facilities).where(eq(facilities.code, facility)).get();
+      await db.select({ id: facilities.id }).from(facilities).where(eq(facilities.id, facility)).get() ??
+      await db.select({ id: facilities.id }).from(facilities).where(eq(facilities.code, facility)).get();
     if (!row) throw invalidField('facility', 'field.unknown_facility');
     facilityId = row.id;
   }
   if (WILAYAH_ROLES.includes(role) || (either && !facility)) {
     if (!wilayahCode) throw invalidField('wilayah', 'admin.needs_wilayah');
-    const row = db.select({ code: wilayah.code }).from(wilayah).where(eq(wilayah.code, wilayahCode)).get();
+    const row = await db.select({ code: wilayah.code }).from(wilayah).where(eq(wilayah.code, wilayahCode)).get();
     if (!row) throw invalidField('wilayah', 'field.unknown_wilayah');
     code = row.code;
   }

@@ -74,8 +74,8 @@ export class LoginLimiter {
   }
 
   /** Runs a password check through the bounded gate; null when too many are already waiting. */
-  check<T>(work: () => Promise<T>): Promise<T | null> {
-    return this.gate.run(work);
+  async check<T>(work: () => Promise<T>): Promise<T | null> {
+    return await this.gate.run(work);
   }
 
   private bucket(key: string, now: number): Bucket {
@@ -162,8 +162,8 @@ export async function authenticate(args: {
   const attempt = args.limiter.begin(args.limiter.keysFor(args.username, args.ip));
   if ('lockedMinutes' in attempt) throw new DomainError('RATE_LIMITED', 'login.locked', { minutes: attempt.lockedMinutes });
   const username = args.username.trim().toLowerCase();
-  const user = username ? args.db.select().from(users).where(eq(users.username, username)).get() : undefined;
-  const ok = await args.limiter.check(() => verifyPassword(args.password, user?.passwordHash ?? DUMMY_HASH));
+  const user = username ? await args.db.select().from(users).where(eq(users.username, username)).get() : undefined;
+  const ok = await args.limiter.check(async () => await verifyPassword(args.password, user?.passwordHash ?? DUMMY_HASH));
   if (ok === null) {
     // Too many checks waiting: this attempt is given back, not counted against the person.
     args.limiter.release(attempt);
@@ -171,12 +171,12 @@ export async function authenticate(args: {
   }
   if (!user || !ok || user.disabledAt) {
     args.limiter.fail(attempt);
-    write(args.db, (tx) =>
-      audit(tx, { ...args.actor, label: username || '-' }, { action: 'login.fail', entity: 'user', entityId: user?.id ?? null }),
+    await write(args.db, async (tx) =>
+      await audit(tx, { ...args.actor, label: username || '-' }, { action: 'login.fail', entity: 'user', entityId: user?.id ?? null }),
     );
     throw new DomainError('UNAUTHENTICATED', 'login.failed');
   }
   args.limiter.succeed(attempt);
-  write(args.db, (tx) => audit(tx, { ...args.actor, type: 'user', id: user.id, label: user.username }, { action: 'login', entity: 'user', entityId: user.id }));
+  await write(args.db, async (tx) => await audit(tx, { ...args.actor, type: 'user', id: user.id, label: user.username }, { action: 'login', entity: 'user', entityId: user.id }));
   return user;
 }

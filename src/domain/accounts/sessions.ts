@@ -27,13 +27,13 @@ export interface NewSession {
 }
 
 /** A fresh session (a new id at every login, so a planted id is worthless). */
-export function createSession(db: Db, userId: string, role: Role, ip: string | null, userAgent: string | null): NewSession {
+export async function createSession(db: Db, userId: string, role: Role, ip: string | null, userAgent: string | null): Promise<NewSession> {
   const token = newSecret(32);
   const idHash = sha256(token);
   const csrfToken = newSecret(24);
   const now = Date.now();
-  write(db, (tx) =>
-    tx
+  await write(db, async (tx) =>
+    await tx
       .insert(sessions)
       .values({
         idHash,
@@ -53,9 +53,9 @@ export function createSession(db: Db, userId: string, role: Role, ip: string | n
 export type SessionUser = typeof users.$inferSelect;
 
 /** The session behind a cookie value, or null when absent, expired, idle too long or disabled. */
-export function resolveSession(db: Db, token: string): { user: SessionUser; idHash: string; csrfToken: string } | null {
+export async function resolveSession(db: Db, token: string): Promise<{ user: SessionUser; idHash: string; csrfToken: string } | null> {
   const idHash = sha256(token);
-  const row = db
+  const row = await db
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -65,11 +65,11 @@ export function resolveSession(db: Db, token: string): { user: SessionUser; idHa
   const now = Date.now();
   const lastSeen = Date.parse(row.session.lastSeenAt);
   if (!sessionUsable(row.user, row.session, now)) {
-    write(db, (tx) => tx.delete(sessions).where(eq(sessions.idHash, idHash)).run());
+    await write(db, async (tx) => await tx.delete(sessions).where(eq(sessions.idHash, idHash)).run());
     return null;
   }
   if (now - lastSeen > TOUCH_EVERY_MS) {
-    write(db, (tx) => tx.update(sessions).set({ lastSeenAt: new Date(now).toISOString() }).where(eq(sessions.idHash, idHash)).run());
+    await write(db, async (tx) => await tx.update(sessions).set({ lastSeenAt: new Date(now).toISOString() }).where(eq(sessions.idHash, idHash)).run());
   }
   return { user: row.user, idHash, csrfToken: row.session.csrfToken };
 }
@@ -89,8 +89,8 @@ function sessionUsable(
  * as a request's, read from the database (so it holds across instances), with
  * no side effect; a one-time password that must be changed opens no socket.
  */
-export function sessionIsLive(db: Db, idHash: string, now = Date.now()): boolean {
-  const row = db
+export async function sessionIsLive(db: Db, idHash: string, now = Date.now()): Promise<boolean> {
+  const row = await db
     .select({
       role: users.role,
       disabledAt: users.disabledAt,
@@ -106,12 +106,12 @@ export function sessionIsLive(db: Db, idHash: string, now = Date.now()): boolean
 }
 
 /** Ends a session (logout). Its sockets close at once in this process and at their next message anywhere. */
-export function endSession(db: Db, idHash: string): void {
-  write(db, (tx) => tx.delete(sessions).where(eq(sessions.idHash, idHash)).run());
+export async function endSession(db: Db, idHash: string): Promise<void> {
+  await write(db, async (tx) => await tx.delete(sessions).where(eq(sessions.idHash, idHash)).run());
   hubFor(db).publish({ type: 'access' });
 }
 
 /** Housekeeping: remove sessions past their absolute lifetime. */
-export function purgeExpiredSessions(db: Db): number {
-  return write(db, (tx) => tx.delete(sessions).where(or(lt(sessions.expiresAt, nowIso()))).run().changes);
+export async function purgeExpiredSessions(db: Db): Promise<number> {
+  return await write(db, async (tx) => (await tx.delete(sessions).where(or(lt(sessions.expiresAt, nowIso()))).run()).changes);
 }

@@ -22,13 +22,13 @@ export const CreateTokenInput = z.object({
 const TOKEN_PREFIX = 'sgh_';
 
 /** A new API token; the plain token is returned once and only its hash is kept. */
-export function createToken(args: { db: Db; actor: Actor; input: unknown }) {
+export async function createToken(args: { db: Db; actor: Actor; input: unknown }) {
   const input = parseInput(CreateTokenInput, args.input, args.actor.lang);
   const token = TOKEN_PREFIX + newSecret(32);
-  return write(args.db, (tx) => {
-    const binding = resolveBinding(tx, input.role, input.facility, input.wilayah);
+  return await write(args.db, async (tx) => {
+    const binding = await resolveBinding(tx, input.role, input.facility, input.wilayah);
     const id = newId();
-    tx.insert(apiTokens)
+    await tx.insert(apiTokens)
       .values({
         id,
         name: input.name,
@@ -41,7 +41,7 @@ export function createToken(args: { db: Db; actor: Actor; input: unknown }) {
         createdBy: args.actor.id,
       })
       .run();
-    audit(tx, args.actor, { action: 'token.create', entity: 'api_token', entityId: id, detail: { name: input.name, role: input.role } });
+    await audit(tx, args.actor, { action: 'token.create', entity: 'api_token', entityId: id, detail: { name: input.name, role: input.role } });
     return { id, name: input.name, role: input.role, token };
   });
 }
@@ -50,32 +50,32 @@ export type ApiTokenRow = typeof apiTokens.$inferSelect;
 
 const LAST_USED_EVERY_MS = 60_000;
 
-export function resolveToken(db: Db, token: string): ApiTokenRow | null {
-  const row = db.select().from(apiTokens).where(eq(apiTokens.tokenHash, sha256(token))).get();
+export async function resolveToken(db: Db, token: string): Promise<ApiTokenRow | null> {
+  const row = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, sha256(token))).get();
   if (!row || row.revokedAt) return null;
   if (!row.lastUsedAt || Date.now() - Date.parse(row.lastUsedAt) > LAST_USED_EVERY_MS) {
-    write(db, (tx) => tx.update(apiTokens).set({ lastUsedAt: nowIso() }).where(eq(apiTokens.id, row.id)).run());
+    await write(db, async (tx) => await tx.update(apiTokens).set({ lastUsedAt: nowIso() }).where(eq(apiTokens.id, row.id)).run());
   }
   return row;
 }
 
 /** May a socket opened with this token still be sent anything? (Not revoked; read from the database.) */
-export function tokenIsLive(db: Db, tokenId: string): boolean {
-  const row = db.select({ revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, tokenId)).get();
+export async function tokenIsLive(db: Db, tokenId: string): Promise<boolean> {
+  const row = await db.select({ revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, tokenId)).get();
   return !!row && !row.revokedAt;
 }
 
-export function listTokens(db: Db) {
-  return db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt)).all();
+export async function listTokens(db: Db) {
+  return await db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt)).all();
 }
 
-export function revokeToken(args: { db: Db; actor: Actor; tokenId: string }) {
-  const row = write(args.db, (tx) => {
-    const row = tx.select().from(apiTokens).where(eq(apiTokens.id, args.tokenId)).get();
+export async function revokeToken(args: { db: Db; actor: Actor; tokenId: string }) {
+  const row = await write(args.db, async (tx) => {
+    const row = await tx.select().from(apiTokens).where(eq(apiTokens.id, args.tokenId)).get();
     if (!row) throw notFound();
     if (!row.revokedAt) {
-      tx.update(apiTokens).set({ revokedAt: nowIso() }).where(eq(apiTokens.id, row.id)).run();
-      audit(tx, args.actor, { action: 'token.revoke', entity: 'api_token', entityId: row.id });
+      await tx.update(apiTokens).set({ revokedAt: nowIso() }).where(eq(apiTokens.id, row.id)).run();
+      await audit(tx, args.actor, { action: 'token.revoke', entity: 'api_token', entityId: row.id });
     }
     return row;
   });

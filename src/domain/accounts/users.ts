@@ -52,13 +52,13 @@ export async function createUser(args: {
   const input = parseInput(CreateUserInput, args.input, args.actor.lang);
   const password = args.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
-  return write(args.db, (tx) => {
-    if (tx.select({ id: users.id }).from(users).where(eq(users.username, input.username)).get()) {
+  return await write(args.db, async (tx) => {
+    if (await tx.select({ id: users.id }).from(users).where(eq(users.username, input.username)).get()) {
       throw invalidField('username', 'admin.username_taken');
     }
-    const binding = resolveBinding(tx, input.role, input.facility, input.wilayah);
+    const binding = await resolveBinding(tx, input.role, input.facility, input.wilayah);
     const id = newId();
-    tx.insert(users)
+    await tx.insert(users)
       .values({
         id,
         username: input.username,
@@ -74,7 +74,7 @@ export async function createUser(args: {
         createdAt: nowIso(),
       })
       .run();
-    audit(tx, args.actor, {
+    await audit(tx, args.actor, {
       action: 'user.create',
       entity: 'user',
       entityId: id,
@@ -84,22 +84,22 @@ export async function createUser(args: {
   });
 }
 
-export function listUsers(db: Db) {
-  return db.select().from(users).orderBy(asc(users.username)).all();
+export async function listUsers(db: Db) {
+  return await db.select().from(users).orderBy(asc(users.username)).all();
 }
 
 /** Disabling ends every session of the account at once. */
-export function setUserDisabled(args: { db: Db; actor: Actor; userId: string; disabled: boolean }) {
-  const changed = write(args.db, (tx) => {
-    const user = tx.select().from(users).where(eq(users.id, args.userId)).get();
+export async function setUserDisabled(args: { db: Db; actor: Actor; userId: string; disabled: boolean }) {
+  const changed = await write(args.db, async (tx) => {
+    const user = await tx.select().from(users).where(eq(users.id, args.userId)).get();
     if (!user) throw notFound();
     if (args.disabled && user.id === args.actor.id) throw new DomainError('CONFLICT', 'admin.cannot_disable_self');
-    tx.update(users)
+    await tx.update(users)
       .set({ disabledAt: args.disabled ? nowIso() : null })
       .where(eq(users.id, user.id))
       .run();
-    if (args.disabled) tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
-    audit(tx, args.actor, { action: args.disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: user.id });
+    if (args.disabled) await tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
+    await audit(tx, args.actor, { action: args.disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: user.id });
     return user;
   });
   // After commit: the account's open sockets re-check their credentials and close (1008).
@@ -111,12 +111,12 @@ export function setUserDisabled(args: { db: Db; actor: Actor; userId: string; di
 export async function resetPassword(args: { db: Db; actor: Actor; userId: string }) {
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
-  const user = write(args.db, (tx) => {
-    const user = tx.select().from(users).where(eq(users.id, args.userId)).get();
+  const user = await write(args.db, async (tx) => {
+    const user = await tx.select().from(users).where(eq(users.id, args.userId)).get();
     if (!user) throw notFound();
-    tx.update(users).set({ passwordHash, mustChangePassword: true }).where(eq(users.id, user.id)).run();
-    tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
-    audit(tx, args.actor, { action: 'user.reset_password', entity: 'user', entityId: user.id });
+    await tx.update(users).set({ passwordHash, mustChangePassword: true }).where(eq(users.id, user.id)).run();
+    await tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
+    await audit(tx, args.actor, { action: 'user.reset_password', entity: 'user', entityId: user.id });
     return user;
   });
   hubFor(args.db).publish({ type: 'access' });
@@ -133,17 +133,17 @@ export const ChangePasswordInput = z
 
 export async function changePassword(args: { db: Db; actor: Actor; input: unknown; keepSessionHash: string }) {
   const input = parseInput(ChangePasswordInput, args.input, args.actor.lang);
-  const user = args.db.select().from(users).where(eq(users.id, args.actor.id ?? '')).get();
+  const user = await args.db.select().from(users).where(eq(users.id, args.actor.id ?? '')).get();
   if (!user) throw notFound();
   if (!(await verifyPassword(input.current, user.passwordHash))) throw invalidField('current', 'password.wrong_current');
   const passwordHash = await hashPassword(input.password);
-  write(args.db, (tx) => {
-    tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, user.id)).run();
+  await write(args.db, async (tx) => {
+    await tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, user.id)).run();
     // Other devices signed in with the old password are signed out.
-    for (const s of tx.select({ idHash: sessions.idHash }).from(sessions).where(eq(sessions.userId, user.id)).all()) {
-      if (s.idHash !== args.keepSessionHash) tx.delete(sessions).where(eq(sessions.idHash, s.idHash)).run();
+    for (const s of await tx.select({ idHash: sessions.idHash }).from(sessions).where(eq(sessions.userId, user.id)).all()) {
+      if (s.idHash !== args.keepSessionHash) await tx.delete(sessions).where(eq(sessions.idHash, s.idHash)).run();
     }
-    audit(tx, args.actor, { action: 'user.change_password', entity: 'user', entityId: user.id });
+    await audit(tx, args.actor, { action: 'user.change_password', entity: 'user', entityId: user.id });
   });
   hubFor(args.db).publish({ type: 'access' });
 }

@@ -17,7 +17,7 @@ export interface BoardTile {
   free: number;
   pct: number;
   barPct: number;
-  level: ReturnType<typeof loadLevel>;
+  level: Awaited<ReturnType<typeof loadLevel>>;
   overflow: number;
   freeMaternity: number;
   freeAccessible: number;
@@ -62,11 +62,11 @@ function tile(f: FacilityOccupancy): BoardTile {
  * name is ever read here. Protected facilities count in the totals but their
  * tiles and names are left out for a display.
  */
-export function boardData(db: Db, actor: Actor, now: Date, opts: { handoffAlertMinutes: number; sparkLabel?: string }): BoardData {
-  const facilities = loadFacilityOccupancy(db);
+export async function boardData(db: Db, actor: Actor, now: Date, opts: { handoffAlertMinutes: number; sparkLabel?: string }): Promise<BoardData> {
+  const facilities = await loadFacilityOccupancy(db);
   const summary = summarise(facilities);
   const totals = byApproach(summary.by_kind);
-  const samples = samplesSince(db, new Date(now.getTime() - 24 * 3600_000).toISOString());
+  const samples = await samplesSince(db, new Date(now.getTime() - 24 * 3600_000).toISOString());
   const approaches = APPROACHES.map((a) => ({
     key: a,
     occupied: totals[a].occupied,
@@ -80,7 +80,7 @@ export function boardData(db: Db, actor: Actor, now: Date, opts: { handoffAlertM
   const visibleIds = new Set(visible.map((f) => f.id));
   const names = new Map(facilities.map((f) => [f.id, visibleIds.has(f.id) || canSeeFacility(actor, f) ? f.name : '—']));
   const wilayahNames = new Map(
-    db.all<{ code: string; name: string }>(sql`select code, name from wilayah where code in (select distinct wilayah_code from facilities)`).map((w) => [
+    (await db.all<{ code: string; name: string }>(sql`select code, name from wilayah where code in (select distinct wilayah_code from facilities)`)).map((w) => [
       w.code,
       w.name.replace(/^Kota Administrasi |^Kabupaten Administrasi /, ''),
     ]),
@@ -96,19 +96,19 @@ export function boardData(db: Db, actor: Actor, now: Date, opts: { handoffAlertM
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([code, tiles]) => ({ code, name: wilayahNames.get(code) ?? code, tiles: tiles.sort((a, b) => order(a.kind) - order(b.kind) || a.name.localeCompare(b.name)) }));
 
-  const referrals = db
+  const referrals = (await db
     .all<{ id: string; status: string; from_id: string | null; to_id: string; places: number; proposed_at: string }>(
       sql`select id, status, from_facility_id as from_id, to_facility_id as to_id, places, proposed_at
           from referrals where status in ('PROPOSED','ACCEPTED','IN_TRANSIT') order by proposed_at limit 12`,
-    )
+    ))
     .map((r) => ({ id: r.id, status: r.status, from: r.from_id ? (names.get(r.from_id) ?? '—') : '—', to: names.get(r.to_id) ?? '—', places: r.places, since: r.proposed_at }));
 
-  const handoffs = db
+  const handoffs = (await db
     .all<{ id: string; number: string; facility_id: string; created_at: string; pending: number }>(
       sql`select h.id, h.number, h.facility_id, h.created_at,
             (select count(*) from handoff_persons p where p.handoff_id = h.id and p.status = 'PENDING') as pending
           from handoffs h where h.status = 'OPEN' order by h.created_at limit 12`,
-    )
+    ))
     .map((h) => ({ id: h.id, number: h.number, facility: names.get(h.facility_id) ?? '—', pending: h.pending, since: h.created_at }));
 
   const alerts: BoardData['alerts'] = [];
@@ -120,7 +120,7 @@ export function boardData(db: Db, actor: Actor, now: Date, opts: { handoffAlertM
   }
   const overdueBefore = new Date(now.getTime() - opts.handoffAlertMinutes * 60_000).toISOString();
   for (const h of handoffs) if (h.since < overdueBefore) alerts.push({ kind: 'handoff_overdue', text: 'board.alert.handoff_overdue', facility: `${h.number} · ${h.facility}`, since: h.since });
-  const stored = db.all<{ kind: string; facility_id: string | null; raised_at: string; message: string }>(
+  const stored = await db.all<{ kind: string; facility_id: string | null; raised_at: string; message: string }>(
     sql`select kind, facility_id, raised_at, message from alerts where resolved_at is null and kind in ('nothing_fits','referral_refused_twice') order by raised_at limit 10`,
   );
   for (const a of stored) alerts.push({ kind: a.kind, text: `board.alert.${a.kind}`, facility: a.facility_id ? (names.get(a.facility_id) ?? '—') : '', since: a.raised_at });

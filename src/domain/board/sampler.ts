@@ -19,23 +19,23 @@ export function byApproach(byKind: Record<string, Counts>): Record<Approach, Cou
 }
 
 /** Records occupied/usable per approach, at most once per interval (the 24-hour sparklines). */
-export function sampleOccupancy(db: Db, at = new Date()): boolean {
-  const last = db.select({ at: occupancySamples.at }).from(occupancySamples).orderBy(desc(occupancySamples.at)).limit(1).get();
+export async function sampleOccupancy(db: Db, at = new Date()): Promise<boolean> {
+  const last = await db.select({ at: occupancySamples.at }).from(occupancySamples).orderBy(desc(occupancySamples.at)).limit(1).get();
   if (last && at.getTime() - Date.parse(last.at) < SAMPLE_EVERY_MS - 1000) return false;
-  const totals = byApproach(summarise(loadFacilityOccupancy(db)).by_kind);
+  const totals = byApproach(summarise(await loadFacilityOccupancy(db)).by_kind);
   const iso = at.toISOString();
-  write(db, (tx) => {
+  await write(db, async (tx) => {
     for (const a of APPROACHES) {
-      tx.insert(occupancySamples).values({ at: iso, approach: a, occupied: totals[a].occupied, usable: totals[a].usable }).onConflictDoNothing().run();
+      await tx.insert(occupancySamples).values({ at: iso, approach: a, occupied: totals[a].occupied, usable: totals[a].usable }).onConflictDoNothing().run();
     }
     // Keep two days: the board shows one.
-    tx.run(sql`delete from occupancy_samples where at < ${new Date(at.getTime() - 48 * 3600_000).toISOString()}`);
+    await tx.run(sql`delete from occupancy_samples where at < ${new Date(at.getTime() - 48 * 3600_000).toISOString()}`);
   });
   return true;
 }
 
-export function samplesSince(db: Db, sinceIso: string) {
-  return db.all<{ at: string; approach: Approach; occupied: number; usable: number }>(
+export async function samplesSince(db: Db, sinceIso: string) {
+  return await db.all<{ at: string; approach: Approach; occupied: number; usable: number }>(
     sql`select at, approach, occupied, usable from occupancy_samples where at >= ${sinceIso} order by at`,
   );
 }

@@ -32,11 +32,11 @@ export interface CaseloadEntry {
  * The caseload: a pendamping's own cases (others: the assigned cases they may
  * see), those with a follow-up overdue or due today first.
  */
-export function caseload(args: { db: Db; actor: Actor }): CaseloadEntry[] {
+export async function caseload(args: { db: Db; actor: Actor }): Promise<CaseloadEntry[]> {
   const { db, actor } = args;
   requireRole(actor, CASE_READ_ROLES);
   const today = wibDate(nowIso());
-  const rows = db.all<Record<string, unknown>>(sql`
+  const rows = await db.all<Record<string, unknown>>(sql`
     select p.*, coalesce(nullif(u.display_name, ''), u.username) as pendamping_name,
            pc.cluster as cluster_override,
            f.id as f_id, f.name as f_name, f.protected as f_protected, s.id as stay_id, s.checked_in_at as stay_in, c.assigned_at,

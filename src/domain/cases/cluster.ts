@@ -63,11 +63,11 @@ export interface PersonCluster {
   override: { cluster: Cluster; reason: string; set_at: string } | null;
 }
 
-export function clusterOf(db: Db | Tx, personId: string, today = wibDate(nowIso())): PersonCluster {
-  const p = db.select().from(persons).where(eq(persons.id, personId)).get();
+export async function clusterOf(db: Db | Tx, personId: string, today = wibDate(nowIso())): Promise<PersonCluster> {
+  const p = await db.select().from(persons).where(eq(persons.id, personId)).get();
   if (!p) throw notFound('residents.not_found');
   const derived = deriveCluster(p, today);
-  const o = db.select().from(personClusters).where(eq(personClusters.personId, personId)).get();
+  const o = await db.select().from(personClusters).where(eq(personClusters.personId, personId)).get();
   return {
     cluster: o ? o.cluster : derived,
     derived,
@@ -82,23 +82,23 @@ export const SetClusterInput = z.object({
 export type SetClusterInput = z.infer<typeof SetClusterInput>;
 
 /** Sets a person's cluster by hand, with a reason (audited); whoever may change the case may do it. */
-export function setCluster(args: { db: Db; actor: Actor; personId: string; input: unknown }): PersonCluster {
+export async function setCluster(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<PersonCluster> {
   const input = parseInput(SetClusterInput, args.input, args.actor.lang);
-  return write(args.db, (tx) => {
-    assertCanChangeCase(tx, args.actor, args.personId);
-    const before = clusterOf(tx, args.personId);
+  return await write(args.db, async (tx) => {
+    await assertCanChangeCase(tx, args.actor, args.personId);
+    const before = await clusterOf(tx, args.personId);
     const at = nowIso();
-    tx.insert(personClusters)
+    await tx.insert(personClusters)
       .values({ personId: args.personId, cluster: input.cluster, reason: input.reason, setBy: args.actor.id, setAt: at })
       .onConflictDoUpdate({ target: personClusters.personId, set: { cluster: input.cluster, reason: input.reason, setBy: args.actor.id, setAt: at } })
       .run();
-    audit(tx, args.actor, {
+    await audit(tx, args.actor, {
       action: 'case.cluster',
       entity: 'person',
       entityId: args.personId,
       at,
       detail: { from: before.cluster, to: input.cluster, derived: before.derived, reason: input.reason },
     });
-    return clusterOf(tx, args.personId);
+    return await clusterOf(tx, args.personId);
   });
 }

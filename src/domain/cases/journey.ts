@@ -27,17 +27,17 @@ const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00
  * the case and outlives the stay. Every pemulangan and reunification gets the
  * follow-up, with or without the journey's details.
  */
-export function recordJourney(tx: Tx, actor: Actor, stay: { id: string; personId: string }, outcome: string, j: JourneyFields): void {
+export async function recordJourney(tx: Tx, actor: Actor, stay: { id: string; personId: string }, outcome: string, j: JourneyFields): Promise<void> {
   if (!(JOURNEY_OUTCOMES as readonly string[]).includes(outcome)) return;
   const at = nowIso();
   let day = wibDate(at);
   if (j.destination_wilayah_code && j.family_contact && j.escort && j.date) {
-    if (!tx.select({ code: wilayah.code }).from(wilayah).where(eq(wilayah.code, j.destination_wilayah_code)).get()) {
+    if (!await tx.select({ code: wilayah.code }).from(wilayah).where(eq(wilayah.code, j.destination_wilayah_code)).get()) {
       throw invalidField('destination_wilayah_code', 'field.unknown_wilayah');
     }
-    tx.insert(dischargeJourneys).values({ stayId: stay.id, destinationWilayahCode: j.destination_wilayah_code, familyContact: j.family_contact, escort: j.escort, date: j.date }).run();
-    audit(tx, actor, { action: 'stay.journey', entity: 'stay', entityId: stay.id, at, detail: { person_id: stay.personId, destination_wilayah_code: j.destination_wilayah_code, date: j.date } });
+    await tx.insert(dischargeJourneys).values({ stayId: stay.id, destinationWilayahCode: j.destination_wilayah_code, familyContact: j.family_contact, escort: j.escort, date: j.date }).run();
+    await audit(tx, actor, { action: 'stay.journey', entity: 'stay', entityId: stay.id, at, detail: { person_id: stay.personId, destination_wilayah_code: j.destination_wilayah_code, date: j.date } });
     day = j.date;
   }
-  insertFollowUp(tx, actor, stay.personId, { kind: 'after_arrival', due: addDays(day, AFTER_ARRIVAL_DAYS), stayId: stay.id }, at);
+  await insertFollowUp(tx, actor, stay.personId, { kind: 'after_arrival', due: addDays(day, AFTER_ARRIVAL_DAYS), stayId: stay.id }, at);
 }

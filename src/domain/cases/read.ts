@@ -19,30 +19,30 @@ export function followUpState(f: { doneAt: string | null; due: string }, today: 
   return f.due === today ? 'today' : 'upcoming';
 }
 
-export function latestDtksProposal(db: Db | Tx, personId: string): string | null {
-  return db.select({ at: dtksProposals.proposedAt }).from(dtksProposals).where(eq(dtksProposals.personId, personId)).orderBy(desc(dtksProposals.proposedAt)).limit(1).get()?.at ?? null;
+export async function latestDtksProposal(db: Db | Tx, personId: string): Promise<string | null> {
+  return (await db.select({ at: dtksProposals.proposedAt }).from(dtksProposals).where(eq(dtksProposals.personId, personId)).orderBy(desc(dtksProposals.proposedAt)).limit(1).get())?.at ?? null;
 }
 
 /** The case as the API serves it (INTERFACES.md `GET /residents/:id/case`), built inside a transaction. */
-export function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
+export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
   const today = wibDate(nowIso());
-  const p = tx.select().from(persons).where(eq(persons.id, personId)).get()!;
-  const c = caseOf(tx, personId);
+  const p = (await tx.select().from(persons).where(eq(persons.id, personId)).get())!;
+  const c = await caseOf(tx, personId);
   const pendamping = c?.pendampingId
-    ? (tx.select({ id: users.id, username: users.username, displayName: users.displayName, cluster: users.cluster }).from(users).where(eq(users.id, c.pendampingId)).get() ?? null)
+    ? (await tx.select({ id: users.id, username: users.username, displayName: users.displayName, cluster: users.cluster }).from(users).where(eq(users.id, c.pendampingId)).get() ?? null)
     : null;
-  const stay = currentOrLastStay(tx, personId);
-  const facility = stay ? tx.select().from(facilities).where(eq(facilities.id, stay.facilityId)).get() : undefined;
+  const stay = await currentOrLastStay(tx, personId);
+  const facility = stay ? await tx.select().from(facilities).where(eq(facilities.id, stay.facilityId)).get() : undefined;
   const facilityVisible = facility && stay ? knowsStayFacility(actor, facility, stay.checkedInAt, c?.assignedAt ?? null) : false;
-  const journey = stay ? (tx.select().from(dischargeJourneys).where(eq(dischargeJourneys.stayId, stay.id)).get() ?? null) : null;
-  const plan = c ? tx.select().from(casePlanItems).where(eq(casePlanItems.caseId, c.id)).orderBy(asc(casePlanItems.position)).all() : [];
+  const journey = stay ? (await tx.select().from(dischargeJourneys).where(eq(dischargeJourneys.stayId, stay.id)).get() ?? null) : null;
+  const plan = c ? await tx.select().from(casePlanItems).where(eq(casePlanItems.caseId, c.id)).orderBy(asc(casePlanItems.position)).all() : [];
   const services = c
-    ? tx.select().from(caseServices).where(eq(caseServices.caseId, c.id)).orderBy(desc(caseServices.givenAt)).all()
+    ? await tx.select().from(caseServices).where(eq(caseServices.caseId, c.id)).orderBy(desc(caseServices.givenAt)).all()
     : [];
   const followUps = c
-    ? tx.select().from(caseFollowUps).where(eq(caseFollowUps.caseId, c.id)).orderBy(sql`${caseFollowUps.doneAt} is not null`, asc(caseFollowUps.due)).all()
+    ? await tx.select().from(caseFollowUps).where(eq(caseFollowUps.caseId, c.id)).orderBy(sql`${caseFollowUps.doneAt} is not null`, asc(caseFollowUps.due)).all()
     : [];
-  const proposedAt = latestDtksProposal(tx, personId);
+  const proposedAt = await latestDtksProposal(tx, personId);
   const steps = aidSteps(p, proposedAt);
   const lang = actor.lang;
   return {
@@ -72,7 +72,7 @@ export function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
       : null,
     pendamping: pendamping ? { id: pendamping.id, username: pendamping.username, name: pendamping.displayName || pendamping.username, cluster: pendamping.cluster } : null,
     assigned_at: toWib(c?.assignedAt),
-    cluster: clusterOf(tx, personId, today),
+    cluster: await clusterOf(tx, personId, today),
     assessment: { needs: c?.needs ?? null, wishes: c?.wishes ?? null, assessed_at: toWib(c?.assessedAt) },
     plan: plan.map((i) => ({ id: i.id, menu: i.menu, service: i.service, goal: i.goal, due: i.due })),
     services: services.map((s) => ({ id: s.id, menu: s.menu, service: s.service, given_at: toWib(s.givenAt), given_by: s.givenByLabel, note: s.note })),
@@ -98,20 +98,20 @@ export function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
     },
   };
 }
-export type CaseView = ReturnType<typeof loadCase>;
+export type CaseView = Awaited<ReturnType<typeof loadCase>>;
 
 /** One person's case; reading it is an audit event ('case.read'), as reading the record is. */
-export function readCase(args: { db: Db; actor: Actor; personId: string }): CaseView {
-  return write(args.db, (tx) => {
-    assertCanSeeCase(tx, args.actor, args.personId);
-    audit(tx, args.actor, { action: 'case.read', entity: 'person', entityId: args.personId });
-    return loadCase(tx, args.actor, args.personId);
+export async function readCase(args: { db: Db; actor: Actor; personId: string }): Promise<CaseView> {
+  return await write(args.db, async (tx) => {
+    await assertCanSeeCase(tx, args.actor, args.personId);
+    await audit(tx, args.actor, { action: 'case.read', entity: 'person', entityId: args.personId });
+    return await loadCase(tx, args.actor, args.personId);
   });
 }
 
 /** Pendamping accounts a case can go to (for the assign form): active, with their cluster and binding. */
-export function pendampingChoices(db: Db) {
-  return db
+export async function pendampingChoices(db: Db) {
+  return await db
     .select({ id: users.id, username: users.username, displayName: users.displayName, cluster: users.cluster, facilityId: users.facilityId, wilayahCode: users.wilayahCode })
     .from(users)
     .where(and(eq(users.role, 'pendamping'), sql`${users.disabledAt} is null`))

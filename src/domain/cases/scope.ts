@@ -18,12 +18,12 @@ export const CASE_CHANGE_ROLES: readonly Role[] = ['admin', 'command', 'manager'
 export const CASE_ASSIGN_ROLES: readonly Role[] = ['admin', 'command', 'manager'];
 export const WORKLIST_ROLES: readonly Role[] = ['admin', 'command', 'manager', 'intake', 'pendamping'];
 
-export function caseOf(db: Db | Tx, personId: string) {
-  return db.select().from(cases).where(eq(cases.personId, personId)).get() ?? null;
+export async function caseOf(db: Db | Tx, personId: string) {
+  return await db.select().from(cases).where(eq(cases.personId, personId)).get() ?? null;
 }
 
-function assertPersonExists(db: Db | Tx, personId: string) {
-  const p = db.select({ id: persons.id, merged: persons.mergedIntoId }).from(persons).where(eq(persons.id, personId)).get();
+async function assertPersonExists(db: Db | Tx, personId: string) {
+  const p = await db.select({ id: persons.id, merged: persons.mergedIntoId }).from(persons).where(eq(persons.id, personId)).get();
   if (!p || p.merged) throw notFound('residents.not_found');
 }
 
@@ -31,9 +31,9 @@ export function isOwnCase(actor: Actor, pendampingId: string | null | undefined)
   return actor.role === 'pendamping' && actor.type === 'user' && !!actor.id && pendampingId === actor.id;
 }
 
-export function canSeeCase(db: Db | Tx, actor: Actor, personId: string): boolean {
+export async function canSeeCase(db: Db | Tx, actor: Actor, personId: string): Promise<boolean> {
   try {
-    assertCanSeeCase(db, actor, personId);
+    await assertCanSeeCase(db, actor, personId);
     return true;
   } catch {
     return false;
@@ -41,36 +41,36 @@ export function canSeeCase(db: Db | Tx, actor: Actor, personId: string): boolean
 }
 
 /** 404 (never 403) for a person outside the actor's reach: existence is not confirmed. */
-export function assertCanSeeCase(db: Db | Tx, actor: Actor, personId: string): void {
+export async function assertCanSeeCase(db: Db | Tx, actor: Actor, personId: string): Promise<void> {
   requireRole(actor, CASE_READ_ROLES);
-  assertPersonExists(db, personId);
+  await assertPersonExists(db, personId);
   if (actor.role === 'pendamping') {
-    if (!isOwnCase(actor, caseOf(db, personId)?.pendampingId)) throw notFound('residents.not_found');
+    if (!isOwnCase(actor, (await caseOf(db, personId))?.pendampingId)) throw notFound('residents.not_found');
     return;
   }
-  assertCanSeePerson(db, actor, personId);
+  await assertCanSeePerson(db, actor, personId);
 }
 
-export function assertCanChangeCase(db: Db | Tx, actor: Actor, personId: string): void {
-  assertCanSeeCase(db, actor, personId);
+export async function assertCanChangeCase(db: Db | Tx, actor: Actor, personId: string): Promise<void> {
+  await assertCanSeeCase(db, actor, personId);
   requireRole(actor, CASE_CHANGE_ROLES);
 }
 
 /** The facility of the person's open stay, else of their latest one. */
-export function currentOrLastStay(db: Db | Tx, personId: string) {
+export async function currentOrLastStay(db: Db | Tx, personId: string) {
   return (
-    db.select().from(stays).where(and(eq(stays.personId, personId), isNull(stays.checkedOutAt))).get() ??
-    db.select().from(stays).where(eq(stays.personId, personId)).orderBy(desc(stays.checkedInAt)).limit(1).get() ??
+    await db.select().from(stays).where(and(eq(stays.personId, personId), isNull(stays.checkedOutAt))).get() ??
+    await db.select().from(stays).where(eq(stays.personId, personId)).orderBy(desc(stays.checkedInAt)).limit(1).get() ??
     null
   );
 }
 
 /** A manager assigns for people at their facility (now, or last); the command centre and admin for anyone they see. */
-export function assertCanAssign(db: Db | Tx, actor: Actor, personId: string): void {
+export async function assertCanAssign(db: Db | Tx, actor: Actor, personId: string): Promise<void> {
   requireRole(actor, CASE_ASSIGN_ROLES);
-  assertCanSeeCase(db, actor, personId);
+  await assertCanSeeCase(db, actor, personId);
   if (isWide(actor)) return;
-  const stay = currentOrLastStay(db, personId);
+  const stay = await currentOrLastStay(db, personId);
   if (!stay || stay.facilityId !== actor.facilityId) throw forbidden('cases.assign_not_here');
 }
 

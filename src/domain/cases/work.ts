@@ -13,146 +13,146 @@ import { loadCase, type CaseView } from './read.ts';
 import { assertCanAssign, assertCanChangeCase, caseOf, currentOrLastStay } from './scope.ts';
 
 /** The person's case, made on first use (a service may be recorded before anyone is assigned). */
-export function ensureCase(tx: Tx, personId: string, at = nowIso()) {
-  const existing = caseOf(tx, personId);
+export async function ensureCase(tx: Tx, personId: string, at = nowIso()) {
+  const existing = await caseOf(tx, personId);
   if (existing) return existing;
   const row = { id: newId(), personId, createdAt: at, updatedAt: at };
-  tx.insert(cases).values(row).run();
-  return caseOf(tx, personId)!;
+  await tx.insert(cases).values(row).run();
+  return (await caseOf(tx, personId))!;
 }
 
-const touch = (tx: Tx, caseId: string, at: string) => tx.update(cases).set({ updatedAt: at }).where(eq(cases.id, caseId)).run();
+const touch = async (tx: Tx, caseId: string, at: string) => await tx.update(cases).set({ updatedAt: at }).where(eq(cases.id, caseId)).run();
 
 /**
  * Assigns (or reassigns) the pendamping: an active pendamping account of the
  * person's cluster, working where the person is (the facility itself, or the
  * wilayah it lies in).
  */
-export function assignPendamping(args: { db: Db; actor: Actor; personId: string; input: unknown }): CaseView {
+export async function assignPendamping(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<CaseView> {
   const { actor } = args;
   const input = parseInput(AssignInput, args.input, actor.lang);
-  return write(args.db, (tx) => {
-    assertCanAssign(tx, actor, args.personId);
-    const p = tx.select().from(users).where(eq(users.id, input.pendamping_id)).get();
+  return await write(args.db, async (tx) => {
+    await assertCanAssign(tx, actor, args.personId);
+    const p = await tx.select().from(users).where(eq(users.id, input.pendamping_id)).get();
     if (!p || p.role !== 'pendamping' || p.disabledAt) throw invalidField('pendamping_id', 'cases.not_a_pendamping');
-    const cluster = clusterOf(tx, args.personId);
+    const cluster = await clusterOf(tx, args.personId);
     if (!cluster.cluster) throw invalidField('pendamping_id', 'cases.cluster_unknown');
     if (p.cluster !== cluster.cluster) throw invalidField('pendamping_id', 'cases.pendamping_wrong_cluster', { cluster: cluster.cluster });
-    const stay = currentOrLastStay(tx, args.personId);
+    const stay = await currentOrLastStay(tx, args.personId);
     if (stay) {
-      const f = tx.select({ id: facilities.id, wilayahCode: facilities.wilayahCode }).from(facilities).where(eq(facilities.id, stay.facilityId)).get()!;
+      const f = (await tx.select({ id: facilities.id, wilayahCode: facilities.wilayahCode }).from(facilities).where(eq(facilities.id, stay.facilityId)).get())!;
       const here = p.facilityId ? p.facilityId === f.id : !!p.wilayahCode && (f.wilayahCode === p.wilayahCode || f.wilayahCode.startsWith(`${p.wilayahCode}.`));
       if (!here) throw invalidField('pendamping_id', 'cases.pendamping_out_of_area');
     }
     const at = nowIso();
-    const c = ensureCase(tx, args.personId, at);
-    tx.update(cases).set({ pendampingId: p.id, assignedAt: at, assignedBy: actor.id, updatedAt: at }).where(eq(cases.id, c.id)).run();
-    audit(tx, actor, { action: 'case.assign', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id, from: c.pendampingId, to: p.id, cluster: cluster.cluster } });
-    return loadCase(tx, actor, args.personId);
+    const c = await ensureCase(tx, args.personId, at);
+    await tx.update(cases).set({ pendampingId: p.id, assignedAt: at, assignedBy: actor.id, updatedAt: at }).where(eq(cases.id, c.id)).run();
+    await audit(tx, actor, { action: 'case.assign', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id, from: c.pendampingId, to: p.id, cluster: cluster.cluster } });
+    return await loadCase(tx, actor, args.personId);
   });
 }
 
-export function recordAssessment(args: { db: Db; actor: Actor; personId: string; input: unknown }): CaseView {
+export async function recordAssessment(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<CaseView> {
   const input = parseInput(AssessmentInput, args.input, args.actor.lang);
-  return write(args.db, (tx) => {
-    assertCanChangeCase(tx, args.actor, args.personId);
+  return await write(args.db, async (tx) => {
+    await assertCanChangeCase(tx, args.actor, args.personId);
     const at = nowIso();
-    const c = ensureCase(tx, args.personId, at);
-    tx.update(cases).set({ needs: input.needs ?? null, wishes: input.wishes ?? null, assessedAt: at, updatedAt: at }).where(eq(cases.id, c.id)).run();
-    audit(tx, args.actor, { action: 'case.assessment', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id } });
-    return loadCase(tx, args.actor, args.personId);
+    const c = await ensureCase(tx, args.personId, at);
+    await tx.update(cases).set({ needs: input.needs ?? null, wishes: input.wishes ?? null, assessedAt: at, updatedAt: at }).where(eq(cases.id, c.id)).run();
+    await audit(tx, args.actor, { action: 'case.assessment', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id } });
+    return await loadCase(tx, args.actor, args.personId);
   });
 }
 
 /** The ATENSI plan, replaced whole (a form that adds one item sends the plan with it). */
-export function setPlan(args: { db: Db; actor: Actor; personId: string; input: unknown }): CaseView {
+export async function setPlan(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<CaseView> {
   const input = parseInput(PlanInput, args.input, args.actor.lang);
-  return write(args.db, (tx) => {
-    assertCanChangeCase(tx, args.actor, args.personId);
+  return await write(args.db, async (tx) => {
+    await assertCanChangeCase(tx, args.actor, args.personId);
     const at = nowIso();
-    const c = ensureCase(tx, args.personId, at);
-    tx.delete(casePlanItems).where(eq(casePlanItems.caseId, c.id)).run();
-    input.items.forEach((item, i) =>
-      tx.insert(casePlanItems).values({ id: newId(), caseId: c.id, menu: item.menu, service: item.service, goal: item.goal, due: item.due ?? null, position: i, createdAt: at, createdBy: args.actor.id }).run(),
-    );
-    touch(tx, c.id, at);
-    audit(tx, args.actor, { action: 'case.plan', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id, items: input.items.length, menus: input.items.map((i) => i.menu) } });
-    return loadCase(tx, args.actor, args.personId);
+    const c = await ensureCase(tx, args.personId, at);
+    await tx.delete(casePlanItems).where(eq(casePlanItems.caseId, c.id)).run();
+    for (const [i, item] of (input.items).entries()) {
+  await tx.insert(casePlanItems).values({ id: newId(), caseId: c.id, menu: item.menu, service: item.service, goal: item.goal, due: item.due ?? null, position: i, createdAt: at, createdBy: args.actor.id }).run();
+}
+    await touch(tx, c.id, at);
+    await audit(tx, args.actor, { action: 'case.plan', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id, items: input.items.length, menus: input.items.map((i) => i.menu) } });
+    return await loadCase(tx, args.actor, args.personId);
   });
 }
 
 /** A service given: what (menu, service), when (default now; never in the future), by whom (the actor). */
-export function recordService(args: { db: Db; actor: Actor; personId: string; input: unknown }): CaseView {
+export async function recordService(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<CaseView> {
   const input = parseInput(ServiceInput, args.input, args.actor.lang);
   const at = nowIso();
   const givenAt = input.given_at ? parseInstant(input.given_at) : at;
   if (!givenAt) throw invalidField('given_at', 'cases.bad_time');
   if (givenAt > at) throw invalidField('given_at', 'cases.given_in_future');
-  return write(args.db, (tx) => {
-    assertCanChangeCase(tx, args.actor, args.personId);
-    const c = ensureCase(tx, args.personId, at);
+  return await write(args.db, async (tx) => {
+    await assertCanChangeCase(tx, args.actor, args.personId);
+    const c = await ensureCase(tx, args.personId, at);
     const id = newId();
-    tx.insert(caseServices)
+    await tx.insert(caseServices)
       .values({ id, caseId: c.id, menu: input.menu, service: input.service, givenAt, givenBy: args.actor.id, givenByLabel: args.actor.label, note: input.note ?? null, createdAt: at })
       .run();
-    touch(tx, c.id, at);
-    audit(tx, args.actor, { action: 'case.service', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id, service_id: id, menu: input.menu } });
-    return loadCase(tx, args.actor, args.personId);
+    await touch(tx, c.id, at);
+    await audit(tx, args.actor, { action: 'case.service', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id, service_id: id, menu: input.menu } });
+    return await loadCase(tx, args.actor, args.personId);
   });
 }
 
 /** Inserts a follow-up inside a caller's transaction (a discharge's "after arrival" uses it too). */
-export function insertFollowUp(tx: Tx, actor: Actor, personId: string, f: { due: string; kind: FollowUpInput['kind']; note?: string | undefined; stayId?: string | null }, at = nowIso()): string {
-  const c = ensureCase(tx, personId, at);
+export async function insertFollowUp(tx: Tx, actor: Actor, personId: string, f: { due: string; kind: FollowUpInput['kind']; note?: string | undefined; stayId?: string | null }, at = nowIso()): Promise<string> {
+  const c = await ensureCase(tx, personId, at);
   const id = newId();
-  tx.insert(caseFollowUps).values({ id, caseId: c.id, kind: f.kind, due: f.due, note: f.note ?? null, stayId: f.stayId ?? null, createdAt: at, createdBy: actor.id }).run();
-  touch(tx, c.id, at);
-  audit(tx, actor, { action: 'case.follow_up', entity: 'person', entityId: personId, at, detail: { case_id: c.id, follow_up_id: id, kind: f.kind, due: f.due } });
+  await tx.insert(caseFollowUps).values({ id, caseId: c.id, kind: f.kind, due: f.due, note: f.note ?? null, stayId: f.stayId ?? null, createdAt: at, createdBy: actor.id }).run();
+  await touch(tx, c.id, at);
+  await audit(tx, actor, { action: 'case.follow_up', entity: 'person', entityId: personId, at, detail: { case_id: c.id, follow_up_id: id, kind: f.kind, due: f.due } });
   return id;
 }
 
 /** A follow-up; its due day may lie in the past (recorded late) and it goes on after discharge. */
-export function addFollowUp(args: { db: Db; actor: Actor; personId: string; input: unknown }): CaseView {
+export async function addFollowUp(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<CaseView> {
   const input = parseInput(FollowUpInput, args.input, args.actor.lang);
-  return write(args.db, (tx) => {
-    assertCanChangeCase(tx, args.actor, args.personId);
-    insertFollowUp(tx, args.actor, args.personId, input);
-    return loadCase(tx, args.actor, args.personId);
+  return await write(args.db, async (tx) => {
+    await assertCanChangeCase(tx, args.actor, args.personId);
+    await insertFollowUp(tx, args.actor, args.personId, input);
+    return await loadCase(tx, args.actor, args.personId);
   });
 }
 
-export function completeFollowUp(args: { db: Db; actor: Actor; personId: string; followUpId: string; input: unknown }): CaseView {
+export async function completeFollowUp(args: { db: Db; actor: Actor; personId: string; followUpId: string; input: unknown }): Promise<CaseView> {
   const input = parseInput(FollowUpDoneInput, args.input, args.actor.lang);
-  return write(args.db, (tx) => {
-    assertCanChangeCase(tx, args.actor, args.personId);
-    const c = caseOf(tx, args.personId);
-    const f = c ? tx.select().from(caseFollowUps).where(and(eq(caseFollowUps.id, args.followUpId), eq(caseFollowUps.caseId, c.id))).get() : undefined;
+  return await write(args.db, async (tx) => {
+    await assertCanChangeCase(tx, args.actor, args.personId);
+    const c = await caseOf(tx, args.personId);
+    const f = c ? await tx.select().from(caseFollowUps).where(and(eq(caseFollowUps.id, args.followUpId), eq(caseFollowUps.caseId, c.id))).get() : undefined;
     if (!c || !f) throw notFound('cases.follow_up_not_found');
     const at = nowIso();
-    const done = tx
+    const done = await tx
       .update(caseFollowUps)
       .set({ doneAt: at, doneBy: args.actor.id, outcome: input.outcome, outcomeNote: input.note ?? null })
       .where(and(eq(caseFollowUps.id, f.id), isNull(caseFollowUps.doneAt)))
       .run();
     if (done.changes !== 1) throw conflict('cases.follow_up_already_done');
-    touch(tx, c.id, at);
-    audit(tx, args.actor, { action: 'case.follow_up_done', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id, follow_up_id: f.id, outcome: input.outcome } });
-    return loadCase(tx, args.actor, args.personId);
+    await touch(tx, c.id, at);
+    await audit(tx, args.actor, { action: 'case.follow_up_done', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id, follow_up_id: f.id, outcome: input.outcome } });
+    return await loadCase(tx, args.actor, args.personId);
   });
 }
 
 /** The person was proposed to DTKS through the Dinsos: the aid worklist then waits for the Dinsos. */
-export function proposeToDtks(args: { db: Db; actor: Actor; personId: string; input: unknown }): CaseView {
+export async function proposeToDtks(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<CaseView> {
   const input = parseInput(DtksProposalInput, args.input ?? {}, args.actor.lang);
-  return write(args.db, (tx) => {
-    assertCanChangeCase(tx, args.actor, args.personId);
-    const view = loadCase(tx, args.actor, args.personId);
+  return await write(args.db, async (tx) => {
+    await assertCanChangeCase(tx, args.actor, args.personId);
+    const view = await loadCase(tx, args.actor, args.personId);
     if (!view.aid.steps.some((s) => s.code === 'dtks')) throw conflict('cases.dtks_not_needed');
     const at = nowIso();
     const id = newId();
-    tx.insert(dtksProposals).values({ id, personId: args.personId, proposedAt: at, proposedBy: args.actor.id, note: input.note ?? null }).run();
-    audit(tx, args.actor, { action: 'case.dtks_proposal', entity: 'person', entityId: args.personId, at, detail: { proposal_id: id } });
-    return loadCase(tx, args.actor, args.personId);
+    await tx.insert(dtksProposals).values({ id, personId: args.personId, proposedAt: at, proposedBy: args.actor.id, note: input.note ?? null }).run();
+    await audit(tx, args.actor, { action: 'case.dtks_proposal', entity: 'person', entityId: args.personId, at, detail: { proposal_id: id } });
+    return await loadCase(tx, args.actor, args.personId);
   });
 }
 
@@ -161,15 +161,15 @@ export function proposeToDtks(args: { db: Db; actor: Actor; personId: string; in
  * them in words: assessment, notes, the family contact of a journey. The counts
  * (services by menu, follow-up outcomes) stay for the reports.
  */
-export function anonymiseCase(tx: Tx, personId: string): void {
-  const c = caseOf(tx, personId);
+export async function anonymiseCase(tx: Tx, personId: string): Promise<void> {
+  const c = await caseOf(tx, personId);
   if (c) {
-    tx.update(cases).set({ needs: null, wishes: null }).where(eq(cases.id, c.id)).run();
-    tx.update(caseServices).set({ note: null, service: '—' }).where(eq(caseServices.caseId, c.id)).run();
-    tx.update(caseFollowUps).set({ note: null, outcomeNote: null }).where(eq(caseFollowUps.caseId, c.id)).run();
-    tx.update(casePlanItems).set({ service: '—', goal: '—' }).where(eq(casePlanItems.caseId, c.id)).run();
+    await tx.update(cases).set({ needs: null, wishes: null }).where(eq(cases.id, c.id)).run();
+    await tx.update(caseServices).set({ note: null, service: '—' }).where(eq(caseServices.caseId, c.id)).run();
+    await tx.update(caseFollowUps).set({ note: null, outcomeNote: null }).where(eq(caseFollowUps.caseId, c.id)).run();
+    await tx.update(casePlanItems).set({ service: '—', goal: '—' }).where(eq(casePlanItems.caseId, c.id)).run();
   }
-  tx.update(dischargeJourneys).set({ familyContact: '—', escort: '—' }).where(sql`${dischargeJourneys.stayId} in (select id from stays where person_id = ${personId})`).run();
-  tx.update(personClusters).set({ reason: '—' }).where(eq(personClusters.personId, personId)).run();
-  tx.update(dtksProposals).set({ note: null }).where(eq(dtksProposals.personId, personId)).run();
+  await tx.update(dischargeJourneys).set({ familyContact: '—', escort: '—' }).where(sql`${dischargeJourneys.stayId} in (select id from stays where person_id = ${personId})`).run();
+  await tx.update(personClusters).set({ reason: '—' }).where(eq(personClusters.personId, personId)).run();
+  await tx.update(dtksProposals).set({ note: null }).where(eq(dtksProposals.personId, personId)).run();
 }

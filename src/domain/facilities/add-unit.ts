@@ -16,17 +16,17 @@ import { loadManagedFacility, type UnitRow } from './load.ts';
  * facility's manager. Its first capacity opens its history. The demo seed
  * calls this too.
  */
-export function addUnit(args: { db: Db; actor: Actor; facilityId: string; input: unknown }): UnitRow {
+export async function addUnit(args: { db: Db; actor: Actor; facilityId: string; input: unknown }): Promise<UnitRow> {
   const input = parseInput(AddUnitInput, args.input, args.actor.lang);
-  const unit = write(args.db, (tx) => {
-    const facility = loadManagedFacility(tx, args.actor, args.facilityId);
-    const sameName = tx
+  const unit = await write(args.db, async (tx) => {
+    const facility = await loadManagedFacility(tx, args.actor, args.facilityId);
+    const sameName = await tx
       .select({ id: units.id })
       .from(units)
       .where(and(eq(units.facilityId, facility.id), sql`lower(${units.name}) = lower(${input.name})`))
       .get();
     if (sameName) throw invalidField('name', 'facilities.unit_name_taken');
-    const last = tx
+    const last = await tx
       .select({ max: sql<number | null>`max(${units.sortOrder})` })
       .from(units)
       .where(eq(units.facilityId, facility.id))
@@ -48,11 +48,11 @@ export function addUnit(args: { db: Db; actor: Actor; facilityId: string; input:
       createdAt: now,
       version: 1,
     } satisfies UnitRow;
-    tx.insert(units).values(row).run();
-    tx.insert(unitChanges)
+    await tx.insert(units).values(row).run();
+    await tx.insert(unitChanges)
       .values({ unitId: row.id, at: now, byUserId: args.actor.id, field: 'created', fromValue: null, toValue: String(row.capacity), reason: null })
       .run();
-    audit(tx, args.actor, {
+    await audit(tx, args.actor, {
       action: 'unit.create',
       entity: 'unit',
       entityId: row.id,

@@ -13,13 +13,13 @@ import { resolveKabKota } from './wilayah.ts';
  * every wrong field at once rather than one round trip each. Returns the
  * parsed input and the resolved kab/kota code.
  */
-export function parseFacilityInput<S extends z.ZodType>(
+export async function parseFacilityInput<S extends z.ZodType>(
   tx: Db | Tx,
   schema: S,
   raw: unknown,
   lang: Lang,
   opts: { exceptId?: string } = {},
-): { input: z.infer<S>; wilayahCode: string | undefined } {
+): Promise<{ input: z.infer<S>; wilayahCode: string | undefined }> {
   const errors: FieldError[] = [];
   let input: z.infer<S> | undefined;
   try {
@@ -34,7 +34,7 @@ export function parseFacilityInput<S extends z.ZodType>(
   let wilayahCode: string | undefined;
   if (typeof body.wilayah_code === 'string' && body.wilayah_code.trim() && !failed('wilayah_code')) {
     try {
-      wilayahCode = resolveKabKota(tx, body.wilayah_code);
+      wilayahCode = await resolveKabKota(tx, body.wilayah_code);
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'VALIDATION') throw err;
       errors.push(...err.fieldErrors);
@@ -42,7 +42,7 @@ export function parseFacilityInput<S extends z.ZodType>(
   }
   if (typeof body.code === 'string' && body.code.trim() && !failed('code')) {
     const code = body.code.trim().toUpperCase();
-    const taken = tx
+    const taken = await tx
       .select({ id: facilities.id })
       .from(facilities)
       .where(opts.exceptId ? and(eq(facilities.code, code), ne(facilities.id, opts.exceptId)) : eq(facilities.code, code))

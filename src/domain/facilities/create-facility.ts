@@ -16,11 +16,11 @@ import type { FacilityRow } from './load.ts';
  * way the status carries who set it and when. The demo seed calls this too
  * (with `isDemo`).
  */
-export function createFacility(args: { db: Db; actor: Actor; input: unknown; isDemo?: boolean }): FacilityRow {
+export async function createFacility(args: { db: Db; actor: Actor; input: unknown; isDemo?: boolean }): Promise<FacilityRow> {
   requireRole(args.actor, ['admin']);
-  const created = write(args.db, (tx) => {
-    const { input, wilayahCode: resolved } = parseFacilityInput(tx, CreateFacilityInput, args.input, args.actor.lang);
-    const wilayahCode = resolved ?? resolveKabKota(tx, input.wilayah_code);
+  const created = await write(args.db, async (tx) => {
+    const { input, wilayahCode: resolved } = await parseFacilityInput(tx, CreateFacilityInput, args.input, args.actor.lang);
+    const wilayahCode = resolved ?? await resolveKabKota(tx, input.wilayah_code);
     const now = nowIso();
     const row = {
       id: newId(),
@@ -45,8 +45,8 @@ export function createFacility(args: { db: Db; actor: Actor; input: unknown; isD
       updatedAt: now,
       version: 1,
     } satisfies FacilityRow;
-    tx.insert(facilities).values(row).run();
-    audit(tx, args.actor, {
+    await tx.insert(facilities).values(row).run();
+    await audit(tx, args.actor, {
       action: 'facility.create',
       entity: 'facility',
       entityId: row.id,

@@ -9,26 +9,26 @@ export type FacilityRow = typeof facilities.$inferSelect;
 export type UnitRow = typeof units.$inferSelect;
 
 /** A facility this actor may see; unknown and hidden alike are "not found". */
-export function loadVisibleFacility(db: Db | Tx, actor: Actor, id: string): FacilityRow {
-  const row = db.select().from(facilities).where(eq(facilities.id, id)).get();
+export async function loadVisibleFacility(db: Db | Tx, actor: Actor, id: string): Promise<FacilityRow> {
+  const row = await db.select().from(facilities).where(eq(facilities.id, id)).get();
   if (!row) throw notFound();
   assertCanSeeFacility(actor, row);
   return row;
 }
 
 /** A facility whose units this actor may change: admin, or that facility's manager (403 for another's). */
-export function loadManagedFacility(db: Db | Tx, actor: Actor, id: string): FacilityRow {
-  const row = db.select().from(facilities).where(eq(facilities.id, id)).get();
+export async function loadManagedFacility(db: Db | Tx, actor: Actor, id: string): Promise<FacilityRow> {
+  const row = await db.select().from(facilities).where(eq(facilities.id, id)).get();
   if (!row) throw notFound();
   assertCanManageFacility(actor, row);
   return row;
 }
 
 /** A unit and its facility, when this actor may change them. */
-export function loadManagedUnit(db: Db | Tx, actor: Actor, unitId: string): { unit: UnitRow; facility: FacilityRow } {
-  const unit = db.select().from(units).where(eq(units.id, unitId)).get();
+export async function loadManagedUnit(db: Db | Tx, actor: Actor, unitId: string): Promise<{ unit: UnitRow; facility: FacilityRow }> {
+  const unit = await db.select().from(units).where(eq(units.id, unitId)).get();
   if (!unit) throw notFound();
-  const facility = loadManagedFacility(db, actor, unit.facilityId);
+  const facility = await loadManagedFacility(db, actor, unit.facilityId);
   return { unit, facility };
 }
 

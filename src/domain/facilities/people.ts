@@ -16,8 +16,8 @@ export interface PersonInside {
 }
 
 /** Who is checked in at a facility now (open stays), by unit and bed. Callers check the actor may see people. */
-export function peopleInside(db: Db | Tx, facilityId: string): PersonInside[] {
-  return db
+export async function peopleInside(db: Db | Tx, facilityId: string): Promise<PersonInside[]> {
+  return await db
     .select({
       stay_id: stays.id,
       person_id: persons.id,
@@ -45,8 +45,8 @@ export function personLabel(p: Pick<PersonInside, 'resident_code' | 'name' | 'de
 }
 
 /** Open referrals (PROPOSED, ACCEPTED, IN_TRANSIT) headed to a facility, and the places they hold. */
-export function openReferralsTo(db: Db | Tx, facilityId: string): { count: number; places: number } {
-  const row = db
+export async function openReferralsTo(db: Db | Tx, facilityId: string): Promise<{ count: number; places: number }> {
+  const row = await db
     .select({ count: sql<number>`count(*)`, places: sql<number>`coalesce(sum(${referrals.places}), 0)` })
     .from(referrals)
     .where(and(eq(referrals.toFacilityId, facilityId), inArray(referrals.status, [...OPEN_REFERRAL_STATUSES])))

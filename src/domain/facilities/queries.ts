@@ -39,11 +39,11 @@ export interface FacilityList {
   wilayahOptions: { code: string; name: string }[];
 }
 
-export function listFacilities(db: Db | Tx, actor: Actor, filterInput: unknown): FacilityList {
+export async function listFacilities(db: Db | Tx, actor: Actor, filterInput: unknown): Promise<FacilityList> {
   const filter = parseInput(FacilityFilter, filterInput ?? {}, actor.lang);
   const asOf = nowIso();
-  const rows = db.select().from(facilities).orderBy(asc(facilities.wilayahCode), asc(facilities.kind), asc(facilities.name)).all();
-  const occupancy = new Map(loadFacilityOccupancy(db).map((o) => [o.id, o]));
+  const rows = await db.select().from(facilities).orderBy(asc(facilities.wilayahCode), asc(facilities.kind), asc(facilities.name)).all();
+  const occupancy = new Map((await loadFacilityOccupancy(db)).map((o) => [o.id, o]));
   const q = filter.q?.toLowerCase();
   const items: FacilityListItem[] = [];
   const seenWilayah = new Set<string>();
@@ -58,7 +58,7 @@ export function listFacilities(db: Db | Tx, actor: Actor, filterInput: unknown):
     if (filter.need?.length && !filter.need.every((n) => hasFreeFor(o, n))) continue;
     items.push({ facility: f, wilayahName: '', occupancy: o, powers: powersOver(actor, f) });
   }
-  const names = wilayahNames(db, [...seenWilayah]);
+  const names = await wilayahNames(db, [...seenWilayah]);
   for (const i of items) i.wilayahName = names.get(i.facility.wilayahCode) ?? '';
   const wilayahOptions = [...seenWilayah].sort().map((code) => ({ code, name: names.get(code) ?? code }));
   return { as_of: asOf, filter, items, wilayahOptions };
@@ -84,12 +84,12 @@ export interface FacilityDetail extends FacilityListItem {
 }
 
 /** One facility as its page and the API show it; hidden or unknown is a 404. */
-export function getFacility(db: Db | Tx, actor: Actor, id: string, opts: { historyPerUnit?: number } = {}): FacilityDetail {
-  const facility = loadVisibleFacility(db, actor, id);
+export async function getFacility(db: Db | Tx, actor: Actor, id: string, opts: { historyPerUnit?: number } = {}): Promise<FacilityDetail> {
+  const facility = await loadVisibleFacility(db, actor, id);
   const powers = powersOver(actor, facility);
-  const [occupancy] = loadFacilityOccupancy(db, { facilityId: facility.id });
-  const unitRows = db.select().from(units).where(eq(units.facilityId, facility.id)).orderBy(asc(units.sortOrder), asc(units.name)).all();
-  const names = wilayahNames(db, [facility.wilayahCode, facility.wilayahCode.slice(0, 2)]);
+  const [occupancy] = await loadFacilityOccupancy(db, { facilityId: facility.id });
+  const unitRows = await db.select().from(units).where(eq(units.facilityId, facility.id)).orderBy(asc(units.sortOrder), asc(units.name)).all();
+  const names = await wilayahNames(db, [facility.wilayahCode, facility.wilayahCode.slice(0, 2)]);
   return {
     facility,
     wilayahName: names.get(facility.wilayahCode) ?? '',
@@ -97,17 +97,17 @@ export function getFacility(db: Db | Tx, actor: Actor, id: string, opts: { histo
     occupancy: occupancy!,
     powers,
     units: unitRows,
-    history: powers.numbers === 'full' ? unitHistory(db, unitRows.map((u) => u.id), opts.historyPerUnit ?? 5) : new Map(),
-    people: powers.people ? peopleInside(db, facility.id) : null,
-    referralsIn: powers.numbers === 'full' ? openReferralsTo(db, facility.id) : { count: 0, places: 0 },
+    history: powers.numbers === 'full' ? await unitHistory(db, unitRows.map((u) => u.id), opts.historyPerUnit ?? 5) : new Map(),
+    people: powers.people ? await peopleInside(db, facility.id) : null,
+    referralsIn: powers.numbers === 'full' ? await openReferralsTo(db, facility.id) : { count: 0, places: 0 },
   };
 }
 
 /** The change history of units, newest first, with who made each change (a user's name or a token's). */
-export function unitHistory(db: Db | Tx, unitIds: string[], perUnit = 20): Map<string, UnitChangeView[]> {
+export async function unitHistory(db: Db | Tx, unitIds: string[], perUnit = 20): Promise<Map<string, UnitChangeView[]>> {
   const out = new Map<string, UnitChangeView[]>();
   if (unitIds.length === 0) return out;
-  const rows = db
+  const rows = await db
     .select({
       unitId: unitChanges.unitId,
       at: unitChanges.at,

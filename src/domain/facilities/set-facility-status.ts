@@ -21,20 +21,20 @@ const NAMED = 10;
  * people would drop out of every count. Who and when are kept on the
  * facility and in the audit log.
  */
-export function setFacilityStatus(args: { db: Db; actor: Actor; facilityId: string; input: unknown }): FacilityRow {
+export async function setFacilityStatus(args: { db: Db; actor: Actor; facilityId: string; input: unknown }): Promise<FacilityRow> {
   const input = parseInput(FacilityStatusInput, args.input, args.actor.lang);
-  const result = write(args.db, (tx) => {
-    const current = loadManagedFacility(tx, args.actor, args.facilityId);
+  const result = await write(args.db, async (tx) => {
+    const current = await loadManagedFacility(tx, args.actor, args.facilityId);
     assertVersion(current.version, input.version);
     if (input.status === current.status) throw conflict('facilities.status_same', { status: input.status });
     if (input.status !== 'OPEN') {
-      const inside = peopleInside(tx, current.id);
+      const inside = await peopleInside(tx, current.id);
       if (inside.length > 0) {
         const named = inside.slice(0, NAMED).map(personLabel).join(', ');
         const more = inside.length > NAMED ? ` (+${inside.length - NAMED})` : '';
         throw conflict('facilities.status_people_inside', { count: inside.length, people: named + more, facility: current.name });
       }
-      const held = openReferralsTo(tx, current.id);
+      const held = await openReferralsTo(tx, current.id);
       if (held.count > 0) {
         throw conflict('facilities.status_referrals_open', { count: held.count, places: held.places, facility: current.name });
       }
@@ -48,11 +48,11 @@ export function setFacilityStatus(args: { db: Db; actor: Actor; facilityId: stri
       updatedAt: now,
       version: current.version + 1,
     };
-    tx.update(facilities)
+    await tx.update(facilities)
       .set({ status: updated.status, statusChangedAt: now, statusChangedBy: updated.statusChangedBy, updatedAt: now, version: updated.version })
       .where(and(eq(facilities.id, current.id), eq(facilities.version, current.version)))
       .run();
-    audit(tx, args.actor, {
+    await audit(tx, args.actor, {
       action: 'facility.status',
       entity: 'facility',
       entityId: current.id,

@@ -34,15 +34,15 @@ const COLUMNS = {
  * caller read: a facility changed in between is a 409, not a silent
  * overwrite. Status has its own verb (setFacilityStatus).
  */
-export function updateFacility(args: { db: Db; actor: Actor; facilityId: string; input: unknown }): FacilityRow {
+export async function updateFacility(args: { db: Db; actor: Actor; facilityId: string; input: unknown }): Promise<FacilityRow> {
   requireRole(args.actor, ['admin']);
-  const result = write(args.db, (tx) => {
-    const current = loadVisibleFacility(tx, args.actor, args.facilityId);
-    const { input, wilayahCode } = parseFacilityInput(tx, UpdateFacilityInput, args.input, args.actor.lang, { exceptId: current.id });
+  const result = await write(args.db, async (tx) => {
+    const current = await loadVisibleFacility(tx, args.actor, args.facilityId);
+    const { input, wilayahCode } = await parseFacilityInput(tx, UpdateFacilityInput, args.input, args.actor.lang, { exceptId: current.id });
     assertVersion(current.version, input.version);
     const next: Partial<FacilityRow> = {};
     if (input.code !== undefined && input.code !== current.code) next.code = input.code;
-    if (input.wilayah_code !== undefined) next.wilayahCode = wilayahCode ?? resolveKabKota(tx, input.wilayah_code);
+    if (input.wilayah_code !== undefined) next.wilayahCode = wilayahCode ?? await resolveKabKota(tx, input.wilayah_code);
     for (const key of ['name', 'kind', 'address', 'contact_name', 'contact_phone', 'operator', 'services', 'clusters', 'protected', 'lat', 'lng'] as const) {
       const value = input[key];
       if (value !== undefined) (next as Record<string, unknown>)[COLUMNS[key]] = value;
@@ -67,11 +67,11 @@ export function updateFacility(args: { db: Db; actor: Actor; facilityId: string;
     if (Object.keys(changes).length === 0) return { row: current, changed: false };
     const now = nowIso();
     const updated = { ...current, ...next, updatedAt: now, version: current.version + 1 };
-    tx.update(facilities)
+    await tx.update(facilities)
       .set({ ...next, updatedAt: now, version: updated.version })
       .where(and(eq(facilities.id, current.id), eq(facilities.version, current.version)))
       .run();
-    audit(tx, args.actor, { action: 'facility.update', entity: 'facility', entityId: current.id, at: now, detail: { changes } });
+    await audit(tx, args.actor, { action: 'facility.update', entity: 'facility', entityId: current.id, at: now, detail: { changes } });
     return { row: updated, changed: true };
   });
   if (result.changed) hubFor(args.db).publish({ type: 'facility', facilityId: result.row.id });

@@ -19,12 +19,12 @@ import { assertVersion, loadManagedUnit, type UnitRow } from './load.ts';
  * holds. Each change of capacity, blocked places or status is kept in the
  * unit's history with who, when, from, to and why.
  */
-export function updateUnit(args: { db: Db; actor: Actor; unitId: string; input: unknown }): UnitRow {
+export async function updateUnit(args: { db: Db; actor: Actor; unitId: string; input: unknown }): Promise<UnitRow> {
   const input = parseInput(UpdateUnitInput, args.input, args.actor.lang);
-  const result = write(args.db, (tx) => {
-    const { unit: current } = loadManagedUnit(tx, args.actor, args.unitId);
+  const result = await write(args.db, async (tx) => {
+    const { unit: current } = await loadManagedUnit(tx, args.actor, args.unitId);
     assertVersion(current.version, input.version);
-    const [use] = loadUnitOccupancy(tx, { unitId: current.id });
+    const [use] = await loadUnitOccupancy(tx, { unitId: current.id });
     const occupied = use?.occupied ?? 0;
     const held = use?.held ?? 0;
     const inUse = occupied + held;
@@ -49,7 +49,7 @@ export function updateUnit(args: { db: Db; actor: Actor; unitId: string; input: 
     if (status !== current.status && status !== 'AVAILABLE' && inUse > 0) {
       throw invalidField('status', 'facilities.unit_status_in_use', counts);
     }
-    if (input.name !== undefined && input.name !== current.name) assertUnitNameFree(tx, current, input.name);
+    if (input.name !== undefined && input.name !== current.name) await assertUnitNameFree(tx, current, input.name);
 
     const next: Partial<UnitRow> = {};
     if (input.name !== undefined) next.name = input.name;
@@ -78,21 +78,21 @@ export function updateUnit(args: { db: Db; actor: Actor; unitId: string; input: 
     if (Object.keys(changes).length === 0) return { unit: current, changed: false };
 
     const now = nowIso();
-    const history = (field: 'capacity' | 'blocked' | 'status', from: unknown, to: unknown, reason: string | null | undefined) =>
-      tx
+    const history = async (field: 'capacity' | 'blocked' | 'status', from: unknown, to: unknown, reason: string | null | undefined) =>
+      await tx
         .insert(unitChanges)
         .values({ unitId: current.id, at: now, byUserId: args.actor.id, field, fromValue: String(from), toValue: String(to), reason: reason ?? null })
         .run();
-    if (changes.capacity) history('capacity', current.capacity, capacity, input.reason);
-    if (changes.blocked || (changes.blockReason && current.blocked > 0)) history('blocked', current.blocked, blocked, next.blockReason ?? current.blockReason);
-    if (changes.status) history('status', current.status, status, next.statusReason);
+    if (changes.capacity) await history('capacity', current.capacity, capacity, input.reason);
+    if (changes.blocked || (changes.blockReason && current.blocked > 0)) await history('blocked', current.blocked, blocked, next.blockReason ?? current.blockReason);
+    if (changes.status) await history('status', current.status, status, next.statusReason);
 
     const updated: UnitRow = { ...current, ...next, version: current.version + 1 };
-    tx.update(units)
+    await tx.update(units)
       .set({ ...next, version: updated.version })
       .where(and(eq(units.id, current.id), eq(units.version, current.version)))
       .run();
-    audit(tx, args.actor, {
+    await audit(tx, args.actor, {
       action: 'unit.update',
       entity: 'unit',
       entityId: current.id,
@@ -106,8 +106,8 @@ export function updateUnit(args: { db: Db; actor: Actor; unitId: string; input: 
   return result.unit;
 }
 
-function assertUnitNameFree(tx: Tx, unit: UnitRow, name: string): void {
-  const taken = tx
+async function assertUnitNameFree(tx: Tx, unit: UnitRow, name: string): Promise<void> {
+  const taken = await tx
     .select({ id: units.id })
     .from(units)
     .where(and(eq(units.facilityId, unit.facilityId), ne(units.id, unit.id), sql`lower(${units.name}) = lower(${name})`))

@@ -20,28 +20,28 @@ const normalise = (s: string) => s.slice(0, 100).trim().toLowerCase().replace(/\
  * datalist or a select. Provinces are not offered: a facility sits in one
  * kab/kota.
  */
-export function searchWilayah(db: Db | Tx, q: string | undefined, limit = 20): WilayahOption[] {
+export async function searchWilayah(db: Db | Tx, q: string | undefined, limit = 20): Promise<WilayahOption[]> {
   const term = normalise(q ?? '');
   const conditions = [eq(wilayah.level, 'kabkota')];
   if (term) {
     if (/^[\d.]+$/.test(term)) conditions.push(like(wilayah.code, `${term}%`));
     else for (const word of term.split(' ')) conditions.push(like(sql`lower(${wilayah.name})`, `%${word}%`));
   }
-  const rows = db
+  const rows = await db
     .select({ code: wilayah.code, name: wilayah.name, province_code: wilayah.provinceCode })
     .from(wilayah)
     .where(and(...conditions))
     .orderBy(asc(wilayah.code))
     .limit(limit)
     .all();
-  const provinces = wilayahNames(db, [...new Set(rows.map((r) => r.province_code))]);
+  const provinces = await wilayahNames(db, [...new Set(rows.map((r) => r.province_code))]);
   return rows.map((r) => ({ ...r, province_name: provinces.get(r.province_code) ?? '' }));
 }
 
 /** Names of the given codes (kab/kota or province), for lists. */
-export function wilayahNames(db: Db | Tx, codes: string[]): Map<string, string> {
+export async function wilayahNames(db: Db | Tx, codes: string[]): Promise<Map<string, string>> {
   if (codes.length === 0) return new Map();
-  const rows = db.select({ code: wilayah.code, name: wilayah.name }).from(wilayah).where(inArray(wilayah.code, codes)).all();
+  const rows = await db.select({ code: wilayah.code, name: wilayah.name }).from(wilayah).where(inArray(wilayah.code, codes)).all();
   return new Map(rows.map((r) => [r.code, r.name]));
 }
 
@@ -50,23 +50,46 @@ export function wilayahNames(db: Db | Tx, codes: string[]): Map<string, string> 
  * matches (a form typed without the datalist). Anything else is a field
  * error on `path`.
  */
-export function resolveKabKota(db: Db | Tx, ref: string, path = 'wilayah_code'): string {
+export async function resolveKabKota(db: Db | Tx, ref: string, path = 'wilayah_code'): Promise<string> {
   if (ref.length > 100) throw invalidField(path, 'field.unknown_wilayah');
   const term = normalise(ref);
   if (/^\d{2}\.\d{2}$/.test(term)) {
-    const row = db.select({ code: wilayah.code }).from(wilayah).where(and(eq(wilayah.code, term), eq(wilayah.level, 'kabkota'))).get();
+    const row = await db.select({ code: wilayah.code }).from(wilayah).where(and(eq(wilayah.code, term), eq(wilayah.level, 'kabkota'))).get();
     if (!row) throw invalidField(path, 'field.unknown_wilayah');
     return row.code;
   }
   if (/^\d{2}$/.test(term)) throw invalidField(path, 'facilities.wilayah_not_province');
   if (/^[\d.]+$/.test(term)) throw invalidField(path, 'field.unknown_wilayah');
-  const exact = db
+  const exact = await db
     .select({ code: wilayah.code })
     .from(wilayah)
     .where(and(eq(wilayah.level, 'kabkota'), or(eq(sql`lower(${wilayah.name})`, term), like(sql`lower(${wilayah.name})`, `% ${term}`))))
     .all();
   if (exact.length === 1) return exact[0]!.code;
-  const found = searchWilayah(db, term, 2);
+  const found = await searchWilayah(db, term, 2);
   if (found.length === 1) return found[0]!.code;
   throw invalidField(path, found.length > 1 ? 'facilities.wilayah_ambiguous' : 'field.unknown_wilayah');
+}
+
+const knownCodes = new WeakMap<object, Promise<Set<string>>>();
+
+/**
+ * Every Kepmendagri code (provinces and kab/kota): reference data loaded at
+ * start and never changed by the app, read once per database.
+ */
+export function knownWilayahCodes(db: Db | Tx): Promise<Set<string>> {
+  let codes = knownCodes.get(db.$engine);
+  if (!codes) {
+    codes = db
+      .select({ code: wilayah.code })
+      .from(wilayah)
+      .all()
+      .then((rows) => new Set(rows.map((r) => r.code)));
+    knownCodes.set(db.$engine, codes);
+  }
+  return codes;
+}
+
+export async function isKnownWilayah(db: Db | Tx, code: string): Promise<boolean> {
+  return (await knownWilayahCodes(db)).has(code);
 }

@@ -29,12 +29,12 @@ export interface LineRef {
 }
 
 /** The handoff and the pending line this actor may account for; 404 / 403 / 409 otherwise. */
-export function pendingLine(tx: Tx | Db, actor: Actor, ref: LineRef): { h: HandoffRow; line: HandoffLineRow } {
+export async function pendingLine(tx: Tx | Db, actor: Actor, ref: LineRef): Promise<{ h: HandoffRow; line: HandoffLineRow }> {
   requireRole(actor, DESK_ROLES);
-  const h = tx.select().from(handoffs).where(eq(handoffs.id, ref.handoffId)).get();
+  const h = await tx.select().from(handoffs).where(eq(handoffs.id, ref.handoffId)).get();
   if (!h || !canViewHandoff(actor, h)) throw notFound('handoffs.not_found');
   if (!canAccountHandoff(actor, h)) throw forbidden('handoffs.not_your_facility');
-  const line = tx
+  const line = await tx
     .select()
     .from(handoffPersons)
     .where(and(eq(handoffPersons.id, ref.lineId), eq(handoffPersons.handoffId, h.id)))
@@ -44,28 +44,28 @@ export function pendingLine(tx: Tx | Db, actor: Actor, ref: LineRef): { h: Hando
   return { h, line };
 }
 
-export function markNotReceived(args: { db: Db; actor: Actor; ref: LineRef; input: unknown }): HandoffDetail {
+export async function markNotReceived(args: { db: Db; actor: Actor; ref: LineRef; input: unknown }): Promise<HandoffDetail> {
   const { db, actor, ref } = args;
   requireRole(actor, DESK_ROLES);
   const data = parseInput(NotReceivedInput, args.input, actor.lang);
   const now = nowIso();
-  write(db, (tx) => {
-    const { h, line } = pendingLine(tx, actor, ref);
-    tx.update(handoffPersons)
+  await write(db, async (tx) => {
+    const { h, line } = await pendingLine(tx, actor, ref);
+    await tx.update(handoffPersons)
       .set({ status: 'NOT_RECEIVED', notReceivedReason: data.reason, accountedAt: now, accountedBy: actor.id })
       .where(and(eq(handoffPersons.id, line.id), eq(handoffPersons.status, 'PENDING')))
       .run();
-    audit(tx, actor, {
+    await audit(tx, actor, {
       action: 'handoff.person_not_received',
       entity: 'handoff',
       entityId: h.id,
       at: now,
       detail: { handoff_person_id: line.id, seq: line.seq, reason: data.reason },
     });
-    settleHandoff(tx, actor, h.id, now);
+    await settleHandoff(tx, actor, h.id, now);
   });
-  publishHandoff(db, ref.handoffId);
-  return readHandoff({ db, actor, id: ref.handoffId });
+  await publishHandoff(db, ref.handoffId);
+  return await readHandoff({ db, actor, id: ref.handoffId });
 }
 
 /**
@@ -74,34 +74,34 @@ export function markNotReceived(args: { db: Db; actor: Actor; ref: LineRef; inpu
  * and the person's source becomes satpol_handoff. The person must be one the
  * actor may see; anyone else is "unknown" (nothing about them is confirmed).
  */
-export function receiveExisting(args: { db: Db; actor: Actor; ref: LineRef; input: unknown }): HandoffDetail {
+export async function receiveExisting(args: { db: Db; actor: Actor; ref: LineRef; input: unknown }): Promise<HandoffDetail> {
   const { db, actor, ref } = args;
   requireRole(actor, DESK_ROLES);
   const data = parseInput(ReceiveExistingInput, args.input, actor.lang);
   const now = nowIso();
-  write(db, (tx) => {
-    const { h, line } = pendingLine(tx, actor, ref);
-    const person = liveRecord(tx, data.person_id);
-    if (!person || !maySeePerson(tx, actor, person.id)) throw invalidField('person_id', 'handoffs.person_unknown');
-    const twice = tx
+  await write(db, async (tx) => {
+    const { h, line } = await pendingLine(tx, actor, ref);
+    const person = await liveRecord(tx, data.person_id);
+    if (!person || !await maySeePerson(tx, actor, person.id)) throw invalidField('person_id', 'handoffs.person_unknown');
+    const twice = await tx
       .select({ seq: handoffPersons.seq })
       .from(handoffPersons)
       .where(and(eq(handoffPersons.handoffId, h.id), eq(handoffPersons.personId, person.id), ne(handoffPersons.id, line.id)))
       .get();
     if (twice) throw conflict('handoffs.person_already_on_handoff', { seq: twice.seq });
-    tx.update(handoffPersons)
+    await tx.update(handoffPersons)
       .set({ status: 'RECEIVED', personId: person.id, accountedAt: now, accountedBy: actor.id })
       .where(and(eq(handoffPersons.id, line.id), eq(handoffPersons.status, 'PENDING')))
       .run();
     if (person.source !== 'satpol_handoff') {
-      tx.update(persons).set({ source: 'satpol_handoff', updatedAt: now, version: person.version + 1 }).where(eq(persons.id, person.id)).run();
+      await tx.update(persons).set({ source: 'satpol_handoff', updatedAt: now, version: person.version + 1 }).where(eq(persons.id, person.id)).run();
     }
-    audit(tx, actor, { action: 'handoff.person_received', entity: 'handoff', entityId: h.id, at: now, detail: { handoff_person_id: line.id, seq: line.seq, person_id: person.id } });
-    audit(tx, actor, { action: 'person.handoff_link', entity: 'person', entityId: person.id, at: now, detail: { handoff_id: h.id, handoff_person_id: line.id, facility_id: h.facilityId } });
-    settleHandoff(tx, actor, h.id, now);
+    await audit(tx, actor, { action: 'handoff.person_received', entity: 'handoff', entityId: h.id, at: now, detail: { handoff_person_id: line.id, seq: line.seq, person_id: person.id } });
+    await audit(tx, actor, { action: 'person.handoff_link', entity: 'person', entityId: person.id, at: now, detail: { handoff_id: h.id, handoff_person_id: line.id, facility_id: h.facilityId } });
+    await settleHandoff(tx, actor, h.id, now);
   });
-  publishHandoff(db, ref.handoffId);
-  return readHandoff({ db, actor, id: ref.handoffId });
+  await publishHandoff(db, ref.handoffId);
+  return await readHandoff({ db, actor, id: ref.handoffId });
 }
 
 /**
@@ -111,14 +111,14 @@ export function receiveExisting(args: { db: Db; actor: Actor; ref: LineRef; inpu
  * closing). When the intake needs the officer's decision nothing is saved and
  * the decision is returned.
  */
-export function receiveByIntake(args: { db: Db; actor: Actor; ref: LineRef; person: unknown }): IntakeResult {
+export async function receiveByIntake(args: { db: Db; actor: Actor; ref: LineRef; person: unknown }): Promise<IntakeResult> {
   const { db, actor, ref } = args;
   requireRole(actor, DESK_ROLES);
   const now = nowIso();
-  const result = write(db, (tx) => {
-    const { h, line } = pendingLine(tx, actor, ref);
+  const result = await write(db, async (tx) => {
+    const { h, line } = await pendingLine(tx, actor, ref);
     // registerIntake opens its own write(): inside this one it is a savepoint, so both commit or neither.
-    const r = registerIntake({
+    const r = await registerIntake({
       db,
       actor,
       input: {
@@ -129,9 +129,9 @@ export function receiveByIntake(args: { db: Db; actor: Actor; ref: LineRef; pers
         facility_id: isWide(actor) ? h.facilityId : undefined,
       },
     });
-    if (r.status === 'registered') settleHandoff(tx, actor, h.id, now);
+    if (r.status === 'registered') await settleHandoff(tx, actor, h.id, now);
     return r;
   });
-  if (result.status === 'registered') publishHandoff(db, ref.handoffId);
+  if (result.status === 'registered') await publishHandoff(db, ref.handoffId);
   return result;
 }

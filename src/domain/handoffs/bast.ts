@@ -16,10 +16,10 @@ const provinceName = (name: string) => name.replace(/^Daerah Khusus Ibukota\s+/i
  * - a province-level code: the province.
  * `override` (BAST_HEADER, lines separated by "|") replaces it all.
  */
-export function bastLetterhead(db: Db, wilayahCode: string, override?: string): string[] {
+export async function bastLetterhead(db: Db, wilayahCode: string, override?: string): Promise<string[]> {
   if (override && override.trim()) return override.split('|').map((l) => l.trim()).filter(Boolean);
   const province = wilayahCode.slice(0, 2);
-  const rows = db.select().from(wilayah).where(inArray(wilayah.code, [province, wilayahCode])).all();
+  const rows = await db.select().from(wilayah).where(inArray(wilayah.code, [province, wilayahCode])).all();
   const prov = rows.find((r) => r.code === province);
   const area = wilayahCode.length > 2 ? rows.find((r) => r.code === wilayahCode) : undefined;
   const provLine = prov ? `PEMERINTAH PROVINSI ${upper(provinceName(prov.name))}` : 'PEMERINTAH PROVINSI';

@@ -23,9 +23,9 @@ export interface ReceivingChoice {
  * Those in the officer's wilayah come first (the form folds the others away),
  * then those with room, shelters (TPS) before residential centres, by free places.
  */
-export function receivingChoices(db: Db, actor: Actor, wilayahCode?: string | null): ReceivingChoice[] {
+export async function receivingChoices(db: Db, actor: Actor, wilayahCode?: string | null): Promise<ReceivingChoice[]> {
   const near = wilayahCode ?? actor.wilayahCode;
-  return loadFacilityOccupancy(db)
+  return (await loadFacilityOccupancy(db))
     .filter((f) => f.status === 'OPEN' && !f.protected)
     .map((f) => ({
       id: f.id,
@@ -50,10 +50,10 @@ export function receivingChoices(db: Db, actor: Actor, wilayahCode?: string | nu
 }
 
 /** The kab/kota an officer may name as the operation's place: those of their bound wilayah. */
-export function operationWilayahChoices(db: Db, actor: Actor): { code: string; name: string }[] {
+export async function operationWilayahChoices(db: Db, actor: Actor): Promise<{ code: string; name: string }[]> {
   const bound = actor.wilayahCode;
   if (!bound) return [];
-  return db
+  return await db
     .select({ code: wilayah.code, name: wilayah.name })
     .from(wilayah)
     .where(and(eq(wilayah.level, 'kabkota'), or(eq(wilayah.code, bound), like(wilayah.code, `${bound}.%`))))

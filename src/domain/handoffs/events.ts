@@ -3,8 +3,8 @@ import type { Db } from '../../db/client.ts';
 import { hubFor } from '../../live/hub.ts';
 
 /** Tell live pages and sockets that a handoff changed. Call after the write committed. */
-export function publishHandoff(db: Db, handoffId: string): void {
-  const h = db.get<{ id: string; number: string; status: string; facility_id: string; wilayah_code: string; pending: number }>(
+export async function publishHandoff(db: Db, handoffId: string): Promise<void> {
+  const h = await db.get<{ id: string; number: string; status: string; facility_id: string; wilayah_code: string; pending: number }>(
     sql`select id, number, status, facility_id, wilayah_code,
           (select count(*) from handoff_persons p where p.handoff_id = h.id and p.status = 'PENDING') as pending
         from handoffs h where id = ${handoffId}`,

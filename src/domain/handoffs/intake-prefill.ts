@@ -25,9 +25,9 @@ export function intakePrefillFromLine(line: HandoffLineRow): Record<string, stri
   };
 }
 
-export function intakePrefill(args: { db: Db; actor: Actor; handoffPersonId: string }): { handoff: HandoffRow; line: HandoffLineRow; member: Record<string, string | undefined> } {
-  const row = args.db.select({ handoffId: handoffPersons.handoffId }).from(handoffPersons).where(eq(handoffPersons.id, args.handoffPersonId)).get();
+export async function intakePrefill(args: { db: Db; actor: Actor; handoffPersonId: string }): Promise<{ handoff: HandoffRow; line: HandoffLineRow; member: Record<string, string | undefined> }> {
+  const row = await args.db.select({ handoffId: handoffPersons.handoffId }).from(handoffPersons).where(eq(handoffPersons.id, args.handoffPersonId)).get();
   if (!row) throw notFound('handoffs.line_not_found');
-  const { h, line } = pendingLine(args.db, args.actor, { handoffId: row.handoffId, lineId: args.handoffPersonId });
+  const { h, line } = await pendingLine(args.db, args.actor, { handoffId: row.handoffId, lineId: args.handoffPersonId });
   return { handoff: h, line, member: intakePrefillFromLine(line) };
 }

@@ -16,9 +16,9 @@ export function handoffNumberPrefix(wilayahCode: string, atIso: string): string 
   return `HO-${kabkota}-${wibDate(atIso).replaceAll('-', '')}-`;
 }
 
-export function nextHandoffNumber(tx: Tx | Db, wilayahCode: string, atIso: string): string {
+export async function nextHandoffNumber(tx: Tx | Db, wilayahCode: string, atIso: string): Promise<string> {
   const prefix = handoffNumberPrefix(wilayahCode, atIso);
-  const row = tx.get<{ n: number | null }>(
+  const row = await tx.get<{ n: number | null }>(
     sql`select max(cast(substr(number, ${prefix.length + 1}) as integer)) as n from handoffs where substr(number, 1, ${prefix.length}) = ${prefix}`,
   );
   return `${prefix}${String((row?.n ?? 0) + 1).padStart(4, '0')}`;

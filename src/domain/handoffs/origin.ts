@@ -26,10 +26,10 @@ export interface HandoffOrigin {
   receivedAt: string | null;
 }
 
-export function handoffOriginOf(db: Db | Tx, personId: string): HandoffOrigin[] {
-  const merged = db.select({ id: persons.id }).from(persons).where(eq(persons.mergedIntoId, personId)).all().map((r) => r.id);
+export async function handoffOriginOf(db: Db | Tx, personId: string): Promise<HandoffOrigin[]> {
+  const merged = (await db.select({ id: persons.id }).from(persons).where(eq(persons.mergedIntoId, personId)).all()).map((r) => r.id);
   const ids = [personId, ...merged];
-  return db
+  return await db
     .select({
       handoffId: handoffs.id,
       number: handoffs.number,

@@ -20,32 +20,32 @@ export const HANDOFF_CHECK_EVERY_MS = 60_000;
  *    'handoff_overdue' alert (resolved when the handoff closes).
  * Events are published after each commit.
  */
-export function runHandoffChecks(db: Db, alertMinutes: number, now: Date = new Date()): { closed: string[]; alerts: string[] } {
+export async function runHandoffChecks(db: Db, alertMinutes: number, now: Date = new Date()): Promise<{ closed: string[]; alerts: string[] }> {
   const nowIso = now.toISOString();
-  const accounted = db.all<{ id: string }>(sql`
+  const accounted = await db.all<{ id: string }>(sql`
     select h.id from handoffs h
     where h.status = 'OPEN' and not exists (select 1 from handoff_persons p where p.handoff_id = h.id and p.status = 'PENDING')`);
   const closed: string[] = [];
   for (const { id } of accounted) {
-    const r = write(db, (tx) => settleHandoff(tx, SYSTEM_ACTOR, id, nowIso));
+    const r = await write(db, async (tx) => await settleHandoff(tx, SYSTEM_ACTOR, id, nowIso));
     if (r.closed) {
       closed.push(id);
-      publishHandoff(db, id);
+      await publishHandoff(db, id);
     }
   }
 
   const before = new Date(now.getTime() - alertMinutes * 60_000).toISOString();
-  const raised = write(db, (tx) => {
-    const overdue = tx.all<{ id: string; number: string; facility_id: string; created_at: string; pending: number }>(sql`
+  const raised = await write(db, async (tx) => {
+    const overdue = await tx.all<{ id: string; number: string; facility_id: string; created_at: string; pending: number }>(sql`
       select h.id, h.number, h.facility_id, h.created_at,
         (select count(*) from handoff_persons p where p.handoff_id = h.id and p.status = 'PENDING') as pending
       from handoffs h
       where h.status = 'OPEN' and h.created_at < ${before}
         and not exists (select 1 from alerts a where a.kind = 'handoff_overdue' and a.subject_type = 'handoff' and a.subject_id = h.id)
       order by h.created_at`);
-    return overdue.map((h) => {
+    return (await Promise.all(overdue.map(async (h) => {
       const alertId = newId();
-      tx.insert(alerts)
+      await tx.insert(alerts)
         .values({
           id: alertId,
           kind: 'handoff_overdue',
@@ -57,17 +57,17 @@ export function runHandoffChecks(db: Db, alertMinutes: number, now: Date = new D
           raisedAt: nowIso,
         })
         .run();
-      audit(tx, SYSTEM_ACTOR, { action: 'alert.raise', entity: 'alert', entityId: alertId, at: nowIso, detail: { kind: 'handoff_overdue', handoff_id: h.id } });
+      await audit(tx, SYSTEM_ACTOR, { action: 'alert.raise', entity: 'alert', entityId: alertId, at: nowIso, detail: { kind: 'handoff_overdue', handoff_id: h.id } });
       return { alertId, facilityId: h.facility_id };
-    });
+    })));
   });
   for (const a of raised) hubFor(db).publish({ type: 'alert', alertId: a.alertId, kind: 'handoff_overdue', facilityId: a.facilityId });
   return { closed, alerts: raised.map((a) => a.alertId) };
 }
 
 /** Open overdue alerts about handoffs (for tests and the command centre). */
-export function openHandoffAlerts(db: Db, handoffId: string) {
-  return db
+export async function openHandoffAlerts(db: Db, handoffId: string) {
+  return await db
     .select()
     .from(alerts)
     .where(and(eq(alerts.kind, 'handoff_overdue'), eq(alerts.subjectId, handoffId)))

@@ -67,45 +67,45 @@ export function countLines(lines: { status: HandoffLineRow['status'] }[]): Hando
 }
 
 /** A user's (or token's) name and staff number, as a BAST prints them. */
-function partyOf(db: Db | Tx, id: string | null, fallbackName: string | null): Party | null {
+async function partyOf(db: Db | Tx, id: string | null, fallbackName: string | null): Promise<Party | null> {
   if (!id) return fallbackName ? { name: fallbackName, staffNumber: '', role: null } : null;
-  const u = db.select({ name: users.displayName, username: users.username, staff: users.staffNumber, role: users.role }).from(users).where(eq(users.id, id)).get();
+  const u = await db.select({ name: users.displayName, username: users.username, staff: users.staffNumber, role: users.role }).from(users).where(eq(users.id, id)).get();
   if (u) return { name: u.name || u.username, staffNumber: u.staff, role: u.role };
-  const t = db.select({ name: apiTokens.name, role: apiTokens.role }).from(apiTokens).where(eq(apiTokens.id, id)).get();
+  const t = await db.select({ name: apiTokens.name, role: apiTokens.role }).from(apiTokens).where(eq(apiTokens.id, id)).get();
   if (t) return { name: fallbackName ?? t.name, staffNumber: '', role: t.role };
   return fallbackName ? { name: fallbackName, staffNumber: '', role: null } : null;
 }
 
 /** One handoff as this actor may see it; 404 when it does not exist for them. */
-export function readHandoff(args: { db: Db | Tx; actor: Actor; id: string }): HandoffDetail {
+export async function readHandoff(args: { db: Db | Tx; actor: Actor; id: string }): Promise<HandoffDetail> {
   const { db, actor } = args;
   requireRole(actor, VIEW_ROLES);
-  const h = db.select().from(handoffs).where(eq(handoffs.id, args.id)).get();
+  const h = await db.select().from(handoffs).where(eq(handoffs.id, args.id)).get();
   if (!h || !canViewHandoff(actor, h)) throw notFound('handoffs.not_found');
-  return detailOf(db, actor, h);
+  return await detailOf(db, actor, h);
 }
 
-export function detailOf(db: Db | Tx, actor: Actor, h: HandoffRow): HandoffDetail {
-  const f = db.select().from(facilities).where(eq(facilities.id, h.facilityId)).get()!;
-  const rows = db.select().from(handoffPersons).where(eq(handoffPersons.handoffId, h.id)).orderBy(asc(handoffPersons.seq)).all();
+export async function detailOf(db: Db | Tx, actor: Actor, h: HandoffRow): Promise<HandoffDetail> {
+  const f = (await db.select().from(facilities).where(eq(facilities.id, h.facilityId)).get())!;
+  const rows = await db.select().from(handoffPersons).where(eq(handoffPersons.handoffId, h.id)).orderBy(asc(handoffPersons.seq)).all();
   const people = seesPeople(actor);
   const personIds = rows.map((r) => r.personId).filter((x): x is string => x !== null);
   const personInfo = new Map<string, { residentCode: string; placed: boolean }>();
   if (people && personIds.length) {
-    const ps = db.select({ id: persons.id, code: persons.residentCode }).from(persons).where(inArray(persons.id, personIds)).all();
+    const ps = await db.select({ id: persons.id, code: persons.residentCode }).from(persons).where(inArray(persons.id, personIds)).all();
     const open = new Set(
-      db
+      (await db
         .select({ id: stays.personId })
         .from(stays)
         .where(and(inArray(stays.personId, personIds), isNull(stays.checkedOutAt)))
-        .all()
+        .all())
         .map((s) => s.id),
     );
     // A person the actor may no longer see (placed at a protected facility since) is not linked from the line.
-    for (const p of ps) if (maySeePerson(db, actor, p.id)) personInfo.set(p.id, { residentCode: p.code, placed: open.has(p.id) });
+    for (const p of ps) if (await maySeePerson(db, actor, p.id)) personInfo.set(p.id, { residentCode: p.code, placed: open.has(p.id) });
   }
   const everPlaced = new Set(
-    personIds.length ? db.select({ id: stays.personId }).from(stays).where(inArray(stays.personId, personIds)).all().map((s) => s.id) : [],
+    personIds.length ? (await db.select({ id: stays.personId }).from(stays).where(inArray(stays.personId, personIds)).all()).map((s) => s.id) : [],
   );
   const waiting = rows.filter((r) => r.status === 'RECEIVED' && r.personId && !everPlaced.has(r.personId)).map((r) => r.personId!);
   const lines: HandoffLine[] = rows.map((r) => ({
@@ -123,7 +123,7 @@ export function detailOf(db: Db | Tx, actor: Actor, h: HandoffRow): HandoffDetai
     accountedAt: r.accountedAt,
     person: people && r.personId && personInfo.has(r.personId) ? { id: r.personId, ...personInfo.get(r.personId)! } : null,
   }));
-  const w = db.select({ name: wilayah.name }).from(wilayah).where(eq(wilayah.code, h.wilayahCode)).get();
+  const w = await db.select({ name: wilayah.name }).from(wilayah).where(eq(wilayah.code, h.wilayahCode)).get();
   const counts = countLines(lines);
   return {
     handoff: h,
@@ -140,8 +140,8 @@ export function detailOf(db: Db | Tx, actor: Actor, h: HandoffRow): HandoffDetai
     lines,
     counts,
     waiting: people ? waiting : [],
-    submitter: partyOf(db, h.submittedBy ?? h.submittedByToken, null),
-    receiver: partyOf(db, h.receivingOfficerId, h.receivingOfficerName),
+    submitter: await partyOf(db, h.submittedBy ?? h.submittedByToken, null),
+    receiver: await partyOf(db, h.receivingOfficerId, h.receivingOfficerName),
     canAccount: counts.pending > 0 && canAccountHandoff(actor, h),
     seesPeople: people,
   };
@@ -165,13 +165,13 @@ export interface HandoffSummary {
 }
 
 /** Handoffs this actor may see: open ones first (oldest first, they wait longest), then the latest closed. */
-export function listHandoffs(args: { db: Db | Tx; actor: Actor; status?: 'OPEN' | 'CLOSED' | undefined; facilityId?: string | undefined; limit?: number }): HandoffSummary[] {
+export async function listHandoffs(args: { db: Db | Tx; actor: Actor; status?: 'OPEN' | 'CLOSED' | undefined; facilityId?: string | undefined; limit?: number }): Promise<HandoffSummary[]> {
   const { db, actor } = args;
   requireRole(actor, VIEW_ROLES);
   const limit = Math.min(Math.max(args.limit ?? 100, 1), 500);
   const status = args.status ? sql` and h.status = ${args.status}` : sql``;
   const facility = args.facilityId ? sql` and h.facility_id = ${args.facilityId}` : sql``;
-  const rows = db.all<{
+  const rows = await db.all<{
     id: string;
     number: string;
     status: HandoffRow['status'];

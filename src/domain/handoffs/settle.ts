@@ -11,26 +11,26 @@ import { audit } from '../audit.ts';
  * handoff is closed only when every person is accounted for"); an overdue
  * alert about it is then resolved.
  */
-export function settleHandoff(tx: Tx, actor: Actor, handoffId: string, now: string): { pending: number; closed: boolean } {
+export async function settleHandoff(tx: Tx, actor: Actor, handoffId: string, now: string): Promise<{ pending: number; closed: boolean }> {
   if (actor.type !== 'system') {
-    tx.update(handoffs)
+    await tx.update(handoffs)
       .set({ receivingOfficerId: actor.id, receivingOfficerName: actor.label })
       .where(and(eq(handoffs.id, handoffId), isNull(handoffs.receivingOfficerId)))
       .run();
   }
-  const pending = tx.get<{ n: number }>(sql`select count(*) as n from handoff_persons where handoff_id = ${handoffId} and status = 'PENDING'`)!.n;
+  const pending = (await tx.get<{ n: number }>(sql`select count(*) as n from handoff_persons where handoff_id = ${handoffId} and status = 'PENDING'`))!.n;
   if (pending > 0) return { pending, closed: false };
-  const closed = tx
+  const closed = (await tx
     .update(handoffs)
     .set({ status: 'CLOSED', closedAt: now })
     .where(and(eq(handoffs.id, handoffId), eq(handoffs.status, 'OPEN')))
-    .run().changes;
+    .run()).changes;
   if (closed === 0) return { pending, closed: false };
-  const counts = tx.get<{ received: number; not_received: number }>(sql`
+  const counts = (await tx.get<{ received: number; not_received: number }>(sql`
     select sum(status = 'RECEIVED') as received, sum(status = 'NOT_RECEIVED') as not_received
-    from handoff_persons where handoff_id = ${handoffId}`)!;
-  audit(tx, actor, { action: 'handoff.close', entity: 'handoff', entityId: handoffId, at: now, detail: { received: counts.received, not_received: counts.not_received } });
-  tx.update(alerts)
+    from handoff_persons where handoff_id = ${handoffId}`))!;
+  await audit(tx, actor, { action: 'handoff.close', entity: 'handoff', entityId: handoffId, at: now, detail: { received: counts.received, not_received: counts.not_received } });
+  await tx.update(alerts)
     .set({ resolvedAt: now, resolvedBy: actor.id ?? actor.label })
     .where(and(eq(alerts.kind, 'handoff_overdue'), eq(alerts.subjectType, 'handoff'), eq(alerts.subjectId, handoffId), isNull(alerts.resolvedAt)))
     .run();

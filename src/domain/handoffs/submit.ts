@@ -22,7 +22,7 @@ import { publishHandoff } from './events.ts';
  * its own wilayah (403 otherwise). The receiving facility must be OPEN and not
  * protected; a facility the actor may not see is "unknown".
  */
-export function submitHandoff(args: { db: Db; actor: Actor; input: unknown }): HandoffDetail {
+export async function submitHandoff(args: { db: Db; actor: Actor; input: unknown }): Promise<HandoffDetail> {
   const { db, actor } = args;
   requireRole(actor, SUBMIT_ROLES);
   const satpol = hasRole(actor, ['satpol']);
@@ -30,26 +30,26 @@ export function submitHandoff(args: { db: Db; actor: Actor; input: unknown }): H
   const data = parseInput(HandoffInput, args.input, actor.lang);
   const now = nowIso();
 
-  const id = write(db, (tx) => {
+  const id = await write(db, async (tx) => {
     const errors: FieldError[] = [];
     const code = normaliseWilayahCode(data.operation.wilayah_code ?? actor.wilayahCode ?? '');
     if (!code) errors.push({ path: 'operation.wilayah_code', message: 'field.required' });
     else {
-      const w = tx.select({ level: wilayah.level }).from(wilayah).where(eq(wilayah.code, code)).get();
+      const w = await tx.select({ level: wilayah.level }).from(wilayah).where(eq(wilayah.code, code)).get();
       if (!w) errors.push({ path: 'operation.wilayah_code', message: 'field.unknown_wilayah' });
       else if (w.level !== 'kabkota') errors.push({ path: 'operation.wilayah_code', message: 'handoffs.wilayah_kabkota' });
       else if (satpol && !withinWilayah(actor.wilayahCode, code)) throw forbidden('handoffs.outside_wilayah', { wilayah: actor.wilayahCode });
     }
-    const f = loadFacilityOccupancy(tx, { facilityId: data.facility_id })[0];
+    const f = (await loadFacilityOccupancy(tx, { facilityId: data.facility_id }))[0];
     if (!f || !canSeeFacility(actor, f) || (f.protected && !isWide(actor))) errors.push({ path: 'facility_id', message: 'field.unknown_facility' });
     else if (f.protected) errors.push({ path: 'facility_id', message: 'handoffs.facility_protected' });
     else if (f.status !== 'OPEN') errors.push({ path: 'facility_id', message: `handoffs.facility_not_open.${f.status}` });
     if (errors.length) throw invalid(errors);
 
     const handoffId = newId();
-    const number = nextHandoffNumber(tx, code, now);
+    const number = await nextHandoffNumber(tx, code, now);
     const op = data.operation;
-    tx.insert(handoffs)
+    await tx.insert(handoffs)
       .values({
         id: handoffId,
         number,
@@ -67,8 +67,8 @@ export function submitHandoff(args: { db: Db; actor: Actor; input: unknown }): H
         createdAt: now,
       })
       .run();
-    data.persons.forEach((p, i) => {
-      tx.insert(handoffPersons)
+    for (const [i, p] of (data.persons).entries()) {
+      await tx.insert(handoffPersons)
         .values({
           id: newId(),
           handoffId,
@@ -82,9 +82,9 @@ export function submitHandoff(args: { db: Db; actor: Actor; input: unknown }): H
           notes: p.notes ?? '',
         })
         .run();
-    });
+    }
     // Numbers and places only: the names stay in the handoff's own rows.
-    audit(tx, actor, {
+    await audit(tx, actor, {
       action: 'handoff.submit',
       entity: 'handoff',
       entityId: handoffId,
@@ -93,6 +93,6 @@ export function submitHandoff(args: { db: Db; actor: Actor; input: unknown }): H
     });
     return handoffId;
   });
-  publishHandoff(db, id);
-  return readHandoff({ db, actor, id });
+  await publishHandoff(db, id);
+  return await readHandoff({ db, actor, id });
 }

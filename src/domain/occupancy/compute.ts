@@ -121,13 +121,13 @@ const UNIT_SQL = sql`
   from units u`;
 
 /** Live counts of the given units (all units when none given). Call inside a write transaction to check and take places atomically. */
-export function loadUnitOccupancy(db: Db | Tx, where?: { facilityId?: string; unitId?: string }): UnitOccupancy[] {
+export async function loadUnitOccupancy(db: Db | Tx, where?: { facilityId?: string; unitId?: string }): Promise<UnitOccupancy[]> {
   const filter = where?.unitId
     ? sql` where u.id = ${where.unitId}`
     : where?.facilityId
       ? sql` where u.facility_id = ${where.facilityId}`
       : sql``;
-  const rows = db.all<UnitRow>(sql`${UNIT_SQL}${filter} order by u.sort_order, u.name`);
+  const rows = await db.all<UnitRow>(sql`${UNIT_SQL}${filter} order by u.sort_order, u.name`);
   return rows.map((r) => {
     const features = JSON.parse(r.features) as UnitFeature[];
     return {
@@ -152,13 +152,13 @@ interface FacilityRow {
   protected: number;
 }
 
-export function loadFacilityOccupancy(db: Db | Tx, where?: { facilityId?: string }): FacilityOccupancy[] {
-  const facilities = db.all<FacilityRow>(
+export async function loadFacilityOccupancy(db: Db | Tx, where?: { facilityId?: string }): Promise<FacilityOccupancy[]> {
+  const facilities = await db.all<FacilityRow>(
     where?.facilityId
       ? sql`select id, code, name, kind, wilayah_code, status, protected from facilities where id = ${where.facilityId}`
       : sql`select id, code, name, kind, wilayah_code, status, protected from facilities order by wilayah_code, kind, name`,
   );
-  const units = loadUnitOccupancy(db, where);
+  const units = await loadUnitOccupancy(db, where);
   const byFacility = new Map<string, UnitOccupancy[]>();
   for (const u of units) {
     const list = byFacility.get(u.facility_id) ?? [];

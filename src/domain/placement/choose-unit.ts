@@ -147,7 +147,7 @@ export function chooseUnit<U extends PlacementUnit>(units: readonly U[], members
   return { choice: { unit: best.u, fit: best.r.fit, reason: reasonFor(best.u, best.r, g, best.family === 0, anyScarce) }, why: null };
 }
 
-function reasonFor(u: PlacementUnit, r: ReturnType<typeof rank>, g: GroupProfile, withFamily: boolean, anyScarce: boolean): UnitReason {
+function reasonFor(u: PlacementUnit, r: Awaited<ReturnType<typeof rank>>, g: GroupProfile, withFamily: boolean, anyScarce: boolean): UnitReason {
   const unit = u.name;
   if (r.fit === 'suited') return { key: `placement.reason.suited_${r.matched[0]}`, params: { unit } };
   if (r.fit === 'scarce_fallback') return { key: 'placement.reason.scarce_fallback', params: { unit } };

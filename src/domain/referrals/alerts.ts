@@ -17,12 +17,12 @@ import { nowIso } from '../../lib/time.ts';
  * referral was refused twice. One open alert per kind and person: asking
  * again does not raise it again. Call inside the write transaction.
  */
-export function raisePersonAlert(
+export async function raisePersonAlert(
   tx: Tx,
   actor: Actor,
   a: { kind: AlertKind; personId: string; facilityId: string | null; message: string; detail: Record<string, unknown>; at?: string },
-): { id: string; kind: AlertKind; facilityId: string | null } | null {
-  const open = tx
+): Promise<{ id: string; kind: AlertKind; facilityId: string | null } | null> {
+  const open = await tx
     .select({ id: alerts.id })
     .from(alerts)
     .where(and(eq(alerts.kind, a.kind), eq(alerts.subjectType, 'person'), eq(alerts.subjectId, a.personId), isNull(alerts.resolvedAt)))
@@ -30,21 +30,21 @@ export function raisePersonAlert(
   if (open) return null;
   const id = newId();
   const at = a.at ?? nowIso();
-  tx.insert(alerts)
+  await tx.insert(alerts)
     .values({ id, kind: a.kind, facilityId: a.facilityId, subjectType: 'person', subjectId: a.personId, message: a.message, detail: a.detail, raisedAt: at })
     .run();
-  audit(tx, actor, { action: 'alert.raise', entity: 'alert', entityId: id, at, detail: { kind: a.kind, person_id: a.personId, facility_id: a.facilityId } });
+  await audit(tx, actor, { action: 'alert.raise', entity: 'alert', entityId: id, at, detail: { kind: a.kind, person_id: a.personId, facility_id: a.facilityId } });
   return { id, kind: a.kind, facilityId: a.facilityId };
 }
 
 /** Settles a person's open alerts of these kinds (a referral was made, the person arrived). */
-export function resolvePersonAlerts(tx: Tx, actor: Actor, personId: string, kinds: readonly AlertKind[], at = nowIso()): string[] {
-  const open = tx
-    .all<{ id: string }>(sql`select id from alerts where subject_type = 'person' and subject_id = ${personId} and resolved_at is null and kind in ${kinds}`)
+export async function resolvePersonAlerts(tx: Tx, actor: Actor, personId: string, kinds: readonly AlertKind[], at = nowIso()): Promise<string[]> {
+  const open = (await tx
+    .all<{ id: string }>(sql`select id from alerts where subject_type = 'person' and subject_id = ${personId} and resolved_at is null and kind in ${kinds}`))
     .map((r) => r.id);
   for (const id of open) {
-    tx.update(alerts).set({ resolvedAt: at, resolvedBy: actor.id ?? actor.label }).where(eq(alerts.id, id)).run();
-    audit(tx, actor, { action: 'alert.resolve', entity: 'alert', entityId: id, at });
+    await tx.update(alerts).set({ resolvedAt: at, resolvedBy: actor.id ?? actor.label }).where(eq(alerts.id, id)).run();
+    await audit(tx, actor, { action: 'alert.resolve', entity: 'alert', entityId: id, at });
   }
   return open;
 }
@@ -56,12 +56,12 @@ export const ResolveAlertInput = z.object({ note: optionalText(500) });
  * about a person is settled by an act: a referral made (which settles it
  * itself) or, here, a note saying what was done. Looking never settles it.
  */
-export function resolveAlert(args: { db: Db; actor: Actor; id: string; input?: unknown }): { id: string; resolved: boolean } {
+export async function resolveAlert(args: { db: Db; actor: Actor; id: string; input?: unknown }): Promise<{ id: string; resolved: boolean }> {
   const { db, actor, id } = args;
   requireRole(actor, WIDE_ROLES);
   const input = parseInput(ResolveAlertInput, args.input ?? {}, actor.lang);
-  const result = write(db, (tx) => {
-    const row = tx
+  const result = await write(db, async (tx) => {
+    const row = await tx
       .select({ id: alerts.id, kind: alerts.kind, facilityId: alerts.facilityId, resolvedAt: alerts.resolvedAt, subjectType: alerts.subjectType })
       .from(alerts)
       .where(eq(alerts.id, id))
@@ -69,8 +69,8 @@ export function resolveAlert(args: { db: Db; actor: Actor; id: string; input?: u
     if (!row) throw notFound();
     if (row.resolvedAt) return { id, resolved: false, kind: row.kind, facilityId: row.facilityId };
     if (row.subjectType === 'person' && !input.note) throw invalidField('note', 'referrals.alert_note_required');
-    tx.update(alerts).set({ resolvedAt: nowIso(), resolvedBy: actor.id ?? actor.label, resolvedNote: input.note ?? null }).where(eq(alerts.id, id)).run();
-    audit(tx, actor, { action: 'alert.resolve', entity: 'alert', entityId: id, detail: input.note ? { note: input.note } : {} });
+    await tx.update(alerts).set({ resolvedAt: nowIso(), resolvedBy: actor.id ?? actor.label, resolvedNote: input.note ?? null }).where(eq(alerts.id, id)).run();
+    await audit(tx, actor, { action: 'alert.resolve', entity: 'alert', entityId: id, detail: input.note ? { note: input.note } : {} });
     return { id, resolved: true, kind: row.kind, facilityId: row.facilityId };
   });
   // After commit: the wall and the inboxes drop the alert.

@@ -19,38 +19,38 @@ import type { ReferralRecord } from './view.ts';
  * outcome "referred", and they are checked in together at the destination —
  * into the unit that was held, or another the receiving desk chose.
  */
-export function arriveReferral(args: StepArgs): ReferralRecord {
+export async function arriveReferral(args: StepArgs): Promise<ReferralRecord> {
   const input = parseInput(ArriveReferralInput, args.input ?? {}, args.actor.lang);
   try {
-    return takeStep(args, 'arrive', ['ACCEPTED', 'IN_TRANSIT'], (tx, r, now) => arrive(tx, args, r, now, input));
+    return await takeStep(args, 'arrive', ['ACCEPTED', 'IN_TRANSIT'], async (tx, r, now) => await arrive(tx, args, r, now, input));
   } catch (err) {
     return mapStayConstraint(err);
   }
 }
 
-function arrive(tx: Tx, args: StepArgs, r: ReferralRow, now: string, input: ArriveReferralInput) {
+async function arrive(tx: Tx, args: StepArgs, r: ReferralRow, now: string, input: ArriveReferralInput) {
   const actor = args.actor;
-  const ids = referralPersonIds(tx, r.id);
-  const people = tx.select().from(persons).where(inArray(persons.id, ids)).all();
+  const ids = await referralPersonIds(tx, r.id);
+  const people = await tx.select().from(persons).where(inArray(persons.id, ids)).all();
   const byId = new Map(people.map((p) => [p.id, p]));
   const group = ids.map((id) => byId.get(id)!).filter(Boolean);
 
   // Close the referral first: its hold is released, so the places it held are free for the check-in below.
-  moveReferral(tx, r, { status: 'ARRIVED', arrivedAt: now, departedAt: r.departedAt ?? now, closedAt: now, closedBy: actor.id });
+  await moveReferral(tx, r, { status: 'ARRIVED', arrivedAt: now, departedAt: r.departedAt ?? now, closedAt: now, closedBy: actor.id });
 
-  const to = tx.select({ id: facilities.id, name: facilities.name }).from(facilities).where(eq(facilities.id, r.toFacilityId)).get()!;
+  const to = (await tx.select({ id: facilities.id, name: facilities.name }).from(facilities).where(eq(facilities.id, r.toFacilityId)).get())!;
   const unitId = input.unit_id ?? r.toUnitId ?? undefined;
-  const unitName = unitId ? (tx.select({ name: units.name }).from(units).where(eq(units.id, unitId)).get()?.name ?? '') : '';
+  const unitName = unitId ? ((await tx.select({ name: units.name }).from(units).where(eq(units.id, unitId)).get())?.name ?? '') : '';
 
-  const open = tx.select().from(stays).where(and(inArray(stays.personId, ids), isNull(stays.checkedOutAt))).all();
+  const open = await tx.select().from(stays).where(and(inArray(stays.personId, ids), isNull(stays.checkedOutAt))).all();
   for (const s of open) {
     // Someone moved elsewhere since the referral was made: the desk must sort that out first.
     if (s.facilityId !== r.fromFacilityId) throw conflict('referrals.person_elsewhere', { code: byId.get(s.personId)?.residentCode ?? '' });
   }
   const destination = `${to.name}${unitName ? ` · ${unitName}` : ''}`;
   for (const s of open) {
-    tx.update(stays).set({ checkedOutAt: now, checkedOutBy: actor.id, outcome: 'referred', destination, referralId: r.id }).where(eq(stays.id, s.id)).run();
-    audit(tx, actor, {
+    await tx.update(stays).set({ checkedOutAt: now, checkedOutBy: actor.id, outcome: 'referred', destination, referralId: r.id }).where(eq(stays.id, s.id)).run();
+    await audit(tx, actor, {
       action: 'stay.discharge',
       entity: 'stay',
       entityId: s.id,
@@ -59,7 +59,7 @@ function arrive(tx: Tx, args: StepArgs, r: ReferralRow, now: string, input: Arri
     });
   }
 
-  const placed = placeGroup(tx, actor, {
+  const placed = await placeGroup(tx, actor, {
     persons: group.map((p) => toPlacePerson(p, wibDate(now))),
     facility: to,
     unitId,
@@ -70,7 +70,7 @@ function arrive(tx: Tx, args: StepArgs, r: ReferralRow, now: string, input: Arri
     previous: new Map(open.map((s) => [s.personId, s.id])),
     referralId: r.id,
   });
-  for (const p of group) resolvePersonAlerts(tx, actor, p.id, ['nothing_fits', 'referral_refused_twice'], now);
+  for (const p of group) await resolvePersonAlerts(tx, actor, p.id, ['nothing_fits', 'referral_refused_twice'], now);
 
   const occupancy = [{ facilityId: to.id, unitIds: [...new Set([placed.unit.id, ...(r.toUnitId ? [r.toUnitId] : [])])] }];
   for (const s of open) occupancy.push({ facilityId: s.facilityId, unitIds: [s.unitId] });

@@ -18,22 +18,22 @@ export const EXPIRING = ['PROPOSED', 'ACCEPTED'] as const;
  * every read and step of referrals and routing, so a stale hold is never
  * counted by the pages that act on it. Returns the referrals it expired.
  */
-export function expireReferrals(db: Db, now: Date = new Date()): ReferralRow[] {
+export async function expireReferrals(db: Db, now: Date = new Date()): Promise<ReferralRow[]> {
   const at = now.toISOString();
   // A read first: the common case (nothing due) takes no write lock.
-  const due = db.all<{ id: string }>(sql`select id from referrals where status in ${EXPIRING} and expires_at <= ${at}`);
+  const due = await db.all<{ id: string }>(sql`select id from referrals where status in ${EXPIRING} and expires_at <= ${at}`);
   if (!due.length) return [];
-  const expired = write(db, (tx) => {
-    const rows = tx
+  const expired = await write(db, async (tx) => {
+    const rows = (await tx
       .select()
       .from(referrals)
       .where(inArray(referrals.id, due.map((d) => d.id)))
-      .all()
+      .all())
       .filter((r) => (EXPIRING as readonly string[]).includes(r.status) && r.expiresAt <= at);
     for (const r of rows) {
-      tx.update(referrals).set({ status: 'EXPIRED', closedAt: at, closedBy: null, version: r.version + 1 }).where(sql`${referrals.id} = ${r.id}`).run();
-      tx.run(sql`update referral_persons set open = 0 where referral_id = ${r.id}`);
-      audit(tx, SYSTEM_ACTOR, { action: 'referral.expire', entity: 'referral', entityId: r.id, at, detail: { from_status: r.status, to_facility_id: r.toFacilityId, places: r.places } });
+      await tx.update(referrals).set({ status: 'EXPIRED', closedAt: at, closedBy: null, version: r.version + 1 }).where(sql`${referrals.id} = ${r.id}`).run();
+      await tx.run(sql`update referral_persons set open = 0 where referral_id = ${r.id}`);
+      await audit(tx, SYSTEM_ACTOR, { action: 'referral.expire', entity: 'referral', entityId: r.id, at, detail: { from_status: r.status, to_facility_id: r.toFacilityId, places: r.places } });
     }
     return rows.map((r) => ({ ...r, status: 'EXPIRED' as const, closedAt: at }));
   });

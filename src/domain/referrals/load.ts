@@ -42,8 +42,8 @@ export function assertMayTake(actor: Actor, r: ReferralRow, step: Step): void {
   if (!ok) throw forbidden('referrals.not_your_step');
 }
 
-export function loadReferral(tx: Db | Tx, id: string): ReferralRow {
-  const r = tx.select().from(referrals).where(eq(referrals.id, id)).get();
+export async function loadReferral(tx: Db | Tx, id: string): Promise<ReferralRow> {
+  const r = await tx.select().from(referrals).where(eq(referrals.id, id)).get();
   if (!r) throw notFound('referrals.not_found');
   return r;
 }
@@ -53,19 +53,19 @@ export function assertStatus(r: ReferralRow, allowed: readonly ReferralStatus[])
 }
 
 /** The persons a referral carries, the one it was made for first. */
-export function referralPersonIds(tx: Db | Tx, referralId: string): string[] {
-  return tx.all<{ person_id: string }>(sql`select person_id from referral_persons where referral_id = ${referralId} order by rowid`).map((r) => r.person_id);
+export async function referralPersonIds(tx: Db | Tx, referralId: string): Promise<string[]> {
+  return (await tx.all<{ person_id: string }>(sql`select person_id from referral_persons where referral_id = ${referralId} order by rowid`)).map((r) => r.person_id);
 }
 
 /** Moves a referral on, only from the status it was read in (a double submit finds nothing to do: 409). */
-export function moveReferral(tx: Tx, r: ReferralRow, set: Partial<ReferralRow> & { status: ReferralStatus }): void {
-  const done = tx
+export async function moveReferral(tx: Tx, r: ReferralRow, set: Partial<ReferralRow> & { status: ReferralStatus }): Promise<void> {
+  const done = await tx
     .update(referrals)
     .set({ ...set, version: r.version + 1 })
     .where(sql`${referrals.id} = ${r.id} and ${referrals.status} = ${r.status} and ${referrals.version} = ${r.version}`)
     .run();
   if (done.changes !== 1) throw conflict('referrals.changed');
-  if (!OPEN.includes(set.status)) tx.run(sql`update referral_persons set open = 0 where referral_id = ${r.id}`);
+  if (!OPEN.includes(set.status)) await tx.run(sql`update referral_persons set open = 0 where referral_id = ${r.id}`);
 }
 
 /** The steps this actor may take on a referral now, in the order the buttons are shown. */
@@ -83,4 +83,11 @@ export function stepsFor(actor: Actor, r: Pick<ReferralRow, 'status' | 'fromFaci
       return false;
     }
   });
+}
+
+/** Of these persons, those with an open referral (a hold somewhere, or on the way). */
+export async function personsWithOpenReferral(db: Db | Tx, personIds: string[]): Promise<Set<string>> {
+  if (!personIds.length) return new Set();
+  const rows = await db.all<{ person_id: string }>(sql`select distinct person_id from referral_persons where open = 1 and person_id in ${personIds}`);
+  return new Set(rows.map((r) => r.person_id));
 }

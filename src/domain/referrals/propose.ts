@@ -33,18 +33,18 @@ const UNFIT = ['routing.passed.missing_service', 'routing.passed.no_unit_admits'
  * places in one unit, in one IMMEDIATE transaction, so no place is held
  * twice. One open referral per person (the database refuses a second: 409).
  */
-export function proposeReferral(args: { db: Db; actor: Actor; input: unknown; holdMinutes?: number }): ReferralRecord {
+export async function proposeReferral(args: { db: Db; actor: Actor; input: unknown; holdMinutes?: number }): Promise<ReferralRecord> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   const input = parseInput(ProposeReferralInput, args.input, actor.lang);
   const t = translator(actor.lang);
-  expireReferrals(db);
+  await expireReferrals(db);
   const now = nowIso();
   const expiresAt = addMinutes(now, args.holdMinutes ?? DEFAULT_HOLD_MINUTES);
   try {
-    const record = write(db, (tx) => {
-      assertCanSeePerson(tx, actor, input.person_id);
-      const whole = referralGroup(tx, input.person_id);
+    const record = await write(db, async (tx) => {
+      await assertCanSeePerson(tx, actor, input.person_id);
+      const whole = await referralGroup(tx, input.person_id);
       const person = whole.persons[0]!;
       // A household is referred whole unless someone splits it on purpose, with a reason (DOMAIN.md).
       let carried = whole.persons;
@@ -65,19 +65,19 @@ export function proposeReferral(args: { db: Db; actor: Actor; input: unknown; ho
         fromId = actor.facilityId;
       }
 
-      const to = tx.select().from(facilities).where(eq(facilities.id, input.to_facility_id)).get();
+      const to = await tx.select().from(facilities).where(eq(facilities.id, input.to_facility_id)).get();
       if (!to || !canSeeFacility(actor, to)) throw invalidField('to_facility_id', 'referrals.unknown_facility');
       if (to.id === fromId) throw invalidField('to_facility_id', 'referrals.same_facility');
 
       for (const p of group.persons) {
-        const open = tx.get<{ id: string }>(sql`select referral_id as id from referral_persons where person_id = ${p.id} and open = 1`);
+        const open = await tx.get<{ id: string }>(sql`select referral_id as id from referral_persons where person_id = ${p.id} and open = 1`);
         if (open) throw conflict('referrals.already_open', { code: p.residentCode });
       }
 
       const today = wibDate(now);
       const routingPersons = group.persons.map((p) => toRoutingPerson(p, today));
-      const dest = loadRoutingFacilities(tx).find((f) => f.id === to.id)!;
-      const result = route({ persons: routingPersons, facilities: [dest], asker: actor, from: originOf(tx, fromId) });
+      const dest = (await loadRoutingFacilities(tx)).find((f) => f.id === to.id)!;
+      const result = route({ persons: routingPersons, facilities: [dest], asker: actor, from: await originOf(tx, fromId) });
       const g = groupNeeds(routingPersons);
       let unitId: string;
       if (result.destinations.length) {
@@ -101,7 +101,7 @@ export function proposeReferral(args: { db: Db; actor: Actor; input: unknown; ho
       }
 
       const id = newId();
-      tx.insert(referrals)
+      await tx.insert(referrals)
         .values({
           id,
           householdId: group.persons.length > 1 || left > 0 ? person.householdId : null,
@@ -117,16 +117,16 @@ export function proposeReferral(args: { db: Db; actor: Actor; input: unknown; ho
           expiresAt,
         })
         .run();
-      for (const p of group.persons) tx.insert(referralPersons).values({ referralId: id, personId: p.id, open: true }).run();
-      for (const p of group.persons) resolvePersonAlerts(tx, actor, p.id, ['nothing_fits'], now);
-      audit(tx, actor, {
+      for (const p of group.persons) await tx.insert(referralPersons).values({ referralId: id, personId: p.id, open: true }).run();
+      for (const p of group.persons) await resolvePersonAlerts(tx, actor, p.id, ['nothing_fits'], now);
+      await audit(tx, actor, {
         action: 'referral.propose',
         entity: 'referral',
         entityId: id,
         at: now,
         detail: { person_ids: group.persons.map((p) => p.id), ...(left > 0 ? { split_reason: input.split_reason, left_behind: left } : {}), from_facility_id: fromId, to_facility_id: to.id, to_unit_id: unitId, places: group.persons.length, expires_at: expiresAt },
       });
-      return toReferralRecord(tx, actor, loadReferral(tx, id));
+      return await toReferralRecord(tx, actor, await loadReferral(tx, id));
     });
     publishStep(db, {
       // The proposer may see the destination (checked above), so its id is in the record.

@@ -15,10 +15,10 @@ export const RECENT_HOURS = 48;
 export type ListScope = 'incoming' | 'outgoing' | 'all';
 
 /** Referrals this actor may see: wide roles all; facility staff those to or from their facility. */
-export function listReferrals(args: { db: Db; actor: Actor; scope?: ListScope; open?: boolean; limit?: number }): ReferralRecord[] {
+export async function listReferrals(args: { db: Db; actor: Actor; scope?: ListScope; open?: boolean; limit?: number }): Promise<ReferralRecord[]> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
-  expireReferrals(db);
+  await expireReferrals(db);
   const conds: SQL[] = [];
   const fid = actor.facilityId;
   if (!isWide(actor)) {
@@ -33,23 +33,23 @@ export function listReferrals(args: { db: Db; actor: Actor; scope?: ListScope; o
     const since = new Date(Date.now() - RECENT_HOURS * 3600_000).toISOString();
     conds.push(or(inArray(referrals.status, [...OPEN]), sql`${referrals.closedAt} >= ${since}`)!);
   }
-  const rows = db
+  const rows = await db
     .select()
     .from(referrals)
     .where(and(...conds))
     .orderBy(desc(referrals.proposedAt))
     .limit(Math.min(Math.max(args.limit ?? 200, 1), 1000))
     .all();
-  return toReferralRecords(db, actor, rows);
+  return await toReferralRecords(db, actor, rows);
 }
 
-export function getReferral(args: { db: Db; actor: Actor; id: string }): ReferralRecord {
+export async function getReferral(args: { db: Db; actor: Actor; id: string }): Promise<ReferralRecord> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
-  expireReferrals(db);
-  const r = loadReferral(db, args.id);
+  await expireReferrals(db);
+  const r = await loadReferral(db, args.id);
   if (sideOf(actor, r) === null) throw notFound('referrals.not_found');
-  return toReferralRecord(db, actor, r);
+  return await toReferralRecord(db, actor, r);
 }
 
 export interface AlertItem {
@@ -65,9 +65,9 @@ export interface AlertItem {
 }
 
 /** Open alerts about people (nothing fits, refused twice), for the command centre. */
-export function personAlerts(db: Db, actor: Actor): AlertItem[] {
+export async function personAlerts(db: Db, actor: Actor): Promise<AlertItem[]> {
   if (!isWide(actor)) return [];
-  const rows = db
+  const rows = await db
     .select({ a: alerts, facilityName: facilities.name, facilityProtected: facilities.protected, facilityId: facilities.id })
     .from(alerts)
     .leftJoin(facilities, eq(facilities.id, alerts.facilityId))
@@ -99,16 +99,16 @@ export interface Inbox {
 }
 
 /** The /referrals page: each role's view of referrals in flight. */
-export function inbox(args: { db: Db; actor: Actor }): Inbox {
+export async function inbox(args: { db: Db; actor: Actor }): Promise<Inbox> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   const wide = isWide(actor);
   const fid = actor.facilityId;
   return {
-    incoming: fid ? listReferrals({ db, actor, scope: 'incoming' }) : [],
-    outgoing: fid ? listReferrals({ db, actor, scope: 'outgoing' }) : [],
-    all: wide ? listReferrals({ db, actor, scope: 'all' }) : [],
-    alerts: personAlerts(db, actor),
+    incoming: fid ? await listReferrals({ db, actor, scope: 'incoming' }) : [],
+    outgoing: fid ? await listReferrals({ db, actor, scope: 'outgoing' }) : [],
+    all: wide ? await listReferrals({ db, actor, scope: 'all' }) : [],
+    alerts: await personAlerts(db, actor),
     now: nowIso(),
   };
 }

@@ -29,30 +29,30 @@ export interface StepArgs {
  * which status, move it, audit it — one IMMEDIATE transaction — then tell
  * the hub. `apply` does the step's own writes and says what to publish.
  */
-function takeStep(
+async function takeStep(
   args: StepArgs,
   step: Step,
   from: readonly ReferralStatus[],
-  apply: (tx: Tx, r: ReferralRow, now: string) => { detail?: Record<string, unknown>; events?: Omit<StepEvents, 'referral'> },
-): ReferralRecord {
+  apply: (tx: Tx, r: ReferralRow, now: string) => Promise<{ detail?: Record<string, unknown>; events?: Omit<StepEvents, 'referral'> }>,
+): Promise<ReferralRecord> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   // A hold that ran out is released first: accepting it now would be accepting nothing.
-  expireReferrals(db);
+  await expireReferrals(db);
   const now = nowIso();
   let events: Omit<StepEvents, 'referral'> = {};
   // The event names both ends from the row itself: the record is the actor's view (a protected end has no id there).
   let ends = { fromFacilityId: null as string | null, toFacilityId: '' };
-  const record = write(db, (tx) => {
-    const r = loadReferral(tx, args.referralId);
+  const record = await write(db, async (tx) => {
+    const r = await loadReferral(tx, args.referralId);
     assertMayTake(actor, r, step);
     if (r.status === 'EXPIRED') throw conflict('referrals.expired');
     assertStatus(r, from);
-    const out = apply(tx, r, now);
+    const out = await apply(tx, r, now);
     events = out.events ?? {};
-    audit(tx, actor, { action: `referral.${step}`, entity: 'referral', entityId: r.id, at: now, detail: { from_status: r.status, ...out.detail } });
+    await audit(tx, actor, { action: `referral.${step}`, entity: 'referral', entityId: r.id, at: now, detail: { from_status: r.status, ...out.detail } });
     ends = { fromFacilityId: r.fromFacilityId, toFacilityId: r.toFacilityId };
-    return toReferralRecord(tx, actor, loadReferral(tx, r.id));
+    return await toReferralRecord(tx, actor, await loadReferral(tx, r.id));
   });
   publishStep(db, {
     referral: { id: record.id, status: record.status, ...ends, places: record.places },
@@ -64,11 +64,11 @@ function takeStep(
 const released = (r: ReferralRow) => ({ occupancy: r.toUnitId ? [{ facilityId: r.toFacilityId, unitIds: [r.toUnitId] }] : [] });
 
 /** The receiving manager accepts: the hold is renewed so the sending desk has time to send them. */
-export function acceptReferral(args: StepArgs): ReferralRecord {
+export async function acceptReferral(args: StepArgs): Promise<ReferralRecord> {
   parseInput(EmptyInput, args.input ?? {}, args.actor.lang);
-  return takeStep(args, 'accept', ['PROPOSED'], (tx, r, now) => {
+  return await takeStep(args, 'accept', ['PROPOSED'], async (tx, r, now) => {
     const expiresAt = addMinutes(now, args.holdMinutes ?? DEFAULT_HOLD_MINUTES);
-    moveReferral(tx, r, { status: 'ACCEPTED', decidedAt: now, decidedBy: args.actor.id, expiresAt });
+    await moveReferral(tx, r, { status: 'ACCEPTED', decidedAt: now, decidedBy: args.actor.id, expiresAt });
     return { detail: { expires_at: expiresAt } };
   });
 }
@@ -78,19 +78,19 @@ export function acceptReferral(args: StepArgs): ReferralRecord {
  * person is back on the sending desk's list with the next suggestions. A
  * person refused twice is raised to the command centre.
  */
-export function refuseReferral(args: StepArgs): ReferralRecord {
+export async function refuseReferral(args: StepArgs): Promise<ReferralRecord> {
   const input = parseInput(RefuseReferralInput, args.input ?? {}, args.actor.lang);
-  return takeStep(args, 'refuse', ['PROPOSED', 'ACCEPTED'], (tx, r, now) => {
-    moveReferral(tx, r, { status: 'REFUSED', decidedAt: now, decidedBy: args.actor.id, refuseReason: input.reason, closedAt: now, closedBy: args.actor.id });
-    const lead = referralPersonIds(tx, r.id)[0];
+  return await takeStep(args, 'refuse', ['PROPOSED', 'ACCEPTED'], async (tx, r, now) => {
+    await moveReferral(tx, r, { status: 'REFUSED', decidedAt: now, decidedBy: args.actor.id, refuseReason: input.reason, closedAt: now, closedBy: args.actor.id });
+    const lead = (await referralPersonIds(tx, r.id))[0];
     const alerts: NonNullable<StepEvents['alerts']> = [];
     if (lead) {
-      const refusals = tx.get<{ n: number }>(sql`
+      const refusals = (await tx.get<{ n: number }>(sql`
         select count(*) as n from referral_persons rp join referrals x on x.id = rp.referral_id
-        where rp.person_id = ${lead} and x.status = 'REFUSED'`)!.n;
+        where rp.person_id = ${lead} and x.status = 'REFUSED'`))!.n;
       if (refusals >= 2) {
-        const p = tx.select({ code: persons.residentCode }).from(persons).where(eq(persons.id, lead)).get();
-        const a = raisePersonAlert(tx, args.actor, {
+        const p = await tx.select({ code: persons.residentCode }).from(persons).where(eq(persons.id, lead)).get();
+        const a = await raisePersonAlert(tx, args.actor, {
           kind: 'referral_refused_twice',
           personId: lead,
           facilityId: r.fromFacilityId,
@@ -106,19 +106,19 @@ export function refuseReferral(args: StepArgs): ReferralRecord {
 }
 
 /** The sending desk sends them on their way. The hold stays until they arrive (it no longer expires). */
-export function departReferral(args: StepArgs): ReferralRecord {
+export async function departReferral(args: StepArgs): Promise<ReferralRecord> {
   parseInput(EmptyInput, args.input ?? {}, args.actor.lang);
-  return takeStep(args, 'depart', ['ACCEPTED'], (tx, r, now) => {
-    moveReferral(tx, r, { status: 'IN_TRANSIT', departedAt: now });
+  return await takeStep(args, 'depart', ['ACCEPTED'], async (tx, r, now) => {
+    await moveReferral(tx, r, { status: 'IN_TRANSIT', departedAt: now });
     return {};
   });
 }
 
 /** The sending desk (or the command centre) calls it off; the places are released. */
-export function cancelReferral(args: StepArgs): ReferralRecord {
+export async function cancelReferral(args: StepArgs): Promise<ReferralRecord> {
   const input = parseInput(CancelReferralInput, args.input ?? {}, args.actor.lang);
-  return takeStep(args, 'cancel', ['PROPOSED', 'ACCEPTED', 'IN_TRANSIT'], (tx, r, now) => {
-    moveReferral(tx, r, { status: 'CANCELLED', closedAt: now, closedBy: args.actor.id });
+  return await takeStep(args, 'cancel', ['PROPOSED', 'ACCEPTED', 'IN_TRANSIT'], async (tx, r, now) => {
+    await moveReferral(tx, r, { status: 'CANCELLED', closedAt: now, closedBy: args.actor.id });
     return { detail: input.reason ? { reason: input.reason } : {}, events: released(r) };
   });
 }

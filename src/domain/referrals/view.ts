@@ -57,25 +57,25 @@ export interface ReferralRecord {
 
 const OPEN_STATUSES: readonly string[] = ['PROPOSED', 'ACCEPTED', 'IN_TRANSIT'];
 
-export function toReferralRecords(tx: Db | Tx, actor: Actor, rows: ReferralRow[], now = nowIso()): ReferralRecord[] {
+export async function toReferralRecords(tx: Db | Tx, actor: Actor, rows: ReferralRow[], now = nowIso()): Promise<ReferralRecord[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const links = tx.all<{ referral_id: string; person_id: string }>(
+  const links = await tx.all<{ referral_id: string; person_id: string }>(
     sql`select referral_id, person_id from referral_persons where referral_id in ${ids} order by rowid`,
   );
   const personIds = [...new Set(links.map((l) => l.person_id))];
-  const people = new Map(personIds.length ? tx.select().from(persons).where(inArray(persons.id, personIds)).all().map((p) => [p.id, p]) : []);
+  const people = new Map(personIds.length ? (await tx.select().from(persons).where(inArray(persons.id, personIds)).all()).map((p) => [p.id, p]) : []);
   const facilityIds = [...new Set(rows.flatMap((r) => [r.fromFacilityId, r.toFacilityId]).filter((x): x is string => x !== null))];
   const facs = new Map(
-    tx
+    (await tx
       .select({ id: facilities.id, code: facilities.code, name: facilities.name, kind: facilities.kind, protected: facilities.protected })
       .from(facilities)
       .where(inArray(facilities.id, facilityIds))
-      .all()
+      .all())
       .map((f) => [f.id, f]),
   );
   const unitIds = rows.map((r) => r.toUnitId).filter((x): x is string => x !== null);
-  const unitNames = new Map(unitIds.length ? tx.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, unitIds)).all().map((u) => [u.id, u.name]) : []);
+  const unitNames = new Map(unitIds.length ? (await tx.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, unitIds)).all()).map((u) => [u.id, u.name]) : []);
   const today = wibDate(now);
   const ref = (id: string): FacilityRef => {
     const f = facs.get(id);
@@ -85,12 +85,12 @@ export function toReferralRecords(tx: Db | Tx, actor: Actor, rows: ReferralRow[]
   };
 
   const seenCache = new Map<string, boolean>();
-  const seen = (id: string) => {
+  const seen = async (id: string) => {
     if (isWide(actor)) return true;
-    if (!seenCache.has(id)) seenCache.set(id, maySeePerson(tx, actor, id));
+    if (!seenCache.has(id)) seenCache.set(id, await maySeePerson(tx, actor, id));
     return seenCache.get(id)!;
   };
-  return rows.map((r) => {
+  return await Promise.all(rows.map(async (r) => {
     const members = links
       .filter((l) => l.referral_id === r.id)
       .map((l) => people.get(l.person_id))
@@ -107,15 +107,15 @@ export function toReferralRecords(tx: Db | Tx, actor: Actor, rows: ReferralRow[]
       reason: r.reason,
       refuse_reason: r.refuseReason,
       needs: groupNeeds(members.map((p) => toRoutingPerson(p, today))).needs,
-      persons: members.map((p) => ({
+      persons: (await Promise.all(members.map(async (p) => ({
         id: p.id,
         resident_code: p.residentCode,
         // Someone the actor may not see (placed at a protected facility since) is named by code only.
-        name: seen(p.id) ? (p.name ?? p.description) : null,
+        name: await seen(p.id) ? (p.name ?? p.description) : null,
         sex: p.sex,
         age: ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today),
         needs: groupNeeds([toRoutingPerson(p, today)]).needs.filter((n) => n !== 'unaccompanied_child' || p.unaccompaniedChild || members.length === 1),
-      })),
+      })))),
       proposed_at: toWib(r.proposedAt),
       decided_at: toWib(r.decidedAt),
       departed_at: toWib(r.departedAt),
@@ -125,9 +125,9 @@ export function toReferralRecords(tx: Db | Tx, actor: Actor, rows: ReferralRow[]
       age_minutes: Math.max(0, Math.floor((Date.parse(now) - Date.parse(r.proposedAt)) / 60_000)),
       version: r.version,
     };
-  });
+  }));
 }
 
-export function toReferralRecord(tx: Db | Tx, actor: Actor, row: ReferralRow): ReferralRecord {
-  return toReferralRecords(tx, actor, [row])[0]!;
+export async function toReferralRecord(tx: Db | Tx, actor: Actor, row: ReferralRow): Promise<ReferralRecord> {
+  return (await toReferralRecords(tx, actor, [row]))[0]!;
 }

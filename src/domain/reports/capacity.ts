@@ -77,11 +77,11 @@ export function facilityStatusAt(f: FacilityHistory, t: string): string {
   return f.status;
 }
 
-export function loadCapacityHistory(db: Db, scope: ReportScope): { units: UnitHistory[]; facilities: FacilityHistory[] } {
-  const unitRows = db.all<{ id: string; facility_id: string; capacity: number; blocked: number; status: UnitStatus }>(
+export async function loadCapacityHistory(db: Db, scope: ReportScope): Promise<{ units: UnitHistory[]; facilities: FacilityHistory[] }> {
+  const unitRows = await db.all<{ id: string; facility_id: string; capacity: number; blocked: number; status: UnitStatus }>(
     sql`select id, facility_id, capacity, blocked, status from units u where ${inScope(sql.raw('u.facility_id'), scope)}`,
   );
-  const changeRows = db.all<{ unit_id: string; at: string; field: string; from_value: string | null; to_value: string | null }>(
+  const changeRows = await db.all<{ unit_id: string; at: string; field: string; from_value: string | null; to_value: string | null }>(
     sql`select c.unit_id, c.at, c.field, c.from_value, c.to_value from unit_changes c join units u on u.id = c.unit_id
         where ${inScope(sql.raw('u.facility_id'), scope)} order by c.at, c.id`,
   );
@@ -102,8 +102,8 @@ export function loadCapacityHistory(db: Db, scope: ReportScope): { units: UnitHi
     };
   });
 
-  const facilityRows = db.all<{ id: string; status: string }>(sql`select id, status from facilities f where ${inScope(sql.raw('f.id'), scope)}`);
-  const events = db.all<{ entity_id: string; at: string; action: string; detail: string | null }>(
+  const facilityRows = await db.all<{ id: string; status: string }>(sql`select id, status from facilities f where ${inScope(sql.raw('f.id'), scope)}`);
+  const events = await db.all<{ entity_id: string; at: string; action: string; detail: string | null }>(
     sql`select entity_id, at, action, detail from audit_events
         where entity = 'facility' and action in ('facility.create', 'facility.status') and ${inScope(sql.raw('entity_id'), scope)}
         order by at, id`,
@@ -131,8 +131,8 @@ export function loadCapacityHistory(db: Db, scope: ReportScope): { units: UnitHi
 }
 
 /** facility id → usable places at the end of each day of the range (0 on days it did not end OPEN). */
-export function capacityByDay(db: Db, range: ReportRange, scope: ReportScope): Map<string, number[]> {
-  const { units, facilities } = loadCapacityHistory(db, scope);
+export async function capacityByDay(db: Db, range: ReportRange, scope: ReportScope): Promise<Map<string, number[]>> {
+  const { units, facilities } = await loadCapacityHistory(db, scope);
   return capacityFromHistory(units, facilities, range);
 }
 

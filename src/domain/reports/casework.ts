@@ -22,14 +22,14 @@ export interface CaseworkReport {
   followUps: { kind: string; outcome: string; people: number }[];
 }
 
-const LATEST_STAY_IN_SCOPE = (person: ReturnType<typeof sql.raw>, scope: ReportScope) => sql`exists (
+const LATEST_STAY_IN_SCOPE = (person: Awaited<ReturnType<typeof sql.raw>>, scope: ReportScope) => sql`exists (
   select 1 from stays ls where ls.person_id = ${person} and ${inScope(sql.raw('ls.facility_id'), scope)}
     and ls.checked_in_at = (select max(x.checked_in_at) from stays x where x.person_id = ${person}))`;
 
-export function caseworkReport(args: { db: Db; range: ReportRange; scope: ReportScope }): CaseworkReport {
+export async function caseworkReport(args: { db: Db; range: ReportRange; scope: ReportScope }): Promise<CaseworkReport> {
   const { db, range, scope } = args;
   const today = range.to;
-  const serviceRows = db.all<Record<string, unknown>>(sql`
+  const serviceRows = await db.all<Record<string, unknown>>(sql`
     select cs.menu, p.id as person_id, p.birth_date, p.estimated_age, p.estimated_at, p.category, p.disabilities,
            p.trafficking_victim, p.unaccompanied_child, p.napza, p.wheelchair, pc.cluster as override
     from case_services cs join cases c on c.id = cs.case_id join persons p on p.id = c.person_id
@@ -55,12 +55,12 @@ export function caseworkReport(args: { db: Db; range: ReportRange; scope: Report
     }
   }
 
-  const dtks = db.get<{ proposals: number; people: number }>(sql`
+  const dtks = (await db.get<{ proposals: number; people: number }>(sql`
     select count(*) as proposals, count(distinct d.person_id) as people from dtks_proposals d
-    where d.proposed_at >= ${range.startIso} and d.proposed_at < ${range.endIso} and ${LATEST_STAY_IN_SCOPE(sql.raw('d.person_id'), scope)}`)!;
+    where d.proposed_at >= ${range.startIso} and d.proposed_at < ${range.endIso} and ${LATEST_STAY_IN_SCOPE(sql.raw('d.person_id'), scope)}`))!;
 
-  const journeys = (['reunited', 'returned_home'] as const).map((outcome) => {
-    const r = db.get<{ people: number; with_journey: number; done: number; still_home: number; aid: number }>(sql`
+  const journeys = (await Promise.all((['reunited', 'returned_home'] as const).map(async (outcome) => {
+    const r = (await db.get<{ people: number; with_journey: number; done: number; still_home: number; aid: number }>(sql`
       select count(distinct s.person_id) as people,
         count(distinct case when j.stay_id is not null then s.person_id end) as with_journey,
         count(distinct case when f.done_at is not null then s.person_id end) as done,
@@ -70,11 +70,11 @@ export function caseworkReport(args: { db: Db; range: ReportRange; scope: Report
       left join discharge_journeys j on j.stay_id = s.id
       left join case_follow_ups f on f.stay_id = s.id and f.kind = 'after_arrival'
       where s.outcome = ${outcome} and s.checked_out_at >= ${range.startIso} and s.checked_out_at < ${range.endIso}
-        and ${inScope(sql.raw('s.facility_id'), scope)}`)!;
+        and ${inScope(sql.raw('s.facility_id'), scope)}`))!;
     return { outcome, people: r.people, withJourney: r.with_journey, afterArrivalDone: r.done, stillHome: r.still_home, aidReceived: r.aid };
-  });
+  })));
 
-  const fuRows = db.all<{ kind: string; outcome: string; people: number }>(sql`
+  const fuRows = await db.all<{ kind: string; outcome: string; people: number }>(sql`
     select f.kind, f.outcome, count(distinct c.person_id) as people from case_follow_ups f join cases c on c.id = f.case_id
     where f.done_at >= ${range.startIso} and f.done_at < ${range.endIso} and ${LATEST_STAY_IN_SCOPE(sql.raw('c.person_id'), scope)}
     group by f.kind, f.outcome`);

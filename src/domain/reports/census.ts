@@ -152,8 +152,8 @@ export function computeCensus(input: CensusInput): CensusReport {
   };
 }
 
-export function censusReport(args: { db: Db; range: ReportRange; scope: ReportScope }): CensusReport {
-  const facilities = loadFacilities(args.db, args.scope);
-  const { inRange } = loadStayFacts(args.db, args.range, args.scope);
-  return computeCensus({ range: args.range, facilities, stays: inRange, capacity: capacityByDay(args.db, args.range, args.scope) });
+export async function censusReport(args: { db: Db; range: ReportRange; scope: ReportScope }): Promise<CensusReport> {
+  const facilities = await loadFacilities(args.db, args.scope);
+  const { inRange } = await loadStayFacts(args.db, args.range, args.scope);
+  return computeCensus({ range: args.range, facilities, stays: inRange, capacity: await capacityByDay(args.db, args.range, args.scope) });
 }

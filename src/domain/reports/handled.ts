@@ -66,12 +66,12 @@ export function computeHandled(range: ReportRange, stays: readonly HandledStay[]
   };
 }
 
-export function handledReport(args: { db: Db; range: ReportRange; scope: ReportScope }): HandledReport {
-  const kinds = new Map(loadFacilities(args.db, args.scope).map((f) => [f.id, f.kind]));
-  const { inRange } = loadStayFacts(args.db, args.range, args.scope);
+export async function handledReport(args: { db: Db; range: ReportRange; scope: ReportScope }): Promise<HandledReport> {
+  const kinds = new Map((await loadFacilities(args.db, args.scope)).map((f) => [f.id, f.kind]));
+  const { inRange } = await loadStayFacts(args.db, args.range, args.scope);
   const stays = inRange.map((s) => ({ id: s.id, personKey: s.personKey, checkedInAt: s.checkedInAt, approach: approachOf(kinds.get(s.facilityId) ?? 'TPS') }));
   const sexes = new Map(
-    args.db.all<{ id: string; sex: Sex }>(sql`select id, sex from persons where id in (select person_id from stays)`).map((p) => [p.id, p.sex]),
+    (await args.db.all<{ id: string; sex: Sex }>(sql`select id, sex from persons where id in (select person_id from stays)`)).map((p) => [p.id, p.sex]),
   );
   return computeHandled(args.range, stays, (k) => sexes.get(k) ?? null);
 }

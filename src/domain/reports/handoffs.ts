@@ -29,8 +29,8 @@ export interface HandoffsReport {
   notReceivedReasons: { reason: string; count: number }[];
 }
 
-export function handoffsReport(args: { db: Db; range: ReportRange; scope: ReportScope }): HandoffsReport {
-  const rows = args.db.all<{
+export async function handoffsReport(args: { db: Db; range: ReportRange; scope: ReportScope }): Promise<HandoffsReport> {
+  const rows = await args.db.all<{
     id: string;
     operation_number: string;
     operation_at: string;
@@ -76,7 +76,7 @@ export function handoffsReport(args: { db: Db; range: ReportRange; scope: Report
     ops.set(r.operation_number, op);
   }
   const operations = [...ops.values()];
-  const reasons = args.db.all<{ reason: string; count: number }>(sql`
+  const reasons = await args.db.all<{ reason: string; count: number }>(sql`
     select coalesce(nullif(trim(p.not_received_reason), ''), '—') as reason, count(*) as count
     from handoff_persons p join handoffs h on h.id = p.handoff_id
     where p.status = 'NOT_RECEIVED' and h.operation_at >= ${args.range.startIso} and h.operation_at < ${args.range.endIso}

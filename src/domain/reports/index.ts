@@ -42,18 +42,18 @@ export interface FullReport {
  * part is also its own function (`censusReport`, `handledReport`, …) taking
  * `{db, range, scope}`: these give the same figures.
  */
-export function buildReport(args: { db: Db; range: ReportRange; scope: ReportScope }): FullReport {
+export async function buildReport(args: { db: Db; range: ReportRange; scope: ReportScope }): Promise<FullReport> {
   const { db, range, scope } = args;
-  const facilities = loadFacilities(db, scope);
+  const facilities = await loadFacilities(db, scope);
   const kinds = new Map(facilities.map((f) => [f.id, f.kind]));
   const approach = (id: string) => (kinds.has(id) ? approachOf(kinds.get(id)!) : null);
-  const { inRange } = loadStayFacts(db, range, scope);
-  const sexes = new Map(db.all<{ id: string; sex: Sex }>(sql`select id, sex from persons where id in (select person_id from stays)`).map((p) => [p.id, p.sex]));
+  const { inRange } = await loadStayFacts(db, range, scope);
+  const sexes = new Map((await db.all<{ id: string; sex: Sex }>(sql`select id, sex from persons where id in (select person_id from stays)`)).map((p) => [p.id, p.sex]));
   return {
     range,
     scope,
     facilities,
-    census: computeCensus({ range, facilities, stays: inRange, capacity: capacityByDay(db, range, scope) }),
+    census: computeCensus({ range, facilities, stays: inRange, capacity: await capacityByDay(db, range, scope) }),
     handled: computeHandled(
       range,
       inRange.map((s) => ({ id: s.id, personKey: s.personKey, checkedInAt: s.checkedInAt, approach: approach(s.facilityId) ?? 'TPS' })),
@@ -61,8 +61,8 @@ export function buildReport(args: { db: Db; range: ReportRange; scope: ReportSco
     ),
     outcomes: computeOutcomes(range, inRange, approach),
     los: computeLengthOfStay(range, inRange, approach),
-    referrals: referralsReport({ db, range, scope }),
-    handoffs: handoffsReport({ db, range, scope }),
+    referrals: await referralsReport({ db, range, scope }),
+    handoffs: await handoffsReport({ db, range, scope }),
   };
 }
 

@@ -56,8 +56,8 @@ export function computeLengthOfStay(range: ReportRange, stays: readonly StayFact
   return { range, rows, total: { key: 'total', ...spread(t.values), open: t.open } };
 }
 
-export function lengthOfStayReport(args: { db: Db; range: ReportRange; scope: ReportScope }): LosReport {
-  const kinds = new Map(loadFacilities(args.db, args.scope).map((f) => [f.id, f.kind]));
-  const { inRange } = loadStayFacts(args.db, args.range, args.scope);
+export async function lengthOfStayReport(args: { db: Db; range: ReportRange; scope: ReportScope }): Promise<LosReport> {
+  const kinds = new Map((await loadFacilities(args.db, args.scope)).map((f) => [f.id, f.kind]));
+  const { inRange } = await loadStayFacts(args.db, args.range, args.scope);
   return computeLengthOfStay(args.range, inRange, (id) => (kinds.has(id) ? approachOf(kinds.get(id)!) : null));
 }

@@ -13,11 +13,11 @@ import type { Column, ExportTable } from './table.ts';
  * place: their places are summed into one row per province with no location.
  * People counts of 1–2 are suppressed like every published export.
  */
-export function occupancyHxlTable(args: { db: Db; scope: ReportScope; t: Translator; now?: string }): ExportTable {
+export async function occupancyHxlTable(args: { db: Db; scope: ReportScope; t: Translator; now?: string }): Promise<ExportTable> {
   const { db, scope, t } = args;
   const today = wibDate(args.now ?? nowIso());
-  const info = new Map(loadFacilities(db, scope).map((f) => [f.id, f]));
-  const occupancy = loadFacilityOccupancy(db).filter((f) => info.has(f.id));
+  const info = new Map((await loadFacilities(db, scope)).map((f) => [f.id, f]));
+  const occupancy = (await loadFacilityOccupancy(db)).filter((f) => info.has(f.id));
   const col = (key: string, header: string, type: Column['type'], hxl: string, extra: Partial<Column> = {}): Column => ({ key, header, type, hxl, ...extra });
   const columns: Column[] = [
     col('date', t('reports.col.date'), 'date', '#date+reported'),

@@ -51,9 +51,9 @@ export function computeOutcomes(range: ReportRange, stays: readonly StayFact[], 
   return { range, rows: [...rows.values()], total, moves };
 }
 
-export function outcomesReport(args: { db: Db; range: ReportRange; scope: ReportScope }): OutcomesReport {
-  const kinds = new Map(loadFacilities(args.db, args.scope).map((f) => [f.id, f.kind]));
-  const { inRange } = loadStayFacts(args.db, args.range, args.scope);
+export async function outcomesReport(args: { db: Db; range: ReportRange; scope: ReportScope }): Promise<OutcomesReport> {
+  const kinds = new Map((await loadFacilities(args.db, args.scope)).map((f) => [f.id, f.kind]));
+  const { inRange } = await loadStayFacts(args.db, args.range, args.scope);
   return computeOutcomes(args.range, inRange, (id) => (kinds.has(id) ? approachOf(kinds.get(id)!) : null));
 }
 

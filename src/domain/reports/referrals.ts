@@ -97,8 +97,8 @@ export function computeReferrals(range: ReportRange, facts: readonly ReferralFac
   };
 }
 
-export function referralsReport(args: { db: Db; range: ReportRange; scope: ReportScope }): ReferralsReport {
-  const rows = args.db.all<{ status: ReferralStatus; proposed_at: string; decided_at: string | null; refuse_reason: string | null; to_kind: FacilityKind; people: number; places: number }>(sql`
+export async function referralsReport(args: { db: Db; range: ReportRange; scope: ReportScope }): Promise<ReferralsReport> {
+  const rows = await args.db.all<{ status: ReferralStatus; proposed_at: string; decided_at: string | null; refuse_reason: string | null; to_kind: FacilityKind; people: number; places: number }>(sql`
     select r.status, r.proposed_at, r.decided_at, r.refuse_reason, f.kind as to_kind, r.places,
       (select count(*) from referral_persons rp where rp.referral_id = r.id) as people
     from referrals r join facilities f on f.id = r.to_facility_id

@@ -81,10 +81,10 @@ interface Row {
   bed_label: string | null;
 }
 
-export function listResidents(args: { db: Db; range: ReportRange; scope: ReportScope; includeNik: boolean }): ResidentRow[] {
+export async function listResidents(args: { db: Db; range: ReportRange; scope: ReportScope; includeNik: boolean }): Promise<ResidentRow[]> {
   const { db, range, scope } = args;
   const end = range.endIso;
-  const rows = db.all<Row>(sql`
+  const rows = await db.all<Row>(sql`
     select s.id as stay_id, p.resident_code, p.name, p.description, p.nik, p.sex, p.birth_date, p.estimated_age, p.estimated_at,
       p.pregnant, p.pregnancy_weeks, p.disabilities, p.wheelchair, p.chronic_illness, p.needs_medical,
       p.unaccompanied_child, p.trafficking_victim,
@@ -97,7 +97,7 @@ export function listResidents(args: { db: Db; range: ReportRange; scope: ReportS
       and ${inScope(sql.raw('s.facility_id'), scope)}
     order by f.kind, f.name, u.sort_order, u.name, s.bed_label, p.resident_code`);
   // "Since": the start of their time at this facility, across moves between its units.
-  const facts = loadStayFacts(db, range, scope).all;
+  const facts = (await loadStayFacts(db, range, scope)).all;
   const today = range.to;
   return rows.map((r) => {
     const fact = facts.get(r.stay_id);
@@ -136,16 +136,16 @@ export function listResidents(args: { db: Db; range: ReportRange; scope: ReportS
  * The export as one act: checks the reader may see people, lists them, and
  * writes the audit event in the same transaction as the read.
  */
-export function exportResidents(args: { db: Db; actor: Actor; range: ReportRange; scope: ReportScope; input: unknown; format: 'csv' | 'xlsx' }): {
+export async function exportResidents(args: { db: Db; actor: Actor; range: ReportRange; scope: ReportScope; input: unknown; format: 'csv' | 'xlsx' }): Promise<{
   rows: ResidentRow[];
   includeNik: boolean;
-} {
+}> {
   const { db, actor, range, scope } = args;
   if (!isWide(actor) && !(hasRole(actor, ['manager']) && scope.facilityIds?.length === 1 && scope.facilityIds[0] === actor.facilityId)) throw forbidden();
   const input = parseInput(ResidentsExportInput, args.input ?? {}, actor.lang);
-  return write(db, (tx) => {
-    const rows = listResidents({ db, range, scope, includeNik: input.include_nik });
-    audit(tx, actor, {
+  return await write(db, async (tx) => {
+    const rows = await listResidents({ db, range, scope, includeNik: input.include_nik });
+    await audit(tx, actor, {
       action: 'export.persons',
       entity: 'report',
       entityId: 'residents',

@@ -34,7 +34,7 @@ export const ScopeInput = z.object({
   wilayah: z.preprocess(blank, z.string().regex(/^\d{2}(\.\d{2})?$/, 'reports.bad_wilayah').optional()),
 });
 
-export function scopeFor(db: Db, actor: Actor, input: unknown): ReportScope {
+export async function scopeFor(db: Db, actor: Actor, input: unknown): Promise<ReportScope> {
   if (!isWide(actor) && !hasRole(actor, ['manager'])) throw forbidden();
   const v = parseInput(ScopeInput, input ?? {}, actor.lang);
   if (!isWide(actor)) {
@@ -44,15 +44,15 @@ export function scopeFor(db: Db, actor: Actor, input: unknown): ReportScope {
     return { facilityIds: [actor.facilityId], facilityId: actor.facilityId, wilayah: null, seesProtected: true };
   }
   if (v.facility) {
-    const f = db.get<{ id: string; protected: number }>(sql`select id, protected from facilities where id = ${v.facility}`);
+    const f = await db.get<{ id: string; protected: number }>(sql`select id, protected from facilities where id = ${v.facility}`);
     if (!f || !canSeeFacility(actor, { id: f.id, protected: f.protected === 1 })) throw notFound();
     return { facilityIds: [f.id], facilityId: f.id, wilayah: null, seesProtected: true };
   }
   if (v.wilayah) {
-    const known = db.get<{ code: string }>(sql`select code from wilayah where code = ${v.wilayah}`);
+    const known = await db.get<{ code: string }>(sql`select code from wilayah where code = ${v.wilayah}`);
     if (!known) throw invalidField('wilayah', 'reports.bad_wilayah');
-    const ids = db
-      .all<{ id: string }>(sql`select id from facilities where wilayah_code = ${v.wilayah} or substr(wilayah_code, 1, 2) = ${v.wilayah}`)
+    const ids = (await db
+      .all<{ id: string }>(sql`select id from facilities where wilayah_code = ${v.wilayah} or substr(wilayah_code, 1, 2) = ${v.wilayah}`))
       .map((r) => r.id);
     return { facilityIds: ids, facilityId: null, wilayah: v.wilayah, seesProtected: true };
   }
@@ -60,7 +60,7 @@ export function scopeFor(db: Db, actor: Actor, input: unknown): ReportScope {
 }
 
 /** SQL fragment: `column in (scope)`, or true for every facility. */
-export function inScope(column: ReturnType<typeof sql.raw>, scope: ReportScope) {
+export function inScope(column: Awaited<ReturnType<typeof sql.raw>>, scope: ReportScope) {
   if (scope.facilityIds === null) return sql`1 = 1`;
   if (scope.facilityIds.length === 0) return sql`1 = 0`;
   return sql`${column} in (${sql.join(
@@ -86,8 +86,8 @@ export interface FacilityInfo {
 }
 
 /** The facilities a scope covers, with their wilayah names, ordered for tables. */
-export function loadFacilities(db: Db, scope: ReportScope): FacilityInfo[] {
-  const rows = db.all<{
+export async function loadFacilities(db: Db, scope: ReportScope): Promise<FacilityInfo[]> {
+  const rows = await db.all<{
     id: string;
     code: string;
     name: string;

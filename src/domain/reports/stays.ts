@@ -77,13 +77,13 @@ export function linkStays(rows: Omit<StayFact, 'prev' | 'next'>[], previousIds: 
   return all;
 }
 
-export function loadStayFacts(db: Db, range: ReportRange, scope: ReportScope): StayFacts {
+export async function loadStayFacts(db: Db, range: ReportRange, scope: ReportScope): Promise<StayFacts> {
   const touching = sql`s.checked_in_at < ${range.endIso} and (s.checked_out_at is null or s.checked_out_at >= ${range.startIso})`;
-  const rows = db.all<Row>(sql`
+  const rows = await db.all<Row>(sql`
     select s.id, s.person_id, p.merged_into_id, s.facility_id, s.checked_in_at, s.checked_out_at, s.outcome, s.previous_stay_id
     from stays s join persons p on p.id = s.person_id
     where s.person_id in (select s.person_id from stays s where ${touching} and ${inScope(sql.raw('s.facility_id'), scope)})`);
-  const merged = resolveMerges(db, rows);
+  const merged = await resolveMerges(db, rows);
   const previous = new Map(rows.map((r) => [r.id, r.previous_stay_id]));
   const all = linkStays(
     rows.map((r) => ({
@@ -105,11 +105,11 @@ export function loadStayFacts(db: Db, range: ReportRange, scope: ReportScope): S
 }
 
 /** person id → the record it was finally merged into (merges can chain). */
-function resolveMerges(db: Db, rows: Row[]): Map<string, string> {
+async function resolveMerges(db: Db, rows: Row[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const pending = rows.filter((r) => r.merged_into_id);
   if (pending.length === 0) return out;
-  const parent = new Map(db.all<{ id: string; merged_into_id: string }>(sql`select id, merged_into_id from persons where merged_into_id is not null`).map((r) => [r.id, r.merged_into_id]));
+  const parent = new Map((await db.all<{ id: string; merged_into_id: string }>(sql`select id, merged_into_id from persons where merged_into_id is not null`)).map((r) => [r.id, r.merged_into_id]));
   for (const r of pending) {
     let id = r.person_id;
     for (let hops = 0; parent.has(id) && hops < 50; hops++) id = parent.get(id)!;

@@ -19,22 +19,22 @@ export const ANONYMISE_ROLES = ['admin'] as const;
  * referral and handoff count. Refused while the person is still placed or on
  * the way somewhere. Irreversible, audited, one transaction.
  */
-export function anonymisePerson(args: { db: Db; actor: Actor; personId: string }): { id: string; resident_code: string } {
+export async function anonymisePerson(args: { db: Db; actor: Actor; personId: string }): Promise<{ id: string; resident_code: string }> {
   const { db, actor } = args;
   requireRole(actor, ANONYMISE_ROLES);
   const now = nowIso();
-  return write(db, (tx) => {
-    const p = tx.select().from(persons).where(eq(persons.id, args.personId)).get();
+  return await write(db, async (tx) => {
+    const p = await tx.select().from(persons).where(eq(persons.id, args.personId)).get();
     if (!p) throw notFound('residents.not_found');
     if (p.anonymisedAt) throw conflict('residents.already_anonymised');
-    if (tx.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, p.id), isNull(stays.checkedOutAt))).get()) {
+    if (await tx.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, p.id), isNull(stays.checkedOutAt))).get()) {
       throw conflict('residents.anonymise_open_stay');
     }
-    if (tx.select({ r: referralPersons.referralId }).from(referralPersons).where(and(eq(referralPersons.personId, p.id), eq(referralPersons.open, true))).get()) {
+    if (await tx.select({ r: referralPersons.referralId }).from(referralPersons).where(and(eq(referralPersons.personId, p.id), eq(referralPersons.open, true))).get()) {
       throw conflict('residents.anonymise_open_referral');
     }
     const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, wibDate(now));
-    tx.update(persons)
+    await tx.update(persons)
       .set({
         name: null,
         alias: null,
@@ -58,16 +58,16 @@ export function anonymisePerson(args: { db: Db; actor: Actor; personId: string }
       })
       .where(eq(persons.id, p.id))
       .run();
-    const lines = tx.select({ id: handoffPersons.id }).from(handoffPersons).where(eq(handoffPersons.personId, p.id)).all();
+    const lines = await tx.select({ id: handoffPersons.id }).from(handoffPersons).where(eq(handoffPersons.personId, p.id)).all();
     if (lines.length) {
-      tx.update(handoffPersons)
+      await tx.update(handoffPersons)
         .set({ name: null, description: null, belongings: '', notes: '' })
         .where(inArray(handoffPersons.id, lines.map((l) => l.id)))
         .run();
     }
-    tx.update(stays).set({ note: null, destination: null }).where(eq(stays.personId, p.id)).run();
-    anonymiseCase(tx, p.id);
-    audit(tx, actor, { action: 'person.anonymise', entity: 'person', entityId: p.id, at: now, detail: { handoff_lines: lines.length } });
+    await tx.update(stays).set({ note: null, destination: null }).where(eq(stays.personId, p.id)).run();
+    await anonymiseCase(tx, p.id);
+    await audit(tx, actor, { action: 'person.anonymise', entity: 'person', entityId: p.id, at: now, detail: { handoff_lines: lines.length } });
     return { id: p.id, resident_code: p.residentCode };
   });
 }

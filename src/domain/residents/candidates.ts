@@ -48,15 +48,15 @@ export interface Offer {
 const SHOWN = 5;
 
 /** Sorts the duplicate check's raw matches into what this actor may be told. */
-export function offerCandidates(db: Db | Tx, actor: Actor, raw: DuplicateCandidate[]): Offer {
+export async function offerCandidates(db: Db | Tx, actor: Actor, raw: DuplicateCandidate[]): Promise<Offer> {
   const shown: OfferedCandidate[] = [];
   const attachable = new Set<string>();
   const elsewhere = new Set<string>();
   let nikHeldOutOfScope: Offer['nikHeldOutOfScope'] = null;
   const wide = isWide(actor);
   for (const c of raw) {
-    const place = placeOf(db, c.id);
-    if (wide || maySeePerson(db, actor, c.id)) {
+    const place = await placeOf(db, c.id);
+    if (wide || await maySeePerson(db, actor, c.id)) {
       if (shown.length < SHOWN) {
         shown.push({ ...c, in_scope: true, facility_name: place?.name ?? null });
         attachable.add(c.id);
@@ -78,9 +78,9 @@ export function offerCandidates(db: Db | Tx, actor: Actor, raw: DuplicateCandida
 }
 
 /** The field error for a NIK already held by another record: its code when the actor may see it, else where (or nothing). */
-export function nikHeldError(db: Db | Tx, actor: Actor, holder: { id: string; residentCode: string }, path: string, visibleKey: string) {
-  if (maySeePerson(db, actor, holder.id)) return { path, message: visibleKey, params: { code: holder.residentCode } };
-  const place = placeOf(db, holder.id);
+export async function nikHeldError(db: Db | Tx, actor: Actor, holder: { id: string; residentCode: string }, path: string, visibleKey: string) {
+  if (await maySeePerson(db, actor, holder.id)) return { path, message: visibleKey, params: { code: holder.residentCode } };
+  const place = await placeOf(db, holder.id);
   const nameable = place && (!place.protected || place.id === actor.facilityId);
   return nameable
     ? { path, message: 'residents.nik_held_elsewhere', params: { facility: place.name } }

@@ -2,8 +2,9 @@ import { sql, and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { persons, type Sex } from '../../db/schema/index.ts';
 import { ageOn } from './age.ts';
-import { MUHAMMAD_KEY, NAME_MATCH_THRESHOLD, nameSimilarity, normaliseName } from './names.ts';
+import { NAME_MATCH_THRESHOLD, nameSimilarity, normaliseName } from './names.ts';
 import { personSummary, type PersonRow } from './view.ts';
+import { nameKeyCandidates } from './search-sql.ts';
 
 /**
  * Duplicate check before saving (issue 4): the same NIK is a certain match;
@@ -41,16 +42,7 @@ export const AGE_TOLERANCE_YEARS = 10;
 /** How many rows the trigram index may hand to the scorer; the best ranked come first. */
 const FTS_CANDIDATES = 200;
 
-/** The trigrams of every token of a folded name, as an FTS5 OR query over search_key ("mhd" alone says little). */
-export function trigramQuery(key: string): string | null {
-  const tokens = key.split(' ').filter((t) => t.length >= 3);
-  const useful = tokens.filter((t) => t !== MUHAMMAD_KEY);
-  const grams = new Set<string>();
-  for (const t of useful.length ? useful : tokens) for (let i = 0; i + 3 <= t.length; i++) grams.add(t.slice(i, i + 3));
-  if (!grams.size) return null;
-  // Keys hold only [a-z0-9]: nothing to escape inside the quotes.
-  return `search_key : (${[...grams].map((g) => `"${g}"`).join(' OR ')})`;
-}
+export { trigramQuery } from './search-sql.ts';
 
 function bestSimilarity(aKeys: string[], bKeys: string[]): number {
   let best = 0;
@@ -66,16 +58,16 @@ function toCandidate(p: PersonRow, today: string, certain: boolean, score: numbe
   };
 }
 
-export function findDuplicates(
+export async function findDuplicates(
   db: Db | Tx,
   probe: DuplicateProbe,
   opts: { today: string; limit?: number; excludeIds?: readonly string[] },
-): DuplicateCandidate[] {
+): Promise<DuplicateCandidate[]> {
   const exclude = new Set(opts.excludeIds ?? []);
   const found = new Map<string, DuplicateCandidate>();
 
   if (probe.nik) {
-    const same = db
+    const same = await db
       .select()
       .from(persons)
       .where(and(eq(persons.nik, probe.nik), isNull(persons.mergedIntoId)))
@@ -85,15 +77,15 @@ export function findDuplicates(
 
   const probeKeys = [normaliseName(probe.name), normaliseName(probe.alias)].filter(Boolean);
   const probeAge = ageOn(probe, opts.today);
-  const query = trigramQuery(probeKeys.join(' '));
-  if (query) {
-    const ids = db
+  const candidates = nameKeyCandidates(db, probeKeys.join(' '), FTS_CANDIDATES);
+  if (candidates) {
+    const ids = (await db
       .all<{ id: string }>(sql`
         select p.id from persons p
-        where p.rowid in (select rowid from persons_fts where persons_fts match ${query} order by rank limit ${FTS_CANDIDATES})
-          and p.merged_into_id is null and p.anonymised_at is null and p.sex = ${probe.sex}`)
+        where ${candidates}
+          and p.merged_into_id is null and p.anonymised_at is null and p.sex = ${probe.sex}`))
       .map((r) => r.id);
-    const rows = ids.length ? db.select().from(persons).where(inArray(persons.id, ids)).all() : [];
+    const rows = ids.length ? await db.select().from(persons).where(inArray(persons.id, ids)).all() : [];
     for (const p of rows) {
       if (exclude.has(p.id) || found.has(p.id)) continue;
       const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, opts.today);

@@ -39,29 +39,29 @@ export interface HouseholdResult {
   changed: { id: string; resident_code: string };
 }
 
-function liveMembers(tx: Db | Tx, householdId: string | null) {
+async function liveMembers(tx: Db | Tx, householdId: string | null) {
   if (!householdId) return [];
-  return tx
+  return await tx
     .select({ id: persons.id, residentCode: persons.residentCode })
     .from(persons)
     .where(and(eq(persons.householdId, householdId), isNull(persons.mergedIntoId), isNull(persons.anonymisedAt)))
     .all();
 }
 
-function setHousehold(tx: Tx, personId: string, householdId: string | null, at: string) {
-  tx.update(persons).set({ householdId, updatedAt: at, version: sql`${persons.version} + 1` }).where(eq(persons.id, personId)).run();
-  tx.update(stays).set({ householdId }).where(and(eq(stays.personId, personId), isNull(stays.checkedOutAt))).run();
+async function setHousehold(tx: Tx, personId: string, householdId: string | null, at: string) {
+  await tx.update(persons).set({ householdId, updatedAt: at, version: sql`${persons.version} + 1` }).where(eq(persons.id, personId)).run();
+  await tx.update(stays).set({ householdId }).where(and(eq(stays.personId, personId), isNull(stays.checkedOutAt))).run();
 }
 
-export function addHouseholdMember(args: { db: Db; actor: Actor; personId: string; input: unknown }): HouseholdResult {
+export async function addHouseholdMember(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<HouseholdResult> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   const input = parseInput(AddMemberInput, args.input, actor.lang);
   const at = nowIso();
-  return write(db, (tx) => {
-    assertCanSeePerson(tx, actor, args.personId);
-    const person = livePerson(tx, args.personId);
-    const found = tx
+  return await write(db, async (tx) => {
+    await assertCanSeePerson(tx, actor, args.personId);
+    const person = await livePerson(tx, args.personId);
+    const found = await tx
       .select()
       .from(persons)
       .where(input.member_id ? eq(persons.id, input.member_id) : or(eq(persons.residentCode, input.resident_code!.trim().toUpperCase()), eq(persons.residentCode, input.resident_code!.trim())))
@@ -70,25 +70,25 @@ export function addHouseholdMember(args: { db: Db; actor: Actor; personId: strin
     if (!found) throw invalidField(field, 'household.member_unknown');
     // A record this desk may not see is "not found", never "exists elsewhere".
     try {
-      assertCanSeePerson(tx, actor, found.id);
+      await assertCanSeePerson(tx, actor, found.id);
     } catch {
       throw invalidField(field, 'household.member_unknown');
     }
-    const member = livePerson(tx, found.id);
+    const member = await livePerson(tx, found.id);
     if (member.id === person.id) throw invalidField(field, 'household.self');
     if (person.householdId && member.householdId === person.householdId) throw conflict('household.already_member');
-    if (member.householdId && liveMembers(tx, member.householdId).some((m) => m.id !== member.id)) {
+    if (member.householdId && (await liveMembers(tx, member.householdId)).some((m) => m.id !== member.id)) {
       throw conflict('household.in_other_household', { code: member.residentCode });
     }
     let householdId = person.householdId;
     if (!householdId) {
       householdId = newId();
-      tx.insert(households).values({ id: householdId, createdAt: at, createdBy: actor.id, note: input.reason }).run();
-      audit(tx, actor, { action: 'household.create', entity: 'household', entityId: householdId, at, detail: { members: 2, reason: input.reason } });
-      setHousehold(tx, person.id, householdId, at);
+      await tx.insert(households).values({ id: householdId, createdAt: at, createdBy: actor.id, note: input.reason }).run();
+      await audit(tx, actor, { action: 'household.create', entity: 'household', entityId: householdId, at, detail: { members: 2, reason: input.reason } });
+      await setHousehold(tx, person.id, householdId, at);
     }
-    setHousehold(tx, member.id, householdId, at);
-    audit(tx, actor, {
+    await setHousehold(tx, member.id, householdId, at);
+    await audit(tx, actor, {
       action: 'household.add_member',
       entity: 'household',
       entityId: householdId,
@@ -97,37 +97,37 @@ export function addHouseholdMember(args: { db: Db; actor: Actor; personId: strin
     });
     return {
       household_id: householdId,
-      members: liveMembers(tx, householdId).map((m) => ({ id: m.id, resident_code: m.residentCode })),
+      members: (await liveMembers(tx, householdId)).map((m) => ({ id: m.id, resident_code: m.residentCode })),
       changed: { id: member.id, resident_code: member.residentCode },
     };
   });
 }
 
-export function removeHouseholdMember(args: { db: Db; actor: Actor; personId: string; input: unknown }): HouseholdResult {
+export async function removeHouseholdMember(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<HouseholdResult> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   const input = parseInput(RemoveMemberInput, args.input, actor.lang);
   const at = nowIso();
-  return write(db, (tx) => {
-    assertCanSeePerson(tx, actor, args.personId);
-    const person = livePerson(tx, args.personId);
-    const member = tx.select().from(persons).where(eq(persons.id, input.member_id)).get();
+  return await write(db, async (tx) => {
+    await assertCanSeePerson(tx, actor, args.personId);
+    const person = await livePerson(tx, args.personId);
+    const member = await tx.select().from(persons).where(eq(persons.id, input.member_id)).get();
     if (!member || !person.householdId || member.householdId !== person.householdId) throw invalidField('member_id', 'household.not_member');
     // Removing changes the member's record too: a member this desk may not see
     // (placed at another facility, or a protected one) is not theirs to change.
-    if (!maySeePerson(tx, actor, member.id)) throw invalidField('member_id', 'household.not_member');
+    if (!await maySeePerson(tx, actor, member.id)) throw invalidField('member_id', 'household.not_member');
     const householdId = person.householdId;
-    setHousehold(tx, member.id, null, at);
-    audit(tx, actor, {
+    await setHousehold(tx, member.id, null, at);
+    await audit(tx, actor, {
       action: 'household.remove_member',
       entity: 'household',
       entityId: householdId,
       at,
       detail: { person_id: member.id, resident_code: member.residentCode, reason: input.reason },
     });
-    const left = liveMembers(tx, householdId);
+    const left = await liveMembers(tx, householdId);
     // A household of one is no household: the last member stands alone again.
-    if (left.length === 1) setHousehold(tx, left[0]!.id, null, at);
+    if (left.length === 1) await setHousehold(tx, left[0]!.id, null, at);
     const now = left.length === 1 ? [] : left;
     return {
       household_id: now.length ? householdId : null,

@@ -17,9 +17,9 @@ const REFERRAL_TOWARDS = sql`('PROPOSED','ACCEPTED','IN_TRANSIT','ARRIVED')`;
 /** The person and the records merged into them: links of either count ("nothing lost" in a merge). */
 const selfAndMerged = (id: SQL | string) => sql`(select ${id} union select m.id from persons m where m.merged_into_id = ${id})`;
 
-export function linkedFacilityIds(db: Db | Tx, personId: string): string[] {
+export async function linkedFacilityIds(db: Db | Tx, personId: string): Promise<string[]> {
   const ids = selfAndMerged(personId);
-  const rows = db.all<{ f: string | null }>(sql`
+  const rows = await db.all<{ f: string | null }>(sql`
     select created_at_facility_id as f from persons where id in ${ids}
     union select facility_id from stays where person_id in ${ids}
     union select r.from_facility_id from referral_persons rp join referrals r on r.id = rp.referral_id where rp.person_id in ${ids}
@@ -64,21 +64,21 @@ export function placeSql(personIdColumn: SQL | string): SQL {
 }
 
 /** Where a person is, once: their linked facilities and their place now (see `canSeePerson`). */
-export function personScope(db: Db | Tx, personId: string): PersonScope {
-  return { linked: linkedFacilityIds(db, personId), place: placeOf(db, personId) };
+export async function personScope(db: Db | Tx, personId: string): Promise<PersonScope> {
+  return { linked: await linkedFacilityIds(db, personId), place: await placeOf(db, personId) };
 }
 
 /** The facility a person is at now (or last), with its name: what a duplicate candidate says of where they are. */
-export function placeOf(db: Db | Tx, personId: string): { id: string; name: string; protected: boolean } | null {
-  const f = db.get<{ id: string; protected: number; name: string }>(sql`select f.id, f.protected, f.name from facilities f where f.id = ${placeSql(personId)}`);
+export async function placeOf(db: Db | Tx, personId: string): Promise<{ id: string; name: string; protected: boolean } | null> {
+  const f = await db.get<{ id: string; protected: number; name: string }>(sql`select f.id, f.protected, f.name from facilities f where f.id = ${placeSql(personId)}`);
   return f ? { id: f.id, name: f.name, protected: f.protected === 1 } : null;
 }
 
 /** May this actor see this person? (the one rule, `canSeePerson`, over the person's scope) */
-export function maySeePerson(db: Db | Tx, actor: Actor, personId: string): boolean {
+export async function maySeePerson(db: Db | Tx, actor: Actor, personId: string): Promise<boolean> {
   if (isWide(actor)) return true;
   if (!hasRole(actor, ['manager', 'intake']) || !actor.facilityId) return false;
-  return canSeePerson(actor, personScope(db, personId));
+  return canSeePerson(actor, await personScope(db, personId));
 }
 
 /**
@@ -86,9 +86,9 @@ export function maySeePerson(db: Db | Tx, actor: Actor, personId: string): boole
  * never 403, so that a record's existence is not confirmed to whoever may not see it.
  * Roles that never see people (satpol, display) are refused outright (403).
  */
-export function assertCanSeePerson(db: Db | Tx, actor: Actor, personId: string): void {
+export async function assertCanSeePerson(db: Db | Tx, actor: Actor, personId: string): Promise<void> {
   requireRole(actor, PEOPLE_ROLES);
-  if (!maySeePerson(db, actor, personId)) throw notFound('residents.not_found');
+  if (!await maySeePerson(db, actor, personId)) throw notFound('residents.not_found');
 }
 
 /**

@@ -32,34 +32,34 @@ const known = <T extends string>(a: T, b: T): T => (a !== 'unknown' ? a : b);
  * the database with merged_into_id set (and its own values intact), so
  * nothing from either is lost and old links still resolve.
  */
-export function mergePersons(args: { db: Db; actor: Actor; survivorId: string; input: unknown }): { survivor: PersonRecord; merged_id: string } {
+export async function mergePersons(args: { db: Db; actor: Actor; survivorId: string; input: unknown }): Promise<{ survivor: PersonRecord; merged_id: string }> {
   const { db, actor } = args;
   requireRole(actor, MERGE_ROLES);
   const input = parseInput(MergeInput, args.input, actor.lang);
   const now = nowIso();
-  return write(db, (tx) => {
-    const a = tx.select().from(persons).where(eq(persons.id, args.survivorId)).get();
+  return await write(db, async (tx) => {
+    const a = await tx.select().from(persons).where(eq(persons.id, args.survivorId)).get();
     if (!a) throw notFound('residents.not_found');
-    assertCanSeePerson(tx, actor, a.id);
+    await assertCanSeePerson(tx, actor, a.id);
     if (a.mergedIntoId) throw conflict('residents.merge_already_merged', { code: a.residentCode });
     const ref = input.other.trim();
     const b =
-      tx.select().from(persons).where(eq(persons.id, ref)).get() ??
-      tx.select().from(persons).where(eq(persons.residentCode, ref.toUpperCase())).get();
+      await tx.select().from(persons).where(eq(persons.id, ref)).get() ??
+      await tx.select().from(persons).where(eq(persons.residentCode, ref.toUpperCase())).get();
     // A record the actor may not see is "unknown", exactly as a code that does not exist: nothing is confirmed.
-    if (!b || !maySeePerson(tx, actor, b.id)) throw invalidField('other', 'residents.merge_unknown');
+    if (!b || !await maySeePerson(tx, actor, b.id)) throw invalidField('other', 'residents.merge_unknown');
     if (b.id === a.id) throw invalidField('other', 'residents.merge_self');
     if (b.mergedIntoId) throw conflict('residents.merge_already_merged', { code: b.residentCode });
 
-    const openA = tx.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, a.id), isNull(stays.checkedOutAt))).get();
-    const openB = tx.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, b.id), isNull(stays.checkedOutAt))).get();
+    const openA = await tx.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, a.id), isNull(stays.checkedOutAt))).get();
+    const openB = await tx.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, b.id), isNull(stays.checkedOutAt))).get();
     // One person, one place: one of the two stays must end first.
     if (openA && openB) throw conflict('residents.merge_both_open');
-    const openRef = (id: string) => tx.select({ r: referralPersons.referralId }).from(referralPersons).where(and(eq(referralPersons.personId, id), eq(referralPersons.open, true))).get();
-    if (openRef(a.id) && openRef(b.id)) throw conflict('residents.merge_both_referred');
+    const openRef = async (id: string) => await tx.select({ r: referralPersons.referralId }).from(referralPersons).where(and(eq(referralPersons.personId, id), eq(referralPersons.open, true))).get();
+    if (await openRef(a.id) && await openRef(b.id)) throw conflict('residents.merge_both_referred');
 
     // The other record steps aside first, so that its NIK may pass to the survivor.
-    tx.update(persons).set({ mergedIntoId: a.id, updatedAt: now, version: b.version + 1 }).where(eq(persons.id, b.id)).run();
+    await tx.update(persons).set({ mergedIntoId: a.id, updatedAt: now, version: b.version + 1 }).where(eq(persons.id, b.id)).run();
 
     const merged: Partial<PersonRow> = {
       name: pick(a.name, b.name),
@@ -91,20 +91,20 @@ export function mergePersons(args: { db: Db; actor: Actor; survivorId: string; i
       nikOverrideReason: pick(a.nikOverrideReason, b.nikOverrideReason),
       householdId: pick(a.householdId, b.householdId),
     };
-    tx.update(persons)
+    await tx.update(persons)
       .set({ ...merged, searchKey: searchKeyFor(merged.name ?? null, merged.alias ?? null), updatedAt: now, version: a.version + 1 })
       .where(eq(persons.id, a.id))
       .run();
 
-    const movedStays = tx.update(stays).set({ personId: a.id }).where(eq(stays.personId, b.id)).run().changes;
-    const movedHandoffLines = tx.update(handoffPersons).set({ personId: a.id }).where(eq(handoffPersons.personId, b.id)).run().changes;
+    const movedStays = (await tx.update(stays).set({ personId: a.id }).where(eq(stays.personId, b.id)).run()).changes;
+    const movedHandoffLines = (await tx.update(handoffPersons).set({ personId: a.id }).where(eq(handoffPersons.personId, b.id)).run()).changes;
     // A referral that already carries the survivor keeps the other's line: it still resolves through merged_into_id.
-    const movedReferralLines = tx.run(sql`
+    const movedReferralLines = (await tx.run(sql`
       update referral_persons set person_id = ${a.id}
       where person_id = ${b.id}
-        and referral_id not in (select referral_id from referral_persons where person_id = ${a.id})`).changes;
+        and referral_id not in (select referral_id from referral_persons where person_id = ${a.id})`)).changes;
 
-    audit(tx, actor, {
+    await audit(tx, actor, {
       action: 'person.merge',
       entity: 'person',
       entityId: a.id,
@@ -118,8 +118,8 @@ export function mergePersons(args: { db: Db; actor: Actor; survivorId: string; i
         ...(a.nik && b.nik && a.nik !== b.nik ? { nik_differs: true } : {}),
       },
     });
-    audit(tx, actor, { action: 'person.merged_into', entity: 'person', entityId: b.id, at: now, detail: { survivor_id: a.id } });
-    const survivor = tx.select().from(persons).where(eq(persons.id, a.id)).get()!;
+    await audit(tx, actor, { action: 'person.merged_into', entity: 'person', entityId: b.id, at: now, detail: { survivor_id: a.id } });
+    const survivor = (await tx.select().from(persons).where(eq(persons.id, a.id)).get())!;
     return { survivor: toPersonRecord(survivor, { today: wibDate(now) }), merged_id: b.id };
   });
 }

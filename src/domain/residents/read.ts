@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { codeContains, nameKeyContainsAll } from './search-sql.ts';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { write, type Db, type Tx } from '../../db/client.ts';
 import { facilities, handoffPersons, handoffs, persons, referralPersons, referrals, stays, units, users } from '../../db/schema/index.ts';
@@ -17,8 +18,8 @@ import { toStayRecord } from '../stays/view.ts';
 import { translate } from '../../i18n/index.ts';
 
 /** A stay with the names people read, and whether its facility (or where it led) is protected. */
-export function staysOf(db: Db | Tx, personId: string) {
-  return db
+export async function staysOf(db: Db | Tx, personId: string) {
+  return await db
     .select({
       stay: stays,
       facilityName: facilities.name,
@@ -39,7 +40,7 @@ export function staysOf(db: Db | Tx, personId: string) {
     .all();
 }
 
-export type PersonDetail = ReturnType<typeof loadDetail>;
+export type PersonDetail = Awaited<ReturnType<typeof loadDetail>>;
 
 /**
  * A person's history as this actor may see it (DOMAIN.md "Confidentiality
@@ -47,10 +48,10 @@ export type PersonDetail = ReturnType<typeof loadDetail>;
  * named — nor its units, beds, or a destination text that would name it —
  * in their stays, referrals or handoffs; it reads "a protected facility".
  */
-function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
+async function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
   const hiddenName = translate(actor.lang, 'residents.protected_facility');
   const hidden = (id: string | null, isProtected: boolean | null) => id !== null && !canSeeFacility(actor, { id, protected: isProtected === true });
-  const stayRows = staysOf(tx, p.id).map((s) => {
+  const stayRows = (await staysOf(tx, p.id)).map((s) => {
     const masked = hidden(s.stay.facilityId, s.facilityProtected);
     const destinationHidden = masked || (s.ledToProtected !== null && hidden(s.ledToProtected, true));
     return {
@@ -72,16 +73,16 @@ function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
   });
   const openStay = stayRows.find((s) => s.stay.checkedOutAt === null) ?? null;
   const household = p.householdId
-    ? tx
+    ? (await Promise.all((await tx
         .select()
         .from(persons)
         .where(and(eq(persons.householdId, p.householdId), isNull(persons.mergedIntoId)))
         .orderBy(asc(persons.createdAt))
-        .all()
+        .all())
         .filter((m) => m.id !== p.id)
-        .map((m) => {
-          const visible = maySeePerson(tx, actor, m.id);
-          const open = tx
+        .map(async (m) => {
+          const visible = await maySeePerson(tx, actor, m.id);
+          const open = await tx
             .select({ stayId: stays.id, unitId: stays.unitId, unitName: units.name, facilityId: stays.facilityId })
             .from(stays)
             .innerJoin(units, eq(units.id, stays.unitId))
@@ -98,11 +99,11 @@ function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
             openStay: open && visible ? open : null,
             placedElsewhere: open !== undefined && !visible,
           };
-        })
+        })))
     : [];
   const fromF = alias(facilities, 'from_f');
   const toF = alias(facilities, 'to_f');
-  const referralRows = tx
+  const referralRows = (await tx
     .select({
       id: referrals.id,
       status: referrals.status,
@@ -121,7 +122,7 @@ function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
     .innerJoin(toF, eq(toF.id, referrals.toFacilityId))
     .where(eq(referralPersons.personId, p.id))
     .orderBy(desc(referrals.proposedAt))
-    .all()
+    .all())
     .map(({ fromId, fromProtected, toId, toProtected, ...r }) => {
       const fromHidden = hidden(fromId, fromProtected);
       const toHidden = hidden(toId, toProtected);
@@ -134,7 +135,7 @@ function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
         reason: fromHidden || toHidden ? '' : r.reason,
       };
     });
-  const handoffRows = tx
+  const handoffRows = (await tx
     .select({
       handoffId: handoffs.id,
       number: handoffs.number,
@@ -154,9 +155,9 @@ function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
     .innerJoin(handoffs, eq(handoffs.id, handoffPersons.handoffId))
     .innerJoin(facilities, eq(facilities.id, handoffs.facilityId))
     .where(eq(handoffPersons.personId, p.id))
-    .all()
+    .all())
     .map(({ facilityId, facilityProtected, ...h }) => (hidden(facilityId, facilityProtected) ? { ...h, facilityName: hiddenName } : h));
-  const mergedFrom = tx.select({ id: persons.id, residentCode: persons.residentCode }).from(persons).where(eq(persons.mergedIntoId, p.id)).all();
+  const mergedFrom = await tx.select({ id: persons.id, residentCode: persons.residentCode }).from(persons).where(eq(persons.mergedIntoId, p.id)).all();
   const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today);
   return { person: p, age, ageNeeds: ageNeeds(age), stays: stayRows, openStay, household, referrals: referralRows, handoffs: handoffRows, mergedFrom };
 }
@@ -172,20 +173,20 @@ export function stayAsSeen(s: PersonDetail['stays'][number]) {
  * revealing the NIK is another ('person.reveal_nik'). A record merged into
  * another answers with the one that lives on (`redirectedFrom` says so).
  */
-export function readPerson(args: { db: Db; actor: Actor; id: string; revealNik?: boolean; view?: string }) {
+export async function readPerson(args: { db: Db; actor: Actor; id: string; revealNik?: boolean; view?: string }) {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   const now = nowIso();
   const today = wibDate(now);
-  return write(db, (tx) => {
-    const asked = tx.select({ id: persons.id, mergedIntoId: persons.mergedIntoId, anonymisedAt: persons.anonymisedAt }).from(persons).where(eq(persons.id, args.id)).get();
+  return await write(db, async (tx) => {
+    const asked = await tx.select({ id: persons.id, mergedIntoId: persons.mergedIntoId, anonymisedAt: persons.anonymisedAt }).from(persons).where(eq(persons.id, args.id)).get();
     if (!asked) throw notFound('residents.not_found');
-    const p = asked.mergedIntoId ? liveRecord(tx, asked.id) : tx.select().from(persons).where(eq(persons.id, asked.id)).get();
+    const p = asked.mergedIntoId ? await liveRecord(tx, asked.id) : await tx.select().from(persons).where(eq(persons.id, asked.id)).get();
     if (!p) throw notFound('residents.not_found');
-    assertCanSeePerson(tx, actor, p.id);
-    audit(tx, actor, { action: 'person.read', entity: 'person', entityId: p.id, at: now, detail: args.view ? { view: args.view } : {} });
-    if (args.revealNik && p.nik) audit(tx, actor, { action: 'person.reveal_nik', entity: 'person', entityId: p.id, at: now });
-    const detail = loadDetail(tx, actor, p, today);
+    await assertCanSeePerson(tx, actor, p.id);
+    await audit(tx, actor, { action: 'person.read', entity: 'person', entityId: p.id, at: now, detail: args.view ? { view: args.view } : {} });
+    if (args.revealNik && p.nik) await audit(tx, actor, { action: 'person.reveal_nik', entity: 'person', entityId: p.id, at: now });
+    const detail = await loadDetail(tx, actor, p, today);
     return {
       ...detail,
       record: toPersonRecord(p, { today, revealNik: args.revealNik === true }),
@@ -198,14 +199,14 @@ export function readPerson(args: { db: Db; actor: Actor; id: string; revealNik?:
 }
 
 /** The NIK (and KK) in full, for one person; audited as 'person.reveal_nik'. */
-export function revealNik(args: { db: Db; actor: Actor; id: string }): { id: string; nik: string | null; kk: string | null } {
+export async function revealNik(args: { db: Db; actor: Actor; id: string }): Promise<{ id: string; nik: string | null; kk: string | null }> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
-  return write(db, (tx) => {
-    const p = liveRecord(tx, args.id);
+  return await write(db, async (tx) => {
+    const p = await liveRecord(tx, args.id);
     if (!p) throw notFound('residents.not_found');
-    assertCanSeePerson(tx, actor, p.id);
-    audit(tx, actor, { action: 'person.reveal_nik', entity: 'person', entityId: p.id, detail: { had_nik: p.nik !== null } });
+    await assertCanSeePerson(tx, actor, p.id);
+    await audit(tx, actor, { action: 'person.reveal_nik', entity: 'person', entityId: p.id, detail: { had_nik: p.nik !== null } });
     return { id: p.id, nik: p.nik, kk: p.kk };
   });
 }
@@ -231,13 +232,13 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * see are found. With no query: the people staying at the actor's facility
  * now (everyone's latest for wide roles).
  */
-export function searchPersons(args: { db: Db; actor: Actor; q?: string | undefined; limit?: number }): SearchHit[] {
+export async function searchPersons(args: { db: Db; actor: Actor; q?: string | undefined; limit?: number }): Promise<SearchHit[]> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   const limit = Math.min(Math.max(args.limit ?? 50, 1), 200);
   const q = (args.q ?? '').trim().slice(0, 100);
   const today = wibDate(nowIso());
-  const conditions: ReturnType<typeof sql>[] = [];
+  const conditions: Awaited<ReturnType<typeof sql>>[] = [];
   const digits = cleanIdNumber(q);
   if (q === '') {
     if (actor.facilityId) {
@@ -249,30 +250,30 @@ export function searchPersons(args: { db: Db; actor: Actor; q?: string | undefin
   } else {
     const code = q.toUpperCase().replace(/^SGH-?/, '');
     if (/^[0-9A-Z]{3,6}$/.test(code)) {
-      conditions.push(sql`p.rowid in (select rowid from persons_fts where persons_fts match ${`resident_code : "${code}"`})`);
+      conditions.push(codeContains(db, code));
     }
     const key = normaliseName(q);
     const tokens = key.split(' ').filter((t) => t.length >= 3);
     if (tokens.length) {
-      conditions.push(sql`p.rowid in (select rowid from persons_fts where persons_fts match ${`search_key : (${tokens.map((t) => `"${t}"`).join(' AND ')})`})`);
+      conditions.push(nameKeyContainsAll(db, tokens));
     }
     // While the officer is still typing, the folded key may not match yet ("Muham" is not yet "mhd"): the name as written does.
     const like = `%${likeEscape(q.toLowerCase())}%`;
     conditions.push(sql`(lower(p.name) like ${like} escape '\\' or lower(p.alias) like ${like} escape '\\' or lower(p.description) like ${like} escape '\\')`);
   }
   const where = sql.join(conditions, sql` or `);
-  const ids = db
+  const ids = (await db
     .all<{ id: string }>(sql`
       select p.id from persons p
       where p.merged_into_id is null and p.anonymised_at is null
         and (${where})
         and ${visiblePersonsFilter(actor, sql`p.id`)}
       order by p.updated_at desc
-      limit ${limit}`)
+      limit ${limit}`))
     .map((r) => r.id);
   if (!ids.length) return [];
-  const rows = db.select().from(persons).where(inArray(persons.id, ids)).all();
-  const open = db
+  const rows = await db.select().from(persons).where(inArray(persons.id, ids)).all();
+  const open = await db
     .select({ stay: stays, facilityName: facilities.name, unitName: units.name })
     .from(stays)
     .innerJoin(facilities, eq(facilities.id, stays.facilityId))
@@ -295,17 +296,17 @@ export function searchPersons(args: { db: Db; actor: Actor; q?: string | undefin
 }
 
 /** People by id, for a page that works with a few of them (the check-in step); each must be visible. */
-export function personsForPlacement(db: Db, actor: Actor, ids: string[]) {
+export async function personsForPlacement(db: Db, actor: Actor, ids: string[]) {
   requireRole(actor, PEOPLE_ROLES);
   const today = wibDate(nowIso());
-  const rows = ids.length ? db.select().from(persons).where(inArray(persons.id, ids)).all() : [];
+  const rows = ids.length ? await db.select().from(persons).where(inArray(persons.id, ids)).all() : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => {
+  return (await Promise.all(ids.map(async (id) => {
     const p = byId.get(id);
     if (!p) throw notFound('residents.not_found');
-    assertCanSeePerson(db, actor, id);
-    const open = db.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, id), isNull(stays.checkedOutAt))).get();
+    await assertCanSeePerson(db, actor, id);
+    const open = await db.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, id), isNull(stays.checkedOutAt))).get();
     const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today);
     return { person: p, age, ageNeeds: ageNeeds(age), openStayId: open?.id ?? null };
-  });
+  })));
 }

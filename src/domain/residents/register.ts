@@ -1,5 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { write, type Db, type Tx } from '../../db/client.ts';
+import { isKnownWilayah, knownWilayahCodes } from '../facilities/wilayah.ts';
+import { inWrite, write, type Db, type Tx } from '../../db/client.ts';
 import { facilities, handoffPersons, handoffs, households, persons } from '../../db/schema/index.ts';
 import { settleHandoff } from '../handoffs/settle.ts';
 import { publishHandoff } from '../handoffs/events.ts';
@@ -62,28 +63,25 @@ export function normaliseWilayahCode(raw: string): string {
   return /^\d{4}$/.test(c) ? `${c.slice(0, 2)}.${c.slice(2)}` : c;
 }
 
-function isKnownWilayah(tx: Tx, code: string): boolean {
-  return tx.get(sql`select 1 as x from wilayah where code = ${code}`) !== undefined;
-}
 
 /** Intake and managers register at their own facility; wide roles may name one (or none). */
-function intakeFacility(tx: Tx, actor: Actor, requested: string | undefined): string | null {
+async function intakeFacility(tx: Tx, actor: Actor, requested: string | undefined): Promise<string | null> {
   if (hasRole(actor, FACILITY_ROLES)) {
     if (!actor.facilityId) throw forbidden();
     if (requested && requested !== actor.facilityId) throw forbidden('residents.not_your_facility');
     return actor.facilityId;
   }
   if (!requested) return null;
-  const f = tx.select({ id: facilities.id, protected: facilities.protected }).from(facilities).where(eq(facilities.id, requested)).get();
+  const f = await tx.select({ id: facilities.id, protected: facilities.protected }).from(facilities).where(eq(facilities.id, requested)).get();
   if (!f || !canSeeFacility(actor, f)) throw invalid([{ path: 'facility_id', message: 'field.unknown_facility' }]);
   return f.id;
 }
 
 /** Follows merged records to the one that lives on. */
-export function liveRecord(tx: Db | Tx, id: string): PersonRow | undefined {
-  let row = tx.select().from(persons).where(eq(persons.id, id)).get();
+export async function liveRecord(tx: Db | Tx, id: string): Promise<PersonRow | undefined> {
+  let row = await tx.select().from(persons).where(eq(persons.id, id)).get();
   for (let hops = 0; row?.mergedIntoId && hops < 10; hops++) {
-    row = tx.select().from(persons).where(eq(persons.id, row.mergedIntoId)).get();
+    row = await tx.select().from(persons).where(eq(persons.id, row.mergedIntoId)).get();
   }
   return row && !row.mergedIntoId ? row : undefined;
 }
@@ -104,7 +102,7 @@ interface Checked {
  * records the officer recognised), the household, and the audit trail, in one
  * transaction. Check-in is a separate step (stays/check-in.ts).
  */
-export function registerIntake(args: { db: Db; actor: Actor; input: unknown }): IntakeResult {
+export async function registerIntake(args: { db: Db; actor: Actor; input: unknown }): Promise<IntakeResult> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   const data = parseInput(IntakeInput, args.input, actor.lang);
@@ -112,18 +110,19 @@ export function registerIntake(args: { db: Db; actor: Actor; input: unknown }): 
   const today = wibDate(now);
 
   let receivedFrom: string | null = null;
-  const result = write(db, (tx) => {
-    const facilityId = intakeFacility(tx, actor, data.facility_id);
+  const result = await write(db, async (tx) => {
+    const facilityId = await intakeFacility(tx, actor, data.facility_id);
     const errors: FieldError[] = [];
     const warnings: NikWarning[] = [];
     const checked: Checked[] = [];
     const niks = new Map<string, number>();
 
-    data.persons.forEach((p, i) => {
+    for (const [i, p] of (data.persons).entries()) {
       const at = (field: string) => `persons.${i}.${field}`;
       let nik: string | null = null;
       if (p.nik) {
-        const r = checkNik(p.nik, { isKnownWilayah: (c) => isKnownWilayah(tx, c), birthDate: p.birth_date, sex: p.sex });
+        const known = await knownWilayahCodes(tx);
+        const r = checkNik(p.nik, { isKnownWilayah: (c) => known.has(c), birthDate: p.birth_date, sex: p.sex });
         for (const e of r.errors) errors.push({ path: at('nik'), message: e.code, ...(e.params ? { params: e.params } : {}) });
         if (!r.errors.length) {
           nik = r.nik;
@@ -146,56 +145,56 @@ export function registerIntake(args: { db: Db; actor: Actor; input: unknown }): 
       let originWilayahCode: string | null = null;
       if (p.origin_wilayah_code) {
         originWilayahCode = normaliseWilayahCode(p.origin_wilayah_code);
-        if (!isKnownWilayah(tx, originWilayahCode)) errors.push({ path: at('origin_wilayah_code'), message: 'field.unknown_wilayah' });
+        if (!await isKnownWilayah(tx, originWilayahCode)) errors.push({ path: at('origin_wilayah_code'), message: 'field.unknown_wilayah' });
       }
       checked.push({ input: p, nik, kk, originWilayahCode, sameAs: null, dismissed: [] });
-    });
+    }
     if (data.handoff_person_id && data.persons.length !== 1) errors.push({ path: 'handoff_person_id', message: 'residents.handoff_one_person' });
     if (errors.length) throw invalid(errors);
 
     // The officer's decisions on duplicates.
     const duplicates: DuplicateGroup[] = [];
     const sameAsUsed = new Set<string>();
-    checked.forEach((c, i) => {
+    for (const [i, c] of (checked).entries()) {
       const at = (field: string) => `persons.${i}.${field}`;
       // The duplicate check runs on every submit: `same_as` must be one of the records it offers
       // this desk for this very intake (and may see) — never an id from anywhere else.
-      const offer = offerCandidates(
+      const offer = await offerCandidates(
         tx,
         actor,
-        findDuplicates(
+        await findDuplicates(
           tx,
           { name: c.input.name, alias: c.input.alias, nik: c.nik, sex: c.input.sex, birthDate: c.input.birth_date, estimatedAge: c.input.estimated_age, estimatedAt: today },
           { today, limit: 20 },
         ),
       );
       if (c.input.same_as) {
-        const target = liveRecord(tx, c.input.same_as);
+        const target = await liveRecord(tx, c.input.same_as);
         // Unknown, not visible, or not offered: one answer, so that nothing is confirmed about the id.
-        if (!target || !offer.attachable.has(target.id)) return errors.push({ path: at('same_as'), message: 'residents.same_as_unknown' });
-        if (sameAsUsed.has(target.id)) return errors.push({ path: at('same_as'), message: 'residents.same_as_twice' });
+        if (!target || !offer.attachable.has(target.id)) { errors.push({ path: at('same_as'), message: 'residents.same_as_unknown' }); continue; }
+        if (sameAsUsed.has(target.id)) { errors.push({ path: at('same_as'), message: 'residents.same_as_twice' }); continue; }
         sameAsUsed.add(target.id);
-        if (c.nik && target.nik && c.nik !== target.nik) return errors.push({ path: at('nik'), message: 'residents.same_as_nik_differs', params: { code: target.residentCode } });
+        if (c.nik && target.nik && c.nik !== target.nik) { errors.push({ path: at('nik'), message: 'residents.same_as_nik_differs', params: { code: target.residentCode } }); continue; }
         if (c.nik && !target.nik) {
-          const holder = tx.select({ id: persons.id, residentCode: persons.residentCode }).from(persons).where(and(eq(persons.nik, c.nik), isNull(persons.mergedIntoId))).get();
-          if (holder) return errors.push(nikHeldError(tx, actor, holder, at('nik'), 'residents.nik_taken'));
+          const holder = await tx.select({ id: persons.id, residentCode: persons.residentCode }).from(persons).where(and(eq(persons.nik, c.nik), isNull(persons.mergedIntoId))).get();
+          if (holder) { errors.push(await nikHeldError(tx, actor, holder, at('nik'), 'residents.nik_taken')); continue; }
         }
         c.sameAs = target;
-        return;
+        continue;
       }
       // The NIK is someone's the desk may not see: refused, without saying whose.
       if (offer.nikHeldOutOfScope) {
         const f = offer.nikHeldOutOfScope.facility;
-        return errors.push(f ? { path: at('nik'), message: 'residents.nik_held_elsewhere', params: { facility: f } } : { path: at('nik'), message: 'residents.nik_unavailable' });
+        { errors.push(f ? { path: at('nik'), message: 'residents.nik_held_elsewhere', params: { facility: f } } : { path: at('nik'), message: 'residents.nik_unavailable' }); continue; }
       }
       const candidates = offer.shown;
       const certain = candidates.find((x) => x.in_scope && x.certain);
       const confirmedNew = c.input.confirm_new || data.confirm_new;
       // The same NIK is the same person: "new" is not an answer (the NIK would be on two live records).
-      if (certain && certain.in_scope && confirmedNew) return errors.push({ path: at('nik'), message: 'residents.nik_taken', params: { code: certain.resident_code } });
+      if (certain && certain.in_scope && confirmedNew) { errors.push({ path: at('nik'), message: 'residents.nik_taken', params: { code: certain.resident_code } }); continue; }
       if (candidates.length && !confirmedNew) duplicates.push({ index: i, candidates });
       else c.dismissed = [...offer.attachable];
-    });
+    }
     if (errors.length) throw invalid(errors);
     const blocking = warnings.filter((w) => w.blocking);
     if (duplicates.length || blocking.length) {
@@ -203,30 +202,30 @@ export function registerIntake(args: { db: Db; actor: Actor; input: unknown }): 
       return { status: 'needs_decision', duplicates, nik_warnings: warnings } satisfies IntakeNeedsDecision;
     }
 
-    const handoffLine = data.handoff_person_id ? receivableHandoffLine(tx, data.handoff_person_id, facilityId) : null;
+    const handoffLine = data.handoff_person_id ? await receivableHandoffLine(tx, data.handoff_person_id, facilityId) : null;
     const source = handoffLine ? 'satpol_handoff' : data.source;
 
     let householdId: string | null = null;
     if (householdWanted(data) && checked.length > 1) {
       householdId = newId();
-      tx.insert(households).values({ id: householdId, createdAt: now, createdBy: actor.id }).run();
-      audit(tx, actor, { action: 'household.create', entity: 'household', entityId: householdId, at: now, detail: { members: checked.length, facility_id: facilityId } });
+      await tx.insert(households).values({ id: householdId, createdAt: now, createdBy: actor.id }).run();
+      await audit(tx, actor, { action: 'household.create', entity: 'household', entityId: householdId, at: now, detail: { members: checked.length, facility_id: facilityId } });
     }
 
     const saved: PersonRow[] = [];
     const attached: string[] = [];
-    checked.forEach((c, i) => {
+    for (const [i, c] of (checked).entries()) {
       const p = c.input;
       const override = warnings.some((w) => w.index === i && BLOCKING_NIK_WARNINGS.includes(w.code)) ? (p.nik_override_reason ?? null) : null;
       let row: PersonRow;
       if (c.sameAs) {
-        row = attachIntake(tx, actor, c, { now, today, householdId, facilityId, source, override });
+        row = await attachIntake(tx, actor, c, { now, today, householdId, facilityId, source, override });
         attached.push(row.id);
       } else {
-        row = createPerson(tx, actor, c, { now, today, householdId, facilityId, source, override });
+        row = await createPerson(tx, actor, c, { now, today, householdId, facilityId, source, override });
       }
       if (override) {
-        audit(tx, actor, {
+        await audit(tx, actor, {
           action: 'person.nik_override',
           entity: 'person',
           entityId: row.id,
@@ -235,17 +234,17 @@ export function registerIntake(args: { db: Db; actor: Actor; input: unknown }): 
         });
       }
       saved.push(row);
-    });
+    }
 
     if (handoffLine) {
       const person = saved[0]!;
-      tx.update(handoffPersons)
+      await tx.update(handoffPersons)
         .set({ status: 'RECEIVED', personId: person.id, accountedAt: now, accountedBy: actor.id })
         .where(and(eq(handoffPersons.id, handoffLine.id), eq(handoffPersons.status, 'PENDING')))
         .run();
-      audit(tx, actor, { action: 'handoff.person_received', entity: 'handoff', entityId: handoffLine.handoffId, at: now, detail: { handoff_person_id: handoffLine.id, person_id: person.id } });
+      await audit(tx, actor, { action: 'handoff.person_received', entity: 'handoff', entityId: handoffLine.handoffId, at: now, detail: { handoff_person_id: handoffLine.id, person_id: person.id } });
       // The handoff's own rule, in this same transaction: it closes once nobody is left pending.
-      settleHandoff(tx, actor, handoffLine.handoffId, now);
+      await settleHandoff(tx, actor, handoffLine.handoffId, now);
       receivedFrom = handoffLine.handoffId;
     }
 
@@ -259,12 +258,12 @@ export function registerIntake(args: { db: Db; actor: Actor; input: unknown }): 
     } satisfies IntakeRegistered;
   });
   // After commit (and only at the outermost write: inside another transaction the caller publishes).
-  if (receivedFrom && !db.$client.inTransaction) publishHandoff(db, receivedFrom);
+  if (receivedFrom && !inWrite(db)) await publishHandoff(db, receivedFrom);
   return result;
 }
 
-function receivableHandoffLine(tx: Tx, id: string, facilityId: string | null): { id: string; handoffId: string } {
-  const line = tx
+async function receivableHandoffLine(tx: Tx, id: string, facilityId: string | null): Promise<{ id: string; handoffId: string }> {
+  const line = await tx
     .select({ id: handoffPersons.id, handoffId: handoffPersons.handoffId, status: handoffPersons.status, facilityId: handoffs.facilityId })
     .from(handoffPersons)
     .innerJoin(handoffs, eq(handoffs.id, handoffPersons.handoffId))
@@ -284,13 +283,13 @@ interface WriteContext {
   override: string | null;
 }
 
-function createPerson(tx: Tx, actor: Actor, c: Checked, w: WriteContext): PersonRow {
+async function createPerson(tx: Tx, actor: Actor, c: Checked, w: WriteContext): Promise<PersonRow> {
   const p = c.input;
   const id = newId();
   // A clash of random codes is unlikely (32^6) but the column is unique: draw again.
   let code = newResidentCode();
-  while (tx.get(sql`select 1 as x from persons where resident_code = ${code}`)) code = newResidentCode();
-  tx.insert(persons)
+  while (await tx.get(sql`select 1 as x from persons where resident_code = ${code}`)) code = newResidentCode();
+  await tx.insert(persons)
     .values({
       id,
       residentCode: code,
@@ -332,7 +331,7 @@ function createPerson(tx: Tx, actor: Actor, c: Checked, w: WriteContext): Person
       updatedAt: w.now,
     })
     .run();
-  audit(tx, actor, {
+  await audit(tx, actor, {
     action: 'person.create',
     entity: 'person',
     entityId: id,
@@ -347,7 +346,7 @@ function createPerson(tx: Tx, actor: Actor, c: Checked, w: WriteContext): Person
       ...(c.dismissed.length ? { dismissed_duplicates: c.dismissed } : {}),
     },
   });
-  return tx.select().from(persons).where(eq(persons.id, id)).get()!;
+  return (await tx.select().from(persons).where(eq(persons.id, id)).get())!;
 }
 
 /**
@@ -357,7 +356,7 @@ function createPerson(tx: Tx, actor: Actor, c: Checked, w: WriteContext): Person
  * only ever added (a need is cleared on purpose, not by an unticked box) —
  * and links it to this facility. No new person is made.
  */
-function attachIntake(tx: Tx, actor: Actor, c: Checked, w: WriteContext): PersonRow {
+async function attachIntake(tx: Tx, actor: Actor, c: Checked, w: WriteContext): Promise<PersonRow> {
   const p = c.input;
   const old = c.sameAs!;
   const otherSpelling = p.name && old.name && p.name !== old.name ? p.name : undefined;
@@ -395,7 +394,7 @@ function attachIntake(tx: Tx, actor: Actor, c: Checked, w: WriteContext): Person
   };
   // A record kept by another facility (the person is there now, or was last) is not rewritten
   // from this desk: typed values fill its blanks and add needs, and never replace what is there.
-  const place = placeOf(tx, old.id);
+  const place = await placeOf(tx, old.id);
   const keptElsewhere = !isWide(actor) && place !== null && place.id !== w.facilityId;
   const kept: string[] = [];
   if (keptElsewhere) {
@@ -409,11 +408,11 @@ function attachIntake(tx: Tx, actor: Actor, c: Checked, w: WriteContext): Person
     }
   }
   const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(old[k]));
-  tx.update(persons)
+  await tx.update(persons)
     .set({ ...next, searchKey: searchKeyFor(next.name, next.alias), updatedAt: w.now, version: old.version + 1 })
     .where(eq(persons.id, old.id))
     .run();
-  audit(tx, actor, {
+  await audit(tx, actor, {
     action: 'person.intake',
     entity: 'person',
     entityId: old.id,
@@ -421,5 +420,5 @@ function attachIntake(tx: Tx, actor: Actor, c: Checked, w: WriteContext): Person
     // facility_id links the person to this desk's facility (see links.ts); field names only, no values.
     detail: { facility_id: w.facilityId, source: w.source, changed, ...(kept.length ? { kept } : {}), previous_household_id: w.householdId ? old.householdId : undefined },
   });
-  return tx.select().from(persons).where(eq(persons.id, old.id)).get()!;
+  return (await tx.select().from(persons).where(eq(persons.id, old.id)).get())!;
 }

@@ -1,4 +1,5 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { isKnownWilayah, knownWilayahCodes } from '../facilities/wilayah.ts';
 import { z } from 'zod';
 import { write, type Db, type Tx } from '../../db/client.ts';
 import { DISABILITY_TYPES, persons } from '../../db/schema/index.ts';
@@ -128,19 +129,16 @@ export interface PersonUpdated {
 
 export type UpdateResult = UpdateNeedsDecision | PersonUpdated;
 
-function isKnownWilayah(tx: Tx, code: string): boolean {
-  return tx.get(sql`select 1 as x from wilayah where code = ${code}`) !== undefined;
-}
 
 /**
  * The record to correct: visible to the actor (404 otherwise), neither merged
  * into another (that one is corrected instead) nor anonymised (409 both).
  */
-function editableRecord(tx: Tx, actor: Actor, id: string): PersonRow {
-  const p = tx.select().from(persons).where(eq(persons.id, id)).get();
+async function editableRecord(tx: Tx, actor: Actor, id: string): Promise<PersonRow> {
+  const p = await tx.select().from(persons).where(eq(persons.id, id)).get();
   if (!p) throw notFound('residents.not_found');
-  assertCanSeePerson(tx, actor, p.id);
-  if (p.mergedIntoId) throw conflict('residents.edit_merged', { code: liveRecord(tx, p.id)?.residentCode ?? '—' });
+  await assertCanSeePerson(tx, actor, p.id);
+  if (p.mergedIntoId) throw conflict('residents.edit_merged', { code: (await liveRecord(tx, p.id))?.residentCode ?? '—' });
   if (p.anonymisedAt) throw conflict('residents.edit_anonymised');
   return p;
 }
@@ -150,20 +148,20 @@ function editableRecord(tx: Tx, actor: Actor, id: string): PersonRow {
  * view 'edit'). A merged record answers with the one that lives on
  * (`redirectTo`), so the form always edits a live record.
  */
-export function personForEdit(args: { db: Db; actor: Actor; id: string }): { person: PersonRow; redirectTo: string | null } {
+export async function personForEdit(args: { db: Db; actor: Actor; id: string }): Promise<{ person: PersonRow; redirectTo: string | null }> {
   const { db, actor } = args;
   requireRole(actor, UPDATE_ROLES);
-  return write(db, (tx) => {
-    const asked = tx.select({ id: persons.id, mergedIntoId: persons.mergedIntoId }).from(persons).where(eq(persons.id, args.id)).get();
+  return await write(db, async (tx) => {
+    const asked = await tx.select({ id: persons.id, mergedIntoId: persons.mergedIntoId }).from(persons).where(eq(persons.id, args.id)).get();
     if (!asked) throw notFound('residents.not_found');
     if (asked.mergedIntoId) {
-      const live = liveRecord(tx, asked.id);
+      const live = await liveRecord(tx, asked.id);
       if (!live) throw notFound('residents.not_found');
-      assertCanSeePerson(tx, actor, live.id);
+      await assertCanSeePerson(tx, actor, live.id);
       return { person: live, redirectTo: live.id };
     }
-    const person = editableRecord(tx, actor, asked.id);
-    audit(tx, actor, { action: 'person.read', entity: 'person', entityId: person.id, detail: { view: 'edit' } });
+    const person = await editableRecord(tx, actor, asked.id);
+    await audit(tx, actor, { action: 'person.read', entity: 'person', entityId: person.id, detail: { view: 'edit' } });
     return { person, redirectTo: null };
   });
 }
@@ -179,7 +177,7 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
  * with that record's code). One transaction: the change, the search key, the
  * version, and the audit event, which names the changed fields and never their values.
  */
-export function updatePerson(args: { db: Db; actor: Actor; personId: string; input: unknown }): UpdateResult {
+export async function updatePerson(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<UpdateResult> {
   const { db, actor } = args;
   requireRole(actor, UPDATE_ROLES);
   const raw = (args.input && typeof args.input === 'object' && !Array.isArray(args.input) ? args.input : {}) as Record<string, unknown>;
@@ -188,8 +186,8 @@ export function updatePerson(args: { db: Db; actor: Actor; personId: string; inp
   const today = wibDate(now);
   let nikWritten: string | null = null;
   try {
-    return write(db, (tx) => {
-      const old = editableRecord(tx, actor, args.personId);
+    return await write(db, async (tx) => {
+      const old = await editableRecord(tx, actor, args.personId);
       const notEditable: FieldError[] = Object.keys(raw)
         .filter((k) => !Object.hasOwn(PersonPatch.shape, k) && !IGNORED_KEYS.has(k))
         .map((k) => ({ path: k, message: 'residents.not_editable' }));
@@ -251,7 +249,7 @@ export function updatePerson(args: { db: Db; actor: Actor; personId: string; inp
       let originWilayahCode = old.originWilayahCode;
       if (has('origin_wilayah_code')) {
         originWilayahCode = data.origin_wilayah_code ? normaliseWilayahCode(data.origin_wilayah_code) : null;
-        if (originWilayahCode && originWilayahCode !== old.originWilayahCode && !isKnownWilayah(tx, originWilayahCode)) {
+        if (originWilayahCode && originWilayahCode !== old.originWilayahCode && !await isKnownWilayah(tx, originWilayahCode)) {
           errors.push({ path: 'origin_wilayah_code', message: 'field.unknown_wilayah' });
         }
       }
@@ -269,17 +267,18 @@ export function updatePerson(args: { db: Db; actor: Actor; personId: string; inp
         nikOverrideReason = null;
         if (reason) errors.push({ path: 'nik_override_reason', message: 'residents.override_without_nik' });
       } else if (nik !== old.nik || birthDate !== old.birthDate || sex !== old.sex || reason) {
-        const r = checkNik(nik, { isKnownWilayah: (c) => isKnownWilayah(tx, c), birthDate, sex });
+        const known = await knownWilayahCodes(tx);
+        const r = checkNik(nik, { isKnownWilayah: (c) => known.has(c), birthDate, sex });
         for (const e of r.errors) errors.push({ path: 'nik', message: e.code, ...(e.params ? { params: e.params } : {}) });
         if (!r.errors.length) {
           if (nik !== old.nik) {
-            const holder = tx
+            const holder = await tx
               .select({ id: persons.id, residentCode: persons.residentCode })
               .from(persons)
               .where(and(eq(persons.nik, nik), isNull(persons.mergedIntoId), ne(persons.id, old.id)))
               .get();
             // A typed NIK never reveals who holds it: the code only of a record the actor may see.
-            if (holder) errors.push(nikHeldError(tx, actor, holder, 'nik', 'residents.edit_nik_taken'));
+            if (holder) errors.push(await nikHeldError(tx, actor, holder, 'nik', 'residents.edit_nik_taken'));
           }
           const blocking = r.warnings.some((w) => BLOCKING_NIK_WARNINGS.includes(w.code));
           for (const w of r.warnings) warnings.push({ code: w.code, params: w.params ?? {}, blocking: BLOCKING_NIK_WARNINGS.includes(w.code) && !reason });
@@ -333,16 +332,16 @@ export function updatePerson(args: { db: Db; actor: Actor; personId: string; inp
       if (!changed.length) return { status: 'updated', person: old, changed, warnings } satisfies PersonUpdated;
 
       nikWritten = nik;
-      const done = tx
+      const done = await tx
         .update(persons)
         .set({ ...next, searchKey: searchKeyFor(name, alias), updatedAt: now, version: old.version + 1 })
         .where(and(eq(persons.id, old.id), eq(persons.version, old.version)))
         .run();
       if (done.changes !== 1) throw conflict('residents.changed', { version: old.version });
       // Field names only: the audit log must not become a second copy of personal data.
-      audit(tx, actor, { action: 'person.update', entity: 'person', entityId: old.id, at: now, detail: { changed } });
+      await audit(tx, actor, { action: 'person.update', entity: 'person', entityId: old.id, at: now, detail: { changed } });
       if (overridden) {
-        audit(tx, actor, {
+        await audit(tx, actor, {
           action: 'person.nik_override',
           entity: 'person',
           entityId: old.id,
@@ -350,11 +349,11 @@ export function updatePerson(args: { db: Db; actor: Actor; personId: string; inp
           detail: { reason: nikOverrideReason, warnings: warnings.map((w) => w.code) },
         });
       }
-      const person = tx.select().from(persons).where(eq(persons.id, old.id)).get()!;
+      const person = (await tx.select().from(persons).where(eq(persons.id, old.id)).get())!;
       return { status: 'updated', person, changed, warnings } satisfies PersonUpdated;
     });
   } catch (err) {
-    return mapPersonNikConstraint(db, actor, err, args.personId, nikWritten);
+    return await mapPersonNikConstraint(db, actor, err, args.personId, nikWritten);
   }
 }
 
@@ -363,17 +362,17 @@ export function updatePerson(args: { db: Db; actor: Actor; personId: string; inp
  * as the same answer the check above gives: a field error on `nik` naming the
  * record that holds it. Anything else is rethrown.
  */
-export function mapPersonNikConstraint(db: Db, actor: Actor, err: unknown, personId: string, nik: string | null): never {
+export async function mapPersonNikConstraint(db: Db, actor: Actor, err: unknown, personId: string, nik: string | null): Promise<never> {
   const e = err as { code?: string; message?: string };
   if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && e.message?.includes('persons.nik')) {
     const holder = nik
-      ? db
+      ? await db
           .select({ id: persons.id, residentCode: persons.residentCode })
           .from(persons)
           .where(and(eq(persons.nik, nik), isNull(persons.mergedIntoId), ne(persons.id, personId)))
           .get()
       : undefined;
-    throw invalid([holder ? nikHeldError(db, actor, holder, 'nik', 'residents.edit_nik_taken') : { path: 'nik', message: 'residents.nik_unavailable' }]);
+    throw invalid([holder ? await nikHeldError(db, actor, holder, 'nik', 'residents.edit_nik_taken') : { path: 'nik', message: 'residents.nik_unavailable' }]);
   }
   throw err;
 }

@@ -58,7 +58,7 @@ export function toPersonRecord(p: PersonRow, opts: { today: string; revealNik?: 
     updated_at: toWib(p.updatedAt),
   };
 }
-export type PersonRecord = ReturnType<typeof toPersonRecord>;
+export type PersonRecord = Awaited<ReturnType<typeof toPersonRecord>>;
 
 /** Who a person is at a glance (lists, search hits, duplicate candidates): no NIK but masked, no address. */
 export function personSummary(p: PersonRow, today: string) {

@@ -9,15 +9,15 @@ import type { Origin, Reason, RoutingFacility, RoutingPerson } from './route.ts'
 export type PersonRow = typeof persons.$inferSelect;
 
 /** Every facility with its live counts and what routing needs besides (services, coordinates). */
-export function loadRoutingFacilities(db: Db | Tx): RoutingFacility[] {
+export async function loadRoutingFacilities(db: Db | Tx): Promise<RoutingFacility[]> {
   const extra = new Map(
-    db
+    (await db
       .select({ id: facilities.id, services: facilities.services, clusters: facilities.clusters, lat: facilities.lat, lng: facilities.lng })
       .from(facilities)
-      .all()
+      .all())
       .map((f) => [f.id, f]),
   );
-  return loadFacilityOccupancy(db).map((f) => {
+  return (await loadFacilityOccupancy(db)).map((f) => {
     const e = extra.get(f.id);
     return { ...f, services: (e?.services ?? []) as Service[], clusters: (e?.clusters ?? []) as Cluster[], lat: e?.lat ?? null, lng: e?.lng ?? null };
   });
@@ -40,9 +40,9 @@ export function toRoutingPerson(p: PersonRow, today: string): RoutingPerson {
 }
 
 /** The live record of a person: a merged record answers with the one that lives on. */
-export function livePerson(db: Db | Tx, id: string): PersonRow {
-  let row = db.select().from(persons).where(eq(persons.id, id)).get();
-  for (let hops = 0; row?.mergedIntoId && hops < 10; hops++) row = db.select().from(persons).where(eq(persons.id, row.mergedIntoId)).get();
+export async function livePerson(db: Db | Tx, id: string): Promise<PersonRow> {
+  let row = await db.select().from(persons).where(eq(persons.id, id)).get();
+  for (let hops = 0; row?.mergedIntoId && hops < 10; hops++) row = await db.select().from(persons).where(eq(persons.id, row.mergedIntoId)).get();
   if (!row || row.mergedIntoId || row.anonymisedAt) throw notFound('residents.not_found');
   return row;
 }
@@ -62,28 +62,28 @@ export interface ReferralGroup {
  * anywhere yet. A household is never split by routing; members already placed
  * elsewhere, or gone, were parted from it on purpose (stays.split_reason).
  */
-export function referralGroup(db: Db | Tx, personId: string): ReferralGroup {
-  const p = livePerson(db, personId);
+export async function referralGroup(db: Db | Tx, personId: string): Promise<ReferralGroup> {
+  const p = await livePerson(db, personId);
   const members = p.householdId
-    ? db
+    ? (await db
         .select()
         .from(persons)
         .where(and(eq(persons.householdId, p.householdId), isNull(persons.mergedIntoId), isNull(persons.anonymisedAt)))
-        .all()
+        .all())
         .filter((m) => m.id !== p.id)
     : [];
   const ids = [p.id, ...members.map((m) => m.id)];
   const open = new Map(
-    db
+    (await db
       .select()
       .from(stays)
       .where(and(inArray(stays.personId, ids), isNull(stays.checkedOutAt)))
-      .all()
+      .all())
       .map((s) => [s.personId, s]),
   );
   const placedEver = new Set(
-    db
-      .all<{ person_id: string }>(sql`select distinct person_id from stays where person_id in ${ids}`)
+    (await db
+      .all<{ person_id: string }>(sql`select distinct person_id from stays where person_id in ${ids}`))
       .map((r) => r.person_id),
   );
   const here = open.get(p.id)?.facilityId ?? null;
@@ -100,9 +100,9 @@ export function referralGroup(db: Db | Tx, personId: string): ReferralGroup {
 }
 
 /** Where the routing starts from: the origin facility's area and coordinates. */
-export function originOf(db: Db | Tx, facilityId: string | null): Origin {
+export async function originOf(db: Db | Tx, facilityId: string | null): Promise<Origin> {
   if (!facilityId) return {};
-  const f = db.select({ id: facilities.id, wilayahCode: facilities.wilayahCode, lat: facilities.lat, lng: facilities.lng }).from(facilities).where(eq(facilities.id, facilityId)).get();
+  const f = await db.select({ id: facilities.id, wilayahCode: facilities.wilayahCode, lat: facilities.lat, lng: facilities.lng }).from(facilities).where(eq(facilities.id, facilityId)).get();
   return f ? { facilityId: f.id, wilayahCode: f.wilayahCode, lat: f.lat, lng: f.lng } : {};
 }
 
@@ -110,10 +110,10 @@ export function originOf(db: Db | Tx, facilityId: string | null): Origin {
  * Facilities that refused this person since their current stay began (or
  * since they were registered): the desk is shown the next ones instead.
  */
-export function refusedBy(db: Db | Tx, group: ReferralGroup): Map<string, Reason> {
+export async function refusedBy(db: Db | Tx, group: ReferralGroup): Promise<Map<string, Reason>> {
   const p = group.persons[0]!;
   const since = group.openStays.get(p.id)?.checkedInAt ?? p.createdAt;
-  const rows = db.all<{ to_facility_id: string }>(sql`
+  const rows = await db.all<{ to_facility_id: string }>(sql`
     select distinct r.to_facility_id from referral_persons rp join referrals r on r.id = rp.referral_id
     where rp.person_id = ${p.id} and r.status = 'REFUSED' and r.proposed_at >= ${since}`);
   return new Map(rows.map((r) => [r.to_facility_id, { key: 'routing.passed.refused' }]));

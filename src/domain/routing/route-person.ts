@@ -43,49 +43,49 @@ export interface PersonRouting {
 /** Outcomes that end care: the person went home, to family or community, or is gone; no destination is needed. */
 const LEFT_CARE = ['reunited', 'returned_home', 'moved_to_lks', 'hospitalised', 'left', 'deceased'];
 
-export function routePerson(args: { db: Db; actor: Actor; personId: string; alone?: boolean }): PersonRouting {
+export async function routePerson(args: { db: Db; actor: Actor; personId: string; alone?: boolean }): Promise<PersonRouting> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   // Holds that ran out are released before anyone counts free places.
-  expireReferrals(db);
+  await expireReferrals(db);
   const now = nowIso();
   // Read in one consistent snapshot; write only when the command centre must be told, or an alert is settled.
-  const seen = db.transaction((tx) => {
-    assertCanSeePerson(tx, actor, args.personId);
-    const full = referralGroup(tx, args.personId);
+  const seen = await write(db, async (tx) => {
+    await assertCanSeePerson(tx, actor, args.personId);
+    const full = await referralGroup(tx, args.personId);
     // "Alone": the person without the household members with them, for a referral that splits it on purpose.
     const group = args.alone ? { ...full, persons: full.persons.slice(0, 1) } : full;
     const person = group.persons[0]!;
-    const all = loadRoutingFacilities(tx);
+    const all = await loadRoutingFacilities(tx);
     const result = route({
       persons: group.persons.map((p) => toRoutingPerson(p, wibDate(now))),
       facilities: all,
       asker: actor,
-      from: originOf(tx, group.originFacilityId),
-      exclude: refusedBy(tx, group),
+      from: await originOf(tx, group.originFacilityId),
+      exclude: await refusedBy(tx, group),
     });
-    const open = tx.get<{ id: string; status: string; to_facility_id: string }>(sql`
+    const open = await tx.get<{ id: string; status: string; to_facility_id: string }>(sql`
       select r.id, r.status, r.to_facility_id from referral_persons rp join referrals r on r.id = rp.referral_id
       where rp.person_id = ${person.id} and rp.open = 1`);
-    const openAlert = tx.get<{ id: string }>(sql`
+    const openAlert = await tx.get<{ id: string }>(sql`
       select id from alerts where kind = 'nothing_fits' and subject_type = 'person' and subject_id = ${person.id} and resolved_at is null`);
     const hereId = group.openStays.get(person.id)?.facilityId ?? null;
     const here = hereId ? all.find((f) => f.id === hereId) : undefined;
     // Discharged back to family, home or community (their last stay closed so): not a person waiting for a place.
     const last = here
       ? undefined
-      : tx.get<{ outcome: string | null }>(sql`select outcome from stays where person_id = ${person.id} order by checked_in_at desc limit 1`);
+      : await tx.get<{ outcome: string | null }>(sql`select outcome from stays where person_id = ${person.id} order by checked_in_at desc limit 1`);
     const leftCare = last?.outcome != null && LEFT_CARE.includes(last.outcome);
     const needed = !leftCare && (!here || here.kind === 'TPS' || result.needs.services.some((s) => !here.services.includes(s)));
     return { group, person, result, open: open ?? null, openAlert: openAlert ?? null, needed, here, full };
   });
   const { group, person, result, needed, here } = seen;
 
-  let alert: ReturnType<typeof raisePersonAlert> = null;
+  let alert: Awaited<ReturnType<typeof raisePersonAlert>> = null;
   // Looking never settles an alert: only an act does (a referral made, the person placed, or settled with a note).
   if (!result.destinations.length && !seen.open && needed && !seen.openAlert && !args.alone) {
-    alert = write(db, (tx) =>
-      raisePersonAlert(tx, actor, {
+    alert = await write(db, async (tx) =>
+      await raisePersonAlert(tx, actor, {
         kind: 'nothing_fits',
         personId: person.id,
         facilityId: actor.facilityId ?? group.originFacilityId,

@@ -30,18 +30,18 @@ export interface CheckInResult {
  * facility: the free places are read and taken in one IMMEDIATE transaction,
  * so two desks can never be given the same place. No free place → NO_FREE_PLACE (409).
  */
-export function checkIn(args: { db: Db; actor: Actor; input: unknown }): CheckInResult {
+export async function checkIn(args: { db: Db; actor: Actor; input: unknown }): Promise<CheckInResult> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   const input = parseInput(CheckInInput, args.input, actor.lang);
   const ids = [...new Set([...(input.person_id ? [input.person_id] : []), ...input.person_ids])];
   const at = nowIso();
   try {
-    const result = write(db, (tx) => {
-      for (const id of ids) assertCanSeePerson(tx, actor, id);
-      const facility = placementFacility(tx, actor, input.facility_id, { mustAct: true });
-      const group = loadPlaceablePersons(tx, ids);
-      const placed = placeGroup(tx, actor, {
+    const result = await write(db, async (tx) => {
+      for (const id of ids) await assertCanSeePerson(tx, actor, id);
+      const facility = await placementFacility(tx, actor, input.facility_id, { mustAct: true });
+      const group = await loadPlaceablePersons(tx, ids);
+      const placed = await placeGroup(tx, actor, {
         persons: group,
         facility,
         unitId: input.unit_id,
@@ -50,7 +50,7 @@ export function checkIn(args: { db: Db; actor: Actor; input: unknown }): CheckIn
         splitReason: input.split_reason,
         at,
       });
-      const rows = tx.select().from(stays).where(inArray(stays.id, placed.stayIds)).all();
+      const rows = await tx.select().from(stays).where(inArray(stays.id, placed.stayIds)).all();
       return {
         stays: rows.map(toStayRecord),
         facility_id: facility.id,

@@ -15,34 +15,34 @@ import { DischargeInput } from './input.ts';
 import { toStayRecord, type StayRecord } from './view.ts';
 
 /** Ends an open stay with an outcome and, where it has one, a destination. */
-export function discharge(args: { db: Db; actor: Actor; stayId?: string; input: unknown }): StayRecord {
+export async function discharge(args: { db: Db; actor: Actor; stayId?: string; input: unknown }): Promise<StayRecord> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   const input = parseInput(DischargeInput, args.input, actor.lang);
   const stayId = args.stayId ?? input.stay_id;
   if (!stayId) throw notFound('stays.not_found');
   const at = nowIso();
-  const record = write(db, (tx) => {
-    const stay = tx.select().from(stays).where(eq(stays.id, stayId)).get();
+  const record = await write(db, async (tx) => {
+    const stay = await tx.select().from(stays).where(eq(stays.id, stayId)).get();
     if (!stay) throw notFound('stays.not_found');
-    assertCanSeePerson(tx, actor, stay.personId);
+    await assertCanSeePerson(tx, actor, stay.personId);
     assertActsAt(actor, stay.facilityId);
-    const done = tx
+    const done = await tx
       .update(stays)
       .set({ checkedOutAt: at, checkedOutBy: actor.id, outcome: input.outcome as StayRecord['outcome'], destination: input.destination ?? null, note: input.note ?? null })
       .where(and(eq(stays.id, stay.id), isNull(stays.checkedOutAt)))
       .run();
     // A double submit that slipped past idempotency, or another desk first: the stay is already closed.
     if (done.changes !== 1) throw conflict('stays.already_closed');
-    recordJourney(tx, actor, stay, input.outcome, input);
-    audit(tx, actor, {
+    await recordJourney(tx, actor, stay, input.outcome, input);
+    await audit(tx, actor, {
       action: 'stay.discharge',
       entity: 'stay',
       entityId: stay.id,
       at,
       detail: { person_id: stay.personId, facility_id: stay.facilityId, unit_id: stay.unitId, outcome: input.outcome },
     });
-    return toStayRecord(tx.select().from(stays).where(eq(stays.id, stay.id)).get()!);
+    return toStayRecord((await tx.select().from(stays).where(eq(stays.id, stay.id)).get())!);
   });
   hubFor(db).publish({ type: 'occupancy', facilityId: record.facility_id, unitIds: [record.unit_id] });
   return record;

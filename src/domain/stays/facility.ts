@@ -13,10 +13,10 @@ export function assertActsAt(actor: Actor, facilityId: string): void {
 }
 
 /** The facility people are placed in: known, visible to the actor, the actor's to act at, and OPEN. */
-export function placementFacility(tx: Tx, actor: Actor, facilityId: string | undefined, opts: { mustAct: boolean }): FacilityRow {
+export async function placementFacility(tx: Tx, actor: Actor, facilityId: string | undefined, opts: { mustAct: boolean }): Promise<FacilityRow> {
   const id = facilityId ?? actor.facilityId;
   if (!id) throw invalidField('facility_id', 'field.required');
-  const f = tx.select().from(facilities).where(eq(facilities.id, id)).get();
+  const f = await tx.select().from(facilities).where(eq(facilities.id, id)).get();
   if (!f || !canSeeFacility(actor, f)) throw invalidField('facility_id', 'field.unknown_facility');
   if (opts.mustAct) assertActsAt(actor, f.id);
   if (f.status !== 'OPEN') throw conflict('stays.facility_not_open', { facility: f.name });

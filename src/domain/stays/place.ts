@@ -84,21 +84,21 @@ export interface Placement {
  * with an open stay in another unit, and those never placed at all. Members
  * who have left (closed stays only) no longer bind the group.
  */
-function membersApart(tx: Tx, group: PlacePerson[]): { id: string; unitId: string | null }[] {
+async function membersApart(tx: Tx, group: PlacePerson[]): Promise<{ id: string; unitId: string | null }[]> {
   const householdIds = [...new Set(group.map((p) => p.householdId).filter((h): h is string => h !== null))];
   if (!householdIds.length) return [];
   const inGroup = new Set(group.map((p) => p.id));
-  const members = tx
+  const members = (await tx
     .select({ id: persons.id })
     .from(persons)
     .where(and(inArray(persons.householdId, householdIds), isNull(persons.mergedIntoId)))
-    .all()
+    .all())
     .filter((m) => !inGroup.has(m.id));
   const apart: { id: string; unitId: string | null }[] = [];
   for (const m of members) {
-    const open = tx.select({ unitId: stays.unitId }).from(stays).where(and(eq(stays.personId, m.id), isNull(stays.checkedOutAt))).get();
+    const open = await tx.select({ unitId: stays.unitId }).from(stays).where(and(eq(stays.personId, m.id), isNull(stays.checkedOutAt))).get();
     if (open) apart.push({ id: m.id, unitId: open.unitId });
-    else if (!tx.select({ id: stays.id }).from(stays).where(eq(stays.personId, m.id)).get()) apart.push({ id: m.id, unitId: null });
+    else if (!await tx.select({ id: stays.id }).from(stays).where(eq(stays.personId, m.id)).get()) apart.push({ id: m.id, unitId: null });
   }
   return apart;
 }
@@ -110,11 +110,11 @@ const familyUnitIds = (apart: { unitId: string | null }[]) => new Set(apart.map(
  * officer chooses none: what the check-in page suggests, by the same rule and
  * the same household facts as placeGroup below.
  */
-export function suggestedUnit(tx: Db | Tx, facilityId: string, group: PlacePerson[]): ReturnType<typeof chooseUnit<UnitOccupancy>> {
+export async function suggestedUnit(tx: Db | Tx, facilityId: string, group: PlacePerson[]): Promise<ReturnType<typeof chooseUnit<UnitOccupancy>>> {
   if (!group.length) return { choice: null, why: null };
   const isHousehold = group.length > 1 || group.some((p) => p.householdId !== null);
-  const all = loadUnitOccupancy(tx, { facilityId });
-  return chooseUnit(all, group, isHousehold, { familyUnitIds: familyUnitIds(membersApart(tx as Tx, group)) });
+  const all = await loadUnitOccupancy(tx, { facilityId });
+  return chooseUnit(all, group, isHousehold, { familyUnitIds: familyUnitIds(await membersApart(tx as Tx, group)) });
 }
 
 /**
@@ -122,12 +122,12 @@ export function suggestedUnit(tx: Db | Tx, facilityId: string, group: PlacePerso
  * IMMEDIATE transaction: the free count read here cannot change before the
  * stays are written, so no place is given twice.
  */
-export function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Placement {
+export async function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Promise<Placement> {
   const group = req.persons;
   const n = group.length;
   const isHousehold = n > 1 || group.some((p) => p.householdId !== null);
-  const all = loadUnitOccupancy(tx, { facilityId: req.facility.id });
-  const apart = membersApart(tx, group);
+  const all = await loadUnitOccupancy(tx, { facilityId: req.facility.id });
+  const apart = await membersApart(tx, group);
   const familyUnits = familyUnitIds(apart);
 
   const profile = groupProfile(group, isHousehold);
@@ -167,13 +167,13 @@ export function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Placement {
   const split = apart.some((m) => m.unitId !== unit.id);
   if (split && !req.splitReason) throw invalidField('split_reason', 'stays.household_together', { count: apart.length });
 
-  const beds = assignBeds(tx, unit, n, req.bedLabel);
+  const beds = await assignBeds(tx, unit, n, req.bedLabel);
 
   const stayIds: string[] = [];
-  group.forEach((p, i) => {
+  for (const [i, p] of (group).entries()) {
     const id = newId();
     stayIds.push(id);
-    tx.insert(stays)
+    await tx.insert(stays)
       .values({
         id,
         personId: p.id,
@@ -190,7 +190,7 @@ export function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Placement {
         referralId: req.referralId ?? null,
       })
       .run();
-    audit(tx, actor, {
+    await audit(tx, actor, {
       action: req.previous ? 'stay.transfer_in' : 'stay.check_in',
       entity: 'stay',
       entityId: id,
@@ -206,19 +206,19 @@ export function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Placement {
         ...(req.previous ? { previous_stay_id: req.previous.get(p.id) } : {}),
       },
     });
-  });
+  }
   return { stayIds, unit, overflow, split, reason };
 }
 
 /** Beds where the unit names them: the one asked for (if free), else the first free ones in order. */
-function assignBeds(tx: Tx, unit: UnitOccupancy, n: number, asked: string | undefined): (string | null)[] {
-  const row = tx.select({ pattern: units.bedLabelPattern, capacity: units.capacity }).from(units).where(eq(units.id, unit.id)).get()!;
+async function assignBeds(tx: Tx, unit: UnitOccupancy, n: number, asked: string | undefined): Promise<(string | null)[]> {
+  const row = (await tx.select({ pattern: units.bedLabelPattern, capacity: units.capacity }).from(units).where(eq(units.id, unit.id)).get())!;
   const taken = new Set(
-    tx
+    (await tx
       .select({ bed: stays.bedLabel })
       .from(stays)
       .where(and(eq(stays.unitId, unit.id), isNull(stays.checkedOutAt)))
-      .all()
+      .all())
       .map((r) => r.bed)
       .filter((b): b is string => b !== null),
   );
@@ -235,18 +235,18 @@ function assignBeds(tx: Tx, unit: UnitOccupancy, n: number, asked: string | unde
 }
 
 /** Persons as placement needs them, refusing anyone merged away or already in a place. */
-export function loadPlaceablePersons(tx: Tx, ids: string[]): PlacePerson[] {
-  const rows = tx.select().from(persons).where(inArray(persons.id, ids)).all();
+export async function loadPlaceablePersons(tx: Tx, ids: string[]): Promise<PlacePerson[]> {
+  const rows = await tx.select().from(persons).where(inArray(persons.id, ids)).all();
   const byId = new Map(rows.map((r) => [r.id, r]));
   const today = wibDate(new Date().toISOString());
-  return ids.map((id) => {
+  return (await Promise.all(ids.map(async (id) => {
     const p = byId.get(id);
     if (!p || p.anonymisedAt) throw new DomainError('NOT_FOUND', 'residents.not_found');
     if (p.mergedIntoId) throw conflict('stays.person_merged', { code: p.residentCode });
-    const open = tx.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, id), isNull(stays.checkedOutAt))).get();
+    const open = await tx.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, id), isNull(stays.checkedOutAt))).get();
     if (open) throw conflict('stays.already_open', { code: p.residentCode });
     return toPlacePerson(p, today);
-  });
+  })));
 }
 
 /**

@@ -7,9 +7,9 @@ import { notFound } from '../errors.ts';
 import { assertCanSeePerson } from '../residents/links.ts';
 
 /** A stay with its person, facility and unit, for a page that acts on it; the person must be visible. */
-export function stayForAction(db: Db, actor: Actor, stayId: string) {
+export async function stayForAction(db: Db, actor: Actor, stayId: string) {
   requireRole(actor, PEOPLE_ROLES);
-  const row = db
+  const row = await db
     .select({ stay: stays, person: persons, facilityName: facilities.name, unitName: units.name })
     .from(stays)
     .innerJoin(persons, eq(persons.id, stays.personId))
@@ -18,9 +18,9 @@ export function stayForAction(db: Db, actor: Actor, stayId: string) {
     .where(eq(stays.id, stayId))
     .get();
   if (!row) throw notFound('stays.not_found');
-  assertCanSeePerson(db, actor, row.person.id);
+  await assertCanSeePerson(db, actor, row.person.id);
   const sharing = row.stay.householdId
-    ? db
+    ? await db
         .select({ id: persons.id, name: persons.name, description: persons.description, residentCode: persons.residentCode })
         .from(stays)
         .innerJoin(persons, eq(persons.id, stays.personId))
@@ -31,12 +31,12 @@ export function stayForAction(db: Db, actor: Actor, stayId: string) {
 }
 
 /** OPEN facilities the actor may place people in (a transfer's destinations). */
-export function destinationChoices(db: Db, actor: Actor) {
-  return db
+export async function destinationChoices(db: Db, actor: Actor) {
+  return (await db
     .select({ id: facilities.id, code: facilities.code, name: facilities.name, kind: facilities.kind, protected: facilities.protected })
     .from(facilities)
     .where(eq(facilities.status, 'OPEN'))
     .orderBy(asc(facilities.code))
-    .all()
+    .all())
     .filter((f) => canSeeFacility(actor, f));
 }

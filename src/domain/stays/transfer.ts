@@ -35,16 +35,16 @@ export interface TransferResult {
  * written reason, and still under the destination's rules: the services the
  * group needs, units that admit them, unit features (routing/route.ts).
  */
-export function transfer(args: { db: Db; actor: Actor; stayId: string; input: unknown }): TransferResult {
+export async function transfer(args: { db: Db; actor: Actor; stayId: string; input: unknown }): Promise<TransferResult> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   const input = parseInput(TransferInput, args.input, actor.lang);
   const at = nowIso();
   try {
-    const result = write(db, (tx) => {
-      const stay = tx.select().from(stays).where(eq(stays.id, args.stayId)).get();
+    const result = await write(db, async (tx) => {
+      const stay = await tx.select().from(stays).where(eq(stays.id, args.stayId)).get();
       if (!stay) throw notFound('stays.not_found');
-      assertCanSeePerson(tx, actor, stay.personId);
+      await assertCanSeePerson(tx, actor, stay.personId);
       assertActsAt(actor, stay.facilityId);
       if (stay.checkedOutAt) throw conflict('stays.already_closed');
       const crossFacility = input.facility_id !== undefined && input.facility_id !== stay.facilityId;
@@ -52,27 +52,27 @@ export function transfer(args: { db: Db; actor: Actor; stayId: string; input: un
         if (!(actor.role === 'command' || actor.role === 'system')) throw forbidden('stays.transfer_other_facility');
         if (!input.reason) throw invalidField('reason', 'stays.move_reason_required');
       }
-      const facility = placementFacility(tx, actor, input.facility_id ?? stay.facilityId, { mustAct: false });
+      const facility = await placementFacility(tx, actor, input.facility_id ?? stay.facilityId, { mustAct: false });
       if (facility.id === stay.facilityId && input.unit_id === stay.unitId) throw invalidField('unit_id', 'stays.same_unit');
 
       const moving = [stay];
       if (input.household && stay.householdId) {
-        const others = tx
+        const others = (await tx
           .select()
           .from(stays)
           .where(and(eq(stays.householdId, stay.householdId), eq(stays.unitId, stay.unitId), isNull(stays.checkedOutAt)))
-          .all()
+          .all())
           .filter((s) => s.id !== stay.id);
         moving.push(...others);
       }
       const ids = moving.map((s) => s.id);
-      tx.update(stays).set({ checkedOutAt: at, checkedOutBy: actor.id, outcome: 'transferred', note: input.note ?? null }).where(inArray(stays.id, ids)).run();
+      await tx.update(stays).set({ checkedOutAt: at, checkedOutBy: actor.id, outcome: 'transferred', note: input.note ?? null }).where(inArray(stays.id, ids)).run();
 
-      const people = tx.select().from(persons).where(inArray(persons.id, moving.map((s) => s.personId))).all();
+      const people = await tx.select().from(persons).where(inArray(persons.id, moving.map((s) => s.personId))).all();
       const today = wibDate(at);
       let unitId = input.unit_id;
-      if (crossFacility) unitId = destinationUnit(tx, actor, facility.id, people.map((p) => toRoutingPerson(p, today)), unitId);
-      const placed = placeGroup(tx, actor, {
+      if (crossFacility) unitId = await destinationUnit(tx, actor, facility.id, people.map((p) => toRoutingPerson(p, today)), unitId);
+      const placed = await placeGroup(tx, actor, {
         persons: people.map((p) => toPlacePerson(p, today)),
         facility,
         unitId,
@@ -83,9 +83,9 @@ export function transfer(args: { db: Db; actor: Actor; stayId: string; input: un
         previous: new Map(moving.map((s) => [s.personId, s.id])),
       });
       const destination = facility.id === stay.facilityId ? placed.unit.name : `${facility.name} · ${placed.unit.name}`;
-      tx.update(stays).set({ destination }).where(inArray(stays.id, ids)).run();
+      await tx.update(stays).set({ destination }).where(inArray(stays.id, ids)).run();
       for (const s of moving) {
-        audit(tx, actor, {
+        await audit(tx, actor, {
           action: 'stay.transfer_out',
           entity: 'stay',
           entityId: s.id,
@@ -101,8 +101,8 @@ export function transfer(args: { db: Db; actor: Actor; stayId: string; input: un
         });
       }
       return {
-        ended: tx.select().from(stays).where(inArray(stays.id, ids)).all().map(toStayRecord),
-        stays: tx.select().from(stays).where(inArray(stays.id, placed.stayIds)).all().map(toStayRecord),
+        ended: (await tx.select().from(stays).where(inArray(stays.id, ids)).all()).map(toStayRecord),
+        stays: (await tx.select().from(stays).where(inArray(stays.id, placed.stayIds)).all()).map(toStayRecord),
         overflow: placed.overflow,
       };
     });
@@ -121,8 +121,8 @@ export function transfer(args: { db: Db; actor: Actor; stayId: string; input: un
  * service the group needs and have a unit that takes them (the routing
  * rules, asked of this one facility). Returns the unit to place them in.
  */
-function destinationUnit(tx: Parameters<Parameters<typeof write>[1]>[0], actor: Actor, facilityId: string, group: ReturnType<typeof toRoutingPerson>[], chosen: string | undefined): string {
-  const dest = loadRoutingFacilities(tx).find((f) => f.id === facilityId)!;
+async function destinationUnit(tx: Parameters<Parameters<typeof write>[1]>[0], actor: Actor, facilityId: string, group: Awaited<ReturnType<typeof toRoutingPerson>>[], chosen: string | undefined): Promise<string> {
+  const dest = (await loadRoutingFacilities(tx)).find((f) => f.id === facilityId)!;
   const result = route({ persons: group, facilities: [dest], asker: actor });
   const first = result.destinations[0];
   if (!first) {

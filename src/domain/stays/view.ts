@@ -26,4 +26,4 @@ export function toStayRecord(s: StayRow) {
     referral_id: s.referralId,
   };
 }
-export type StayRecord = ReturnType<typeof toStayRecord>;
+export type StayRecord = Awaited<ReturnType<typeof toStayRecord>>;

@@ -22,9 +22,9 @@ export interface PlacedAt {
   next: 'open_record' | 'ask_referral' | 'command_move';
 }
 
-export function wherePlaced(db: Db, actor: Actor, personIds: string[]): Map<string, PlacedAt> {
+export async function wherePlaced(db: Db, actor: Actor, personIds: string[]): Promise<Map<string, PlacedAt>> {
   if (!personIds.length) return new Map();
-  const rows = db
+  const rows = await db
     .select({ personId: stays.personId, stayId: stays.id, facilityId: stays.facilityId, unitName: units.name, fName: facilities.name, protected: facilities.protected, fid: facilities.id })
     .from(stays)
     .innerJoin(facilities, eq(facilities.id, stays.facilityId))
@@ -48,10 +48,10 @@ export function wherePlaced(db: Db, actor: Actor, personIds: string[]): Map<stri
 }
 
 /** The unit a check-in here would take for these people (the page's suggestion), with its reason. */
-export function suggestionFor(db: Db, facilityId: string, personIds: string[]) {
+export async function suggestionFor(db: Db, facilityId: string, personIds: string[]) {
   if (!personIds.length) return null;
-  const rows = db.select().from(persons).where(inArray(persons.id, personIds)).all();
+  const rows = await db.select().from(persons).where(inArray(persons.id, personIds)).all();
   const today = wibDate(nowIso());
-  const { choice } = suggestedUnit(db, facilityId, rows.map((p) => toPlacePerson(p, today)));
+  const { choice } = await suggestedUnit(db, facilityId, rows.map((p) => toPlacePerson(p, today)));
   return choice ? { unitId: choice.unit.id, reason: choice.reason } : null;
 }

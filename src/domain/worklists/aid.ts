@@ -43,11 +43,11 @@ interface Row {
  * (an open stay) for facility staff, the command centre and admin; a
  * pendamping's own cases, placed or gone home (aid follows them home).
  */
-function aidRows(db: Db, actor: Actor): Row[] {
+async function aidRows(db: Db, actor: Actor): Promise<Row[]> {
   const scope = caseScopeFilter(actor, sql`p.id`);
   const placedOrOwn = actor.role === 'pendamping' ? sql`1 = 1` : sql`s.id is not null`;
   const atOwnFacility = !isWide(actor) && actor.role !== 'pendamping' && actor.facilityId ? sql`s.facility_id = ${actor.facilityId}` : sql`1 = 1`;
-  return db.all<Row>(sql`
+  return await db.all<Row>(sql`
     select p.id, p.resident_code, p.name, p.description, p.sex, p.birth_date, p.estimated_age, p.estimated_at,
            p.nik, p.kk, p.dtks, p.pkh, p.bpnt, p.ktp_address, p.domicile_address, p.origin_wilayah_code,
            f.id as facility_id, f.name as facility_name, f.wilayah_code as facility_wilayah, f.protected as facility_protected,
@@ -79,12 +79,12 @@ export interface AidEntry {
 }
 
 /** `GET /worklists/aid`: each person with what stands between them and PKH/BPNT, and the next step. */
-export function aidWorklist(args: { db: Db; actor: Actor; step?: string | undefined }): AidEntry[] {
+export async function aidWorklist(args: { db: Db; actor: Actor; step?: string | undefined }): Promise<AidEntry[]> {
   const { db, actor } = args;
   requireRole(actor, WORKLIST_ROLES);
   const today = wibDate(nowIso());
   const out: AidEntry[] = [];
-  for (const r of aidRows(db, actor)) {
+  for (const r of await aidRows(db, actor)) {
     const steps = aidSteps({ nik: r.nik, dtks: r.dtks, pkh: r.pkh, bpnt: r.bpnt, ktpAddress: r.ktp_address, domicileAddress: r.domicile_address }, r.proposed_at);
     if (!steps.length) continue;
     if (args.step && !steps.includes(args.step as AidStep)) continue;
@@ -142,12 +142,12 @@ export function aidCsvTable(entries: AidEntry[], lang: Actor['lang']): ExportTab
  * in DTKS, with the columns a DTKS update needs. Full NIK and KK: the export is
  * an audited read ('worklist.dtks_export'), like revealing a NIK.
  */
-export function dtksExport(args: { db: Db; actor: Actor }): ExportTable {
+export async function dtksExport(args: { db: Db; actor: Actor }): Promise<ExportTable> {
   const { db, actor } = args;
   requireRole(actor, WORKLIST_ROLES);
   const t = (k: string) => translate(actor.lang, k);
-  const rows = aidRows(db, actor).filter((r) => r.nik && r.dtks !== 'yes');
-  write(db, (tx) => audit(tx, actor, { action: 'worklist.dtks_export', entity: 'worklist', entityId: 'dtks', detail: { persons: rows.length } }));
+  const rows = (await aidRows(db, actor)).filter((r) => r.nik && r.dtks !== 'yes');
+  await write(db, async (tx) => await audit(tx, actor, { action: 'worklist.dtks_export', entity: 'worklist', entityId: 'dtks', detail: { persons: rows.length } }));
   return {
     sheet: 'DTKS',
     title: t('worklists.dtks_title'),

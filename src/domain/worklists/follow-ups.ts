@@ -24,11 +24,11 @@ export interface FollowUpEntry {
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
 
 /** Open follow-ups due today or before, oldest first, in the actor's scope (after discharge too). */
-export function followUpWorklist(args: { db: Db; actor: Actor; today?: string; pendampingId?: string }): FollowUpEntry[] {
+export async function followUpWorklist(args: { db: Db; actor: Actor; today?: string; pendampingId?: string }): Promise<FollowUpEntry[]> {
   const { db, actor } = args;
   requireRole(actor, WORKLIST_ROLES);
   const today = args.today ?? wibDate(nowIso());
-  const rows = db.all<{ id: string; person_id: string; resident_code: string; name: string | null; kind: string; due: string; note: string | null; pendamping: string | null; open_stay: number }>(sql`
+  const rows = await db.all<{ id: string; person_id: string; resident_code: string; name: string | null; kind: string; due: string; note: string | null; pendamping: string | null; open_stay: number }>(sql`
     select f.id, p.id as person_id, p.resident_code, coalesce(p.name, p.description) as name, f.kind, f.due, f.note,
            coalesce(nullif(u.display_name, ''), u.username) as pendamping,
            exists (select 1 from stays s where s.person_id = p.id and s.checked_out_at is null) as open_stay

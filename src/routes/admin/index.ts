@@ -12,11 +12,11 @@ const ADMIN = { access: ['admin'] as const };
 const ADMIN_SECRET = { access: ['admin'] as const, idempotent: false };
 
 const adminRoutes: FastifyPluginAsync = async (app) => {
-  function page(request: FastifyRequest, extra: Record<string, unknown> = {}) {
+  async function page(request: FastifyRequest, extra: Record<string, unknown> = {}) {
     return {
-      users: listUsers(app.db),
-      tokens: listTokens(app.db),
-      facilityChoices: app.db
+      users: await listUsers(app.db),
+      tokens: await listTokens(app.db),
+      facilityChoices: await app.db
         .select({ id: facilities.id, code: facilities.code, name: facilities.name })
         .from(facilities)
         .orderBy(asc(facilities.code))
@@ -26,7 +26,7 @@ const adminRoutes: FastifyPluginAsync = async (app) => {
     };
   }
 
-  app.get('/admin', { config: ADMIN }, async (request, reply) => reply.view('pages/admin/index', page(request)));
+  app.get('/admin', { config: ADMIN }, async (request, reply) => reply.view('pages/admin/index', await page(request)));
 
   app.post('/admin/users', { config: ADMIN_SECRET }, async (request, reply) => {
     try {
@@ -37,7 +37,7 @@ const adminRoutes: FastifyPluginAsync = async (app) => {
       if (err instanceof DomainError && err.code === 'VALIDATION') {
         return reply.view(
           'pages/admin/index',
-          page(request, { userErrors: fieldErrorMap(request, err.fieldErrors), userValues: request.body }),
+          await page(request, { userErrors: fieldErrorMap(request, err.fieldErrors), userValues: request.body }),
           { status: 422 },
         );
       }
@@ -46,13 +46,13 @@ const adminRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.post('/admin/users/:id/disable', { config: ADMIN }, async (request, reply) => {
-    const user = setUserDisabled({ db: app.db, actor: request.actor!, userId: (request.params as { id: string }).id, disabled: true });
+    const user = await setUserDisabled({ db: app.db, actor: request.actor!, userId: (request.params as { id: string }).id, disabled: true });
     flash(request, { kind: 'ok', message: request.t('admin.user_disabled', { user: user.username }) });
     return reply.redirect('/admin', 303);
   });
 
   app.post('/admin/users/:id/enable', { config: ADMIN }, async (request, reply) => {
-    const user = setUserDisabled({ db: app.db, actor: request.actor!, userId: (request.params as { id: string }).id, disabled: false });
+    const user = await setUserDisabled({ db: app.db, actor: request.actor!, userId: (request.params as { id: string }).id, disabled: false });
     flash(request, { kind: 'ok', message: request.t('admin.user_enabled', { user: user.username }) });
     return reply.redirect('/admin', 303);
   });
@@ -65,14 +65,14 @@ const adminRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/admin/tokens', { config: ADMIN_SECRET }, async (request, reply) => {
     try {
-      const created = createToken({ db: app.db, actor: request.actor!, input: request.body });
+      const created = await createToken({ db: app.db, actor: request.actor!, input: request.body });
       flash(request, { kind: 'secret', message: request.t('admin.token_created', { name: created.name, token: created.token }) });
       return reply.redirect('/admin', 303);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'VALIDATION') {
         return reply.view(
           'pages/admin/index',
-          page(request, { tokenErrors: fieldErrorMap(request, err.fieldErrors), tokenValues: request.body }),
+          await page(request, { tokenErrors: fieldErrorMap(request, err.fieldErrors), tokenValues: request.body }),
           { status: 422 },
         );
       }
@@ -81,7 +81,7 @@ const adminRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.post('/admin/tokens/:id/revoke', { config: ADMIN }, async (request, reply) => {
-    const token = revokeToken({ db: app.db, actor: request.actor!, tokenId: (request.params as { id: string }).id });
+    const token = await revokeToken({ db: app.db, actor: request.actor!, tokenId: (request.params as { id: string }).id });
     flash(request, { kind: 'ok', message: request.t('admin.token_revoked', { name: token.name }) });
     return reply.redirect('/admin', 303);
   });

@@ -15,7 +15,7 @@ const WIDE = { access: WIDE_ROLES };
 const alertsApi: FastifyPluginAsync = async (app) => {
   app.get('/alerts', { config: WIDE }, async (request) => {
     const all = (request.query as { all?: string }).all === 'true';
-    const rows = app.db
+    const rows = await app.db
       .select()
       .from(alerts)
       .where(all ? undefined : isNull(alerts.resolvedAt))
@@ -38,7 +38,7 @@ const alertsApi: FastifyPluginAsync = async (app) => {
   });
 
   app.post<{ Params: { id: string } }>('/alerts/:id/resolve', { config: WIDE }, async (request) =>
-    resolveAlert({ db: app.db, actor: request.actor!, id: request.params.id, input: request.body ?? {} }),
+    await resolveAlert({ db: app.db, actor: request.actor!, id: request.params.id, input: request.body ?? {} }),
   );
 };
 export default alertsApi;

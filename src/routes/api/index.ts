@@ -31,7 +31,7 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
   app.get('/audit', { config: { access: ['admin'] } }, async (request) => {
     const q = request.query as { limit?: string };
     const limit = queryLimit(q.limit, 100, 1000);
-    const rows = app.db.select().from(auditEvents).orderBy(desc(auditEvents.id)).limit(limit).all();
+    const rows = await app.db.select().from(auditEvents).orderBy(desc(auditEvents.id)).limit(limit).all();
     return {
       events: rows.map((r) => ({
         id: String(r.id),

@@ -25,7 +25,7 @@ const authRoutes: FastifyPluginAsync = async (app) => {
     return reply.view('pages/auth/login', {
       next: safeNext(q.next),
       notice: q.out === '1' ? request.t('login.signed_out') : undefined,
-      demo: isDemoDatabase(app.db),
+      demo: await isDemoDatabase(app.db),
     });
   });
 
@@ -38,8 +38,8 @@ const authRoutes: FastifyPluginAsync = async (app) => {
       const user = await authenticate({ db: app.db, limiter: app.loginLimiter, username, password, ip: request.ip, actor: anonymousActor(request) });
       // A new session id at every login; any earlier one on this browser ends.
       const old = request.session;
-      if (old) endSession(app.db, old.idHash);
-      const session = createSession(app.db, user.id, user.role, request.ip, request.headers['user-agent'] ?? null);
+      if (old) await endSession(app.db, old.idHash);
+      const session = await createSession(app.db, user.id, user.role, request.ip, request.headers['user-agent'] ?? null);
       reply.setCookie(SESSION_COOKIE, session.token, {
         path: '/',
         httpOnly: true,
@@ -56,7 +56,7 @@ const authRoutes: FastifyPluginAsync = async (app) => {
         if (status === 429) reply.header('Retry-After', String(Number(err.params?.minutes ?? 5) * 60));
         return reply.view(
           'pages/auth/login',
-          { next, error: request.t(err.messageKey, err.params), username, demo: isDemoDatabase(app.db) },
+          { next, error: request.t(err.messageKey, err.params), username, demo: await isDemoDatabase(app.db) },
           { status },
         );
       }
@@ -65,7 +65,7 @@ const authRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.post('/logout', { config: { access: 'authenticated' } }, async (request, reply) => {
-    if (request.session) endSession(app.db, request.session.idHash);
+    if (request.session) await endSession(app.db, request.session.idHash);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/login?out=1', 303);
   });

@@ -12,10 +12,10 @@ const BOARD_ROLES = ['admin', 'command', 'display'] as const;
 /** When the last change was heard, per database: shown on the wall. */
 const lastEventAt = new WeakMap<Db, string>();
 
-function boardView(db: Db, actor: Actor, lang: Lang, handoffAlertMinutes: number) {
+async function boardView(db: Db, actor: Actor, lang: Lang, handoffAlertMinutes: number) {
   const now = new Date();
   return {
-    board: boardData(db, actor, now, { handoffAlertMinutes, sparkLabel: translate(lang, 'board.spark') }),
+    board: await boardData(db, actor, now, { handoffAlertMinutes, sparkLabel: translate(lang, 'board.spark') }),
     lastEventAt: lastEventAt.get(db) ?? null,
     ago: (iso: string) => age(iso, now, lang),
   };
@@ -26,8 +26,8 @@ const boardRoutes: FastifyPluginAsync = async (app) => {
   const unsubscribe = hubFor(app.db).subscribe((e) => {
     if (e.type !== 'access') lastEventAt.set(app.db, new Date().toISOString());
   });
-  sampleOccupancy(app.db);
-  const sampler = setInterval(() => sampleOccupancy(app.db), SAMPLE_EVERY_MS);
+  await sampleOccupancy(app.db);
+  const sampler = setInterval(() => void sampleOccupancy(app.db).catch((err) => app.log.error({ err }, 'occupancy sample failed')), SAMPLE_EVERY_MS);
   sampler.unref();
   app.addHook('onClose', async () => {
     clearInterval(sampler);
@@ -38,12 +38,12 @@ const boardRoutes: FastifyPluginAsync = async (app) => {
     name: 'board',
     roles: BOARD_ROLES,
     relevant: () => true,
-    render: (ctx) =>
-      ctx.app.eta.render('partials/board/content', templateData(ctx, boardView(ctx.app.db, ctx.actor, ctx.lang, ctx.app.config.HANDOFF_ALERT_MINUTES))),
+    render: async (ctx) =>
+      ctx.app.eta.render('partials/board/content', templateData(ctx, await boardView(ctx.app.db, ctx.actor, ctx.lang, ctx.app.config.HANDOFF_ALERT_MINUTES))),
   });
 
   app.get('/board', { config: { access: BOARD_ROLES } }, async (request, reply) =>
-    reply.view('pages/board/index', { ...boardView(app.db, request.actor!, request.lang, app.config.HANDOFF_ALERT_MINUTES), oob: false, live: true }),
+    reply.view('pages/board/index', { ...await boardView(app.db, request.actor!, request.lang, app.config.HANDOFF_ALERT_MINUTES), oob: false, live: true }),
   );
 };
 export default boardRoutes;

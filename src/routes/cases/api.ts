@@ -12,33 +12,33 @@ const CHANGE = { access: CASE_CHANGE_ROLES };
 /** /api/v1/residents/:id/case… and /api/v1/cases (docs/api.md "Case work"). Thin: the verbs of src/domain/cases. */
 const casesApi: FastifyPluginAsync = async (app) => {
   const db = app.db;
-  app.get('/cases', { config: READ }, async (request) => ({ cases: caseload({ db, actor: request.actor! }) }));
+  app.get('/cases', { config: READ }, async (request) => ({ cases: await caseload({ db, actor: request.actor! }) }));
 
-  app.get<Id>('/residents/:id/case', { config: READ }, async (request) => readCase({ db, actor: request.actor!, personId: request.params.id }));
+  app.get<Id>('/residents/:id/case', { config: READ }, async (request) => await readCase({ db, actor: request.actor!, personId: request.params.id }));
 
   app.post<Id>('/residents/:id/case/assign', { config: { access: CASE_ASSIGN_ROLES } }, async (request) =>
-    assignPendamping({ db, actor: request.actor!, personId: request.params.id, input: request.body }),
+    await assignPendamping({ db, actor: request.actor!, personId: request.params.id, input: request.body }),
   );
   app.post<Id>('/residents/:id/case/cluster', { config: CHANGE }, async (request) => ({
-    cluster: setCluster({ db, actor: request.actor!, personId: request.params.id, input: request.body }),
+    cluster: await setCluster({ db, actor: request.actor!, personId: request.params.id, input: request.body }),
   }));
   app.post<Id>('/residents/:id/case/assessment', { config: CHANGE }, async (request) =>
-    recordAssessment({ db, actor: request.actor!, personId: request.params.id, input: request.body }),
+    await recordAssessment({ db, actor: request.actor!, personId: request.params.id, input: request.body }),
   );
   app.post<Id>('/residents/:id/case/plan', { config: CHANGE }, async (request) =>
-    setPlan({ db, actor: request.actor!, personId: request.params.id, input: request.body }),
+    await setPlan({ db, actor: request.actor!, personId: request.params.id, input: request.body }),
   );
   app.post<Id>('/residents/:id/case/services', { config: CHANGE }, async (request, reply) =>
-    reply.code(201).send(recordService({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+    reply.code(201).send(await recordService({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
   );
   app.post<Id>('/residents/:id/case/follow-ups', { config: CHANGE }, async (request, reply) =>
-    reply.code(201).send(addFollowUp({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+    reply.code(201).send(await addFollowUp({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
   );
   app.post<{ Params: { id: string; fid: string } }>('/residents/:id/case/follow-ups/:fid/done', { config: CHANGE }, async (request) =>
-    completeFollowUp({ db, actor: request.actor!, personId: request.params.id, followUpId: request.params.fid, input: request.body }),
+    await completeFollowUp({ db, actor: request.actor!, personId: request.params.id, followUpId: request.params.fid, input: request.body }),
   );
   app.post<Id>('/residents/:id/case/dtks-proposal', { config: CHANGE }, async (request, reply) =>
-    reply.code(201).send(proposeToDtks({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+    reply.code(201).send(await proposeToDtks({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
   );
 };
 export default casesApi;

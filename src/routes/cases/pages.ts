@@ -31,8 +31,8 @@ function backTo(body: Body, fallback: string): string {
 const casePages: FastifyPluginAsync = async (app) => {
   const db = app.db;
 
-  function caseloadData(request: FastifyRequest, extra: Record<string, unknown> = {}) {
-    const entries = caseload({ db, actor: request.actor! });
+  async function caseloadData(request: FastifyRequest, extra: Record<string, unknown> = {}) {
+    const entries = await caseload({ db, actor: request.actor! });
     const today = wibDate(nowIso());
     return {
       title: request.t('cases.title'),
@@ -46,16 +46,16 @@ const casePages: FastifyPluginAsync = async (app) => {
     };
   }
 
-  app.get('/cases', { config: READ }, async (request, reply) => reply.view('pages/cases/index', caseloadData(request)));
+  app.get('/cases', { config: READ }, async (request, reply) => reply.view('pages/cases/index', await caseloadData(request)));
 
   /** A quick form on a caseload card: on success back to the card (htmx) or the page; on failure the card with its errors. */
-  async function quick(request: FastifyRequest<Id>, reply: FastifyReply, kind: 'service' | 'follow_up', run: () => unknown) {
+  async function quick(request: FastifyRequest<Id>, reply: FastifyReply, kind: 'service' | 'follow_up', run: () => Promise<unknown>) {
     const body = (request.body ?? {}) as Body;
     const id = request.params.id;
     try {
-      run();
+      await run();
       if (request.isHtmx) {
-        const data = caseloadData(request, { justSaved: { id, kind } });
+        const data = await caseloadData(request, { justSaved: { id, kind } });
         const entry = data.entries.find((e) => e.person_id === id);
         return reply.view('partials/cases/card-update', { ...data, e: entry });
       }
@@ -64,7 +64,7 @@ const casePages: FastifyPluginAsync = async (app) => {
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'VALIDATION') throw err;
       const cardErrors = { [id]: { kind, errors: fieldErrorMap(request, err.fieldErrors), values: body } };
-      const data = caseloadData(request, { cardErrors });
+      const data = await caseloadData(request, { cardErrors });
       const entry = data.entries.find((e) => e.person_id === id);
       // No card for a case outside this caseload (found by the fuzz test): not found, never a 500.
       if (!entry) throw notFound();
@@ -75,22 +75,22 @@ const casePages: FastifyPluginAsync = async (app) => {
 
   app.post<Id>('/cases/:id/services', { config: CHANGE }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
-    if (backTo(body, '').startsWith('/cases/')) return caseForm(request, reply, 'service', () => recordService({ db, actor: request.actor!, personId: request.params.id, input: body }));
-    return quick(request, reply, 'service', () => recordService({ db, actor: request.actor!, personId: request.params.id, input: body }));
+    if (backTo(body, '').startsWith('/cases/')) return await caseForm(request, reply, 'service', async () => await recordService({ db, actor: request.actor!, personId: request.params.id, input: body }));
+    return await quick(request, reply, 'service', async () => await recordService({ db, actor: request.actor!, personId: request.params.id, input: body }));
   });
   app.post<Id>('/cases/:id/follow-ups', { config: CHANGE }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
-    if (backTo(body, '').startsWith('/cases/')) return caseForm(request, reply, 'follow_up', () => addFollowUp({ db, actor: request.actor!, personId: request.params.id, input: body }));
-    return quick(request, reply, 'follow_up', () => addFollowUp({ db, actor: request.actor!, personId: request.params.id, input: body }));
+    if (backTo(body, '').startsWith('/cases/')) return await caseForm(request, reply, 'follow_up', async () => await addFollowUp({ db, actor: request.actor!, personId: request.params.id, input: body }));
+    return await quick(request, reply, 'follow_up', async () => await addFollowUp({ db, actor: request.actor!, personId: request.params.id, input: body }));
   });
 
-  function caseData(request: FastifyRequest, personId: string, extra: Record<string, unknown> = {}) {
+  async function caseData(request: FastifyRequest, personId: string, extra: Record<string, unknown> = {}) {
     const actor = request.actor!;
-    const c = readCase({ db, actor, personId });
+    const c = await readCase({ db, actor, personId });
     let mayAssign = false;
     if (hasRole(actor, CASE_ASSIGN_ROLES)) {
       try {
-        assertCanAssign(db, actor, personId);
+        await assertCanAssign(db, actor, personId);
         mayAssign = true;
       } catch {
         mayAssign = false;
@@ -101,7 +101,7 @@ const casePages: FastifyPluginAsync = async (app) => {
       c,
       mayChange: hasRole(actor, CASE_CHANGE_ROLES),
       mayAssign,
-      pendampings: mayAssign ? pendampingChoices(db).filter((p) => p.cluster === c.cluster.cluster) : [],
+      pendampings: mayAssign ? (await pendampingChoices(db)).filter((p) => p.cluster === c.cluster.cluster) : [],
       ...CHOICES,
       formErrors: {},
       formKind: null,
@@ -110,20 +110,20 @@ const casePages: FastifyPluginAsync = async (app) => {
     };
   }
 
-  app.get<Id>('/cases/:id', { config: READ }, async (request, reply) => reply.view('pages/cases/show', caseData(request, request.params.id)));
+  app.get<Id>('/cases/:id', { config: READ }, async (request, reply) => reply.view('pages/cases/show', await caseData(request, request.params.id)));
 
   /** The case's own summary for the person page (loaded there by htmx; the link works without it). */
   app.get<Id>('/cases/:id/summary', { config: READ }, async (request, reply) => {
-    if (!canSeeCase(db, request.actor!, request.params.id)) return reply.code(204).send();
-    return reply.view('partials/cases/summary', { c: readCase({ db, actor: request.actor!, personId: request.params.id }) });
+    if (!await canSeeCase(db, request.actor!, request.params.id)) return reply.code(204).send();
+    return reply.view('partials/cases/summary', { c: await readCase({ db, actor: request.actor!, personId: request.params.id }) });
   });
 
   /** A form on the case page: back to it, or the page again with the errors beside the fields. */
-  async function caseForm(request: FastifyRequest<Id>, reply: FastifyReply, kind: string, run: () => unknown) {
+  async function caseForm(request: FastifyRequest<Id>, reply: FastifyReply, kind: string, run: () => Promise<unknown>) {
     const body = (request.body ?? {}) as Body;
     const id = request.params.id;
     try {
-      run();
+      await run();
       flash(request, { kind: 'ok', message: request.t(`cases.saved.${kind}`) });
       return reply.redirect(backTo(body, `/cases/${encodeURIComponent(id)}`), 303);
     } catch (err) {
@@ -135,39 +135,39 @@ const casePages: FastifyPluginAsync = async (app) => {
       return reply.view(
         'pages/cases/show',
         // A plan item's errors come as items.N.field; the page's form has one item.
-        caseData(request, id, { formKind: kind, formErrors: fieldErrorMap(request, err.fieldErrors.map((f) => ({ ...f, path: f.path.replace(/^items\.\d+\./, '') }))), formProblem: err.fieldErrors.length ? null : request.t(err.messageKey, err.params), values: body }),
+        await caseData(request, id, { formKind: kind, formErrors: fieldErrorMap(request, err.fieldErrors.map((f) => ({ ...f, path: f.path.replace(/^items\.\d+\./, '') }))), formProblem: err.fieldErrors.length ? null : request.t(err.messageKey, err.params), values: body }),
         { status: err.status },
       );
     }
   }
 
   app.post<Id>('/cases/:id/assign', { config: { access: CASE_ASSIGN_ROLES } }, async (request, reply) =>
-    caseForm(request, reply, 'assign', () => assignPendamping({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+    await caseForm(request, reply, 'assign', async () => await assignPendamping({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
   );
   app.post<Id>('/cases/:id/cluster', { config: CHANGE }, async (request, reply) =>
-    caseForm(request, reply, 'cluster', () => setCluster({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+    await caseForm(request, reply, 'cluster', async () => await setCluster({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
   );
   app.post<Id>('/cases/:id/assessment', { config: CHANGE }, async (request, reply) =>
-    caseForm(request, reply, 'assessment', () => recordAssessment({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+    await caseForm(request, reply, 'assessment', async () => await recordAssessment({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
   );
   // The page adds one item at a time: the plan as it stands plus the new item.
   app.post<Id>('/cases/:id/plan', { config: CHANGE }, async (request, reply) =>
-    caseForm(request, reply, 'plan', () => {
+    await caseForm(request, reply, 'plan', async () => {
       const b = (request.body ?? {}) as Body;
-      const plan = readCase({ db, actor: request.actor!, personId: request.params.id }).plan;
+      const plan = (await readCase({ db, actor: request.actor!, personId: request.params.id })).plan;
       const remove = typeof b.remove === 'string' ? b.remove : null;
       const kept = plan.filter((i) => i.id !== remove).map(({ menu, service, goal, due }) => ({ menu, service, goal, due: due ?? undefined }));
       const items = remove ? kept : [...kept, { menu: b.menu, service: b.service, goal: b.goal, due: b.due }];
-      return setPlan({ db, actor: request.actor!, personId: request.params.id, input: { items } });
+      return await setPlan({ db, actor: request.actor!, personId: request.params.id, input: { items } });
     }),
   );
   app.post<{ Params: { id: string; fid: string } }>('/cases/:id/follow-ups/:fid/done', { config: CHANGE }, async (request, reply) =>
-    caseForm(request as unknown as FastifyRequest<Id>, reply, 'done', () =>
-      completeFollowUp({ db, actor: request.actor!, personId: request.params.id, followUpId: request.params.fid, input: request.body }),
+    await caseForm(request as unknown as FastifyRequest<Id>, reply, 'done', async () =>
+      await completeFollowUp({ db, actor: request.actor!, personId: request.params.id, followUpId: request.params.fid, input: request.body }),
     ),
   );
   app.post<Id>('/cases/:id/dtks-proposal', { config: CHANGE }, async (request, reply) =>
-    caseForm(request, reply, 'dtks', () => proposeToDtks({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+    await caseForm(request, reply, 'dtks', async () => await proposeToDtks({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
   );
 };
 export default casePages;

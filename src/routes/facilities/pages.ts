@@ -70,11 +70,13 @@ const facilityPages: FastifyPluginAsync = async (app) => {
   registerLiveRegion({
     name: 'facility',
     roles: READERS.access,
-    authorize: (ctx) => void getFacility(ctx.app.db, ctx.actor, ctx.params.id ?? ''),
+    authorize: async (ctx) => {
+      await getFacility(ctx.app.db, ctx.actor, ctx.params.id ?? '');
+    },
     relevant: (event, ctx) => (event.type === 'occupancy' || event.type === 'facility' || event.type === 'referral') &&
       ('facilityId' in event ? event.facilityId === ctx.params.id : event.type === 'referral' && (event.toFacilityId === ctx.params.id || event.fromFacilityId === ctx.params.id)),
-    render: (ctx) => {
-      const d = getFacility(ctx.app.db, ctx.actor, ctx.params.id ?? '');
+    render: async (ctx) => {
+      const d = await getFacility(ctx.app.db, ctx.actor, ctx.params.id ?? '');
       const data = templateData(ctx, { ...CHOICES, d });
       const full = d.powers.numbers === 'full';
       const byUnit = new Map(d.occupancy.units.map((u) => [u.id, u]));
@@ -85,8 +87,8 @@ const facilityPages: FastifyPluginAsync = async (app) => {
     },
   });
 
-  function showPage(request: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, status = 200) {
-    const detail = getFacility(app.db, request.actor!, id);
+  async function showPage(request: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, status = 200) {
+    const detail = await getFacility(app.db, request.actor!, id);
     return reply.view(
       'pages/facilities/show',
       { ...CHOICES, d: detail, title: detail.facility.name, live: true, ...extra },
@@ -95,9 +97,9 @@ const facilityPages: FastifyPluginAsync = async (app) => {
   }
 
   /** After a successful change: htmx gets the refreshed region with a notice; a plain form gets a redirect (no resubmit on reload). */
-  function afterChange(request: FastifyRequest, reply: FastifyReply, facilityId: string, message: string, anchor = '', noticeKey = '') {
+  async function afterChange(request: FastifyRequest, reply: FastifyReply, facilityId: string, message: string, anchor = '', noticeKey = '') {
     // The notice is shown inside the form the officer used (noticeKey), not at the top of a long page.
-    if (request.isHtmx && request.headers['hx-request-type'] !== 'full') return showPage(request, reply, facilityId, { notice: message, noticeKey });
+    if (request.isHtmx && request.headers['hx-request-type'] !== 'full') return await showPage(request, reply, facilityId, { notice: message, noticeKey });
     flash(request, { kind: 'ok', message });
     return reply.redirect(`/facilities/${facilityId}${anchor}`, 303);
   }
@@ -107,13 +109,13 @@ const facilityPages: FastifyPluginAsync = async (app) => {
     let errors: Record<string, string> = {};
     let status = 200;
     try {
-      list = listFacilities(app.db, request.actor!, request.query);
+      list = await listFacilities(app.db, request.actor!, request.query);
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'VALIDATION') throw err;
       // A hand-edited URL: say which filter is wrong, and show the unfiltered list under it.
       errors = fieldErrorMap(request, err.fieldErrors);
       status = 422;
-      list = listFacilities(app.db, request.actor!, {});
+      list = await listFacilities(app.db, request.actor!, {});
     }
     return reply.view(
       'pages/facilities/index',
@@ -126,7 +128,7 @@ const facilityPages: FastifyPluginAsync = async (app) => {
   app.get('/facilities/wilayah-options', { config: READERS }, async (request, reply) => {
     const query = request.query as { q?: unknown; wilayah_code?: unknown };
     const q = typeof query.q === 'string' ? query.q : typeof query.wilayah_code === 'string' ? query.wilayah_code : '';
-    return reply.view('partials/facilities/wilayah-options', { options: searchWilayah(app.db, q) });
+    return reply.view('partials/facilities/wilayah-options', { options: await searchWilayah(app.db, q) });
   });
 
   app.get('/facilities/new', { config: ADMIN }, async (request, reply) =>
@@ -136,23 +138,23 @@ const facilityPages: FastifyPluginAsync = async (app) => {
   app.post('/facilities', { config: ADMIN }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
     try {
-      const created = createFacility({ db: app.db, actor: request.actor!, input: body });
+      const created = await createFacility({ db: app.db, actor: request.actor!, input: body });
       flash(request, { kind: 'ok', message: request.t('facilities.created', { name: created.name }) });
       return reply.redirect(`/facilities/${created.id}`, 303);
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'VALIDATION') throw err;
       return reply.view(
         'pages/facilities/form',
-        { ...CHOICES, mode: 'new', values: body, errors: fieldErrorMap(request, err.fieldErrors), wilayahChoices: wilayahChoicesFor(app.db, body), title: request.t('facilities.new') },
+        { ...CHOICES, mode: 'new', values: body, errors: fieldErrorMap(request, err.fieldErrors), wilayahChoices: await wilayahChoicesFor(app.db, body), title: request.t('facilities.new') },
         { status: 422 },
       );
     }
   });
 
-  app.get<IdParams>('/facilities/:id', { config: READERS }, async (request, reply) => showPage(request, reply, request.params.id));
+  app.get<IdParams>('/facilities/:id', { config: READERS }, async (request, reply) => await showPage(request, reply, request.params.id));
 
   app.get<IdParams>('/facilities/:id/edit', { config: ADMIN }, async (request, reply) => {
-    const { facility } = getFacility(app.db, request.actor!, request.params.id);
+    const { facility } = await getFacility(app.db, request.actor!, request.params.id);
     const values = {
       version: facility.version,
       code: facility.code,
@@ -169,7 +171,7 @@ const facilityPages: FastifyPluginAsync = async (app) => {
       clusters: facility.clusters,
       protected: facility.protected,
     };
-    return reply.view('pages/facilities/form', { ...CHOICES, mode: 'edit', facility, values, wilayahChoices: wilayahChoicesFor(app.db, values), title: request.t('facilities.edit') });
+    return reply.view('pages/facilities/form', { ...CHOICES, mode: 'edit', facility, values, wilayahChoices: await wilayahChoicesFor(app.db, values), title: request.t('facilities.edit') });
   });
 
   app.post<IdParams>('/facilities/:id/edit', { config: ADMIN }, async (request, reply) => {
@@ -177,13 +179,13 @@ const facilityPages: FastifyPluginAsync = async (app) => {
     // A form leaves unticked boxes out: here that means "none", not "unchanged".
     const input = { ...body, services: body.services ?? [], clusters: body.clusters ?? [], protected: body.protected ?? false };
     try {
-      const updated = updateFacility({ db: app.db, actor: request.actor!, facilityId: request.params.id, input });
+      const updated = await updateFacility({ db: app.db, actor: request.actor!, facilityId: request.params.id, input });
       flash(request, { kind: 'ok', message: request.t('facilities.updated') });
       return reply.redirect(`/facilities/${updated.id}`, 303);
     } catch (err) {
       const failure = formFailure(request, err, 'facility', body);
       if (!failure) throw err;
-      const { facility } = getFacility(app.db, request.actor!, request.params.id);
+      const { facility } = await getFacility(app.db, request.actor!, request.params.id);
       return reply.view(
         'pages/facilities/form',
         {
@@ -193,7 +195,7 @@ const facilityPages: FastifyPluginAsync = async (app) => {
           values: { ...body, services: input.services, clusters: input.clusters },
           errors: failure.state.errors,
           message: failure.state.message,
-          wilayahChoices: wilayahChoicesFor(app.db, body),
+          wilayahChoices: await wilayahChoicesFor(app.db, body),
           title: request.t('facilities.edit'),
         },
         { status: failure.status },
@@ -204,26 +206,26 @@ const facilityPages: FastifyPluginAsync = async (app) => {
   app.post<IdParams>('/facilities/:id/status', { config: MANAGERS }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
     try {
-      const updated = setFacilityStatus({ db: app.db, actor: request.actor!, facilityId: request.params.id, input: body });
+      const updated = await setFacilityStatus({ db: app.db, actor: request.actor!, facilityId: request.params.id, input: body });
       const message = request.t('facilities.status_changed', { name: updated.name, status: request.t(`facilities.status.${updated.status}`) });
       flash(request, { kind: 'ok', message });
       return reply.redirect(`/facilities/${updated.id}`, 303);
     } catch (err) {
       const failure = formFailure(request, err, 'status', body);
       if (!failure) throw err;
-      return showPage(request, reply, request.params.id, { formState: failure.state }, failure.status);
+      return await showPage(request, reply, request.params.id, { formState: failure.state }, failure.status);
     }
   });
 
   app.post<IdParams>('/facilities/:id/units', { config: MANAGERS }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
     try {
-      const unit = addUnit({ db: app.db, actor: request.actor!, facilityId: request.params.id, input: body });
-      return afterChange(request, reply, request.params.id, request.t('facilities.unit_added', { name: unit.name }), `#unit-${unit.id}`, 'add-unit');
+      const unit = await addUnit({ db: app.db, actor: request.actor!, facilityId: request.params.id, input: body });
+      return await afterChange(request, reply, request.params.id, request.t('facilities.unit_added', { name: unit.name }), `#unit-${unit.id}`, 'add-unit');
     } catch (err) {
       const failure = formFailure(request, err, 'add-unit', body);
       if (!failure) throw err;
-      return showPage(request, reply, request.params.id, { formState: failure.state }, failure.status);
+      return await showPage(request, reply, request.params.id, { formState: failure.state }, failure.status);
     }
   });
 
@@ -233,14 +235,14 @@ const facilityPages: FastifyPluginAsync = async (app) => {
     const form: UnitForm = UNIT_FORMS.includes(body.edit as UnitForm) ? (body.edit as UnitForm) : 'details';
     const input = unitInputFrom(form, body);
     try {
-      const unit = updateUnit({ db: app.db, actor: request.actor!, unitId: request.params.unitId, input });
+      const unit = await updateUnit({ db: app.db, actor: request.actor!, unitId: request.params.unitId, input });
       // The unit must belong to the facility of the URL; the verb checked who may change it.
       if (unit.facilityId !== request.params.id) return reply.redirect(`/facilities/${unit.facilityId}#unit-${unit.id}`, 303);
-      return afterChange(request, reply, unit.facilityId, request.t('facilities.unit_saved', { name: unit.name }), `#unit-${unit.id}`, `${unit.id}:${form}`);
+      return await afterChange(request, reply, unit.facilityId, request.t('facilities.unit_saved', { name: unit.name }), `#unit-${unit.id}`, `${unit.id}:${form}`);
     } catch (err) {
       const failure = formFailure(request, err, `${request.params.unitId}:${form}`, body);
       if (!failure) throw err;
-      return showPage(request, reply, request.params.id, { formState: failure.state }, failure.status);
+      return await showPage(request, reply, request.params.id, { formState: failure.state }, failure.status);
     }
   });
 };
@@ -262,7 +264,7 @@ function unitInputFrom(form: UnitForm, body: Body): Body {
 }
 
 /** Datalist options matching the wilayah field's current value, so a re-rendered form names its choice. */
-function wilayahChoicesFor(db: Db, values: Body) {
+async function wilayahChoicesFor(db: Db, values: Body) {
   const v = values.wilayah_code;
-  return typeof v === 'string' && v.trim() ? searchWilayah(db, v, 10) : [];
+  return typeof v === 'string' && v.trim() ? await searchWilayah(db, v, 10) : [];
 }

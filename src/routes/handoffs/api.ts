@@ -13,7 +13,7 @@ type LineParams = { Params: { id: string; pid: string } };
 /** /api/v1/handoffs (docs/api.md "Handoffs"): the same verbs as the field form and the desk. */
 const handoffsApi: FastifyPluginAsync = async (app) => {
   app.post('/handoffs', { config: { access: SUBMIT_ROLES } }, async (request, reply) => {
-    const d = submitHandoff({ db: app.db, actor: request.actor!, input: request.body });
+    const d = await submitHandoff({ db: app.db, actor: request.actor!, input: request.body });
     return reply.code(201).header('Location', `/api/v1/handoffs/${d.handoff.id}`).send(toHandoffRecord(d));
   });
 
@@ -21,7 +21,7 @@ const handoffsApi: FastifyPluginAsync = async (app) => {
     const q = request.query as { status?: unknown; facility_id?: unknown; limit?: string };
     const status = queryText(q.status, 'status')?.toUpperCase();
     if (status !== undefined && status !== 'OPEN' && status !== 'CLOSED') throw invalidField('status', 'field.invalid');
-    const items = listHandoffs({
+    const items = await listHandoffs({
       db: app.db,
       actor: request.actor!,
       status: status as 'OPEN' | 'CLOSED' | undefined,
@@ -32,15 +32,15 @@ const handoffsApi: FastifyPluginAsync = async (app) => {
   });
 
   app.get<Id>('/handoffs/:id', { config: { access: VIEW_ROLES } }, async (request) =>
-    toHandoffRecord(readHandoff({ db: app.db, actor: request.actor!, id: request.params.id })),
+    toHandoffRecord(await readHandoff({ db: app.db, actor: request.actor!, id: request.params.id })),
   );
 
   app.post<LineParams>('/handoffs/:id/persons/:pid/receive', { config: { access: DESK_ROLES } }, async (request) =>
-    toHandoffRecord(receiveExisting({ db: app.db, actor: request.actor!, ref: { handoffId: request.params.id, lineId: request.params.pid }, input: request.body })),
+    toHandoffRecord(await receiveExisting({ db: app.db, actor: request.actor!, ref: { handoffId: request.params.id, lineId: request.params.pid }, input: request.body })),
   );
 
   app.post<LineParams>('/handoffs/:id/persons/:pid/not-received', { config: { access: DESK_ROLES } }, async (request) =>
-    toHandoffRecord(markNotReceived({ db: app.db, actor: request.actor!, ref: { handoffId: request.params.id, lineId: request.params.pid }, input: request.body })),
+    toHandoffRecord(await markNotReceived({ db: app.db, actor: request.actor!, ref: { handoffId: request.params.id, lineId: request.params.pid }, input: request.body })),
   );
 };
 export default handoffsApi;

@@ -44,17 +44,17 @@ const deskRoutes: FastifyPluginAsync = async (app) => {
     );
   }
 
-  function conflictPage(request: FastifyRequest, reply: FastifyReply, id: string, err: DomainError) {
-    const d = readHandoff({ db: app.db, actor: request.actor!, id });
+  async function conflictPage(request: FastifyRequest, reply: FastifyReply, id: string, err: DomainError) {
+    const d = await readHandoff({ db: app.db, actor: request.actor!, id });
     return renderShow(request, reply, d, { problem: request.t(err.messageKey, err.params) }, err.status);
   }
 
   app.get<LineParams>('/handoffs/:id/persons/:pid/receive', { config: DESK }, async (request, reply) => {
     try {
-      const ctx = pendingLine(app.db, request.actor!, { handoffId: request.params.id, lineId: request.params.pid });
+      const ctx = await pendingLine(app.db, request.actor!, { handoffId: request.params.id, lineId: request.params.pid });
       return renderReceive(request, reply, ctx, intakePrefillFromLine(ctx.line));
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'CONFLICT') return conflictPage(request, reply, request.params.id, err);
+      if (err instanceof DomainError && err.code === 'CONFLICT') return await conflictPage(request, reply, request.params.id, err);
       throw err;
     }
   });
@@ -66,9 +66,9 @@ const deskRoutes: FastifyPluginAsync = async (app) => {
     const m: Member = Array.isArray(body.persons) && body.persons[0] && typeof body.persons[0] === 'object' ? (body.persons[0] as Member) : {};
     let ctx: { h: HandoffRow; line: HandoffLineRow };
     try {
-      ctx = pendingLine(app.db, actor, ref);
+      ctx = await pendingLine(app.db, actor, ref);
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'CONFLICT') return conflictPage(request, reply, ref.handoffId, err);
+      if (err instanceof DomainError && err.code === 'CONFLICT') return await conflictPage(request, reply, ref.handoffId, err);
       throw err;
     }
     // The officer's answers on the intake form become the verb's decisions (as at /intake).
@@ -80,20 +80,20 @@ const deskRoutes: FastifyPluginAsync = async (app) => {
     }
     const person = { ...m, same_as: decision && decision !== 'new' ? decision : undefined, confirm_new: decision === 'new', nik_override_reason: keep ? reason : undefined };
     try {
-      const result = receiveByIntake({ db: app.db, actor, ref, person });
+      const result = await receiveByIntake({ db: app.db, actor, ref, person });
       if (result.status === 'needs_decision') return renderReceive(request, reply, ctx, m, decisionView(request, result));
       const p = result.persons[0]!;
       flash(request, { kind: 'ok', message: request.t('handoffs.received_ok', { seq: ctx.line.seq, code: p.resident_code }) });
       for (const w of result.warnings) flash(request, { kind: 'warn', message: `${p.resident_code}: ${request.t(w.code, w.params)}` });
       // The last line accounted for: the desk is led on to place everyone received who has no bed yet.
-      const after = readHandoff({ db: app.db, actor, id: ref.handoffId });
+      const after = await readHandoff({ db: app.db, actor, id: ref.handoffId });
       if (after.handoff.status === 'CLOSED' && after.waiting.length) {
         return reply.redirect(`/intake/check-in?${after.waiting.map((x) => `p=${encodeURIComponent(x)}`).join('&')}`, 303);
       }
       return reply.redirect(`/handoffs/${encodeURIComponent(ref.handoffId)}#hp-${encodeURIComponent(ref.lineId)}`, 303);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'VALIDATION') return renderReceive(request, reply, ctx, m, { errors: fieldErrorMap(request, err.fieldErrors) }, 422);
-      if (err instanceof DomainError && err.code === 'CONFLICT') return conflictPage(request, reply, ref.handoffId, err);
+      if (err instanceof DomainError && err.code === 'CONFLICT') return await conflictPage(request, reply, ref.handoffId, err);
       throw err;
     }
   });
@@ -102,13 +102,13 @@ const deskRoutes: FastifyPluginAsync = async (app) => {
     const ref = { handoffId: request.params.id, lineId: request.params.pid };
     const body = (request.body ?? {}) as Record<string, unknown>;
     try {
-      const d = markNotReceived({ db: app.db, actor: request.actor!, ref, input: { reason: body.reason } });
+      const d = await markNotReceived({ db: app.db, actor: request.actor!, ref, input: { reason: body.reason } });
       const line = d.lines.find((l) => l.id === ref.lineId);
       flash(request, { kind: 'ok', message: request.t('handoffs.not_received_ok', { seq: line?.seq ?? '' }) });
       return reply.redirect(`/handoffs/${encodeURIComponent(ref.handoffId)}#hp-${encodeURIComponent(ref.lineId)}`, 303);
     } catch (err) {
       if (err instanceof DomainError && (err.code === 'VALIDATION' || err.code === 'CONFLICT')) {
-        const d = readHandoff({ db: app.db, actor: request.actor!, id: ref.handoffId });
+        const d = await readHandoff({ db: app.db, actor: request.actor!, id: ref.handoffId });
         const errors = Object.fromEntries(Object.entries(fieldErrorMap(request, err.fieldErrors)).map(([k, v]) => [`${k}.${ref.lineId}`, v]));
         return renderShow(
           request,

@@ -17,7 +17,7 @@ const SUBMIT = { access: SUBMIT_ROLES };
  * submitHandoff. static/js/handoff-draft.js keeps the draft on the phone.
  */
 const fieldForm: FastifyPluginAsync = async (app) => {
-  function renderForm(request: FastifyRequest, reply: FastifyReply, form: HandoffForm, extra: Record<string, unknown> = {}, status = 200) {
+  async function renderForm(request: FastifyRequest, reply: FastifyReply, form: HandoffForm, extra: Record<string, unknown> = {}, status = 200) {
     const actor = request.actor!;
     const op = typeof form.operation.wilayah_code === 'string' ? form.operation.wilayah_code : null;
     return reply.view(
@@ -25,8 +25,8 @@ const fieldForm: FastifyPluginAsync = async (app) => {
       {
         title: request.t('handoffs.new_title'),
         form,
-        choices: receivingChoices(app.db, actor, op || actor.wilayahCode),
-        wilayahChoices: operationWilayahChoices(app.db, actor),
+        choices: await receivingChoices(app.db, actor, op || actor.wilayahCode),
+        wilayahChoices: await operationWilayahChoices(app.db, actor),
         maxPersons: MAX_FORM_PERSONS,
         ...extra,
       },
@@ -37,22 +37,22 @@ const fieldForm: FastifyPluginAsync = async (app) => {
   app.get('/handoffs/new', { config: SUBMIT }, async (request, reply) => {
     // ?persons=N: the draft script asks for as many person blocks as the saved draft holds.
     const n = Number((request.query as { persons?: string }).persons) || 1;
-    return renderForm(request, reply, blankForm(request.actor!.wilayahCode, n), { fresh: true });
+    return await renderForm(request, reply, blankForm(request.actor!.wilayahCode, n), { fresh: true });
   });
 
   app.post('/handoffs', { config: SUBMIT }, async (request, reply) => {
     const { step, ...form } = formFromBody(request.body);
     if (step === 'add_person') {
       if (form.persons.length < MAX_FORM_PERSONS) form.persons.push({});
-      return renderForm(request, reply, form, { focusPerson: form.persons.length - 1 });
+      return await renderForm(request, reply, form, { focusPerson: form.persons.length - 1 });
     }
     if (step.startsWith('remove:')) {
       const i = Number(step.slice('remove:'.length));
       if (form.persons.length > 1 && Number.isInteger(i) && i >= 0 && i < form.persons.length) form.persons.splice(i, 1);
-      return renderForm(request, reply, form);
+      return await renderForm(request, reply, form);
     }
     try {
-      const d = submitHandoff({ db: app.db, actor: request.actor!, input: inputFromForm(form) });
+      const d = await submitHandoff({ db: app.db, actor: request.actor!, input: inputFromForm(form) });
       flash(request, { kind: 'ok', message: request.t('handoffs.submitted', { number: d.handoff.number, count: d.counts.total }) });
       // The key of this submit tells the draft script which draft to forget.
       const key = (request.body as Record<string, unknown>)?.idempotency_key;
@@ -60,7 +60,7 @@ const fieldForm: FastifyPluginAsync = async (app) => {
       return reply.redirect(`/handoffs/${d.handoff.id}${q}`, 303);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'VALIDATION') {
-        return renderForm(request, reply, form, { errors: fieldErrorMap(request, err.fieldErrors) }, 422);
+        return await renderForm(request, reply, form, { errors: fieldErrorMap(request, err.fieldErrors) }, 422);
       }
       throw err;
     }

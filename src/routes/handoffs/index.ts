@@ -16,17 +16,17 @@ const handoffRoutes: FastifyPluginAsync = async (app) => {
   await app.register(deskRoutes);
   await app.register(handoffPages);
 
-  const check = () => {
-    if (!app.db.$client.open) return;
+  const check = async () => {
+    if (app.db.$engine.closed) return;
     try {
-      runHandoffChecks(app.db, app.config.HANDOFF_ALERT_MINUTES);
+      await runHandoffChecks(app.db, app.config.HANDOFF_ALERT_MINUTES);
     } catch (err) {
       app.log.error({ err }, 'handoff check failed');
     }
   };
   const timer = setInterval(check, HANDOFF_CHECK_EVERY_MS);
   timer.unref();
-  app.addHook('onReady', async () => check());
+  app.addHook('onReady', async () => await check());
   app.addHook('onClose', async () => clearInterval(timer));
 };
 export default handoffRoutes;

@@ -25,16 +25,18 @@ export function registerHandoffRegions(): void {
     name: 'handoffs',
     roles: VIEW_ROLES,
     relevant: (event, ctx) => event.type === 'handoff' && mayConcern(event, ctx),
-    render: (ctx) => ctx.app.eta.render('partials/handoffs/list', templateData(ctx, { items: listHandoffs({ db: ctx.app.db, actor: ctx.actor }) })),
+    render: async (ctx) => ctx.app.eta.render('partials/handoffs/list', templateData(ctx, { items: await listHandoffs({ db: ctx.app.db, actor: ctx.actor }) })),
   });
 
   registerLiveRegion({
     name: 'handoff',
     roles: VIEW_ROLES,
-    authorize: (ctx) => void readHandoff({ db: ctx.app.db, actor: ctx.actor, id: ctx.params.id ?? '' }),
+    authorize: async (ctx) => {
+      await readHandoff({ db: ctx.app.db, actor: ctx.actor, id: ctx.params.id ?? '' });
+    },
     relevant: (event, ctx) => event.type === 'handoff' && event.handoffId === ctx.params.id,
-    render: (ctx) => {
-      const d = readHandoff({ db: ctx.app.db, actor: ctx.actor, id: ctx.params.id ?? '' });
+    render: async (ctx) => {
+      const d = await readHandoff({ db: ctx.app.db, actor: ctx.actor, id: ctx.params.id ?? '' });
       const shown = showData(ctx.app, ctx.actor, d);
       const data = templateData(ctx, shown);
       let html = ctx.app.eta.render('partials/handoffs/summary', data);

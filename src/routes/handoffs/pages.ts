@@ -14,7 +14,7 @@ const handoffPages: FastifyPluginAsync = async (app) => {
     const actor = request.actor!;
     return reply.view('pages/handoffs/index', {
       title: request.t('handoffs.title'),
-      items: listHandoffs({ db: app.db, actor }),
+      items: await listHandoffs({ db: app.db, actor }),
       canSubmit: hasRole(actor, SUBMIT_ROLES),
       live: true,
     });
@@ -22,24 +22,24 @@ const handoffPages: FastifyPluginAsync = async (app) => {
 
   /** Open handoffs coming to the desk's facility: a notice on the home page (views/partials/handoffs/incoming.eta). */
   app.get('/handoffs/incoming', { config: { access: DESK_ROLES } }, async (request, reply) => {
-    const incoming = listHandoffs({ db: app.db, actor: request.actor!, status: 'OPEN', limit: 20 });
+    const incoming = await listHandoffs({ db: app.db, actor: request.actor!, status: 'OPEN', limit: 20 });
     return reply.view('partials/handoffs/incoming', { incoming });
   });
 
   app.get<Id>('/handoffs/:id', { config: { access: VIEW_ROLES } }, async (request, reply) => {
-    const d = readHandoff({ db: app.db, actor: request.actor!, id: request.params.id });
+    const d = await readHandoff({ db: app.db, actor: request.actor!, id: request.params.id });
     const submitted = (request.query as { submitted?: string }).submitted;
     return renderShow(request, reply, d, { draftClear: typeof submitted === 'string' && /^[A-Za-z0-9_.:-]{8,100}$/.test(submitted) ? submitted : null });
   });
 
   /** The printable Berita Acara Serah Terima: a document of its own (A4, static/css/print-bast.css). */
   app.get<Id>('/handoffs/:id/bast', { config: { access: VIEW_ROLES } }, async (request, reply) => {
-    const d = readHandoff({ db: app.db, actor: request.actor!, id: request.params.id });
+    const d = await readHandoff({ db: app.db, actor: request.actor!, id: request.params.id });
     return reply.view('pages/handoffs/bast', {
       title: `BAST ${d.handoff.number}`,
       d,
       facts: bastFacts(d, new Date()),
-      letterhead: bastLetterhead(app.db, d.facility.wilayahCode, app.config.BAST_HEADER),
+      letterhead: await bastLetterhead(app.db, d.facility.wilayahCode, app.config.BAST_HEADER),
       // The document itself is always in Bahasa Indonesia; the screen toolbar follows the reader.
       tb: translator('id'),
     });

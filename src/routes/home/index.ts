@@ -14,14 +14,14 @@ const DESK = ['manager', 'intake'] as const;
 const WIDE = ['command', 'admin'] as const;
 
 /** Open handoffs coming to the desk's facility (the same list /handoffs/incoming serves). */
-function incomingFor(db: Db, actor: Actor) {
-  return listHandoffs({ db, actor, status: 'OPEN', limit: 20 });
+async function incomingFor(db: Db, actor: Actor) {
+  return await listHandoffs({ db, actor, status: 'OPEN', limit: 20 });
 }
 
 /** What needs the command centre's action: the wall's alerts, referrals in flight and open handoffs. */
-function actionsFor(db: Db, actor: Actor, handoffAlertMinutes: number, lang: Lang) {
+async function actionsFor(db: Db, actor: Actor, handoffAlertMinutes: number, lang: Lang) {
   const now = new Date();
-  const b = boardData(db, actor, now, { handoffAlertMinutes });
+  const b = await boardData(db, actor, now, { handoffAlertMinutes });
   return { alerts: b.alerts, referrals: b.referrals, handoffs: b.handoffs, ago: (iso: string) => age(iso, now, lang) };
 }
 
@@ -36,26 +36,26 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
       if ((WIDE as readonly string[]).includes(ctx.actor.role)) return true;
       return event.type === 'handoff' && event.facilityId === ctx.actor.facilityId;
     },
-    render: (ctx) =>
+    render: async (ctx) =>
       (WIDE as readonly string[]).includes(ctx.actor.role)
-        ? ctx.app.eta.render('partials/home/actions', templateData(ctx, { actions: actionsFor(ctx.app.db, ctx.actor, ctx.app.config.HANDOFF_ALERT_MINUTES, ctx.lang) }))
-        : ctx.app.eta.render('partials/handoffs/incoming', templateData(ctx, { incoming: incomingFor(ctx.app.db, ctx.actor), liveIncoming: true })),
+        ? ctx.app.eta.render('partials/home/actions', templateData(ctx, { actions: await actionsFor(ctx.app.db, ctx.actor, ctx.app.config.HANDOFF_ALERT_MINUTES, ctx.lang) }))
+        : ctx.app.eta.render('partials/handoffs/incoming', templateData(ctx, { incoming: await incomingFor(ctx.app.db, ctx.actor), liveIncoming: true })),
   });
 
   app.get('/', { config: { access: 'authenticated' } }, async (request, reply) => {
     const actor = request.actor!;
     if (actor.role === 'display' && app.hasRoute({ method: 'GET', url: '/board' })) return reply.redirect('/board', 303);
     const facility = actor.facilityId
-      ? app.db.select({ name: facilities.name, code: facilities.code }).from(facilities).where(eq(facilities.id, actor.facilityId)).get()
+      ? await app.db.select({ name: facilities.name, code: facilities.code }).from(facilities).where(eq(facilities.id, actor.facilityId)).get()
       : undefined;
     const area = actor.wilayahCode
-      ? app.db.select({ name: wilayah.name, code: wilayah.code }).from(wilayah).where(eq(wilayah.code, actor.wilayahCode)).get()
+      ? await app.db.select({ name: wilayah.name, code: wilayah.code }).from(wilayah).where(eq(wilayah.code, actor.wilayahCode)).get()
       : undefined;
     // A facility's open incoming referrals: the manager's first job of the day.
     const incomingReferrals = actor.facilityId
-      ? (app.db.get<{ n: number }>(
+      ? ((await app.db.get<{ n: number }>(
           sql`select count(*) as n from referrals where to_facility_id = ${actor.facilityId} and status in ('PROPOSED','ACCEPTED','IN_TRANSIT')`,
-        )?.n ?? 0)
+        ))?.n ?? 0)
       : 0;
     const desk = (DESK as readonly string[]).includes(actor.role) && actor.facilityId !== null;
     const wide = (WIDE as readonly string[]).includes(actor.role);
@@ -65,8 +65,8 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
       role: actor.role,
       incomingReferrals,
       live: desk || wide,
-      ...(desk ? { incoming: incomingFor(app.db, actor), liveIncoming: true } : {}),
-      ...(wide ? { actions: actionsFor(app.db, actor, app.config.HANDOFF_ALERT_MINUTES, request.lang) } : {}),
+      ...(desk ? { incoming: await incomingFor(app.db, actor), liveIncoming: true } : {}),
+      ...(wide ? { actions: await actionsFor(app.db, actor, app.config.HANDOFF_ALERT_MINUTES, request.lang) } : {}),
     });
   });
 };

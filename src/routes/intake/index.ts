@@ -35,15 +35,15 @@ interface IntakeForm {
 const blankMember = (): Member => ({});
 
 /** OPEN facilities a wide role may register or place people at. */
-function facilityChoices(request: FastifyRequest) {
+async function facilityChoices(request: FastifyRequest) {
   const actor = request.actor!;
   if (!isWide(actor)) return [];
-  return request.server.db
+  return (await request.server.db
     .select({ id: facilities.id, code: facilities.code, name: facilities.name, protected: facilities.protected })
     .from(facilities)
     .where(eq(facilities.status, 'OPEN'))
     .orderBy(asc(facilities.code))
-    .all()
+    .all())
     .filter((f) => canSeeFacility(actor, f));
 }
 
@@ -60,20 +60,20 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
   registerLiveRegion({
     name: 'desk',
     roles: PEOPLE_ROLES,
-    authorize: (ctx) => {
-      const f = loadFacilityOccupancy(ctx.app.db, { facilityId: ctx.params.id ?? '' })[0];
+    authorize: async (ctx) => {
+      const f = (await loadFacilityOccupancy(ctx.app.db, { facilityId: ctx.params.id ?? '' }))[0];
       if (!f) throw notFound();
       assertCanSeeFacility(ctx.actor, f);
     },
     relevant: (event, ctx) => (event.type === 'occupancy' || event.type === 'facility') && event.facilityId === ctx.params.id,
-    render: (ctx) => {
-      const f = loadFacilityOccupancy(ctx.app.db, { facilityId: ctx.params.id ?? '' })[0];
+    render: async (ctx) => {
+      const f = (await loadFacilityOccupancy(ctx.app.db, { facilityId: ctx.params.id ?? '' }))[0];
       const data = templateData(ctx, {});
       return (f?.units ?? []).map((u) => ctx.app.eta.render('partials/intake/unit-free', { ...data, u })).join('');
     },
   });
 
-  function renderForm(request: FastifyRequest, reply: FastifyReply, form: IntakeForm, extra: Record<string, unknown> = {}, status = 200) {
+  async function renderForm(request: FastifyRequest, reply: FastifyReply, form: IntakeForm, extra: Record<string, unknown> = {}, status = 200) {
     const today = wibDate(nowIso());
     return reply.view(
       'pages/intake/index',
@@ -81,7 +81,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
         title: request.t('intake.title'),
         form,
         derived: form.persons.map((m) => derived(m, today)),
-        facilityChoices: facilityChoices(request),
+        facilityChoices: await facilityChoices(request),
         dups: {},
         nikWarnings: {},
         ...extra,
@@ -94,7 +94,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
     const q = request.query as { members?: string };
     const n = Math.min(Math.max(Number(q.members) || 1, 1), MAX_MEMBERS);
     // "Penerimaan keluarga" opens with several members: one household unless the officer unticks it.
-    return renderForm(request, reply, { source: 'walk_in', household: n > 1 ? 'on' : undefined, persons: Array.from({ length: n }, blankMember) });
+    return await renderForm(request, reply, { source: 'walk_in', household: n > 1 ? 'on' : undefined, persons: Array.from({ length: n }, blankMember) });
   });
 
   app.post('/intake', { config: PEOPLE }, async (request, reply) => {
@@ -109,12 +109,12 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       if (form.persons.length < MAX_MEMBERS) form.persons.push(blankMember());
       // More than one member is a household unless the officer unticked it (the box was on the page).
       if (form.persons.length > 1 && body.household_shown === undefined) form.household = 'on';
-      return renderForm(request, reply, form, { focusMember: form.persons.length - 1 });
+      return await renderForm(request, reply, form, { focusMember: form.persons.length - 1 });
     }
     if (action.startsWith('remove:')) {
       const i = Number(action.slice(7));
       if (form.persons.length > 1 && Number.isInteger(i)) form.persons.splice(i, 1);
-      return renderForm(request, reply, form);
+      return await renderForm(request, reply, form);
     }
 
     // The officer's answers on the form become the verb's decisions.
@@ -136,10 +136,10 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
         };
       }),
     };
-    if (fieldErrors.length) return renderForm(request, reply, form, { errors: fieldErrorMap(request, fieldErrors) }, 422);
+    if (fieldErrors.length) return await renderForm(request, reply, form, { errors: fieldErrorMap(request, fieldErrors) }, 422);
     try {
-      const result = registerIntake({ db: app.db, actor: request.actor!, input });
-      if (result.status === 'needs_decision') return renderForm(request, reply, form, decisionView(request, result), 200);
+      const result = await registerIntake({ db: app.db, actor: request.actor!, input });
+      if (result.status === 'needs_decision') return await renderForm(request, reply, form, decisionView(request, result), 200);
       const codes = result.persons.map((p) => p.resident_code).join(', ');
       flash(request, { kind: 'ok', message: request.t(result.attached.length ? 'intake.registered_attached' : 'intake.registered', { count: result.persons.length, codes }) });
       for (const w of result.warnings) flash(request, { kind: 'warn', message: `${result.persons[w.index]?.resident_code}: ${request.t(w.code, w.params)}` });
@@ -148,7 +148,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       return reply.redirect(`/intake/check-in?${qs}${facility}`, 303);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'VALIDATION') {
-        return renderForm(request, reply, form, { errors: fieldErrorMap(request, err.fieldErrors) }, 422);
+        return await renderForm(request, reply, form, { errors: fieldErrorMap(request, err.fieldErrors) }, 422);
       }
       throw err;
     }
@@ -170,47 +170,47 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
 
   // ---- Check-in: the second step of an intake, and the way back in for anyone without a place ----
 
-  function placementView(request: FastifyRequest, ids: string[], facilityId: string | null, extra: Record<string, unknown> = {}) {
+  async function placementView(request: FastifyRequest, ids: string[], facilityId: string | null, extra: Record<string, unknown> = {}) {
     const actor = request.actor!;
-    const people = personsForPlacement(app.db, actor, ids);
+    const people = await personsForPlacement(app.db, actor, ids);
     const group = people.filter((p) => !p.openStayId).map((p) => p.person);
     const isHousehold = group.length > 1 || group.some((p) => p.householdId !== null);
     const today = wibDate(nowIso());
     const profile = groupProfile(group.map((p) => toPlacePerson(p, today)), isHousehold);
-    const choices = facilityChoices(request);
+    const choices = await facilityChoices(request);
     // A wide role placing people registered at a facility (a handoff's, say) starts there.
     const registeredAt = group[0]?.createdAtFacilityId;
     const fid = facilityId ?? actor.facilityId ?? (registeredAt && choices.some((c) => c.id === registeredAt) ? registeredAt : null);
-    const facility = fid ? loadFacilityOccupancy(app.db, { facilityId: fid })[0] : undefined;
+    const facility = fid ? (await loadFacilityOccupancy(app.db, { facilityId: fid }))[0] : undefined;
     const visibleFacility = facility && canSeeFacility(actor, facility) ? facility : undefined;
     const patterns = new Map(
       visibleFacility
-        ? app.db
-            .all<{ id: string; pattern: string | null; capacity: number }>(sql`select id, bed_label_pattern as pattern, capacity from units where facility_id = ${visibleFacility.id}`)
+        ? (await app.db
+            .all<{ id: string; pattern: string | null; capacity: number }>(sql`select id, bed_label_pattern as pattern, capacity from units where facility_id = ${visibleFacility.id}`))
             .map((u) => [u.id, u])
         : [],
     );
-    const units = (visibleFacility?.units ?? []).map((u) => {
+    const units = (await Promise.all((visibleFacility?.units ?? []).map(async (u) => {
       const p = patterns.get(u.id);
       let freeBeds: string[] = [];
       if (p?.pattern) {
         const taken = new Set(
-          app.db
-            .all<{ bed: string }>(sql`select bed_label as bed from stays where unit_id = ${u.id} and checked_out_at is null and bed_label is not null`)
+          (await app.db
+            .all<{ bed: string }>(sql`select bed_label as bed from stays where unit_id = ${u.id} and checked_out_at is null and bed_label is not null`))
             .map((r) => r.bed),
         );
         freeBeds = bedLabels(p.pattern, p.capacity).filter((b) => !taken.has(b));
       }
       const refusal = group.length > 0 ? unitRefusal(u, profile) : { key: 'placement.none.no_unit_for_group' };
       return { ...u, admitsGroup: refusal === null, refusal: refusal ? describeReason(request.t, refusal) : null, freeBeds };
-    });
+    })));
     // The same rule the check-in verb applies when no unit is chosen (placement/choose-unit.ts).
-    const suggestion = visibleFacility ? suggestionFor(app.db, visibleFacility.id, group.map((p) => p.id)) : null;
+    const suggestion = visibleFacility ? await suggestionFor(app.db, visibleFacility.id, group.map((p) => p.id)) : null;
     return {
       title: request.t('intake.checkin_title'),
       live: Boolean(visibleFacility),
       people,
-      placed: wherePlaced(app.db, actor, people.filter((p) => p.openStayId).map((p) => p.person.id)),
+      placed: await wherePlaced(app.db, actor, people.filter((p) => p.openStayId).map((p) => p.person.id)),
       groupSize: group.length,
       facility: visibleFacility,
       facilityChoices: choices,
@@ -227,7 +227,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
   app.get('/intake/check-in', { config: PEOPLE }, async (request, reply) => {
     const q = request.query as { p?: string | string[]; facility?: string };
     const ids = [...new Set(idsFrom(q.p))];
-    return reply.view('pages/intake/check-in', placementView(request, ids, q.facility ?? null, { values: {} }));
+    return reply.view('pages/intake/check-in', await placementView(request, ids, q.facility ?? null, { values: {} }));
   });
 
   app.post('/intake/check-in', { config: PEOPLE }, async (request, reply) => {
@@ -245,7 +245,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       overflow_reason: body.overflow_reason,
     };
     try {
-      const result = checkIn({ db: app.db, actor: request.actor!, input });
+      const result = await checkIn({ db: app.db, actor: request.actor!, input });
       flash(request, {
         kind: result.overflow ? 'warn' : 'ok',
         message: request.t(result.overflow ? 'intake.checked_in_overflow' : 'intake.checked_in', { count: result.stays.length, unit: result.unit_name }),
@@ -256,7 +256,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
         const facilityId = typeof body.facility_id === 'string' ? body.facility_id : null;
         return reply.view(
           'pages/intake/check-in',
-          placementView(request, all.length ? all : chosen, facilityId, {
+          await placementView(request, all.length ? all : chosen, facilityId, {
             errors: fieldErrorMap(request, err.fieldErrors),
             problem: err.code === 'VALIDATION' && err.fieldErrors.length ? null : request.t(err.messageKey, err.params),
             noFreePlace: err.code === 'NO_FREE_PLACE',
@@ -272,19 +272,19 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
   /** The intake officer's home: counts at their facility (loaded by htmx into views/partials/home/intake.eta). */
   app.get('/intake/summary', { config: PEOPLE }, async (request, reply) => {
     const actor = request.actor!;
-    const facility = actor.facilityId ? loadFacilityOccupancy(app.db, { facilityId: actor.facilityId })[0] : undefined;
+    const facility = actor.facilityId ? (await loadFacilityOccupancy(app.db, { facilityId: actor.facilityId }))[0] : undefined;
     const since = `${wibDate(nowIso())}T00:00:00+07:00`;
     const sinceUtc = new Date(since).toISOString();
     const today = facility
-      ? app.db.get<{ inn: number; out: number }>(sql`
+      ? await app.db.get<{ inn: number; out: number }>(sql`
           select (select count(*) from stays where facility_id = ${facility.id} and checked_in_at >= ${sinceUtc}) as inn,
                  (select count(*) from stays where facility_id = ${facility.id} and checked_out_at >= ${sinceUtc}) as out`)
       : undefined;
     const unplaced = facility
-      ? (app.db.get<{ n: number }>(sql`
+      ? ((await app.db.get<{ n: number }>(sql`
           select count(*) as n from persons p
           where p.created_at_facility_id = ${facility.id} and p.merged_into_id is null
-            and not exists (select 1 from stays s where s.person_id = p.id)`)?.n ?? 0)
+            and not exists (select 1 from stays s where s.person_id = p.id)`))?.n ?? 0)
       : 0;
     return reply.view('partials/intake/summary', { facility, today, unplaced });
   });

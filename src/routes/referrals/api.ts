@@ -34,7 +34,7 @@ const referralsApi: FastifyPluginAsync = async (app) => {
     if (typeof q.person_id !== 'string' || !q.person_id) throw invalidField('person_id', 'field.required');
     // alone=true: the person without the household members with them (for a referral that splits it, with a reason).
     const alone = q.alone === 'true' || q.alone === '1';
-    const routing = routePerson({ db: app.db, actor: request.actor!, personId: q.person_id, alone });
+    const routing = await routePerson({ db: app.db, actor: request.actor!, personId: q.person_id, alone });
     const r = routing.result;
     const t = request.t;
     return {
@@ -67,13 +67,13 @@ const referralsApi: FastifyPluginAsync = async (app) => {
   app.get('/referrals', { config: PEOPLE }, async (request) => {
     const q = request.query as { scope?: string; open?: string; limit?: string };
     const scope = q.scope === 'incoming' || q.scope === 'outgoing' ? q.scope : 'all';
-    return { referrals: listReferrals({ db: app.db, actor: request.actor!, scope, open: q.open === 'true', limit: queryLimit(q.limit, 200, 1000) }) };
+    return { referrals: await listReferrals({ db: app.db, actor: request.actor!, scope, open: q.open === 'true', limit: queryLimit(q.limit, 200, 1000) }) };
   });
 
-  app.get<Id>('/referrals/:id', { config: PEOPLE }, async (request) => ({ referral: getReferral({ db: app.db, actor: request.actor!, id: request.params.id }) }));
+  app.get<Id>('/referrals/:id', { config: PEOPLE }, async (request) => ({ referral: await getReferral({ db: app.db, actor: request.actor!, id: request.params.id }) }));
 
   app.post('/referrals', { config: PEOPLE }, async (request, reply) => {
-    const referral = proposeReferral({ db: app.db, actor: request.actor!, input: request.body ?? {}, holdMinutes: hold });
+    const referral = await proposeReferral({ db: app.db, actor: request.actor!, input: request.body ?? {}, holdMinutes: hold });
     return reply.code(201).header('Location', `/api/v1/referrals/${referral.id}`).send({ referral });
   });
 
@@ -86,7 +86,7 @@ const referralsApi: FastifyPluginAsync = async (app) => {
   };
   for (const [step, verb] of Object.entries(steps) as [Step, typeof acceptReferral][]) {
     app.post<Id>(`/referrals/:id/${step}`, { config: { access: step === 'accept' || step === 'refuse' ? DECIDERS : PEOPLE_ROLES } }, async (request) => ({
-      referral: verb({ db: app.db, actor: request.actor!, referralId: request.params.id, input: request.body ?? {}, holdMinutes: hold }),
+      referral: await verb({ db: app.db, actor: request.actor!, referralId: request.params.id, input: request.body ?? {}, holdMinutes: hold }),
     }));
   }
 };

@@ -15,7 +15,7 @@ import {
   resolveAlert,
   type ReferralRecord,
 } from '../../domain/referrals/index.ts';
-import { stepsFor, type Step } from '../../domain/referrals/load.ts';
+import { personsWithOpenReferral, stepsFor, type Step } from '../../domain/referrals/load.ts';
 import { routePerson } from '../../domain/routing/route-person.ts';
 import { describeReason } from '../../domain/routing/text.ts';
 import { registerLiveRegion } from '../../live/regions.ts';
@@ -48,9 +48,9 @@ const referralPages: FastifyPluginAsync = async (app) => {
   const hold = app.config.REFERRAL_HOLD_MINUTES;
 
   // Holds run out without anyone acting: released by the server.
-  const expiry = setInterval(() => {
+  const expiry = setInterval(async () => {
     try {
-      expireReferrals(app.db);
+      await expireReferrals(app.db);
     } catch (err) {
       app.log.error({ err }, 'referral expiry failed');
     }
@@ -70,21 +70,20 @@ const referralPages: FastifyPluginAsync = async (app) => {
     render: (ctx) => ctx.app.eta.render('partials/referrals/live', { oob: true, stamp: Date.now() }),
   });
 
-  function inboxData(request: FastifyRequest, extra: Record<string, unknown> = {}) {
+  async function inboxData(request: FastifyRequest, extra: Record<string, unknown> = {}) {
     const actor = request.actor!;
-    const data = inbox({ db: app.db, actor });
+    const data = await inbox({ db: app.db, actor });
     const now = new Date(data.now);
     const withSteps = (list: ReferralRecord[]) =>
       list.map((r) => ({ ...r, steps: stepsFor(actor, { status: r.status, fromFacilityId: r.from_facility?.id ?? null, toFacilityId: r.to_facility.id ?? '' }) }));
     // (A destination hidden from the actor has no id in their view: they are not at it, so '' decides the same.)
     // A refusal puts the person back on the sending desk's list, with the next suggestions (unless already sent elsewhere).
-    const reopened = new Set(
-      data.outgoing
-        .filter((r) => r.status === 'REFUSED' || r.status === 'EXPIRED')
-        .map((r) => r.persons[0]?.id)
-        .filter((id): id is string => !!id)
-        .filter((id) => !app.db.get(sql`select 1 as x from referral_persons where person_id = ${id} and open = 1`)),
-    );
+    const closedFor = data.outgoing
+      .filter((r) => r.status === 'REFUSED' || r.status === 'EXPIRED')
+      .map((r) => r.persons[0]?.id)
+      .filter((id): id is string => !!id);
+    const stillOpen = await personsWithOpenReferral(app.db, closedFor);
+    const reopened = new Set(closedFor.filter((id) => !stillOpen.has(id)));
     const shown = new Set<string>();
     const nextFor = (r: ReferralRecord) => {
       const id = r.persons[0]?.id;
@@ -121,20 +120,20 @@ const referralPages: FastifyPluginAsync = async (app) => {
   }
 
   app.get('/referrals', { config: PEOPLE }, async (request, reply) =>
-    reply.view('pages/referrals/index', inboxData(request), { region: 'partials/referrals/inbox' }),
+    reply.view('pages/referrals/index', await inboxData(request), { region: 'partials/referrals/inbox' }),
   );
 
   // One tap from the suggestions: propose a referral (holds the places).
   app.post('/referrals', { config: PEOPLE }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     try {
-      const r = proposeReferral({ db: app.db, actor: request.actor!, input: body, holdMinutes: hold });
+      const r = await proposeReferral({ db: app.db, actor: request.actor!, input: body, holdMinutes: hold });
       flash(request, { kind: 'ok', message: request.t('referrals.proposed', { facility: r.to_facility.name ?? '—', places: r.places }) });
       return reply.redirect('/referrals', 303);
     } catch (err) {
       if (err instanceof DomainError && ['VALIDATION', 'NO_FREE_PLACE', 'CONFLICT'].includes(err.code) && typeof body.person_id === 'string') {
         const problem = err.fieldErrors.length ? Object.values(fieldErrorMap(request, err.fieldErrors)).join(' ') : request.t(err.messageKey, err.params);
-        return showSuggestions(request, reply, body.person_id, { problem, values: body }, err.status);
+        return await showSuggestions(request, reply, body.person_id, { problem, values: body }, err.status);
       }
       throw err;
     }
@@ -144,7 +143,7 @@ const referralPages: FastifyPluginAsync = async (app) => {
     app.post<Id>(`/referrals/:id/${step}`, { config: { access: step === 'accept' || step === 'refuse' ? DECIDERS : PEOPLE_ROLES } }, async (request, reply) => {
       const id = request.params.id;
       try {
-        const r = STEP_VERBS[step]({ db: app.db, actor: request.actor!, referralId: id, input: request.body ?? {}, holdMinutes: hold });
+        const r = await STEP_VERBS[step]({ db: app.db, actor: request.actor!, referralId: id, input: request.body ?? {}, holdMinutes: hold });
         flash(request, { kind: 'ok', message: request.t(`referrals.done.${step}`, { facility: r.to_facility.name ?? '—', places: r.places }) });
         return reply.redirect(`/referrals#ref-${encodeURIComponent(id)}`, 303);
       } catch (err) {
@@ -152,7 +151,7 @@ const referralPages: FastifyPluginAsync = async (app) => {
           const extra = err.fieldErrors.length
             ? { errorsFor: { [id]: fieldErrorMap(request, err.fieldErrors) }, problemFor: {} }
             : { problemFor: { [id]: request.t(err.messageKey, err.params) }, errorsFor: {} };
-          return reply.view('pages/referrals/index', inboxData(request, extra), { status: err.status });
+          return reply.view('pages/referrals/index', await inboxData(request, extra), { status: err.status });
         }
         throw err;
       }
@@ -161,7 +160,7 @@ const referralPages: FastifyPluginAsync = async (app) => {
 
   app.post<Id>('/referrals/alerts/:id/resolve', { config: { access: WIDE_ROLES } }, async (request, reply) => {
     try {
-      resolveAlert({ db: app.db, actor: request.actor!, id: request.params.id, input: request.body ?? {} });
+      await resolveAlert({ db: app.db, actor: request.actor!, id: request.params.id, input: request.body ?? {} });
     } catch (err) {
       // A person's alert needs a note saying what was done: the inbox says so.
       if (err instanceof DomainError && err.code === 'VALIDATION') {
@@ -173,11 +172,11 @@ const referralPages: FastifyPluginAsync = async (app) => {
     return reply.redirect('/referrals#alerts', 303);
   });
 
-  function showSuggestions(request: FastifyRequest, reply: FastifyReply, personId: string, extra: Record<string, unknown> = {}, status = 200) {
+  async function showSuggestions(request: FastifyRequest, reply: FastifyReply, personId: string, extra: Record<string, unknown> = {}, status = 200) {
     const q = (request.query as { all?: string; alone?: string } | undefined) ?? {};
     const body = (request.method === 'POST' ? request.body : undefined) as { alone?: string } | undefined;
     const alone = q.alone === '1' || body?.alone === '1';
-    const routing = routePerson({ db: app.db, actor: request.actor!, personId, alone });
+    const routing = await routePerson({ db: app.db, actor: request.actor!, personId, alone });
     const all = q.all === '1' || request.method === 'POST';
     return reply.view(
       'pages/referrals/suggestions',
@@ -187,6 +186,6 @@ const referralPages: FastifyPluginAsync = async (app) => {
   }
 
   // Where the work is: after intake and on a person's page (loaded there with hx-get), or as a page of its own.
-  app.get<Id>('/residents/:id/suggestions', { config: PEOPLE }, async (request, reply) => showSuggestions(request, reply, request.params.id));
+  app.get<Id>('/residents/:id/suggestions', { config: PEOPLE }, async (request, reply) => await showSuggestions(request, reply, request.params.id));
 };
 export default referralPages;

@@ -12,16 +12,16 @@ const CSV_TABLES = ['services', 'dtks', 'journeys', 'follow-ups'] as const;
 
 /** /reports/casework: case work in a range, on screen and as CSV (one table) or Excel (all). */
 const caseworkReports: FastifyPluginAsync = async (app) => {
-  function load(request: FastifyRequest) {
+  async function load(request: FastifyRequest) {
     const q = (request.query ?? {}) as Q;
     const range = parseRange(q, request.lang);
-    const scope = scopeFor(app.db, request.actor!, q);
-    const report = caseworkReport({ db: app.db, range, scope });
+    const scope = await scopeFor(app.db, request.actor!, q);
+    const report = await caseworkReport({ db: app.db, range, scope });
     return { report, tables: caseworkTables(report, request.t) };
   }
 
   app.get('/reports/casework', { config: READERS }, async (request, reply) => {
-    const { report, tables } = load(request);
+    const { report, tables } = await load(request);
     // On screen the command centre and admin see exact numbers with the cells an export would hide marked; a manager sees what is published.
     const exact = isWide(request.actor!);
     const shown = tables.map((t) => ({
@@ -33,14 +33,14 @@ const caseworkReports: FastifyPluginAsync = async (app) => {
   });
 
   app.get('/reports/casework.csv', { config: READERS }, async (request, reply) => {
-    const { tables } = load(request);
+    const { tables } = await load(request);
     const which = CSV_TABLES.indexOf(((request.query ?? {}) as Q).table as never);
     return sendCsv(reply, tables[Math.max(0, which)]!, 'kerja-kasus');
   });
 
   app.get('/reports/casework.xlsx', { config: READERS }, async (request, reply) => {
-    const { tables } = load(request);
-    return sendXlsx(request, reply, tables, 'kerja-kasus', request.t('casework.title'));
+    const { tables } = await load(request);
+    return await sendXlsx(request, reply, tables, 'kerja-kasus', request.t('casework.title'));
   });
 };
 export default caseworkReports;

@@ -23,20 +23,20 @@ type Query = Record<string, unknown>;
  * occupancy as HXL-tagged CSV; and the audited person-level list.
  */
 const reportRoutes: FastifyPluginAsync = async (app) => {
-  function load(request: FastifyRequest, input: Query) {
+  async function load(request: FastifyRequest, input: Query) {
     const actor = request.actor!;
     const range = parseRange(input, request.lang);
-    const scope = scopeFor(app.db, actor, input);
-    return buildReport({ db: app.db, range, scope });
+    const scope = await scopeFor(app.db, actor, input);
+    return await buildReport({ db: app.db, range, scope });
   }
 
-  function pageData(request: FastifyRequest, report: FullReport, lang: Lang, t: Translator, published = false) {
+  async function pageData(request: FastifyRequest, report: FullReport, lang: Lang, t: Translator, published = false) {
     const f = formatters(lang, t, { published });
     return {
       report,
       f,
       charts: charts(report, t, f),
-      choices: filterChoices(app.db, request.actor!),
+      choices: await filterChoices(app.db, request.actor!),
       query: reportQuery(report),
       scopeLabel: scopeLabel(report, t, published),
       published,
@@ -50,28 +50,28 @@ const reportRoutes: FastifyPluginAsync = async (app) => {
     let errors: Record<string, string> = {};
     let status = 200;
     try {
-      report = load(request, query);
+      report = await load(request, query);
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'VALIDATION') throw err;
       // A hand-edited URL: say which field is wrong, and show this week's report under it.
       errors = fieldErrorMap(request, err.fieldErrors);
       status = 422;
-      report = load(request, {});
+      report = await load(request, {});
     }
     return reply.view(
       'pages/reports/index',
-      { ...pageData(request, report, request.lang, request.t), errors, values: query, title: request.t('reports.title') },
+      { ...await pageData(request, report, request.lang, request.t), errors, values: query, title: request.t('reports.title') },
       { region: 'partials/reports/content', status },
     );
   });
 
   /** The printable report: A4, in Bahasa Indonesia (it is an official document for the Dinas Sosial and the ministry). */
   app.get('/reports/print', { config: READERS }, async (request, reply) => {
-    const report = load(request, (request.query ?? {}) as Query);
+    const report = await load(request, (request.query ?? {}) as Query);
     const t = translator('id');
     return reply.view('pages/reports/print', {
       // Printed, the report leaves the system: small cells are suppressed as in the exports.
-      ...pageData(request, report, 'id', t, true),
+      ...await pageData(request, report, 'id', t, true),
       t,
       lang: 'id',
       bodyClass: 'report-print',
@@ -107,24 +107,24 @@ const reportRoutes: FastifyPluginAsync = async (app) => {
 
   for (const name of EXPORTS) {
     app.get(`/reports/${name}.csv`, { config: READERS }, async (request, reply) => {
-      const report = load(request, (request.query ?? {}) as Query);
+      const report = await load(request, (request.query ?? {}) as Query);
       return sendCsv(reply, exportTables(report, name, request.t)[0]!, fileName(name, report, 'csv'));
     });
     app.get(`/reports/${name}.xlsx`, { config: READERS }, async (request, reply) => {
-      const report = load(request, (request.query ?? {}) as Query);
+      const report = await load(request, (request.query ?? {}) as Query);
       const tables = exportTables(report, name, request.t);
-      return sendXlsx(request, reply, tables, report, fileName(name, report, 'xlsx'), tables[0]!.title);
+      return await sendXlsx(request, reply, tables, report, fileName(name, report, 'xlsx'), tables[0]!.title);
     });
   }
 
   app.get('/reports/all.xlsx', { config: READERS }, async (request, reply) => {
-    const report = load(request, (request.query ?? {}) as Query);
-    return sendXlsx(request, reply, exportTables(report, 'all', request.t), report, fileName('laporan', report, 'xlsx'), request.t('reports.print_title'));
+    const report = await load(request, (request.query ?? {}) as Query);
+    return await sendXlsx(request, reply, exportTables(report, 'all', request.t), report, fileName('laporan', report, 'xlsx'), request.t('reports.print_title'));
   });
 
   app.get('/reports/occupancy-hxl.csv', { config: READERS }, async (request, reply) => {
-    const scope = scopeFor(app.db, request.actor!, request.query);
-    return sendCsv(reply, occupancyHxlTable({ db: app.db, scope, t: request.t }), fileName('okupansi-hxl', null, 'csv'));
+    const scope = await scopeFor(app.db, request.actor!, request.query);
+    return sendCsv(reply, await occupancyHxlTable({ db: app.db, scope, t: request.t }), fileName('okupansi-hxl', null, 'csv'));
   });
 
   // The person-level list: a POST (CSRF-checked), so that every download is a deliberate act
@@ -133,12 +133,12 @@ const reportRoutes: FastifyPluginAsync = async (app) => {
     app.post(`/reports/residents.${format}`, { config: { ...READERS, idempotent: false } }, async (request, reply) => {
       const body = (request.body ?? {}) as Query;
       const range = parseRange(body, request.lang);
-      const scope = scopeFor(app.db, request.actor!, body);
-      const { rows, includeNik } = exportResidents({ db: app.db, actor: request.actor!, range, scope, input: body, format });
+      const scope = await scopeFor(app.db, request.actor!, body);
+      const { rows, includeNik } = await exportResidents({ db: app.db, actor: request.actor!, range, scope, input: body, format });
       const table = residentsTable(rows, request.t, includeNik);
       const name = `singgah-warga-${range.to}${includeNik ? '-nik' : ''}.${format}`;
       if (format === 'csv') return sendCsv(reply, table, name);
-      return sendXlsx(request, reply, [table], null, name, table.title);
+      return await sendXlsx(request, reply, [table], null, name, table.title);
     });
   }
 };

@@ -46,7 +46,7 @@ export function formatters(lang: Lang, t: Translator, opts: { published?: boolea
   return f;
 }
 
-export type Formatters = ReturnType<typeof formatters>;
+export type Formatters = Awaited<ReturnType<typeof formatters>>;
 
 /** The charts of the page, from the report's figures. */
 export function charts(report: FullReport, t: Translator, f: Formatters) {
@@ -93,12 +93,12 @@ export interface FilterChoices {
 }
 
 /** What the filter form offers: wide roles choose a facility or wilayah; a manager has theirs. */
-export function filterChoices(db: Db, actor: Actor): FilterChoices {
+export async function filterChoices(db: Db, actor: Actor): Promise<FilterChoices> {
   if (!isWide(actor)) return { facilities: [], wilayah: [] };
-  const facilities = db
-    .all<{ id: string; code: string; name: string }>(sql`select id, code, name from facilities order by kind, name`)
+  const facilities = (await db
+    .all<{ id: string; code: string; name: string }>(sql`select id, code, name from facilities order by kind, name`))
     .map((r) => ({ id: r.id, label: `${r.code} · ${r.name}` }));
-  const wilayah = db.all<{ code: string; name: string }>(sql`
+  const wilayah = await db.all<{ code: string; name: string }>(sql`
     select code, name from wilayah
     where code in (select distinct wilayah_code from facilities) or code in (select distinct substr(wilayah_code, 1, 2) from facilities)
     order by code`);

@@ -25,11 +25,11 @@ type Id = { Params: { id: string } };
  */
 const residentsApi: FastifyPluginAsync = async (app) => {
   app.post<Id>('/residents/:id/anonymise', { config: { access: ANONYMISE_ROLES } }, async (request) =>
-    anonymisePerson({ db: app.db, actor: request.actor!, personId: request.params.id }),
+    await anonymisePerson({ db: app.db, actor: request.actor!, personId: request.params.id }),
   );
 
   app.post('/residents', { config: PEOPLE }, async (request, reply) => {
-    const result = registerIntake({ db: app.db, actor: request.actor!, input: request.body });
+    const result = await registerIntake({ db: app.db, actor: request.actor!, input: request.body });
     if (result.status === 'needs_decision') {
       // Nothing saved: the caller decides (same_as / confirm_new / nik_override_reason) and posts again.
       const t = request.t;
@@ -54,12 +54,12 @@ const residentsApi: FastifyPluginAsync = async (app) => {
 
   app.get('/residents', { config: PEOPLE }, async (request) => {
     const q = request.query as { q?: unknown; limit?: string };
-    return { residents: searchPersons({ db: app.db, actor: request.actor!, q: queryText(q.q, 'q'), limit: queryLimit(q.limit, 50, 200) }) };
+    return { residents: await searchPersons({ db: app.db, actor: request.actor!, q: queryText(q.q, 'q'), limit: queryLimit(q.limit, 50, 200) }) };
   });
 
   app.get<Id>('/residents/:id', { config: PEOPLE }, async (request) => {
     const reveal = (request.query as { reveal_nik?: string }).reveal_nik === 'true';
-    const d = readPerson({ db: app.db, actor: request.actor!, id: request.params.id, revealNik: reveal, view: 'api' });
+    const d = await readPerson({ db: app.db, actor: request.actor!, id: request.params.id, revealNik: reveal, view: 'api' });
     return {
       // `version`: what a correction (PATCH) sends back.
       resident: { ...d.record, version: d.person.version },
@@ -74,7 +74,7 @@ const residentsApi: FastifyPluginAsync = async (app) => {
 
   // A correction: absent fields stay, blank ones clear; `version` as read (409 when stale).
   app.patch<Id>('/residents/:id', { config: { access: UPDATE_ROLES } }, async (request, reply) => {
-    const result = updatePerson({ db: app.db, actor: request.actor!, personId: request.params.id, input: request.body });
+    const result = await updatePerson({ db: app.db, actor: request.actor!, personId: request.params.id, input: request.body });
     const t = request.t;
     const warnings = (list: UpdateNikWarning[]) => list.map((w) => ({ ...w, path: 'nik', message: t(w.code, w.params) }));
     if (result.status === 'needs_decision') {
@@ -92,32 +92,32 @@ const residentsApi: FastifyPluginAsync = async (app) => {
   });
 
   app.post<Id>('/residents/:id/reveal-nik', { config: PEOPLE_SECRET }, async (request) =>
-    revealNik({ db: app.db, actor: request.actor!, id: request.params.id }),
+    await revealNik({ db: app.db, actor: request.actor!, id: request.params.id }),
   );
 
   app.post<Id>('/residents/:id/merge', { config: { access: MERGE_ROLES } }, async (request) =>
-    mergePersons({ db: app.db, actor: request.actor!, survivorId: request.params.id, input: request.body }),
+    await mergePersons({ db: app.db, actor: request.actor!, survivorId: request.params.id, input: request.body }),
   );
 
   // Household membership corrected after intake: a member added or removed, with a reason, audited.
   app.post<Id>('/residents/:id/household/members', { config: PEOPLE }, async (request) =>
-    addHouseholdMember({ db: app.db, actor: request.actor!, personId: request.params.id, input: request.body ?? {} }),
+    await addHouseholdMember({ db: app.db, actor: request.actor!, personId: request.params.id, input: request.body ?? {} }),
   );
   app.post<{ Params: { id: string; mid: string } }>('/residents/:id/household/members/:mid/remove', { config: PEOPLE }, async (request) =>
-    removeHouseholdMember({ db: app.db, actor: request.actor!, personId: request.params.id, input: { ...((request.body as object) ?? {}), member_id: request.params.mid } }),
+    await removeHouseholdMember({ db: app.db, actor: request.actor!, personId: request.params.id, input: { ...((request.body as object) ?? {}), member_id: request.params.mid } }),
   );
 
   app.post('/stays', { config: PEOPLE }, async (request, reply) => {
-    const result = checkIn({ db: app.db, actor: request.actor!, input: request.body });
+    const result = await checkIn({ db: app.db, actor: request.actor!, input: request.body });
     return reply.code(201).send(result);
   });
 
   app.post<Id>('/stays/:id/discharge', { config: PEOPLE }, async (request) => ({
-    stay: discharge({ db: app.db, actor: request.actor!, stayId: request.params.id, input: request.body }),
+    stay: await discharge({ db: app.db, actor: request.actor!, stayId: request.params.id, input: request.body }),
   }));
 
   app.post<Id>('/stays/:id/transfer', { config: PEOPLE }, async (request, reply) => {
-    const result = transfer({ db: app.db, actor: request.actor!, stayId: request.params.id, input: request.body });
+    const result = await transfer({ db: app.db, actor: request.actor!, stayId: request.params.id, input: request.body });
     return reply.code(201).send(result);
   });
 };

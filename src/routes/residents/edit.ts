@@ -101,7 +101,7 @@ const editPages: FastifyPluginAsync = async (app) => {
   }
 
   app.get<Id>('/residents/:id/edit', { config: EDITORS }, async (request, reply) => {
-    const { person, redirectTo } = personForEdit({ db: app.db, actor: request.actor!, id: request.params.id });
+    const { person, redirectTo } = await personForEdit({ db: app.db, actor: request.actor!, id: request.params.id });
     if (redirectTo) return reply.redirect(`/residents/${encodeURIComponent(redirectTo)}/edit`, 303);
     return renderForm(request, reply, person, valuesOf(person));
   });
@@ -115,15 +115,15 @@ const editPages: FastifyPluginAsync = async (app) => {
     const values: Values = { ...body };
     for (const k of BOXES) values[k] = body[k] === 'on' ? 'on' : '';
     if (keep && !input.nik_override_reason) {
-      const { person } = personForEdit({ db: app.db, actor, id });
+      const { person } = await personForEdit({ db: app.db, actor, id });
       return renderForm(request, reply, person, values, {
         errors: fieldErrorMap(request, [{ path: 'nik_override_reason', message: 'residents.override_reason_required' }]),
       }, 422);
     }
     try {
-      const result = updatePerson({ db: app.db, actor, personId: id, input });
+      const result = await updatePerson({ db: app.db, actor, personId: id, input });
       if (result.status === 'needs_decision') {
-        const { person } = personForEdit({ db: app.db, actor, id });
+        const { person } = await personForEdit({ db: app.db, actor, id });
         if (blank(values.nik_override_reason) && person.nikOverrideReason) values.nik_override_reason = person.nikOverrideReason;
         return renderForm(request, reply, person, values, { nikWarnings: warningsView(request, result.nik_warnings), problem: request.t('residents.edit_needs_decision') }, 422);
       }
@@ -134,13 +134,13 @@ const editPages: FastifyPluginAsync = async (app) => {
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       if (err.code === 'VALIDATION') {
-        const { person } = personForEdit({ db: app.db, actor, id });
+        const { person } = await personForEdit({ db: app.db, actor, id });
         return renderForm(request, reply, person, values, { errors: fieldErrorMap(request, err.fieldErrors), problem: request.t('error.validation') }, 422);
       }
       if (err.code === 'CONFLICT' && err.messageKey === 'residents.changed') {
         // Someone saved this record meanwhile: keep what the officer typed, show beside each field
         // what is on record now, and take the current version so that the next save is theirs to decide.
-        const { person } = personForEdit({ db: app.db, actor, id });
+        const { person } = await personForEdit({ db: app.db, actor, id });
         const current = valuesOf(person);
         return renderForm(request, reply, person, { ...values, version: current.version }, { problem: request.t('residents.changed_form'), current: differences(current, values) }, 409);
       }

@@ -29,14 +29,14 @@ const residentPages: FastifyPluginAsync = async (app) => {
 
   app.get('/residents', { config: PEOPLE }, async (request, reply) => {
     const q = ((request.query as { q?: string }).q ?? '').toString();
-    const hits = searchPersons({ db: app.db, actor: request.actor!, q });
+    const hits = await searchPersons({ db: app.db, actor: request.actor!, q });
     return reply.view('pages/residents/index', { title: request.t('residents.title'), q, hits }, { region: 'partials/residents/results' });
   });
 
   /** The person page; `extra` carries a revealed NIK or a form's errors. */
-  function showPerson(request: FastifyRequest, reply: FastifyReply, id: string, extra: { reveal?: boolean; status?: number; region?: string } & Record<string, unknown> = {}) {
+  async function showPerson(request: FastifyRequest, reply: FastifyReply, id: string, extra: { reveal?: boolean; status?: number; region?: string } & Record<string, unknown> = {}) {
     const actor = request.actor!;
-    const d = readPerson({ db: app.db, actor, id, revealNik: extra.reveal === true, view: 'page' });
+    const d = await readPerson({ db: app.db, actor, id, revealNik: extra.reveal === true, view: 'page' });
     if (d.redirectedFrom && request.method === 'GET') return reply.redirect(`/residents/${encodeURIComponent(d.person.id)}`, 303);
     const unplacedHousehold = d.household.filter((m) => m.visible && !m.openStay).map((m) => m.id);
     const actsAtStay = d.openStay ? actor.role === 'admin' || actor.role === 'command' || actor.facilityId === d.openStay.stay.facilityId : false;
@@ -58,7 +58,7 @@ const residentPages: FastifyPluginAsync = async (app) => {
     );
   }
 
-  app.get<Id>('/residents/:id', { config: PEOPLE }, async (request, reply) => showPerson(request, reply, request.params.id));
+  app.get<Id>('/residents/:id', { config: PEOPLE }, async (request, reply) => await showPerson(request, reply, request.params.id));
 
   // Correcting the household from the person page (the same verbs as the API).
   for (const [path, verb, done] of [
@@ -67,12 +67,12 @@ const residentPages: FastifyPluginAsync = async (app) => {
   ] as const) {
     app.post<Id>(path, { config: PEOPLE }, async (request, reply) => {
       try {
-        const r = verb({ db: app.db, actor: request.actor!, personId: request.params.id, input: request.body ?? {} });
+        const r = await verb({ db: app.db, actor: request.actor!, personId: request.params.id, input: request.body ?? {} });
         flash(request, { kind: 'ok', message: request.t(done, { code: r.changed.resident_code }) });
         return reply.redirect(`/residents/${encodeURIComponent(request.params.id)}#household`, 303);
       } catch (err) {
         if (err instanceof DomainError && (err.code === 'VALIDATION' || err.code === 'CONFLICT')) {
-          return showPerson(request, reply, request.params.id, {
+          return await showPerson(request, reply, request.params.id, {
             status: err.status,
             householdErrors: fieldErrorMap(request, err.fieldErrors),
             householdProblem: err.fieldErrors.length ? null : request.t(err.messageKey, err.params),
@@ -86,11 +86,11 @@ const residentPages: FastifyPluginAsync = async (app) => {
 
   // "Show NIK" is a POST: it is an act (audited as person.reveal_nik), not a view.
   app.post<Id>('/residents/:id/reveal-nik', { config: PEOPLE_SECRET }, async (request, reply) =>
-    showPerson(request, reply, request.params.id, { reveal: true, region: 'partials/residents/nik' }),
+    await showPerson(request, reply, request.params.id, { reveal: true, region: 'partials/residents/nik' }),
   );
 
   app.get<Id>('/residents/:id/card', { config: PEOPLE }, async (request, reply) => {
-    const d = readPerson({ db: app.db, actor: request.actor!, id: request.params.id, view: 'card' });
+    const d = await readPerson({ db: app.db, actor: request.actor!, id: request.params.id, view: 'card' });
     // Inline SVG markup (no style attributes): allowed under the CSP, sharp on any printer.
     const qr = await QRCode.toString(d.person.residentCode, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
     const qrSmall = qr.replace('<svg ', '<svg class="qr-small" aria-hidden="true" ');
@@ -100,12 +100,12 @@ const residentPages: FastifyPluginAsync = async (app) => {
 
   app.post<Id>('/residents/:id/merge', { config: { access: MERGE_ROLES } }, async (request, reply) => {
     try {
-      const r = mergePersons({ db: app.db, actor: request.actor!, survivorId: request.params.id, input: request.body });
+      const r = await mergePersons({ db: app.db, actor: request.actor!, survivorId: request.params.id, input: request.body });
       flash(request, { kind: 'ok', message: request.t('residents.merged', { code: r.survivor.resident_code }) });
       return reply.redirect(`/residents/${encodeURIComponent(request.params.id)}`, 303);
     } catch (err) {
       if (err instanceof DomainError && (err.code === 'VALIDATION' || err.code === 'CONFLICT')) {
-        return showPerson(request, reply, request.params.id, {
+        return await showPerson(request, reply, request.params.id, {
           status: err.status,
           mergeErrors: fieldErrorMap(request, err.fieldErrors),
           mergeProblem: err.fieldErrors.length ? null : request.t(err.messageKey, err.params),
@@ -120,12 +120,12 @@ const residentPages: FastifyPluginAsync = async (app) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     try {
       if (body.confirm !== 'on') throw new DomainError('CONFLICT', 'residents.anonymise_confirm_needed');
-      const r = anonymisePerson({ db: app.db, actor: request.actor!, personId: request.params.id });
+      const r = await anonymisePerson({ db: app.db, actor: request.actor!, personId: request.params.id });
       flash(request, { kind: 'ok', message: request.t('residents.anonymised_done', { code: r.resident_code }) });
       return reply.redirect(`/residents/${encodeURIComponent(request.params.id)}`, 303);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'CONFLICT') {
-        return showPerson(request, reply, request.params.id, { status: 409, anonymiseProblem: request.t(err.messageKey, err.params) });
+        return await showPerson(request, reply, request.params.id, { status: 409, anonymiseProblem: request.t(err.messageKey, err.params) });
       }
       throw err;
     }

@@ -20,14 +20,14 @@ type Id = { Params: { id: string } };
 const stayPages: FastifyPluginAsync = async (app) => {
   app.post<Id>('/stays/:id/discharge', { config: PEOPLE }, async (request, reply) => {
     const actor = request.actor!;
-    const { stay, person } = stayForAction(app.db, actor, request.params.id);
+    const { stay, person } = await stayForAction(app.db, actor, request.params.id);
     try {
-      const done = discharge({ db: app.db, actor, stayId: stay.id, input: request.body });
+      const done = await discharge({ db: app.db, actor, stayId: stay.id, input: request.body });
       flash(request, { kind: 'ok', message: request.t('intake.discharged', { code: person.residentCode, outcome: request.t('stays.outcome.' + done.outcome) }) });
       return reply.redirect(`/residents/${encodeURIComponent(person.id)}`, 303);
     } catch (err) {
       if (err instanceof DomainError && (err.code === 'VALIDATION' || err.code === 'CONFLICT')) {
-        const d = readPerson({ db: app.db, actor, id: person.id, view: 'page' });
+        const d = await readPerson({ db: app.db, actor, id: person.id, view: 'page' });
         return reply.view(
           'pages/residents/show',
           {
@@ -48,14 +48,14 @@ const stayPages: FastifyPluginAsync = async (app) => {
     }
   });
 
-  function transferView(request: FastifyRequest, stayId: string, facilityId: string | undefined, extra: Record<string, unknown> = {}) {
+  async function transferView(request: FastifyRequest, stayId: string, facilityId: string | undefined, extra: Record<string, unknown> = {}) {
     const actor = request.actor!;
-    const s = stayForAction(app.db, actor, stayId);
+    const s = await stayForAction(app.db, actor, stayId);
     // A transfer is between units of one facility; only the command centre moves someone to another one directly (with a reason).
     const canMoveAway = actor.role === 'command';
-    const choices = canMoveAway ? destinationChoices(app.db, actor) : [];
+    const choices = canMoveAway ? await destinationChoices(app.db, actor) : [];
     const chosen = facilityId && choices.some((c) => c.id === facilityId) ? facilityId : s.stay.facilityId;
-    const facility = loadFacilityOccupancy(app.db, { facilityId: chosen })[0];
+    const facility = (await loadFacilityOccupancy(app.db, { facilityId: chosen }))[0];
     const profile = groupProfile([toPlacePerson(s.person, wibDate(nowIso()))], s.person.householdId !== null);
     const units = (facility?.units ?? []).map((u) => ({
       ...u,
@@ -68,14 +68,14 @@ const stayPages: FastifyPluginAsync = async (app) => {
 
   app.get<Id>('/stays/:id/transfer', { config: PEOPLE }, async (request, reply) => {
     const q = request.query as { facility?: string };
-    return reply.view('pages/residents/transfer', transferView(request, request.params.id, q.facility, { values: {} }));
+    return reply.view('pages/residents/transfer', await transferView(request, request.params.id, q.facility, { values: {} }));
   });
 
   app.post<Id>('/stays/:id/transfer', { config: PEOPLE }, async (request, reply) => {
     const actor = request.actor!;
     const body = (request.body ?? {}) as Record<string, unknown>;
     try {
-      const result = transfer({ db: app.db, actor, stayId: request.params.id, input: body });
+      const result = await transfer({ db: app.db, actor, stayId: request.params.id, input: body });
       flash(request, { kind: result.overflow ? 'warn' : 'ok', message: request.t('intake.transferred', { count: result.stays.length }) });
       return reply.redirect(`/residents/${encodeURIComponent(result.stays[0]!.person_id)}`, 303);
     } catch (err) {
@@ -83,7 +83,7 @@ const stayPages: FastifyPluginAsync = async (app) => {
         const fid = typeof body.facility_id === 'string' ? body.facility_id : undefined;
         return reply.view(
           'pages/residents/transfer',
-          transferView(request, request.params.id, fid, {
+          await transferView(request, request.params.id, fid, {
             errors: fieldErrorMap(request, err.fieldErrors),
             problem: err.fieldErrors.length ? null : request.t(err.messageKey, err.params),
             noFreePlace: err.code === 'NO_FREE_PLACE',

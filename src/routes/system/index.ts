@@ -6,7 +6,7 @@ const systemRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/readyz', { config: { access: 'public' } }, async (_request, reply) => {
     try {
-      app.db.get(sql`select 1`);
+      await app.db.get(sql`select 1`);
       return { status: 'ok' };
     } catch {
       return reply.code(503).send({ status: 'unavailable' });

@@ -14,18 +14,18 @@ type Q = { Querystring: { format?: string; step?: string } };
 const worklistsApi: FastifyPluginAsync = async (app) => {
   const db = app.db;
   app.get<Q>('/worklists/aid', { config: READ }, async (request, reply) => {
-    const entries = aidWorklist({ db, actor: request.actor!, step: request.query.step });
+    const entries = await aidWorklist({ db, actor: request.actor!, step: request.query.step });
     if (request.query.format === 'csv') return sendCsv(reply, aidCsvTable(entries, request.actor!.lang), 'jalan-bantuan');
     return { worklist: 'aid', entries };
   });
   app.get<Q>('/worklists/follow-ups', { config: READ }, async (request, reply) => {
-    const entries = followUpWorklist({ db, actor: request.actor! });
+    const entries = await followUpWorklist({ db, actor: request.actor! });
     if (request.query.format === 'csv') return sendCsv(reply, followUpCsvTable(entries, request.actor!.lang), 'tindak-lanjut');
     return { worklist: 'follow-ups', entries };
   });
   app.get<Q>('/worklists/dtks', { config: EXPORT }, async (request, reply) => {
-    const table = dtksExport({ db, actor: request.actor! });
-    if (request.query.format === 'xlsx') return sendXlsx(request, reply, table, 'usulan-dtks');
+    const table = await dtksExport({ db, actor: request.actor! });
+    if (request.query.format === 'xlsx') return await sendXlsx(request, reply, table, 'usulan-dtks');
     if (request.query.format === 'csv') return sendCsv(reply, table, 'usulan-dtks');
     return { worklist: 'dtks', columns: table.columns.map((c) => c.key), rows: table.rows };
   });

@@ -10,8 +10,8 @@ const worklistPages: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: { step?: string } }>('/worklists', { config: { access: WORKLIST_ROLES } }, async (request, reply) => {
     const actor = request.actor!;
     const step = AID_STEPS.includes(request.query.step as never) ? request.query.step : undefined;
-    const aid = aidWorklist({ db: app.db, actor, step });
-    const followUps = followUpWorklist({ db: app.db, actor });
+    const aid = await aidWorklist({ db: app.db, actor, step });
+    const followUps = await followUpWorklist({ db: app.db, actor });
     return reply.view('pages/worklists/index', {
       title: request.t('worklists.title'),
       aid,

@@ -1,0 +1,53 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { MUHAMMAD_KEY } from './names.ts';
+
+/**
+ * The name and code search, per engine (the one place it differs): SQLite's
+ * persons_fts (FTS5, trigram tokenizer; db/migrations/0001) and PostgreSQL's
+ * pg_trgm GIN indexes over the same columns (db/migrations-pg/0001). Keys and
+ * codes hold only [a-z0-9] / [A-Z0-9], so nothing needs escaping in a pattern.
+ */
+
+/** Persons (alias `p`) whose resident code contains `code`. */
+export function codeContains(db: Db | Tx, code: string): SQL {
+  return db.$engine.kind === 'postgres'
+    ? sql`p.resident_code like ${`%${code}%`}`
+    : sql`p.rowid in (select rowid from persons_fts where persons_fts match ${`resident_code : "${code}"`})`;
+}
+
+/** Persons (alias `p`) whose folded name key contains every token (each three characters or more). */
+export function nameKeyContainsAll(db: Db | Tx, tokens: string[]): SQL {
+  if (db.$engine.kind === 'postgres') return sql`(${sql.join(tokens.map((t) => sql`p.search_key like ${`%${t}%`}`), sql` and `)})`;
+  return sql`p.rowid in (select rowid from persons_fts where persons_fts match ${`search_key : (${tokens.map((t) => `"${t}"`).join(' AND ')})`})`;
+}
+
+/** The tokens of a folded name worth searching by: three characters or more, and not "mhd" alone when there is more. */
+export function searchTokens(key: string): string[] {
+  const tokens = key.split(' ').filter((t) => t.length >= 3);
+  const useful = tokens.filter((t) => t !== MUHAMMAD_KEY);
+  return useful.length ? useful : tokens;
+}
+
+/** The trigrams of every token of a folded name, as an FTS5 OR query over search_key ("mhd" alone says little). */
+export function trigramQuery(key: string): string | null {
+  const grams = new Set<string>();
+  for (const t of searchTokens(key)) for (let i = 0; i + 3 <= t.length; i++) grams.add(t.slice(i, i + 3));
+  if (!grams.size) return null;
+  return `search_key : (${[...grams].map((g) => `"${g}"`).join(' OR ')})`;
+}
+
+/**
+ * Persons (alias `p`) whose name key shares trigrams with `key`, best first,
+ * at most `limit`: the duplicate check's candidates. Null when the key has
+ * nothing to search by.
+ */
+export function nameKeyCandidates(db: Db | Tx, key: string, limit: number): SQL | null {
+  const query = trigramQuery(key);
+  if (!query) return null;
+  if (db.$engine.kind === 'postgres') {
+    const probe = searchTokens(key).join(' ');
+    return sql`p.id in (select id from persons where word_similarity(${probe}, search_key) > 0.2 order by word_similarity(${probe}, search_key) desc limit ${limit})`;
+  }
+  return sql`p.rowid in (select rowid from persons_fts where persons_fts match ${query} order by rank limit ${limit})`;
+}
