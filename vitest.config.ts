@@ -1,5 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Every test runs on SQLite. The same tests run again on PostgreSQL when one
+ * is asked for (TEST_DATABASE_URL, or SINGGAH_TEST_PG=1 for the local server)
+ * and always under CI=true, where a missing server is a failure
+ * (tests/helpers/pg-global-setup.ts). The browser tests drive the SQLite
+ * server: what they check is the page, not the engine.
+ */
+const withPostgres = process.env.CI === 'true' || process.env.SINGGAH_TEST_PG === '1' || Boolean(process.env.TEST_DATABASE_URL);
+
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
@@ -9,5 +18,21 @@ export default defineConfig({
     // Two cores: two files at a time; a browser file holds one Chromium.
     maxWorkers: 2,
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'sqlite' } },
+      ...(withPostgres
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'postgres',
+                include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+                env: { SINGGAH_TEST_ENGINE: 'postgres' },
+                globalSetup: ['tests/helpers/pg-global-setup.ts'],
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });

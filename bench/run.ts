@@ -4,7 +4,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import WebSocket from 'ws';
-import { openDatabase, write, type Db } from '../src/db/client.ts';
+import { openDatabase, write } from '../src/db/client.ts';
 import type { SqliteEngine } from '../src/db/sqlite.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 import { loadFacilityOccupancy, summarise } from '../src/domain/occupancy/compute.ts';

@@ -6,7 +6,9 @@ import fastifyStatic from '@fastify/static';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
-import { openDatabase, type Db } from './db/client.ts';
+import { databaseTarget, openDatabase, type Db } from './db/client.ts';
+import { hubFor } from './live/hub.ts';
+import jobsPlugin from './plugins/jobs.ts';
 import { loadSessionSecret } from './lib/secret.ts';
 import { DomainError } from './domain/errors.ts';
 import { redactUrl } from './lib/redact.ts';
@@ -20,6 +22,7 @@ import viewsPlugin from './plugins/views.ts';
 import errorsPlugin from './plugins/errors.ts';
 import securityPlugin from './plugins/security.ts';
 import housekeepingPlugin from './plugins/housekeeping.ts';
+import flashPlugin from './plugins/flash.ts';
 import systemRoutes from './routes/system/index.ts';
 import authRoutes from './routes/auth/index.ts';
 import homeRoutes from './routes/home/index.ts';
@@ -78,7 +81,7 @@ function trustProxyOption(v: Config['TRUST_PROXY']): boolean | string[] | ((addr
  * routes. Listening is server.ts's job, so tests call `app.inject` on this.
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const db = options.db ?? await openDatabase(config.DATABASE_PATH);
+  const db = options.db ?? await openDatabase(databaseTarget(config));
   const timeouts = { ...HTTP_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
     logger:
@@ -111,10 +114,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     app.addHook('onRoute', (route) => tell({ method: route.method, url: route.url, websocket: (route as { websocket?: boolean }).websocket }));
   }
   app.decorate('config', config);
+  // Ready only once this instance hears changes (PostgreSQL: LISTEN in place), so no change is missed.
+  app.addHook('onReady', async () => await hubFor(db).ready?.());
   app.decorate('loginLimiter', new LoginLimiter());
 
   // External plugins.
-  await app.register(cookie, { secret: config.SESSION_SECRET ?? loadSessionSecret(config.DATABASE_PATH) });
+  // One secret for signed cookies and the one-time messages' key (every instance needs the same one).
+  const secret = config.SESSION_SECRET ?? loadSessionSecret(config.DATABASE_PATH);
+  await app.register(cookie, { secret });
   await app.register(formbody);
   // Every body Singgah takes is a form or a JSON object: a text/plain body is a 415, and a JSON
   // array or scalar is a 400, before any route reads fields from it.
@@ -124,6 +131,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
       throw new DomainError('BAD_REQUEST', 'error.bad_request');
     }
+    // A NUL character is in no name, id or note; PostgreSQL cannot even hold one. Refused at the door, on both engines.
+    if (hasNul(request.params) || hasNul(request.query) || hasNul(body)) throw new DomainError('BAD_REQUEST', 'error.bad_request');
   });
   await app.register(websocket, {
     options: { maxPayload: 4096 },
@@ -147,9 +156,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authPlugin);
   await app.register(csrfPlugin);
   await app.register(idempotencyPlugin);
+  await app.register(flashPlugin, { secret });
   await app.register(viewsPlugin);
   await app.register(errorsPlugin);
   await app.register(housekeepingPlugin);
+  await app.register(jobsPlugin);
 
   // Routes.
   await app.register(systemRoutes);
@@ -170,4 +181,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(apiRoutes, { prefix: '/api/v1' });
 
   return app;
+}
+
+function hasNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object' || depth > 8) return false;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (hasNul(v, depth + 1)) return true;
+  return false;
 }

@@ -48,6 +48,8 @@ export const Config = z.object({
     .default(3000),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   DATABASE_PATH: z.string().min(1, 'must not be empty').default('data/singgah.db'),
+  /** postgres://…: PostgreSQL instead of SQLite, for several instances behind a proxy (README "Several instances"). */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/./, 'must be a postgres:// or postgresql:// URL').optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -61,6 +63,9 @@ export const Config = z.object({
   HANDOFF_ALERT_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(120),
   /** The BAST letterhead, lines separated by "|"; unset = derived from the facility's wilayah (src/domain/handoffs/bast.ts). */
   BAST_HEADER: z.string().trim().max(400).optional(),
+}).superRefine((c, ctx) => {
+  // Every instance must sign and read the same cookies: a secret kept beside a SQLite file cannot be shared.
+  if (c.DATABASE_URL && !c.SESSION_SECRET) ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required with DATABASE_URL (every instance needs the same one)' });
 });
 export type Config = z.infer<typeof Config>;
 

@@ -1,6 +1,6 @@
 import { parseConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './app.ts';
-import { openDatabase, type Db } from './db/client.ts';
+import { databaseTarget, openDatabase, type Db } from './db/client.ts';
 import { ensureFirstAdmin } from './domain/accounts/first-admin.ts';
 import type { FastifyInstance } from 'fastify';
 
@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
  * (in-flight requests finish, sockets get 1012, the database closes).
  */
 export async function start(config: Config, opts: { db?: Db; banner?: (url: string) => void } = {}): Promise<FastifyInstance> {
-  const db = opts.db ?? await openDatabase(config.DATABASE_PATH);
+  const db = opts.db ?? await openDatabase(databaseTarget(config));
   const admin = await ensureFirstAdmin(db);
   const app = await buildApp(config, { db });
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -24,3 +24,17 @@ CREATE TRIGGER "audit_events_no_delete" BEFORE DELETE ON "audit_events" FOR EACH
 --> statement-breakpoint
 -- Nobody deletes a person from a handoff: they are accounted for instead.
 CREATE TRIGGER "handoff_persons_no_delete" BEFORE DELETE ON "handoff_persons" FOR EACH ROW EXECUTE FUNCTION singgah_refuse('handoff persons are accounted for, never deleted');
+--> statement-breakpoint
+-- SQLite gives an INTEGER PRIMARY KEY its next value when the insert names it NULL (the one query text does so).
+CREATE OR REPLACE FUNCTION singgah_fill_id() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.id IS NULL THEN
+    NEW.id := nextval(TG_ARGV[0]::regclass);
+  END IF;
+  RETURN NEW;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER "audit_events_fill_id" BEFORE INSERT ON "audit_events" FOR EACH ROW EXECUTE FUNCTION singgah_fill_id('audit_events_id_seq');
+--> statement-breakpoint
+CREATE TRIGGER "unit_changes_fill_id" BEFORE INSERT ON "unit_changes" FOR EACH ROW EXECUTE FUNCTION singgah_fill_id('unit_changes_id_seq');

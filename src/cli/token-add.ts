@@ -1,5 +1,5 @@
 import { configFromEnv } from '../server.ts';
-import { openDatabase } from '../db/client.ts';
+import { databaseTarget, openDatabase } from '../db/client.ts';
 import { createToken } from '../domain/accounts/tokens.ts';
 import { SYSTEM_ACTOR } from '../domain/actor.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -10,7 +10,7 @@ import { parseArgs, fail } from './args.ts';
 const { flags } = parseArgs(process.argv.slice(2));
 if (!flags.name || !flags.role) fail('usage: npm run token:add -- --name N --role R [--facility CODE] [--wilayah CODE]');
 const config = configFromEnv();
-const db = await openDatabase(config.DATABASE_PATH);
+const db = await openDatabase(databaseTarget(config));
 try {
   const created = await createToken({
     db,

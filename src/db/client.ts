@@ -111,7 +111,13 @@ export async function openDatabase(target: string, opts: { migrate?: boolean } =
     const { openPostgresEngine } = await import('./postgres.ts');
     const engine = openPostgresEngine(target);
     const db = dbFor(engine);
-    if (opts.migrate !== false) await migratePostgres(engine.pool);
+    try {
+      if (opts.migrate) await migratePostgres(engine.pool);
+      else await assertPostgresMigrated(engine.pool);
+    } catch (err) {
+      await engine.close();
+      throw err;
+    }
     return db;
   }
   const engine = openSqliteEngine(target);
@@ -119,6 +125,28 @@ export async function openDatabase(target: string, opts: { migrate?: boolean } =
   migrate(drizzleSync({ client: conn }), { migrationsFolder: MIGRATIONS_FOLDER });
   loadWilayah(conn);
   return dbFor(engine);
+}
+
+export class NotMigratedError extends Error {}
+
+/**
+ * PostgreSQL is migrated by the deploy step (`npm run db:migrate`), not by
+ * each instance at start: an instance refuses to serve a database whose
+ * schema is older (or newer) than its code.
+ */
+async function assertPostgresMigrated(pool: import('pg').Pool): Promise<void> {
+  const journal = JSON.parse(readFileSync(resolve(PG_MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+  const { rows } = await pool.query<{ n: number | null }>(
+    `select case when to_regclass('drizzle.__drizzle_migrations') is null then null else (select count(*)::int from drizzle.__drizzle_migrations) end as n`,
+  );
+  const applied = rows[0]?.n ?? null;
+  if (applied !== journal.entries.length) {
+    throw new NotMigratedError(
+      applied === null
+        ? 'The PostgreSQL database has no Singgah schema yet: run `npm run db:migrate` with the same DATABASE_URL first.'
+        : `The PostgreSQL database has ${applied} of ${journal.entries.length} migrations: run \`npm run db:migrate\` (the code and the database must match).`,
+    );
+  }
 }
 
 /** PostgreSQL: migrations and reference data, once across instances. */
@@ -204,4 +232,9 @@ export function afterCommit(db: Db, job: () => void): void {
 /** True inside a write on this database. */
 export function inWrite(db: Db): boolean {
   return currentTx(db.$engine) !== undefined;
+}
+
+/** Where the configured database is: DATABASE_URL (PostgreSQL) when set, else the SQLite file. */
+export function databaseTarget(config: { DATABASE_URL?: string | undefined; DATABASE_PATH: string }): string {
+  return config.DATABASE_URL ?? config.DATABASE_PATH;
 }

@@ -28,6 +28,8 @@ export interface Engine {
   transaction<T>(fn: (writer: Executor) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   readonly closed: boolean;
+  /** Work to finish before the connections go (a listener, a timer), run once by close(). */
+  onClose(fn: () => Promise<void> | void): void;
 }
 
 /** The transaction the current async call chain is in, if any. */

@@ -31,7 +31,8 @@ const textCache = new Map<string, string>();
 function pgText(sql: string): string {
   let t = textCache.get(sql);
   if (t === undefined) {
-    t = toPgSql(sql);
+    // SQLite names a conflict target's columns with their table ("meta"."key"); PostgreSQL wants them bare.
+    t = toPgSql(sql).replace(/on conflict \(([^)]*)\)/g, (_m, cols: string) => `on conflict (${cols.replace(/"[^"]+"\./g, '')})`);
     if (textCache.size > 5000) textCache.clear();
     textCache.set(sql, t);
   }
@@ -79,6 +80,7 @@ class PgExecutor implements Executor {
     try {
       r = await this.client.query(config);
     } catch (err) {
+      if (process.env.SINGGAH_DEBUG_SQL) process.stderr.write(`PG ERROR ${(err as Error).message}\n  ${config.text}\n  ${JSON.stringify(params).slice(0, 300)}\n`);
       throw asSqliteError(err);
     }
     if (method === 'run') return { changes: r.rowCount ?? 0 };
@@ -110,6 +112,7 @@ export function openPostgresEngine(url: string, opts: { max?: number } = {}): Po
   const reader = new PgExecutor(pool);
   const queue = new Queue();
   let closed = false;
+  const closers: (() => Promise<void> | void)[] = [];
   return {
     kind: 'postgres',
     pool,
@@ -136,9 +139,13 @@ export function openPostgresEngine(url: string, opts: { max?: number } = {}): Po
         }
       });
     },
+    onClose(fn) {
+      closers.push(fn);
+    },
     async close() {
       if (closed) return;
       closed = true;
+      for (const fn of closers.splice(0)) await Promise.resolve(fn()).catch(() => undefined);
       await queue.run(async () => undefined);
       await pool.end();
     },

@@ -46,6 +46,8 @@ class SqliteExecutor implements Executor {
   }
 }
 
+const queues = new Map<string, Queue>();
+
 export interface SqliteEngine extends Engine {
   readonly kind: 'sqlite';
   /** The write connection, for start-up work (migrations, reference data) and operator tools (backup). */
@@ -76,8 +78,12 @@ export function openSqliteEngine(path: string): SqliteEngine {
   readerConn.pragma('query_only = ON');
   const writer = new SqliteExecutor(writerConn);
   const reader = new SqliteExecutor(readerConn);
-  const queue = new Queue();
+  // One queue per file in this process: two handles on one file (two apps in a test, a CLI beside the
+  // server) must not block the event loop on each other's lock (better-sqlite3 waits synchronously).
+  let queue = queues.get(file);
+  if (!queue) queues.set(file, (queue = new Queue()));
   let closed = false;
+  const closers: (() => Promise<void> | void)[] = [];
 
   return {
     kind: 'sqlite',
@@ -101,14 +107,21 @@ export function openSqliteEngine(path: string): SqliteEngine {
         }
       });
     },
+    onClose(fn) {
+      closers.push(fn);
+    },
     async close() {
       if (closed) return;
       closed = true;
+      for (const fn of closers.splice(0)) await Promise.resolve(fn()).catch(() => undefined);
       // Let a transaction in flight finish before the connections go.
       await queue.run(async () => undefined);
       readerConn.close();
       writerConn.close();
-      if (ephemeral) for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+      if (ephemeral) {
+        queues.delete(file);
+        for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+      }
     },
   };
 }

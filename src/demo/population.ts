@@ -68,7 +68,6 @@ function rng(seed: number) {
     chance: (p: number) => next() < p,
   };
 }
-type Rng = Awaited<ReturnType<typeof rng>>;
 
 const MALE = ['Budi', 'Agus', 'Slamet', 'Joko', 'Ahmad', 'Muhammad', 'Rudi', 'Hendra', 'Dedi', 'Bambang', 'Eko', 'Andi', 'Yusuf', 'Rizki', 'Hasan', 'Sutrisno', 'Wahyu', 'Iwan', 'Asep', 'Ujang', 'Darmo', 'Tono', 'Sugeng', 'Heri', 'Imam', 'Rahmat', 'Dodi', 'Fajar', 'Gilang', 'Bayu', 'Suparman', 'Kusnadi', 'Udin', 'Jajang', 'Marwan'];
 const FEMALE = ['Siti', 'Sri', 'Dewi', 'Ani', 'Nur', 'Rina', 'Wati', 'Lestari', 'Yuni', 'Ratna', 'Sumiati', 'Fitri', 'Aminah', 'Kartini', 'Endang', 'Suryani', 'Nurhayati', 'Tuti', 'Yanti', 'Maryam', 'Dian', 'Ayu', 'Indah', 'Puji', 'Rohmah', 'Wulan', 'Sarinah', 'Tini', 'Eti', 'Iis'];

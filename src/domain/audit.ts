@@ -1,3 +1,4 @@
+import { desc } from 'drizzle-orm';
 import type { Tx, Db } from '../db/client.ts';
 import { auditEvents } from '../db/schema/index.ts';
 import type { Actor } from './actor.ts';
@@ -29,4 +30,11 @@ export async function audit(tx: Tx | Db, actor: Actor, entry: AuditEntry): Promi
       detail: entry.detail ?? null,
     })
     .run();
+}
+
+export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+/** The newest audit events first, at most `limit` of them (GET /api/v1/audit; callers check the actor is an admin). */
+export async function recentAuditEvents(db: Db, limit: number): Promise<AuditEventRow[]> {
+  return await db.select().from(auditEvents).orderBy(desc(auditEvents.id)).limit(limit).all();
 }

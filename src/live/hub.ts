@@ -1,4 +1,8 @@
+import pg from 'pg';
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.ts';
+import type { PostgresEngine } from '../db/postgres.ts';
+import { currentTx } from '../db/engine.ts';
 
 /**
  * What changed, published once per committed change, after commit (never
@@ -22,6 +26,8 @@ export type HubEvent =
 export interface EventHub {
   publish(event: HubEvent): void;
   subscribe(listener: (event: HubEvent) => void | Promise<void>): () => void;
+  /** Resolves when the hub hears changes (PostgreSQL: its LISTEN is in place). */
+  ready?(): Promise<void>;
 }
 
 export class LocalHub implements EventHub {
@@ -45,6 +51,91 @@ export class LocalHub implements EventHub {
   }
 }
 
+/**
+ * PostgreSQL: every instance LISTENs on one channel; a change is announced
+ * with NOTIFY (ids and figures, never a person), after its commit. This
+ * instance's own listeners hear it at once (as with SQLite); every other
+ * instance hears it from the server and hands it to its listeners, so a change
+ * through one instance reaches the walls and pages of all of them.
+ */
+export const PG_CHANNEL = 'singgah_events';
+
+export class PgHub implements EventHub {
+  private readonly local = new LocalHub();
+  private listener: pg.Client | null = null;
+  private readyPromise: Promise<void>;
+  private stopped = false;
+  /** This instance, so it does not hear its own announcements twice. */
+  private readonly origin = randomUUID();
+
+  constructor(private readonly engine: PostgresEngine) {
+    this.readyPromise = this.listen();
+    engine.onClose(() => this.stop());
+  }
+
+  private async listen(): Promise<void> {
+    while (!this.stopped) {
+      const client = new pg.Client({ connectionString: this.engine.url });
+      try {
+        await client.connect();
+        client.on('notification', (msg) => {
+          if (msg.channel !== PG_CHANNEL || !msg.payload) return;
+          try {
+            const { origin, event } = JSON.parse(msg.payload) as { origin: string; event: HubEvent };
+            if (origin !== this.origin) this.local.publish(event);
+          } catch {
+            // A malformed payload is not ours: ignored.
+          }
+        });
+        client.on('error', () => undefined);
+        client.on('end', () => {
+          // Lost the server: listen again (the walls re-read everything on their next snapshot).
+          if (!this.stopped && this.listener === client) {
+            this.listener = null;
+            setTimeout(() => void this.listen(), 1000).unref();
+          }
+        });
+        await client.query(`LISTEN ${PG_CHANNEL}`);
+        this.listener = client;
+        if (this.stopped) await client.end();
+        return;
+      } catch {
+        await client.end().catch(() => undefined);
+        if (this.stopped) return;
+        await new Promise((r) => setTimeout(r, 1000).unref());
+      }
+    }
+  }
+
+  /** Resolves once this instance is listening. */
+  ready(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  publish(event: HubEvent): void {
+    // Inside a write the announcement waits for the commit: nobody hears of a change that may yet roll back.
+    const tx = currentTx(this.engine);
+    if (tx) {
+      tx.afterCommit.push(() => this.publish(event));
+      return;
+    }
+    this.local.publish(event);
+    if (this.engine.closed) return;
+    this.engine.pool.query('select pg_notify($1, $2)', [PG_CHANNEL, JSON.stringify({ origin: this.origin, event })]).catch(() => undefined);
+  }
+
+  subscribe(listener: (event: HubEvent) => void | Promise<void>): () => void {
+    return this.local.subscribe(listener);
+  }
+
+  private async stop(): Promise<void> {
+    this.stopped = true;
+    const l = this.listener;
+    this.listener = null;
+    if (l) await l.end().catch(() => undefined);
+  }
+}
+
 // One hub per database: the database is the source of truth the events describe,
 // and tests that run several apps in one process never hear each other.
 const hubs = new WeakMap<object, EventHub>();
@@ -52,7 +143,7 @@ const hubs = new WeakMap<object, EventHub>();
 export function hubFor(db: Db): EventHub {
   let hub = hubs.get(db.$engine);
   if (!hub) {
-    hub = new LocalHub();
+    hub = db.$engine.kind === 'postgres' ? new PgHub(db.$engine as PostgresEngine) : new LocalHub();
     hubs.set(db.$engine, hub);
   }
   return hub;

@@ -1,12 +1,23 @@
 import fp from 'fastify-plugin';
 import { purgeExpiredSessions } from '../domain/accounts/sessions.ts';
 import { purgeIdempotencyKeys } from './idempotency.ts';
+import { pruneLoginLimits } from '../domain/accounts/login.ts';
+import { purgeExpiredFlashes } from './flash.ts';
 
 export const HOUSEKEEPING_EVERY_MS = 60 * 60_000;
 
-/** Hourly: sessions past their lifetime and idempotency keys older than a day are removed. */
-export async function housekeep(db: import('../db/client.ts').Db): Promise<{ sessions: number; keys: number }> {
-  return { sessions: await purgeExpiredSessions(db), keys: await purgeIdempotencyKeys(db) };
+/**
+ * Hourly: sessions past their lifetime, idempotency keys older than a day,
+ * sign-in attempts past their window and ended locks, and one-time messages
+ * nobody came back for are removed.
+ */
+export async function housekeep(db: import('../db/client.ts').Db): Promise<{ sessions: number; keys: number; logins: number; flashes: number }> {
+  return {
+    sessions: await purgeExpiredSessions(db),
+    keys: await purgeIdempotencyKeys(db),
+    logins: await pruneLoginLimits(db),
+    flashes: await purgeExpiredFlashes(db),
+  };
 }
 
 export default fp(
@@ -14,7 +25,7 @@ export default fp(
     const run = async () => {
       try {
         const done = await housekeep(app.db);
-        if (done.sessions || done.keys) app.log.info(done, 'housekeeping');
+        if (done.sessions || done.keys || done.logins || done.flashes) app.log.info(done, 'housekeeping');
       } catch (err) {
         app.log.error({ err }, 'housekeeping failed');
       }

@@ -42,11 +42,25 @@ export default fp(
       // The endpoint is the path as called (two records' /:id are two endpoints), without the query.
       const path = request.method + ' ' + request.url.split('?')[0];
       const hash = requestHash(body);
-      const existing = await app.db
-        .select()
-        .from(idempotencyKeys)
-        .where(and(eq(idempotencyKeys.actorKey, ak), eq(idempotencyKeys.key, raw)))
-        .get();
+      // Looked up and, when new, reserved in one write: of concurrent first uses (on any instance), one
+      // reserves the key and every other finds it, and is answered by the same rules.
+      const existing = await write(app.db, async (tx) => {
+        const found = await tx
+          .select()
+          .from(idempotencyKeys)
+          .where(and(eq(idempotencyKeys.actorKey, ak), eq(idempotencyKeys.key, raw)))
+          .get();
+        if (found) return found;
+        const reserved = (
+          await tx
+            .insert(idempotencyKeys)
+            .values({ actorKey: ak, key: raw, method: request.method, path, requestHash: hash, statusCode: PENDING, body: '', createdAt: nowIso() })
+            .onConflictDoNothing()
+            .run()
+        ).changes;
+        if (reserved === 0) throw new DomainError('IN_PROGRESS', 'error.in_progress');
+        return null;
+      });
       if (existing) {
         // One key names one request: reused for another body or endpoint it is refused, and nothing runs.
         if (existing.path !== path || existing.requestHash !== hash) throw invalidField('idempotency_key', 'error.idempotency_reused');
@@ -61,15 +75,6 @@ export default fp(
         if (existing.contentType) reply.type(existing.contentType);
         return reply.code(existing.statusCode).send(existing.body);
       }
-      // INSERT OR IGNORE: of two concurrent first uses, one reserves the key, the other is told it is in progress.
-      const reserved = await write(app.db, async (tx) =>
-        (await tx
-          .insert(idempotencyKeys)
-          .values({ actorKey: ak, key: raw, method: request.method, path, requestHash: hash, statusCode: PENDING, body: '', createdAt: nowIso() })
-          .onConflictDoNothing()
-          .run()).changes,
-      );
-      if (reserved === 0) throw new DomainError('IN_PROGRESS', 'error.in_progress');
       request.idempotency = { actorKey: ak, key: raw };
     });
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config.ts';
 import { openDatabase, type Db } from '../../src/db/client.ts';
+import { createTestPgDatabase } from './pg.ts';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -9,10 +10,34 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return parseConfig({ DATABASE_PATH: ':memory:', SESSION_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', ...overrides });
 }
 
-/** A real app over a real in-memory SQLite database with the real migrations. */
+/**
+ * The engine the suite runs on: SQLite always; PostgreSQL when the vitest
+ * project sets SINGGAH_TEST_ENGINE=postgres (vitest.config.ts).
+ */
+export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.SINGGAH_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+/**
+ * A real, empty database with the real migrations: a private SQLite file, or a
+ * fresh PostgreSQL database copied from the run's migrated template, dropped
+ * when the database is closed.
+ */
+export async function openTestDatabase(): Promise<Db> {
+  if (TEST_ENGINE === 'sqlite') return await openDatabase(':memory:');
+  const created = await createTestPgDatabase();
+  const db = await openDatabase(created.url, { migrate: false });
+  const engine = db.$engine as { close(): Promise<void> };
+  const close = engine.close.bind(engine);
+  engine.close = async () => {
+    await close();
+    await created.drop();
+  };
+  return db;
+}
+
+/** A real app over a real database (see openTestDatabase) with the real migrations. */
 export async function makeTestApp(overrides: Record<string, string> = {}): Promise<{ app: FastifyInstance; db: Db }> {
   const config = testConfig(overrides);
-  const db = await openDatabase(config.DATABASE_PATH);
+  const db = config.DATABASE_PATH === ':memory:' ? await openTestDatabase() : await openDatabase(config.DATABASE_PATH);
   const app = await buildApp(config, { db, logger: false });
   await app.ready();
   return { app, db };

@@ -1,6 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
+import { openTestDatabase } from '../helpers/app.ts';
 import { sql } from 'drizzle-orm';
-import { openDatabase, type Db } from '../../src/db/client.ts';
+import { type Db } from '../../src/db/client.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { loadUnitOccupancy } from '../../src/domain/occupancy/compute.ts';
 
@@ -9,7 +10,7 @@ async function checkInvariants(db: Db) {
   const q = async <T>(s: string) => await db.all<T>(sql.raw(s));
   // Every person has a history; nobody has two open stays.
   expect((await q<{ n: number }>(`select count(*) n from persons p where not exists (select 1 from stays s where s.person_id = p.id)`))[0]!.n).toBe(0);
-  expect((await q<{ n: number }>(`select count(*) n from (select person_id from stays where checked_out_at is null group by person_id having count(*) > 1)`))[0]!.n).toBe(0);
+  expect((await q<{ n: number }>(`select count(*) n from (select person_id from stays where checked_out_at is null group by person_id having count(*) > 1) x`))[0]!.n).toBe(0);
   // A transfer ends one stay and begins the next at the same instant, for the same person.
   expect(
     (await q<{ n: number }>(`select count(*) n from stays s join stays p on p.id = s.previous_stay_id
@@ -24,7 +25,7 @@ async function checkInvariants(db: Db) {
   expect((await q<{ n: number }>(`select count(*) n from handoff_persons hp join handoffs h on h.id = hp.handoff_id where h.status = 'CLOSED' and hp.status = 'PENDING'`))[0]!.n).toBe(0);
   expect((await q<{ n: number }>(`select count(*) n from handoff_persons where status = 'RECEIVED' and person_id is null`))[0]!.n).toBe(0);
   // Open referrals hold places; each person has at most one.
-  expect((await q<{ n: number }>(`select count(*) n from (select person_id from referral_persons where open = 1 group by person_id having count(*) > 1)`))[0]!.n).toBe(0);
+  expect((await q<{ n: number }>(`select count(*) n from (select person_id from referral_persons where open = 1 group by person_id having count(*) > 1) x`))[0]!.n).toBe(0);
 }
 
 async function handledByLatestPlacement(db: Db) {
@@ -48,7 +49,7 @@ describe('demo population', () => {
   });
 
   it('the default demo keeps every invariant and has people in every kind of place', async () => {
-    db = await openDatabase(':memory:');
+    db = await openTestDatabase();
     const result = await seedDemo(db);
     await checkInvariants(db);
     expect(result.present.TPS).toBeGreaterThan(10);
@@ -58,7 +59,7 @@ describe('demo population', () => {
   });
 
   it('the PWTC demo reads 2,652 / 403 / 2,781 people handled, 5,836 in all', async () => {
-    db = await openDatabase(':memory:');
+    db = await openTestDatabase();
     const result = await seedDemo(db, { scale: 'pwtc' });
     await checkInvariants(db);
     expect(result.persons).toBe(5836);

@@ -2,18 +2,18 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../../src/app.ts';
-import { openDatabase, type Db } from '../../src/db/client.ts';
+import { type Db } from '../../src/db/client.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { DEMO_PASSWORD } from '../../src/demo/facilities.ts';
 import { isDemoDatabase } from '../../src/domain/demo-flag.ts';
-import { testConfig } from '../helpers/app.ts';
+import { testConfig, openTestDatabase } from '../helpers/app.ts';
 import { signedIn } from '../helpers/session.ts';
 
 describe('demo database', () => {
   let db: Db;
   let app: FastifyInstance;
   beforeAll(async () => {
-    db = await openDatabase(':memory:');
+    db = await openTestDatabase();
     await seedDemo(db);
     app = await buildApp(testConfig(), { db, logger: false });
   });

@@ -1,8 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
-import { openDatabase } from '../../src/db/client.ts';
-import { testConfig, makeTestApp } from '../helpers/app.ts';
+import { testConfig, makeTestApp, openTestDatabase } from '../helpers/app.ts';
 import { makeUser, makeToken } from '../helpers/factories.ts';
 import { signedIn, bearer } from '../helpers/session.ts';
 
@@ -11,7 +10,7 @@ afterEach(async () => app?.close());
 
 describe('errors leak nothing', () => {
   it('an unexpected error is a generic 500 page or problem, with the real message only in the log', async () => {
-    const db = await openDatabase(':memory:');
+    const db = await openTestDatabase();
     app = await buildApp(testConfig(), { db, logger: false });
     app.get('/boom', { config: { access: 'public' } }, async () => {
       throw new Error('SQLITE secret detail at /srv/singgah/data');
@@ -32,7 +31,7 @@ describe('errors leak nothing', () => {
   });
 
   it('refuses to start with a route that declares no access', async () => {
-    const db = await openDatabase(':memory:');
+    const db = await openTestDatabase();
     app = await buildApp(testConfig(), { db, logger: false });
     expect(() => app.get('/forgot', async () => 'x')).toThrow(/declares no config.access/);
   });

@@ -2,14 +2,13 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.ts';
-import { makeTestApp } from '../helpers/app.ts';
+import { makeTestApp, openTestDatabase } from '../helpers/app.ts';
 import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
 import { signedIn, bearer } from '../helpers/session.ts';
 import { registerIntake } from '../../src/domain/residents/register.ts';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import { connect } from 'node:net';
 import { buildApp } from '../../src/app.ts';
-import { openDatabase } from '../../src/db/client.ts';
 import { testConfig } from '../helpers/app.ts';
 
 let app: FastifyInstance;
@@ -83,7 +82,7 @@ describe('bad input is a 4xx with a reason, never a 500 (issue 11, finding 9)', 
 describe('half-sent requests are cut (issue 11, finding 10)', () => {
   it('a request whose headers never finish is answered 408 and the connection closed', async () => {
     const config = testConfig();
-    const slow = await buildApp(config, { db: await openDatabase(':memory:'), logger: false, timeouts: { headersMs: 300, requestMs: 300, checkEveryMs: 50 } });
+    const slow = await buildApp(config, { db: await openTestDatabase(), logger: false, timeouts: { headersMs: 300, requestMs: 300, checkEveryMs: 50 } });
     await slow.listen({ port: 0, host: '127.0.0.1' });
     try {
       const port = (slow.server.address() as { port: number }).port;
@@ -107,7 +106,7 @@ describe('half-sent requests are cut (issue 11, finding 10)', () => {
 
   it('a body that stops halfway is cut as well', async () => {
     const config = testConfig();
-    const slow = await buildApp(config, { db: await openDatabase(':memory:'), logger: false, timeouts: { headersMs: 300, requestMs: 300, checkEveryMs: 50 } });
+    const slow = await buildApp(config, { db: await openTestDatabase(), logger: false, timeouts: { headersMs: 300, requestMs: 300, checkEveryMs: 50 } });
     await slow.listen({ port: 0, host: '127.0.0.1' });
     try {
       const port = (slow.server.address() as { port: number }).port;

@@ -259,7 +259,9 @@ function routesOf(app: FastifyInstance): string[] {
 async function snapshot(db: Db): Promise<Record<string, string>> {
   const tables = (
     await db.all<{ name: string }>(
-      sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '%_fts%' and name not in ('sessions', '__drizzle_migrations')`,
+      db.$engine.kind === 'postgres'
+        ? sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('sessions')`
+        : sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '%_fts%' and name not in ('sessions', '__drizzle_migrations')`,
     )
   ).map((t) => t.name);
   const hashes: Record<string, string> = {};

@@ -25,7 +25,6 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
   let balai: Awaited<ReturnType<typeof makeFacility>>;
   let other: Awaited<ReturnType<typeof makeFacility>>;
   let tpsFamily: Awaited<ReturnType<typeof makeUnit>>;
-  let tpsMen: Awaited<ReturnType<typeof makeUnit>>;
   let balaiFamily: Awaited<ReturnType<typeof makeUnit>>;
   let tpsIntake: Call;
   let tpsManager: Call;
@@ -65,7 +64,7 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
     tps = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71', services: ['medical'], lat: -6.18, lng: 106.87 });
     balai = await makeFacility(db, { kind: 'BALAI', wilayahCode: '31.74', services: ['maternity', 'early_childhood', 'medical'], lat: -6.25, lng: 106.79 });
     other = await makeFacility(db, { kind: 'BALAI', wilayahCode: '31.75', services: ['elderly'] });
-    tpsMen = await makeUnit(db, tps.id, { admits: 'male', capacity: 20 });
+    await makeUnit(db, tps.id, { admits: 'male', capacity: 20 });
     await makeUnit(db, tps.id, { admits: 'female', capacity: 20 });
     tpsFamily = await makeUnit(db, tps.id, { admits: 'family', capacity: 30 });
     balaiFamily = await makeUnit(db, balai.id, { name: 'Wisma Melati', admits: 'family', capacity: 6, features: ['maternity', 'crib'], bedLabelPattern: 'M-{n}' });

@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { openTestDatabase } from '../helpers/app.ts';
 import { sql } from 'drizzle-orm';
-import { openDatabase, type Db } from '../../src/db/client.ts';
+import { type Db } from '../../src/db/client.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { wibDate } from '../../src/lib/time.ts';
 import { ALL_FACILITIES, buildReport, handledReport, makeRange, type ReportRange } from '../../src/domain/reports/index.ts';
@@ -19,7 +20,7 @@ describe('reports on the PWTC-scale demo', () => {
   const now = new Date('2026-11-22T05:00:00Z');
 
   beforeAll(async () => {
-    db = await openDatabase(':memory:');
+    db = await openTestDatabase();
     await seedDemo(db, { scale: 'pwtc', now });
     const first = (await db.get<{ at: string }>(sql`select min(checked_in_at) as at from stays`))!;
     range = makeRange(wibDate(first.at), wibDate(now.toISOString()));

@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { openTestDatabase } from '../helpers/app.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,8 +79,7 @@ describe('npm start', () => {
   it('closes websockets with 1012 on shutdown', async () => {
     const { buildApp } = await import('../../src/app.ts');
     const { testConfig } = await import('../helpers/app.ts');
-    const { openDatabase } = await import('../../src/db/client.ts');
-    const app = await buildApp(testConfig(), { db: await openDatabase(':memory:'), logger: false });
+    const app = await buildApp(testConfig(), { db: await openTestDatabase(), logger: false });
     app.get('/ws-probe', { websocket: true, config: { access: 'public' } }, () => undefined);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;

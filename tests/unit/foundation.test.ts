@@ -1,9 +1,12 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseConfig, ConfigError } from '../../src/config.ts';
 import { allKeys, translate } from '../../src/i18n/index.ts';
 import { hashPassword, verifyPassword, generatePassword } from '../../src/lib/passwords.ts';
-import { LoginLimiter } from '../../src/domain/accounts/login.ts';
+import { LoginLimiter, pruneLoginLimits } from '../../src/domain/accounts/login.ts';
+import type { Db } from '../../src/db/client.ts';
+import { openTestDatabase } from '../helpers/app.ts';
+import { loginAttempts, loginLocks } from '../../src/db/schema/index.ts';
 import { VENDORED } from '../../src/cli/vendor.ts';
 import { toWib, formatWib } from '../../src/lib/time.ts';
 import { newResidentCode } from '../../src/lib/ids.ts';
@@ -59,45 +62,61 @@ describe('passwords', () => {
 });
 
 describe('login limiter', () => {
+  // The limits live in the database (shared by every instance): a fresh one per test, on the suite's engine.
+  let db: Db;
+  beforeEach(async () => {
+    db = await openTestDatabase();
+  });
+  afterEach(async () => await db.$engine.close());
+
   /** One attempt that failed at `at`. */
-  const failAt = (l: LoginLimiter, keys: ReturnType<LoginLimiter['keysFor']>, at: number) => {
-    const a = l.begin(keys, at);
+  const failAt = async (l: LoginLimiter, keys: ReturnType<LoginLimiter['keysFor']>, at: number) => {
+    const a = await l.begin(db, keys, at);
     if ('lockedMinutes' in a) throw new Error('refused');
-    l.fail(a, at);
+    await l.fail(db, a, at);
   };
-  it('locks an account after 10 failures in a minute, for five minutes', () => {
+  it('locks an account after 10 failures in a minute, for five minutes', async () => {
     const l = new LoginLimiter();
     const keys = l.keysFor('Budi', '10.0.0.1');
     const t0 = 1_000_000;
-    for (let i = 0; i < 9; i++) failAt(l, keys, t0 + i);
-    expect(l.lockedMinutes(keys, t0 + 10)).toBe(0);
-    failAt(l, keys, t0 + 10);
-    expect(l.lockedMinutes(keys, t0 + 11)).toBe(5);
-    expect(l.lockedMinutes(keys, t0 + 10 + 5 * 60_000 + 1)).toBe(0);
+    for (let i = 0; i < 9; i++) await failAt(l, keys, t0 + i);
+    expect(await l.lockedMinutes(db, keys, t0 + 10)).toBe(0);
+    await failAt(l, keys, t0 + 10);
+    expect(await l.lockedMinutes(db, keys, t0 + 11)).toBe(5);
+    expect(await l.lockedMinutes(db, keys, t0 + 10 + 5 * 60_000 + 1)).toBe(0);
   });
-  it('failures older than the window do not count', () => {
+  it('failures older than the window do not count', async () => {
     const l = new LoginLimiter();
     const keys = l.keysFor('budi', '10.0.0.2');
-    for (let i = 0; i < 9; i++) failAt(l, keys, i * 1000);
-    failAt(l, keys, 120_000);
-    expect(l.lockedMinutes(keys, 120_001)).toBe(0);
+    for (let i = 0; i < 9; i++) await failAt(l, keys, i * 1000);
+    await failAt(l, keys, 120_000);
+    expect(await l.lockedMinutes(db, keys, 120_001)).toBe(0);
   });
-  it('locks an address that tries many accounts', () => {
+  it('locks an address that tries many accounts', async () => {
     const l = new LoginLimiter();
-    for (let i = 0; i < 30; i++) failAt(l, l.keysFor(`user${i}`, '10.0.0.3'), 5000 + i);
-    expect(l.lockedMinutes(l.keysFor('someone-else', '10.0.0.3'), 6000)).toBe(5);
-    expect(l.lockedMinutes(l.keysFor('someone-else', '10.0.0.4'), 6000)).toBe(0);
+    for (let i = 0; i < 30; i++) await failAt(l, l.keysFor(`user${i}`, '10.0.0.3'), 5000 + i);
+    expect(await l.lockedMinutes(db, l.keysFor('someone-else', '10.0.0.3'), 6000)).toBe(5);
+    expect(await l.lockedMinutes(db, l.keysFor('someone-else', '10.0.0.4'), 6000)).toBe(0);
   });
-  it('counts an attempt when it begins: the 11th concurrent attempt is refused before any check ends', () => {
+  it('counts an attempt when it begins: the 11th concurrent attempt is refused before any check ends', async () => {
     const l = new LoginLimiter();
     const keys = l.keysFor('budi', '10.0.0.5');
-    const started = Array.from({ length: 100 }, () => l.begin(keys, 7000));
+    const started = await Promise.all(Array.from({ length: 100 }, () => l.begin(db, keys, 7000)));
     expect(started.filter((a) => !('lockedMinutes' in a))).toHaveLength(10);
     // A success gives its place back and clears the account.
     const one = started[0]!;
     if ('lockedMinutes' in one) throw new Error('refused');
-    l.succeed(one, 7001);
-    expect('lockedMinutes' in l.begin(keys, 7002)).toBe(false);
+    await l.succeed(db, one);
+    expect('lockedMinutes' in (await l.begin(db, keys, 7002))).toBe(false);
+  });
+  it('housekeeping removes attempts past the window and locks that ended', async () => {
+    const l = new LoginLimiter();
+    const keys = l.keysFor('budi', '10.0.0.6');
+    for (let i = 0; i < 10; i++) await failAt(l, keys, 8000 + i);
+    expect(await l.lockedMinutes(db, keys, 9000)).toBe(5);
+    expect(await pruneLoginLimits(db, 8000 + 6 * 60_000)).toBe(20 + 1);
+    expect((await db.select().from(loginAttempts).all()).length).toBe(0);
+    expect((await db.select().from(loginLocks).all()).length).toBe(0);
   });
 });
 

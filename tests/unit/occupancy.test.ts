@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { openTestDatabase } from '../helpers/app.ts';
 import { randomUUID } from 'node:crypto';
-import { openDatabase, write, type Db } from '../../src/db/client.ts';
+import { write, type Db } from '../../src/db/client.ts';
 import { persons, referrals, stays, type UnitFeature } from '../../src/db/schema/index.ts';
 import {
   unitCounts,
@@ -115,7 +116,7 @@ describe('summarise', () => {
 describe('loadUnitOccupancy and loadFacilityOccupancy count open stays and open referrals by query', () => {
   let db: Db;
   beforeEach(async () => {
-    db = await openDatabase(':memory:');
+    db = await openTestDatabase();
   });
   afterEach(async () => {
     await db.$engine.close();

@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { openTestDatabase } from '../helpers/app.ts';
 import { randomUUID } from 'node:crypto';
-import { openDatabase, write, type Db } from '../../src/db/client.ts';
+import { write, type Db } from '../../src/db/client.ts';
 import { persons } from '../../src/db/schema/index.ts';
 import { findDuplicates, trigramQuery } from '../../src/domain/residents/duplicates.ts';
 import { searchKeyFor } from '../../src/domain/residents/names.ts';
@@ -35,7 +36,7 @@ describe('duplicate candidates (persons_fts trigram index + scoring, real SQLite
   let db: Db;
   let rizki: string;
   beforeAll(async () => {
-    db = await openDatabase(':memory:');
+    db = await openTestDatabase();
     rizki = await person(db, { name: 'Muhammad Rizki', sex: 'L', age: 30 });
     await person(db, { name: 'Budi Santoso', sex: 'L', age: 31 });
     await person(db, { name: 'Muhammad Rizal', sex: 'L', age: 30 });

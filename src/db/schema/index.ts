@@ -7,3 +7,4 @@ export * from './handoffs.ts';
 export * from './accounts.ts';
 export * from './system.ts';
 export * from './cases.ts';
+export * from './shared-state.ts';

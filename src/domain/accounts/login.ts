@@ -1,35 +1,36 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { users } from '../../db/schema/index.ts';
-import { verifyPassword, DUMMY_HASH } from '../../lib/passwords.ts';
+import { and, count, eq, gt, inArray, lte, max, sql } from 'drizzle-orm';
+import { write, type Db } from '../../db/client.ts';
+import { loginAttempts, loginLocks, users } from '../../db/schema/index.ts';
+import { verifyPassword, DUMMY_HASH, sha256 } from '../../lib/passwords.ts';
+import { newId } from '../../lib/ids.ts';
 import { DomainError } from '../errors.ts';
 import { audit } from '../audit.ts';
-import { write } from '../../db/client.ts';
 import type { Actor } from '../actor.ts';
 
 /**
  * Failed-login limits: 10 failures a minute for one account, 30 for one
  * address (a shelter's tablets share one), then refused for 5 minutes. Kept
- * in memory: one server process owns the SQLite file.
+ * in the database (login_attempts, login_locks), so every instance behind a
+ * proxy counts the same attempts: 11 failures spread over two instances lock
+ * the account.
  *
  * An attempt is counted when it starts, before the slow password check, and
  * given back only when it succeeds: a hundred concurrent guesses for one
- * account reach the check ten times, and the rest are refused at once.
+ * account reach the check ten times, and the rest are refused at once. The
+ * check and the count are one write (it holds the engine's write lock: SQLite
+ * BEGIN IMMEDIATE, PostgreSQL the advisory lock every instance takes), so two
+ * instances cannot both take the tenth place.
  */
 export const LOGIN_LIMITS = { perAccount: 10, perAddress: 30, windowMs: 60_000, lockMs: 5 * 60_000 };
-
-interface Bucket {
-  attempts: number[];
-  lockedUntil: number;
-}
 
 export interface LimitKey {
   key: string;
   limit: number;
 }
 
-/** An attempt under way: its place in each bucket, to keep (failure) or give back (success). */
+/** An attempt under way: its rows (one per limit), to keep (failure) or give back (success). */
 export interface Attempt {
+  id: string;
   keys: LimitKey[];
   at: number;
 }
@@ -39,6 +40,7 @@ export interface Attempt {
  * each). At most this many run at once and this many more wait; beyond that a
  * sign-in is told to try again, so a flood of guesses from many addresses
  * cannot hold the pool (and the database's and files' work on it) for long.
+ * This gate is per process on purpose: it protects this process's threads.
  */
 export const PASSWORD_CHECKS = { running: 2, waiting: 64 };
 
@@ -63,9 +65,16 @@ class Gate {
   }
 }
 
+/** What a limit key is stored as: a fixed-length hash (a username can be anything a form sends). */
+const keyHash = (key: string) => sha256(key);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Every this many attempts started in this process, rows of every key past the window are pruned too (housekeeping does it hourly). */
+const PRUNE_EVERY = 500;
+
 export class LoginLimiter {
-  private readonly buckets = new Map<string, Bucket>();
   private readonly gate: Gate;
+  private started = 0;
   constructor(
     private readonly limits = LOGIN_LIMITS,
     checks = PASSWORD_CHECKS,
@@ -78,64 +87,86 @@ export class LoginLimiter {
     return await this.gate.run(work);
   }
 
-  private bucket(key: string, now: number): Bucket {
-    let b = this.buckets.get(key);
-    if (!b) this.buckets.set(key, (b = { attempts: [], lockedUntil: 0 }));
-    b.attempts = b.attempts.filter((t) => t > now - this.limits.windowMs);
-    return b;
-  }
-
   /** Minutes left on a lock for any of these keys, or 0. */
-  lockedMinutes(keys: LimitKey[], now = Date.now()): number {
-    let until = 0;
-    for (const { key } of keys) until = Math.max(until, this.buckets.get(key)?.lockedUntil ?? 0);
+  async lockedMinutes(db: Db, keys: LimitKey[], now = Date.now()): Promise<number> {
+    const row = await db
+      .select({ until: max(loginLocks.lockedUntil) })
+      .from(loginLocks)
+      .where(inArray(loginLocks.keyHash, keys.map((k) => keyHash(k.key))))
+      .get();
+    const until = row?.until ? Date.parse(row.until) : 0;
     return until > now ? Math.ceil((until - now) / 60_000) : 0;
   }
 
   /**
-   * Reserves an attempt in every bucket, synchronously (no await between the
-   * check and the count), or returns the minutes to wait when any bucket is
-   * locked or already holds its limit of attempts (finished or under way).
+   * Reserves an attempt against every key in one write (the check and the
+   * count cannot interleave with another instance's), or returns the minutes
+   * to wait when any key is locked or already holds its limit of attempts
+   * (finished or under way).
    */
-  begin(keys: LimitKey[], now = Date.now()): Attempt | { lockedMinutes: number } {
-    const locked = this.lockedMinutes(keys, now);
-    if (locked > 0) return { lockedMinutes: locked };
-    for (const { key, limit } of keys) {
-      if (this.bucket(key, now).attempts.length >= limit) return { lockedMinutes: Math.ceil(this.limits.windowMs / 60_000) };
-    }
-    for (const { key } of keys) this.bucket(key, now).attempts.push(now);
-    if (this.buckets.size > 50_000) this.sweep(now);
-    return { keys, at: now };
+  async begin(db: Db, keys: LimitKey[], now = Date.now()): Promise<Attempt | { lockedMinutes: number }> {
+    const hashes = keys.map((k) => keyHash(k.key));
+    const prune = ++this.started % PRUNE_EVERY === 0;
+    return await write(db, async (tx) => {
+      const locked = await this.lockedMinutes(tx, keys, now);
+      if (locked > 0) return { lockedMinutes: locked };
+      const counts = await this.counts(tx, hashes, now);
+      for (const [i, { limit }] of keys.entries()) {
+        if ((counts.get(hashes[i]!) ?? 0) >= limit) return { lockedMinutes: Math.ceil(this.limits.windowMs / 60_000) };
+      }
+      const id = newId();
+      await tx
+        .insert(loginAttempts)
+        .values(hashes.map((h) => ({ attemptId: id, keyHash: h, at: iso(now) })))
+        .run();
+      if (prune) await tx.delete(loginAttempts).where(lte(loginAttempts.at, iso(now - this.limits.windowMs))).run();
+      return { id, keys, at: now };
+    });
   }
 
-  /** A failed attempt stays counted; a bucket that reached its limit locks. */
-  fail(attempt: Attempt, now = Date.now()): void {
-    for (const { key, limit } of attempt.keys) {
-      const b = this.bucket(key, now);
-      if (b.attempts.length >= limit) b.lockedUntil = now + this.limits.lockMs;
-    }
+  /** Attempts within the window, by key hash. */
+  private async counts(tx: Db, hashes: string[], now: number): Promise<Map<string, number>> {
+    const rows = await tx
+      .select({ key: loginAttempts.keyHash, n: count() })
+      .from(loginAttempts)
+      .where(and(inArray(loginAttempts.keyHash, hashes), gt(loginAttempts.at, iso(now - this.limits.windowMs))))
+      .groupBy(loginAttempts.keyHash)
+      .all();
+    return new Map(rows.map((r) => [r.key, Number(r.n)]));
+  }
+
+  /** A failed attempt stays counted; a key that reached its limit locks. */
+  async fail(db: Db, attempt: Attempt, now = Date.now()): Promise<void> {
+    await write(db, async (tx) => {
+      const hashes = attempt.keys.map((k) => keyHash(k.key));
+      const counts = await this.counts(tx, hashes, now);
+      for (const [i, { limit }] of attempt.keys.entries()) {
+        const h = hashes[i]!;
+        if ((counts.get(h) ?? 0) < limit) continue;
+        await tx
+          .insert(loginLocks)
+          .values({ keyHash: h, lockedUntil: iso(now + this.limits.lockMs) })
+          .onConflictDoUpdate({ target: loginLocks.keyHash, set: { lockedUntil: sql`excluded.locked_until` } })
+          .run();
+      }
+    });
   }
 
   /** A success clears the account's failures and gives the address its attempt back. */
-  succeed(attempt: Attempt, now = Date.now()): void {
-    this.release(attempt, now);
-    const account = attempt.keys[0];
-    if (account) this.buckets.delete(account.key);
+  async succeed(db: Db, attempt: Attempt): Promise<void> {
+    await write(db, async (tx) => {
+      await this.release(tx, attempt);
+      const account = attempt.keys[0];
+      if (!account) return;
+      const h = keyHash(account.key);
+      await tx.delete(loginAttempts).where(eq(loginAttempts.keyHash, h)).run();
+      await tx.delete(loginLocks).where(eq(loginLocks.keyHash, h)).run();
+    });
   }
 
-  /** Gives an attempt back to every bucket (it was never checked). */
-  release(attempt: Attempt, now = Date.now()): void {
-    for (const { key } of attempt.keys) {
-      const b = this.bucket(key, now);
-      const i = b.attempts.indexOf(attempt.at);
-      if (i >= 0) b.attempts.splice(i, 1);
-    }
-  }
-
-  private sweep(now: number): void {
-    for (const [k, b] of this.buckets) {
-      if (b.lockedUntil < now && b.attempts.every((t) => t < now - this.limits.windowMs)) this.buckets.delete(k);
-    }
+  /** Gives an attempt back to every key (it was never checked). */
+  async release(db: Db, attempt: Attempt): Promise<void> {
+    await write(db, async (tx) => await tx.delete(loginAttempts).where(eq(loginAttempts.attemptId, attempt.id)).run());
   }
 
   keysFor(username: string, ip: string | null): LimitKey[] {
@@ -144,6 +175,15 @@ export class LoginLimiter {
       { key: `ip:${ip ?? '-'}`, limit: this.limits.perAddress },
     ];
   }
+}
+
+/** Housekeeping: attempts past the window and locks that ended. */
+export async function pruneLoginLimits(db: Db, now = Date.now(), limits = LOGIN_LIMITS): Promise<number> {
+  return await write(db, async (tx) => {
+    const attempts = await tx.delete(loginAttempts).where(lte(loginAttempts.at, iso(now - limits.windowMs))).run();
+    const locks = await tx.delete(loginLocks).where(lte(loginLocks.lockedUntil, iso(now))).run();
+    return attempts.changes + locks.changes;
+  });
 }
 
 
@@ -159,24 +199,35 @@ export async function authenticate(args: {
   ip: string | null;
   actor: Actor;
 }) {
-  const attempt = args.limiter.begin(args.limiter.keysFor(args.username, args.ip));
+  const attempt = await args.limiter.begin(args.db, args.limiter.keysFor(args.username, args.ip));
   if ('lockedMinutes' in attempt) throw new DomainError('RATE_LIMITED', 'login.locked', { minutes: attempt.lockedMinutes });
   const username = args.username.trim().toLowerCase();
-  const user = username ? await args.db.select().from(users).where(eq(users.username, username)).get() : undefined;
-  const ok = await args.limiter.check(async () => await verifyPassword(args.password, user?.passwordHash ?? DUMMY_HASH));
+  let user: typeof users.$inferSelect | undefined;
+  let ok: boolean | null;
+  try {
+    user = username ? await args.db.select().from(users).where(eq(users.username, username)).get() : undefined;
+    ok = await args.limiter.check(async () => await verifyPassword(args.password, user?.passwordHash ?? DUMMY_HASH));
+  } catch (err) {
+    // Never checked (the database or the pool failed): the attempt is not held against anyone.
+    await args.limiter.release(args.db, attempt).catch(() => undefined);
+    throw err;
+  }
   if (ok === null) {
     // Too many checks waiting: this attempt is given back, not counted against the person.
-    args.limiter.release(attempt);
+    await args.limiter.release(args.db, attempt);
     throw new DomainError('RATE_LIMITED', 'login.locked', { minutes: 1 });
   }
   if (!user || !ok || user.disabledAt) {
-    args.limiter.fail(attempt);
-    await write(args.db, async (tx) =>
-      await audit(tx, { ...args.actor, label: username || '-' }, { action: 'login.fail', entity: 'user', entityId: user?.id ?? null }),
-    );
+    await write(args.db, async (tx) => {
+      await args.limiter.fail(tx, attempt);
+      await audit(tx, { ...args.actor, label: username || '-' }, { action: 'login.fail', entity: 'user', entityId: user?.id ?? null });
+    });
     throw new DomainError('UNAUTHENTICATED', 'login.failed');
   }
-  args.limiter.succeed(attempt);
-  await write(args.db, async (tx) => await audit(tx, { ...args.actor, type: 'user', id: user.id, label: user.username }, { action: 'login', entity: 'user', entityId: user.id }));
-  return user;
+  const signedIn = user;
+  await write(args.db, async (tx) => {
+    await args.limiter.succeed(tx, attempt);
+    await audit(tx, { ...args.actor, type: 'user', id: signedIn.id, label: signedIn.username }, { action: 'login', entity: 'user', entityId: signedIn.id });
+  });
+  return signedIn;
 }

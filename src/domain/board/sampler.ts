@@ -20,18 +20,19 @@ export function byApproach(byKind: Record<string, Counts>): Record<Approach, Cou
 
 /** Records occupied/usable per approach, at most once per interval (the 24-hour sparklines). */
 export async function sampleOccupancy(db: Db, at = new Date()): Promise<boolean> {
-  const last = await db.select({ at: occupancySamples.at }).from(occupancySamples).orderBy(desc(occupancySamples.at)).limit(1).get();
-  if (last && at.getTime() - Date.parse(last.at) < SAMPLE_EVERY_MS - 1000) return false;
-  const totals = byApproach(summarise(await loadFacilityOccupancy(db)).by_kind);
   const iso = at.toISOString();
-  await write(db, async (tx) => {
+  // Checked inside the write: instances sampling at once take one sample.
+  return await write(db, async (tx) => {
+    const last = await tx.select({ at: occupancySamples.at }).from(occupancySamples).orderBy(desc(occupancySamples.at)).limit(1).get();
+    if (last && at.getTime() - Date.parse(last.at) < SAMPLE_EVERY_MS - 1000) return false;
+    const totals = byApproach(summarise(await loadFacilityOccupancy(tx)).by_kind);
     for (const a of APPROACHES) {
       await tx.insert(occupancySamples).values({ at: iso, approach: a, occupied: totals[a].occupied, usable: totals[a].usable }).onConflictDoNothing().run();
     }
     // Keep two days: the board shows one.
     await tx.run(sql`delete from occupancy_samples where at < ${new Date(at.getTime() - 48 * 3600_000).toISOString()}`);
+    return true;
   });
-  return true;
 }
 
 export async function samplesSince(db: Db, sinceIso: string) {

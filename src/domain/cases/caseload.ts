@@ -36,7 +36,9 @@ export async function caseload(args: { db: Db; actor: Actor }): Promise<Caseload
   const { db, actor } = args;
   requireRole(actor, CASE_READ_ROLES);
   const today = wibDate(nowIso());
+  // Wrapped: PostgreSQL orders by an output column's name only when it stands alone, not inside an expression.
   const rows = await db.all<Record<string, unknown>>(sql`
+    select * from (
     select p.*, coalesce(nullif(u.display_name, ''), u.username) as pendamping_name,
            pc.cluster as cluster_override,
            f.id as f_id, f.name as f_name, f.protected as f_protected, s.id as stay_id, s.checked_in_at as stay_in, c.assigned_at,
@@ -53,7 +55,8 @@ export async function caseload(args: { db: Db; actor: Actor }): Promise<Caseload
     left join facilities f on f.id = s.facility_id
     where c.pendamping_id is not null and p.merged_into_id is null and p.anonymised_at is null
       and ${caseScopeFilter(actor, sql`p.id`)}
-    order by (overdue + due_today) > 0 desc, next_due is null, next_due, p.resident_code
+    ) q
+    order by (q.overdue + q.due_today) > 0 desc, q.next_due is null, q.next_due, q.resident_code
     limit 500`);
   return rows.map((r) => {
     const facts = clusterFactsOfRow(r);

@@ -140,3 +140,12 @@ export async function unitHistory(db: Db | Tx, unitIds: string[], perUnit = 20):
   }
   return out;
 }
+
+/**
+ * Every facility (any status, protected ones included) as a choice: id,
+ * code and name, ordered by code. The administrator's list when binding an
+ * account or a token to a facility; callers check the actor is an admin.
+ */
+export async function facilityChoicesByCode(db: Db | Tx): Promise<{ id: string; code: string; name: string }[]> {
+  return await db.select({ id: facilities.id, code: facilities.code, name: facilities.name }).from(facilities).orderBy(asc(facilities.code)).all();
+}

@@ -93,3 +93,12 @@ export function knownWilayahCodes(db: Db | Tx): Promise<Set<string>> {
 export async function isKnownWilayah(db: Db | Tx, code: string): Promise<boolean> {
   return (await knownWilayahCodes(db)).has(code);
 }
+
+/**
+ * One wilayah (kab/kota or province) as a heading names it: its name and
+ * code, or undefined for a code that is not in the reference data.
+ */
+export async function wilayahNameAndCode(db: Db | Tx, code: string): Promise<{ name: string; code: string } | undefined> {
+  const name = (await wilayahNames(db, [code])).get(code);
+  return name === undefined ? undefined : { name, code };
+}

@@ -27,7 +27,7 @@ export async function settleHandoff(tx: Tx, actor: Actor, handoffId: string, now
     .run()).changes;
   if (closed === 0) return { pending, closed: false };
   const counts = (await tx.get<{ received: number; not_received: number }>(sql`
-    select sum(status = 'RECEIVED') as received, sum(status = 'NOT_RECEIVED') as not_received
+    select sum(case when status = 'RECEIVED' then 1 else 0 end) as received, sum(case when status = 'NOT_RECEIVED' then 1 else 0 end) as not_received
     from handoff_persons where handoff_id = ${handoffId}`))!;
   await audit(tx, actor, { action: 'handoff.close', entity: 'handoff', entityId: handoffId, at: now, detail: { received: counts.received, not_received: counts.not_received } });
   await tx.update(alerts)

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { write, type Db, type Tx } from '../../db/client.ts';
 import { alerts, type AlertKind } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
@@ -76,4 +76,21 @@ export async function resolveAlert(args: { db: Db; actor: Actor; id: string; inp
   // After commit: the wall and the inboxes drop the alert.
   if (result.resolved) hubFor(db).publish({ type: 'alert', alertId: id, kind: result.kind, facilityId: result.facilityId });
   return { id: result.id, resolved: result.resolved };
+}
+
+export type AlertRow = typeof alerts.$inferSelect;
+
+/**
+ * Alerts, newest raised first, at most 500: the open ones, or with
+ * `includeResolved` the settled ones too (GET /api/v1/alerts). Alerts name
+ * facilities and records, never a person; callers check the actor is wide.
+ */
+export async function latestAlerts(db: Db, opts: { includeResolved: boolean }): Promise<AlertRow[]> {
+  return await db
+    .select()
+    .from(alerts)
+    .where(opts.includeResolved ? undefined : isNull(alerts.resolvedAt))
+    .orderBy(desc(alerts.raisedAt))
+    .limit(500)
+    .all();
 }

@@ -44,15 +44,15 @@ export async function handoffsReport(args: { db: Db; range: ReportRange; scope: 
   }>(sql`
     select h.id, h.operation_number, h.operation_at, h.place, h.wilayah_code, w.name as wilayah_name,
       count(p.id) as handed,
-      coalesce(sum(p.status = 'RECEIVED'), 0) as received,
-      coalesce(sum(p.status = 'NOT_RECEIVED'), 0) as not_received,
-      coalesce(sum(p.status = 'PENDING'), 0) as pending
+      coalesce(sum(case when p.status = 'RECEIVED' then 1 else 0 end), 0) as received,
+      coalesce(sum(case when p.status = 'NOT_RECEIVED' then 1 else 0 end), 0) as not_received,
+      coalesce(sum(case when p.status = 'PENDING' then 1 else 0 end), 0) as pending
     from handoffs h
       left join handoff_persons p on p.handoff_id = h.id
       left join wilayah w on w.code = h.wilayah_code
     where h.operation_at >= ${args.range.startIso} and h.operation_at < ${args.range.endIso}
       and ${inScope(sql.raw('h.facility_id'), args.scope)}
-    group by h.id
+    group by h.id, w.name
     order by h.operation_at, h.operation_number`);
   const ops = new Map<string, HandoffOperationRow>();
   for (const r of rows) {
@@ -77,7 +77,7 @@ export async function handoffsReport(args: { db: Db; range: ReportRange; scope: 
   }
   const operations = [...ops.values()];
   const reasons = await args.db.all<{ reason: string; count: number }>(sql`
-    select coalesce(nullif(trim(p.not_received_reason), ''), '—') as reason, count(*) as count
+    select min(coalesce(nullif(trim(p.not_received_reason), ''), '—')) as reason, count(*) as count
     from handoff_persons p join handoffs h on h.id = p.handoff_id
     where p.status = 'NOT_RECEIVED' and h.operation_at >= ${args.range.startIso} and h.operation_at < ${args.range.endIso}
       and ${inScope(sql.raw('h.facility_id'), args.scope)}

@@ -126,3 +126,17 @@ export async function loadFacilities(db: Db, scope: ReportScope): Promise<Facili
     operator: r.operator,
   }));
 }
+
+/**
+ * What a report may be narrowed to: every facility (by kind, then name) and
+ * every wilayah that holds a facility — its kab/kota and its province (by
+ * code). Unfiltered: callers offer it to wide readers only (admin, command).
+ */
+export async function reportScopeChoices(db: Db): Promise<{ facilities: { id: string; code: string; name: string }[]; wilayah: { code: string; name: string }[] }> {
+  const facilities = await db.all<{ id: string; code: string; name: string }>(sql`select id, code, name from facilities order by kind, name`);
+  const wilayah = await db.all<{ code: string; name: string }>(sql`
+    select code, name from wilayah
+    where code in (select distinct wilayah_code from facilities) or code in (select distinct substr(wilayah_code, 1, 2) from facilities)
+    order by code`);
+  return { facilities, wilayah };
+}

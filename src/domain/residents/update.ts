@@ -1,4 +1,4 @@
-import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import { isKnownWilayah, knownWilayahCodes } from '../facilities/wilayah.ts';
 import { z } from 'zod';
 import { write, type Db, type Tx } from '../../db/client.ts';

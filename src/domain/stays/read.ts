@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { facilities, persons, stays, units } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
@@ -39,4 +39,14 @@ export async function destinationChoices(db: Db, actor: Actor) {
     .orderBy(asc(facilities.code))
     .all())
     .filter((f) => canSeeFacility(actor, f));
+}
+
+/**
+ * Stays that began and stays that ended at a facility since an instant (UTC
+ * ISO): the intake desk's "today" counts. `inn`/`out` are counts.
+ */
+export async function staysInAndOutSince(db: Db, facilityId: string, sinceUtc: string): Promise<{ inn: number; out: number } | undefined> {
+  return await db.get<{ inn: number; out: number }>(sql`
+          select (select count(*) from stays where facility_id = ${facilityId} and checked_in_at >= ${sinceUtc}) as inn,
+                 (select count(*) from stays where facility_id = ${facilityId} and checked_out_at >= ${sinceUtc}) as out`);
 }

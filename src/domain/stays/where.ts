@@ -1,10 +1,11 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { facilities, persons, stays, units } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { canSeeFacility } from '../access.ts';
 import { wibDate, nowIso } from '../../lib/time.ts';
 import { suggestedUnit, toPlacePerson } from './place.ts';
+import { bedLabels } from './beds.ts';
 
 /**
  * Where a person already placed is, as this desk may be told it, and the
@@ -54,4 +55,29 @@ export async function suggestionFor(db: Db, facilityId: string, personIds: strin
   const today = wibDate(nowIso());
   const { choice } = await suggestedUnit(db, facilityId, rows.map((p) => toPlacePerson(p, today)));
   return choice ? { unitId: choice.unit.id, reason: choice.reason } : null;
+}
+
+/**
+ * The free beds of each unit of a facility that names its beds (a bed label
+ * pattern): its labels less those of open stays. Only the units asked for;
+ * a unit without a pattern is absent from the answer.
+ */
+export async function freeBedsByUnit(db: Db, facilityId: string, unitIds: readonly string[]): Promise<Map<string, string[]>> {
+  const patterns = new Map(
+    (await db
+      .all<{ id: string; pattern: string | null; capacity: number }>(sql`select id, bed_label_pattern as pattern, capacity from units where facility_id = ${facilityId}`))
+      .map((u) => [u.id, u]),
+  );
+  const out = new Map<string, string[]>();
+  await Promise.all(unitIds.map(async (unitId) => {
+    const p = patterns.get(unitId);
+    if (!p?.pattern) return;
+    const taken = new Set(
+      (await db
+        .all<{ bed: string }>(sql`select bed_label as bed from stays where unit_id = ${unitId} and checked_out_at is null and bed_label is not null`))
+        .map((r) => r.bed),
+    );
+    out.set(unitId, bedLabels(p.pattern, p.capacity).filter((b) => !taken.has(b)));
+  }));
+  return out;
 }

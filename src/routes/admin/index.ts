@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { asc } from 'drizzle-orm';
-import { facilities } from '../../db/schema/index.ts';
 import { createUser, listUsers, setUserDisabled, resetPassword } from '../../domain/accounts/users.ts';
 import { createToken, listTokens, revokeToken } from '../../domain/accounts/tokens.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { facilityChoicesByCode } from '../../domain/facilities/queries.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 
@@ -16,11 +15,7 @@ const adminRoutes: FastifyPluginAsync = async (app) => {
     return {
       users: await listUsers(app.db),
       tokens: await listTokens(app.db),
-      facilityChoices: await app.db
-        .select({ id: facilities.id, code: facilities.code, name: facilities.name })
-        .from(facilities)
-        .orderBy(asc(facilities.code))
-        .all(),
+      facilityChoices: await facilityChoicesByCode(app.db),
       ...extra,
       me: request.actor?.id,
     };

@@ -1,8 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { desc, isNull } from 'drizzle-orm';
-import { alerts } from '../../db/schema/index.ts';
 import { WIDE_ROLES } from '../../domain/access.ts';
-import { resolveAlert } from '../../domain/referrals/alerts.ts';
+import { latestAlerts, resolveAlert } from '../../domain/referrals/alerts.ts';
 import { toWib } from '../../lib/time.ts';
 
 const WIDE = { access: WIDE_ROLES };
@@ -15,13 +13,7 @@ const WIDE = { access: WIDE_ROLES };
 const alertsApi: FastifyPluginAsync = async (app) => {
   app.get('/alerts', { config: WIDE }, async (request) => {
     const all = (request.query as { all?: string }).all === 'true';
-    const rows = await app.db
-      .select()
-      .from(alerts)
-      .where(all ? undefined : isNull(alerts.resolvedAt))
-      .orderBy(desc(alerts.raisedAt))
-      .limit(500)
-      .all();
+    const rows = await latestAlerts(app.db, { includeResolved: all });
     return {
       alerts: rows.map((a) => ({
         id: a.id,

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { desc } from 'drizzle-orm';
-import { auditEvents } from '../../db/schema/index.ts';
+import { recentAuditEvents } from '../../domain/audit.ts';
 import { toWib } from '../../lib/time.ts';
 import facilitiesApi from '../facilities/api.ts';
 import residentsApi from '../residents/api.ts';
@@ -31,7 +30,7 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
   app.get('/audit', { config: { access: ['admin'] } }, async (request) => {
     const q = request.query as { limit?: string };
     const limit = queryLimit(q.limit, 100, 1000);
-    const rows = await app.db.select().from(auditEvents).orderBy(desc(auditEvents.id)).limit(limit).all();
+    const rows = await recentAuditEvents(app.db, limit);
     return {
       events: rows.map((r) => ({
         id: String(r.id),

@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { boardData, age } from '../../domain/board/board.ts';
-import { sampleOccupancy, SAMPLE_EVERY_MS } from '../../domain/board/sampler.ts';
 import { hubFor } from '../../live/hub.ts';
 import { registerLiveRegion, templateData } from '../../live/regions.ts';
 import { translate, type Lang } from '../../i18n/index.ts';
@@ -26,13 +25,7 @@ const boardRoutes: FastifyPluginAsync = async (app) => {
   const unsubscribe = hubFor(app.db).subscribe((e) => {
     if (e.type !== 'access') lastEventAt.set(app.db, new Date().toISOString());
   });
-  await sampleOccupancy(app.db);
-  const sampler = setInterval(() => void sampleOccupancy(app.db).catch((err) => app.log.error({ err }, 'occupancy sample failed')), SAMPLE_EVERY_MS);
-  sampler.unref();
-  app.addHook('onClose', async () => {
-    clearInterval(sampler);
-    unsubscribe();
-  });
+  app.addHook('onClose', async () => unsubscribe());
 
   registerLiveRegion({
     name: 'board',

@@ -1,7 +1,5 @@
 import { READERS, ADMIN, MANAGERS } from './access.ts';
 import type { FastifyPluginAsync } from 'fastify';
-import { eq } from 'drizzle-orm';
-import { units } from '../../db/schema/index.ts';
 import {
   addUnit,
   createFacility,
@@ -13,13 +11,12 @@ import {
   updateFacility,
   updateUnit,
 } from '../../domain/facilities/index.ts';
-import { loadVisibleFacility } from '../../domain/facilities/load.ts';
+import { loadVisibleUnit } from '../../domain/facilities/load.ts';
 import { powersOver } from '../../domain/facilities/scope.ts';
 import { facilityDetailJson, facilityListItemJson, unitChangeJson, unitJson } from '../../domain/facilities/present.ts';
 import { loadFacilityOccupancy, loadUnitOccupancy, summarise } from '../../domain/occupancy/compute.ts';
 import { occupancyFor } from '../../domain/occupancy/view.ts';
 import { nowIso, toWib } from '../../lib/time.ts';
-import { notFound } from '../../domain/errors.ts';
 
 const EVERYONE = { access: ['admin', 'command', 'manager', 'intake', 'satpol', 'display'] as const };
 
@@ -58,9 +55,7 @@ const facilitiesApi: FastifyPluginAsync = async (app) => {
   });
 
   app.get<IdParams>('/units/:id', { config: READERS }, async (request) => {
-    const unit = await app.db.select().from(units).where(eq(units.id, request.params.id)).get();
-    if (!unit) throw notFound();
-    const facility = await loadVisibleFacility(app.db, request.actor!, unit.facilityId);
+    const { unit, facility } = await loadVisibleUnit(app.db, request.actor!, request.params.id);
     const numbers = powersOver(request.actor!, facility).numbers;
     const [occupancy] = await loadUnitOccupancy(app.db, { unitId: unit.id });
     return {

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { eq, sql } from 'drizzle-orm';
-import { facilities, wilayah } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { boardData, age } from '../../domain/board/board.ts';
 import { listHandoffs } from '../../domain/handoffs/read.ts';
+import { facilityNameAndCode } from '../../domain/facilities/load.ts';
+import { openReferralsTo } from '../../domain/facilities/people.ts';
+import { wilayahNameAndCode } from '../../domain/facilities/wilayah.ts';
 import { registerLiveRegion, templateData } from '../../live/regions.ts';
 import type { Lang } from '../../i18n/index.ts';
 
@@ -45,18 +46,10 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
   app.get('/', { config: { access: 'authenticated' } }, async (request, reply) => {
     const actor = request.actor!;
     if (actor.role === 'display' && app.hasRoute({ method: 'GET', url: '/board' })) return reply.redirect('/board', 303);
-    const facility = actor.facilityId
-      ? await app.db.select({ name: facilities.name, code: facilities.code }).from(facilities).where(eq(facilities.id, actor.facilityId)).get()
-      : undefined;
-    const area = actor.wilayahCode
-      ? await app.db.select({ name: wilayah.name, code: wilayah.code }).from(wilayah).where(eq(wilayah.code, actor.wilayahCode)).get()
-      : undefined;
+    const facility = actor.facilityId ? await facilityNameAndCode(app.db, actor.facilityId) : undefined;
+    const area = actor.wilayahCode ? await wilayahNameAndCode(app.db, actor.wilayahCode) : undefined;
     // A facility's open incoming referrals: the manager's first job of the day.
-    const incomingReferrals = actor.facilityId
-      ? ((await app.db.get<{ n: number }>(
-          sql`select count(*) as n from referrals where to_facility_id = ${actor.facilityId} and status in ('PROPOSED','ACCEPTED','IN_TRANSIT')`,
-        ))?.n ?? 0)
-      : 0;
+    const incomingReferrals = actor.facilityId ? (await openReferralsTo(app.db, actor.facilityId)).count : 0;
     const desk = (DESK as readonly string[]).includes(actor.role) && actor.facilityId !== null;
     const wide = (WIDE as readonly string[]).includes(actor.role);
     return reply.view('pages/home/index', {

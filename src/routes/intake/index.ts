@@ -1,17 +1,15 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { asc, eq, sql } from 'drizzle-orm';
-import { facilities } from '../../db/schema/index.ts';
 import { canSeeFacility, isWide, PEOPLE_ROLES } from '../../domain/access.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { ageNeeds, ageOn } from '../../domain/residents/age.ts';
 import { registerIntake, type IntakeNeedsDecision } from '../../domain/residents/register.ts';
-import { personsForPlacement } from '../../domain/residents/read.ts';
+import { countNeverPlacedRegisteredAt, personsForPlacement } from '../../domain/residents/read.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';
 import { isSupervisor, toPlacePerson } from '../../domain/stays/place.ts';
 import { groupProfile, unitRefusal } from '../../domain/placement/choose-unit.ts';
-import { suggestionFor, wherePlaced } from '../../domain/stays/where.ts';
+import { freeBedsByUnit, suggestionFor, wherePlaced } from '../../domain/stays/where.ts';
+import { destinationChoices, staysInAndOutSince } from '../../domain/stays/read.ts';
 import { describeReason } from '../../domain/routing/text.ts';
-import { bedLabels } from '../../domain/stays/beds.ts';
 import { loadFacilityOccupancy } from '../../domain/occupancy/compute.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
@@ -34,17 +32,11 @@ interface IntakeForm {
 
 const blankMember = (): Member => ({});
 
-/** OPEN facilities a wide role may register or place people at. */
+/** OPEN facilities a wide role may register or place people at (the same choice as a transfer's destinations). */
 async function facilityChoices(request: FastifyRequest) {
   const actor = request.actor!;
   if (!isWide(actor)) return [];
-  return (await request.server.db
-    .select({ id: facilities.id, code: facilities.code, name: facilities.name, protected: facilities.protected })
-    .from(facilities)
-    .where(eq(facilities.status, 'OPEN'))
-    .orderBy(asc(facilities.code))
-    .all())
-    .filter((f) => canSeeFacility(actor, f));
+  return await destinationChoices(request.server.db, actor);
 }
 
 /** Age and age-derived needs shown beside each member, computed from what was typed (never asked). */
@@ -183,27 +175,11 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
     const fid = facilityId ?? actor.facilityId ?? (registeredAt && choices.some((c) => c.id === registeredAt) ? registeredAt : null);
     const facility = fid ? (await loadFacilityOccupancy(app.db, { facilityId: fid }))[0] : undefined;
     const visibleFacility = facility && canSeeFacility(actor, facility) ? facility : undefined;
-    const patterns = new Map(
-      visibleFacility
-        ? (await app.db
-            .all<{ id: string; pattern: string | null; capacity: number }>(sql`select id, bed_label_pattern as pattern, capacity from units where facility_id = ${visibleFacility.id}`))
-            .map((u) => [u.id, u])
-        : [],
-    );
-    const units = (await Promise.all((visibleFacility?.units ?? []).map(async (u) => {
-      const p = patterns.get(u.id);
-      let freeBeds: string[] = [];
-      if (p?.pattern) {
-        const taken = new Set(
-          (await app.db
-            .all<{ bed: string }>(sql`select bed_label as bed from stays where unit_id = ${u.id} and checked_out_at is null and bed_label is not null`))
-            .map((r) => r.bed),
-        );
-        freeBeds = bedLabels(p.pattern, p.capacity).filter((b) => !taken.has(b));
-      }
+    const freeBeds = visibleFacility ? await freeBedsByUnit(app.db, visibleFacility.id, visibleFacility.units.map((u) => u.id)) : new Map<string, string[]>();
+    const units = (visibleFacility?.units ?? []).map((u) => {
       const refusal = group.length > 0 ? unitRefusal(u, profile) : { key: 'placement.none.no_unit_for_group' };
-      return { ...u, admitsGroup: refusal === null, refusal: refusal ? describeReason(request.t, refusal) : null, freeBeds };
-    })));
+      return { ...u, admitsGroup: refusal === null, refusal: refusal ? describeReason(request.t, refusal) : null, freeBeds: freeBeds.get(u.id) ?? [] };
+    });
     // The same rule the check-in verb applies when no unit is chosen (placement/choose-unit.ts).
     const suggestion = visibleFacility ? await suggestionFor(app.db, visibleFacility.id, group.map((p) => p.id)) : null;
     return {
@@ -275,17 +251,8 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
     const facility = actor.facilityId ? (await loadFacilityOccupancy(app.db, { facilityId: actor.facilityId }))[0] : undefined;
     const since = `${wibDate(nowIso())}T00:00:00+07:00`;
     const sinceUtc = new Date(since).toISOString();
-    const today = facility
-      ? await app.db.get<{ inn: number; out: number }>(sql`
-          select (select count(*) from stays where facility_id = ${facility.id} and checked_in_at >= ${sinceUtc}) as inn,
-                 (select count(*) from stays where facility_id = ${facility.id} and checked_out_at >= ${sinceUtc}) as out`)
-      : undefined;
-    const unplaced = facility
-      ? ((await app.db.get<{ n: number }>(sql`
-          select count(*) as n from persons p
-          where p.created_at_facility_id = ${facility.id} and p.merged_into_id is null
-            and not exists (select 1 from stays s where s.person_id = p.id)`))?.n ?? 0)
-      : 0;
+    const today = facility ? await staysInAndOutSince(app.db, facility.id, sinceUtc) : undefined;
+    const unplaced = facility ? await countNeverPlacedRegisteredAt(app.db, facility.id) : 0;
     return reply.view('partials/intake/summary', { facility, today, unplaced });
   });
 };

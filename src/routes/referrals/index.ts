@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { sql } from 'drizzle-orm';
 import type { Role } from '../../db/schema/index.ts';
 import { isWide, PEOPLE_ROLES, WIDE_ROLES } from '../../domain/access.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -8,7 +7,6 @@ import {
   arriveReferral,
   cancelReferral,
   departReferral,
-  expireReferrals,
   inbox,
   proposeReferral,
   refuseReferral,
@@ -26,8 +24,6 @@ import { suggestionsView } from './suggestions.ts';
 
 const PEOPLE = { access: PEOPLE_ROLES };
 const DECIDERS: readonly Role[] = ['admin', 'command', 'manager'];
-/** How often the server looks for holds that ran out (they are also checked on every read). */
-export const EXPIRY_EVERY_MS = 30_000;
 
 type Id = { Params: { id: string } };
 
@@ -46,17 +42,6 @@ const STEP_VERBS: Record<Step, typeof acceptReferral> = {
  */
 const referralPages: FastifyPluginAsync = async (app) => {
   const hold = app.config.REFERRAL_HOLD_MINUTES;
-
-  // Holds run out without anyone acting: released by the server.
-  const expiry = setInterval(async () => {
-    try {
-      await expireReferrals(app.db);
-    } catch (err) {
-      app.log.error({ err }, 'referral expiry failed');
-    }
-  }, EXPIRY_EVERY_MS);
-  expiry.unref();
-  app.addHook('onClose', async () => clearInterval(expiry));
 
   registerLiveRegion({
     name: 'referrals',

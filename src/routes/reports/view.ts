@@ -1,10 +1,10 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { isWide } from '../../domain/access.ts';
 import type { Lang, Translator } from '../../i18n/index.ts';
 import { APPROACHES } from '../../domain/board/sampler.ts';
 import type { FullReport } from '../../domain/reports/index.ts';
+import { reportScopeChoices } from '../../domain/reports/scope.ts';
 import { SUPPRESSED, wouldSuppress } from '../../domain/reports/suppress.ts';
 import { boxChart, hbarChart, stackedColumns } from './charts.ts';
 
@@ -95,14 +95,9 @@ export interface FilterChoices {
 /** What the filter form offers: wide roles choose a facility or wilayah; a manager has theirs. */
 export async function filterChoices(db: Db, actor: Actor): Promise<FilterChoices> {
   if (!isWide(actor)) return { facilities: [], wilayah: [] };
-  const facilities = (await db
-    .all<{ id: string; code: string; name: string }>(sql`select id, code, name from facilities order by kind, name`))
-    .map((r) => ({ id: r.id, label: `${r.code} · ${r.name}` }));
-  const wilayah = await db.all<{ code: string; name: string }>(sql`
-    select code, name from wilayah
-    where code in (select distinct wilayah_code from facilities) or code in (select distinct substr(wilayah_code, 1, 2) from facilities)
-    order by code`);
-  return { facilities, wilayah };
+  const choices = await reportScopeChoices(db);
+  const facilities = choices.facilities.map((r) => ({ id: r.id, label: `${r.code} · ${r.name}` }));
+  return { facilities, wilayah: choices.wilayah };
 }
 
 /** The query string that reproduces this report (for export links and the print view). */

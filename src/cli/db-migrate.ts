@@ -1,0 +1,15 @@
+/**
+ * `npm run db:migrate`: applies the committed migrations to the configured
+ * database (DATABASE_URL, else DATABASE_PATH) and exits. The deploy step for
+ * PostgreSQL, run once before the instances start; SQLite also migrates itself
+ * at start.
+ */
+import { configFromEnv } from '../server.ts';
+import { databaseTarget, isPostgresUrl, openDatabase } from '../db/client.ts';
+
+const config = configFromEnv();
+const target = databaseTarget(config);
+const started = Date.now();
+const db = await openDatabase(target, { migrate: true });
+await db.$engine.close();
+process.stdout.write(`${isPostgresUrl(target) ? 'PostgreSQL' : 'SQLite'} database migrated in ${Date.now() - started} ms.\n`);

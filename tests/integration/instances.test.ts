@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import WebSocket from 'ws';
+import { buildApp } from '../../src/app.ts';
+import { openDatabase, write, type Db } from '../../src/db/client.ts';
+import { auditEvents, referrals, stays } from '../../src/db/schema/index.ts';
+import { expireReferrals } from '../../src/domain/referrals/index.ts';
+import { TEST_ENGINE, testConfig } from '../helpers/app.ts';
+import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
+import { createTestPgDatabase } from '../helpers/pg.ts';
+import { bearer } from '../helpers/session.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+
+/**
+ * Two app instances over one database (issue 17): what one process used to
+ * guarantee by being alone must hold across instances. On PostgreSQL this is
+ * the deployment the engine is for; on SQLite the two instances share one file
+ * (as two processes on one machine would), and the write lock is SQLite's own.
+ */
+describe(`two instances over one ${TEST_ENGINE} database`, () => {
+  let a: FastifyInstance;
+  let b: FastifyInstance;
+  let dbA: Db;
+  let dbB: Db;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    let target: string;
+    if (TEST_ENGINE === 'postgres') {
+      const created = await createTestPgDatabase();
+      target = created.url;
+      cleanup = created.drop;
+    } else {
+      target = join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `singgah-instances-${randomUUID()}.db`);
+      cleanup = async () => {
+        for (const s of ['', '-wal', '-shm']) rmSync(target + s, { force: true });
+      };
+    }
+    dbA = await openDatabase(target, { migrate: true });
+    dbB = await openDatabase(target, { migrate: true });
+    a = await buildApp(testConfig(), { db: dbA, logger: false });
+    b = await buildApp(testConfig(), { db: dbB, logger: false });
+    await a.ready();
+    await b.ready();
+  });
+
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await cleanup?.();
+  });
+
+  it('gives exactly 5 places of 5 to 100 check-ins spread over both instances', async () => {
+    const f = await makeFacility(dbA, { kind: 'TPS' });
+    const unit = await makeUnit(dbA, f.id, { name: 'Aula Kecil', capacity: 5, admits: 'any' });
+    const token = await makeToken(dbA, 'intake', { facility: f.id });
+    const deskA = bearer(a, token);
+    const deskB = bearer(b, token);
+    const people: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const res = await (i % 2 ? deskA : deskB)('POST', '/api/v1/residents', { persons: [{ name: `Warga Dua ${i}`, sex: i % 2 ? 'L' : 'P', estimated_age: 20 + (i % 40) }], confirm_new: true });
+      expect(res.statusCode).toBe(201);
+      people.push(res.json().persons[0].id);
+    }
+    const results = await Promise.all(people.map((id, i) => (i % 2 ? deskA : deskB)('POST', '/api/v1/stays', { person_id: id, unit_id: unit.id })));
+    expect(results.filter((r) => r.statusCode === 201)).toHaveLength(5);
+    expect(results.filter((r) => r.statusCode === 409)).toHaveLength(95);
+    // Both instances placed some (the race was real), and the database agrees with the answers.
+    const open = await dbB.select().from(stays).where(and(eq(stays.unitId, unit.id), isNull(stays.checkedOutAt))).all();
+    expect(open).toHaveLength(5);
+  });
+
+  it('expires a referral once, however many instances run the job at the same moment', async () => {
+    const tps = await makeFacility(dbA, { kind: 'TPS', wilayahCode: '31.71' });
+    const balai = await makeFacility(dbA, { kind: 'BALAI', wilayahCode: '31.74', services: ['elderly', 'medical'] });
+    const tpsUnit = await makeUnit(dbA, tps.id, { admits: 'any', capacity: 10 });
+    await makeUnit(dbA, balai.id, { admits: 'any', capacity: 10, features: ['elderly'] });
+    const desk = bearer(a, await makeToken(dbA, 'intake', { facility: tps.id }));
+    const reg = await desk('POST', '/api/v1/residents', { persons: [{ name: 'Mbah Karto', sex: 'L', estimated_age: 78 }], confirm_new: true });
+    const personId = reg.json().persons[0].id as string;
+    expect((await desk('POST', '/api/v1/stays', { person_id: personId, unit_id: tpsUnit.id })).statusCode).toBe(201);
+    const proposed = await desk('POST', '/api/v1/referrals', { person_id: personId, to_facility_id: balai.id, reason: 'Lansia perlu perawatan' });
+    expect(proposed.statusCode).toBe(201);
+    const id = proposed.json().referral.id as string;
+    await write(dbA, async (tx) => {
+      await tx.update(referrals).set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where(eq(referrals.id, id)).run();
+    });
+    const runs = await Promise.all([expireReferrals(dbA), expireReferrals(dbB), expireReferrals(dbA), expireReferrals(dbB)]);
+    expect(runs.flat().map((r) => r.id)).toEqual([id]);
+    const audits = await dbB.select().from(auditEvents).where(and(eq(auditEvents.entityId, id), eq(auditEvents.action, 'referral.expire'))).all();
+    expect(audits).toHaveLength(1);
+  });
+
+  it.skipIf(TEST_ENGINE !== 'postgres')('tells the live clients of the other instance, with seq one more', async () => {
+    const f = await makeFacility(dbA, { kind: 'TPS' });
+    const unit = await makeUnit(dbA, f.id, { capacity: 10, admits: 'any' });
+    await b.listen({ port: 0, host: '127.0.0.1' });
+    const port = (b.server.address() as { port: number }).port;
+    const commandToken = await makeToken(dbB, 'command');
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/live?token=${commandToken}`);
+    const messages: { type: string; seq?: number; facility_id?: string | null }[] = [];
+    ws.on('message', (m) => messages.push(JSON.parse(String(m))));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('error', reject);
+      const poll = setInterval(() => {
+        if (messages.some((m) => m.type === 'snapshot')) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 10);
+    });
+    const snapshotSeq = messages.find((m) => m.type === 'snapshot')!.seq ?? 0;
+    // The check-in goes through instance A.
+    const desk = bearer(a, await makeToken(dbA, 'intake', { facility: f.id }));
+    const reg = await desk('POST', '/api/v1/residents', { persons: [{ name: 'Ujang', sex: 'L', estimated_age: 40 }], confirm_new: true });
+    expect((await desk('POST', '/api/v1/stays', { person_id: reg.json().persons[0].id, unit_id: unit.id })).statusCode).toBe(201);
+    await expect
+      .poll(() => messages.find((m) => m.type === 'occupancy' && m.facility_id === f.id), { timeout: 5000, interval: 20 })
+      .toBeTruthy();
+    const change = messages.find((m) => m.type === 'occupancy' && m.facility_id === f.id)!;
+    // Every message after the snapshot counts up by one on this connection; the first change is the next number.
+    const afterSnapshot = messages.filter((m) => m.type !== 'snapshot');
+    expect(afterSnapshot.map((m) => m.seq)).toEqual(afterSnapshot.map((_, i) => snapshotSeq + i + 1));
+    expect(change.seq).toBeGreaterThan(snapshotSeq);
+    ws.close();
+  });
+
+  it('keeps one schema: both instances read what the other wrote at once', async () => {
+    const f = await makeFacility(dbB, { kind: 'LKS' });
+    const seen = await dbA.get<{ n: number }>(sql`select count(*) as n from facilities where id = ${f.id}`);
+    expect(seen!.n).toBe(1);
+  });
+});
