@@ -4,8 +4,8 @@ import { defineConfig } from 'vitest/config';
  * Every test runs on SQLite. The same tests run again on PostgreSQL when one
  * is asked for (TEST_DATABASE_URL, or SINGGAH_TEST_PG=1 for the local server)
  * and always under CI=true, where a missing server is a failure
- * (tests/helpers/pg-global-setup.ts). The browser tests drive the SQLite
- * server: what they check is the page, not the engine.
+ * (tests/helpers/pg-global-setup.ts). Browser tests included: the pages are
+ * driven over each engine.
  */
 const withPostgres = process.env.CI === 'true' || process.env.SINGGAH_TEST_PG === '1' || Boolean(process.env.TEST_DATABASE_URL);
 
@@ -26,7 +26,6 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'postgres',
-                include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
                 env: { SINGGAH_TEST_ENGINE: 'postgres' },
                 globalSetup: ['tests/helpers/pg-global-setup.ts'],
               },

@@ -7,7 +7,7 @@ import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import { databaseTarget, openDatabase, type Db } from './db/client.ts';
-import { hubFor } from './live/hub.ts';
+import { hubFor } from './domain/events.ts';
 import jobsPlugin from './plugins/jobs.ts';
 import { loadSessionSecret } from './lib/secret.ts';
 import { DomainError } from './domain/errors.ts';

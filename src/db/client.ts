@@ -207,19 +207,30 @@ export async function write<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const engine = db.$engine;
   if (currentTx(engine)) return await fn(db);
   let state: TxState | undefined;
-  const result = await engine.transaction((writer) => {
-    state = { engine, writer, afterCommit: [], done: false };
-    return txContext.run(state, async () => await fn(db));
-  });
-  state!.done = true;
-  for (const job of state!.afterCommit) {
-    try {
-      job();
-    } catch {
-      // Delivery must never undo nor fail a committed change.
+  try {
+    const result = await engine.transaction((writer) => {
+      const s: TxState = { engine, writer, beforeCommit: [], afterCommit: [], done: false };
+      state = s;
+      return txContext.run(s, async () => {
+        const r = await fn(db);
+        // Work the transaction must carry (PostgreSQL: NOTIFY, delivered on commit); it may add more.
+        for (let i = 0; i < s.beforeCommit.length; i++) await s.beforeCommit[i]!();
+        return r;
+      });
+    });
+    state!.done = true;
+    for (const job of state!.afterCommit) {
+      try {
+        job();
+      } catch {
+        // Delivery must never undo nor fail a committed change.
+      }
     }
+    return result;
+  } finally {
+    // Rolled back or committed: nothing started inside may use this transaction any more.
+    if (state) state.done = true;
   }
-  return result;
 }
 
 /** Runs `job` after the current write commits; outside a write, at once. */

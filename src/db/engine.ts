@@ -37,6 +37,8 @@ export interface TxState {
   readonly engine: Engine;
   readonly writer: Executor;
   /** Run after commit (never after a rollback): events to the hub, notifications. */
+  /** Run inside the transaction, after the work and before COMMIT (PostgreSQL: NOTIFY, delivered on commit). */
+  readonly beforeCommit: (() => Promise<unknown>)[];
   readonly afterCommit: (() => void)[];
   done: boolean;
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
-import { hubFor } from './hub.ts';
+import { hubFor } from '../domain/events.ts';
 import { checkOrigin } from './socket.ts';
 import { liveRegion, regionContext, type RegionContext, type LiveRegion } from './regions.ts';
 import { admitSocket, credentialOf, CredentialCheck, stillAllowed, CLOSE_CREDENTIALS, type Credential } from './connections.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Role } from '../db/schema/index.ts';
 import type { Actor } from '../domain/actor.ts';
-import type { HubEvent } from './hub.ts';
+import type { HubEvent } from '../domain/events.ts';
 import { translator, type Lang, type Translator } from '../i18n/index.ts';
 import { formatWib } from '../lib/time.ts';
 

@@ -5,7 +5,7 @@ import { DomainError } from '../domain/errors.ts';
 import { loadFacilityOccupancy, summarise, type OccupancySummary } from '../domain/occupancy/compute.ts';
 import { occupancyFor, facilityFor, audienceOf, alertFor } from '../domain/occupancy/view.ts';
 import { canSeeFacility } from '../domain/access.ts';
-import { hubFor, type HubEvent } from './hub.ts';
+import { hubFor, type HubEvent } from '../domain/events.ts';
 import { admitSocket, credentialOf, CredentialCheck, stillAllowed, CLOSE_CREDENTIALS, type Credential } from './connections.ts';
 import { nowIso, toWib } from '../lib/time.ts';
 import { Queue } from '../db/engine.ts';

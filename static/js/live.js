@@ -17,12 +17,17 @@
   // A page rendered with an error or a result to read (a refused form, a notice)
   // must not be redrawn by the region snapshot the socket sends on connecting: the
   // page was rendered from the same data a moment ago, and the snapshot would wipe
-  // the message (a refusal without a reason "just closed"). Later changes still arrive.
+  // the message (a refusal without a reason "just closed"). Nor a page the officer has
+  // already started to use (a form opened, a field in focus): on a slow tablet the
+  // snapshot can land a moment after the first tap and would close what was opened.
+  // Later changes still arrive.
   let firstMessage = true;
   document.addEventListener('htmx:ws:before:message:incoming', (e) => {
     if (!firstMessage) return;
     firstMessage = false;
-    if (document.querySelector('#main [data-focus-message], #main .field-error')) e.preventDefault();
+    const busy = document.querySelector('#main [data-focus-message], #main .field-error, #main details[open]');
+    const typing = document.activeElement && document.activeElement.closest && document.activeElement.closest('#main form');
+    if (busy || typing) e.preventDefault();
   });
 
   document.addEventListener('htmx:ws:after:connection', () => {

@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config.ts';
 import { openDatabase, type Db } from '../../src/db/client.ts';
+import { TEST_ENGINE } from '../helpers/app.ts';
+import { createTestPgDatabase } from '../helpers/pg.ts';
 
 /**
  * Browser tests drive Debian's Chromium (never a downloaded browser) with
@@ -55,7 +57,10 @@ export async function startBrowserSuite(opts: { seed?: (db: Db) => unknown; env?
     PORT: '0',
     ...opts.env,
   });
-  let db = await openDatabase(config.DATABASE_PATH);
+  // The postgres project drives the same pages over PostgreSQL: a fresh database, dropped at close.
+  const pgdb = TEST_ENGINE === 'postgres' ? await createTestPgDatabase() : null;
+  const target = pgdb?.url ?? config.DATABASE_PATH;
+  let db = await openDatabase(target);
   if (opts.seed) await opts.seed(db);
   let app = await buildApp(config, { db, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -100,13 +105,14 @@ export async function startBrowserSuite(opts: { seed?: (db: Db) => unknown; env?
     },
     async restartServer() {
       await app.close();
-      db = await openDatabase(config.DATABASE_PATH);
+      db = await openDatabase(target);
       app = await buildApp(config, { db, logger: false });
       await app.listen({ port, host: '127.0.0.1' });
     },
     async close() {
       await browser.close();
       await app.close();
+      if (pgdb) await pgdb.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

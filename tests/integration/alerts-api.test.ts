@@ -6,7 +6,7 @@ import { alerts } from '../../src/db/schema/index.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken } from '../helpers/factories.ts';
 import { bearer } from '../helpers/session.ts';
-import { hubFor, type HubEvent } from '../../src/live/hub.ts';
+import { hubFor, type HubEvent } from '../../src/domain/events.ts';
 
 let app: FastifyInstance;
 let db: Db;

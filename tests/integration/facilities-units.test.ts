@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.ts';
 import { auditEvents } from '../../src/db/schema/index.ts';
-import { hubFor, type HubEvent } from '../../src/live/hub.ts';
+import { hubFor, type HubEvent } from '../../src/domain/events.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
 import { bearer, signedIn } from '../helpers/session.ts';

@@ -4,7 +4,7 @@ import type { Db } from '../../src/db/client.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeUnit, makeToken } from '../helpers/factories.ts';
 import { bearer } from '../helpers/session.ts';
-import { hubFor, type HubEvent } from '../../src/live/hub.ts';
+import { hubFor, type HubEvent } from '../../src/domain/events.ts';
 
 let app: FastifyInstance;
 let db: Db;

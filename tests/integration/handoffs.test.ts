@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { and, eq, sql } from 'drizzle-orm';
 import { write, type Db } from '../../src/db/client.ts';
 import { alerts, auditEvents, handoffPersons, handoffs, persons, users } from '../../src/db/schema/index.ts';
-import { hubFor, type HubEvent } from '../../src/live/hub.ts';
+import { hubFor, type HubEvent } from '../../src/domain/events.ts';
 import { runHandoffChecks } from '../../src/domain/handoffs/overdue.ts';
 import { handoffOriginOf } from '../../src/domain/handoffs/origin.ts';
 import { intakePrefill } from '../../src/domain/handoffs/intake-prefill.ts';

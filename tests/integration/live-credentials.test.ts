@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { openDatabase, write, type Db } from '../../src/db/client.ts';
 import { apiTokens, sessions } from '../../src/db/schema/index.ts';
 import { buildApp } from '../../src/app.ts';
-import { hubFor } from '../../src/live/hub.ts';
+import { hubFor } from '../../src/domain/events.ts';
 import { liveRegion } from '../../src/live/regions.ts';
 import { MAX_SOCKETS_PER_CREDENTIAL } from '../../src/live/connections.ts';
 import { testConfig } from '../helpers/app.ts';

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { randomUUID } from 'node:crypto';
 import { write, type Db } from '../../src/db/client.ts';
 import { stays, persons } from '../../src/db/schema/index.ts';
-import { hubFor } from '../../src/live/hub.ts';
+import { hubFor } from '../../src/domain/events.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
 import { signedIn, bearer } from '../helpers/session.ts';

@@ -5,7 +5,7 @@ import { write, type Db } from '../../src/db/client.ts';
 import { alerts, auditEvents, referralPersons, referrals, stays, units } from '../../src/db/schema/index.ts';
 import { loadUnitOccupancy } from '../../src/domain/occupancy/compute.ts';
 import { expireReferrals } from '../../src/domain/referrals/index.ts';
-import { hubFor, type HubEvent } from '../../src/live/hub.ts';
+import { hubFor, type HubEvent } from '../../src/domain/events.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
 import { bearer, signedIn, type Browser } from '../helpers/session.ts';

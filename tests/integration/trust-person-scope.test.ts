@@ -224,7 +224,7 @@ describe('who sees which person and place', () => {
       expect(ref.json().referral.to_facility).toEqual({ id: null, code: null, name: null, kind: null });
       for (const secret of [balai.name, balai.id, balaiUnit.id, balaiUnit.name]) expect(ref.body).not.toContain(secret);
       // The desk may still cancel it; the event that frees the balai's held place still names the balai internally.
-      const { hubFor } = await import('../../src/live/hub.ts');
+      const { hubFor } = await import('../../src/domain/events.ts');
       const heard: { type: string; toFacilityId?: string }[] = [];
       const stop = hubFor(db).subscribe((e) => void heard.push(e as { type: string; toFacilityId?: string }));
       const cancel = await deskB('POST', `/api/v1/referrals/${refId}/cancel`, { reason: 'keluarga menjemput' });

@@ -4,7 +4,7 @@ import { sessions, users, type Role } from '../../db/schema/index.ts';
 import { newSecret } from '../../lib/ids.ts';
 import { sha256 } from '../../lib/passwords.ts';
 import { nowIso } from '../../lib/time.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 
 /**
  * Session lifetimes. A tablet at a desk is signed out after a shift of idleness;

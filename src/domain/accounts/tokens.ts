@@ -10,7 +10,7 @@ import { newId, newSecret } from '../../lib/ids.ts';
 import { sha256 } from '../../lib/passwords.ts';
 import { nowIso } from '../../lib/time.ts';
 import { resolveBinding } from './binding.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 
 export const CreateTokenInput = z.object({
   name: text(80),

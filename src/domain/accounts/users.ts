@@ -10,7 +10,7 @@ import { hashPassword, generatePassword, verifyPassword } from '../../lib/passwo
 import { newId } from '../../lib/ids.ts';
 import { nowIso } from '../../lib/time.ts';
 import { resolveBinding } from './binding.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 
 export const CreateUserInput = z.object({
   username: z.preprocess(

@@ -7,7 +7,7 @@ import { invalidField } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { newId } from '../../lib/ids.ts';
 import { nowIso } from '../../lib/time.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 import { AddUnitInput } from './inputs.ts';
 import { loadManagedFacility, type UnitRow } from './load.ts';
 

@@ -5,7 +5,7 @@ import { requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
 import { parseFacilityInput } from './checks.ts';
 import { newId } from '../../lib/ids.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 import { nowIso } from '../../lib/time.ts';
 import { CreateFacilityInput } from './inputs.ts';
 import { resolveKabKota } from './wilayah.ts';

@@ -6,7 +6,7 @@ import { audit } from '../audit.ts';
 import { conflict } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { nowIso } from '../../lib/time.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 import { FacilityStatusInput } from './inputs.ts';
 import { assertVersion, loadManagedFacility, type FacilityRow } from './load.ts';
 import { openReferralsTo, peopleInside, personLabel } from './people.ts';

@@ -7,7 +7,7 @@ import { audit } from '../audit.ts';
 import { invalidField } from '../errors.ts';
 import { parseFacilityInput } from './checks.ts';
 import { nowIso } from '../../lib/time.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 import { UpdateFacilityInput } from './inputs.ts';
 import { assertVersion, loadVisibleFacility, type FacilityRow } from './load.ts';
 import { resolveKabKota } from './wilayah.ts';

@@ -6,7 +6,7 @@ import { audit } from '../audit.ts';
 import { invalidField } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { nowIso } from '../../lib/time.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 import { loadUnitOccupancy } from '../occupancy/compute.ts';
 import { UpdateUnitInput } from './inputs.ts';
 import { assertVersion, loadManagedUnit, type UnitRow } from './load.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 
 /** Tell live pages and sockets that a handoff changed. Call after the write committed. */
 export async function publishHandoff(db: Db, handoffId: string): Promise<void> {

@@ -4,7 +4,7 @@ import { alerts } from '../../db/schema/index.ts';
 import { SYSTEM_ACTOR } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { newId } from '../../lib/ids.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 import { settleHandoff } from './settle.ts';
 import { publishHandoff } from './events.ts';
 

@@ -3,7 +3,7 @@ import { write, type Db, type Tx } from '../../db/client.ts';
 import { alerts, type AlertKind } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 import { requireRole, WIDE_ROLES } from '../access.ts';
 import { invalidField, notFound } from '../errors.ts';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 import type { ReferralRow } from './load.ts';
 
 export interface StepEvents {

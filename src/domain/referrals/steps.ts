@@ -52,11 +52,10 @@ async function takeStep(
     events = out.events ?? {};
     await audit(tx, actor, { action: `referral.${step}`, entity: 'referral', entityId: r.id, at: now, detail: { from_status: r.status, ...out.detail } });
     ends = { fromFacilityId: r.fromFacilityId, toFacilityId: r.toFacilityId };
-    return await toReferralRecord(tx, actor, await loadReferral(tx, r.id));
-  });
-  publishStep(db, {
-    referral: { id: record.id, status: record.status, ...ends, places: record.places },
-    ...events,
+    const rec = await toReferralRecord(tx, actor, await loadReferral(tx, r.id));
+    // Announced with the change itself: heard once it is committed, never for a rollback.
+    publishStep(tx, { referral: { id: rec.id, status: rec.status, ...ends, places: rec.places }, ...events });
+    return rec;
   });
   return record;
 }

@@ -4,7 +4,7 @@ import type { Actor } from '../actor.ts';
 import { PEOPLE_ROLES, requireRole } from '../access.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 import { translate } from '../../i18n/index.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 import { assertCanSeePerson } from '../residents/links.ts';
 import { raisePersonAlert } from '../referrals/alerts.ts';
 import { expireReferrals } from '../referrals/expire.ts';

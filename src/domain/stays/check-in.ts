@@ -5,7 +5,7 @@ import type { Actor } from '../actor.ts';
 import { PEOPLE_ROLES, requireRole } from '../access.ts';
 import { parseInput } from '../validate.ts';
 import { nowIso } from '../../lib/time.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 import { assertCanSeePerson } from '../residents/links.ts';
 import { placementFacility } from './facility.ts';
 import { CheckInInput } from './input.ts';
@@ -51,6 +51,8 @@ export async function checkIn(args: { db: Db; actor: Actor; input: unknown }): P
         at,
       });
       const rows = await tx.select().from(stays).where(inArray(stays.id, placed.stayIds)).all();
+      // Announced with the change itself: heard once it is committed, never for a rollback.
+      hubFor(tx).publish({ type: 'occupancy', facilityId: facility.id, unitIds: [placed.unit.id] });
       return {
         stays: rows.map(toStayRecord),
         facility_id: facility.id,
@@ -61,8 +63,6 @@ export async function checkIn(args: { db: Db; actor: Actor; input: unknown }): P
         unit_reason: reasonJson(translator(actor.lang), placed.reason),
       };
     });
-    // After commit, never before: the board and the pages hear of the change.
-    hubFor(db).publish({ type: 'occupancy', facilityId: result.facility_id, unitIds: [result.unit_id] });
     return result;
   } catch (err) {
     return mapStayConstraint(err);

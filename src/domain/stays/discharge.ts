@@ -7,7 +7,7 @@ import { audit } from '../audit.ts';
 import { conflict, notFound } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { nowIso } from '../../lib/time.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 import { assertCanSeePerson } from '../residents/links.ts';
 import { recordJourney } from '../cases/journey.ts';
 import { assertActsAt } from './facility.ts';
@@ -42,8 +42,9 @@ export async function discharge(args: { db: Db; actor: Actor; stayId?: string; i
       at,
       detail: { person_id: stay.personId, facility_id: stay.facilityId, unit_id: stay.unitId, outcome: input.outcome },
     });
+    // Announced with the change itself: heard once it is committed, never for a rollback.
+    hubFor(tx).publish({ type: 'occupancy', facilityId: stay.facilityId, unitIds: [stay.unitId] });
     return toStayRecord((await tx.select().from(stays).where(eq(stays.id, stay.id)).get())!);
   });
-  hubFor(db).publish({ type: 'occupancy', facilityId: record.facility_id, unitIds: [record.unit_id] });
   return record;
 }

@@ -11,7 +11,7 @@ import { translator } from '../../i18n/index.ts';
 import { loadRoutingFacilities, toRoutingPerson } from '../routing/load.ts';
 import { route } from '../routing/route.ts';
 import { describeReason } from '../routing/text.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../events.ts';
 import { assertCanSeePerson } from '../residents/links.ts';
 import { assertActsAt, placementFacility } from './facility.ts';
 import { TransferInput } from './input.ts';
@@ -100,16 +100,18 @@ export async function transfer(args: { db: Db; actor: Actor; stayId: string; inp
           },
         });
       }
-      return {
+      const moved = {
         ended: (await tx.select().from(stays).where(inArray(stays.id, ids)).all()).map(toStayRecord),
         stays: (await tx.select().from(stays).where(inArray(stays.id, placed.stayIds)).all()).map(toStayRecord),
         overflow: placed.overflow,
       };
+      // Announced with the change itself: heard once it is committed, never for a rollback.
+      for (const f of new Set([...moved.ended, ...moved.stays].map((s) => s.facility_id))) {
+        const unitIds = [...new Set([...moved.ended, ...moved.stays].filter((s) => s.facility_id === f).map((s) => s.unit_id))];
+        hubFor(tx).publish({ type: 'occupancy', facilityId: f, unitIds });
+      }
+      return moved;
     });
-    for (const f of new Set([...result.ended, ...result.stays].map((s) => s.facility_id))) {
-      const unitIds = [...new Set([...result.ended, ...result.stays].filter((s) => s.facility_id === f).map((s) => s.unit_id))];
-      hubFor(db).publish({ type: 'occupancy', facilityId: f, unitIds });
-    }
     return result;
   } catch (err) {
     return mapStayConstraint(err);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { boardData, age } from '../../domain/board/board.ts';
-import { hubFor } from '../../live/hub.ts';
+import { hubFor } from '../../domain/events.ts';
 import { registerLiveRegion, templateData } from '../../live/regions.ts';
 import { translate, type Lang } from '../../i18n/index.ts';
 

@@ -1,4 +1,4 @@
-import type { HubEvent } from '../../live/hub.ts';
+import type { HubEvent } from '../../domain/events.ts';
 import { registerLiveRegion, templateData, type RegionContext } from '../../live/regions.ts';
 import { isWide, hasRole } from '../../domain/access.ts';
 import { listHandoffs, readHandoff } from '../../domain/handoffs/read.ts';

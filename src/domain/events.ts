@@ -19,9 +19,11 @@ export type HubEvent =
   | { type: 'access' };
 
 /**
- * The small interface the rest of the code sees. This one lives in process
- * memory (one server owns the SQLite file); a multi-server deployment can put
- * PostgreSQL LISTEN/NOTIFY or Redis pub/sub behind the same two methods.
+ * The small interface the rest of the code sees: a verb publishes what it
+ * changed (best inside its write: heard once committed), the live sockets
+ * (src/live/socket.ts, src/live/html.ts) and the board subscribe. SQLite: one
+ * process, listeners in memory (CommitHub). PostgreSQL: NOTIFY/LISTEN across
+ * instances (PgHub).
  */
 export interface EventHub {
   publish(event: HubEvent): void;
