@@ -21,7 +21,6 @@ import idempotencyPlugin from './plugins/idempotency.ts';
 import viewsPlugin from './plugins/views.ts';
 import errorsPlugin from './plugins/errors.ts';
 import securityPlugin from './plugins/security.ts';
-import housekeepingPlugin from './plugins/housekeeping.ts';
 import flashPlugin from './plugins/flash.ts';
 import systemRoutes from './routes/system/index.ts';
 import authRoutes from './routes/auth/index.ts';
@@ -159,7 +158,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(flashPlugin, { secret });
   await app.register(viewsPlugin);
   await app.register(errorsPlugin);
-  await app.register(housekeepingPlugin);
   await app.register(jobsPlugin);
 
   // Routes.

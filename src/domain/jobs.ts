@@ -2,6 +2,7 @@ import type { Db } from '../db/client.ts';
 import { sampleOccupancy, SAMPLE_EVERY_MS } from './board/sampler.ts';
 import { runHandoffChecks, HANDOFF_CHECK_EVERY_MS } from './handoffs/overdue.ts';
 import { expireReferrals } from './referrals/expire.ts';
+import { housekeep, HOUSEKEEPING_EVERY_MS } from '../plugins/housekeeping.ts';
 
 /**
  * Every piece of work the server does on its own, in one place (the
@@ -30,4 +31,6 @@ export const JOBS: readonly Job[] = [
   { name: 'referral-expiry', everyMs: REFERRAL_EXPIRY_EVERY_MS, atStart: false, run: (db) => expireReferrals(db) },
   { name: 'handoff-checks', everyMs: HANDOFF_CHECK_EVERY_MS, atStart: true, run: (db, s) => runHandoffChecks(db, s.handoffAlertMinutes) },
   { name: 'occupancy-sample', everyMs: SAMPLE_EVERY_MS, atStart: true, run: (db) => sampleOccupancy(db) },
+  // Expired sessions, day-old idempotency keys, sign-in attempts past their window, unread one-time messages.
+  { name: 'housekeeping', everyMs: HOUSEKEEPING_EVERY_MS, atStart: true, run: (db) => housekeep(db) },
 ];

@@ -1,4 +1,3 @@
-import fp from 'fastify-plugin';
 import { purgeExpiredSessions } from '../domain/accounts/sessions.ts';
 import { purgeIdempotencyKeys } from './idempotency.ts';
 import { pruneLoginLimits } from '../domain/accounts/login.ts';
@@ -7,7 +6,7 @@ import { purgeExpiredFlashes } from './flash.ts';
 export const HOUSEKEEPING_EVERY_MS = 60 * 60_000;
 
 /**
- * Hourly: sessions past their lifetime, idempotency keys older than a day,
+ * Hourly (a job: src/domain/jobs.ts): sessions past their lifetime, idempotency keys older than a day,
  * sign-in attempts past their window and ended locks, and one-time messages
  * nobody came back for are removed.
  */
@@ -19,21 +18,3 @@ export async function housekeep(db: import('../db/client.ts').Db): Promise<{ ses
     flashes: await purgeExpiredFlashes(db),
   };
 }
-
-export default fp(
-  async (app) => {
-    const run = async () => {
-      try {
-        const done = await housekeep(app.db);
-        if (done.sessions || done.keys || done.logins || done.flashes) app.log.info(done, 'housekeeping');
-      } catch (err) {
-        app.log.error({ err }, 'housekeeping failed');
-      }
-    };
-    const timer = setInterval(run, HOUSEKEEPING_EVERY_MS);
-    timer.unref();
-    app.addHook('onReady', async () => await run());
-    app.addHook('onClose', async () => clearInterval(timer));
-  },
-  { name: 'housekeeping', dependencies: ['db'] },
-);

@@ -59,8 +59,9 @@ export async function addUnit(args: { db: Db; actor: Actor; facilityId: string; 
       at: now,
       detail: { facility_id: facility.id, name: row.name, capacity: row.capacity, admits: row.admits, features: row.features },
     });
+    // Announced with the change itself: heard once it is committed, never for a rollback.
+    hubFor(tx).publish({ type: 'occupancy', facilityId: row.facilityId, unitIds: [row.id] });
     return row;
   });
-  hubFor(args.db).publish({ type: 'occupancy', facilityId: unit.facilityId, unitIds: [unit.id] });
   return unit;
 }

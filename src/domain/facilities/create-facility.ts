@@ -53,8 +53,9 @@ export async function createFacility(args: { db: Db; actor: Actor; input: unknow
       at: now,
       detail: { code: row.code, kind: row.kind, wilayah_code: wilayahCode, status: row.status, protected: row.protected },
     });
+    // Announced with the change itself: heard once it is committed, never for a rollback.
+    hubFor(tx).publish({ type: 'facility', facilityId: row.id });
     return row;
   });
-  hubFor(args.db).publish({ type: 'facility', facilityId: created.id });
   return created;
 }

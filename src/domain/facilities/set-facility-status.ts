@@ -59,9 +59,10 @@ export async function setFacilityStatus(args: { db: Db; actor: Actor; facilityId
       at: now,
       detail: { from: current.status, to: input.status, ...(input.reason ? { reason: input.reason } : {}) },
     });
+    // Announced with the change itself: heard once it is committed, never for a rollback.
+    hubFor(tx).publish({ type: 'facility', facilityId: updated.id });
     return updated;
   });
   // A facility leaving or joining OPEN moves every total: the live views refetch.
-  hubFor(args.db).publish({ type: 'facility', facilityId: result.id });
   return result;
 }

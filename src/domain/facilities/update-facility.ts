@@ -72,8 +72,9 @@ export async function updateFacility(args: { db: Db; actor: Actor; facilityId: s
       .where(and(eq(facilities.id, current.id), eq(facilities.version, current.version)))
       .run();
     await audit(tx, args.actor, { action: 'facility.update', entity: 'facility', entityId: current.id, at: now, detail: { changes } });
+    // Announced with the change itself: heard once it is committed, never for a rollback.
+    hubFor(tx).publish({ type: 'facility', facilityId: updated.id });
     return { row: updated, changed: true };
   });
-  if (result.changed) hubFor(args.db).publish({ type: 'facility', facilityId: result.row.id });
   return result.row;
 }

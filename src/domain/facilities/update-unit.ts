@@ -99,10 +99,10 @@ export async function updateUnit(args: { db: Db; actor: Actor; unitId: string; i
       at: now,
       detail: { facility_id: current.facilityId, changes, ...(input.reason ? { reason: input.reason } : {}) },
     });
+    // Announced with the change itself: heard once it is committed, never for a rollback.
+    hubFor(tx).publish({ type: 'occupancy', facilityId: updated.facilityId, unitIds: [updated.id] });
     return { unit: updated, changed: true };
   });
-  // After commit, never before: a refused change publishes nothing.
-  if (result.changed) hubFor(args.db).publish({ type: 'occupancy', facilityId: result.unit.facilityId, unitIds: [result.unit.id] });
   return result.unit;
 }
 
