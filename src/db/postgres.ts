@@ -72,8 +72,18 @@ interface Queryable {
 }
 
 class PgExecutor implements Executor {
-  constructor(private readonly client: Queryable) {}
-  async execute(sql: string, params: unknown[], method: Method, arrayMode: boolean): Promise<unknown> {
+  /** One connection answers one query at a time: a transaction's queries (a Promise.all inside a write) take turns. */
+  private readonly turns: Queue | null;
+  constructor(
+    private readonly client: Queryable,
+    pinned = false,
+  ) {
+    this.turns = pinned ? new Queue() : null;
+  }
+  execute(sql: string, params: unknown[], method: Method, arrayMode: boolean): Promise<unknown> {
+    return this.turns ? this.turns.run(() => this.run(sql, params, method, arrayMode)) : this.run(sql, params, method, arrayMode);
+  }
+  private async run(sql: string, params: unknown[], method: Method, arrayMode: boolean): Promise<unknown> {
     const config: pg.QueryConfig = { text: pgText(sql), values: params as unknown[] };
     if (arrayMode || method === 'values') (config as { rowMode?: string }).rowMode = 'array';
     let r: pg.QueryResult;
@@ -128,7 +138,7 @@ export function openPostgresEngine(url: string, opts: { max?: number } = {}): Po
         try {
           await client.query('BEGIN');
           await client.query('select pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
-          const result = await fn(new PgExecutor(client));
+          const result = await fn(new PgExecutor(client, true));
           await client.query('COMMIT');
           return result;
         } catch (err) {
