@@ -22,6 +22,7 @@ import viewsPlugin from './plugins/views.ts';
 import errorsPlugin from './plugins/errors.ts';
 import securityPlugin from './plugins/security.ts';
 import flashPlugin from './plugins/flash.ts';
+import apiRateLimit from './plugins/rate-limit.ts';
 import systemRoutes from './routes/system/index.ts';
 import authRoutes from './routes/auth/index.ts';
 import homeRoutes from './routes/home/index.ts';
@@ -176,7 +177,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(casePages);
   await app.register(caseworkReports);
   await app.register(worklistPages);
-  await app.register(apiRoutes, { prefix: '/api/v1' });
+  // The JSON API in a scope of its own, so the request limit (API_RATE_LIMIT) covers /api/v1 and nothing else.
+  await app.register(
+    async (api) => {
+      await api.register(apiRateLimit);
+      await api.register(apiRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
 
   return app;
 }

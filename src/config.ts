@@ -61,6 +61,16 @@ export const Config = z.object({
   REFERRAL_HOLD_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(240),
   /** A handoff open longer than this raises an alert for the command centre (minutes). */
   HANDOFF_ALERT_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(120),
+  /**
+   * Requests a minute one API token, browser session or (unauthenticated) client address may make to
+   * /api/v1; 0 = no limit. Counted per instance (src/plugins/rate-limit.ts).
+   */
+  API_RATE_LIMIT: z.coerce
+    .number({ error: 'must be a number of requests a minute (0 = off)' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (off) or more')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(600),
   /** The BAST letterhead, lines separated by "|"; unset = derived from the facility's wilayah (src/domain/handoffs/bast.ts). */
   BAST_HEADER: z.string().trim().max(400).optional(),
 }).superRefine((c, ctx) => {

@@ -6,9 +6,10 @@ import { parseArgs, fail } from './args.ts';
 
 // npm run db:backup -- FILE
 // SQLite's online backup API: a consistent copy while the server keeps writing.
-const { positional } = parseArgs(process.argv.slice(2));
+const usage = 'usage: npm run db:backup -- FILE';
+const { positional } = parseArgs(process.argv.slice(2), { usage, positionals: 1 });
 const target = positional[0];
-if (!target) fail('usage: npm run db:backup -- FILE');
+if (!target) fail(usage);
 const config = configFromEnv();
 if (config.DATABASE_PATH === ':memory:') fail('DATABASE_PATH is :memory:; there is nothing on disk to back up.');
 if (!existsSync(config.DATABASE_PATH)) fail(`No database at ${resolve(config.DATABASE_PATH)}.`);

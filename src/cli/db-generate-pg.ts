@@ -9,6 +9,9 @@ import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pgTables } from '../db/schema-pg.ts';
+import { parseArgs } from './args.ts';
+
+const { positional } = parseArgs(process.argv.slice(2), { usage: 'usage: npm run db:generate [-- NAME]', positionals: 1 });
 
 const out = resolve(import.meta.dirname, '../../db/migrations-pg');
 const meta = join(out, 'meta');
@@ -24,7 +27,7 @@ if (!statements.length) {
   process.stdout.write('PostgreSQL schema: no changes\n');
 } else {
   const idx = last ? last.idx + 1 : 0;
-  const name = process.argv[2] ?? (idx === 0 ? 'init' : 'change');
+  const name = positional[0] ?? (idx === 0 ? 'init' : 'change');
   const tag = `${String(idx).padStart(4, '0')}_${name}`;
   writeFileSync(join(out, `${tag}.sql`), statements.join('\n--> statement-breakpoint\n') + '\n');
   writeFileSync(join(meta, `${String(idx).padStart(4, '0')}_snapshot.json`), JSON.stringify(cur, null, 2) + '\n');

@@ -6,6 +6,9 @@
  */
 import { configFromEnv } from '../server.ts';
 import { databaseTarget, isPostgresUrl, openDatabase } from '../db/client.ts';
+import { parseArgs } from './args.ts';
+
+parseArgs(process.argv.slice(2), { usage: 'usage: npm run db:migrate (the database from DATABASE_URL, else DATABASE_PATH)' });
 
 const config = configFromEnv();
 const target = databaseTarget(config);

@@ -9,7 +9,7 @@ import { parseArgs, fail } from './args.ts';
 
 // npm run demo [-- --scale pwtc]
 // Serves Singgah on a demo database (data/demo.db or DATABASE_PATH), made fresh when absent.
-const { flags } = parseArgs(process.argv.slice(2));
+const { flags } = parseArgs(process.argv.slice(2), { usage: 'usage: npm run demo [-- --scale pwtc]', options: ['scale'] });
 const scale = flags.scale ?? 'default';
 if (scale !== 'default' && scale !== 'pwtc') fail(`--scale must be "pwtc" (or left out), not "${scale}"`);
 // The demo logs warnings only (LOG_LEVEL=info to see each request): a browsing

@@ -7,8 +7,9 @@ import { translate } from '../i18n/index.ts';
 import { parseArgs, fail } from './args.ts';
 
 // npm run token:add -- --name N --role R [--facility CODE] [--wilayah CODE]
-const { flags } = parseArgs(process.argv.slice(2));
-if (!flags.name || !flags.role) fail('usage: npm run token:add -- --name N --role R [--facility CODE] [--wilayah CODE]');
+const usage = 'usage: npm run token:add -- --name N --role R [--facility CODE] [--wilayah CODE]';
+const { flags } = parseArgs(process.argv.slice(2), { usage, options: ['name', 'role', 'facility', 'wilayah'] });
+if (!flags.name || !flags.role) fail(usage);
 const config = configFromEnv();
 const db = await openDatabase(databaseTarget(config));
 try {

@@ -7,8 +7,9 @@ import { translate } from '../i18n/index.ts';
 import { parseArgs, fail } from './args.ts';
 
 // npm run user:add -- --username U --role R [--facility CODE] [--wilayah CODE] [--cluster C] [--name "Full name"] [--nip N]
-const { flags } = parseArgs(process.argv.slice(2));
-if (!flags.username || !flags.role) fail('usage: npm run user:add -- --username U --role R [--facility CODE] [--wilayah CODE] [--cluster C] [--name NAME] [--nip NIP]');
+const usage = 'usage: npm run user:add -- --username U --role R [--facility CODE] [--wilayah CODE] [--cluster C] [--name NAME] [--nip NIP]';
+const { flags } = parseArgs(process.argv.slice(2), { usage, options: ['username', 'role', 'facility', 'wilayah', 'cluster', 'name', 'nip'] });
+if (!flags.username || !flags.role) fail(usage);
 const config = configFromEnv();
 const db = await openDatabase(databaseTarget(config));
 try {

@@ -59,7 +59,8 @@ export default fp(
           return sendError(request, reply, 500, 'INTERNAL', 'error.internal');
         }
       }
-      if (code === 'RATE_LIMITED') reply.header('Retry-After', String(Number(params?.minutes ?? 1) * 60));
+      // The API request limit (src/plugins/rate-limit.ts) has set the exact seconds already; the login limits have not.
+      if (code === 'RATE_LIMITED' && !reply.hasHeader('retry-after')) reply.header('Retry-After', String(Number(params?.minutes ?? 1) * 60));
       return sendError(request, reply, status, code, messageKey, params, fieldErrors);
     });
 

@@ -6,8 +6,15 @@ import { createTestPgDatabase } from './pg.ts';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
+/**
+ * The API request limit the tests run with: on (so every test goes through it) but far above what any test
+ * sends in a minute (the access matrix and the fuzz test send thousands). tests/integration/rate-limit.test.ts
+ * sets a small one; production keeps the default of src/config.ts.
+ */
+export const TEST_API_RATE_LIMIT = '1000000';
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return parseConfig({ DATABASE_PATH: ':memory:', SESSION_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', ...overrides });
+  return parseConfig({ DATABASE_PATH: ':memory:', SESSION_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', API_RATE_LIMIT: TEST_API_RATE_LIMIT, ...overrides });
 }
 
 /**

@@ -6,6 +6,8 @@ import { users, sessions, auditEvents, apiTokens } from '../../src/db/schema/ind
 import { makeTestApp } from '../helpers/app.ts';
 import { makeUser, makeToken, makeFacility } from '../helpers/factories.ts';
 import { Browser, signedIn, bearer } from '../helpers/session.ts';
+import { scryptSync, randomBytes } from 'node:crypto';
+import { needsRehash, verifyPassword } from '../../src/lib/passwords.ts';
 
 let app: FastifyInstance;
 let db: Db;
@@ -44,6 +46,30 @@ describe('sign-in', () => {
     expect(msg(wrongPw.body)).toBe('Nama pengguna atau kata sandi salah.');
     expect(msg(unknown.body)).toBe(msg(wrongPw.body));
     expect(await count(sessions)).toBe(0);
+  });
+
+  it('re-hashes a password stored with older scrypt parameters at the next sign-in, not at a failed one', async () => {
+    const u = await makeUser(db, 'command');
+    // The parameters before issue 16: N=2^15, r=8, p=1.
+    const salt = randomBytes(16);
+    const old = `scrypt$32768$8$1$${salt.toString('base64')}$${scryptSync(u.password, salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }).toString('base64')}`;
+    expect(needsRehash(old)).toBe(true);
+    await write(db, async (tx) => await tx.update(users).set({ passwordHash: old }).where(eq(users.id, u.id)).run());
+    const stored = async () => (await db.select({ h: users.passwordHash }).from(users).where(eq(users.id, u.id)).get())!.h;
+    const b = new Browser(app);
+    await b.get('/login');
+    expect((await b.post('/login', { username: u.username, password: 'not-the-password' })).statusCode).toBe(401);
+    expect(await stored()).toBe(old);
+    expect((await b.post('/login', { username: u.username, password: u.password })).statusCode).toBe(303);
+    const now = await stored();
+    expect(now).toMatch(/^scrypt\$32768\$8\$3\$/);
+    expect(needsRehash(now)).toBe(false);
+    expect(await verifyPassword(u.password, now)).toBe(true);
+    // Signs in again with the new hash, and it is not made again.
+    const again = new Browser(app);
+    await again.get('/login');
+    expect((await again.post('/login', { username: u.username, password: u.password })).statusCode).toBe(303);
+    expect(await stored()).toBe(now);
   });
 
   it('refuses the eleventh failed login in a minute, even with the right password', async () => {

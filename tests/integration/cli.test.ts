@@ -37,6 +37,34 @@ describe('operator commands', () => {
     expect(dup.out).toContain('username: That username is taken.');
   });
 
+  it('refuses an unknown option, an option without its value, or an extra argument: one line, exit code 2, nothing added', () => {
+    const unknown = cli('user-add', ['--username', 'ani', '--role', 'command', '--facilty', 'TPS-CLI-01'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.out).toBe('Unknown option --facilty. usage: npm run user:add -- --username U --role R [--facility CODE] [--wilayah CODE] [--cluster C] [--name NAME] [--nip NIP]\n');
+    const missing = cli('token-add', ['--name', 'x', '--role'], env);
+    expect(missing.code).toBe(2);
+    expect(missing.out).toMatch(/^Option --role needs a value\b[^\n]*\n$/);
+    const swallowed = cli('user-add', ['--username', '--role', 'command'], env);
+    expect(swallowed.code).toBe(2);
+    expect(swallowed.out).toMatch(/^Option --username needs a value\b[^\n]*\n$/);
+    const extra = cli('backup', [join(dir, 'a.db'), join(dir, 'b.db')], env);
+    expect(extra.code).toBe(2);
+    expect(extra.out).toMatch(/^Unexpected argument '.*b\.db'\. usage: npm run db:backup -- FILE\n$/);
+    expect(cli('demo', ['--scael', 'pwtc'], { ...env, DATABASE_PATH: join(dir, 'demo.db') }).code).toBe(2);
+    expect(existsSync(join(dir, 'demo.db'))).toBe(false);
+    const db = new Database(env.DATABASE_PATH!, { readonly: true });
+    expect(db.prepare('select count(*) as n from users where username = ?').get('ani')).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('user:add takes --name=value as well as --name value', () => {
+    const r = cli('user-add', ['--username=rudi', '--role=command', '--name=Rudi Hartono', '--nip', '19850101'], env);
+    expect(r.code).toBe(0);
+    const db = new Database(env.DATABASE_PATH!, { readonly: true });
+    expect(db.prepare('select role, display_name, staff_number from users where username = ?').get('rudi')).toEqual({ role: 'command', display_name: 'Rudi Hartono', staff_number: '19850101' });
+    db.close();
+  });
+
   it('user:add adds a pendamping with a cluster, bound to a wilayah or a facility', () => {
     const r = cli('user-add', ['--username', 'wati', '--role', 'pendamping', '--wilayah', '31.71', '--cluster', 'lansia'], env);
     expect(r.code).toBe(0);

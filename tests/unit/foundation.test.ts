@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseConfig, ConfigError } from '../../src/config.ts';
 import { allKeys, translate } from '../../src/i18n/index.ts';
-import { hashPassword, verifyPassword, generatePassword } from '../../src/lib/passwords.ts';
+import { hashPassword, verifyPassword, generatePassword, needsRehash, DUMMY_HASH } from '../../src/lib/passwords.ts';
 import { LoginLimiter, pruneLoginLimits } from '../../src/domain/accounts/login.ts';
 import type { Db } from '../../src/db/client.ts';
 import { openTestDatabase } from '../helpers/app.ts';
@@ -49,10 +49,20 @@ describe('translations', () => {
 describe('passwords', () => {
   it('hashes with scrypt and verifies only the right password', async () => {
     const h = await hashPassword('rahasia-sekali-123');
-    expect(h).toMatch(/^scrypt\$32768\$8\$1\$/);
+    // OWASP's N=2^15, r=8, p=3: 32 MiB a hash.
+    expect(h).toMatch(/^scrypt\$32768\$8\$3\$/);
     expect(await verifyPassword('rahasia-sekali-123', h)).toBe(true);
     expect(await verifyPassword('rahasia-sekali-124', h)).toBe(false);
     expect(await verifyPassword('x', 'not-a-hash')).toBe(false);
+    expect(await verifyPassword('x', 'scrypt$32768$8$3$AAAAAAAAAAAAAAAAAAAAAA==$')).toBe(false);
+  });
+  it('asks for a re-hash of a hash with other parameters only; the unknown-user hash has the current ones', async () => {
+    expect(needsRehash(await hashPassword('rahasia-sekali-123'))).toBe(false);
+    expect(needsRehash(DUMMY_HASH)).toBe(false);
+    const [, , , , salt, key] = DUMMY_HASH.split('$');
+    expect(needsRehash(`scrypt$32768$8$1$${salt}$${key}`)).toBe(true);
+    expect(needsRehash(`scrypt$16384$8$3$${salt}$${key}`)).toBe(true);
+    expect(needsRehash('not-a-hash')).toBe(true);
   });
   it('generates readable one-time passwords', () => {
     const a = generatePassword();

@@ -1,7 +1,7 @@
 import { and, count, eq, gt, inArray, lte, max, sql } from 'drizzle-orm';
 import { write, type Db } from '../../db/client.ts';
 import { loginAttempts, loginLocks, users } from '../../db/schema/index.ts';
-import { verifyPassword, DUMMY_HASH, sha256 } from '../../lib/passwords.ts';
+import { verifyPassword, hashPassword, needsRehash, DUMMY_HASH, sha256 } from '../../lib/passwords.ts';
 import { newId } from '../../lib/ids.ts';
 import { DomainError } from '../errors.ts';
 import { audit } from '../audit.ts';
@@ -36,8 +36,9 @@ export interface Attempt {
 }
 
 /**
- * Password checks run on libuv's small thread pool (scrypt, ~50 ms and 32 MiB
- * each). At most this many run at once and this many more wait; beyond that a
+ * Password checks run on libuv's small thread pool (scrypt, 32 MiB each; a
+ * sign-in that re-hashes an old hash does its second scrypt in the same place).
+ * At most this many run at once and this many more wait; beyond that a
  * sign-in is told to try again, so a flood of guesses from many addresses
  * cannot hold the pool (and the database's and files' work on it) for long.
  * This gate is per process on purpose: it protects this process's threads.
@@ -189,7 +190,10 @@ export async function pruneLoginLimits(db: Db, now = Date.now(), limits = LOGIN_
 
 /**
  * Checks a username and password. Every failure says the same thing, and an
- * unknown user costs the same scrypt work as a known one.
+ * unknown user costs the same scrypt work as a known one. A right password
+ * whose hash has older scrypt parameters is hashed again at the current ones
+ * (in the password-check gate, not under the write lock) and stored in the
+ * write that records the success.
  */
 export async function authenticate(args: {
   db: Db;
@@ -203,21 +207,26 @@ export async function authenticate(args: {
   if ('lockedMinutes' in attempt) throw new DomainError('RATE_LIMITED', 'login.locked', { minutes: attempt.lockedMinutes });
   const username = args.username.trim().toLowerCase();
   let user: typeof users.$inferSelect | undefined;
-  let ok: boolean | null;
+  let checked: { ok: boolean; rehash: string | null } | null;
   try {
     user = username ? await args.db.select().from(users).where(eq(users.username, username)).get() : undefined;
-    ok = await args.limiter.check(async () => await verifyPassword(args.password, user?.passwordHash ?? DUMMY_HASH));
+    const found = user;
+    checked = await args.limiter.check(async () => {
+      const ok = await verifyPassword(args.password, found?.passwordHash ?? DUMMY_HASH);
+      const rehash = ok && found && !found.disabledAt && needsRehash(found.passwordHash) ? await hashPassword(args.password) : null;
+      return { ok, rehash };
+    });
   } catch (err) {
-    // Never checked (the database or the pool failed): the attempt is not held against anyone.
+    // Not settled (the database, the pool or a re-hash failed): the attempt is not held against anyone.
     await args.limiter.release(args.db, attempt).catch(() => undefined);
     throw err;
   }
-  if (ok === null) {
+  if (checked === null) {
     // Too many checks waiting: this attempt is given back, not counted against the person.
     await args.limiter.release(args.db, attempt);
     throw new DomainError('RATE_LIMITED', 'login.locked', { minutes: 1 });
   }
-  if (!user || !ok || user.disabledAt) {
+  if (!user || !checked.ok || user.disabledAt) {
     await write(args.db, async (tx) => {
       await args.limiter.fail(tx, attempt);
       await audit(tx, { ...args.actor, label: username || '-' }, { action: 'login.fail', entity: 'user', entityId: user?.id ?? null });
@@ -225,8 +234,11 @@ export async function authenticate(args: {
     throw new DomainError('UNAUTHENTICATED', 'login.failed');
   }
   const signedIn = user;
+  const rehash = checked.rehash;
   await write(args.db, async (tx) => {
     await args.limiter.succeed(tx, attempt);
+    // Only over the hash just checked: a password reset or change in the meantime stands.
+    if (rehash) await tx.update(users).set({ passwordHash: rehash }).where(and(eq(users.id, signedIn.id), eq(users.passwordHash, signedIn.passwordHash))).run();
     await audit(tx, { ...args.actor, type: 'user', id: signedIn.id, label: signedIn.username }, { action: 'login', entity: 'user', entityId: signedIn.id });
   });
   return signedIn;
