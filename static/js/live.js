@@ -21,13 +21,54 @@
   // already started to use (a form opened, a field in focus): on a slow tablet the
   // snapshot can land a moment after the first tap and would close what was opened.
   // Later changes still arrive.
+  //
+  // And a change that arrives while the officer is in the middle of something (a
+  // form opened in a <details>, a field in focus) waits until they are done: a
+  // live update never takes a form from under their fingers.
+  const inUse = () =>
+    document.querySelector('#main details[open]') ||
+    (document.activeElement && document.activeElement.closest && document.activeElement.closest('#main form'));
+  const untilIdle = () =>
+    new Promise((resolve) => {
+      const check = () => {
+        if (inUse()) return;
+        document.removeEventListener('toggle', check, true);
+        document.removeEventListener('focusout', later, true);
+        clearInterval(poll);
+        resolve();
+      };
+      const later = () => setTimeout(check, 0);
+      document.addEventListener('toggle', check, true);
+      document.addEventListener('focusout', later, true);
+      const poll = setInterval(check, 1000);
+    });
+  // A region may answer a change by fetching its list again (an hx-get that fires on load,
+  // inside the socket's fragment): that answer waits too, then is fetched afresh.
+  let refetchQueued = false;
+  document.addEventListener('htmx:before:swap', (e) => {
+    const src = e.detail && e.detail.ctx && e.detail.ctx.sourceElement;
+    if (!src || !src.closest || !src.closest('[data-live-refetch]') || !inUse()) return;
+    e.preventDefault();
+    if (refetchQueued) return;
+    refetchQueued = true;
+    const path = src.getAttribute('hx-get');
+    const target = src.getAttribute('hx-target');
+    const swap = src.getAttribute('hx-swap') || 'outerHTML';
+    untilIdle().then(() => {
+      refetchQueued = false;
+      if (path && target && document.querySelector(target) && window.htmx) window.htmx.ajax('GET', path, { target, swap });
+    });
+  });
   let firstMessage = true;
   document.addEventListener('htmx:ws:before:message:incoming', (e) => {
-    if (!firstMessage) return;
-    firstMessage = false;
-    const busy = document.querySelector('#main [data-focus-message], #main .field-error, #main details[open]');
-    const typing = document.activeElement && document.activeElement.closest && document.activeElement.closest('#main form');
-    if (busy || typing) e.preventDefault();
+    if (firstMessage) {
+      firstMessage = false;
+      if (document.querySelector('#main [data-focus-message], #main .field-error') || inUse()) {
+        e.preventDefault();
+        return;
+      }
+    }
+    if (inUse() && e.detail && typeof e.detail.waitUntil === 'function') e.detail.waitUntil(untilIdle());
   });
 
   document.addEventListener('htmx:ws:after:connection', () => {

@@ -48,13 +48,18 @@ export const PASSWORD_CHECKS = { running: 2, waiting: 64 };
 class Gate {
   private running = 0;
   private readonly queue: (() => void)[] = [];
+  /** The most checks ever running and waiting at once (what the bound promises; read by tests). */
+  peak = { running: 0, waiting: 0 };
   constructor(private readonly limits: { running: number; waiting: number }) {}
   async run<T>(work: () => Promise<T>): Promise<T | null> {
     if (this.running >= this.limits.running) {
       if (this.queue.length >= this.limits.waiting) return null;
-      await new Promise<void>((resolve) => this.queue.push(resolve));
+      const waiting = new Promise<void>((resolve) => this.queue.push(resolve));
+      this.peak.waiting = Math.max(this.peak.waiting, this.queue.length);
+      await waiting;
     } else {
       this.running++;
+      this.peak.running = Math.max(this.peak.running, this.running);
     }
     try {
       return await work();
@@ -81,6 +86,11 @@ export class LoginLimiter {
     checks = PASSWORD_CHECKS,
   ) {
     this.gate = new Gate(checks);
+  }
+
+  /** The most password checks ever running and waiting at once in this process. */
+  get gatePeak(): { running: number; waiting: number } {
+    return { ...this.gate.peak };
   }
 
   /** Runs a password check through the bounded gate; null when too many are already waiting. */
