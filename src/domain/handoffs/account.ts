@@ -63,8 +63,9 @@ export async function markNotReceived(args: { db: Db; actor: Actor; ref: LineRef
       detail: { handoff_person_id: line.id, seq: line.seq, reason: data.reason },
     });
     await settleHandoff(tx, actor, h.id, now);
+    // Announced with the change itself: heard once it is committed, never for a rollback.
+    await publishHandoff(tx, h.id);
   });
-  await publishHandoff(db, ref.handoffId);
   return await readHandoff({ db, actor, id: ref.handoffId });
 }
 
@@ -99,8 +100,9 @@ export async function receiveExisting(args: { db: Db; actor: Actor; ref: LineRef
     await audit(tx, actor, { action: 'handoff.person_received', entity: 'handoff', entityId: h.id, at: now, detail: { handoff_person_id: line.id, seq: line.seq, person_id: person.id } });
     await audit(tx, actor, { action: 'person.handoff_link', entity: 'person', entityId: person.id, at: now, detail: { handoff_id: h.id, handoff_person_id: line.id, facility_id: h.facilityId } });
     await settleHandoff(tx, actor, h.id, now);
+    // Announced with the change itself: heard once it is committed, never for a rollback.
+    await publishHandoff(tx, h.id);
   });
-  await publishHandoff(db, ref.handoffId);
   return await readHandoff({ db, actor, id: ref.handoffId });
 }
 
@@ -129,9 +131,12 @@ export async function receiveByIntake(args: { db: Db; actor: Actor; ref: LineRef
         facility_id: isWide(actor) ? h.facilityId : undefined,
       },
     });
-    if (r.status === 'registered') await settleHandoff(tx, actor, h.id, now);
+    if (r.status === 'registered') {
+      await settleHandoff(tx, actor, h.id, now);
+      // Announced with the change itself: heard once it is committed, never for a rollback.
+      await publishHandoff(tx, h.id);
+    }
     return r;
   });
-  if (result.status === 'registered') await publishHandoff(db, ref.handoffId);
   return result;
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { hubFor } from '../events.ts';
 
-/** Tell live pages and sockets that a handoff changed. Call after the write committed. */
+/** Tell live pages and sockets that a handoff changed: inside the write (heard once committed), or after it. */
 export async function publishHandoff(db: Db, handoffId: string): Promise<void> {
   const h = await db.get<{ id: string; number: string; status: string; facility_id: string; wilayah_code: string; pending: number }>(
     sql`select id, number, status, facility_id, wilayah_code,

@@ -27,11 +27,13 @@ export async function runHandoffChecks(db: Db, alertMinutes: number, now: Date =
     where h.status = 'OPEN' and not exists (select 1 from handoff_persons p where p.handoff_id = h.id and p.status = 'PENDING')`);
   const closed: string[] = [];
   for (const { id } of accounted) {
-    const r = await write(db, async (tx) => await settleHandoff(tx, SYSTEM_ACTOR, id, nowIso));
-    if (r.closed) {
-      closed.push(id);
-      await publishHandoff(db, id);
-    }
+    const r = await write(db, async (tx) => {
+      const settled = await settleHandoff(tx, SYSTEM_ACTOR, id, nowIso);
+      // Announced with the change itself: heard once it is committed.
+      if (settled.closed) await publishHandoff(tx, id);
+      return settled;
+    });
+    if (r.closed) closed.push(id);
   }
 
   const before = new Date(now.getTime() - alertMinutes * 60_000).toISOString();

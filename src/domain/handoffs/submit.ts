@@ -91,8 +91,9 @@ export async function submitHandoff(args: { db: Db; actor: Actor; input: unknown
       at: now,
       detail: { number, facility_id: f!.id, wilayah_code: code, operation_number: op.number, persons: data.persons.length },
     });
+    // Announced with the change itself: heard once it is committed, never for a rollback.
+    await publishHandoff(tx, handoffId);
     return handoffId;
   });
-  await publishHandoff(db, id);
   return await readHandoff({ db, actor, id });
 }

@@ -35,8 +35,10 @@ export async function expireReferrals(db: Db, now: Date = new Date()): Promise<R
       await tx.run(sql`update referral_persons set open = 0 where referral_id = ${r.id}`);
       await audit(tx, SYSTEM_ACTOR, { action: 'referral.expire', entity: 'referral', entityId: r.id, at, detail: { from_status: r.status, to_facility_id: r.toFacilityId, places: r.places } });
     }
-    return rows.map((r) => ({ ...r, status: 'EXPIRED' as const, closedAt: at }));
+    const done = rows.map((r) => ({ ...r, status: 'EXPIRED' as const, closedAt: at }));
+    // Announced with the change itself: heard once it is committed.
+    for (const r of done) publishStep(tx, { referral: r, occupancy: r.toUnitId ? [{ facilityId: r.toFacilityId, unitIds: [r.toUnitId] }] : [] });
+    return done;
   });
-  for (const r of expired) publishStep(db, { referral: r, occupancy: r.toUnitId ? [{ facilityId: r.toFacilityId, unitIds: [r.toUnitId] }] : [] });
   return expired;
 }

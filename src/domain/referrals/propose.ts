@@ -126,12 +126,14 @@ export async function proposeReferral(args: { db: Db; actor: Actor; input: unkno
         at: now,
         detail: { person_ids: group.persons.map((p) => p.id), ...(left > 0 ? { split_reason: input.split_reason, left_behind: left } : {}), from_facility_id: fromId, to_facility_id: to.id, to_unit_id: unitId, places: group.persons.length, expires_at: expiresAt },
       });
-      return await toReferralRecord(tx, actor, await loadReferral(tx, id));
-    });
-    publishStep(db, {
+      const rec = await toReferralRecord(tx, actor, await loadReferral(tx, id));
+      // Announced with the change itself: heard once it is committed, never for a rollback.
       // The proposer may see the destination (checked above), so its id is in the record.
-      referral: { id: record.id, status: record.status, fromFacilityId: record.from_facility?.id ?? null, toFacilityId: record.to_facility.id!, places: record.places },
-      occupancy: [{ facilityId: record.to_facility.id!, unitIds: record.to_unit ? [record.to_unit.id] : [] }],
+      publishStep(tx, {
+        referral: { id: rec.id, status: rec.status, fromFacilityId: rec.from_facility?.id ?? null, toFacilityId: rec.to_facility.id!, places: rec.places },
+        occupancy: [{ facilityId: rec.to_facility.id!, unitIds: rec.to_unit ? [rec.to_unit.id] : [] }],
+      });
+      return rec;
     });
     return record;
   } catch (err) {

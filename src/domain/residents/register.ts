@@ -109,7 +109,8 @@ export async function registerIntake(args: { db: Db; actor: Actor; input: unknow
   const now = nowIso();
   const today = wibDate(now);
 
-  let receivedFrom: string | null = null;
+  // Inside another write (a handoff received at the desk) the caller announces the handoff.
+  const outermost = !inWrite(db);
   const result = await write(db, async (tx) => {
     const facilityId = await intakeFacility(tx, actor, data.facility_id);
     const errors: FieldError[] = [];
@@ -245,7 +246,8 @@ export async function registerIntake(args: { db: Db; actor: Actor; input: unknow
       await audit(tx, actor, { action: 'handoff.person_received', entity: 'handoff', entityId: handoffLine.handoffId, at: now, detail: { handoff_person_id: handoffLine.id, person_id: person.id } });
       // The handoff's own rule, in this same transaction: it closes once nobody is left pending.
       await settleHandoff(tx, actor, handoffLine.handoffId, now);
-      receivedFrom = handoffLine.handoffId;
+      // Announced with the change itself: heard once it is committed, never for a rollback.
+      if (outermost) await publishHandoff(tx, handoffLine.handoffId);
     }
 
     return {
@@ -257,8 +259,6 @@ export async function registerIntake(args: { db: Db; actor: Actor; input: unknow
       warnings,
     } satisfies IntakeRegistered;
   });
-  // After commit (and only at the outermost write: inside another transaction the caller publishes).
-  if (receivedFrom && !inWrite(db)) await publishHandoff(db, receivedFrom);
   return result;
 }
 
