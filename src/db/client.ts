@@ -136,9 +136,9 @@ export class NotMigratedError extends Error {}
  */
 async function assertPostgresMigrated(pool: import('pg').Pool): Promise<void> {
   const journal = JSON.parse(readFileSync(resolve(PG_MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
-  const { rows } = await pool.query<{ n: number | null }>(
-    `select case when to_regclass('drizzle.__drizzle_migrations') is null then null else (select count(*)::int from drizzle.__drizzle_migrations) end as n`,
-  );
+  // Two steps: a query naming a table that does not exist fails when planned, whatever a CASE says.
+  const exists = await pool.query<{ t: string | null }>(`select to_regclass('drizzle.__drizzle_migrations')::text as t`);
+  const rows = exists.rows[0]?.t ? (await pool.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations')).rows : [{ n: null }];
   const applied = rows[0]?.n ?? null;
   if (applied !== journal.entries.length) {
     throw new NotMigratedError(
