@@ -63,3 +63,26 @@ export class Queue {
     return result;
   }
 }
+
+/**
+ * The closing half every engine shares: close once, run what registered with
+ * onClose first (a listener, a timer), then the engine's own `finish`.
+ */
+export function lifecycle(finish: () => Promise<void>): Pick<Engine, 'closed' | 'onClose' | 'close'> {
+  let closed = false;
+  const closers: (() => Promise<void> | void)[] = [];
+  return {
+    get closed() {
+      return closed;
+    },
+    onClose(fn) {
+      closers.push(fn);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const fn of closers.splice(0)) await Promise.resolve(fn()).catch(() => undefined);
+      await finish();
+    },
+  };
+}

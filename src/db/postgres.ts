@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { Queue, type Engine, type Executor, type Method } from './engine.ts';
+import { lifecycle, Queue, type Engine, type Executor, type Method } from './engine.ts';
 
 /**
  * The statements are drizzle's SQLite dialect (one query source for both
@@ -121,19 +121,23 @@ export function openPostgresEngine(url: string, opts: { max?: number } = {}): Po
   pool.on('error', () => undefined);
   const reader = new PgExecutor(pool);
   const queue = new Queue();
-  let closed = false;
-  const closers: (() => Promise<void> | void)[] = [];
+  const life = lifecycle(async () => {
+    await queue.run(async () => undefined);
+    await pool.end();
+  });
   return {
     kind: 'postgres',
     pool,
     url,
     reader,
     get closed() {
-      return closed;
+      return life.closed;
     },
+    onClose: life.onClose,
+    close: life.close,
     transaction<T>(fn: (w: Executor) => Promise<T>): Promise<T> {
       return queue.run(async () => {
-        if (closed) throw new Error('database closed');
+        if (life.closed) throw new Error('database closed');
         const client = await pool.connect();
         try {
           await client.query('BEGIN');
@@ -148,16 +152,6 @@ export function openPostgresEngine(url: string, opts: { max?: number } = {}): Po
           client.release();
         }
       });
-    },
-    onClose(fn) {
-      closers.push(fn);
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      for (const fn of closers.splice(0)) await Promise.resolve(fn()).catch(() => undefined);
-      await queue.run(async () => undefined);
-      await pool.end();
     },
   };
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Queue, type Engine, type Executor, type Method } from './engine.ts';
+import { lifecycle, Queue, type Engine, type Executor, type Method } from './engine.ts';
 
 /** The pragmas every connection needs. */
 function configure(conn: Database.Database): void {
@@ -82,8 +82,16 @@ export function openSqliteEngine(path: string): SqliteEngine {
   // server) must not block the event loop on each other's lock (better-sqlite3 waits synchronously).
   let queue = queues.get(file);
   if (!queue) queues.set(file, (queue = new Queue()));
-  let closed = false;
-  const closers: (() => Promise<void> | void)[] = [];
+  const life = lifecycle(async () => {
+    // Let a transaction in flight finish before the connections go.
+    await queue.run(async () => undefined);
+    readerConn.close();
+    writerConn.close();
+    if (ephemeral) {
+      queues.delete(file);
+      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    }
+  });
 
   return {
     kind: 'sqlite',
@@ -91,11 +99,13 @@ export function openSqliteEngine(path: string): SqliteEngine {
     reader,
     writerConnection: writerConn,
     get closed() {
-      return closed;
+      return life.closed;
     },
+    onClose: life.onClose,
+    close: life.close,
     async transaction<T>(fn: (w: Executor) => Promise<T>): Promise<T> {
       return await queue.run(async () => {
-        if (closed) throw new Error('database closed');
+        if (life.closed) throw new Error('database closed');
         writerConn.exec('BEGIN IMMEDIATE');
         try {
           const result = await fn(writer);
@@ -106,22 +116,6 @@ export function openSqliteEngine(path: string): SqliteEngine {
           throw err;
         }
       });
-    },
-    onClose(fn) {
-      closers.push(fn);
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      for (const fn of closers.splice(0)) await Promise.resolve(fn()).catch(() => undefined);
-      // Let a transaction in flight finish before the connections go.
-      await queue.run(async () => undefined);
-      readerConn.close();
-      writerConn.close();
-      if (ephemeral) {
-        queues.delete(file);
-        for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-      }
     },
   };
 }
