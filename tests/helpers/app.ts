@@ -1,3 +1,7 @@
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config.ts';
@@ -48,4 +52,23 @@ export async function makeTestApp(overrides: Record<string, string> = {}): Promi
   const app = await buildApp(config, { db, logger: false });
   await app.ready();
   return { app, db };
+}
+
+/**
+ * One empty, migrated database that several app instances may open (each with
+ * its own engine, as separate processes would): a SQLite file in /dev/shm, or a
+ * fresh PostgreSQL database. `drop` removes it once every handle is closed.
+ */
+export async function createSharedTestDatabase(): Promise<{ target: string; drop: () => Promise<void> }> {
+  if (TEST_ENGINE === 'postgres') {
+    const created = await createTestPgDatabase();
+    return { target: created.url, drop: created.drop };
+  }
+  const target = join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `singgah-shared-${randomUUID()}.db`);
+  return {
+    target,
+    drop: async () => {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(target + suffix, { force: true });
+    },
+  };
 }

@@ -6,14 +6,9 @@ import { buildApp } from '../../src/app.ts';
 import { openDatabase, write, type Db } from '../../src/db/client.ts';
 import { auditEvents, referrals, stays } from '../../src/db/schema/index.ts';
 import { expireReferrals } from '../../src/domain/referrals/index.ts';
-import { TEST_ENGINE, testConfig } from '../helpers/app.ts';
+import { TEST_ENGINE, createSharedTestDatabase, testConfig } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
-import { createTestPgDatabase } from '../helpers/pg.ts';
 import { bearer } from '../helpers/session.ts';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
 
 /**
  * Two app instances over one database (issue 17): what one process used to
@@ -29,17 +24,9 @@ describe(`two instances over one ${TEST_ENGINE} database`, () => {
   let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    let target: string;
-    if (TEST_ENGINE === 'postgres') {
-      const created = await createTestPgDatabase();
-      target = created.url;
-      cleanup = created.drop;
-    } else {
-      target = join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `singgah-instances-${randomUUID()}.db`);
-      cleanup = async () => {
-        for (const s of ['', '-wal', '-shm']) rmSync(target + s, { force: true });
-      };
-    }
+    const shared = await createSharedTestDatabase();
+    const target = shared.target;
+    cleanup = shared.drop;
     dbA = await openDatabase(target, { migrate: true });
     dbB = await openDatabase(target, { migrate: true });
     a = await buildApp(testConfig(), { db: dbA, logger: false });

@@ -1,17 +1,12 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../../src/app.ts';
 import { openDatabase, type Db } from '../../src/db/client.ts';
 import { flashMessages } from '../../src/db/schema/index.ts';
 import { LOGIN_LIMITS } from '../../src/domain/accounts/login.ts';
 import { FLASH_HINT_COOKIE } from '../../src/plugins/flash.ts';
-import { TEST_ENGINE, testConfig } from '../helpers/app.ts';
-import { createTestPgDatabase } from '../helpers/pg.ts';
+import { TEST_ENGINE, createSharedTestDatabase, testConfig } from '../helpers/app.ts';
 import { makeUser } from '../helpers/factories.ts';
 import { Browser, signedIn } from '../helpers/session.ts';
 
@@ -27,18 +22,9 @@ let db: Db;
 let cleanup: () => Promise<void>;
 
 async function twoInstances(): Promise<void> {
-  let target: string;
-  if (TEST_ENGINE === 'postgres') {
-    const created = await createTestPgDatabase();
-    target = created.url;
-    cleanup = created.drop;
-  } else {
-    target = join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `singgah-shared-${randomUUID()}.db`);
-    const file = target;
-    cleanup = async () => {
-      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-    };
-  }
+  const shared = await createSharedTestDatabase();
+  const target = shared.target;
+  cleanup = shared.drop;
   // The same SESSION_SECRET on both, as the deployment requires.
   const config = testConfig();
   const dbA = await openDatabase(target);
