@@ -90,7 +90,8 @@ class PgExecutor implements Executor {
     try {
       r = await this.client.query(config);
     } catch (err) {
-      if (process.env.SINGGAH_DEBUG_SQL) process.stderr.write(`PG ERROR ${(err as Error).message}\n  ${config.text}\n  ${JSON.stringify(params).slice(0, 300)}\n`);
+      // The statement only, never its parameters: they can be a person's name or NIK.
+      if (process.env.SINGGAH_DEBUG_SQL) process.stderr.write(`PG ERROR ${(err as Error).message}\n  ${config.text}\n`);
       throw asSqliteError(err);
     }
     if (method === 'run') return { changes: r.rowCount ?? 0 };
