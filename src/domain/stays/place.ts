@@ -7,7 +7,7 @@ import { audit } from '../audit.ts';
 import { conflict, DomainError, forbidden, invalidField, noFreePlace } from '../errors.ts';
 import { loadUnitOccupancy, type UnitOccupancy } from '../occupancy/compute.ts';
 import { newId } from '../../lib/ids.ts';
-import { bedLabels } from './beds.ts';
+import { bedLabels, bedsInUse } from './beds.ts';
 import { chooseUnit, groupProfile, unitRefusal, type UnitReason } from '../placement/choose-unit.ts';
 import { ageOn } from '../residents/age.ts';
 import { wibDate } from '../../lib/time.ts';
@@ -213,15 +213,7 @@ export async function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Promi
 /** Beds where the unit names them: the one asked for (if free), else the first free ones in order. */
 async function assignBeds(tx: Tx, unit: UnitOccupancy, n: number, asked: string | undefined): Promise<(string | null)[]> {
   const row = (await tx.select({ pattern: units.bedLabelPattern, capacity: units.capacity }).from(units).where(eq(units.id, unit.id)).get())!;
-  const taken = new Set(
-    (await tx
-      .select({ bed: stays.bedLabel })
-      .from(stays)
-      .where(and(eq(stays.unitId, unit.id), isNull(stays.checkedOutAt)))
-      .all())
-      .map((r) => r.bed)
-      .filter((b): b is string => b !== null),
-  );
+  const taken = await bedsInUse(tx, unit.id);
   if (asked) {
     if (n !== 1) throw invalidField('bed_label', 'stays.bed_label_one_person');
     if (row.pattern && !bedLabels(row.pattern, row.capacity).includes(asked)) throw invalidField('bed_label', 'stays.bed_unknown', { bed: asked });

@@ -5,7 +5,7 @@ import type { Actor } from '../actor.ts';
 import { canSeeFacility } from '../access.ts';
 import { wibDate, nowIso } from '../../lib/time.ts';
 import { suggestedUnit, toPlacePerson } from './place.ts';
-import { bedLabels } from './beds.ts';
+import { bedLabels, bedsInUse } from './beds.ts';
 
 /**
  * Where a person already placed is, as this desk may be told it, and the
@@ -72,12 +72,9 @@ export async function freeBedsByUnit(db: Db, facilityId: string, unitIds: readon
   await Promise.all(unitIds.map(async (unitId) => {
     const p = patterns.get(unitId);
     if (!p?.pattern) return;
-    const taken = new Set(
-      (await db
-        .all<{ bed: string }>(sql`select bed_label as bed from stays where unit_id = ${unitId} and checked_out_at is null and bed_label is not null`))
-        .map((r) => r.bed),
-    );
+    const taken = await bedsInUse(db, unitId);
     out.set(unitId, bedLabels(p.pattern, p.capacity).filter((b) => !taken.has(b)));
   }));
   return out;
 }
+
