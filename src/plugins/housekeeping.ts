@@ -6,7 +6,7 @@ import { purgeExpiredFlashes } from './flash.ts';
 export const HOUSEKEEPING_EVERY_MS = 60 * 60_000;
 
 /**
- * Hourly (a job: src/domain/jobs.ts): sessions past their lifetime, idempotency keys older than a day,
+ * Hourly (a job: src/plugins/jobs.ts): sessions past their lifetime, idempotency keys older than a day,
  * sign-in attempts past their window and ended locks, and one-time messages
  * nobody came back for are removed.
  */

@@ -7,7 +7,7 @@ import { registerHandoffRegions } from './live.ts';
 /**
  * Satpol PP handoffs (issue 6): the field form, the desk, the BAST, their
  * live regions. (The periodic check that closes fully accounted handoffs and
- * raises an alert for those open too long is a job: src/domain/jobs.ts.)
+ * raises an alert for those open too long is a job: src/plugins/jobs.ts.)
  */
 const handoffRoutes: FastifyPluginAsync = async (app) => {
   registerHandoffRegions();
