@@ -35,6 +35,7 @@ import apiRoutes from './routes/api/index.ts';
 import boardRoutes from './routes/board/index.ts';
 import handoffRoutes from './routes/handoffs/index.ts';
 import reportRoutes from './routes/reports/index.ts';
+import reportExports from './routes/reports/exports.ts';
 import casePages from './routes/cases/pages.ts';
 import caseworkReports from './routes/reports/casework.ts';
 import worklistPages from './routes/worklists/pages.ts';
@@ -174,6 +175,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(residentPages);
   await app.register(referralPages);
   await app.register(reportRoutes);
+  await app.register(reportExports);
   await app.register(casePages);
   await app.register(caseworkReports);
   await app.register(worklistPages);

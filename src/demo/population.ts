@@ -52,7 +52,7 @@ export const PWTC_PLAN: PopulationPlan = {
 };
 
 /** mulberry32: a small seeded generator, so a demo is the same every time. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -69,11 +69,11 @@ function rng(seed: number) {
   };
 }
 
-const MALE = ['Budi', 'Agus', 'Slamet', 'Joko', 'Ahmad', 'Muhammad', 'Rudi', 'Hendra', 'Dedi', 'Bambang', 'Eko', 'Andi', 'Yusuf', 'Rizki', 'Hasan', 'Sutrisno', 'Wahyu', 'Iwan', 'Asep', 'Ujang', 'Darmo', 'Tono', 'Sugeng', 'Heri', 'Imam', 'Rahmat', 'Dodi', 'Fajar', 'Gilang', 'Bayu', 'Suparman', 'Kusnadi', 'Udin', 'Jajang', 'Marwan'];
-const FEMALE = ['Siti', 'Sri', 'Dewi', 'Ani', 'Nur', 'Rina', 'Wati', 'Lestari', 'Yuni', 'Ratna', 'Sumiati', 'Fitri', 'Aminah', 'Kartini', 'Endang', 'Suryani', 'Nurhayati', 'Tuti', 'Yanti', 'Maryam', 'Dian', 'Ayu', 'Indah', 'Puji', 'Rohmah', 'Wulan', 'Sarinah', 'Tini', 'Eti', 'Iis'];
-const FAMILY = ['Santoso', 'Wijaya', 'Saputra', 'Hidayat', 'Kurniawan', 'Setiawan', 'Pratama', 'Gunawan', 'Susanto', 'Nugroho', 'Hakim', 'Siregar', 'Simanjuntak', 'Lubis', 'Nasution', 'Harahap', 'Sembiring', 'Tarigan', 'Manurung', 'Rahman', 'Purnomo', 'Wibowo', 'Utomo', 'Sulistyo', 'Maulana', 'Firmansyah', 'Ramadhan', 'Syahputra', '', '', '', '', ''];
-const CHILD = ['Putri', 'Rafi', 'Aisyah', 'Dimas', 'Nadia', 'Fikri', 'Salsa', 'Bima', 'Zahra', 'Raka', 'Keisha', 'Alif'];
-const CLOTHES = ['kaos merah', 'kemeja biru', 'jaket hitam', 'kaos putih', 'sarung kotak-kotak', 'topi hijau', 'celana pendek coklat'];
+export const MALE = ['Budi', 'Agus', 'Slamet', 'Joko', 'Ahmad', 'Muhammad', 'Rudi', 'Hendra', 'Dedi', 'Bambang', 'Eko', 'Andi', 'Yusuf', 'Rizki', 'Hasan', 'Sutrisno', 'Wahyu', 'Iwan', 'Asep', 'Ujang', 'Darmo', 'Tono', 'Sugeng', 'Heri', 'Imam', 'Rahmat', 'Dodi', 'Fajar', 'Gilang', 'Bayu', 'Suparman', 'Kusnadi', 'Udin', 'Jajang', 'Marwan'];
+export const FEMALE = ['Siti', 'Sri', 'Dewi', 'Ani', 'Nur', 'Rina', 'Wati', 'Lestari', 'Yuni', 'Ratna', 'Sumiati', 'Fitri', 'Aminah', 'Kartini', 'Endang', 'Suryani', 'Nurhayati', 'Tuti', 'Yanti', 'Maryam', 'Dian', 'Ayu', 'Indah', 'Puji', 'Rohmah', 'Wulan', 'Sarinah', 'Tini', 'Eti', 'Iis'];
+export const FAMILY = ['Santoso', 'Wijaya', 'Saputra', 'Hidayat', 'Kurniawan', 'Setiawan', 'Pratama', 'Gunawan', 'Susanto', 'Nugroho', 'Hakim', 'Siregar', 'Simanjuntak', 'Lubis', 'Nasution', 'Harahap', 'Sembiring', 'Tarigan', 'Manurung', 'Rahman', 'Purnomo', 'Wibowo', 'Utomo', 'Sulistyo', 'Maulana', 'Firmansyah', 'Ramadhan', 'Syahputra', '', '', '', '', ''];
+export const CHILD = ['Putri', 'Rafi', 'Aisyah', 'Dimas', 'Nadia', 'Fikri', 'Salsa', 'Bima', 'Zahra', 'Raka', 'Keisha', 'Alif'];
+export const CLOTHES = ['kaos merah', 'kemeja biru', 'jaket hitam', 'kaos putih', 'sarung kotak-kotak', 'topi hijau', 'celana pendek coklat'];
 const ORIGINS = ['31.71', '31.72', '31.73', '31.74', '31.75', '32.01', '32.04', '32.16', '32.73', '32.75', '33.74', '33.01', '33.27', '35.78', '35.07', '36.03', '36.71', '18.71', '12.71', '73.71'];
 const CATEGORIES: PpksCategory[] = ['gelandangan', 'pengemis', 'pemulung', 'korban_phk', 'korban_phk', 'gelandangan', 'pemulung', 'lainnya'];
 

@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
+import { and, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { apiTokens } from '../db/schema/index.ts';
 import { sessionIsLive } from '../domain/accounts/sessions.ts';
 import { tokenIsLive } from '../domain/accounts/tokens.ts';
 
@@ -25,6 +27,9 @@ export function credentialOf(request: FastifyRequest): Credential | null {
   return null;
 }
 
+/** Well under SQLite's limit of bound parameters per statement. */
+const TOKENS_PER_READ = 500;
+
 const keyOf = (c: Credential) => (c.kind === 'token' ? `t:${c.id}` : `s:${c.idHash}`);
 
 /**
@@ -34,6 +39,30 @@ const keyOf = (c: Credential) => (c.kind === 'token' ? `t:${c.id}` : `s:${c.idHa
 export class CredentialCheck {
   private readonly seen = new Map<string, boolean>();
   constructor(private readonly db: Db) {}
+  /**
+   * Reads many credentials at once before a batch of sends: every token in
+   * one query (a thousand walls, each with its own token, cost one read, not a
+   * thousand), sessions side by side.
+   */
+  async prefetch(credentials: Iterable<Credential>): Promise<void> {
+    const tokens = new Set<string>();
+    const sessions = new Map<string, Credential>();
+    for (const c of credentials) {
+      const k = keyOf(c);
+      if (this.seen.has(k)) continue;
+      if (c.kind === 'token') tokens.add(c.id);
+      else sessions.set(k, c);
+    }
+    const ids = [...tokens];
+    for (let i = 0; i < ids.length; i += TOKENS_PER_READ) {
+      const chunk = ids.slice(i, i + TOKENS_PER_READ);
+      const live = new Set(
+        (await this.db.select({ id: apiTokens.id }).from(apiTokens).where(and(inArray(apiTokens.id, chunk), isNull(apiTokens.revokedAt))).all()).map((r) => r.id),
+      );
+      for (const id of chunk) this.seen.set(`t:${id}`, live.has(id));
+    }
+    await Promise.all([...sessions.values()].map((c) => this.live(c)));
+  }
   async live(c: Credential): Promise<boolean> {
     const k = keyOf(c);
     let ok = this.seen.get(k);

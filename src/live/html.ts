@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
 import { hubFor } from '../domain/events.ts';
-import { checkOrigin } from './socket.ts';
+import { checkOrigin, forgetRequest } from './socket.ts';
 import { liveRegion, regionContext, type RegionContext, type LiveRegion } from './regions.ts';
 import { admitSocket, credentialOf, CredentialCheck, stillAllowed, CLOSE_CREDENTIALS, type Credential } from './connections.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -77,6 +77,7 @@ const liveHtml: FastifyPluginAsync = async (app) => {
   const flush = async (aud: Audience) => {
     aud.timer = null;
     const check = new CredentialCheck(app.db);
+    await check.prefetch([...aud.watchers].map((w) => w.credential));
     const allowed: Watcher[] = [];
     for (const w of aud.watchers) if (await stillAllowed(check, w.credential, w.socket)) allowed.push(w);
     if (allowed.length === 0) return;
@@ -89,6 +90,7 @@ const liveHtml: FastifyPluginAsync = async (app) => {
   const unsubscribe = hub.subscribe(async (event) => {
     if (event.type === 'access') {
       const check = new CredentialCheck(app.db);
+      await check.prefetch([...audiences.values()].flatMap((aud) => [...aud.watchers].map((w) => w.credential)));
       for (const aud of audiences.values()) for (const w of aud.watchers) await stillAllowed(check, w.credential, w.socket);
       return;
     }
@@ -108,6 +110,7 @@ const liveHtml: FastifyPluginAsync = async (app) => {
   // session publishes nothing, so this is where it is found).
   const beatOnce = async () => {
     const check = new CredentialCheck(app.db);
+    await check.prefetch([...audiences.values()].flatMap((aud) => [...aud.watchers].map((w) => w.credential)));
     for (const aud of audiences.values()) {
       for (const w of aud.watchers) if (await stillAllowed(check, w.credential, w.socket)) deliver(w, heartbeat());
     }
@@ -151,6 +154,7 @@ const liveHtml: FastifyPluginAsync = async (app) => {
       },
     },
     (socket, request) => {
+      forgetRequest(socket, request);
       const credential = credentialOf(request);
       if (!credential) return socket.close(CLOSE_CREDENTIALS, 'no credentials');
       const release = admitSocket(app.db, credential, socket);
@@ -174,8 +178,6 @@ const liveHtml: FastifyPluginAsync = async (app) => {
       };
       socket.on('pong', () => (watcher.alive = true));
       socket.on('close', cleanup);
-      socket.on('error', cleanup);
-      socket.on('message', () => undefined);
       // The region at (re)connect, to this socket alone, so a page brings itself up to date.
       void render(audience).then((html) => {
         if (html !== null) deliver(watcher, html + heartbeat());

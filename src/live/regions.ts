@@ -3,7 +3,7 @@ import type { Role } from '../db/schema/index.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { HubEvent } from '../domain/events.ts';
 import { translator, type Lang, type Translator } from '../i18n/index.ts';
-import { formatWib } from '../lib/time.ts';
+import { formatFor } from '../lib/time.ts';
 
 /**
  * A region of a page kept live over the HTML socket (/live/html): the page
@@ -50,5 +50,5 @@ export function regionContext(app: FastifyInstance, actor: Actor, params: Record
 
 /** Template data for a region rendered outside a request (the socket). */
 export function templateData(ctx: RegionContext, data: Record<string, unknown>) {
-  return { t: ctx.t, lang: ctx.lang, actor: ctx.actor, fmt: formatWib, oob: true, ...data };
+  return { t: ctx.t, lang: ctx.lang, actor: ctx.actor, fmt: formatFor, oob: true, ...data };
 }

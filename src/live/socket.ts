@@ -1,9 +1,13 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
+import { ServerResponse } from 'node:http';
 import type { Actor } from '../domain/actor.ts';
+import type { Db } from '../db/client.ts';
+import type { FacilityKind } from '../db/schema/index.ts';
 import { DomainError } from '../domain/errors.ts';
-import { loadFacilityOccupancy, summarise, type OccupancySummary } from '../domain/occupancy/compute.ts';
-import { occupancyFor, facilityFor, audienceOf, alertFor } from '../domain/occupancy/view.ts';
+import type { OccupancySummary } from '../domain/occupancy/compute.ts';
+import { cachedOccupancy, OccupancyQuery, parseOccupancyFilter, type OccupancySnapshot } from '../domain/occupancy/cache.ts';
+import { occupancyFor, facilityFor, audienceOf, alertFor, filterSummary, inWilayah, type OccupancyFilter } from '../domain/occupancy/view.ts';
 import { canSeeFacility } from '../domain/access.ts';
 import { hubFor, type HubEvent } from '../domain/events.ts';
 import { admitSocket, credentialOf, CredentialCheck, stillAllowed, CLOSE_CREDENTIALS, type Credential } from './connections.ts';
@@ -34,47 +38,74 @@ export function checkOrigin(request: FastifyRequest): void {
   if (originHost !== host) throw new DomainError('FORBIDDEN', 'error.forbidden');
 }
 
-export interface Client {
-  socket: WebSocket;
+/**
+ * The socket's filters: `?wilayah=` (a province "31" or a kab/kota "31.71")
+ * and `?kind=` (a facility kind), each repeatable (repeated values widen), as
+ * on GET /api/v1/occupancy and checked by the same rule: a bad value is a 422
+ * before the upgrade, naming the parameter, never a socket that hears nothing.
+ */
+export const NO_FILTER: OccupancyFilter = Object.freeze({ kind: [], wilayah: [] }) as unknown as OccupancyFilter;
+
+export async function parseLiveFilter(db: Db, actor: Actor, query: unknown): Promise<OccupancyFilter> {
+  const q = { ...(query as Record<string, unknown>) };
+  delete q.token;
+  const filter = await parseOccupancyFilter(db, actor, { kind: q.kind, wilayah: q.wilayah });
+  return filter.kind.length || filter.wilayah.length ? filter : NO_FILTER;
+}
+
+/**
+ * Everything that changes what a client may hear: its role, its scope (the
+ * facility of a facility account, the wilayah of Satpol PP — protected
+ * visibility follows from these) and its filters. Every client of one
+ * audience hears the same bytes: each message is serialised once per audience
+ * and change, however many sockets listen.
+ */
+export interface Audience {
+  key: string;
+  /** An actor standing for every client of the audience: its role and scope only, no one's identity. */
   actor: Actor;
-  credential: Credential;
-  seq: number;
-  alive: boolean;
+  filter: OccupancyFilter;
 }
 
-function send(client: Client, message: Record<string, unknown>): void {
-  if (client.socket.readyState !== client.socket.OPEN) return;
-  if (client.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-    // 1013 "try again later": the client reconnects and starts from a fresh snapshot.
-    client.socket.close(1013, 'too slow');
-    return;
-  }
-  client.seq += 1;
-  client.socket.send(JSON.stringify({ ...message, seq: client.seq }));
+export function audienceFor(actor: Actor, filter: OccupancyFilter = NO_FILTER): Audience {
+  const kind = audienceOf(actor);
+  // A wide role and a display see alike whatever their binding; Satpol PP by their wilayah; facility accounts by facility and role.
+  const facilityId = kind === 'facility' ? actor.facilityId : null;
+  const wilayahCode = kind === 'satpol' || kind === 'facility' ? actor.wilayahCode : null;
+  const key = JSON.stringify([actor.role, facilityId, wilayahCode, filter.wilayah, filter.kind]); // the filter's lists are sorted
+  const scope: Actor = { type: 'token', id: null, label: 'live', role: actor.role, facilityId, wilayahCode, ip: null, lang: 'id' };
+  return { key, actor: scope, filter };
 }
 
-/** The message this client may hear for an event, or null. Never names a person. */
-/** Views shared by every client of one audience for one event (a hundred walls cost one view). */
-export type ViewCache = Map<string, Awaited<ReturnType<typeof occupancyFor>>>;
+const filtering = (filter: OccupancyFilter) => filter.kind.length > 0 || filter.wilayah.length > 0;
 
-export function messageFor(client: Client, event: HubEvent, summary: () => OccupancySummary, views: ViewCache): Record<string, unknown> | null {
-  const actor = client.actor;
+function matches(f: { wilayah_code: string; kind: FacilityKind }, filter: OccupancyFilter): boolean {
+  return (!filter.kind.length || filter.kind.includes(f.kind)) && (!filter.wilayah.length || inWilayah(f.wilayah_code, filter.wilayah));
+}
+
+/** The message this audience may hear for an event, or null. Never names a person. */
+export function messageFor(a: Audience, event: HubEvent, summary: () => OccupancySummary, asOf?: string): Record<string, unknown> | null {
+  const { actor, filter } = a;
   const audience = audienceOf(actor);
   const ownOnly = audience === 'facility';
+  const filtered = filtering(filter);
+  const byArea = filter.wilayah.length > 0;
+  const facilityOf = (id: string | null) => (id ? summary().facilities.find((x) => x.id === id) : undefined);
+  // Under a filter, a facility counts when it is in the filter and (under an area filter) the audience may know it.
+  const inFilter = (id: string | null) => {
+    const f = facilityOf(id);
+    return !!f && matches(f, filter) && (!byArea || canSeeFacility(actor, f));
+  };
   switch (event.type) {
     case 'occupancy':
     case 'facility': {
       if (ownOnly && actor.facilityId !== event.facilityId) return null;
       const s = summary();
       const f = s.facilities.find((x) => x.id === event.facilityId);
-      if (!f) return null;
+      if (!f || !matches(f, filter)) return null;
       const visible = facilityFor(actor, f);
-      const key = ownOnly ? `facility:${actor.facilityId}` : audience;
-      let totals = views.get(key);
-      if (!totals) {
-        totals = occupancyFor(actor, s, nowIso(), ownOnly ? 'own' : 'visible');
-        views.set(key, totals);
-      }
+      if (!visible && byArea) return null;
+      const totals = occupancyFor(actor, filterSummary(actor, s, filter), asOf ?? nowIso(), ownOnly ? 'own' : 'visible');
       if (!visible) {
         // A hidden facility still moves the totals; its identity stays unsaid.
         return event.type === 'occupancy' ? { type: 'occupancy', facility_id: null, unit_ids: [], total: totals.total, by_kind: totals.by_kind } : null;
@@ -88,16 +119,18 @@ export function messageFor(client: Client, event: HubEvent, summary: () => Occup
         ...(units ? { units } : {}),
         total: totals.total,
         by_kind: totals.by_kind,
-        by_wilayah: totals.by_wilayah,
+        // Only the entry that changed: the whole map is the snapshot's (at national scale, 514 kab/kota
+        // made every message about 115 kB, sent to every wall for every check-in).
+        by_wilayah: f.wilayah_code in totals.by_wilayah ? { [f.wilayah_code]: totals.by_wilayah[f.wilayah_code] } : {},
       };
     }
     case 'referral': {
       if (audience === 'satpol') return null;
-      const s = summary();
       const ends = [event.fromFacilityId, event.toFacilityId];
       if (ownOnly && !ends.includes(actor.facilityId)) return null;
+      if (filtered && !ends.some(inFilter)) return null;
       const hidden = (id: string | null) => {
-        const f = id ? s.facilities.find((x) => x.id === id) : undefined;
+        const f = facilityOf(id);
         return f ? !canSeeFacility(actor, f) : false;
       };
       return {
@@ -114,6 +147,7 @@ export function messageFor(client: Client, event: HubEvent, summary: () => Occup
     case 'handoff': {
       if (ownOnly && actor.facilityId !== event.facilityId) return null;
       if (audience === 'satpol' && actor.wilayahCode !== event.wilayahCode) return null;
+      if (filtered && !inFilter(event.facilityId)) return null;
       return {
         type: 'handoff',
         handoff: { id: event.handoffId, number: event.number, status: event.status, facility_id: event.facilityId, pending: event.pending },
@@ -123,40 +157,163 @@ export function messageFor(client: Client, event: HubEvent, summary: () => Occup
       return null;
     case 'alert': {
       if (audience !== 'wide' && audience !== 'display') return null;
+      // An alert about no facility (nothing fits a person) belongs to no area: every wall hears it.
+      if (filtered && event.facilityId && !inFilter(event.facilityId)) return null;
       return { type: 'alert', alert: alertFor(actor, event, summary().facilities) };
     }
   }
 }
 
+/** One socket: what it was opened with, its audience, whether it answered the last ping. Nothing else is kept per client. */
+export interface Client {
+  socket: WebSocket;
+  credential: Credential;
+  group: Group;
+  release: () => void;
+  alive: boolean;
+}
+
+/**
+ * The sockets of one audience and the numbering they share: `seq` is the
+ * audience's, so every socket of it hears byte-identical frames. A socket that
+ * joins gets a snapshot numbered with the audience's last `seq`, and hears
+ * the next message as one more — `seq` still rises by one per message on a
+ * connection (INTERFACES.md: snapshot N, then N+1).
+ */
+interface Group {
+  audience: Audience;
+  clients: Set<Client>;
+  seq: number;
+  snapshot: { generation: number; version: number; data: Buffer } | null;
+  owner: Map<string, Group>;
+}
+
+export interface LiveStats {
+  /** Event messages serialised (once per audience and change). */
+  built: number;
+  /** Snapshots serialised (once per audience while nothing changes). */
+  snapshots: number;
+  /** Frames handed to sockets. */
+  sent: number;
+  groups: number;
+  clients: number;
+}
+
+type Counters = Pick<LiveStats, 'built' | 'snapshots' | 'sent'>;
+const statsByDb = new WeakMap<Db, Counters>();
+const groupsByDb = new WeakMap<Db, Map<string, Group>>();
+function statsFor(db: Db): Counters {
+  let s = statsByDb.get(db);
+  if (!s) statsByDb.set(db, (s = { built: 0, snapshots: 0, sent: 0 }));
+  return s;
+}
+/** Counters of the live socket of this database (tests and bench/). */
+export function liveStats(db: Db): Readonly<LiveStats> {
+  const groups = groupsByDb.get(db);
+  let clients = 0;
+  for (const g of groups?.values() ?? []) clients += g.clients.size;
+  return { ...statsFor(db), groups: groups?.size ?? 0, clients };
+}
+
+/** Text frames from one shared Buffer: ws writes it to each socket without a copy. */
+const TEXT = { binary: false } as const;
+
+function deliver(client: Client, data: Buffer): boolean {
+  const socket = client.socket;
+  if (socket.readyState !== socket.OPEN) return false;
+  if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    // 1013 "try again later": the client reconnects and starts from a fresh snapshot.
+    socket.close(1013, 'too slow');
+    return false;
+  }
+  socket.send(data, TEXT);
+  return true;
+}
+
+/** The client of a socket, for the handlers every socket shares (no closure per socket). */
+const clientOf = new WeakMap<WebSocket, Client>();
+function leave(client: Client): void {
+  client.release();
+  const g = client.group;
+  g.clients.delete(client);
+  if (g.clients.size === 0 && g.owner.get(g.audience.key) === g) g.owner.delete(g.audience.key);
+}
+function onPong(this: WebSocket) {
+  const c = clientOf.get(this);
+  if (c) c.alive = true;
+}
+function onGone(this: WebSocket) {
+  const c = clientOf.get(this);
+  if (c) leave(c);
+}
+function onError(this: WebSocket) {
+  this.terminate();
+}
+
+/**
+ * What a socket would otherwise hold for its whole life (bench/live-memory.ts,
+ * heap snapshots): @fastify/websocket's error listener closes over the request
+ * and its reply, and the upgrade's unused HTTP response stays attached to the
+ * TCP socket with the request, the response headers and Fastify's finish
+ * listener — about 2 KiB a socket. Neither is used once the socket is open:
+ * our own error listener replaces theirs and the response is detached.
+ */
+export function forgetRequest(socket: WebSocket, request: FastifyRequest): void {
+  socket.on('error', onError);
+  for (const l of socket.listeners('error')) if (l !== onError) socket.off('error', l as () => void);
+  const tcp = request.raw.socket as (typeof request.raw.socket & { _httpMessage?: ServerResponse | null }) | null;
+  const response = tcp?._httpMessage;
+  if (tcp && response instanceof ServerResponse) response.detachSocket(tcp);
+}
+
 /**
  * GET /api/v1/live (INTERFACES.md "Live"): a snapshot first, then one
- * message per committed change with `seq` rising by one per connection.
+ * message per committed change, `seq` rising by one per message.
  */
 const liveSocket: FastifyPluginAsync = async (app) => {
-  const clients = new Set<Client>();
+  const groups = new Map<string, Group>();
   const hub = hubFor(app.db);
+  groupsByDb.set(app.db, groups);
+  const stats = statsFor(app.db);
+  /** Rises with every change heard: a snapshot made at the same generation is still true. */
+  let generation = 0;
 
   // Events are handled one at a time, in the order they were committed: `seq` follows the changes.
   const order = new Queue();
   const handle = async (event: HubEvent) => {
-    if (clients.size === 0) return;
-    // One occupancy read per event, shared by every client that hears it; one credential read per credential.
-    const cached = event.type === 'occupancy' || event.type === 'facility' || event.type === 'referral' || event.type === 'alert' ? summarise(await loadFacilityOccupancy(app.db)) : undefined;
-    const summary = () => cached!;
-    const views: ViewCache = new Map();
+    if (event.type !== 'access') generation += 1;
+    if (groups.size === 0) return;
     const check = new CredentialCheck(app.db);
-    for (const client of clients) {
-      if (event.type === 'access') {
-        if (!await stillAllowed(check, client.credential, client.socket)) clients.delete(client);
-        continue;
+    const everyone = () => [...groups.values()].flatMap((g) => [...g.clients]);
+    if (event.type === 'access') {
+      await check.prefetch(everyone().map((c) => c.credential));
+      for (const g of groups.values()) for (const c of g.clients) if (!(await stillAllowed(check, c.credential, c.socket))) leave(c);
+      return;
+    }
+    // One occupancy read per event, shared by every audience; a message built once per audience.
+    let cached: OccupancySnapshot | undefined;
+    const needsSummary = event.type !== 'handoff' || [...groups.values()].some((g) => g.audience.filter !== NO_FILTER);
+    if (needsSummary) cached = await cachedOccupancy(app.db);
+    const summary = () => cached!.summary;
+    const plan: { group: Group; body: Record<string, unknown> }[] = [];
+    for (const group of groups.values()) {
+      const body = messageFor(group.audience, event, summary, cached?.asOf);
+      if (body) plan.push({ group, body });
+    }
+    if (plan.length === 0) return;
+    // One credential read per batch (tokens) or per session, before anything is sent.
+    await check.prefetch(plan.flatMap((p) => [...p.group.clients].map((c) => c.credential)));
+    for (const { group, body } of plan) {
+      const allowed: Client[] = [];
+      for (const c of group.clients) {
+        if (await stillAllowed(check, c.credential, c.socket)) allowed.push(c);
+        else leave(c);
       }
-      const message = messageFor(client, event, summary, views);
-      if (!message) continue;
-      if (!await stillAllowed(check, client.credential, client.socket)) {
-        clients.delete(client);
-        continue;
-      }
-      send(client, message);
+      if (allowed.length === 0) continue;
+      group.seq += 1;
+      const data = Buffer.from(JSON.stringify({ ...body, seq: group.seq }));
+      stats.built += 1;
+      for (const c of allowed) if (deliver(c, data)) stats.sent += 1;
     }
   };
   const unsubscribe = hub.subscribe((event) => order.run(() => handle(event)).catch((err) => app.log.error({ err }, 'live event failed')));
@@ -164,14 +321,16 @@ const liveSocket: FastifyPluginAsync = async (app) => {
   const pingOnce = async () => {
     // A session that merely expired publishes nothing: the ping round finds it.
     const check = new CredentialCheck(app.db);
-    for (const client of clients) {
+    const all = [...groups.values()].flatMap((g) => [...g.clients]);
+    await check.prefetch(all.map((c) => c.credential));
+    for (const client of all) {
       if (!await stillAllowed(check, client.credential, client.socket)) {
-        clients.delete(client);
+        leave(client);
         continue;
       }
       if (!client.alive) {
         client.socket.terminate();
-        clients.delete(client);
+        leave(client);
         continue;
       }
       client.alive = false;
@@ -186,35 +345,52 @@ const liveSocket: FastifyPluginAsync = async (app) => {
     unsubscribe();
   });
 
+  /** The audience's snapshot, serialised once while nothing changes (a wall of walls reconnecting costs one). */
+  const snapshotOf = async (group: Group): Promise<Buffer> => {
+    const made = generation;
+    const snap = await cachedOccupancy(app.db);
+    const had = group.snapshot;
+    if (had && had.generation === made && had.version === snap.version) return had.data;
+    const { actor, filter } = group.audience;
+    const occupancy = occupancyFor(actor, filterSummary(actor, snap.summary, filter), snap.asOf, 'own');
+    const data = Buffer.from(JSON.stringify({ type: 'snapshot', at: toWib(snap.asOf), occupancy, seq: group.seq }));
+    stats.snapshots += 1;
+    group.snapshot = { generation: made, version: snap.version, data };
+    return data;
+  };
+
   app.get(
     '/live',
     {
       websocket: true,
-      config: { access: 'authenticated' },
-      preValidation: async (request) => checkOrigin(request),
+      config: {
+        access: 'authenticated',
+        openapi: { summary: 'Live updates: a WebSocket (snapshot, then one JSON message per change; docs/api.md "Live")', tags: ['live'], query: OccupancyQuery },
+      },
+      preValidation: async (request) => {
+        checkOrigin(request);
+        await parseLiveFilter(app.db, request.actor!, request.query);
+      },
     },
     async (socket, request) => {
+      forgetRequest(socket, request);
       const credential = credentialOf(request);
       if (!credential) return socket.close(CLOSE_CREDENTIALS, 'no credentials');
       const release = admitSocket(app.db, credential, socket);
       if (!release) return;
-      const client: Client = { socket, actor: request.actor!, credential, seq: 0, alive: true };
-      socket.on('pong', () => (client.alive = true));
-      const gone = () => {
-        clients.delete(client);
-        release();
-      };
-      socket.on('close', gone);
-      socket.on('error', gone);
-      // Clients have nothing to say; anything they send is ignored.
-      socket.on('message', () => undefined);
+      const audience = audienceFor(request.actor!, await parseLiveFilter(app.db, request.actor!, request.query));
       // The snapshot is read and sent in the event order, then the client hears every later change.
       await order.run(async () => {
-        const now = nowIso();
-        const summary = summarise(await loadFacilityOccupancy(app.db));
-        if (socket.readyState !== socket.OPEN) return;
-        send(client, { type: 'snapshot', at: toWib(now), occupancy: occupancyFor(client.actor, summary, now, 'own') });
-        clients.add(client);
+        if (socket.readyState !== socket.OPEN) return release();
+        let group = groups.get(audience.key);
+        if (!group) groups.set(audience.key, (group = { audience, clients: new Set(), seq: 1, snapshot: null, owner: groups }));
+        const client: Client = { socket, credential, group, release, alive: true };
+        clientOf.set(socket, client);
+        group.clients.add(client);
+        socket.on('pong', onPong);
+        socket.on('close', onGone);
+        const data = await snapshotOf(group);
+        if (deliver(client, data)) stats.sent += 1;
       });
     },
   );

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { csrfTokenFor } from './csrf.ts';
 import { navFor } from '../routes/nav.ts';
-import { formatWib } from '../lib/time.ts';
+import { formatFor } from '../lib/time.ts';
 import { newId } from '../lib/ids.ts';
 import { takeFlash } from './flash.ts';
 import { translate } from '../i18n/index.ts';
@@ -72,7 +72,8 @@ function baseContext(request: FastifyRequest, reply: FastifyReply) {
     path: request.url.split('?')[0],
     url: request.url,
     flash: takeFlash(request),
-    fmt: formatWib,
+    /** it.fmt(iso, withTime = true, zoneOrWilayahCode?): "22/11/2026 14:05 WITA" (lib/time.ts formatFor). */
+    fmt: formatFor,
     errors: {} as Record<string, string>,
     values: {} as Record<string, unknown>,
   };

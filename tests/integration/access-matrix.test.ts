@@ -79,6 +79,7 @@ export const PAGE_ROUTES: RouteCase[] = [
   { method: 'GET', url: '/reports/handled.csv', allowed: ['admin', 'command', 'manager'] },
   { method: 'GET', url: '/reports/all.xlsx', allowed: ['admin', 'command', 'manager'] },
   { method: 'GET', url: '/reports/occupancy-hxl.csv', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/reports/occupancy.hxl.csv', allowed: ['admin', 'command', 'manager'] },
   { method: 'POST', url: '/reports/residents.csv', allowed: ['admin', 'command', 'manager'] },
   { method: 'POST', url: '/reports/residents.xlsx', allowed: ['admin', 'command', 'manager'] },
   // Satpol PP handoffs (issue 6): Satpol PP submit and follow their own; the receiving desk accounts for people.
@@ -111,7 +112,13 @@ export const PAGE_ROUTES: RouteCase[] = [
 
 export const API_ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/me', allowed: 'authenticated' },
+  { method: 'GET', url: '/api/v1/openapi.json', allowed: 'authenticated' },
   { method: 'GET', url: '/api/v1/audit', allowed: ['admin'] },
+  // Report exports for tokens (issue 16).
+  { method: 'GET', url: '/api/v1/reports/census.csv', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/api/v1/reports/handled.xlsx', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/api/v1/reports/all.xlsx', allowed: ['admin', 'command', 'manager'] },
+  { method: 'GET', url: '/api/v1/reports/occupancy.hxl.csv', allowed: ['admin', 'command', 'manager'] },
   { method: 'GET', url: '/api/v1/alerts', allowed: ['admin', 'command'] },
   { method: 'POST', url: '/api/v1/alerts/none/resolve', allowed: ['admin', 'command'] },
   { method: 'POST', url: '/api/v1/residents/nope/household/members', allowed: ['admin', 'command', 'manager', 'intake'] },

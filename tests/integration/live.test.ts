@@ -96,19 +96,20 @@ describe('GET /api/v1/live', () => {
   it('sends a snapshot, then one message per committed change with seq rising by one', async () => {
     const c = await LiveClient.open(`${base}?token=${await makeToken(db, 'command')}`);
     const snap = await c.next(0);
-    expect(snap).toMatchObject({ type: 'snapshot', seq: 1 });
+    expect(snap).toMatchObject({ type: 'snapshot' });
+    const n = snap.seq as number;
     const occ = snap.occupancy as { total: { occupied: number; free: number }; facilities: { id: string }[] };
     const before = occ.total;
     expect(occ.facilities.map((f) => f.id)).toContain(secret.id); // command may know protected places
     await addStay(tps.id, zone.id);
     const m1 = await c.next(1);
-    expect(m1).toMatchObject({ type: 'occupancy', seq: 2, facility_id: tps.id, unit_id: zone.id });
+    expect(m1).toMatchObject({ type: 'occupancy', seq: n + 1, facility_id: tps.id, unit_id: zone.id });
     expect((m1.total as { occupied: number }).occupied).toBe(before.occupied + 1);
     expect((m1.facility as { free: number; free_by_feature: { accessible: number } }).free_by_feature.accessible).toBe(
       (m1.facility as { free: number }).free,
     );
     await addStay(tps.id, zone.id);
-    expect(await c.next(2)).toMatchObject({ type: 'occupancy', seq: 3 });
+    expect(await c.next(2)).toMatchObject({ type: 'occupancy', seq: n + 2 });
     c.close();
   });
 
@@ -146,7 +147,7 @@ describe('GET /api/v1/live', () => {
     await addStay(other.id, (await db.query.units.findFirst({ where: (u, { eq }) => eq(u.facilityId, other.id) }))!.id);
     await addStay(tps.id, zone.id);
     const m = await c.next(1);
-    expect(m).toMatchObject({ facility_id: tps.id, seq: 2 });
+    expect(m).toMatchObject({ facility_id: tps.id, seq: ((await c.next(0)).seq as number) + 1 });
     c.close();
   });
 
@@ -159,15 +160,16 @@ describe('GET /api/v1/live', () => {
         .persons[0]!.id;
     const [a, b2] = [await register(), await register()];
     const c = await LiveClient.open(`${base}?token=${await makeToken(db, 'command')}`);
-    await c.next(0);
+    // `seq` is the audience's (every command socket hears the same bytes): counted from this socket's snapshot.
+    const n = (await c.next(0)).seq as number;
     expect((await call('POST', '/api/v1/stays', { person_id: a, unit_id: one.id })).statusCode).toBe(201);
-    expect(await c.next(1)).toMatchObject({ type: 'occupancy', seq: 2, facility_id: small.id });
+    expect(await c.next(1)).toMatchObject({ type: 'occupancy', seq: n + 1, facility_id: small.id });
     const refused = await call('POST', '/api/v1/stays', { person_id: b2, unit_id: one.id });
     expect(refused.statusCode).toBe(409);
     await new Promise((r) => setTimeout(r, 300));
     expect(c.messages).toHaveLength(2);
     await addStay(tps.id, zone.id);
-    expect(await c.next(2)).toMatchObject({ type: 'occupancy', seq: 3, facility_id: tps.id });
+    expect(await c.next(2)).toMatchObject({ type: 'occupancy', seq: n + 2, facility_id: tps.id });
     c.close();
   });
 

@@ -302,10 +302,10 @@ describe('/reports over HTTP', () => {
     expect(res.statusCode).toBe(200);
     const rows = parse(res.body, { skip_empty_lines: true }) as string[][];
     expect(rows[0]![0]).toBe('Tanggal');
-    expect(rows[1]).toEqual(expect.arrayContaining(['#date+reported', '#adm1+code', '#adm2+code', '#loc+name', '#loc+code', '#capacity+num+total', '#affected+num+sheltered', '#inneed+num+referred', '#status+code']));
+    expect(rows[1]).toEqual(expect.arrayContaining(['#date+reported', '#adm1+code', '#adm2+code', '#loc+name', '#loc+code', '#capacity+num+total', '#affected+ind', '#capacity+num+held', '#status+code']));
     const col = (tag: string) => rows[1]!.indexOf(tag);
     const t1 = rows.find((r) => r[col('#loc+code')] === 'RPT-T1')!;
-    expect(t1[col('#adm2+code')]).toBe('31.71');
+    expect(t1[col('#adm2+code')]).toBe('ID3173'); // Kota Jakarta Pusat: Kepmendagri 31.71, P-code ID3173 (pcodes.ts)
     expect(t1[col('#capacity+num+total')]).toBe('15');
     expect(res.body).not.toContain('Rumah Aman Rahasia');
     expect(res.body).not.toContain('RPT-SECRET');

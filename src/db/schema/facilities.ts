@@ -84,9 +84,29 @@ export const units = sqliteTable(
     sortOrder: integer('sort_order').notNull().default(0),
     createdAt: createdAt(),
     version: integer('version').notNull().default(1),
+    /**
+     * Open stays in the unit, and places held by open referrals to it (PROPOSED,
+     * ACCEPTED, IN_TRANSIT). Kept by database triggers on stays and referrals in
+     * the transaction that changes them (db/migrations 0006, db/migrations-pg
+     * 0004), so no code path can forget them: code reads them, never writes them.
+     * `verifyOccupancyCounters` (src/domain/occupancy) recounts them.
+     */
+    occupied: integer('occupied').notNull().default(0),
+    held: integer('held').notNull().default(0),
   },
   (t) => [index('units_facility_idx').on(t.facilityId)],
 );
+
+/**
+ * One row (id 1) whose `version` the same triggers raise on every change to
+ * stays, referrals, units or facilities that can change occupancy: a reader
+ * learns in one tiny query whether the figures it served are still current,
+ * on any instance (GET /api/v1/occupancy's ETag, src/domain/occupancy/cache.ts).
+ */
+export const occupancyVersions = sqliteTable('occupancy_version', {
+  id: integer('id').primaryKey(),
+  version: integer('version').notNull().default(0),
+});
 
 /** History of every capacity, block and status change of a unit: who, when, from, to, why. */
 export const unitChanges = sqliteTable(

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import type { Cluster } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { requireRole } from '../access.ts';
-import { nowIso, toWib, wibDate } from '../../lib/time.ts';
+import { nowIso, toLocalIso, wibDate, zoneOf } from '../../lib/time.ts';
 import { ageOn } from '../residents/age.ts';
 import { maskIdNumber } from '../residents/nik.ts';
 import { aidSteps, type AidStep } from './aid.ts';
@@ -41,7 +41,7 @@ export async function caseload(args: { db: Db; actor: Actor }): Promise<Caseload
     select * from (
     select p.*, coalesce(nullif(u.display_name, ''), u.username) as pendamping_name,
            pc.cluster as cluster_override,
-           f.id as f_id, f.name as f_name, f.protected as f_protected, s.id as stay_id, s.checked_in_at as stay_in, c.assigned_at,
+           f.id as f_id, f.name as f_name, f.protected as f_protected, f.wilayah_code as f_wilayah_code, s.id as stay_id, s.checked_in_at as stay_in, c.assigned_at,
            (select max(given_at) from case_services cs where cs.case_id = c.id) as last_service_at,
            (select min(due) from case_follow_ups fu where fu.case_id = c.id and fu.done_at is null) as next_due,
            (select count(*) from case_follow_ups fu where fu.case_id = c.id and fu.done_at is null and fu.due < ${today}) as overdue,
@@ -73,7 +73,8 @@ export async function caseload(args: { db: Db; actor: Actor }): Promise<Caseload
       pendamping: r.pendamping_name as string | null,
       facility_name: showFacility ? (r.f_name as string) : null,
       placed: r.stay_id !== null,
-      last_service_at: toWib(r.last_service_at as string | null),
+      // In the zone of the facility the person stays at (WIB when not known).
+      last_service_at: toLocalIso(r.last_service_at as string | null, showFacility ? zoneOf(r.f_wilayah_code as string | null) : 'WIB'),
       next_due: r.next_due as string | null,
       overdue: Number(r.overdue),
       due_today: Number(r.due_today),

@@ -4,7 +4,7 @@ import { caseFollowUps, casePlanItems, caseServices, dischargeJourneys, dtksProp
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { translate } from '../../i18n/index.ts';
-import { nowIso, toWib, wibDate } from '../../lib/time.ts';
+import { localDate, nowIso, toLocalIso, zoneOf, type Zone } from '../../lib/time.ts';
 import { ageOn } from '../residents/age.ts';
 import { maskIdNumber } from '../residents/nik.ts';
 import { aidSteps, ktpElsewhere } from './aid.ts';
@@ -25,7 +25,6 @@ export async function latestDtksProposal(db: Db | Tx, personId: string): Promise
 
 /** The case as the API serves it (INTERFACES.md `GET /residents/:id/case`), built inside a transaction. */
 export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
-  const today = wibDate(nowIso());
   const p = (await tx.select().from(persons).where(eq(persons.id, personId)).get())!;
   const c = await caseOf(tx, personId);
   const pendamping = c?.pendampingId
@@ -34,6 +33,9 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
   const stay = await currentOrLastStay(tx, personId);
   const facility = stay ? await tx.select().from(facilities).where(eq(facilities.id, stay.facilityId)).get() : undefined;
   const facilityVisible = facility && stay ? knowsStayFacility(actor, facility, stay.checkedInAt, c?.assignedAt ?? null) : false;
+  // The case lives where the person stays (or last stayed): its times and its today are that facility's (WIB when not known).
+  const zone: Zone = facilityVisible && facility ? zoneOf(facility.wilayahCode) : 'WIB';
+  const today = localDate(nowIso(), zone);
   const journey = stay ? (await tx.select().from(dischargeJourneys).where(eq(dischargeJourneys.stayId, stay.id)).get() ?? null) : null;
   const plan = c ? await tx.select().from(casePlanItems).where(eq(casePlanItems.caseId, c.id)).orderBy(asc(casePlanItems.position)).all() : [];
   const services = c
@@ -62,8 +64,8 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
           open: stay.checkedOutAt === null,
           facility_id: facilityVisible ? stay.facilityId : null,
           facility_name: facilityVisible ? (facility?.name ?? null) : null,
-          checked_in_at: toWib(stay.checkedInAt),
-          checked_out_at: toWib(stay.checkedOutAt),
+          checked_in_at: toLocalIso(stay.checkedInAt, zone),
+          checked_out_at: toLocalIso(stay.checkedOutAt, zone),
           outcome: stay.outcome,
           journey: journey
             ? { destination_wilayah_code: journey.destinationWilayahCode, family_contact: journey.familyContact, escort: journey.escort, date: journey.date }
@@ -71,11 +73,11 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
         }
       : null,
     pendamping: pendamping ? { id: pendamping.id, username: pendamping.username, name: pendamping.displayName || pendamping.username, cluster: pendamping.cluster } : null,
-    assigned_at: toWib(c?.assignedAt),
+    assigned_at: toLocalIso(c?.assignedAt, zone),
     cluster: await clusterOf(tx, personId, today),
-    assessment: { needs: c?.needs ?? null, wishes: c?.wishes ?? null, assessed_at: toWib(c?.assessedAt) },
+    assessment: { needs: c?.needs ?? null, wishes: c?.wishes ?? null, assessed_at: toLocalIso(c?.assessedAt, zone) },
     plan: plan.map((i) => ({ id: i.id, menu: i.menu, service: i.service, goal: i.goal, due: i.due })),
-    services: services.map((s) => ({ id: s.id, menu: s.menu, service: s.service, given_at: toWib(s.givenAt), given_by: s.givenByLabel, note: s.note })),
+    services: services.map((s) => ({ id: s.id, menu: s.menu, service: s.service, given_at: toLocalIso(s.givenAt, zone), given_by: s.givenByLabel, note: s.note })),
     follow_ups: followUps.map((f) => ({
       id: f.id,
       kind: f.kind,
@@ -83,7 +85,7 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
       note: f.note,
       state: followUpState(f, today),
       stay_id: f.stayId,
-      done_at: toWib(f.doneAt),
+      done_at: toLocalIso(f.doneAt, zone),
       outcome: f.outcome,
       outcome_note: f.outcomeNote,
     })),
@@ -93,7 +95,7 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
       pkh: p.pkh,
       bpnt: p.bpnt,
       ktp_elsewhere: ktpElsewhere(p),
-      dtks_proposed_at: toWib(proposedAt),
+      dtks_proposed_at: toLocalIso(proposedAt, zone),
       steps: steps.map((code) => ({ code, next_step: translate(lang, `aid.step.${code}`) })),
     },
   };

@@ -47,6 +47,9 @@ export async function addUnit(args: { db: Db; actor: Actor; facilityId: string; 
       sortOrder: input.sort_order ?? (last?.max ?? 0) + 1,
       createdAt: now,
       version: 1,
+      // Counters the database keeps (triggers on stays and referrals): a new unit has nobody yet.
+      occupied: 0,
+      held: 0,
     } satisfies UnitRow;
     await tx.insert(units).values(row).run();
     await tx.insert(unitChanges)

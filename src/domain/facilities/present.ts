@@ -1,11 +1,11 @@
-import { toWib } from '../../lib/time.ts';
+import { toLocalIso, zoneOf, type Zone } from '../../lib/time.ts';
 import { loadLevel, type UnitOccupancy } from '../occupancy/compute.ts';
 import { pickCounts, freeOnly } from '../occupancy/view.ts';
 import type { FacilityRow, UnitRow } from './load.ts';
 import type { FacilityDetail, FacilityListItem, UnitChangeView } from './queries.ts';
 import type { PersonInside } from './people.ts';
 
-/** The facility API's shapes (snake_case, times with +07:00). GET /occupancy's document is src/domain/occupancy/view.ts. */
+/** The facility API's shapes (snake_case, times with the offset of the facility's zone: +07:00 WIB, +08:00 WITA, +09:00 WIT). GET /occupancy's document is src/domain/occupancy/view.ts. */
 
 /** Every figure of a unit or facility: the same shape GET /occupancy serves. */
 export const countsJson = pickCounts;
@@ -19,6 +19,7 @@ function loadJson(load: number | null) {
 }
 
 export function facilityJson(f: FacilityRow, extra: { wilayahName?: string } = {}) {
+  const zone = zoneOf(f.wilayahCode);
   return {
     id: f.id,
     code: f.code,
@@ -33,14 +34,14 @@ export function facilityJson(f: FacilityRow, extra: { wilayahName?: string } = {
     contact_phone: f.contactPhone,
     operator: f.operator,
     status: f.status,
-    status_changed_at: toWib(f.statusChangedAt),
+    status_changed_at: toLocalIso(f.statusChangedAt, zone),
     status_changed_by: f.statusChangedBy,
     services: f.services,
     clusters: f.clusters,
     protected: f.protected,
     version: f.version,
-    created_at: toWib(f.createdAt),
-    updated_at: toWib(f.updatedAt),
+    created_at: toLocalIso(f.createdAt, zone),
+    updated_at: toLocalIso(f.updatedAt, zone),
   };
 }
 
@@ -83,11 +84,11 @@ export function facilityListItemJson(i: FacilityListItem) {
   };
 }
 
-export function unitChangeJson(c: UnitChangeView) {
-  return { at: toWib(c.at), by: c.by, field: c.field, from: c.from, to: c.to, reason: c.reason };
+export function unitChangeJson(c: UnitChangeView, zone: Zone = 'WIB') {
+  return { at: toLocalIso(c.at, zone), by: c.by, field: c.field, from: c.from, to: c.to, reason: c.reason };
 }
 
-export function personInsideJson(p: PersonInside) {
+export function personInsideJson(p: PersonInside, zone: Zone = 'WIB') {
   return {
     stay_id: p.stay_id,
     person_id: p.person_id,
@@ -97,20 +98,21 @@ export function personInsideJson(p: PersonInside) {
     unit_id: p.unit_id,
     unit_name: p.unit_name,
     bed_label: p.bed_label,
-    checked_in_at: toWib(p.checked_in_at),
+    checked_in_at: toLocalIso(p.checked_in_at, zone),
     overflow: p.overflow,
   };
 }
 
 export function facilityDetailJson(d: FacilityDetail) {
+  const zone = zoneOf(d.facility.wilayahCode);
   const byUnit = new Map(d.occupancy.units.map((u) => [u.id, u]));
   return {
     ...facilityListItemJson(d),
     units: d.units.map((u) => ({
       ...unitJson(u, byUnit.get(u.id), d.powers.numbers),
-      ...(d.powers.numbers === 'full' ? { history: (d.history.get(u.id) ?? []).map(unitChangeJson) } : {}),
+      ...(d.powers.numbers === 'full' ? { history: (d.history.get(u.id) ?? []).map((c) => unitChangeJson(c, zone)) } : {}),
     })),
-    ...(d.people ? { people: d.people.map(personInsideJson) } : {}),
+    ...(d.people ? { people: d.people.map((p) => personInsideJson(p, zone)) } : {}),
     ...(d.powers.numbers === 'full' ? { referrals_in: d.referralsIn } : {}),
   };
 }

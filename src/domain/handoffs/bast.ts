@@ -2,6 +2,7 @@ import { inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { wilayah } from '../../db/schema/index.ts';
 import type { HandoffDetail } from './read.ts';
+import { ZONE_IANA } from '../../lib/time.ts';
 
 const upper = (s: string) => s.toLocaleUpperCase('id-ID');
 /** "Daerah Khusus Ibukota Jakarta" is written "DKI Jakarta" on a letterhead. */
@@ -30,22 +31,23 @@ export async function bastLetterhead(db: Db, wilayahCode: string, override?: str
   return [provLine, 'DINAS SOSIAL'];
 }
 
-const TZ = 'Asia/Jakarta';
 
 /**
  * The words of a Berita Acara Serah Terima, in Bahasa Indonesia whatever the
  * reader's language: it is the legal record both parties sign. The date of
  * the handover is when the last person was accounted for (closed_at); while
- * the handoff is still open, the time it was printed.
+ * the handoff is still open, the time it was printed. Times are in the
+ * receiving facility's zone (WIB, WITA or WIT), named after each time.
  */
 export function bastFacts(d: HandoffDetail, printedAt: Date) {
   const h = d.handoff;
   const when = h.closedAt ? new Date(h.closedAt) : printedAt;
-  const fmt = (date: Date, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('id-ID', { timeZone: TZ, ...o }).format(date);
+  const fmt = (date: Date, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('id-ID', { timeZone: ZONE_IANA[d.zone], ...o }).format(date);
   const bySex = { L: 0, P: 0 };
   for (const l of d.lines) bySex[l.sex]++;
   return {
     final: h.status === 'CLOSED',
+    zone: d.zone,
     day: fmt(when, { weekday: 'long' }),
     date: fmt(when, { day: 'numeric', month: 'long', year: 'numeric' }),
     time: fmt(when, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).replace(':', '.'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SEXES, VISIBLE_NEEDS } from '../../db/schema/index.ts';
 import { list, optionalInt, optionalText, text } from '../validate.ts';
-import { WIB_OFFSET_MINUTES } from '../../lib/time.ts';
+import { ZONE_OFFSET_MINUTES, type Zone } from '../../lib/time.ts';
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -15,39 +15,45 @@ const AT_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)
 
 /**
  * The operation's date and time: ISO 8601 with an offset (the API), or a
- * phone's `datetime-local` value without one, read as WIB (the field form).
- * Stored as a UTC ISO string.
+ * phone's `datetime-local` value without one, read in the zone of the
+ * operation's kab/kota (DOMAIN.md "Time": 08:30 typed in Denpasar is 08:30
+ * WITA). Returns a UTC ISO string, or null when it is not a real time.
  */
-export function parseOperationAt(raw: string): string | null {
+export function parseOperationAt(raw: string, zone: Zone = 'WIB'): string | null {
   const m = AT_RE.exec(raw.trim());
   if (!m) return null;
-  const [, y, mo, d, h, mi, s, zone] = m;
+  const [, y, mo, d, h, mi, s, offset] = m;
   const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0));
   const check = new Date(local);
   // 2026-02-31 rolls over in Date.UTC: a real date keeps its own day and month.
   if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59) return null;
-  let offsetMinutes = WIB_OFFSET_MINUTES;
-  if (zone === 'Z') offsetMinutes = 0;
-  else if (zone) offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  let offsetMinutes = ZONE_OFFSET_MINUTES[zone];
+  if (offset === 'Z') offsetMinutes = 0;
+  else if (offset) offsetMinutes = (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
   return new Date(local - offsetMinutes * 60_000).toISOString();
 }
 
+/**
+ * The time as an officer gave it, checked against now once its zone is known
+ * (the operation's kab/kota, which the rest of the form decides): an error
+ * message key, or the UTC ISO time.
+ */
+export function operationTime(raw: string, zone: Zone, now = Date.now()): { iso: string } | { error: string } {
+  const iso = parseOperationAt(raw, zone);
+  if (!iso) return { error: 'handoffs.at_format' };
+  const t = Date.parse(iso);
+  if (t > now + FUTURE_SLACK_MS) return { error: 'handoffs.at_future' };
+  if (t < now - OPERATION_MAX_AGE_DAYS * 86_400_000) return { error: 'handoffs.at_too_old' };
+  return { iso };
+}
+
+/** The field checks the format only; the zone, and with it "not in the future", is settled by submitHandoff. */
 const operationAt = () =>
   z.preprocess(
     trimmedOrUndefined,
     z
       .string({ error: 'field.required' })
-      .transform((s, ctx) => {
-        const iso = parseOperationAt(s);
-        if (!iso) {
-          ctx.addIssue({ code: 'custom', message: 'handoffs.at_format' });
-          return z.NEVER;
-        }
-        const t = Date.parse(iso);
-        if (t > Date.now() + FUTURE_SLACK_MS) ctx.addIssue({ code: 'custom', message: 'handoffs.at_future' });
-        else if (t < Date.now() - OPERATION_MAX_AGE_DAYS * 86_400_000) ctx.addIssue({ code: 'custom', message: 'handoffs.at_too_old' });
-        return iso;
-      }),
+      .refine((s) => parseOperationAt(s) !== null, { message: 'handoffs.at_format' }),
   );
 
 /** NIP of a civil servant (18 digits, often written in groups) or another staff number: digits, spaces, dots. */

@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
-import { wibDate } from '../../lib/time.ts';
+import { localDate, zoneOf } from '../../lib/time.ts';
 
 /**
  * Handoff numbers are said on the phone between the truck and the desk:
- * HO-<kab/kota, 4 digits>-<WIB date>-<daily sequence, 4 digits>, e.g.
- * HO-3171-20261122-0007. The sequence counts per kab/kota per WIB day; it is
+ * HO-<kab/kota, 4 digits>-<local date>-<daily sequence, 4 digits>, e.g.
+ * HO-3171-20261122-0007. The date is the kab/kota's own (WIB, WITA or WIT by
+ * its province). The sequence counts per kab/kota per local day; it is
  * drawn inside the write transaction that saves the handoff (an IMMEDIATE
  * transaction holds the write lock), and the column is unique besides.
  */
@@ -13,7 +14,7 @@ export const HANDOFF_NUMBER_RE = /^HO-\d{4}-\d{8}-\d{4,}$/;
 
 export function handoffNumberPrefix(wilayahCode: string, atIso: string): string {
   const kabkota = wilayahCode.replace('.', '');
-  return `HO-${kabkota}-${wibDate(atIso).replaceAll('-', '')}-`;
+  return `HO-${kabkota}-${localDate(atIso, zoneOf(wilayahCode)).replaceAll('-', '')}-`;
 }
 
 export async function nextHandoffNumber(tx: Tx | Db, wilayahCode: string, atIso: string): Promise<string> {

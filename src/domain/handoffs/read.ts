@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
+import { zoneOf, type Zone } from '../../lib/time.ts';
 import { apiTokens, facilities, handoffPersons, handoffs, persons, stays, users, wilayah, type VisibleNeed } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { canSeeFacility, requireRole } from '../access.ts';
@@ -44,6 +45,8 @@ export interface HandoffDetail {
   handoff: HandoffRow;
   facility: { id: string; code: string; name: string; address: string; wilayahCode: string; kind: string; visible: boolean };
   wilayahName: string;
+  /** The zone its times are served and shown in: the receiving facility's (the operation's wilayah's when the actor may not know the facility). */
+  zone: Zone;
   lines: HandoffLine[];
   counts: HandoffCounts;
   /** People received but never placed since: the handoff is done on paper, not for them ("Diterima, menunggu tempat"). */
@@ -137,6 +140,7 @@ export async function detailOf(db: Db | Tx, actor: Actor, h: HandoffRow): Promis
       visible: canSeeFacility(actor, f),
     },
     wilayahName: w?.name ?? h.wilayahCode,
+    zone: zoneOf(canSeeFacility(actor, f) ? f.wilayahCode : h.wilayahCode),
     lines,
     counts,
     waiting: people ? waiting : [],
@@ -157,6 +161,8 @@ export interface HandoffSummary {
   wilayahCode: string;
   facilityId: string;
   facilityName: string;
+  /** The zone its times are in: the receiving facility's (the operation's wilayah's when the actor may not know the facility). */
+  zone: Zone;
   createdAt: string;
   closedAt: string | null;
   counts: HandoffCounts;
@@ -182,6 +188,7 @@ export async function listHandoffs(args: { db: Db | Tx; actor: Actor; status?: '
     facility_id: string;
     facility_name: string;
     facility_protected: number;
+    facility_wilayah_code: string;
     created_at: string;
     closed_at: string | null;
     total: number;
@@ -190,7 +197,7 @@ export async function listHandoffs(args: { db: Db | Tx; actor: Actor; status?: '
     waiting: number;
   }>(sql`
     select h.id, h.number, h.status, h.operation_number, h.operation_at, h.place, h.wilayah_code, h.facility_id,
-      f.name as facility_name, f.protected as facility_protected, h.created_at, h.closed_at,
+      f.name as facility_name, f.protected as facility_protected, f.wilayah_code as facility_wilayah_code, h.created_at, h.closed_at,
       (select count(*) from handoff_persons p where p.handoff_id = h.id) as total,
       (select count(*) from handoff_persons p where p.handoff_id = h.id and p.status = 'PENDING') as pending,
       (select count(*) from handoff_persons p where p.handoff_id = h.id and p.status = 'RECEIVED') as received,
@@ -202,19 +209,23 @@ export async function listHandoffs(args: { db: Db | Tx; actor: Actor; status?: '
       case h.status when 'OPEN' then h.created_at end asc,
       h.closed_at desc
     limit ${limit}`);
-  return rows.map((r) => ({
-    id: r.id,
-    number: r.number,
-    status: r.status,
-    operationNumber: r.operation_number,
-    operationAt: r.operation_at,
-    place: r.place,
-    wilayahCode: r.wilayah_code,
-    facilityId: r.facility_id,
-    facilityName: canSeeFacility(actor, { id: r.facility_id, protected: r.facility_protected === 1 }) ? r.facility_name : '—',
-    createdAt: r.created_at,
-    closedAt: r.closed_at,
-    counts: { total: r.total, pending: r.pending, received: r.received, not_received: r.total - r.pending - r.received },
-    waiting: r.waiting,
-  }));
+  return rows.map((r) => {
+    const visible = canSeeFacility(actor, { id: r.facility_id, protected: r.facility_protected === 1 });
+    return {
+      id: r.id,
+      number: r.number,
+      status: r.status,
+      operationNumber: r.operation_number,
+      operationAt: r.operation_at,
+      place: r.place,
+      wilayahCode: r.wilayah_code,
+      facilityId: r.facility_id,
+      facilityName: visible ? r.facility_name : '—',
+      zone: zoneOf(visible ? r.facility_wilayah_code : r.wilayah_code),
+      createdAt: r.created_at,
+      closedAt: r.closed_at,
+      counts: { total: r.total, pending: r.pending, received: r.received, not_received: r.total - r.pending - r.received },
+      waiting: r.waiting,
+    };
+  });
 }

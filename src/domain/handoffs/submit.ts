@@ -8,8 +8,8 @@ import { forbidden, invalid, type FieldError } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { loadFacilityOccupancy } from '../occupancy/compute.ts';
 import { newId } from '../../lib/ids.ts';
-import { nowIso } from '../../lib/time.ts';
-import { HandoffInput } from './input.ts';
+import { nowIso, zoneOf } from '../../lib/time.ts';
+import { HandoffInput, operationTime } from './input.ts';
 import { nextHandoffNumber } from './number.ts';
 import { normaliseWilayahCode, SUBMIT_ROLES, withinWilayah } from './scope.ts';
 import { readHandoff, type HandoffDetail } from './read.ts';
@@ -40,6 +40,9 @@ export async function submitHandoff(args: { db: Db; actor: Actor; input: unknown
       else if (w.level !== 'kabkota') errors.push({ path: 'operation.wilayah_code', message: 'handoffs.wilayah_kabkota' });
       else if (satpol && !withinWilayah(actor.wilayahCode, code)) throw forbidden('handoffs.outside_wilayah', { wilayah: actor.wilayahCode });
     }
+    // A time typed without an offset is the operation's own local time (WITA in Bali, WIT in Papua).
+    const at = operationTime(data.operation.at, zoneOf(code));
+    if ('error' in at) errors.push({ path: 'operation.at', message: at.error });
     const f = (await loadFacilityOccupancy(tx, { facilityId: data.facility_id }))[0];
     if (!f || !canSeeFacility(actor, f) || (f.protected && !isWide(actor))) errors.push({ path: 'facility_id', message: 'field.unknown_facility' });
     else if (f.protected) errors.push({ path: 'facility_id', message: 'handoffs.facility_protected' });
@@ -54,7 +57,7 @@ export async function submitHandoff(args: { db: Db; actor: Actor; input: unknown
         id: handoffId,
         number,
         operationNumber: op.number,
-        operationAt: op.at,
+        operationAt: (at as { iso: string }).iso,
         place: op.place,
         wilayahCode: code,
         team: op.team ?? '',

@@ -1,7 +1,7 @@
-import { toWib } from '../../lib/time.ts';
+import { toLocalIso } from '../../lib/time.ts';
 import type { HandoffDetail, HandoffSummary } from './read.ts';
 
-/** A handoff as the API serves it (snake_case, times with +07:00). Person links only for roles that see people. */
+/** A handoff as the API serves it (snake_case, times with the offset of the receiving facility's zone). Person links only for roles that see people. */
 export function toHandoffRecord(d: HandoffDetail) {
   const h = d.handoff;
   return {
@@ -10,7 +10,7 @@ export function toHandoffRecord(d: HandoffDetail) {
     status: h.status,
     operation: {
       number: h.operationNumber,
-      at: toWib(h.operationAt),
+      at: toLocalIso(h.operationAt, d.zone),
       place: h.place,
       wilayah_code: h.wilayahCode,
       team: h.team,
@@ -19,8 +19,8 @@ export function toHandoffRecord(d: HandoffDetail) {
     },
     facility_id: d.facility.visible ? d.facility.id : null,
     facility: d.facility.visible ? { id: d.facility.id, code: d.facility.code, name: d.facility.name } : null,
-    created_at: toWib(h.createdAt),
-    closed_at: toWib(h.closedAt),
+    created_at: toLocalIso(h.createdAt, d.zone),
+    closed_at: toLocalIso(h.closedAt, d.zone),
     receiving_officer: d.receiver ? { name: d.receiver.name } : null,
     counts: d.counts,
     persons: d.lines.map((l) => ({
@@ -35,7 +35,7 @@ export function toHandoffRecord(d: HandoffDetail) {
       notes: l.notes,
       status: l.status,
       not_received_reason: l.notReceivedReason,
-      accounted_at: toWib(l.accountedAt),
+      accounted_at: toLocalIso(l.accountedAt, d.zone),
       ...(d.seesPeople ? { person_id: l.person?.id ?? null, resident_code: l.person?.residentCode ?? null } : {}),
     })),
   };
@@ -46,10 +46,10 @@ export function toHandoffSummaryRecord(s: HandoffSummary) {
     id: s.id,
     number: s.number,
     status: s.status,
-    operation: { number: s.operationNumber, at: toWib(s.operationAt), place: s.place, wilayah_code: s.wilayahCode },
+    operation: { number: s.operationNumber, at: toLocalIso(s.operationAt, s.zone), place: s.place, wilayah_code: s.wilayahCode },
     facility: { id: s.facilityName === '—' ? null : s.facilityId, name: s.facilityName },
-    created_at: toWib(s.createdAt),
-    closed_at: toWib(s.closedAt),
+    created_at: toLocalIso(s.createdAt, s.zone),
+    closed_at: toLocalIso(s.closedAt, s.zone),
     counts: s.counts,
   };
 }

@@ -6,9 +6,11 @@ import { UNIT_FEATURES } from '../../db/schema/index.ts';
 /**
  * Occupancy (DOMAIN.md): capacity − blocked = usable; occupied = open stays;
  * held = places held by open referrals; free = usable − occupied − held.
- * Computed by one indexed query over units (open stays and open referrals
- * each have a partial index), so it is always exactly what the transactions
- * that move people committed; bench/ measures its cost.
+ * `occupied` and `held` are counters on units that database triggers keep in
+ * the same transaction as the stays and referrals that move them, so a read is
+ * always exactly what the transactions that move people committed, at the cost
+ * of one scan of units; `verifyOccupancyCounters` (./verify.ts) recounts them
+ * from scratch. bench/ measures the cost.
  *
  * A CLOSED unit counts no capacity; a BLOCKED unit is blocked whole. Totals
  * by kind, wilayah and overall cover OPEN facilities only: a STANDBY hall has
@@ -113,11 +115,10 @@ export function unitCounts(u: { capacity: number; blocked: number; status: UnitS
   return c;
 }
 
+// `occupied` and `held` are counters the database keeps on each unit (triggers on stays and
+// referrals, db/migrations 0006): reading occupancy is one scan of units, whatever the number of stays.
 const UNIT_SQL = sql`
-  select u.id, u.facility_id, u.name, u.capacity, u.blocked, u.status, u.admits, u.features,
-    (select count(*) from stays s where s.unit_id = u.id and s.checked_out_at is null) as occupied,
-    (select coalesce(sum(r.places), 0) from referrals r
-       where r.to_unit_id = u.id and r.status in ('PROPOSED','ACCEPTED','IN_TRANSIT')) as held
+  select u.id, u.facility_id, u.name, u.capacity, u.blocked, u.status, u.admits, u.features, u.occupied, u.held
   from units u`;
 
 /** Live counts of the given units (all units when none given). Call inside a write transaction to check and take places atomically. */

@@ -1,7 +1,8 @@
 import type { Actor } from '../actor.ts';
 import { canSeeFacility, isWide } from '../access.ts';
 import { toWib } from '../../lib/time.ts';
-import { emptyCounts, addCounts, type Counts, type FacilityOccupancy, type OccupancySummary } from './compute.ts';
+import type { FacilityKind } from '../../db/schema/index.ts';
+import { emptyCounts, addCounts, summarise, type Counts, type FacilityOccupancy, type OccupancySummary } from './compute.ts';
 
 /**
  * What each role may see of occupancy (DOMAIN.md: the wall shows numbers,
@@ -110,4 +111,49 @@ export function alertFor(actor: Actor, event: { alertId: string; kind: string; f
   const f = event.facilityId ? facilities.find((x) => x.id === event.facilityId) : undefined;
   const hidden = f !== undefined && !canSeeFacility(actor, f);
   return { id: event.alertId, kind: event.kind, facility_id: hidden ? null : event.facilityId };
+}
+
+/** Filters of GET /api/v1/occupancy: facility kinds, and wilayah (a province "31" or a kab/kota "31.71"); repeated values widen. */
+export interface OccupancyFilter {
+  kind: FacilityKind[];
+  wilayah: string[];
+}
+
+export const inWilayah = (facilityWilayah: string, codes: readonly string[]) =>
+  codes.some((w) => (w.length === 2 ? facilityWilayah.startsWith(`${w}.`) : facilityWilayah === w));
+
+/**
+ * The summary narrowed to the facilities a filter names, its totals counted
+ * again over them. Under a wilayah filter a protected facility the actor may
+ * not see is left out of every total, not only `by_wilayah`: a province's or
+ * kab/kota's total larger than its visible facilities would say a safe house
+ * is there (see byVisibleWilayah). A kind filter alone keeps it in `total` and
+ * `by_kind`, as the unfiltered document does.
+ */
+export function filterSummary(actor: Actor, summary: OccupancySummary, filter: OccupancyFilter): OccupancySummary {
+  if (!filter.kind.length && !filter.wilayah.length) return summary;
+  return summarise(
+    summary.facilities.filter(
+      (f) =>
+        (!filter.kind.length || filter.kind.includes(f.kind)) &&
+        (!filter.wilayah.length || (inWilayah(f.wilayah_code, filter.wilayah) && canSeeFacility(actor, f))),
+    ),
+  );
+}
+
+/**
+ * What makes one caller's occupancy document differ from another's, for a
+ * cache of serialised answers shared by callers: the audience, the scope, the
+ * facility of an 'own' scope, and which protected facilities the caller may
+ * see (worked out by canSeeFacility itself, so a change to who may see what
+ * changes the key with it). Everything occupancyFor reads of the actor must
+ * be in here: two callers with the same key get the same bytes.
+ */
+export function viewKey(actor: Actor, summary: OccupancySummary, scope: 'visible' | 'own' = 'visible'): string {
+  const audience = audienceOf(actor);
+  const own = audience === 'facility' && scope === 'own' ? (actor.facilityId ?? '-') : '';
+  const protectedIds = summary.facilities.filter((f) => f.protected);
+  const visible = protectedIds.filter((f) => canSeeFacility(actor, f)).map((f) => f.id);
+  const seen = visible.length === protectedIds.length ? '*' : visible.sort().join(',');
+  return `${audience}|${scope}|${own}|${seen}`;
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { alerts, facilities, referrals } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { canSeeFacility, hasRole, isWide, PEOPLE_ROLES, requireRole } from '../access.ts';
-import { nowIso, toWib } from '../../lib/time.ts';
+import { nowIso, toLocalIso, zoneOf } from '../../lib/time.ts';
 import { expireReferrals } from './expire.ts';
 import { OPEN, sideOf, loadReferral } from './load.ts';
 import { toReferralRecord, toReferralRecords, type ReferralRecord } from './view.ts';
@@ -68,23 +68,27 @@ export interface AlertItem {
 export async function personAlerts(db: Db, actor: Actor): Promise<AlertItem[]> {
   if (!isWide(actor)) return [];
   const rows = await db
-    .select({ a: alerts, facilityName: facilities.name, facilityProtected: facilities.protected, facilityId: facilities.id })
+    .select({ a: alerts, facilityName: facilities.name, facilityProtected: facilities.protected, facilityId: facilities.id, wilayahCode: facilities.wilayahCode })
     .from(alerts)
     .leftJoin(facilities, eq(facilities.id, alerts.facilityId))
     .where(and(sql`${alerts.resolvedAt} is null`, inArray(alerts.kind, ['nothing_fits', 'referral_refused_twice'])))
     .orderBy(alerts.raisedAt)
     .all();
-  return rows.map(({ a, facilityName, facilityId, facilityProtected }) => ({
-    id: a.id,
-    kind: a.kind,
-    facility: facilityId && canSeeFacility(actor, { id: facilityId, protected: facilityProtected ?? false }) ? facilityName : null,
-    person_id: a.subjectType === 'person' ? a.subjectId : null,
-    resident_code: typeof a.detail?.resident_code === 'string' ? a.detail.resident_code : null,
-    message: a.message,
-    detail: a.detail ?? null,
-    raised_at: toWib(a.raisedAt),
-    raised_at_utc: a.raisedAt,
-  }));
+  return rows.map(({ a, facilityName, facilityId, facilityProtected, wilayahCode }) => {
+    const visible = facilityId !== null && canSeeFacility(actor, { id: facilityId, protected: facilityProtected ?? false });
+    return {
+      id: a.id,
+      kind: a.kind,
+      facility: visible ? facilityName : null,
+      person_id: a.subjectType === 'person' ? a.subjectId : null,
+      resident_code: typeof a.detail?.resident_code === 'string' ? a.detail.resident_code : null,
+      message: a.message,
+      detail: a.detail ?? null,
+      // In the zone of the facility it is about (WIB for none, or one the actor may not know).
+      raised_at: toLocalIso(a.raisedAt, visible ? zoneOf(wilayahCode) : 'WIB'),
+      raised_at_utc: a.raisedAt,
+    };
+  });
 }
 
 export interface Inbox {

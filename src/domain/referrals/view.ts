@@ -5,7 +5,7 @@ import type { Actor } from '../actor.ts';
 import { canSeeFacility, isWide } from '../access.ts';
 import { maySeePerson } from '../residents/links.ts';
 import { ageOn } from '../residents/age.ts';
-import { nowIso, toWib, wibDate } from '../../lib/time.ts';
+import { nowIso, toLocalIso, wibDate, zoneOf, type Zone } from '../../lib/time.ts';
 import { groupNeeds, type Need } from '../routing/route.ts';
 import { toRoutingPerson } from '../routing/load.ts';
 import type { ReferralRow } from './load.ts';
@@ -68,7 +68,7 @@ export async function toReferralRecords(tx: Db | Tx, actor: Actor, rows: Referra
   const facilityIds = [...new Set(rows.flatMap((r) => [r.fromFacilityId, r.toFacilityId]).filter((x): x is string => x !== null))];
   const facs = new Map(
     (await tx
-      .select({ id: facilities.id, code: facilities.code, name: facilities.name, kind: facilities.kind, protected: facilities.protected })
+      .select({ id: facilities.id, code: facilities.code, name: facilities.name, kind: facilities.kind, protected: facilities.protected, wilayahCode: facilities.wilayahCode })
       .from(facilities)
       .where(inArray(facilities.id, facilityIds))
       .all())
@@ -82,6 +82,12 @@ export async function toReferralRecords(tx: Db | Tx, actor: Actor, rows: Referra
     if (!f) return { id, code: null, name: null, kind: null };
     // A place the actor may not know is not identified either: no id to look up, link or compare (issue 11, finding 3).
     return canSeeFacility(actor, f) ? { id: f.id, code: f.code, name: f.name, kind: f.kind } : { id: null, code: null, name: null, kind: null };
+  };
+
+  /** A facility's zone; one the actor may not know keeps WIB, so an offset does not tell its province. */
+  const zoneAt = (id: string | null): Zone => {
+    const f = id ? facs.get(id) : undefined;
+    return f && canSeeFacility(actor, f) ? zoneOf(f.wilayahCode) : 'WIB';
   };
 
   const seenCache = new Map<string, boolean>();
@@ -116,12 +122,15 @@ export async function toReferralRecords(tx: Db | Tx, actor: Actor, rows: Referra
         age: ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today),
         needs: groupNeeds([toRoutingPerson(p, today)]).needs.filter((n) => n !== 'unaccompanied_child' || p.unaccompaniedChild || members.length === 1),
       })))),
-      proposed_at: toWib(r.proposedAt),
-      decided_at: toWib(r.decidedAt),
-      departed_at: toWib(r.departedAt),
-      arrived_at: toWib(r.arrivedAt),
-      closed_at: toWib(r.closedAt),
-      expires_at: toWib(r.expiresAt),
+      // Each time in the zone of the facility where it happened: proposing and departing at the
+      // sending facility (the receiving one for a referral from no facility); deciding, the hold on
+      // its places, arriving and closing at the receiving facility.
+      proposed_at: toLocalIso(r.proposedAt, zoneAt(r.fromFacilityId ?? r.toFacilityId)),
+      decided_at: toLocalIso(r.decidedAt, zoneAt(r.toFacilityId)),
+      departed_at: toLocalIso(r.departedAt, zoneAt(r.fromFacilityId ?? r.toFacilityId)),
+      arrived_at: toLocalIso(r.arrivedAt, zoneAt(r.toFacilityId)),
+      closed_at: toLocalIso(r.closedAt, zoneAt(r.toFacilityId)),
+      expires_at: toLocalIso(r.expiresAt, zoneAt(r.toFacilityId)),
       age_minutes: Math.max(0, Math.floor((Date.parse(now) - Date.parse(r.proposedAt)) / 60_000)),
       version: r.version,
     };

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import type { UnitStatus } from '../../db/schema/index.ts';
 import { dayEndIso, type ReportRange } from './range.ts';
 import { inScope, type ReportScope } from './scope.ts';
+import { zoneOf, type Zone } from '../../lib/time.ts';
 
 /**
  * Usable places as they were at the end of each day, rebuilt from the
@@ -54,6 +55,8 @@ export interface FacilityHistory {
   createdAt: string | null;
   createdStatus: string | null;
   changes: Change[];
+  /** The facility's zone: its day ends at its local midnight (WIB when left out). */
+  zone?: Zone;
 }
 
 /** Usable places of one unit at instant t (0 before it existed). */
@@ -102,7 +105,9 @@ export async function loadCapacityHistory(db: Db, scope: ReportScope): Promise<{
     };
   });
 
-  const facilityRows = await db.all<{ id: string; status: string }>(sql`select id, status from facilities f where ${inScope(sql.raw('f.id'), scope)}`);
+  const facilityRows = await db.all<{ id: string; status: string; wilayah_code: string | null }>(
+    sql`select id, status, wilayah_code from facilities f where ${inScope(sql.raw('f.id'), scope)}`,
+  );
   const events = await db.all<{ entity_id: string; at: string; action: string; detail: string | null }>(
     sql`select entity_id, at, action, detail from audit_events
         where entity = 'facility' and action in ('facility.create', 'facility.status') and ${inScope(sql.raw('entity_id'), scope)}
@@ -119,6 +124,7 @@ export async function loadCapacityHistory(db: Db, scope: ReportScope): Promise<{
       status: f.status,
       createdAt: created?.at ?? null,
       createdStatus: created ? String(detail(created).status ?? '') || null : null,
+      zone: zoneOf(f.wilayah_code),
       changes: evs
         .filter((e) => e.action === 'facility.status')
         .map((e) => {
@@ -137,10 +143,13 @@ export async function capacityByDay(db: Db, range: ReportRange, scope: ReportSco
 }
 
 export function capacityFromHistory(units: UnitHistory[], facilities: FacilityHistory[], range: ReportRange): Map<string, number[]> {
-  const ends = range.days.map((_, i) => dayEndIso(range, i));
   const out = new Map<string, number[]>();
   const open = new Map<string, boolean[]>();
+  // Each facility's days end at its own local midnight (WIB, WITA or WIT).
+  const endsOf = new Map<string, string[]>();
   for (const f of facilities) {
+    const ends = range.days.map((_, i) => dayEndIso(range, i, f.zone));
+    endsOf.set(f.id, ends);
     out.set(f.id, ends.map(() => 0));
     // Ends are exclusive instants: what stood just before midnight is what the day ended with.
     open.set(f.id, ends.map((t) => facilityStatusAt(f, justBefore(t)) === 'OPEN'));
@@ -148,7 +157,8 @@ export function capacityFromHistory(units: UnitHistory[], facilities: FacilityHi
   for (const u of units) {
     const days = out.get(u.facilityId);
     const isOpen = open.get(u.facilityId);
-    if (!days || !isOpen) continue;
+    const ends = endsOf.get(u.facilityId);
+    if (!days || !isOpen || !ends) continue;
     ends.forEach((t, i) => {
       if (isOpen[i]) days[i]! += unitUsableAt(u, justBefore(t));
     });

@@ -7,7 +7,8 @@ import { arrivesInto, leavesFrom, loadStayFacts, type StayFact } from './stays.t
 
 /**
  * The daily census (rekap harian), per facility, per approach, per wilayah
- * and in total, for every WIB day of the range:
+ * and in total, for every day of the range (each facility's local day: WIB,
+ * WITA or WIT by its province):
  * - in: arrivals into the group that day; a move inside the group (a unit
  *   change, a transfer between two TPS for the approach row) is not an arrival;
  * - out: departures from the group that day, on the same rule;
@@ -81,8 +82,9 @@ function rowsFor(input: CensusInput, key: GroupKey, keys: string[]): Map<string,
   for (const s of input.stays) {
     const k = key(s.facilityId);
     if (k === null) continue;
-    const inIdx = dayIndex(input.range, s.checkedInAt);
-    const outIdx = s.checkedOutAt === null ? Infinity : dayIndex(input.range, s.checkedOutAt);
+    // A facility's days are its local days (WITA in Bali, WIT in Papua).
+    const inIdx = dayIndex(input.range, s.checkedInAt, s.zone);
+    const outIdx = s.checkedOutAt === null ? Infinity : dayIndex(input.range, s.checkedOutAt, s.zone);
     if (inIdx >= 0 && inIdx < n && arrivesInto(s, key)) ins.get(k)![inIdx]! += 1;
     if (outIdx >= 0 && outIdx < n && leavesFrom(s, key)) outs.get(k)![outIdx]! += 1;
     // Present at the end of day d ⇔ checked in before the day ended and not out before it ended ⇔ inIdx ≤ d < outIdx.

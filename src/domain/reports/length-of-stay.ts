@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.ts';
 import { approachOf, APPROACHES, type Approach } from '../board/sampler.ts';
-import { DAY_MS, dayIndex, type ReportRange } from './range.ts';
+import { DAY_MS, dayIndex, rangeEndIn, type ReportRange } from './range.ts';
 import { loadFacilities, type ReportScope } from './scope.ts';
 import { episodeStart, leavesFrom, loadStayFacts, type StayFact } from './stays.ts';
 import { spread, type Spread } from './stats.ts';
@@ -32,12 +32,12 @@ function losFor(range: ReportRange, stays: readonly StayFact[], key: Key, want: 
   let open = 0;
   for (const s of stays) {
     if (key(s.facilityId) !== want) continue;
-    if (s.checkedOutAt === null || s.checkedOutAt >= range.endIso) {
+    if (s.checkedOutAt === null || s.checkedOutAt >= rangeEndIn(range, s.zone)) {
       // Still there when the range ended: one person, one stay at that instant.
       open += 1;
       continue;
     }
-    const i = dayIndex(range, s.checkedOutAt);
+    const i = dayIndex(range, s.checkedOutAt, s.zone);
     if (i < 0 || !leavesFrom(s, key)) continue;
     const start = episodeStart(s, key);
     values.push((Date.parse(s.checkedOutAt) - Date.parse(start.checkedInAt)) / DAY_MS);

@@ -34,7 +34,7 @@ export function computeOutcomes(range: ReportRange, stays: readonly StayFact[], 
   const scopeKey = (id: string) => (approachOfFacility(id) === null ? null : 'scope');
   for (const s of stays) {
     if (s.checkedOutAt === null) continue;
-    const i = dayIndex(range, s.checkedOutAt);
+    const i = dayIndex(range, s.checkedOutAt, s.zone);
     if (i < 0 || i >= range.days.length) continue;
     const approach = approachOfFacility(s.facilityId);
     if (approach === null) continue;

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { parseInput } from '../validate.ts';
 import { DomainError } from '../errors.ts';
-import { nowIso, wibDate } from '../../lib/time.ts';
+import { localDayStart, nowIso, wibDate, type Zone } from '../../lib/time.ts';
 import type { Lang } from '../../i18n/index.ts';
 
 /**
- * A report covers whole WIB calendar days, `from` to `to` inclusive. Jakarta
- * keeps +07:00 all year (no daylight saving), so every day is exactly 24 hours
- * and an instant's day is arithmetic, not a lookup.
+ * A report covers whole calendar days, `from` to `to` inclusive. `startIso`
+ * and `endIso` are the WIB instants (a national view); a facility's day is its
+ * own local day (WITA, WIT: `dayIndex(range, iso, zone)`), so a check-in at
+ * 23:30 WITA in Bali counts on that Bali day. No zone keeps daylight saving
+ * time, so every day is exactly 24 hours and an instant's day is arithmetic.
  */
 export const DAY_MS = 24 * 3600_000;
 /** Two years of days: an operation's end-of-operation report fits with room to spare. */
@@ -46,14 +48,33 @@ export function makeRange(from: string, to: string): ReportRange {
   return { from, to, days, startIso: dayStartIso(from), endIso: dayStartIso(addDays(to, 1)) };
 }
 
-/** Which day of the range an instant falls on: 0 … days-1, negative before, ≥ days after. */
-export function dayIndex(range: ReportRange, iso: string): number {
-  return Math.floor((Date.parse(iso) - Date.parse(range.startIso)) / DAY_MS);
+/** The first instant of the range in a zone (00:00 local of `from`), UTC ISO. */
+export function rangeStartIn(range: ReportRange, zone: Zone = 'WIB'): string {
+  return zone === 'WIB' ? range.startIso : localDayStart(range.from, zone);
 }
 
-/** The end of day i (the instant a stay must still be open at to count present that day). */
-export function dayEndIso(range: ReportRange, i: number): string {
-  return new Date(Date.parse(range.startIso) + (i + 1) * DAY_MS).toISOString();
+/** The first instant after the range in a zone (00:00 local the day after `to`), UTC ISO. */
+export function rangeEndIn(range: ReportRange, zone: Zone = 'WIB'): string {
+  return zone === 'WIB' ? range.endIso : localDayStart(addDays(range.to, 1), zone);
+}
+
+/**
+ * The earliest instant any zone's range starts (00:00 WIT of `from`, two hours
+ * before WIB): what a query loads from, before each fact is placed on its own
+ * facility's local day.
+ */
+export function rangeLoadStart(range: ReportRange): string {
+  return rangeStartIn(range, 'WIT');
+}
+
+/** Which local day (in the facility's zone; WIB by default) of the range an instant falls on: 0 … days-1, negative before, ≥ days after. */
+export function dayIndex(range: ReportRange, iso: string, zone: Zone = 'WIB'): number {
+  return Math.floor((Date.parse(iso) - Date.parse(rangeStartIn(range, zone))) / DAY_MS);
+}
+
+/** The end of local day i (the instant a stay must still be open at to count present that day). */
+export function dayEndIso(range: ReportRange, i: number, zone: Zone = 'WIB'): string {
+  return new Date(Date.parse(rangeStartIn(range, zone)) + (i + 1) * DAY_MS).toISOString();
 }
 
 export const RangeInput = z

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { DischargeOutcome } from '../../db/schema/index.ts';
-import type { ReportRange } from './range.ts';
+import { rangeEndIn, rangeLoadStart, rangeStartIn, type ReportRange } from './range.ts';
+import { zoneOf, type Zone } from '../../lib/time.ts';
 import { inScope, type ReportScope } from './scope.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface StayFact {
   checkedInAt: string;
   checkedOutAt: string | null;
   outcome: DischargeOutcome | null;
+  /** The facility's zone: its days are local days (WIB when left out). */
+  zone?: Zone;
   prev: StayFact | null;
   next: StayFact | null;
 }
@@ -33,10 +36,11 @@ interface Row {
   checked_out_at: string | null;
   outcome: DischargeOutcome | null;
   previous_stay_id: string | null;
+  wilayah_code: string | null;
 }
 
 export interface StayFacts {
-  /** Stays at a facility in scope that touch the range: checked in before it ends, not checked out before it starts. */
+  /** Stays at a facility in scope that touch the range, in the facility's local days: checked in before it ends, not checked out before it starts. */
   inRange: StayFact[];
   /** Every stay of the people in `inRange`, anywhere, so chains can be followed before and after the range. */
   all: Map<string, StayFact>;
@@ -78,10 +82,11 @@ export function linkStays(rows: Omit<StayFact, 'prev' | 'next'>[], previousIds: 
 }
 
 export async function loadStayFacts(db: Db, range: ReportRange, scope: ReportScope): Promise<StayFacts> {
-  const touching = sql`s.checked_in_at < ${range.endIso} and (s.checked_out_at is null or s.checked_out_at >= ${range.startIso})`;
+  // WIB ends the range last and WIT starts it first: load that span, then keep each stay by its own facility's days.
+  const touching = sql`s.checked_in_at < ${range.endIso} and (s.checked_out_at is null or s.checked_out_at >= ${rangeLoadStart(range)})`;
   const rows = await db.all<Row>(sql`
-    select s.id, s.person_id, p.merged_into_id, s.facility_id, s.checked_in_at, s.checked_out_at, s.outcome, s.previous_stay_id
-    from stays s join persons p on p.id = s.person_id
+    select s.id, s.person_id, p.merged_into_id, s.facility_id, s.checked_in_at, s.checked_out_at, s.outcome, s.previous_stay_id, fz.wilayah_code
+    from stays s join persons p on p.id = s.person_id left join facilities fz on fz.id = s.facility_id
     where s.person_id in (select s.person_id from stays s where ${touching} and ${inScope(sql.raw('s.facility_id'), scope)})`);
   const merged = await resolveMerges(db, rows);
   const previous = new Map(rows.map((r) => [r.id, r.previous_stay_id]));
@@ -93,12 +98,13 @@ export async function loadStayFacts(db: Db, range: ReportRange, scope: ReportSco
       checkedInAt: r.checked_in_at,
       checkedOutAt: r.checked_out_at,
       outcome: r.outcome,
+      zone: zoneOf(r.wilayah_code),
     })),
     previous,
   );
   const scoped = scope.facilityIds === null ? null : new Set(scope.facilityIds);
   const inRange = [...all.values()].filter(
-    (s) => (scoped === null || scoped.has(s.facilityId)) && s.checkedInAt < range.endIso && (s.checkedOutAt === null || s.checkedOutAt >= range.startIso),
+    (s) => (scoped === null || scoped.has(s.facilityId)) && s.checkedInAt < rangeEndIn(range, s.zone) && (s.checkedOutAt === null || s.checkedOutAt >= rangeStartIn(range, s.zone)),
   );
   inRange.sort((a, b) => (a.checkedInAt < b.checkedInAt ? -1 : a.checkedInAt > b.checkedInAt ? 1 : a.id < b.id ? -1 : 1));
   return { inRange, all };

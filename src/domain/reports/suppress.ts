@@ -16,3 +16,44 @@ export function wouldSuppress(n: number | null | undefined): boolean {
 export function publishedCount(n: number): number | typeof SUPPRESSED {
   return wouldSuppress(n) ? SUPPRESSED : n;
 }
+
+/** Cells of one row that add up: `total` is the sum of `parts`. */
+export interface Relation {
+  total: string;
+  parts: string[];
+}
+
+/**
+ * The cells of one published row to leave blank: every count of 1–2 people
+ * (primary), then, so that no blank can be worked out again by adding or
+ * subtracting the row's published cells, one more member of every relation
+ * that has exactly one blank (secondary: the smallest other part, else the
+ * total), repeated until no relation has a single blank; and every derived
+ * figure computed from a blank cell. Both kinds of blank look the same.
+ */
+export function suppressCells(
+  row: Record<string, string | number | null>,
+  rules: { people: string[]; relations: Relation[]; derived?: { key: string; from: string[] }[] },
+): Set<string> {
+  const blank = new Set<string>();
+  for (const key of rules.people) {
+    const v = row[key];
+    if (typeof v === 'number' && wouldSuppress(v)) blank.add(key);
+  }
+  for (let changed = blank.size > 0; changed; ) {
+    changed = false;
+    for (const r of rules.relations) {
+      const members = [r.total, ...r.parts].filter((k) => typeof row[k] === 'number');
+      const hidden = members.filter((k) => blank.has(k));
+      if (hidden.length !== 1) continue;
+      const candidates = r.parts.filter((k) => typeof row[k] === 'number' && !blank.has(k));
+      candidates.sort((a, b) => (row[a] as number) - (row[b] as number));
+      const next = candidates[0] ?? (blank.has(r.total) ? undefined : r.total);
+      if (next === undefined) continue;
+      blank.add(next);
+      changed = true;
+    }
+  }
+  for (const d of rules.derived ?? []) if (d.from.some((k) => blank.has(k))) blank.add(d.key);
+  return blank;
+}

@@ -10,10 +10,12 @@ export type ColumnType =
   | 'text'
   /** A WIB calendar day, YYYY-MM-DD. */
   | 'date'
-  /** An instant, UTC ISO; shown in WIB. */
+  /** An instant: UTC ISO (shown in WIB) or ISO with a zone's offset (shown in that zone). */
   | 'datetime'
   /** A whole number that is not a count of people (places, operations). */
   | 'int'
+  /** Any number written as it is (a coordinate). */
+  | 'number'
   /** A count of people: suppressed when 1–2 in a published export. */
   | 'people'
   /** A ratio (0.853 = 85.3 %). */
@@ -55,11 +57,13 @@ export interface ExportTable {
   published: boolean;
   /** Carries a second header row of HXL hashtags. */
   hxl?: boolean;
+  /** Small cells are already left blank by the table itself (HXL: never text in a numeric column), not marked "<3". */
+  suppressed?: boolean;
 }
 
 /** The rows as a published export shows them: people counts of 1–2, and what is computed from them, become "<3". */
 export function publishedRows(table: ExportTable): Record<string, Cell>[] {
-  if (!table.published) return table.rows;
+  if (!table.published || table.suppressed) return table.rows;
   return table.rows.map((row) => {
     const out: Record<string, Cell> = { ...row };
     for (const c of table.columns) {

@@ -7,7 +7,7 @@ import type { Actor } from '../actor.ts';
 import { canSeeFacility, PEOPLE_ROLES, requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
-import { nowIso, wibDate } from '../../lib/time.ts';
+import { nowIso, wibDate, zoneOf } from '../../lib/time.ts';
 import { ageNeeds, ageOn } from './age.ts';
 import { assertCanSeePerson, maySeePerson, visiblePersonsFilter } from './links.ts';
 import { normaliseName } from './names.ts';
@@ -25,6 +25,7 @@ export async function staysOf(db: Db | Tx, personId: string) {
       facilityName: facilities.name,
       facilityCode: facilities.code,
       facilityProtected: facilities.protected,
+      facilityWilayahCode: facilities.wilayahCode,
       unitName: units.name,
       checkedInByName: users.username,
       // The stay that followed (transfer, referral) was at a protected facility: the destination text names it.
@@ -57,6 +58,8 @@ async function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
     return {
       ...s,
       hidden: masked,
+      // Its facility's zone; a facility the actor may not know keeps WIB, so its offset does not tell its province.
+      zone: masked ? ('WIB' as const) : zoneOf(s.facilityWilayahCode),
       facilityName: masked ? hiddenName : s.facilityName,
       facilityCode: masked ? '' : s.facilityCode,
       unitName: masked ? '' : s.unitName,
@@ -164,7 +167,7 @@ async function loadDetail(tx: Tx, actor: Actor, p: PersonRow, today: string) {
 
 /** A stay of a person's history as the API serves it: a masked one carries no facility, unit or bed id. */
 export function stayAsSeen(s: PersonDetail['stays'][number]) {
-  const r = { ...toStayRecord(s.stay), facility_name: s.facilityName, unit_name: s.unitName };
+  const r = { ...toStayRecord(s.stay, s.zone), facility_name: s.facilityName, unit_name: s.unitName };
   return s.hidden ? { ...r, facility_id: null, unit_id: null, previous_stay_id: null, referral_id: null } : r;
 }
 

@@ -4,7 +4,7 @@ import { stays } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { PEOPLE_ROLES, requireRole } from '../access.ts';
 import { parseInput } from '../validate.ts';
-import { nowIso } from '../../lib/time.ts';
+import { nowIso, zoneOf } from '../../lib/time.ts';
 import { hubFor } from '../events.ts';
 import { assertCanSeePerson } from '../residents/links.ts';
 import { placementFacility } from './facility.ts';
@@ -54,7 +54,7 @@ export async function checkIn(args: { db: Db; actor: Actor; input: unknown }): P
       // Announced with the change itself: heard once it is committed, never for a rollback.
       hubFor(tx).publish({ type: 'occupancy', facilityId: facility.id, unitIds: [placed.unit.id] });
       return {
-        stays: rows.map(toStayRecord),
+        stays: rows.map((r) => toStayRecord(r, zoneOf(facility.wilayahCode))),
         facility_id: facility.id,
         unit_id: placed.unit.id,
         unit_name: placed.unit.name,

@@ -13,6 +13,7 @@ import { recordJourney } from '../cases/journey.ts';
 import { assertActsAt } from './facility.ts';
 import { DischargeInput } from './input.ts';
 import { toStayRecord, type StayRecord } from './view.ts';
+import { facilityZone } from '../time-zone.ts';
 
 /** Ends an open stay with an outcome and, where it has one, a destination. */
 export async function discharge(args: { db: Db; actor: Actor; stayId?: string; input: unknown }): Promise<StayRecord> {
@@ -44,7 +45,7 @@ export async function discharge(args: { db: Db; actor: Actor; stayId?: string; i
     });
     // Announced with the change itself: heard once it is committed, never for a rollback.
     hubFor(tx).publish({ type: 'occupancy', facilityId: stay.facilityId, unitIds: [stay.unitId] });
-    return toStayRecord((await tx.select().from(stays).where(eq(stays.id, stay.id)).get())!);
+    return toStayRecord((await tx.select().from(stays).where(eq(stays.id, stay.id)).get())!, await facilityZone(tx, stay.facilityId));
   });
   return record;
 }

@@ -16,7 +16,7 @@ import { assertCanSeePerson } from '../residents/links.ts';
 import { assertActsAt, placementFacility } from './facility.ts';
 import { TransferInput } from './input.ts';
 import { mapStayConstraint, placeGroup, toPlacePerson } from './place.ts';
-import { toStayRecord, type StayRecord } from './view.ts';
+import { staysInZones, type StayRecord } from './view.ts';
 
 export interface TransferResult {
   ended: StayRecord[];
@@ -101,8 +101,8 @@ export async function transfer(args: { db: Db; actor: Actor; stayId: string; inp
         });
       }
       const moved = {
-        ended: (await tx.select().from(stays).where(inArray(stays.id, ids)).all()).map(toStayRecord),
-        stays: (await tx.select().from(stays).where(inArray(stays.id, placed.stayIds)).all()).map(toStayRecord),
+        ended: await staysInZones(tx, await tx.select().from(stays).where(inArray(stays.id, ids)).all()),
+        stays: await staysInZones(tx, await tx.select().from(stays).where(inArray(stays.id, placed.stayIds)).all()),
         overflow: placed.overflow,
       };
       // Announced with the change itself: heard once it is committed, never for a rollback.

@@ -4,7 +4,7 @@ import type { Actor } from '../actor.ts';
 import { isWide, requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
 import { translate } from '../../i18n/index.ts';
-import { nowIso, toWib, wibDate } from '../../lib/time.ts';
+import { nowIso, toLocalIso, wibDate, zoneOf } from '../../lib/time.ts';
 import { ageOn } from '../residents/age.ts';
 import { maskIdNumber } from '../residents/nik.ts';
 import { aidSteps, type AidStep } from '../cases/aid.ts';
@@ -101,7 +101,8 @@ export async function aidWorklist(args: { db: Db; actor: Actor; step?: string | 
       bpnt: r.bpnt,
       facility_id: showFacility ? r.facility_id : null,
       facility_name: showFacility ? r.facility_name : null,
-      dtks_proposed_at: toWib(r.proposed_at),
+      // In the zone of the facility the person stays at (WIB when not known).
+      dtks_proposed_at: toLocalIso(r.proposed_at, showFacility ? zoneOf(r.facility_wilayah) : 'WIB'),
       steps: steps.map((code) => ({ code, next_step: translate(actor.lang, `aid.step.${code}`) })),
     });
   }

@@ -1,7 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
+import * as R from './responses.ts';
+import { ResolveAlertInput } from '../../domain/referrals/alerts.ts';
 import { WIDE_ROLES } from '../../domain/access.ts';
 import { latestAlerts, resolveAlert } from '../../domain/referrals/alerts.ts';
-import { toWib } from '../../lib/time.ts';
+import { toLocalIso } from '../../lib/time.ts';
+import { facilityZones } from '../../domain/time-zone.ts';
 
 const WIDE = { access: WIDE_ROLES };
 
@@ -11,9 +14,11 @@ const WIDE = { access: WIDE_ROLES };
  * facilities and records, never a person.
  */
 const alertsApi: FastifyPluginAsync = async (app) => {
-  app.get('/alerts', { config: WIDE }, async (request) => {
+  app.get('/alerts', { config: { ...WIDE, openapi: { summary: 'Open alerts (all=true: settled ones too)', tags: ['alerts'], query: R.AlertsQuery } } }, async (request) => {
     const all = (request.query as { all?: string }).all === 'true';
     const rows = await latestAlerts(app.db, { includeResolved: all });
+    // An alert's times are in the zone of the facility it is about (WIB for none).
+    const zones = await facilityZones(app.db, rows.map((a) => a.facilityId));
     return {
       alerts: rows.map((a) => ({
         id: a.id,
@@ -22,14 +27,14 @@ const alertsApi: FastifyPluginAsync = async (app) => {
         subject_type: a.subjectType,
         subject_id: a.subjectId,
         message: a.message,
-        raised_at: toWib(a.raisedAt),
-        resolved_at: toWib(a.resolvedAt),
+        raised_at: toLocalIso(a.raisedAt, zones.get(a.facilityId ?? '')),
+        resolved_at: toLocalIso(a.resolvedAt, zones.get(a.facilityId ?? '')),
         resolved_note: a.resolvedNote,
       })),
     };
   });
 
-  app.post<{ Params: { id: string } }>('/alerts/:id/resolve', { config: WIDE }, async (request) =>
+  app.post<{ Params: { id: string } }>('/alerts/:id/resolve', { config: { ...WIDE, openapi: { summary: 'Settle an alert', tags: ['alerts'], body: ResolveAlertInput } } }, async (request) =>
     await resolveAlert({ db: app.db, actor: request.actor!, id: request.params.id, input: request.body ?? {} }),
   );
 };

@@ -1,4 +1,6 @@
 import { READERS, ADMIN, MANAGERS } from './access.ts';
+import { z } from 'zod';
+import { AddUnitInput, CreateFacilityInput, FacilityFilter, FacilityStatusInput, UpdateFacilityInput, UpdateUnitInput } from '../../domain/facilities/inputs.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import {
   addUnit,
@@ -14,9 +16,9 @@ import {
 import { loadVisibleUnit } from '../../domain/facilities/load.ts';
 import { powersOver } from '../../domain/facilities/scope.ts';
 import { facilityDetailJson, facilityListItemJson, unitChangeJson, unitJson } from '../../domain/facilities/present.ts';
-import { loadFacilityOccupancy, loadUnitOccupancy, summarise } from '../../domain/occupancy/compute.ts';
-import { occupancyFor } from '../../domain/occupancy/view.ts';
-import { nowIso, toWib } from '../../lib/time.ts';
+import { loadUnitOccupancy } from '../../domain/occupancy/compute.ts';
+import { OccupancyQuery, occupancyAnswer } from '../../domain/occupancy/cache.ts';
+import { toWib, zoneOf } from '../../lib/time.ts';
 
 const EVERYONE = { access: ['admin', 'command', 'manager', 'intake', 'satpol', 'display'] as const };
 
@@ -26,54 +28,60 @@ type IdParams = { Params: { id: string } };
 const facilitiesApi: FastifyPluginAsync = async (app) => {
   const detail = async (actor: Parameters<typeof getFacility>[1], id: string) => facilityDetailJson(await getFacility(app.db, actor, id));
 
-  app.get('/facilities', { config: READERS }, async (request) => {
+  app.get('/facilities', { config: { ...READERS, openapi: { summary: 'Facilities with their occupancy', tags: ['facilities'], query: FacilityFilter } } }, async (request) => {
     const result = await listFacilities(app.db, request.actor!, request.query);
     return { as_of: toWib(result.as_of), facilities: result.items.map(facilityListItemJson) };
   });
 
-  app.get<IdParams>('/facilities/:id', { config: READERS }, async (request) => await detail(request.actor!, request.params.id));
+  app.get<IdParams>('/facilities/:id', { config: { ...READERS, openapi: { summary: 'One facility with its units', tags: ['facilities'] } } }, async (request) => await detail(request.actor!, request.params.id));
 
-  app.post('/facilities', { config: ADMIN }, async (request, reply) => {
+  app.post('/facilities', { config: { ...ADMIN, openapi: { summary: 'Create a facility', tags: ['facilities'], body: CreateFacilityInput, responses: { 201: null } } } }, async (request, reply) => {
     const created = await createFacility({ db: app.db, actor: request.actor!, input: request.body });
     return reply.code(201).header('Location', `/api/v1/facilities/${created.id}`).send(await detail(request.actor!, created.id));
   });
 
-  app.patch<IdParams>('/facilities/:id', { config: ADMIN }, async (request) => {
+  app.patch<IdParams>('/facilities/:id', { config: { ...ADMIN, openapi: { summary: 'Change a facility', tags: ['facilities'], body: UpdateFacilityInput } } }, async (request) => {
     const updated = await updateFacility({ db: app.db, actor: request.actor!, facilityId: request.params.id, input: request.body });
     return await detail(request.actor!, updated.id);
   });
 
-  app.post<IdParams>('/facilities/:id/status', { config: MANAGERS }, async (request) => {
+  app.post<IdParams>('/facilities/:id/status', { config: { ...MANAGERS, openapi: { summary: 'Open, stand by or close a facility', tags: ['facilities'], body: FacilityStatusInput } } }, async (request) => {
     const updated = await setFacilityStatus({ db: app.db, actor: request.actor!, facilityId: request.params.id, input: request.body });
     return await detail(request.actor!, updated.id);
   });
 
-  app.post<IdParams>('/facilities/:id/units', { config: MANAGERS }, async (request, reply) => {
+  app.post<IdParams>('/facilities/:id/units', { config: { ...MANAGERS, openapi: { summary: 'Add a unit', tags: ['facilities'], body: AddUnitInput, responses: { 201: null } } } }, async (request, reply) => {
     const unit = await addUnit({ db: app.db, actor: request.actor!, facilityId: request.params.id, input: request.body });
     const [occupancy] = await loadUnitOccupancy(app.db, { unitId: unit.id });
     return reply.code(201).header('Location', `/api/v1/units/${unit.id}`).send(unitJson(unit, occupancy));
   });
 
-  app.get<IdParams>('/units/:id', { config: READERS }, async (request) => {
+  app.get<IdParams>('/units/:id', { config: { ...READERS, openapi: { summary: 'One unit (with its history for those who see full numbers)', tags: ['facilities'] } } }, async (request) => {
     const { unit, facility } = await loadVisibleUnit(app.db, request.actor!, request.params.id);
     const numbers = powersOver(request.actor!, facility).numbers;
     const [occupancy] = await loadUnitOccupancy(app.db, { unitId: unit.id });
     return {
       ...unitJson(unit, occupancy, numbers),
-      ...(numbers === 'full' ? { history: ((await unitHistory(app.db, [unit.id])).get(unit.id) ?? []).map(unitChangeJson) } : {}),
+      ...(numbers === 'full' ? { history: ((await unitHistory(app.db, [unit.id])).get(unit.id) ?? []).map((c) => unitChangeJson(c, zoneOf(facility.wilayahCode))) } : {}),
     };
   });
 
-  app.patch<IdParams>('/units/:id', { config: MANAGERS }, async (request) => {
+  app.patch<IdParams>('/units/:id', { config: { ...MANAGERS, openapi: { summary: 'Change a unit: capacity, blocked places, status', tags: ['facilities'], body: UpdateUnitInput } } }, async (request) => {
     const unit = await updateUnit({ db: app.db, actor: request.actor!, unitId: request.params.id, input: request.body });
     const [occupancy] = await loadUnitOccupancy(app.db, { unitId: unit.id });
     return unitJson(unit, occupancy);
   });
 
-  // The same document the live socket's snapshot carries (src/domain/occupancy/view.ts).
-  app.get('/occupancy', { config: EVERYONE }, async (request) => occupancyFor(request.actor!, summarise(await loadFacilityOccupancy(app.db)), nowIso()));
+  // The same document the live socket's snapshot carries (src/domain/occupancy/view.ts), serialised once
+  // per occupancy version and view (src/domain/occupancy/cache.ts); `If-None-Match` with its ETag → 304.
+  app.get('/occupancy', { config: { ...EVERYONE, openapi: { summary: 'Occupancy totals (ETag; If-None-Match answers 304)', tags: ['facilities'], query: OccupancyQuery } } }, async (request, reply) => {
+    const answer = await occupancyAnswer(app.db, request.actor!, { query: request.query, ifNoneMatch: request.headers['if-none-match'] });
+    reply.header('ETag', answer.etag).header('Cache-Control', 'private, no-cache');
+    if (answer.body === null) return reply.code(304).send();
+    return reply.type('application/json; charset=utf-8').send(answer.body);
+  });
 
-  app.get('/wilayah', { config: { access: 'authenticated' } }, async (request) => {
+  app.get('/wilayah', { config: { access: 'authenticated', openapi: { summary: 'Search provinces and kab/kota', tags: ['facilities'], query: z.object({ q: z.string().optional() }) } } }, async (request) => {
     const q = (request.query as { q?: unknown }).q;
     return { wilayah: await searchWilayah(app.db, typeof q === 'string' ? q : undefined) };
   });

@@ -1,4 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ZodType } from 'zod';
+import * as R from '../api/responses.ts';
+import { ArriveReferralInput, CancelReferralInput, EmptyInput, ProposeReferralInput, RefuseReferralInput } from '../../domain/referrals/input.ts';
 import type { Role } from '../../db/schema/index.ts';
 import { PEOPLE_ROLES } from '../../domain/access.ts';
 import { invalidField } from '../../domain/errors.ts';
@@ -29,7 +32,7 @@ type Id = { Params: { id: string } };
 const referralsApi: FastifyPluginAsync = async (app) => {
   const hold = app.config.REFERRAL_HOLD_MINUTES;
 
-  app.get('/routing', { config: PEOPLE }, async (request) => {
+  app.get('/routing', { config: { ...PEOPLE, openapi: { summary: 'Ranked destinations with reasons, for the person\'s household', tags: ['referrals'], query: R.RoutingQuery } } }, async (request) => {
     const q = request.query as { person_id?: unknown; alone?: unknown };
     if (typeof q.person_id !== 'string' || !q.person_id) throw invalidField('person_id', 'field.required');
     // alone=true: the person without the household members with them (for a referral that splits it, with a reason).
@@ -64,19 +67,26 @@ const referralsApi: FastifyPluginAsync = async (app) => {
     };
   });
 
-  app.get('/referrals', { config: PEOPLE }, async (request) => {
+  app.get('/referrals', { config: { ...PEOPLE, openapi: { summary: 'Referrals the caller may see', tags: ['referrals'], query: R.ReferralQuery, responses: { 200: R.ReferralList } } } }, async (request) => {
     const q = request.query as { scope?: string; open?: string; limit?: string };
     const scope = q.scope === 'incoming' || q.scope === 'outgoing' ? q.scope : 'all';
     return { referrals: await listReferrals({ db: app.db, actor: request.actor!, scope, open: q.open === 'true', limit: queryLimit(q.limit, 200, 1000) }) };
   });
 
-  app.get<Id>('/referrals/:id', { config: PEOPLE }, async (request) => ({ referral: await getReferral({ db: app.db, actor: request.actor!, id: request.params.id }) }));
+  app.get<Id>('/referrals/:id', { config: { ...PEOPLE, openapi: { summary: 'One referral', tags: ['referrals'], responses: { 200: R.OneReferral } } } }, async (request) => ({ referral: await getReferral({ db: app.db, actor: request.actor!, id: request.params.id }) }));
 
-  app.post('/referrals', { config: PEOPLE }, async (request, reply) => {
+  app.post('/referrals', { config: { ...PEOPLE, openapi: { summary: 'Propose a referral (holds places)', tags: ['referrals'], body: ProposeReferralInput, responses: { 201: R.OneReferral } } } }, async (request, reply) => {
     const referral = await proposeReferral({ db: app.db, actor: request.actor!, input: request.body ?? {}, holdMinutes: hold });
     return reply.code(201).header('Location', `/api/v1/referrals/${referral.id}`).send({ referral });
   });
 
+  const stepBodies: Record<Step, ZodType> = {
+    accept: EmptyInput,
+    refuse: RefuseReferralInput,
+    depart: EmptyInput,
+    arrive: ArriveReferralInput,
+    cancel: CancelReferralInput,
+  };
   const steps: Record<Step, typeof acceptReferral> = {
     accept: acceptReferral,
     refuse: refuseReferral,
@@ -85,7 +95,12 @@ const referralsApi: FastifyPluginAsync = async (app) => {
     cancel: cancelReferral,
   };
   for (const [step, verb] of Object.entries(steps) as [Step, typeof acceptReferral][]) {
-    app.post<Id>(`/referrals/:id/${step}`, { config: { access: step === 'accept' || step === 'refuse' ? DECIDERS : PEOPLE_ROLES } }, async (request) => ({
+    app.post<Id>(`/referrals/:id/${step}`, {
+      config: {
+        access: step === 'accept' || step === 'refuse' ? DECIDERS : PEOPLE_ROLES,
+        openapi: { summary: `The referral's step: ${step}`, tags: ['referrals'], body: stepBodies[step], responses: { 200: R.OneReferral } },
+      },
+    }, async (request) => ({
       referral: await verb({ db: app.db, actor: request.actor!, referralId: request.params.id, input: request.body ?? {}, holdMinutes: hold }),
     }));
   }

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { toWib } from '../../../lib/time.ts';
+import { toLocalIso, zoneOfOffset } from '../../../lib/time.ts';
 import { neutraliseFormula, publishedRows, type Cell, type Column, type ExportTable } from '../table.ts';
 
 /**
@@ -19,7 +19,8 @@ function rawCsvValue(c: Column, v: Cell): string | number {
   if (typeof v === 'string' && c.type !== 'text' && c.type !== 'date' && c.type !== 'datetime') return v; // "<3"
   switch (c.type) {
     case 'datetime':
-      return typeof v === 'string' ? (toWib(v) ?? '') : v;
+      // An instant already in its facility's zone (+08:00) keeps it; a UTC one is WIB.
+      return typeof v === 'string' ? (toLocalIso(v, zoneOfOffset(v) ?? 'WIB') ?? '') : v;
     case 'pct':
       return typeof v === 'number' ? Math.round(v * 1000) / 10 : v;
     case 'decimal':

@@ -1,5 +1,5 @@
 import type ExcelJS from 'exceljs';
-import { WIB_OFFSET_MINUTES } from '../../../lib/time.ts';
+import { ZONE_OFFSET_MINUTES, zoneOfOffset } from '../../../lib/time.ts';
 import { neutraliseFormula, publishedRows, type Cell, type Column, type ExportTable } from '../table.ts';
 
 /**
@@ -22,9 +22,9 @@ export function excelDate(date: string): Date {
   return new Date(`${date}T00:00:00Z`);
 }
 
-/** A UTC instant as the WIB wall-clock time Excel should show. */
+/** An instant as the wall-clock time Excel should show: in the zone its offset names (+08:00: WITA), else WIB. */
 export function excelDateTime(iso: string): Date {
-  return new Date(Date.parse(iso) + WIB_OFFSET_MINUTES * 60_000);
+  return new Date(Date.parse(iso) + ZONE_OFFSET_MINUTES[zoneOfOffset(iso) ?? 'WIB'] * 60_000);
 }
 
 function cellValue(c: Column, v: Cell): ExcelJS.CellValue {

@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import { currentTx, type Engine } from '../../db/engine.ts';
+import { FACILITY_KINDS } from '../../db/schema/index.ts';
+import { nowIso } from '../../lib/time.ts';
+import type { Actor } from '../actor.ts';
+import { invalid } from '../errors.ts';
+import { wilayahNames } from '../facilities/wilayah.ts';
+import { parseInput } from '../validate.ts';
+import { loadFacilityOccupancy, summarise, type OccupancySummary } from './compute.ts';
+import { filterSummary, occupancyFor, viewKey, type OccupancyFilter } from './view.ts';
+
+/**
+ * The read path of occupancy at national scale (issue 14). Triggers raise the
+ * one-row `occupancy_version` with every change that can change occupancy
+ * (db/migrations 0006), so a reader learns in one tiny query, on whichever
+ * instance it runs, whether what it computed before is still current:
+ *
+ * - `occupancyVersion(db)`: the committed version now.
+ * - `cachedOccupancy(db)`: `{ version, summary, asOf }`, the summary computed
+ *   once per version per process and shared (the live socket, the board).
+ * - `occupancyAnswer(db, actor, query)`: GET /api/v1/occupancy's answer for
+ *   this caller and these filters, serialised once per version and view
+ *   (`viewKey`: never one caller's view for another's), with its ETag.
+ *
+ * The version is read before the figures, never after: figures computed under
+ * version v are at least as new as v, so an answer is never older than its
+ * ETag says. Inside a write transaction nothing is cached (the transaction
+ * sees its own uncommitted changes, which may yet be rolled back).
+ */
+
+export interface OccupancySnapshot {
+  /** The occupancy version the summary is (at least) as new as. */
+  version: number;
+  summary: OccupancySummary;
+  /** When the figures were read (UTC ISO); still current while the version is unchanged. */
+  asOf: string;
+}
+
+interface Answer {
+  etag: string;
+  body: string;
+}
+
+interface State {
+  version: number;
+  snapshot: Promise<OccupancySnapshot>;
+  answers: Map<string, Answer>;
+  bytes: number;
+}
+
+/** Serialised answers kept per process: at most this many bytes of bodies (a national wide view is a few MB)… */
+export const ANSWER_CACHE_BYTES = 64 * 1024 * 1024;
+/** …and at most this many answers (views × filters) for the current version. */
+export const ANSWER_CACHE_ENTRIES = 500;
+
+const states = new WeakMap<Engine, State>();
+
+/** The committed occupancy version (one indexed row). */
+export async function occupancyVersion(db: Db): Promise<number> {
+  const row = await db.get<{ version: number | string }>(sql`select version from occupancy_version where id = 1`);
+  return Number(row?.version ?? 0);
+}
+
+async function load(db: Db, version: number): Promise<OccupancySnapshot> {
+  const asOf = nowIso();
+  return { version, summary: summarise(await loadFacilityOccupancy(db)), asOf };
+}
+
+async function stateFor(db: Db): Promise<State | null> {
+  const version = await occupancyVersion(db);
+  if (currentTx(db.$engine)) return null;
+  const engine = db.$engine;
+  const known = states.get(engine);
+  // Another request already read this version, or a newer one (figures newer than asked for are still true).
+  if (known && known.version >= version) return known;
+  const state: State = { version, snapshot: load(db, version), answers: new Map(), bytes: 0 };
+  states.set(engine, state);
+  state.snapshot.catch(() => {
+    if (states.get(engine) === state) states.delete(engine);
+  });
+  return state;
+}
+
+/**
+ * The occupancy summary, computed once per version per process: what the live
+ * socket and the board send when occupancy moved. Inside a write transaction
+ * it is computed afresh from that transaction's view, uncached.
+ */
+export async function cachedOccupancy(db: Db): Promise<OccupancySnapshot> {
+  const state = await stateFor(db);
+  if (!state) return await load(db, await occupancyVersion(db));
+  return await state.snapshot;
+}
+
+const asList = (v: unknown) => (v === '' ? [] : Array.isArray(v) ? v : [v]);
+const listOf = <T extends z.ZodType>(item: T) => z.preprocess((v) => (v === undefined ? [] : asList(v)), z.array(item).max(50, 'field.too_long'));
+
+/** The query of GET /api/v1/occupancy. Repeated values widen (`?kind=TPS&kind=BALAI`). */
+export const OccupancyQuery = z.object({
+  kind: listOf(z.enum(FACILITY_KINDS, { error: 'field.invalid' })),
+  /** A province ("31") or a kab/kota ("31.71"). */
+  wilayah: listOf(z.string().regex(/^\d{2}(\.\d{2})?$/, 'field.unknown_wilayah')),
+});
+
+/** The filters of a query, checked (an unknown kind or wilayah is a 422 naming the field), sorted and without repeats. */
+export async function parseOccupancyFilter(db: Db, actor: Actor, query: unknown): Promise<OccupancyFilter> {
+  const parsed = parseInput(OccupancyQuery, query ?? {}, actor.lang);
+  const filter: OccupancyFilter = { kind: [...new Set(parsed.kind)].sort(), wilayah: [...new Set(parsed.wilayah)].sort() };
+  if (filter.wilayah.length) {
+    const known = await wilayahNames(db, filter.wilayah);
+    const unknown = parsed.wilayah.map((w, i) => ({ w, i })).filter(({ w }) => !known.has(w));
+    if (unknown.length) throw invalid(unknown.map(({ i }) => ({ path: `wilayah.${i}`, message: 'field.unknown_wilayah' })));
+  }
+  return filter;
+}
+
+const hash = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22);
+
+/**
+ * GET /api/v1/occupancy for this caller: the document (docs/api.md) as JSON
+ * text and its weak ETag, `W/"<version>-<view and filters>"`, the same on
+ * every instance for the same version, caller's view and filters. When
+ * `ifNoneMatch` names that ETag, `body` is null (304): nothing is serialised.
+ * `scope: 'own'` is the live socket's narrower document for a facility
+ * account (see occupancyFor); `query` is the filter query (none: everything).
+ */
+export async function occupancyAnswer(
+  db: Db,
+  actor: Actor,
+  opts: { query?: unknown; ifNoneMatch?: string | string[] | undefined; scope?: 'visible' | 'own' } = {},
+): Promise<{ version: number; etag: string; body: string | null }> {
+  const { ifNoneMatch, scope = 'visible' } = opts;
+  const filter = await parseOccupancyFilter(db, actor, opts.query);
+  const state = await stateFor(db);
+  const snap = state ? await state.snapshot : await load(db, await occupancyVersion(db));
+  const key = `${viewKey(actor, snap.summary, scope)}|k=${filter.kind.join(',')}|w=${filter.wilayah.join(',')}`;
+  const etag = `W/"${snap.version}-${hash(key)}"`;
+  if (matchesEtag(ifNoneMatch, etag)) return { version: snap.version, etag, body: null };
+  const cached = state?.answers.get(key);
+  if (cached) {
+    // Most recently used last: the first entry is the one to let go.
+    state!.answers.delete(key);
+    state!.answers.set(key, cached);
+    return { version: snap.version, etag, body: cached.body };
+  }
+  const body = JSON.stringify(occupancyFor(actor, filterSummary(actor, snap.summary, filter), snap.asOf, scope));
+  if (state && states.get(db.$engine) === state && body.length <= ANSWER_CACHE_BYTES / 4) {
+    state.answers.set(key, { etag, body });
+    state.bytes += body.length;
+    for (const [k, a] of state.answers) {
+      if (state.bytes <= ANSWER_CACHE_BYTES && state.answers.size <= ANSWER_CACHE_ENTRIES) break;
+      state.answers.delete(k);
+      state.bytes -= a.body.length;
+    }
+  }
+  return { version: snap.version, etag, body };
+}
+
+/** Whether an If-None-Match header names this ETag (weak comparison, as GET allows; `*` matches any). */
+export function matchesEtag(ifNoneMatch: string | string[] | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const strip = (t: string) => t.trim().replace(/^W\//, '');
+  const want = strip(etag);
+  return (Array.isArray(ifNoneMatch) ? ifNoneMatch.join(',') : ifNoneMatch).split(',').some((t) => t.trim() === '*' || strip(t) === want);
+}

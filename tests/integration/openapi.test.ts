@@ -1,0 +1,195 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { z } from 'zod';
+import type { Db } from '../../src/db/client.ts';
+import { buildApp } from '../../src/app.ts';
+import { openTestDatabase, testConfig } from '../helpers/app.ts';
+import { makeFacility, makeToken, makeUnit, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
+import { bearer, signedIn } from '../helpers/session.ts';
+import openapi, { openApiPath } from '../../src/plugins/openapi.ts';
+import { FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES } from '../../src/db/schema/index.ts';
+
+let app: FastifyInstance;
+let db: Db;
+/** Every route Fastify registered, as the app's own onRoute option tells them. */
+const registered: { method: string; url: string }[] = [];
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  app = await buildApp(testConfig(), {
+    db,
+    logger: false,
+    onRoute: (r) => {
+      for (const m of Array.isArray(r.method) ? r.method : [r.method]) if (m !== 'HEAD') registered.push({ method: m, url: r.url });
+    },
+  });
+  await app.ready();
+});
+afterAll(async () => app.close());
+
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema?: unknown; $ref?: string }[]; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; responses: Record<string, { $ref?: string; content?: Record<string, { schema: Record<string, unknown> }> }> }>>;
+  components: { schemas: Record<string, Record<string, unknown>>; responses: Record<string, { content: Record<string, unknown> }>; securitySchemes: Record<string, { type: string; scheme?: string }> };
+};
+
+async function fetchDoc(): Promise<Doc> {
+  const res = await bearer(app, await makeToken(db, 'display'))('GET', '/api/v1/openapi.json');
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^application\/json/);
+  return res.json() as Doc;
+}
+
+describe('GET /api/v1/openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document whose schemas are valid JSON Schema 2020-12', async () => {
+    const doc = await fetchDoc();
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    const validator = new Validator();
+    const result = await validator.validate(doc as unknown as Record<string, unknown>);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    // Every schema compiles in a strict JSON Schema 2020-12 validator, with the document's references resolved.
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    ajv.addSchema({ components: doc.components }, 'doc');
+    const retarget = (s: unknown): unknown =>
+      JSON.parse(JSON.stringify(s).replaceAll('"#/components/', '"doc#/components/'));
+    let count = 0;
+    for (const ops of Object.values(doc.paths)) {
+      for (const op of Object.values(ops)) {
+        const schemas = [
+          ...Object.values(op.requestBody?.content ?? {}).map((c) => c.schema),
+          ...Object.values(op.responses).flatMap((r) => Object.values(r.content ?? {}).map((c) => c.schema)),
+          ...(op.parameters ?? []).filter((p) => p.schema).map((p) => p.schema),
+        ];
+        for (const s of schemas) {
+          expect(() => ajv.compile(retarget(s) as object)).not.toThrow();
+          count++;
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(100);
+    expect(JSON.stringify(doc)).not.toContain('#/$defs/');
+  });
+
+  it('lists every /api/v1 route Fastify registered, with its method and path parameters', async () => {
+    const doc = await fetchDoc();
+    const api = registered.filter((r) => r.url.startsWith('/api/v1/'));
+    expect(api.length).toBeGreaterThan(50);
+    const missing: string[] = [];
+    for (const r of api) {
+      const { path, params } = openApiPath(r.url);
+      const op = doc.paths[path]?.[r.method.toLowerCase()];
+      if (!op) {
+        missing.push(`${r.method} ${r.url}`);
+        continue;
+      }
+      const documented = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+      expect(documented.sort(), `${r.method} ${r.url}`).toEqual([...params].sort());
+    }
+    expect(missing).toEqual([]);
+    // Nothing documented that is not there.
+    const count = Object.values(doc.paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
+    expect(count).toBe(new Set(api.map((r) => `${r.method} ${r.url}`)).size);
+    expect(doc.paths['/openapi.json']?.get).toBeDefined();
+    expect(doc.paths['/live']?.get?.responses['101']).toBeDefined();
+  });
+
+  it('describes problem+json once, used by 400/401/403/404/409/422/429, and the bearer token', async () => {
+    const doc = await fetchDoc();
+    const problem = doc.components.schemas.Problem!;
+    expect(Object.keys(problem.properties as object)).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'errors']));
+    for (const s of [400, 401, 403, 404, 409, 422, 429]) {
+      expect(doc.components.responses[`Problem${s}`]?.content['application/problem+json']).toBeDefined();
+    }
+    const post = doc.paths['/residents']!.post!;
+    for (const s of ['400', '401', '403', '404', '409', '422', '429']) expect(post.responses[s]?.$ref).toBe(`#/components/responses/Problem${s}`);
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('carries the request schemas the server validates with: enums, required fields, query filters', async () => {
+    const doc = await fetchDoc();
+    const body = (path: string) => doc.paths[path]!.post!.requestBody!.content['application/json']!.schema as { properties: Record<string, { enum?: string[] }>; required?: string[] };
+    const followUp = body('/residents/{id}/case/follow-ups');
+    expect(followUp.properties.kind!.enum).toEqual([...FOLLOW_UP_KINDS]);
+    expect(followUp.required).toEqual(expect.arrayContaining(['due', 'kind']));
+    expect(body('/residents/{id}/case/follow-ups/{fid}/done').properties.outcome!.enum).toEqual([...FOLLOW_UP_OUTCOMES]);
+    expect(body('/referrals').required).toEqual(expect.arrayContaining(['person_id', 'to_facility_id', 'reason']));
+    // A field that may be absent (a form-friendly list, a checkbox) is not listed as required.
+    expect(body('/stays').required ?? []).not.toContain('person_ids');
+    const facilityQuery = doc.paths['/facilities']!.get!.parameters!.map((p) => p.name);
+    expect(facilityQuery).toEqual(expect.arrayContaining(['kind', 'status']));
+    // A person-bearing answer is described field by field.
+    const resident = doc.paths['/residents/{id}']!.get!.responses['200']!.content!['application/json']!.schema as { properties: Record<string, { properties?: object }> };
+    expect(Object.keys(resident.properties.resident!.properties!)).toEqual(expect.arrayContaining(['id', 'resident_code', 'nik', 'nik_masked']));
+  });
+
+  it('is for signed-in callers only: a token of any role, or a browser session', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).statusCode).toBe(401);
+    const user = await makeUser(db, 'intake', { facilityId: (await makeFacility(db)).id });
+    const browser = await signedIn(app, user.username, TEST_PASSWORD);
+    expect((await browser.get('/api/v1/openapi.json')).statusCode).toBe(200);
+  });
+});
+
+describe('response schemas', () => {
+  /** The plugin alone, as the API scope registers it, with routes that declare what they answer. */
+  async function tiny(): Promise<FastifyInstance> {
+    const f = Fastify({ logger: false });
+    await f.register(async (api) => {
+      await api.register(openapi);
+      const Answer = z.object({ id: z.string(), inner: z.object({ a: z.number() }) });
+      api.get('/strip', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'], responses: { 200: Answer } } } }, async () => ({
+        id: 'x',
+        secret: 'must not leave',
+        inner: { a: 1, b: 'nor this' },
+      }));
+      api.get('/wrong', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'], responses: { 200: z.object({ id: z.string() }) } } } }, async () => ({ id: 42 }));
+      api.get('/other-status', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'], responses: { 201: Answer } } } }, async () => ({ kept: true }));
+    }, { prefix: '/api/v1' });
+    await f.ready();
+    return f;
+  }
+
+  it('send only the fields they list, nested too', async () => {
+    const f = await tiny();
+    const res = await f.inject({ method: 'GET', url: '/api/v1/strip' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ id: 'x', inner: { a: 1 } });
+    // Only the status the schema is declared for is filtered.
+    expect((await f.inject({ method: 'GET', url: '/api/v1/other-status' })).json()).toEqual({ kept: true });
+    await f.close();
+  });
+
+  it('an answer that breaks its schema is not sent as it was', async () => {
+    const f = await tiny();
+    const res = await f.inject({ method: 'GET', url: '/api/v1/wrong' });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('42');
+    await f.close();
+  });
+
+  it('strip a real record of what it does not list, and leave errors alone', async () => {
+    const tps = await makeFacility(db, { kind: 'TPS' });
+    await makeUnit(db, tps.id, { capacity: 5 });
+    const intake = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
+    const created = await intake('POST', '/api/v1/residents', { persons: [{ name: 'Sutrisno', sex: 'L', estimated_age: 40, consent: true }] });
+    expect(created.statusCode).toBe(201);
+    const id = (created.json() as { persons: { id: string }[] }).persons[0]!.id;
+    const read = await intake('GET', `/api/v1/residents/${id}`);
+    expect(read.statusCode).toBe(200);
+    const doc = await fetchDoc();
+    const schema = doc.paths['/residents/{id}']!.get!.responses['200']!.content!['application/json']!.schema as { properties: Record<string, { properties?: Record<string, unknown> }> };
+    // Every field the schema lists is sent (the schema's typecheck, `satisfies`, says it lists every field the domain makes).
+    const answer = read.json() as { resident: Record<string, unknown> };
+    expect(Object.keys(answer).sort()).toEqual(Object.keys(schema.properties).filter((k) => k !== 'requested_id').sort());
+    expect(Object.keys(answer.resident).sort()).toEqual(Object.keys(schema.properties.resident!.properties!).sort());
+    expect(answer.resident.version).toBe(1);
+    const bad = await intake('POST', '/api/v1/referrals', { person_id: id });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect((bad.json() as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(expect.arrayContaining(['to_facility_id', 'reason']));
+  });
+});
