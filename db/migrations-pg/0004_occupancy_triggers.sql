@@ -78,4 +78,4 @@ CREATE TRIGGER "units_occupancy_au" AFTER UPDATE OF facility_id, name, capacity,
 --> statement-breakpoint
 CREATE TRIGGER "facilities_occupancy_aid" AFTER INSERT OR DELETE ON "facilities" FOR EACH ROW EXECUTE FUNCTION singgah_occupancy_bump();
 --> statement-breakpoint
-CREATE TRIGGER "facilities_occupancy_au" AFTER UPDATE OF code, kind, name, wilayah_code, status, protected ON "facilities" FOR EACH ROW EXECUTE FUNCTION singgah_occupancy_bump();
+CREATE TRIGGER "facilities_occupancy_au" AFTER UPDATE OF code, kind, name, wilayah_code, status, protected, services, clusters, lat, lng ON "facilities" FOR EACH ROW EXECUTE FUNCTION singgah_occupancy_bump();

@@ -52,7 +52,8 @@ WHEN (old.status IN ('PROPOSED','ACCEPTED','IN_TRANSIT') OR new.status IN ('PROP
   UPDATE occupancy_version SET version = version + 1 WHERE id = 1;
 END;
 --> statement-breakpoint
--- What a unit or facility is (its name, capacity, status, kind, area, protection) is part of the occupancy document.
+-- What a unit or facility is (its name, capacity, status, kind, area, protection) is part of the occupancy document;
+-- its services, clusters and place are part of what routing reads from the same per-version cache.
 CREATE TRIGGER `units_occupancy_ai` AFTER INSERT ON `units` BEGIN
   UPDATE occupancy_version SET version = version + 1 WHERE id = 1;
 END;
@@ -73,6 +74,6 @@ CREATE TRIGGER `facilities_occupancy_ad` AFTER DELETE ON `facilities` BEGIN
   UPDATE occupancy_version SET version = version + 1 WHERE id = 1;
 END;
 --> statement-breakpoint
-CREATE TRIGGER `facilities_occupancy_au` AFTER UPDATE OF code, kind, name, wilayah_code, status, protected ON `facilities` BEGIN
+CREATE TRIGGER `facilities_occupancy_au` AFTER UPDATE OF code, kind, name, wilayah_code, status, protected, services, clusters, lat, lng ON `facilities` BEGIN
   UPDATE occupancy_version SET version = version + 1 WHERE id = 1;
 END;

@@ -182,6 +182,22 @@ describe(`GET /api/v1/occupancy: ETag, filters and the answer cache (${TEST_ENGI
       expect(wallAll.doc.by_wilayah['31.74']).toBeUndefined();
     }
   });
+
+  it('sends the same answer gzipped to a caller that accepts it, compressed once per version', async () => {
+    const plain = await command('GET', '/api/v1/occupancy');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toMatch(/Accept-Encoding/);
+    const zipped = await command('GET', '/api/v1/occupancy', undefined, { 'accept-encoding': 'br;q=1, gzip;q=0.8' });
+    expect(zipped.statusCode).toBe(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.etag).toBe(plain.headers.etag);
+    const { gunzipSync } = await import('node:zlib');
+    expect(gunzipSync(zipped.rawPayload).toString('utf8')).toBe(plain.body);
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length);
+    const refused = await command('GET', '/api/v1/occupancy', undefined, { 'accept-encoding': 'gzip;q=0, identity' });
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(refused.body).toBe(plain.body);
+  });
 });
 
 /** Several instances over one database: the version is read from the database, so each sees the other's changes. */

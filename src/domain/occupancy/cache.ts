@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
@@ -41,7 +42,19 @@ export interface OccupancySnapshot {
 
 interface Answer {
   etag: string;
-  body: string;
+  /** The JSON as bytes, encoded once… */
+  body: Buffer;
+  /** …and gzipped once, when a caller first accepts it. */
+  gzip?: Buffer;
+}
+
+/** An answer of GET /occupancy: `body` null when If-None-Match named the ETag (304). */
+export interface OccupancyAnswer {
+  version: number;
+  etag: string;
+  body: Buffer | null;
+  /** The body gzipped (computed once per answer and kept with it). */
+  gzipped: () => Buffer;
 }
 
 interface State {
@@ -131,32 +144,58 @@ export async function occupancyAnswer(
   db: Db,
   actor: Actor,
   opts: { query?: unknown; ifNoneMatch?: string | string[] | undefined; scope?: 'visible' | 'own' } = {},
-): Promise<{ version: number; etag: string; body: string | null }> {
+): Promise<OccupancyAnswer> {
   const { ifNoneMatch, scope = 'visible' } = opts;
   const filter = await parseOccupancyFilter(db, actor, opts.query);
   const state = await stateFor(db);
   const snap = state ? await state.snapshot : await load(db, await occupancyVersion(db));
   const key = `${viewKey(actor, snap.summary, scope)}|k=${filter.kind.join(',')}|w=${filter.wilayah.join(',')}`;
   const etag = `W/"${snap.version}-${hash(key)}"`;
-  if (matchesEtag(ifNoneMatch, etag)) return { version: snap.version, etag, body: null };
+  const none = () => {
+    throw new Error('no body to compress');
+  };
+  if (matchesEtag(ifNoneMatch, etag)) return { version: snap.version, etag, body: null, gzipped: none };
+  const answer = (a: Answer): OccupancyAnswer => ({
+    version: snap.version,
+    etag,
+    body: a.body,
+    gzipped: () => {
+      if (!a.gzip) {
+        a.gzip = gzipSync(a.body, { level: 6 });
+        if (state) state.bytes += a.gzip.length;
+      }
+      return a.gzip;
+    },
+  });
   const cached = state?.answers.get(key);
   if (cached) {
     // Most recently used last: the first entry is the one to let go.
     state!.answers.delete(key);
     state!.answers.set(key, cached);
-    return { version: snap.version, etag, body: cached.body };
+    return answer(cached);
   }
-  const body = JSON.stringify(occupancyFor(actor, filterSummary(actor, snap.summary, filter), snap.asOf, scope));
-  if (state && states.get(db.$engine) === state && body.length <= ANSWER_CACHE_BYTES / 4) {
-    state.answers.set(key, { etag, body });
-    state.bytes += body.length;
+  const fresh: Answer = { etag, body: Buffer.from(JSON.stringify(occupancyFor(actor, filterSummary(actor, snap.summary, filter), snap.asOf, scope))) };
+  if (state && states.get(db.$engine) === state && fresh.body.length <= ANSWER_CACHE_BYTES / 4) {
+    state.answers.set(key, fresh);
+    state.bytes += fresh.body.length;
     for (const [k, a] of state.answers) {
       if (state.bytes <= ANSWER_CACHE_BYTES && state.answers.size <= ANSWER_CACHE_ENTRIES) break;
       state.answers.delete(k);
-      state.bytes -= a.body.length;
+      state.bytes -= a.body.length + (a.gzip?.length ?? 0);
     }
   }
-  return { version: snap.version, etag, body };
+  return answer(fresh);
+}
+
+/** Whether a request's Accept-Encoding takes gzip (q=0 refuses it). */
+export function acceptsGzip(acceptEncoding: string | string[] | undefined): boolean {
+  const header = Array.isArray(acceptEncoding) ? acceptEncoding.join(',') : (acceptEncoding ?? '');
+  return header.split(',').some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (name !== 'gzip' && name !== '*') return false;
+    const q = params.map((x) => x.trim()).find((x) => x.startsWith('q='));
+    return !q || Number(q.slice(2)) > 0;
+  });
 }
 
 /** Whether an If-None-Match header names this ETag (weak comparison, as GET allows; `*` matches any). */

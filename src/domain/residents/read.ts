@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { codeContains, nameKeyContainsAll } from './search-sql.ts';
+import { codeContains, nameKeyContainsAll, textContains } from './search-sql.ts';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { write, type Db, type Tx } from '../../db/client.ts';
 import { facilities, handoffPersons, handoffs, persons, referralPersons, referrals, stays, units, users } from '../../db/schema/index.ts';
@@ -227,7 +227,6 @@ export interface SearchHit {
   stay: { id: string; facility_id: string; facility_name: string; unit_id: string; unit_name: string; bed_label: string | null; overflow: boolean } | null;
 }
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * Finding people at the desk: by name or alias (spelling variants folded, as
@@ -261,8 +260,7 @@ export async function searchPersons(args: { db: Db; actor: Actor; q?: string | u
       conditions.push(nameKeyContainsAll(db, tokens));
     }
     // While the officer is still typing, the folded key may not match yet ("Muham" is not yet "mhd"): the name as written does.
-    const like = `%${likeEscape(q.toLowerCase())}%`;
-    conditions.push(sql`(lower(p.name) like ${like} escape '\\' or lower(p.alias) like ${like} escape '\\' or lower(p.description) like ${like} escape '\\')`);
+    conditions.push(textContains(db, q));
   }
   const where = sql.join(conditions, sql` or `);
   const ids = (await db

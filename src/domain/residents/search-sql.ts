@@ -4,7 +4,7 @@ import { MUHAMMAD_KEY } from './names.ts';
 
 /**
  * The name and code search, per engine (the one place it differs): SQLite's
- * persons_fts (FTS5, trigram tokenizer; db/migrations/0001) and PostgreSQL's
+ * persons_fts (FTS5, trigram tokenizer; db/migrations/0001, 0007) and PostgreSQL's
  * pg_trgm GIN indexes over the same columns (db/migrations-pg/0001). Keys and
  * codes hold only [a-z0-9] / [A-Z0-9], so nothing needs escaping in a pattern.
  */
@@ -14,6 +14,22 @@ export function codeContains(db: Db | Tx, code: string): SQL {
   return db.$engine.kind === 'postgres'
     ? sql`p.resident_code like ${`%${code}%`}`
     : sql`p.rowid in (select rowid from persons_fts where persons_fts match ${`resident_code : "${code}"`})`;
+}
+
+/**
+ * Persons (alias `p`) whose name, alias or description contains `text` as
+ * written, case aside: on SQLite through persons_fts's trigram index (which
+ * answers LIKE on its columns; db/migrations/0007), on PostgreSQL through the
+ * trigram indexes over lower(name|alias|description) (db/migrations-pg/0005).
+ * `%` and `_` are dropped from the text: they are not in names, and FTS5
+ * cannot use its index for a LIKE with an ESCAPE.
+ */
+export function textContains(db: Db | Tx, text: string): SQL {
+  const like = `%${text.toLowerCase().replace(/[%_\\]/g, '')}%`;
+  if (db.$engine.kind === 'postgres') {
+    return sql`(lower(p.name) like ${like} or lower(p.alias) like ${like} or lower(p.description) like ${like})`;
+  }
+  return sql`p.rowid in (select rowid from persons_fts where name like ${like} union select rowid from persons_fts where alias like ${like} union select rowid from persons_fts where description like ${like})`;
 }
 
 /** Persons (alias `p`) whose folded name key contains every token (each three characters or more). */

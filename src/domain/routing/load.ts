@@ -1,26 +1,57 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { facilities, persons, stays, type Cluster, type Service } from '../../db/schema/index.ts';
-import { loadFacilityOccupancy } from '../occupancy/compute.ts';
+import { loadFacilityOccupancy, type FacilityOccupancy } from '../occupancy/compute.ts';
+import { cachedOccupancy } from '../occupancy/cache.ts';
+import { currentTx } from '../../db/engine.ts';
 import { ageOn } from '../residents/age.ts';
 import { notFound } from '../errors.ts';
 import type { Origin, Reason, RoutingFacility, RoutingPerson } from './route.ts';
 
 export type PersonRow = typeof persons.$inferSelect;
 
-/** Every facility with its live counts and what routing needs besides (services, coordinates). */
-export async function loadRoutingFacilities(db: Db | Tx): Promise<RoutingFacility[]> {
-  const extra = new Map(
+type Extras = Map<string, { services: Service[]; clusters: Cluster[]; lat: number | null; lng: number | null }>;
+
+async function loadExtras(db: Db | Tx): Promise<Extras> {
+  return new Map(
     (await db
       .select({ id: facilities.id, services: facilities.services, clusters: facilities.clusters, lat: facilities.lat, lng: facilities.lng })
       .from(facilities)
       .all())
-      .map((f) => [f.id, f]),
+      .map((f) => [f.id, { services: f.services as Service[], clusters: f.clusters as Cluster[], lat: f.lat, lng: f.lng }]),
   );
-  return (await loadFacilityOccupancy(db)).map((f) => {
+}
+
+function withExtras(list: FacilityOccupancy[], extra: Extras): RoutingFacility[] {
+  return list.map((f) => {
     const e = extra.get(f.id);
-    return { ...f, services: (e?.services ?? []) as Service[], clusters: (e?.clusters ?? []) as Cluster[], lat: e?.lat ?? null, lng: e?.lng ?? null };
+    return { ...f, services: e?.services ?? [], clusters: e?.clusters ?? [], lat: e?.lat ?? null, lng: e?.lng ?? null };
   });
+}
+
+/** Every facility with its live counts and what routing needs besides (services, coordinates), read in this transaction. */
+export async function loadRoutingFacilities(db: Db | Tx): Promise<RoutingFacility[]> {
+  const extra = await loadExtras(db);
+  return withExtras(await loadFacilityOccupancy(db), extra);
+}
+
+const routingCache = new WeakMap<object, { version: number; list: Promise<RoutingFacility[]> }>();
+
+/**
+ * The same list from the per-version occupancy cache (src/domain/occupancy/cache.ts):
+ * built once per committed change and shared by every routing question until the
+ * next one. The facilities' services, clusters and place raise the version too
+ * (db/migrations 0006). For suggestions; a referral re-reads inside its own write.
+ */
+export async function cachedRoutingFacilities(db: Db): Promise<RoutingFacility[]> {
+  if (currentTx(db.$engine)) return await loadRoutingFacilities(db);
+  const snap = await cachedOccupancy(db);
+  const known = routingCache.get(db.$engine);
+  if (known && known.version === snap.version) return await known.list;
+  const list = loadExtras(db).then((extra) => withExtras(snap.summary.facilities, extra));
+  routingCache.set(db.$engine, { version: snap.version, list });
+  list.catch(() => routingCache.delete(db.$engine));
+  return await list;
 }
 
 export function toRoutingPerson(p: PersonRow, today: string): RoutingPerson {

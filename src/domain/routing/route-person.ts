@@ -8,7 +8,7 @@ import { hubFor } from '../events.ts';
 import { assertCanSeePerson } from '../residents/links.ts';
 import { raisePersonAlert } from '../referrals/alerts.ts';
 import { expireReferrals } from '../referrals/expire.ts';
-import { loadRoutingFacilities, originOf, referralGroup, refusedBy, toRoutingPerson, type PersonRow } from './load.ts';
+import { cachedRoutingFacilities, originOf, referralGroup, refusedBy, toRoutingPerson, type PersonRow } from './load.ts';
 import { route, type RoutingResult } from './route.ts';
 import { describeReason } from './text.ts';
 
@@ -49,6 +49,9 @@ export async function routePerson(args: { db: Db; actor: Actor; personId: string
   // Holds that ran out are released before anyone counts free places.
   await expireReferrals(db);
   const now = nowIso();
+  // The facilities and their free places as last committed, from the per-version cache (a
+  // suggestion: proposing a referral checks the places again inside its own write).
+  const all = await cachedRoutingFacilities(db);
   // Read in one consistent snapshot; write only when the command centre must be told, or an alert is settled.
   const seen = await write(db, async (tx) => {
     await assertCanSeePerson(tx, actor, args.personId);
@@ -56,7 +59,6 @@ export async function routePerson(args: { db: Db; actor: Actor; personId: string
     // "Alone": the person without the household members with them, for a referral that splits it on purpose.
     const group = args.alone ? { ...full, persons: full.persons.slice(0, 1) } : full;
     const person = group.persons[0]!;
-    const all = await loadRoutingFacilities(tx);
     const result = route({
       persons: group.persons.map((p) => toRoutingPerson(p, wibDate(now))),
       facilities: all,

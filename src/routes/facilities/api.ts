@@ -17,7 +17,7 @@ import { loadVisibleUnit } from '../../domain/facilities/load.ts';
 import { powersOver } from '../../domain/facilities/scope.ts';
 import { facilityDetailJson, facilityListItemJson, unitChangeJson, unitJson } from '../../domain/facilities/present.ts';
 import { loadUnitOccupancy } from '../../domain/occupancy/compute.ts';
-import { OccupancyQuery, occupancyAnswer } from '../../domain/occupancy/cache.ts';
+import { acceptsGzip, OccupancyQuery, occupancyAnswer } from '../../domain/occupancy/cache.ts';
 import { toWib, zoneOf } from '../../lib/time.ts';
 
 const EVERYONE = { access: ['admin', 'command', 'manager', 'intake', 'satpol', 'display'] as const };
@@ -76,9 +76,12 @@ const facilitiesApi: FastifyPluginAsync = async (app) => {
   // per occupancy version and view (src/domain/occupancy/cache.ts); `If-None-Match` with its ETag → 304.
   app.get('/occupancy', { config: { ...EVERYONE, openapi: { summary: 'Occupancy totals (ETag; If-None-Match answers 304)', tags: ['facilities'], query: OccupancyQuery } } }, async (request, reply) => {
     const answer = await occupancyAnswer(app.db, request.actor!, { query: request.query, ifNoneMatch: request.headers['if-none-match'] });
-    reply.header('ETag', answer.etag).header('Cache-Control', 'private, no-cache');
+    reply.header('ETag', answer.etag).header('Cache-Control', 'private, no-cache').header('Vary', 'Accept-Encoding');
     if (answer.body === null) return reply.code(304).send();
-    return reply.type('application/json; charset=utf-8').send(answer.body);
+    reply.type('application/json; charset=utf-8');
+    // Serialised and compressed once per version and view (a national answer is megabytes; gzipped, a tenth).
+    if (answer.body.length > 1024 && acceptsGzip(request.headers['accept-encoding'])) return reply.header('Content-Encoding', 'gzip').send(answer.gzipped());
+    return reply.send(answer.body);
   });
 
   app.get('/wilayah', { config: { access: 'authenticated', openapi: { summary: 'Search provinces and kab/kota', tags: ['facilities'], query: z.object({ q: z.string().optional() }) } } }, async (request) => {
