@@ -116,6 +116,28 @@ describe(`two instances over one ${TEST_ENGINE} database`, () => {
     ws.close();
   });
 
+  // Each instance keeps the tokens it read (src/domain/accounts/tokens.ts); a revocation on one
+  // is announced to all (PostgreSQL NOTIFY). SQLite is one process: there is no other instance to tell.
+  it.skipIf(TEST_ENGINE !== 'postgres')('refuses a token revoked through the other instance at once, though it had it cached', async () => {
+    const { revokeToken } = await import('../../src/domain/accounts/tokens.ts');
+    const { SYSTEM_ACTOR } = await import('../../src/domain/actor.ts');
+    const token = await makeToken(dbA, 'command');
+    const onB = bearer(b, token);
+    expect((await onB('GET', '/api/v1/me')).statusCode).toBe(200);
+    expect((await onB('GET', '/api/v1/me')).statusCode).toBe(200); // now from B's cache
+    const row = (await dbA.get<{ id: string }>(sql`select id from api_tokens order by created_at desc limit 1`))!;
+    await revokeToken({ db: dbA, actor: SYSTEM_ACTOR, tokenId: row.id });
+    const started = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - started < 3_000) {
+      status = (await onB('GET', '/api/v1/me')).statusCode;
+      if (status === 200) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(status).toBe(401);
+    // Well before the cache's own limit: the announcement did it.
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it('keeps one schema: both instances read what the other wrote at once', async () => {
     const f = await makeFacility(dbB, { kind: 'LKS' });
     const seen = await dbA.get<{ n: number }>(sql`select count(*) as n from facilities where id = ${f.id}`);

@@ -50,11 +50,57 @@ export type ApiTokenRow = typeof apiTokens.$inferSelect;
 
 const LAST_USED_EVERY_MS = 60_000;
 
+/** A token read is kept this long at most, should an announced revocation never arrive. */
+export const TOKEN_CACHE_MS = 10_000;
+
+interface TokenCache {
+  /** Rises with every announced change of access: a read begun before it is not kept. */
+  generation: number;
+  rows: Map<string, { row: ApiTokenRow; at: number }>;
+}
+const tokenCaches = new WeakMap<object, TokenCache>();
+
+/**
+ * Tokens as last read, per process (issue 14: reading the token was a quarter
+ * of every API request at national scale). Any change of access is announced
+ * (`access`, on every instance through the hub) and empties it, so a revoked
+ * token is refused at once everywhere; a row is re-read after TOKEN_CACHE_MS
+ * in any case.
+ */
+function tokenCache(db: Db): TokenCache {
+  let cache = tokenCaches.get(db.$engine);
+  if (!cache) {
+    const c: TokenCache = { generation: 0, rows: new Map() };
+    hubFor(db).subscribe((e) => {
+      if (e.type !== 'access') return;
+      c.generation += 1;
+      c.rows.clear();
+    });
+    tokenCaches.set(db.$engine, (cache = c));
+  }
+  return cache;
+}
+
+async function readToken(db: Db, hash: string): Promise<ApiTokenRow | undefined> {
+  const cache = tokenCache(db);
+  const known = cache.rows.get(hash);
+  if (known && Date.now() - known.at < TOKEN_CACHE_MS) return known.row;
+  const generation = cache.generation;
+  const row = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hash)).get();
+  if (row && !row.revokedAt && cache.generation === generation) {
+    if (cache.rows.size >= 10_000) cache.rows.clear();
+    cache.rows.set(hash, { row, at: Date.now() });
+  }
+  return row;
+}
+
 export async function resolveToken(db: Db, token: string): Promise<ApiTokenRow | null> {
-  const row = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, sha256(token))).get();
+  const row = await readToken(db, sha256(token));
   if (!row || row.revokedAt) return null;
   if (!row.lastUsedAt || Date.now() - Date.parse(row.lastUsedAt) > LAST_USED_EVERY_MS) {
-    await write(db, async (tx) => await tx.update(apiTokens).set({ lastUsedAt: nowIso() }).where(eq(apiTokens.id, row.id)).run());
+    const at = nowIso();
+    await write(db, async (tx) => await tx.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, row.id)).run());
+    row.lastUsedAt = at;
   }
   return row;
 }
