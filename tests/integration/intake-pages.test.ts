@@ -168,7 +168,7 @@ describe('intake desk pages', () => {
     expect(shown.statusCode).toBe(200);
     expect(shown.body.trim().startsWith('<div id="id-numbers"')).toBe(true);
     expect(shown.body).toContain('3171010203990005');
-    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, p.id)).all()).map((e) => e.action);
+    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, p.id)).orderBy(auditEvents.id).all()).map((e) => e.action);
     expect(actions).toContain('person.reveal_nik');
     expect(actions).toContain('person.read');
   });

@@ -69,7 +69,7 @@ describe('residents API: intake, duplicates, NIK, reading, merge', () => {
     expect(ok.statusCode).toBe(201);
     const id = ok.json().persons[0].id;
     expect(ok.json().persons[0].nik_override_reason).toBe('KTP lama, tanggal salah cetak');
-    const events = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, id)).all()).map((e) => e.action);
+    const events = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, id)).orderBy(auditEvents.id).all()).map((e) => e.action);
     expect(events).toContain('person.nik_override');
   });
 
@@ -147,7 +147,7 @@ describe('residents API: intake, duplicates, NIK, reading, merge', () => {
     const reveal = await intakeA('POST', `/api/v1/residents/${id}/reveal-nik`, {});
     expect(reveal.statusCode).toBe(200);
     expect(reveal.json().nik).toBe('3171015003950002');
-    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, id)).all()).map((e) => e.action);
+    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, id)).orderBy(auditEvents.id).all()).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['person.create', 'person.read', 'person.reveal_nik']));
 
     expect((await intakeB('GET', `/api/v1/residents/${id}`)).statusCode).toBe(404);
@@ -179,7 +179,7 @@ describe('residents API: intake, duplicates, NIK, reading, merge', () => {
     // The old id still resolves, to the survivor.
     const old = (await intakeA('GET', `/api/v1/residents/${b.id}`)).json();
     expect(old.resident.id).toBe(a.id);
-    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, a.id)).all()).map((e) => e.action);
+    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, a.id)).orderBy(auditEvents.id).all()).map((e) => e.action);
     expect(actions).toContain('person.merge');
   });
 });

@@ -166,7 +166,7 @@ describe('stays: check-in, households, capacity, discharge, transfer', () => {
     expect(done.json().stay).toMatchObject({ outcome: 'returned_home', destination: 'Kab. Brebes' });
     const again = await intake('POST', `/api/v1/stays/${next[0].id}/discharge`, { outcome: 'left' });
     expect(again.statusCode).toBe(409);
-    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, next[0].id)).all()).map((e) => e.action);
+    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.entityId, next[0].id)).orderBy(auditEvents.id).all()).map((e) => e.action);
     expect(actions).toEqual(['stay.transfer_in', 'stay.discharge']);
   });
 
