@@ -72,3 +72,30 @@ export async function createSharedTestDatabase(): Promise<{ target: string; drop
     },
   };
 }
+
+/**
+ * Two app instances over one shared database, each with its own handle (as
+ * two processes would have) and the same configuration (one SESSION_SECRET,
+ * as the deployment requires). `close` stops both and drops the database.
+ */
+export async function startTwoInstances(): Promise<{ a: FastifyInstance; b: FastifyInstance; dbA: Db; dbB: Db; close: () => Promise<void> }> {
+  const shared = await createSharedTestDatabase();
+  const config = testConfig();
+  const dbA = await openDatabase(shared.target, { migrate: true });
+  const dbB = await openDatabase(shared.target, { migrate: true });
+  const a = await buildApp(config, { db: dbA, logger: false });
+  const b = await buildApp(config, { db: dbB, logger: false });
+  await a.ready();
+  await b.ready();
+  return {
+    a,
+    b,
+    dbA,
+    dbB,
+    close: async () => {
+      await a.close();
+      await b.close();
+      await shared.drop();
+    },
+  };
+}

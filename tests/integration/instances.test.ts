@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import WebSocket from 'ws';
-import { buildApp } from '../../src/app.ts';
-import { openDatabase, write, type Db } from '../../src/db/client.ts';
+import { write, type Db } from '../../src/db/client.ts';
 import { auditEvents, referrals, stays } from '../../src/db/schema/index.ts';
 import { expireReferrals } from '../../src/domain/referrals/index.ts';
-import { TEST_ENGINE, createSharedTestDatabase, testConfig } from '../helpers/app.ts';
+import { TEST_ENGINE, startTwoInstances } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
 import { bearer } from '../helpers/session.ts';
 
@@ -21,25 +20,13 @@ describe(`two instances over one ${TEST_ENGINE} database`, () => {
   let b: FastifyInstance;
   let dbA: Db;
   let dbB: Db;
-  let cleanup: () => Promise<void>;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const shared = await createSharedTestDatabase();
-    const target = shared.target;
-    cleanup = shared.drop;
-    dbA = await openDatabase(target, { migrate: true });
-    dbB = await openDatabase(target, { migrate: true });
-    a = await buildApp(testConfig(), { db: dbA, logger: false });
-    b = await buildApp(testConfig(), { db: dbB, logger: false });
-    await a.ready();
-    await b.ready();
+    ({ a, b, dbA, dbB, close } = await startTwoInstances());
   });
 
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await cleanup?.();
-  });
+  afterAll(async () => close?.());
 
   it('gives exactly 5 places of 5 to 100 check-ins spread over both instances', async () => {
     const f = await makeFacility(dbA, { kind: 'TPS' });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.ts';
-import { openDatabase, type Db } from '../../src/db/client.ts';
-import { TEST_ENGINE, createSharedTestDatabase, makeTestApp, testConfig } from '../helpers/app.ts';
+import type { Db } from '../../src/db/client.ts';
+import { TEST_ENGINE, startTwoInstances, makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
 import { bearer } from '../helpers/session.ts';
 
@@ -204,24 +203,13 @@ describe(`GET /api/v1/occupancy: ETag, filters and the answer cache (${TEST_ENGI
 describe(`GET /api/v1/occupancy across two instances over one ${TEST_ENGINE} database`, () => {
   let a: FastifyInstance;
   let b: FastifyInstance;
-  let cleanup: () => Promise<void>;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const shared = await createSharedTestDatabase();
-    cleanup = shared.drop;
-    const dbA = await openDatabase(shared.target, { migrate: true });
-    const dbB = await openDatabase(shared.target, { migrate: true });
-    a = await buildApp(testConfig(), { db: dbA, logger: false });
-    b = await buildApp(testConfig(), { db: dbB, logger: false });
-    await a.ready();
-    await b.ready();
+    ({ a, b, close } = await startTwoInstances());
   });
 
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await cleanup?.();
-  });
+  afterAll(async () => close?.());
 
   it('a check-in through instance A changes the ETag instance B answers', async () => {
     const f = await makeFacility(a.db, { kind: 'TPS', wilayahCode: '31.71' });

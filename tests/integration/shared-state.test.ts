@@ -1,12 +1,11 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
-import { buildApp } from '../../src/app.ts';
-import { openDatabase, type Db } from '../../src/db/client.ts';
+import type { Db } from '../../src/db/client.ts';
 import { flashMessages } from '../../src/db/schema/index.ts';
 import { LOGIN_LIMITS } from '../../src/domain/accounts/login.ts';
 import { FLASH_HINT_COOKIE } from '../../src/plugins/flash.ts';
-import { TEST_ENGINE, createSharedTestDatabase, testConfig } from '../helpers/app.ts';
+import { TEST_ENGINE, startTwoInstances } from '../helpers/app.ts';
 import { makeUser } from '../helpers/factories.ts';
 import { Browser, signedIn } from '../helpers/session.ts';
 
@@ -19,29 +18,16 @@ import { Browser, signedIn } from '../helpers/session.ts';
 let a: FastifyInstance;
 let b: FastifyInstance;
 let db: Db;
-let cleanup: () => Promise<void>;
+let close: (() => Promise<void>) | undefined;
 
 async function twoInstances(): Promise<void> {
-  const shared = await createSharedTestDatabase();
-  const target = shared.target;
-  cleanup = shared.drop;
-  // The same SESSION_SECRET on both, as the deployment requires.
-  const config = testConfig();
-  const dbA = await openDatabase(target);
-  const dbB = await openDatabase(target);
-  a = await buildApp(config, { db: dbA, logger: false });
-  b = await buildApp(config, { db: dbB, logger: false });
-  await a.ready();
-  await b.ready();
+  let dbA: Db;
+  ({ a, b, dbA, close } = await startTwoInstances());
   db = dbA;
 }
 
 beforeEach(twoInstances);
-afterEach(async () => {
-  await a?.close();
-  await b?.close();
-  await cleanup?.();
-});
+afterEach(async () => close?.());
 
 /** The same browser (cookies, CSRF token) sent through the proxy to another instance. */
 function via(app: FastifyInstance, from: Browser): Browser {
