@@ -118,13 +118,19 @@ export const OccupancyQuery = z.object({
   wilayah: listOf(z.string().regex(/^\d{2}(\.\d{2})?$/, 'field.unknown_wilayah')),
 });
 
+const knownWilayah = new WeakMap<Engine, Set<string>>();
+
 /** The filters of a query, checked (an unknown kind or wilayah is a 422 naming the field), sorted and without repeats. */
 export async function parseOccupancyFilter(db: Db, actor: Actor, query: unknown): Promise<OccupancyFilter> {
   const parsed = parseInput(OccupancyQuery, query ?? {}, actor.lang);
   const filter: OccupancyFilter = { kind: [...new Set(parsed.kind)].sort(), wilayah: [...new Set(parsed.wilayah)].sort() };
   if (filter.wilayah.length) {
-    const known = await wilayahNames(db, filter.wilayah);
-    const unknown = parsed.wilayah.map((w, i) => ({ w, i })).filter(({ w }) => !known.has(w));
+    // Wilayah codes are reference data: once seen in the table, a code is known for the life of the
+    // process, so a wall's repeated `?wilayah=31` does not ask the database every time.
+    const seen = knownWilayah.get(db.$engine) ?? knownWilayah.set(db.$engine, new Set()).get(db.$engine)!;
+    const ask = filter.wilayah.filter((w) => !seen.has(w));
+    if (ask.length) for (const code of (await wilayahNames(db, ask)).keys()) seen.add(code);
+    const unknown = parsed.wilayah.map((w, i) => ({ w, i })).filter(({ w }) => !seen.has(w));
     if (unknown.length) throw invalid(unknown.map(({ i }) => ({ path: `wilayah.${i}`, message: 'field.unknown_wilayah' })));
   }
   return filter;
