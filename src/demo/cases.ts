@@ -43,6 +43,7 @@ export async function seedCaseWork(db: Db, now = new Date()): Promise<{ cases: n
   const today = wibDate(now.toISOString());
   const pendampings = await db.select().from(users).where(eq(users.role, 'pendamping')).all();
   let count = 0;
+  let dtksNeeded = 0;
   for (const p of pendampings) {
     if (!p.cluster) continue;
     const actor: Actor = { type: 'user', id: p.id, label: p.username, role: 'pendamping', facilityId: p.facilityId, wilayahCode: p.wilayahCode, ip: null, lang: 'id' };
@@ -104,7 +105,9 @@ export async function seedCaseWork(db: Db, now = new Date()): Promise<{ cases: n
             .run();
         }
         const person = (await tx.select().from(persons).where(eq(persons.id, r.id)).get())!;
-        if (count % 2 === 0 && aidSteps(person, null).includes('dtks')) {
+        // Every other person whose next step is DTKS has been proposed: counted among those who need it,
+        // so that the demo always holds a proposal whichever people the random resident codes put first.
+        if (aidSteps(person, null).includes('dtks') && dtksNeeded++ % 2 === 0) {
           await tx.insert(dtksProposals).values({ id: newId(), personId: r.id, proposedAt: days(-2), proposedBy: p.id }).run();
         }
         count++;
