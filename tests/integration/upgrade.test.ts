@@ -149,7 +149,13 @@ describe.each(releases)('a database made by the release of %s', (release) => {
       expect(facilities.statusCode).toBe(200);
       const expected = JSON.parse(gunzipSync(readFileSync(join(dir, made.facts))).toString('utf8')) as Facts;
       expect(JSON.stringify(facilities.json()).match(/"code":/g)?.length ?? 0).toBeGreaterThanOrEqual(expected.facilities.length);
-      expect((await bearer(app, `${made.token.slice(0, -2)}xx`)('GET', '/api/v1/facilities')).statusCode).toBe(401);
+      expect((await bearer(app, `${made.token.slice(0, -2)}xx`)('GET', '/api/v1/residents?q=x')).statusCode).toBe(401);
+      // A person the release had, found by the token through the API by their resident code.
+      const person = expected.persons.find((p) => p.name && p.sleeps && !p.merged_into)!;
+      const found = await bearer(app, made.token)('GET', `/api/v1/residents?q=${encodeURIComponent(person.resident_code)}`);
+      expect(found.statusCode).toBe(200);
+      expect(found.body).toContain(person.resident_code);
+      expect(found.body).toContain(JSON.stringify(person.name).slice(1, -1));
     } finally {
       await app.close();
     }
