@@ -1,6 +1,7 @@
 import { parseConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './app.ts';
 import { databaseTarget, openDatabase, type Db } from './db/client.ts';
+import { MigrationRefusal } from './db/migrations.ts';
 import { ensureFirstAdmin } from './domain/accounts/first-admin.ts';
 import type { FastifyInstance } from 'fastify';
 
@@ -58,5 +59,12 @@ export function configFromEnv(overrides: Record<string, string | undefined> = {}
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await start(configFromEnv());
+  try {
+    await start(configFromEnv());
+  } catch (err) {
+    // A database this release must not serve (not migrated, or an applied migration edited): one line, exit.
+    if (!(err instanceof MigrationRefusal)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
 }

@@ -5,7 +5,8 @@
  * at start.
  */
 import { configFromEnv } from '../server.ts';
-import { databaseTarget, isPostgresUrl, openDatabase } from '../db/client.ts';
+import { databaseTarget, isPostgresUrl, openDatabase, type Db } from '../db/client.ts';
+import { MigrationRefusal } from '../db/migrations.ts';
 import { parseArgs } from './args.ts';
 
 parseArgs(process.argv.slice(2), { usage: 'usage: npm run db:migrate (the database from DATABASE_URL, else DATABASE_PATH)' });
@@ -13,6 +14,14 @@ parseArgs(process.argv.slice(2), { usage: 'usage: npm run db:migrate (the databa
 const config = configFromEnv();
 const target = databaseTarget(config);
 const started = Date.now();
-const db = await openDatabase(target, { migrate: true });
+let db: Db;
+try {
+  db = await openDatabase(target, { migrate: true });
+} catch (err) {
+  // An edited or unknown applied migration: one line, nothing migrated.
+  if (!(err instanceof MigrationRefusal)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+}
 await db.$engine.close();
 process.stdout.write(`${isPostgresUrl(target) ? 'PostgreSQL' : 'SQLite'} database migrated in ${Date.now() - started} ms.\n`);

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { currentTx, txContext, type Engine, type Method, type RunResult, type TxState } from './engine.ts';
 import { openSqliteEngine } from './sqlite.ts';
+import { checkAppliedMigrations, MigrationRefusal, type AppliedMigration } from './migrations.ts';
 import * as schema from './schema/index.ts';
 import { createTableRelationsHelpers, extractTablesRelationalConfig } from 'drizzle-orm';
 
@@ -122,12 +123,27 @@ export async function openDatabase(target: string, opts: { migrate?: boolean } =
   }
   const engine = openSqliteEngine(target);
   const conn = engine.writerConnection;
+  try {
+    const table = conn.prepare(`select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'`).get();
+    checkAppliedMigrations(MIGRATIONS_FOLDER, table ? (conn.prepare('select hash, created_at from __drizzle_migrations').all() as AppliedMigration[]) : [], 'SQLite');
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
   migrate(drizzleSync({ client: conn }), { migrationsFolder: MIGRATIONS_FOLDER });
   loadWilayah(conn);
   return dbFor(engine);
 }
 
-export class NotMigratedError extends Error {}
+export class NotMigratedError extends MigrationRefusal {}
+
+/** What drizzle recorded on this PostgreSQL database (nothing before its first migration). */
+async function appliedPostgresMigrations(db: import('pg').Pool | import('pg').PoolClient): Promise<AppliedMigration[]> {
+  // Two steps: a query naming a table that does not exist fails when planned, whatever a CASE says.
+  const exists = await db.query<{ t: string | null }>(`select to_regclass('drizzle.__drizzle_migrations')::text as t`);
+  if (!exists.rows[0]?.t) return [];
+  return (await db.query<AppliedMigration>('select hash, created_at from drizzle.__drizzle_migrations order by created_at')).rows;
+}
 
 /**
  * PostgreSQL is migrated by the deploy step (`npm run db:migrate`), not by
@@ -136,10 +152,10 @@ export class NotMigratedError extends Error {}
  */
 async function assertPostgresMigrated(pool: import('pg').Pool): Promise<void> {
   const journal = JSON.parse(readFileSync(resolve(PG_MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
-  // Two steps: a query naming a table that does not exist fails when planned, whatever a CASE says.
-  const exists = await pool.query<{ t: string | null }>(`select to_regclass('drizzle.__drizzle_migrations')::text as t`);
-  const rows = exists.rows[0]?.t ? (await pool.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations')).rows : [{ n: null }];
-  const applied = rows[0]?.n ?? null;
+  const rows = await appliedPostgresMigrations(pool);
+  // An edited migration is named first: migrating would not mend it.
+  checkAppliedMigrations(PG_MIGRATIONS_FOLDER, rows, 'PostgreSQL');
+  const applied = rows.length > 0 ? rows.length : null;
   if (applied !== journal.entries.length) {
     throw new NotMigratedError(
       applied === null
@@ -157,6 +173,7 @@ export async function migratePostgres(pool: import('pg').Pool): Promise<void> {
   try {
     await client.query('select pg_advisory_lock(8675309)');
     try {
+      checkAppliedMigrations(PG_MIGRATIONS_FOLDER, await appliedPostgresMigrations(client), 'PostgreSQL');
       await migratePg(drizzlePg({ client }), { migrationsFolder: PG_MIGRATIONS_FOLDER });
       const { rows } = await client.query('select count(*)::int as n from wilayah');
       if (rows[0].n === 0) {
