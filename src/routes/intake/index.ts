@@ -11,7 +11,8 @@ import { freeBedsByUnit, suggestionFor, wherePlaced } from '../../domain/stays/w
 import { destinationChoices, staysInAndOutSince } from '../../domain/stays/read.ts';
 import { describeReason } from '../../domain/routing/text.ts';
 import { loadFacilityOccupancy } from '../../domain/occupancy/compute.ts';
-import { localDate, localDayStart, nowIso, wibDate, zoneOf } from '../../lib/time.ts';
+import { nowIso, wibDate, zoneOf } from '../../lib/time.ts';
+import { dayStart, todayIn } from '../../domain/time-zone.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 import { unflatten } from './form.ts';
@@ -230,9 +231,9 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
   app.get('/intake/summary', { config: PEOPLE }, async (request, reply) => {
     const actor = request.actor!;
     const facility = actor.facilityId ? (await loadFacilityOccupancy(app.db, { facilityId: actor.facilityId }))[0] : undefined;
-    // "Today" is the facility's local day (WIB, WITA or WIT by its province).
+    // "Today" is the facility's day (domain/time-zone.ts: WIB, WITA or WIT by its province).
     const zone = zoneOf(facility?.wilayah_code);
-    const sinceUtc = localDayStart(localDate(nowIso(), zone), zone);
+    const sinceUtc = dayStart(todayIn(zone), zone);
     const today = facility ? await staysInAndOutSince(app.db, facility.id, sinceUtc) : undefined;
     const unplaced = facility ? await countNeverPlacedRegisteredAt(app.db, facility.id) : 0;
     return reply.view('partials/intake/summary', { facility, today, unplaced });
