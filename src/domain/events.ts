@@ -16,7 +16,13 @@ export type HubEvent =
   | { type: 'handoff'; handoffId: string; number: string; status: string; facilityId: string; wilayahCode: string; pending: number }
   | { type: 'alert'; alertId: string; kind: string; facilityId: string | null }
   /** Credentials changed (logout, disable, revoke, password reset): open sockets re-check theirs; nothing is sent. */
-  | { type: 'access' };
+  | { type: 'access' }
+  /**
+   * This instance may have missed changes (PostgreSQL: its LISTEN connection was lost and is back):
+   * whatever it keeps from events is re-read — a fresh snapshot to every socket, every region
+   * re-rendered, every credential re-checked (INTERFACES.md "Live").
+   */
+  | { type: 'resync' };
 
 type Listener = (event: HubEvent) => void | Promise<void>;
 
@@ -137,6 +143,8 @@ class PgRelay implements Relay {
   private listener: pg.Client | null = null;
   private readonly readyPromise: Promise<void>;
   private stopped = false;
+  /** The listener was lost: once listening again, this instance may have missed NOTIFYs. */
+  private lost = false;
   private counter = 0;
   private readonly origin = randomUUID();
 
@@ -170,12 +178,17 @@ class PgRelay implements Relay {
           // Lost the server: listen again (the walls re-read everything on their next snapshot).
           if (!this.stopped && this.listener === client) {
             this.listener = null;
+            this.lost = true;
             setTimeout(() => void this.listen(), 1000).unref();
           }
         });
         await client.query(`LISTEN ${PG_CHANNEL}`);
         this.listener = client;
         if (this.stopped) await client.end();
+        else if (this.lost) {
+          this.lost = false;
+          this.heard({ type: 'resync' });
+        }
         return;
       } catch {
         await client.end().catch(() => undefined);

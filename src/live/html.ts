@@ -90,17 +90,18 @@ const liveHtml: FastifyPluginAsync<{ regions: readonly LiveRegion[] }> = async (
   };
 
   const unsubscribe = hub.subscribe(async (event) => {
-    if (event.type === 'access') {
+    if (event.type === 'access' || event.type === 'resync') {
       const check = new CredentialCheck(app.db);
       await check.prefetch([...audiences.values()].flatMap((aud) => [...aud.watchers].map((w) => w.credential)));
       for (const aud of audiences.values()) for (const w of aud.watchers) await stillAllowed(check, w.credential, w.socket);
-      return;
+      if (event.type === 'access') return;
     }
     for (const aud of audiences.values()) {
       if (aud.timer) continue;
       let relevant = false;
       try {
-        relevant = aud.region.relevant(event, aud.ctx);
+        // After a resync every region is sent again: what changed meanwhile is unknown.
+        relevant = event.type === 'resync' || aud.region.relevant(event, aud.ctx);
       } catch {
         relevant = false;
       }

@@ -1,6 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { eq, sql } from 'drizzle-orm';
+import WebSocket from 'ws';
+import type { PostgresEngine } from '../../src/db/postgres.ts';
 import { inWrite, write, type Db } from '../../src/db/client.ts';
 import { units } from '../../src/db/schema/index.ts';
 import { hubFor, notifyPayloads, NOTIFY_MAX_BYTES, type HubEvent } from '../../src/domain/events.ts';
@@ -16,6 +18,7 @@ import { bearer } from '../helpers/session.ts';
  */
 describe(`events are heard after commit, never for a rollback (${TEST_ENGINE})`, () => {
   let a: FastifyInstance;
+  let b: FastifyInstance;
   let dbA: Db;
   let dbB: Db;
   let close: () => Promise<void>;
@@ -26,7 +29,7 @@ describe(`events are heard after commit, never for a rollback (${TEST_ENGINE})`,
   const stops: (() => void)[] = [];
 
   beforeAll(async () => {
-    ({ a, dbA, dbB, close } = await startTwoInstances());
+    ({ a, b, dbA, dbB, close } = await startTwoInstances());
     const f = await makeFacility(dbA, { kind: 'TPS', wilayahCode: '31.71' });
     facilityId = f.id;
     unitId = (await makeUnit(dbA, f.id, { capacity: 10 })).id;
@@ -169,6 +172,32 @@ describe(`events are heard after commit, never for a rollback (${TEST_ENGINE})`,
       const done = await marker(dbA);
       await until(heardB, done);
       expect(heardB.flatMap((e) => (e.type === 'occupancy' ? e.unitIds : []))).toEqual(many);
+    }
+  });
+
+  it.runIf(crossInstance)('an instance that lost its LISTEN and got it back sends its sockets a fresh snapshot, then hears changes again', async () => {
+    await b.listen({ port: 0, host: '127.0.0.1' });
+    const port = (b.server.address() as { port: number }).port;
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/live?token=${await makeToken(dbB, 'command')}`);
+    const messages: { type: string; seq: number; facility_id?: string | null }[] = [];
+    ws.on('message', (m) => messages.push(JSON.parse(String(m))));
+    try {
+      await expect.poll(() => messages.length, { timeout: 5000 }).toBe(1);
+      const first = messages[0]!;
+      expect(first.type).toBe('snapshot');
+      // The server drops the listening connections (a restart, a network cut): what was sent meanwhile is lost to them.
+      const pool = (dbA.$engine as PostgresEngine).pool;
+      const { rows } = await pool.query(`select pg_terminate_backend(pid) as gone from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%' and pid <> pg_backend_pid()`);
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      await expect.poll(() => messages.map((m) => [m.type, m.seq]), { timeout: 8000 }).toEqual([
+        ['snapshot', first.seq],
+        ['snapshot', first.seq + 1],
+      ]);
+      // Listening again: a change committed through the other instance reaches this socket, one more.
+      await write(dbA, async (tx) => hubFor(tx).publish({ type: 'occupancy', facilityId, unitIds: [unitId] }));
+      await expect.poll(() => messages.at(-1), { timeout: 5000 }).toMatchObject({ type: 'occupancy', seq: first.seq + 2, facility_id: facilityId });
+    } finally {
+      ws.close();
     }
   });
 });

@@ -6,7 +6,7 @@ import { board, boardRegion, BOARD_ROLES, lastEventAt } from './live.ts';
 /** The command centre's wall display: /board, kept live by ./live.ts (boardRegion). */
 const boardRoutes: FastifyPluginAsync = async (app) => {
   const unsubscribe = hubFor(app.db).subscribe((e) => {
-    if (e.type !== 'access') lastEventAt.set(app.db, new Date().toISOString());
+    if (e.type !== 'access' && e.type !== 'resync') lastEventAt.set(app.db, new Date().toISOString());
   });
   const unwatch = watchBoard(app.db);
   app.addHook('onClose', async () => {
