@@ -40,6 +40,7 @@ import casePages from './routes/cases/pages.ts';
 import caseworkReports from './routes/reports/casework.ts';
 import worklistPages from './routes/worklists/pages.ts';
 import liveHtml from './live/html.ts';
+import { LIVE_REGIONS } from './routes/live-regions.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -169,7 +170,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(adminRoutes);
   await app.register(facilityPages);
   await app.register(boardRoutes);
-  await app.register(liveHtml);
+  await app.register(liveHtml, { regions: LIVE_REGIONS });
   await app.register(handoffRoutes);
   await app.register(intakeRoutes);
   await app.register(residentPages);

@@ -36,9 +36,9 @@ export interface Engine {
 export interface TxState {
   readonly engine: Engine;
   readonly writer: Executor;
-  /** Run after commit (never after a rollback): events to the hub, notifications. */
-  /** Run inside the transaction, after the work and before COMMIT (PostgreSQL: NOTIFY, delivered on commit). */
+  /** Run inside the transaction, after the work and before COMMIT (PostgreSQL: the events' NOTIFY, delivered on commit). */
   readonly beforeCommit: (() => Promise<unknown>)[];
+  /** Run after COMMIT, never after a rollback (the events to this instance's listeners: domain/events.ts). */
   readonly afterCommit: (() => void)[];
   done: boolean;
 }

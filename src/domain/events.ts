@@ -2,7 +2,7 @@ import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import type { PostgresEngine } from '../db/postgres.ts';
-import { currentTx } from '../db/engine.ts';
+import { currentTx, type Engine, type Executor } from '../db/engine.ts';
 
 /**
  * What changed, published once per committed change, after commit (never
@@ -16,25 +16,70 @@ export type HubEvent =
   | { type: 'handoff'; handoffId: string; number: string; status: string; facilityId: string; wilayahCode: string; pending: number }
   | { type: 'alert'; alertId: string; kind: string; facilityId: string | null }
   /** Credentials changed (logout, disable, revoke, password reset): open sockets re-check theirs; nothing is sent. */
-  | { type: 'access' };
+  | { type: 'access' }
+  /**
+   * This instance may have missed changes (PostgreSQL: its LISTEN connection was lost and is back):
+   * whatever it keeps from events is re-read — a fresh snapshot to every socket, every region
+   * re-rendered, every credential re-checked (INTERFACES.md "Live").
+   */
+  | { type: 'resync' };
+
+type Listener = (event: HubEvent) => void | Promise<void>;
 
 /**
  * The small interface the rest of the code sees: a verb publishes what it
- * changed (best inside its write: heard once committed), the live sockets
- * (src/live/socket.ts, src/live/html.ts) and the board subscribe. SQLite: one
- * process, listeners in memory (CommitHub). PostgreSQL: NOTIFY/LISTEN across
- * instances (PgHub).
+ * changed, the live sockets (src/live/socket.ts, src/live/html.ts) and the
+ * board subscribe.
  */
 export interface EventHub {
   publish(event: HubEvent): void;
-  subscribe(listener: (event: HubEvent) => void | Promise<void>): () => void;
+  subscribe(listener: Listener): () => void;
   /** Resolves when the hub hears changes (PostgreSQL: its LISTEN is in place). */
-  ready?(): Promise<void>;
+  ready(): Promise<void>;
 }
 
-export class LocalHub implements EventHub {
-  private readonly listeners = new Set<(event: HubEvent) => void | Promise<void>>();
+/**
+ * Carries events to the other instances of a database (PostgreSQL:
+ * NOTIFY/LISTEN). It only carries: when an event is heard is the hub's
+ * decision, the same on every engine.
+ */
+interface Relay {
+  /** Queues the event in the write's own transaction: delivered to the others at its commit, or never. */
+  sendIn(writer: Executor, event: HubEvent): Promise<void>;
+  /** An event published outside any write (nothing to roll back): sent on its own. */
+  sendNow(event: HubEvent): void;
+  ready(): Promise<void>;
+}
+
+/**
+ * One hub per database, one rule for both engines: a publish inside a write
+ * (db/client.ts `write`) is kept by that write's transaction and heard after
+ * its COMMIT, once, and never when it rolls back — so a listener that reads
+ * in its callback sees the new figures. A publish outside a write is heard at
+ * once. On PostgreSQL the relay's NOTIFY rides in the same transaction, on its
+ * connection, so the other instances hear it at commit or not at all.
+ */
+export class Hub implements EventHub {
+  private readonly listeners = new Set<Listener>();
+  constructor(
+    private readonly engine: Engine,
+    private readonly relay: Relay | null = null,
+  ) {}
+
   publish(event: HubEvent): void {
+    const tx = currentTx(this.engine);
+    if (!tx) {
+      this.deliver(event);
+      this.relay?.sendNow(event);
+      return;
+    }
+    const relay = this.relay;
+    if (relay) tx.beforeCommit.push(() => relay.sendIn(tx.writer, event));
+    tx.afterCommit.push(() => this.deliver(event));
+  }
+
+  /** To this instance's listeners, now. The relay hands what other instances committed here too. */
+  deliver(event: HubEvent): void {
     for (const l of this.listeners) {
       try {
         const done = l(event);
@@ -44,36 +89,74 @@ export class LocalHub implements EventHub {
       }
     }
   }
-  subscribe(listener: (event: HubEvent) => void | Promise<void>): () => void {
+
+  subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-  get size(): number {
-    return this.listeners.size;
+
+  ready(): Promise<void> {
+    return this.relay?.ready() ?? Promise.resolve();
   }
 }
 
-/**
- * PostgreSQL: every instance LISTENs on one channel; a change is announced
- * with NOTIFY (ids and figures, never a person), after its commit. This
- * instance's own listeners hear it at once (as with SQLite); every other
- * instance hears it from the server and hands it to its listeners, so a change
- * through one instance reaches the walls and pages of all of them.
- */
 export const PG_CHANNEL = 'singgah_events';
 
-export class PgHub implements EventHub {
-  private readonly local = new LocalHub();
+/**
+ * PostgreSQL's limit on a NOTIFY payload is 8000 bytes; a message stays well
+ * under it. Only an occupancy event can grow (a repair of many units of one
+ * facility): it crosses as several, each naming some of the units.
+ */
+export const NOTIFY_MAX_BYTES = 7000;
+
+/** The wire form: `o` the sending instance, `n` its counter (identical payloads in one transaction are folded into one by PostgreSQL), `e` the event. */
+export function notifyPayloads(origin: string, next: () => number, event: HubEvent): string[] {
+  const one = (e: HubEvent) => JSON.stringify({ o: origin, n: next(), e });
+  const whole = one(event);
+  if (Buffer.byteLength(whole) <= NOTIFY_MAX_BYTES || event.type !== 'occupancy') return [whole];
+  const out: string[] = [];
+  let units: string[] = [];
+  // A unit id is a short ASCII id: the head (ids of the facility, origin, counter) is what stays the same.
+  const budget = NOTIFY_MAX_BYTES - Buffer.byteLength(one({ ...event, unitIds: [] }));
+  let size = 0;
+  for (const u of event.unitIds) {
+    const add = Buffer.byteLength(JSON.stringify(u)) + 1;
+    if (units.length && size + add > budget) {
+      out.push(one({ ...event, unitIds: units }));
+      units = [];
+      size = 0;
+    }
+    units.push(u);
+    size += add;
+  }
+  if (units.length) out.push(one({ ...event, unitIds: units }));
+  return out;
+}
+
+/**
+ * PostgreSQL: every instance LISTENs on one channel and NOTIFYs from inside
+ * the write's transaction (ids and figures, never a person). An instance also
+ * hears its own NOTIFY: those carry its `origin` and are dropped, because its
+ * own listeners already heard the event from the hub after the commit.
+ */
+class PgRelay implements Relay {
   private listener: pg.Client | null = null;
-  private readyPromise: Promise<void>;
+  private readonly readyPromise: Promise<void>;
   private stopped = false;
-  /** This instance, so it does not hear its own announcements twice. */
+  /** The listener was lost: once listening again, this instance may have missed NOTIFYs. */
+  private lost = false;
+  private counter = 0;
   private readonly origin = randomUUID();
 
-  constructor(private readonly engine: PostgresEngine) {
+  constructor(
+    private readonly engine: PostgresEngine,
+    private readonly heard: (event: HubEvent) => void,
+  ) {
     this.readyPromise = this.listen();
     engine.onClose(() => this.stop());
   }
+
+  private readonly next = () => ++this.counter;
 
   private async listen(): Promise<void> {
     while (!this.stopped) {
@@ -82,24 +165,30 @@ export class PgHub implements EventHub {
         await client.connect();
         client.on('notification', (msg) => {
           if (msg.channel !== PG_CHANNEL || !msg.payload) return;
+          let parsed: { o?: unknown; e?: HubEvent };
           try {
-            const { origin, event } = JSON.parse(msg.payload) as { origin: string; event: HubEvent };
-            if (origin !== this.origin) this.local.publish(event);
+            parsed = JSON.parse(msg.payload) as typeof parsed;
           } catch {
-            // A malformed payload is not ours: ignored.
+            return; // A malformed payload is not ours.
           }
+          if (parsed.o !== this.origin && parsed.e) this.heard(parsed.e);
         });
         client.on('error', () => undefined);
         client.on('end', () => {
           // Lost the server: listen again (the walls re-read everything on their next snapshot).
           if (!this.stopped && this.listener === client) {
             this.listener = null;
+            this.lost = true;
             setTimeout(() => void this.listen(), 1000).unref();
           }
         });
         await client.query(`LISTEN ${PG_CHANNEL}`);
         this.listener = client;
         if (this.stopped) await client.end();
+        else if (this.lost) {
+          this.lost = false;
+          this.heard({ type: 'resync' });
+        }
         return;
       } catch {
         await client.end().catch(() => undefined);
@@ -109,25 +198,20 @@ export class PgHub implements EventHub {
     }
   }
 
-  /** Resolves once this instance is listening. */
   ready(): Promise<void> {
     return this.readyPromise;
   }
 
-  publish(event: HubEvent): void {
-    // Inside a write the announcement waits for the commit: nobody hears of a change that may yet roll back.
-    const tx = currentTx(this.engine);
-    if (tx) {
-      tx.afterCommit.push(() => this.publish(event));
-      return;
-    }
-    this.local.publish(event);
-    if (this.engine.closed) return;
-    this.engine.pool.query('select pg_notify($1, $2)', [PG_CHANNEL, JSON.stringify({ origin: this.origin, event })]).catch(() => undefined);
+  async sendIn(writer: Executor, event: HubEvent): Promise<void> {
+    // An error here (the server's notification queue full) rolls the write back: announced at commit, or not at all.
+    for (const payload of notifyPayloads(this.origin, this.next, event)) await writer.execute('select pg_notify(?, ?)', [PG_CHANNEL, payload], 'run', false);
   }
 
-  subscribe(listener: (event: HubEvent) => void | Promise<void>): () => void {
-    return this.local.subscribe(listener);
+  sendNow(event: HubEvent): void {
+    if (this.engine.closed) return;
+    // Outside a write nothing can roll back: the NOTIFY is its own statement, and a lost one costs the
+    // other instances a message, not a change (their walls re-read on the next snapshot).
+    for (const payload of notifyPayloads(this.origin, this.next, event)) this.engine.pool.query('select pg_notify($1, $2)', [PG_CHANNEL, payload]).catch(() => undefined);
   }
 
   private async stop(): Promise<void> {
@@ -140,18 +224,18 @@ export class PgHub implements EventHub {
 
 // One hub per database: the database is the source of truth the events describe,
 // and tests that run several apps in one process never hear each other.
-const hubs = new WeakMap<object, EventHub>();
+const hubs = new WeakMap<object, Hub>();
 
 export function hubFor(db: Db): EventHub {
-  let hub = hubs.get(db.$engine);
+  const engine = db.$engine;
+  let hub = hubs.get(engine);
   if (!hub) {
-    hub = db.$engine.kind === 'postgres' ? new PgHub(db.$engine as PostgresEngine) : new LocalHub();
-    hubs.set(db.$engine, hub);
+    if (engine.kind === 'postgres') {
+      let made: Hub | null = null;
+      const relay = new PgRelay(engine as PostgresEngine, (e) => made?.deliver(e));
+      hub = made = new Hub(engine, relay);
+    } else hub = new Hub(engine);
+    hubs.set(engine, hub);
   }
   return hub;
-}
-
-/** Replace the hub of a database (a multi-server deployment, or a test). */
-export function setHub(db: Db, hub: EventHub): void {
-  hubs.set(db.$engine, hub);
 }

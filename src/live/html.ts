@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
 import { hubFor } from '../domain/events.ts';
 import { checkOrigin, forgetRequest } from './socket.ts';
-import { liveRegion, regionContext, type RegionContext, type LiveRegion } from './regions.ts';
+import { regionContext, type RegionContext, type LiveRegion } from './regions.ts';
 import { admitSocket, credentialOf, CredentialCheck, stillAllowed, CLOSE_CREDENTIALS, type Credential } from './connections.ts';
 import { DomainError } from '../domain/errors.ts';
 import { nowIso } from '../lib/time.ts';
@@ -45,14 +45,16 @@ function audienceKey(region: LiveRegion, ctx: RegionContext): string {
 const heartbeat = () => `<time id="live-heartbeat" hx-swap-oob="true" datetime="${nowIso()}"></time>`;
 
 /**
- * GET /live/html?region=NAME&…: the pages' own live socket for htmx's hx-ws.
+ * GET /live/html?region=NAME&…: the pages' own live socket for htmx's hx-ws,
+ * serving the regions it is given (src/routes/live-regions.ts).
  * Sends server-rendered fragments (hx-swap-oob) — the region at connect,
  * again after each relevant committed change, and a heartbeat that lets the
  * page tell when its data has gone stale. Credentials are checked before
  * every send (1008 when they are gone); a session or token holds at most
  * MAX_SOCKETS_PER_CREDENTIAL sockets (4429 beyond).
  */
-const liveHtml: FastifyPluginAsync = async (app) => {
+const liveHtml: FastifyPluginAsync<{ regions: readonly LiveRegion[] }> = async (app, opts) => {
+  const regions = new Map(opts.regions.map((r) => [r.name, r]));
   const hub = hubFor(app.db);
   const audiences = new Map<string, Audience>();
 
@@ -88,17 +90,18 @@ const liveHtml: FastifyPluginAsync = async (app) => {
   };
 
   const unsubscribe = hub.subscribe(async (event) => {
-    if (event.type === 'access') {
+    if (event.type === 'access' || event.type === 'resync') {
       const check = new CredentialCheck(app.db);
       await check.prefetch([...audiences.values()].flatMap((aud) => [...aud.watchers].map((w) => w.credential)));
       for (const aud of audiences.values()) for (const w of aud.watchers) await stillAllowed(check, w.credential, w.socket);
-      return;
+      if (event.type === 'access') return;
     }
     for (const aud of audiences.values()) {
       if (aud.timer) continue;
       let relevant = false;
       try {
-        relevant = aud.region.relevant(event, aud.ctx);
+        // After a resync every region is sent again: what changed meanwhile is unknown.
+        relevant = event.type === 'resync' || aud.region.relevant(event, aud.ctx);
       } catch {
         relevant = false;
       }
@@ -145,7 +148,7 @@ const liveHtml: FastifyPluginAsync = async (app) => {
       preValidation: async (request) => {
         checkOrigin(request);
         const q = request.query as Record<string, unknown>;
-        const region = liveRegion(typeof q.region === 'string' ? q.region : '');
+        const region = typeof q.region === 'string' ? regions.get(q.region) : undefined;
         if (!region) throw new DomainError('NOT_FOUND', 'error.not_found');
         if (Object.values(q).some((v) => typeof v !== 'string' || v.length > 200)) throw new DomainError('BAD_REQUEST', 'error.bad_request');
         const role = request.actor!.role;
@@ -160,7 +163,7 @@ const liveHtml: FastifyPluginAsync = async (app) => {
       const release = admitSocket(app.db, credential, socket);
       if (!release) return;
       const params = request.query as Record<string, string>;
-      const region = liveRegion(params.region!) as LiveRegion;
+      const region = regions.get(params.region!)!;
       const ctx = regionContext(app, request.actor!, params, request.lang);
       const key = audienceKey(region, ctx);
       let aud = audiences.get(key);

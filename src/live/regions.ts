@@ -34,14 +34,24 @@ export interface LiveRegion {
   render(ctx: RegionContext): string | Promise<string>;
 }
 
-const registry = new Map<string, LiveRegion>();
-
-export function registerLiveRegion(region: LiveRegion): void {
-  registry.set(region.name, region);
+/** A region a page shows: the page's route imports it for the socket's address, the socket is given it in app.ts. */
+export interface DefinedRegion extends LiveRegion {
+  /** The address of the page's socket (`hx-ws:connect`), with the params the region reads (an id). */
+  connect(params?: Record<string, string>): string;
 }
 
-export function liveRegion(name: string): LiveRegion | undefined {
-  return registry.get(name);
+/**
+ * A live region is a module exporting one of these (src/routes/<area>/live.ts):
+ * the page that shows it imports it (`live: region.connect({ id })`), and the
+ * socket serves the list in src/routes/live-regions.ts, so a region is found
+ * by following imports, never by its name alone.
+ */
+export function defineLiveRegion(region: LiveRegion): DefinedRegion {
+  return Object.assign(region, {
+    connect(params: Record<string, string> = {}) {
+      return `/live/html?${new URLSearchParams({ region: region.name, ...params }).toString()}`;
+    },
+  });
 }
 
 export function regionContext(app: FastifyInstance, actor: Actor, params: Record<string, string>, lang: Lang): RegionContext {

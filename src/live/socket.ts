@@ -154,6 +154,7 @@ export function messageFor(a: Audience, event: HubEvent, summary: () => Occupanc
       };
     }
     case 'access':
+    case 'resync':
       return null;
     case 'alert': {
       if (audience !== 'wide' && audience !== 'display') return null;
@@ -285,9 +286,17 @@ const liveSocket: FastifyPluginAsync = async (app) => {
     if (groups.size === 0) return;
     const check = new CredentialCheck(app.db);
     const everyone = () => [...groups.values()].flatMap((g) => [...g.clients]);
-    if (event.type === 'access') {
+    if (event.type === 'access' || event.type === 'resync') {
       await check.prefetch(everyone().map((c) => c.credential));
       for (const g of groups.values()) for (const c of g.clients) if (!(await stillAllowed(check, c.credential, c.socket))) leave(c);
+      if (event.type === 'access') return;
+      // Changes may have been missed: every client gets a fresh snapshot, numbered as the next message, and replaces its state.
+      for (const group of groups.values()) {
+        if (group.clients.size === 0) continue;
+        group.seq += 1;
+        const data = await snapshotOf(group);
+        for (const c of group.clients) if (deliver(c, data)) stats.sent += 1;
+      }
       return;
     }
     // One occupancy read per event, shared by every audience; a message built once per audience.

@@ -41,5 +41,10 @@ describe('the caseload counts days in the case worker’s zone', () => {
     const cases = (await browser.api('GET', '/api/v1/cases')).json().cases as { person_id: string; due_today: number; overdue: number }[];
     // 7 December in Bali; in WIB it would still be tomorrow's.
     expect(cases.find((c) => c.person_id === id)).toMatchObject({ due_today: 1, overdue: 0 });
+    // One day for one question: the case page and the follow-up worklist say the same (the worklist counted WIB days).
+    const followUps = (await browser.api('GET', `/api/v1/residents/${id}/case`)).json().follow_ups as { due: string; state: string }[];
+    expect(followUps).toEqual([expect.objectContaining({ due: '2026-12-07', state: 'today' })]);
+    const worklist = (await browser.api('GET', '/api/v1/worklists/follow-ups')).json().entries as { person_id: string; state: string; days_overdue: number }[];
+    expect(worklist.filter((e) => e.person_id === id)).toEqual([expect.objectContaining({ state: 'today', days_overdue: 0 })]);
   });
 });

@@ -7,7 +7,7 @@ import { openDatabase, write, type Db } from '../../src/db/client.ts';
 import { apiTokens, sessions } from '../../src/db/schema/index.ts';
 import { buildApp } from '../../src/app.ts';
 import { hubFor } from '../../src/domain/events.ts';
-import { liveRegion } from '../../src/live/regions.ts';
+import { boardRegion } from '../../src/routes/board/live.ts';
 import { MAX_SOCKETS_PER_CREDENTIAL } from '../../src/live/connections.ts';
 import { testConfig } from '../helpers/app.ts';
 import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
@@ -199,7 +199,7 @@ describe('amplification (issue 11, finding 7)', { timeout: 60_000 }, () => {
   });
 
   it('one change renders the board once for every socket of one audience', async () => {
-    const region = liveRegion('board')!;
+    const region = boardRegion;
     const render = region.render;
     let renders = 0;
     region.render = (ctx) => {

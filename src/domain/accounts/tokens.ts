@@ -72,7 +72,7 @@ function tokenCache(db: Db): TokenCache {
   if (!cache) {
     const c: TokenCache = { generation: 0, rows: new Map() };
     hubFor(db).subscribe((e) => {
-      if (e.type !== 'access') return;
+      if (e.type !== 'access' && e.type !== 'resync') return;
       c.generation += 1;
       c.rows.clear();
     });

@@ -3,8 +3,8 @@ import type { Db } from '../../db/client.ts';
 import type { Cluster } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { requireRole } from '../access.ts';
-import { localDate, nowIso, toLocalIso, zoneOf } from '../../lib/time.ts';
-import { facilityZone } from '../time-zone.ts';
+import { toLocalIso, zoneOf } from '../../lib/time.ts';
+import { caseWorkerToday } from '../time-zone.ts';
 import { ageOn } from '../residents/age.ts';
 import { maskIdNumber } from '../residents/nik.ts';
 import { aidSteps, type AidStep } from './aid.ts';
@@ -36,9 +36,9 @@ export interface CaseloadEntry {
 export async function caseload(args: { db: Db; actor: Actor }): Promise<CaseloadEntry[]> {
   const { db, actor } = args;
   requireRole(actor, CASE_READ_ROLES);
-  // "Due today" is the case worker's own day: the zone of their wilayah or facility (a pendamping in Bali counts WITA days).
-  const zone = actor.wilayahCode ? zoneOf(actor.wilayahCode) : actor.facilityId ? await facilityZone(db, actor.facilityId) : 'WIB';
-  const today = localDate(nowIso(), zone);
+  // "Due today" is the case worker's own day (domain/time-zone.ts: a pendamping in Bali counts WITA days); the counts
+  // below are dueState's 'overdue' and 'today' in SQL, so the list is ordered and cut by them.
+  const today = await caseWorkerToday(db, actor);
   // Wrapped: PostgreSQL orders by an output column's name only when it stands alone, not inside an expression.
   const rows = await db.all<Record<string, unknown>>(sql`
     select * from (

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ATENSI_MENUS, FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES } from '../../db/schema/index.ts';
 import { optionalText, text } from '../validate.ts';
-import { WIB_OFFSET_MINUTES } from '../../lib/time.ts';
+import { fromLocal, type Zone } from '../../lib/time.ts';
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -21,17 +21,19 @@ export const optionalDay = () => z.preprocess(blank, day().optional());
 export const menu = () => z.preprocess(blank, z.enum(ATENSI_MENUS, { error: 'cases.menu_invalid' }));
 
 /**
- * An instant from a form (a day, or "YYYY-MM-DDTHH:MM" read as WIB) or from
- * JSON (ISO 8601 with an offset); stored as UTC ISO.
+ * An instant from a form (a day, or "YYYY-MM-DDTHH:MM" read in `zone`: WIB
+ * unless the caller names another) or from JSON (ISO 8601 with an offset);
+ * stored as UTC ISO.
  */
-export function parseInstant(v: string): string | null {
+export function parseInstant(v: string, zone: Zone = 'WIB'): string | null {
   const s = v.trim();
   let ms: number;
   if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
     if (!isRealDay(s)) return null;
-    ms = Date.parse(`${s}T12:00:00Z`) - WIB_OFFSET_MINUTES * 60_000;
+    ms = Date.parse(fromLocal(`${s}T12:00:00`, zone));
   } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(s)) {
-    ms = Date.parse(`${s}Z`) - WIB_OFFSET_MINUTES * 60_000;
+    // An impossible wall clock (25:00) is no instant: checked before it is read in the zone.
+    ms = Number.isNaN(Date.parse(`${s}Z`)) ? NaN : Date.parse(fromLocal(s, zone));
   } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s)) {
     ms = Date.parse(s);
   } else return null;

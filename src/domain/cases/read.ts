@@ -9,15 +9,8 @@ import { ageOn } from '../residents/age.ts';
 import { maskIdNumber } from '../residents/nik.ts';
 import { aidSteps, ktpElsewhere } from './aid.ts';
 import { clusterOf } from './cluster.ts';
+import { caseWorkerToday, dueState } from '../time-zone.ts';
 import { assertCanSeeCase, caseOf, currentOrLastStay, knowsStayFacility } from './scope.ts';
-
-export type FollowUpState = 'done' | 'overdue' | 'today' | 'upcoming';
-
-export function followUpState(f: { doneAt: string | null; due: string }, today: string): FollowUpState {
-  if (f.doneAt) return 'done';
-  if (f.due < today) return 'overdue';
-  return f.due === today ? 'today' : 'upcoming';
-}
 
 export async function latestDtksProposal(db: Db | Tx, personId: string): Promise<string | null> {
   return (await db.select({ at: dtksProposals.proposedAt }).from(dtksProposals).where(eq(dtksProposals.personId, personId)).orderBy(desc(dtksProposals.proposedAt)).limit(1).get())?.at ?? null;
@@ -36,6 +29,8 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
   // The case lives where the person stays (or last stayed): its times and its today are that facility's (WIB when not known).
   const zone: Zone = facilityVisible && facility ? zoneOf(facility.wilayahCode) : 'WIB';
   const today = localDate(nowIso(), zone);
+  // What is due is counted in the case worker's day, as on the caseload and the worklist (domain/time-zone.ts).
+  const dueToday = await caseWorkerToday(tx, actor);
   const journey = stay ? (await tx.select().from(dischargeJourneys).where(eq(dischargeJourneys.stayId, stay.id)).get() ?? null) : null;
   const plan = c ? await tx.select().from(casePlanItems).where(eq(casePlanItems.caseId, c.id)).orderBy(asc(casePlanItems.position)).all() : [];
   const services = c
@@ -83,7 +78,7 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
       kind: f.kind,
       due: f.due,
       note: f.note,
-      state: followUpState(f, today),
+      state: dueState(f, dueToday),
       stay_id: f.stayId,
       done_at: toLocalIso(f.doneAt, zone),
       outcome: f.outcome,

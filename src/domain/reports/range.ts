@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { parseInput } from '../validate.ts';
 import { DomainError } from '../errors.ts';
-import { localDayStart, nowIso, wibDate, type Zone } from '../../lib/time.ts';
+import { type Zone } from '../../lib/time.ts';
+import { dayStart, NATIONAL_ZONE, nationalToday } from '../time-zone.ts';
 import type { Lang } from '../../i18n/index.ts';
 
 /**
  * A report covers whole calendar days, `from` to `to` inclusive. `startIso`
- * and `endIso` are the WIB instants (a national view); a facility's day is its
+ * and `endIso` are the national view's instants (WIB, domain/time-zone.ts); a facility's day is its
  * own local day (WITA, WIT: `dayIndex(range, iso, zone)`), so a check-in at
  * 23:30 WITA in Bali counts on that Bali day. No zone keeps daylight saving
  * time, so every day is exactly 24 hours and an instant's day is arithmetic.
@@ -33,9 +34,9 @@ const isoDate = z
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'reports.bad_date');
 const optionalDate = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), isoDate.optional());
 
-/** The start of a WIB day as a UTC instant. */
+/** The start of a national (WIB) day as a UTC instant. */
 export function dayStartIso(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00+07:00`)).toISOString();
+  return dayStart(date, NATIONAL_ZONE);
 }
 
 export function addDays(date: string, n: number): string {
@@ -49,13 +50,13 @@ export function makeRange(from: string, to: string): ReportRange {
 }
 
 /** The first instant of the range in a zone (00:00 local of `from`), UTC ISO. */
-export function rangeStartIn(range: ReportRange, zone: Zone = 'WIB'): string {
-  return zone === 'WIB' ? range.startIso : localDayStart(range.from, zone);
+export function rangeStartIn(range: ReportRange, zone: Zone = NATIONAL_ZONE): string {
+  return dayStart(range.from, zone);
 }
 
 /** The first instant after the range in a zone (00:00 local the day after `to`), UTC ISO. */
-export function rangeEndIn(range: ReportRange, zone: Zone = 'WIB'): string {
-  return zone === 'WIB' ? range.endIso : localDayStart(addDays(range.to, 1), zone);
+export function rangeEndIn(range: ReportRange, zone: Zone = NATIONAL_ZONE): string {
+  return dayStart(addDays(range.to, 1), zone);
 }
 
 /**
@@ -68,12 +69,12 @@ export function rangeLoadStart(range: ReportRange): string {
 }
 
 /** Which local day (in the facility's zone; WIB by default) of the range an instant falls on: 0 … days-1, negative before, ≥ days after. */
-export function dayIndex(range: ReportRange, iso: string, zone: Zone = 'WIB'): number {
+export function dayIndex(range: ReportRange, iso: string, zone: Zone = NATIONAL_ZONE): number {
   return Math.floor((Date.parse(iso) - Date.parse(rangeStartIn(range, zone))) / DAY_MS);
 }
 
 /** The end of local day i (the instant a stay must still be open at to count present that day). */
-export function dayEndIso(range: ReportRange, i: number, zone: Zone = 'WIB'): string {
+export function dayEndIso(range: ReportRange, i: number, zone: Zone = NATIONAL_ZONE): string {
   return new Date(Date.parse(rangeStartIn(range, zone)) + (i + 1) * DAY_MS).toISOString();
 }
 
@@ -84,8 +85,8 @@ export const RangeInput = z
   });
 export type RangeInput = z.infer<typeof RangeInput>;
 
-/** From query fields: `to` defaults to today (WIB), `from` to six days before `to` (a week). */
-export function parseRange(input: unknown, lang: Lang = 'id', today = wibDate(nowIso())): ReportRange {
+/** From query fields: `to` defaults to the national view's today (WIB), `from` to six days before `to` (a week). */
+export function parseRange(input: unknown, lang: Lang = 'id', today = nationalToday()): ReportRange {
   const v = parseInput(RangeInput, input ?? {}, lang);
   const to = v.to ?? (v.from && v.from > today ? v.from : today);
   const from = v.from ?? (addDays(to, -6));

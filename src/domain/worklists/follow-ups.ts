@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import type { Actor } from '../actor.ts';
 import { requireRole } from '../access.ts';
 import { translate } from '../../i18n/index.ts';
-import { nowIso, wibDate } from '../../lib/time.ts';
+import { caseWorkerToday, daysOverdue, dueState } from '../time-zone.ts';
 import { caseScopeFilter, WORKLIST_ROLES } from '../cases/scope.ts';
 import type { ExportTable } from '../reports/table.ts';
 
@@ -21,13 +21,11 @@ export interface FollowUpEntry {
   after_discharge: boolean;
 }
 
-const daysBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
-
-/** Open follow-ups due today or before, oldest first, in the actor's scope (after discharge too). */
+/** Open follow-ups due today or before (the case worker's day: domain/time-zone.ts), oldest first, in the actor's scope (after discharge too). */
 export async function followUpWorklist(args: { db: Db; actor: Actor; today?: string; pendampingId?: string }): Promise<FollowUpEntry[]> {
   const { db, actor } = args;
   requireRole(actor, WORKLIST_ROLES);
-  const today = args.today ?? wibDate(nowIso());
+  const today = args.today ?? (await caseWorkerToday(db, actor));
   const rows = await db.all<{ id: string; person_id: string; resident_code: string; name: string | null; kind: string; due: string; note: string | null; pendamping: string | null; open_stay: number }>(sql`
     select f.id, p.id as person_id, p.resident_code, coalesce(p.name, p.description) as name, f.kind, f.due, f.note,
            coalesce(nullif(u.display_name, ''), u.username) as pendamping,
@@ -48,8 +46,8 @@ export async function followUpWorklist(args: { db: Db; actor: Actor; today?: str
     name: r.name,
     kind: r.kind,
     due: r.due,
-    state: r.due < today ? 'overdue' : 'today',
-    days_overdue: Math.max(0, daysBetween(r.due, today)),
+    state: dueState({ doneAt: null, due: r.due }, today) === 'overdue' ? 'overdue' : 'today',
+    days_overdue: daysOverdue(r.due, today),
     note: r.note,
     pendamping: r.pendamping,
     after_discharge: r.open_stay === 0,

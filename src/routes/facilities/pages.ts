@@ -9,16 +9,13 @@ import {
   setFacilityStatus,
   updateFacility,
   updateUnit,
-  NEEDS,
 } from '../../domain/facilities/index.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
-import { CLUSTERS, FACILITY_KINDS, FACILITY_STATUSES, SERVICES, UNIT_ADMITS, UNIT_FEATURES, UNIT_STATUSES } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
-import { bedLabels } from '../../domain/facilities/beds.ts';
-import { loadLevel } from '../../domain/occupancy/compute.ts';
-import { registerLiveRegion, templateData } from '../../live/regions.ts';
+import { CHOICES } from './choices.ts';
+import { facilityRegion } from './live.ts';
 
 
 type IdParams = { Params: { id: string } };
@@ -28,20 +25,6 @@ type Body = Record<string, unknown>;
 /** The forms of a unit on the facility page; each re-renders with its own errors. */
 const UNIT_FORMS = ['capacity', 'block', 'status', 'details'] as const;
 type UnitForm = (typeof UNIT_FORMS)[number];
-
-/** What the templates need besides the data: the lists they draw choices from. */
-const CHOICES = {
-  kinds: FACILITY_KINDS,
-  statuses: FACILITY_STATUSES,
-  services: SERVICES,
-  clusters: CLUSTERS,
-  needs: NEEDS,
-  admits: UNIT_ADMITS,
-  features: UNIT_FEATURES,
-  unitStatuses: UNIT_STATUSES,
-  bedLabels,
-  loadLevel,
-};
 
 /** A form's failure: field errors beside their fields, or one message (a conflict) at the top of the form. */
 interface FormState {
@@ -64,34 +47,11 @@ function formFailure(request: FastifyRequest, err: unknown, key: string, values:
  * for admins and the facility's manager, and the admin's facility forms.
  */
 const facilityPages: FastifyPluginAsync = async (app) => {
-  // A facility page stays live: its figures, each unit's figures and who is
-  // there are sent again after every change at this facility. The forms are
-  // left alone, so nobody loses what they are typing.
-  registerLiveRegion({
-    name: 'facility',
-    roles: READERS.access,
-    authorize: async (ctx) => {
-      await getFacility(ctx.app.db, ctx.actor, ctx.params.id ?? '');
-    },
-    relevant: (event, ctx) => (event.type === 'occupancy' || event.type === 'facility' || event.type === 'referral') &&
-      ('facilityId' in event ? event.facilityId === ctx.params.id : event.type === 'referral' && (event.toFacilityId === ctx.params.id || event.fromFacilityId === ctx.params.id)),
-    render: async (ctx) => {
-      const d = await getFacility(ctx.app.db, ctx.actor, ctx.params.id ?? '');
-      const data = templateData(ctx, { ...CHOICES, d });
-      const full = d.powers.numbers === 'full';
-      const byUnit = new Map(d.occupancy.units.map((u) => [u.id, u]));
-      let html = ctx.app.eta.render('partials/facilities/summary', data);
-      for (const u of d.units) html += ctx.app.eta.render('partials/facilities/unit-figures', { ...data, u, uo: byUnit.get(u.id), full });
-      if (d.people) html += ctx.app.eta.render('partials/facilities/people', data);
-      return html;
-    },
-  });
-
   async function showPage(request: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, status = 200) {
     const detail = await getFacility(app.db, request.actor!, id);
     return reply.view(
       'pages/facilities/show',
-      { ...CHOICES, d: detail, title: detail.facility.name, live: true, ...extra },
+      { ...CHOICES, d: detail, title: detail.facility.name, live: facilityRegion.connect({ id }), ...extra },
       { region: 'partials/facilities/main', status },
     );
   }

@@ -5,6 +5,7 @@ import { DESK_ROLES, SUBMIT_ROLES, VIEW_ROLES } from '../../domain/handoffs/scop
 import { hasRole } from '../../domain/access.ts';
 import { translator } from '../../i18n/index.ts';
 import { renderShow } from './views.ts';
+import { handoffsRegion } from './live.ts';
 
 type Id = { Params: { id: string } };
 
@@ -16,7 +17,7 @@ const handoffPages: FastifyPluginAsync = async (app) => {
       title: request.t('handoffs.title'),
       items: await listHandoffs({ db: app.db, actor }),
       canSubmit: hasRole(actor, SUBMIT_ROLES),
-      live: true,
+      live: handoffsRegion.connect(),
     });
   });
 

@@ -11,13 +11,12 @@ import { freeBedsByUnit, suggestionFor, wherePlaced } from '../../domain/stays/w
 import { destinationChoices, staysInAndOutSince } from '../../domain/stays/read.ts';
 import { describeReason } from '../../domain/routing/text.ts';
 import { loadFacilityOccupancy } from '../../domain/occupancy/compute.ts';
-import { localDate, localDayStart, nowIso, wibDate, zoneOf } from '../../lib/time.ts';
+import { nowIso, wibDate, zoneOf } from '../../lib/time.ts';
+import { dayStart, todayIn } from '../../domain/time-zone.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 import { unflatten } from './form.ts';
-import { registerLiveRegion, templateData } from '../../live/regions.ts';
-import { assertCanSeeFacility } from '../../domain/access.ts';
-import { notFound } from '../../domain/errors.ts';
+import { deskRegion } from './live.ts';
 
 const PEOPLE = { access: PEOPLE_ROLES };
 const MAX_MEMBERS = 20;
@@ -48,23 +47,6 @@ function derived(m: Member, today: string) {
 }
 
 const intakeRoutes: FastifyPluginAsync = async (app) => {
-  // The desk's free places stay live while an officer chooses a unit: only the counts are re-sent.
-  registerLiveRegion({
-    name: 'desk',
-    roles: PEOPLE_ROLES,
-    authorize: async (ctx) => {
-      const f = (await loadFacilityOccupancy(ctx.app.db, { facilityId: ctx.params.id ?? '' }))[0];
-      if (!f) throw notFound();
-      assertCanSeeFacility(ctx.actor, f);
-    },
-    relevant: (event, ctx) => (event.type === 'occupancy' || event.type === 'facility') && event.facilityId === ctx.params.id,
-    render: async (ctx) => {
-      const f = (await loadFacilityOccupancy(ctx.app.db, { facilityId: ctx.params.id ?? '' }))[0];
-      const data = templateData(ctx, {});
-      return (f?.units ?? []).map((u) => ctx.app.eta.render('partials/intake/unit-free', { ...data, u })).join('');
-    },
-  });
-
   async function renderForm(request: FastifyRequest, reply: FastifyReply, form: IntakeForm, extra: Record<string, unknown> = {}, status = 200) {
     const today = wibDate(nowIso());
     return reply.view(
@@ -184,7 +166,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
     const suggestion = visibleFacility ? await suggestionFor(app.db, visibleFacility.id, group.map((p) => p.id)) : null;
     return {
       title: request.t('intake.checkin_title'),
-      live: Boolean(visibleFacility),
+      live: visibleFacility ? deskRegion.connect({ id: visibleFacility.id }) : false,
       people,
       placed: await wherePlaced(app.db, actor, people.filter((p) => p.openStayId).map((p) => p.person.id)),
       groupSize: group.length,
@@ -249,9 +231,9 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
   app.get('/intake/summary', { config: PEOPLE }, async (request, reply) => {
     const actor = request.actor!;
     const facility = actor.facilityId ? (await loadFacilityOccupancy(app.db, { facilityId: actor.facilityId }))[0] : undefined;
-    // "Today" is the facility's local day (WIB, WITA or WIT by its province).
+    // "Today" is the facility's day (domain/time-zone.ts: WIB, WITA or WIT by its province).
     const zone = zoneOf(facility?.wilayah_code);
-    const sinceUtc = localDayStart(localDate(nowIso(), zone), zone);
+    const sinceUtc = dayStart(todayIn(zone), zone);
     const today = facility ? await staysInAndOutSince(app.db, facility.id, sinceUtc) : undefined;
     const unplaced = facility ? await countNeverPlacedRegisteredAt(app.db, facility.id) : 0;
     return reply.view('partials/intake/summary', { facility, today, unplaced });

@@ -16,7 +16,7 @@ import {
 import { personsWithOpenReferral, stepsFor, type Step } from '../../domain/referrals/load.ts';
 import { routePerson } from '../../domain/routing/route-person.ts';
 import { describeReason } from '../../domain/routing/text.ts';
-import { registerLiveRegion } from '../../live/regions.ts';
+import { referralsRegion } from './live.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 import { age } from '../../domain/board/board.ts';
@@ -38,22 +38,10 @@ const STEP_VERBS: Record<Step, typeof acceptReferral> = {
 /**
  * Referral pages: the inboxes (/referrals), the one-tap suggestions for a
  * person (/residents/:id/suggestions), and the forms that take each step.
- * The inbox stays live over /live/html?region=referrals.
+ * The inbox stays live: ./live.ts (referralsRegion).
  */
 const referralPages: FastifyPluginAsync = async (app) => {
   const hold = app.config.REFERRAL_HOLD_MINUTES;
-
-  registerLiveRegion({
-    name: 'referrals',
-    roles: PEOPLE_ROLES,
-    relevant: (event, ctx) => {
-      if (event.type === 'alert') return isWide(ctx.actor);
-      if (event.type !== 'referral') return false;
-      return isWide(ctx.actor) || event.toFacilityId === ctx.actor.facilityId || event.fromFacilityId === ctx.actor.facilityId;
-    },
-    // The page fetches its inbox again (with its own CSRF token for the forms in it) when told.
-    render: (ctx) => ctx.app.eta.render('partials/referrals/live', { oob: true, stamp: Date.now() }),
-  });
 
   async function inboxData(request: FastifyRequest, extra: Record<string, unknown> = {}) {
     const actor = request.actor!;
@@ -97,7 +85,7 @@ const referralPages: FastifyPluginAsync = async (app) => {
       wide: isWide(actor),
       hasFacility: actor.facilityId !== null,
       ago: (iso: string | null) => (iso ? age(iso, now, request.lang) : ''),
-      live: true,
+      live: referralsRegion.connect(),
       errorsFor: {} as Record<string, Record<string, string>>,
       problemFor: {} as Record<string, string>,
       ...extra,

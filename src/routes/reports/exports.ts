@@ -6,13 +6,15 @@ import type { ExportTable } from '../../domain/reports/table.ts';
 import { toCsv } from '../../domain/reports/export/csv.ts';
 import { toXlsx } from '../../domain/reports/export/xlsx.ts';
 import { formatWib, nowIso } from '../../lib/time.ts';
+import { nationalToday } from '../../domain/time-zone.ts';
 
 const READERS = { access: REPORT_ROLES };
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 type Query = Record<string, unknown>;
 
+/** A report's file is named by its range; a file with none by the national view's day (WIB, as its "generated" line). */
 function fileName(stem: string, report: FullReport | null, ext: string) {
-  return report ? `singgah-${stem}-${report.range.from}_${report.range.to}.${ext}` : `singgah-${stem}-${nowIso().slice(0, 10)}.${ext}`;
+  return report ? `singgah-${stem}-${report.range.from}_${report.range.to}.${ext}` : `singgah-${stem}-${nationalToday()}.${ext}`;
 }
 
 export function sendCsv(reply: FastifyReply, table: ExportTable, name: string) {
