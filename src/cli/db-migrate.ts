@@ -5,7 +5,8 @@
  * at start.
  */
 import { configFromEnv } from '../server.ts';
-import { databaseTarget, isPostgresUrl, openDatabase } from '../db/client.ts';
+import { databaseTarget, openDatabase } from '../db/client.ts';
+import { describeDatabase } from '../db/describe.ts';
 import { parseArgs } from './args.ts';
 
 parseArgs(process.argv.slice(2), { usage: 'usage: npm run db:migrate (the database from DATABASE_URL, else DATABASE_PATH)' });
@@ -15,4 +16,4 @@ const target = databaseTarget(config);
 const started = Date.now();
 const db = await openDatabase(target, { migrate: true });
 await db.$engine.close();
-process.stdout.write(`${isPostgresUrl(target) ? 'PostgreSQL' : 'SQLite'} database migrated in ${Date.now() - started} ms.\n`);
+process.stdout.write(`${describeDatabase(config)} migrated in ${Date.now() - started} ms.\n`);
