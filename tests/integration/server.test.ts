@@ -16,6 +16,8 @@ describe('npm start', () => {
       await waitFor(() => /one-time password/.test(first.output()));
       const password = /one-time password\s+(\S+)/.exec(first.output())![1]!;
       expect(password).toMatch(/^[a-z0-9]{4}-/);
+      // It names the database it created the account in.
+      expect(first.output()).toContain(`No accounts existed in SQLite file ${env.DATABASE_PATH}: created "admin"`);
       await waitFor(() => first.output().includes('Sign in at'));
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(await health.json()).toEqual({ status: 'ok' });
