@@ -129,7 +129,7 @@ describe('the suite keeps to its own databases', () => {
       for (const key of Object.keys(operator)) delete process.env[key];
     }
     await expectOperatorUntouched();
-  });
+  }, 120_000);
 
   it("a test file run from a shell that exports the operator's configuration passes and leaves it untouched", async () => {
     // The reproduction: cli.test.ts's user:add and token:add cases wrote accounts and a token to
