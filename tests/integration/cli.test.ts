@@ -9,7 +9,8 @@ import { resolveToken } from '../../src/domain/accounts/tokens.ts';
 import { runCli as cli } from '../helpers/child-process.ts';
 import { describeDatabase } from '../../src/db/describe.ts';
 
-describe('operator commands', () => {
+// Each case starts several node processes: a loaded machine can take well over the default 30 s.
+describe('operator commands', { timeout: 120_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
   beforeAll(async () => {

@@ -113,6 +113,8 @@ describe('the suite keeps to its own databases', () => {
       try {
         await waitFor(() => server.output().includes('Sign in at'));
         expect(server.output()).toContain(`No accounts existed in SQLite file ${started.DATABASE_PATH}: created "admin"`);
+        // Serving: past the start, its SIGTERM handler is in place.
+        await waitFor(() => fetch(`http://127.0.0.1:${started.PORT}/readyz`).then((r) => r.ok, () => false));
       } finally {
         server.child.kill('SIGTERM');
       }
@@ -136,15 +138,15 @@ describe('the suite keeps to its own databases', () => {
     // production. This file's first case runs there too: it fails if the configuration reached a test process.
     const nested = spawnSync(
       process.execPath,
-      [join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'tests/integration/cli.test.ts', 'tests/integration/hermetic.test.ts', '--project', 'sqlite', '--reporter', 'verbose', '--testNamePattern', "user:add|token:add prints|sees none of the operator's configuration"],
-      { cwd: root, env: childEnv({ ...operator, SINGGAH_DEBUG_SQL: '1', NO_COLOR: '1' }), encoding: 'utf8', timeout: 150_000 },
+      [join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'tests/integration/cli.test.ts', 'tests/integration/hermetic.test.ts', '--project', 'sqlite', '--reporter', 'verbose', '--testTimeout', '120000', '--testNamePattern', "user:add|token:add prints|sees none of the operator's configuration"],
+      { cwd: root, env: childEnv({ ...operator, SINGGAH_DEBUG_SQL: '1', NO_COLOR: '1' }), encoding: 'utf8', timeout: 280_000 },
     );
     const out = nested.stdout + nested.stderr;
     expect(nested.status, out).toBe(0);
     expect(out).toMatch(/Tests\s+5 passed/);
     expect(out).toContain("✓ |sqlite| tests/integration/hermetic.test.ts > the suite keeps to its own databases > a test process sees none of the operator's configuration");
     await expectOperatorUntouched();
-  }, 180_000);
+  }, 300_000);
 
   it('the comparison sees a single row: a command pointed at the stand-in production database changes it', async ({ skip }) => {
     if (!production) return skip('needs PostgreSQL to stand for production: the postgres project (SINGGAH_TEST_PG=1 or TEST_DATABASE_URL) runs it');
