@@ -11,8 +11,10 @@ describe('npm start', () => {
     const dir = mkdtempSync(join(tmpdir(), 'singgah-start-'));
     const port = await freePort();
     const env = { DATABASE_PATH: join(dir, 'singgah.db'), PORT: String(port), LOG_LEVEL: 'warn' };
+    const started: ReturnType<typeof run>[] = [];
     try {
       const first = run(['src/server.ts'], env);
+      started.push(first);
       await waitFor(() => /one-time password/.test(first.output()));
       const password = /one-time password\s+(\S+)/.exec(first.output())![1]!;
       expect(password).toMatch(/^[a-z0-9]{4}-/);
@@ -29,12 +31,15 @@ describe('npm start', () => {
 
       // Second start: accounts exist, nothing printed.
       const second = run(['src/server.ts'], env);
+      started.push(second);
       // Up to 30 s: two cores shared by parallel test files can slow a TypeScript start well past 10 s.
       await waitFor(() => fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false), 30_000);
       expect(second.output()).not.toContain('one-time password');
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
     } finally {
+      // A failed step must not leave a server running.
+      for (const s of started) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   }, 90_000);
