@@ -6,6 +6,12 @@ import { defineConfig } from 'vitest/config';
  * and always under CI=true, where a missing server is a failure
  * (tests/helpers/pg-global-setup.ts). Browser tests included: the pages are
  * driven over each engine.
+ *
+ * The suite keeps to its own databases: the operator's configuration (an exported
+ * DATABASE_URL, SESSION_SECRET, DATABASE_PATH...) is removed from the main process
+ * and from every test process before a test file loads (tests/helpers/hermetic-env.ts),
+ * and every child a test starts gets an explicit environment
+ * (tests/helpers/child-process.ts).
  */
 const withPostgres = process.env.CI === 'true' || process.env.SINGGAH_TEST_PG === '1' || Boolean(process.env.TEST_DATABASE_URL);
 
@@ -18,6 +24,8 @@ export default defineConfig({
     // Two cores: two files at a time; a browser file holds one Chromium.
     maxWorkers: 2,
     reporters: ['default'],
+    globalSetup: ['tests/helpers/hermetic-env.ts'],
+    setupFiles: ['tests/helpers/hermetic-setup.ts'],
     projects: [
       { extends: true, test: { name: 'sqlite' } },
       ...(withPostgres

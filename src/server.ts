@@ -2,6 +2,7 @@ import { parseConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './app.ts';
 import { databaseTarget, openDatabase, type Db } from './db/client.ts';
 import { MigrationRefusal } from './db/migrations.ts';
+import { describeDatabase } from './db/describe.ts';
 import { ensureFirstAdmin } from './domain/accounts/first-admin.ts';
 import type { FastifyInstance } from 'fastify';
 
@@ -19,7 +20,7 @@ export async function start(config: Config, opts: { db?: Db; banner?: (url: stri
   if (admin) {
     // Printed once, to the operator's terminal only; never logged.
     process.stdout.write(
-      `\nNo accounts existed: created "admin" with the one-time password\n\n    ${admin.password}\n\nSign in at ${url}/login and change it.\n\n`,
+      `\nNo accounts existed in ${describeDatabase(config)}: created "admin" with the one-time password\n\n    ${admin.password}\n\nSign in at ${url}/login and change it.\n\n`,
     );
   }
   opts.banner?.(url);

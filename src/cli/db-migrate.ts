@@ -5,8 +5,9 @@
  * at start.
  */
 import { configFromEnv } from '../server.ts';
-import { databaseTarget, isPostgresUrl, openDatabase, type Db } from '../db/client.ts';
+import { databaseTarget, openDatabase, type Db } from '../db/client.ts';
 import { MigrationRefusal } from '../db/migrations.ts';
+import { describeDatabase } from '../db/describe.ts';
 import { parseArgs } from './args.ts';
 
 parseArgs(process.argv.slice(2), { usage: 'usage: npm run db:migrate (the database from DATABASE_URL, else DATABASE_PATH)' });
@@ -24,4 +25,4 @@ try {
   process.exit(1);
 }
 await db.$engine.close();
-process.stdout.write(`${isPostgresUrl(target) ? 'PostgreSQL' : 'SQLite'} database migrated in ${Date.now() - started} ms.\n`);
+process.stdout.write(`${describeDatabase(config)} migrated in ${Date.now() - started} ms.\n`);

@@ -1,5 +1,6 @@
 import { configFromEnv } from '../server.ts';
 import { databaseTarget, openDatabase } from '../db/client.ts';
+import { describeDatabase } from '../db/describe.ts';
 import { createToken } from '../domain/accounts/tokens.ts';
 import { SYSTEM_ACTOR } from '../domain/actor.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -18,7 +19,7 @@ try {
     actor: { ...SYSTEM_ACTOR, label: 'cli', lang: 'en' },
     input: { name: flags.name, role: flags.role, facility: flags.facility, wilayah: flags.wilayah },
   });
-  process.stdout.write(`Created ${created.role} token "${created.name}". It is stored only as a hash; copy it now:\n${created.token}\n`);
+  process.stdout.write(`Created ${created.role} token "${created.name}" in ${describeDatabase(config)}. It is stored only as a hash; copy it now:\n${created.token}\n`);
 } catch (err) {
   if (err instanceof DomainError) {
     fail(err.fieldErrors.map((e) => `${e.path}: ${translate('en', e.message, e.params)}`).join('\n') || translate('en', err.messageKey));

@@ -1,5 +1,6 @@
 import { configFromEnv } from '../server.ts';
 import { databaseTarget, openDatabase } from '../db/client.ts';
+import { describeDatabase } from '../db/describe.ts';
 import { createUser } from '../domain/accounts/users.ts';
 import { SYSTEM_ACTOR } from '../domain/actor.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -18,7 +19,7 @@ try {
     actor: { ...SYSTEM_ACTOR, label: 'cli', lang: 'en' },
     input: { username: flags.username, role: flags.role, facility: flags.facility, wilayah: flags.wilayah, cluster: flags.cluster, display_name: flags.name, staff_number: flags.nip },
   });
-  process.stdout.write(`Created ${created.role} account "${created.username}".\nOne-time password (shown once): ${created.password}\n`);
+  process.stdout.write(`Created ${created.role} account "${created.username}" in ${describeDatabase(config)}.\nOne-time password (shown once): ${created.password}\n`);
 } catch (err) {
   if (err instanceof DomainError) {
     fail(err.fieldErrors.map((e) => `${e.path}: ${translate('en', e.message, e.params)}`).join('\n') || translate('en', err.messageKey));

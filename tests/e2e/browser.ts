@@ -10,6 +10,7 @@ import { parseConfig, type Config } from '../../src/config.ts';
 import { openDatabase, type Db } from '../../src/db/client.ts';
 import { TEST_ENGINE } from '../helpers/app.ts';
 import { createTestPgDatabase } from '../helpers/pg.ts';
+import { childEnv } from '../helpers/child-process.ts';
 
 /**
  * Browser tests drive Debian's Chromium (never a downloaded browser) with
@@ -68,6 +69,7 @@ export async function startBrowserSuite(opts: { seed?: (db: Db) => unknown; env?
   const baseUrl = `http://127.0.0.1:${port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
+    env: childEnv(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

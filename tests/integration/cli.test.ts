@@ -1,5 +1,4 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,13 +6,11 @@ import Database from 'better-sqlite3';
 import { openDatabase } from '../../src/db/client.ts';
 import { makeFacility } from '../helpers/factories.ts';
 import { resolveToken } from '../../src/domain/accounts/tokens.ts';
+import { runCli as cli } from '../helpers/child-process.ts';
+import { describeDatabase } from '../../src/db/describe.ts';
 
-function cli(script: string, args: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout + r.stderr };
-}
-
-describe('operator commands', () => {
+// Each case starts several node processes: a loaded machine can take well over the default 30 s.
+describe('operator commands', { timeout: 120_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
   beforeAll(async () => {
@@ -28,6 +25,8 @@ describe('operator commands', () => {
   it('user:add adds an account bound to a facility and prints a one-time password', () => {
     const r = cli('user-add', ['--username', 'sari', '--role', 'intake', '--facility', 'TPS-CLI-01', '--name', 'Sari Dewi'], env);
     expect(r.code).toBe(0);
+    // It names the database it changed, so a shell pointed elsewhere shows at once.
+    expect(r.out).toContain(`Created intake account "sari" in SQLite file ${env.DATABASE_PATH}.\n`);
     expect(r.out).toMatch(/One-time password \(shown once\): [a-z0-9]{4}-/);
     const bad = cli('user-add', ['--username', 'budi', '--role', 'intake'], env);
     expect(bad.code).toBe(2);
@@ -82,6 +81,7 @@ describe('operator commands', () => {
   it('token:add prints a token once and stores only its hash', async () => {
     const r = cli('token-add', ['--name', 'Satpol PP Jakpus', '--role', 'satpol', '--wilayah', '31.71'], env);
     expect(r.code).toBe(0);
+    expect(r.out).toContain(`Created satpol token "Satpol PP Jakpus" in SQLite file ${env.DATABASE_PATH}. It is stored only as a hash`);
     const token = /\n(sgh_\S+)\n/.exec(r.out)![1]!;
     const raw = new Database(env.DATABASE_PATH!, { readonly: true });
     const rows = raw.prepare('select token_hash, wilayah_code from api_tokens').all() as { token_hash: string; wilayah_code: string }[];
@@ -99,7 +99,7 @@ describe('operator commands', () => {
     const target = join(dir, 'backup.db');
     const r = cli('backup', [target], env);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('integrity ok');
+    expect(r.out).toMatch(new RegExp(`^Backup of SQLite file ${env.DATABASE_PATH} written to ${target} in \\d+ ms \\(integrity ok\\)\\.\\n$`));
     const copy = new Database(target, { readonly: true });
     expect((copy.prepare("select count(*) as n from users where username = 'sari'").get() as { n: number }).n).toBe(1);
     copy.close();
@@ -108,5 +108,34 @@ describe('operator commands', () => {
     expect(again.out).toContain('exists');
     expect(cli('backup', [], env).out).toContain('usage: npm run db:backup -- FILE');
     expect(existsSync(target)).toBe(true);
+  });
+
+  it('db:migrate names the database it migrated', () => {
+    const r = cli('db-migrate', [], env);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^SQLite file ${env.DATABASE_PATH} migrated in \\d+ ms\\.\\n$`));
+  });
+
+  it('db:backup refuses when DATABASE_URL is set: the database is PostgreSQL, not the SQLite file', () => {
+    const target = join(dir, 'not-postgres.db');
+    const r = cli('backup', [target], { ...env, DATABASE_URL: 'postgres://ops:s3cret-pw@db.internal:6543/singgah', SESSION_SECRET: 'x'.repeat(40) });
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('DATABASE_URL is set: the database is PostgreSQL database "singgah" on db.internal:6543; back it up with pg_dump -Fc (db:backup copies a SQLite file).\n');
+    expect(existsSync(target)).toBe(false);
+  });
+});
+
+describe('describeDatabase: where a command wrote, never a password', () => {
+  it('says the SQLite file by its absolute path, and PostgreSQL by database, host and port', () => {
+    expect(describeDatabase({ DATABASE_PATH: 'data/singgah.db' })).toBe(`SQLite file ${join(process.cwd(), 'data/singgah.db')}`);
+    expect(describeDatabase({ DATABASE_PATH: ':memory:' })).toBe('SQLite in memory (nothing is kept)');
+    const pg = (url: string) => describeDatabase({ DATABASE_URL: url, DATABASE_PATH: 'data/singgah.db' });
+    expect(pg('postgres://singgah:p%40ss-w0rd@db.internal:6543/singgah_prod')).toBe('PostgreSQL database "singgah_prod" on db.internal:6543');
+    expect(pg('postgresql://db.internal/singgah')).toBe('PostgreSQL database "singgah" on db.internal:5432');
+    expect(pg('postgres://ops:secret@/singgah?host=/var/run/postgresql')).toBe('PostgreSQL database "singgah" on /var/run/postgresql:5432');
+    expect(pg('postgres://ops:secret@db.internal')).toBe('PostgreSQL database (the server\'s default) on db.internal:5432');
+    for (const url of ['postgres://singgah:p%40ss-w0rd@db.internal:6543/singgah_prod', 'postgres://ops:secret@/singgah?host=/var/run/postgresql']) {
+      expect(pg(url)).not.toMatch(/p%40ss|p@ss|secret|ops|singgah:/);
+    }
   });
 });

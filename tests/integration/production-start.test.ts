@@ -3,7 +3,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { childEnv, freePort, waitFor } from '../helpers/child-process.ts';
 
 /**
  * The production start of INTERFACES.md: `npm run build` emits JavaScript,
@@ -12,16 +13,6 @@ import { createServer, connect } from 'node:net';
  * server gracefully and frees the port.
  */
 const root = resolve(import.meta.dirname, '../..');
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => done(port));
-    });
-  });
-}
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((done) => {
@@ -34,18 +25,10 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-async function waitFor(predicate: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('production start (compiled)', () => {
   beforeAll(() => {
     // Always build from the current sources: a stale dist/ would test old code.
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'pipe' });
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'pipe', env: childEnv() });
   }, 120_000);
 
   it('npm run build emits JavaScript with rewritten imports, beside no TypeScript', () => {
@@ -58,7 +41,7 @@ describe('production start (compiled)', () => {
     const port = await freePort();
     const child = spawn('npm', ['start'], {
       cwd: root,
-      env: { ...process.env, DATABASE_PATH: join(dir, 'singgah.db'), PORT: String(port), LOG_LEVEL: 'info', NODE_OPTIONS: '' },
+      env: childEnv({ DATABASE_PATH: join(dir, 'singgah.db'), PORT: String(port), LOG_LEVEL: 'info' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -71,8 +54,8 @@ describe('production start (compiled)', () => {
       await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0)) === 200);
       expect(out).toMatch(/one-time password/);
       // The served process is node on compiled JavaScript, not tsx.
-      const ps = execFileSync('ps', ['-o', 'args=', '--ppid', String(child.pid)], { encoding: 'utf8' })
-        + execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('dist/server.js')).join('\n');
+      const ps = execFileSync('ps', ['-o', 'args=', '--ppid', String(child.pid)], { encoding: 'utf8', env: childEnv() })
+        + execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8', env: childEnv() }).split('\n').filter((l) => l.includes('dist/server.js')).join('\n');
       expect(ps).toContain('dist/server.js');
       expect(ps).not.toContain('tsx');
 

@@ -1,49 +1,25 @@
 import { describe, it, expect } from 'vitest';
 import { openTestDatabase } from '../helpers/app.ts';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import WebSocket from 'ws';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function waitFor(predicate: () => boolean, ms = 20_000) {
-  const t0 = Date.now();
-  while (!predicate()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { freePort, startNode as run, waitFor } from '../helpers/child-process.ts';
 
 describe('npm start', () => {
   it('creates admin once on an empty database, serves, and shuts down gracefully on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'singgah-start-'));
     const port = await freePort();
     const env = { DATABASE_PATH: join(dir, 'singgah.db'), PORT: String(port), LOG_LEVEL: 'warn' };
+    const started: ReturnType<typeof run>[] = [];
     try {
       const first = run(['src/server.ts'], env);
+      started.push(first);
       await waitFor(() => /one-time password/.test(first.output()));
       const password = /one-time password\s+(\S+)/.exec(first.output())![1]!;
       expect(password).toMatch(/^[a-z0-9]{4}-/);
+      // It names the database it created the account in.
+      expect(first.output()).toContain(`No accounts existed in SQLite file ${env.DATABASE_PATH}: created "admin"`);
       await waitFor(() => first.output().includes('Sign in at'));
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(await health.json()).toEqual({ status: 'ok' });
@@ -55,19 +31,18 @@ describe('npm start', () => {
 
       // Second start: accounts exist, nothing printed.
       const second = run(['src/server.ts'], env);
-      let up = false;
-      for (let i = 0; i < 100 && !up; i++) {
-        up = await fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false);
-        if (!up) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(up).toBe(true);
+      started.push(second);
+      // Up to 30 s: two cores shared by parallel test files can slow a TypeScript start well past 10 s.
+      await waitFor(() => fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false), 30_000);
       expect(second.output()).not.toContain('one-time password');
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
     } finally {
+      // A failed step must not leave a server running.
+      for (const s of started) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 
   it('stops with a clear message on a bad configuration value', async () => {
     const p = run(['src/server.ts'], { PORT: 'not-a-port', DATABASE_PATH: ':memory:' });
