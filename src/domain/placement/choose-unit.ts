@@ -1,5 +1,5 @@
 import type { Sex, UnitAdmits, UnitFeature } from '../../db/schema/index.ts';
-import { ageNeeds } from '../residents/age.ts';
+import { ageNeeds } from '../persons/age.ts';
 
 /**
  * Which unit of a facility a group goes to (DOMAIN.md "Placement rules that

@@ -9,7 +9,7 @@ import { parseInput } from '../validate.ts';
 import { addMinutes, nowIso, wibDate } from '../../lib/time.ts';
 import { newId } from '../../lib/ids.ts';
 import { translator } from '../../i18n/index.ts';
-import { assertCanSeePerson } from '../residents/links.ts';
+import { assertCanSeePerson } from '../persons/scope.ts';
 import { loadRoutingFacilities, originOf, referralGroup, toRoutingPerson } from '../routing/load.ts';
 import { groupNeeds, route } from '../routing/route.ts';
 import { groupProfile, unitRefusal } from '../placement/choose-unit.ts';

@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { isKnownWilayah, knownWilayahCodes } from '../facilities/wilayah.ts';
+import { isKnownWilayah, knownWilayahCodes, normaliseWilayahCode } from '../reference/wilayah.ts';
 import { inWrite, write, type Db, type Tx } from '../../db/client.ts';
 import { facilities, handoffPersons, handoffs, households, persons } from '../../db/schema/index.ts';
 import { settleHandoff } from '../handoffs/settle.ts';
@@ -13,11 +13,12 @@ import { newId, newResidentCode } from '../../lib/ids.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 import { findDuplicates } from './duplicates.ts';
 import { nikHeldError, offerCandidates, type OfferedCandidate } from './candidates.ts';
-import { placeOf } from './links.ts';
+import { placeOf } from '../persons/scope.ts';
 import { householdWanted, IntakeInput, type PersonInput } from './input.ts';
-import { BLOCKING_NIK_WARNINGS, checkKk, checkNik, type NikWarningCode } from './nik.ts';
-import { searchKeyFor } from './names.ts';
-import { toPersonRecord, type PersonRecord, type PersonRow } from './view.ts';
+import { BLOCKING_NIK_WARNINGS, checkKk, checkNik, type NikWarningCode } from '../persons/nik.ts';
+import { searchKeyFor } from '../persons/names.ts';
+import { personRecord, type PersonRecord } from './view.ts';
+import { liveRecord, type PersonRow } from '../persons/record.ts';
 
 export interface NikWarning {
   /** Which person of the intake (0-based). */
@@ -57,12 +58,6 @@ export interface IntakeRegistered {
 
 export type IntakeResult = IntakeNeedsDecision | IntakeRegistered;
 
-/** "3171" and "31.71" are the same kab/kota; "31" a province. */
-export function normaliseWilayahCode(raw: string): string {
-  const c = raw.trim();
-  return /^\d{4}$/.test(c) ? `${c.slice(0, 2)}.${c.slice(2)}` : c;
-}
-
 
 /** Intake and managers register at their own facility; wide roles may name one (or none). */
 async function intakeFacility(tx: Tx, actor: Actor, requested: string | undefined): Promise<string | null> {
@@ -75,15 +70,6 @@ async function intakeFacility(tx: Tx, actor: Actor, requested: string | undefine
   const f = await tx.select({ id: facilities.id, protected: facilities.protected }).from(facilities).where(eq(facilities.id, requested)).get();
   if (!f || !canSeeFacility(actor, f)) throw invalid([{ path: 'facility_id', message: 'field.unknown_facility' }]);
   return f.id;
-}
-
-/** Follows merged records to the one that lives on. */
-export async function liveRecord(tx: Db | Tx, id: string): Promise<PersonRow | undefined> {
-  let row = await tx.select().from(persons).where(eq(persons.id, id)).get();
-  for (let hops = 0; row?.mergedIntoId && hops < 10; hops++) {
-    row = await tx.select().from(persons).where(eq(persons.id, row.mergedIntoId)).get();
-  }
-  return row && !row.mergedIntoId ? row : undefined;
 }
 
 interface Checked {
@@ -250,9 +236,11 @@ export async function registerIntake(args: { db: Db; actor: Actor; input: unknow
       if (outermost) await publishHandoff(tx, handoffLine.handoffId);
     }
 
+    const records: PersonRecord[] = [];
+    for (const r of saved) records.push(await personRecord(tx, r, { today }));
     return {
       status: 'registered',
-      persons: saved.map((r) => toPersonRecord(r, { today })),
+      persons: records,
       household_id: householdId,
       attached,
       facility_id: facilityId,

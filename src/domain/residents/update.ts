@@ -1,5 +1,5 @@
 import { and, eq, isNull, ne } from 'drizzle-orm';
-import { isKnownWilayah, knownWilayahCodes } from '../facilities/wilayah.ts';
+import { isKnownWilayah, knownWilayahCodes } from '../reference/wilayah.ts';
 import { z } from 'zod';
 import { write, type Db, type Tx } from '../../db/client.ts';
 import { DISABILITY_TYPES, persons } from '../../db/schema/index.ts';
@@ -10,12 +10,13 @@ import { conflict, DomainError, invalid, notFound, type FieldError } from '../er
 import { parseInput } from '../validate.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 import { PersonInput } from './input.ts';
-import { assertCanSeePerson } from './links.ts';
+import { assertCanSeePerson } from '../persons/scope.ts';
 import { nikHeldError } from './candidates.ts';
-import { searchKeyFor } from './names.ts';
-import { BLOCKING_NIK_WARNINGS, checkKk, checkNik, cleanIdNumber, type NikWarningCode } from './nik.ts';
-import { liveRecord, normaliseWilayahCode } from './register.ts';
-import type { PersonRow } from './view.ts';
+import { searchKeyFor } from '../persons/names.ts';
+import { BLOCKING_NIK_WARNINGS, checkKk, checkNik, cleanIdNumber, type NikWarningCode } from '../persons/nik.ts';
+import { liveRecord, type PersonRow } from '../persons/record.ts';
+import { personRecord, type PersonRecord } from './view.ts';
+import { normaliseWilayahCode } from '../reference/wilayah.ts';
 
 /** Who may correct a person's record (within the people they may see). */
 export const UPDATE_ROLES = PEOPLE_ROLES;
@@ -121,6 +122,8 @@ export interface UpdateNeedsDecision {
 
 export interface PersonUpdated {
   status: 'updated';
+  /** The person as the API serves it (persons' cluster rule included). */
+  record: PersonRecord;
   person: PersonRow;
   /** Field names that changed (empty: nothing to save, nothing written). */
   changed: PersonField[];
@@ -329,7 +332,7 @@ export async function updatePerson(args: { db: Db; actor: Actor; personId: strin
         nikOverrideReason,
       };
       const changed = (Object.keys(FIELDS) as PersonField[]).filter((f) => JSON.stringify(next[FIELDS[f]]) !== JSON.stringify(old[FIELDS[f]]));
-      if (!changed.length) return { status: 'updated', person: old, changed, warnings } satisfies PersonUpdated;
+      if (!changed.length) return { status: 'updated', person: old, record: await personRecord(tx, old, { today: wibDate(now) }), changed, warnings } satisfies PersonUpdated;
 
       nikWritten = nik;
       const done = await tx
@@ -350,7 +353,7 @@ export async function updatePerson(args: { db: Db; actor: Actor; personId: strin
         });
       }
       const person = (await tx.select().from(persons).where(eq(persons.id, old.id)).get())!;
-      return { status: 'updated', person, changed, warnings } satisfies PersonUpdated;
+      return { status: 'updated', person, record: await personRecord(tx, person, { today: wibDate(now) }), changed, warnings } satisfies PersonUpdated;
     });
   } catch (err) {
     return await mapPersonNikConstraint(db, actor, err, args.personId, nikWritten);

@@ -9,7 +9,7 @@ import { loadUnitOccupancy, type UnitOccupancy } from '../occupancy/compute.ts';
 import { newId } from '../../lib/ids.ts';
 import { bedLabels, bedsInUse } from './beds.ts';
 import { chooseUnit, groupProfile, unitRefusal, type UnitReason } from '../placement/choose-unit.ts';
-import { ageOn } from '../residents/age.ts';
+import { ageOn } from '../persons/age.ts';
 import { wibDate } from '../../lib/time.ts';
 
 /** Who may allow a check-in past capacity, with a written reason. */

@@ -12,7 +12,7 @@ import { loadRoutingFacilities, toRoutingPerson } from '../routing/load.ts';
 import { route } from '../routing/route.ts';
 import { describeReason } from '../routing/text.ts';
 import { hubFor } from '../events.ts';
-import { assertCanSeePerson } from '../residents/links.ts';
+import { assertCanSeePerson } from '../persons/scope.ts';
 import { assertActsAt, placementFacility } from './facility.ts';
 import { TransferInput } from './input.ts';
 import { mapStayConstraint, placeGroup, toPlacePerson } from './place.ts';

@@ -5,7 +5,7 @@ import { readHandoff, type HandoffLineRow, type HandoffRow } from '../../domain/
 import { intakePrefillFromLine } from '../../domain/handoffs/intake-prefill.ts';
 import { DESK_ROLES } from '../../domain/handoffs/scope.ts';
 import type { IntakeNeedsDecision } from '../../domain/residents/register.ts';
-import { ageNeeds, ageOn } from '../../domain/residents/age.ts';
+import { ageNeeds, ageOn } from '../../domain/persons/age.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';

@@ -5,7 +5,7 @@ import { boardData, age } from '../../domain/board/board.ts';
 import { listHandoffs } from '../../domain/handoffs/read.ts';
 import { facilityNameAndCode } from '../../domain/facilities/load.ts';
 import { openReferralsTo } from '../../domain/facilities/people.ts';
-import { wilayahNameAndCode } from '../../domain/facilities/wilayah.ts';
+import { wilayahNameAndCode } from '../../domain/reference/wilayah.ts';
 import { registerLiveRegion, templateData } from '../../live/regions.ts';
 import type { Lang } from '../../i18n/index.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { canSeeFacility, isWide, PEOPLE_ROLES } from '../../domain/access.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { ageNeeds, ageOn } from '../../domain/residents/age.ts';
+import { ageNeeds, ageOn } from '../../domain/persons/age.ts';
 import { registerIntake, type IntakeNeedsDecision } from '../../domain/residents/register.ts';
 import { countNeverPlacedRegisteredAt, personsForPlacement } from '../../domain/residents/read.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { PersonRouting } from '../../domain/routing/route-person.ts';
 import { describeReason } from '../../domain/routing/text.ts';
-import { ageOn } from '../../domain/residents/age.ts';
+import { ageOn } from '../../domain/persons/age.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 
 /** How many destinations the desk sees first; the rest are one tap away. */

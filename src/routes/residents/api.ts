@@ -12,8 +12,6 @@ import { readPerson, revealNik, searchPersons, stayAsSeen } from '../../domain/r
 import { MERGE_ROLES, mergePersons } from '../../domain/residents/merge.ts';
 import { ANONYMISE_ROLES, anonymisePerson } from '../../domain/residents/anonymise.ts';
 import { UPDATE_ROLES, updatePerson, type UpdateNikWarning } from '../../domain/residents/update.ts';
-import { toPersonRecord } from '../../domain/residents/view.ts';
-import { nowIso, wibDate } from '../../lib/time.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';
 import { discharge } from '../../domain/stays/discharge.ts';
 import { transfer } from '../../domain/stays/transfer.ts';
@@ -94,7 +92,7 @@ const residentsApi: FastifyPluginAsync = async (app) => {
         nik_warnings: warnings(result.nik_warnings),
       });
     }
-    const resident = { ...toPersonRecord(result.person, { today: wibDate(nowIso()) }), version: result.person.version };
+    const resident = { ...result.record, version: result.person.version };
     return { resident, changed: result.changed, warnings: warnings(result.warnings) };
   });
 

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.ts';
-import { maskIdNumber } from '../../domain/residents/nik.ts';
+import { maskIdNumber } from '../../domain/persons/nik.ts';
 import { personForEdit, UPDATE_ROLES, updatePerson, type UpdateNikWarning } from '../../domain/residents/update.ts';
-import type { PersonRow } from '../../domain/residents/view.ts';
+import type { PersonRow } from '../../domain/persons/record.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 
