@@ -1,13 +1,12 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { isKnownWilayah, knownWilayahCodes, normaliseWilayahCode } from '../reference/wilayah.ts';
-import { inWrite, write, type Db, type Tx } from '../../db/client.ts';
-import { facilities, handoffPersons, handoffs, households, persons } from '../../db/schema/index.ts';
-import { settleHandoff } from '../handoffs/settle.ts';
-import { publishHandoff } from '../handoffs/events.ts';
+import { write, type Db, type Tx } from '../../db/client.ts';
+import { facilities, households, persons } from '../../db/schema/index.ts';
+import { receivableLine, receiveLine } from '../handoffs/receive.ts';
 import type { Actor } from '../actor.ts';
 import { canSeeFacility, FACILITY_ROLES, hasRole, isWide, PEOPLE_ROLES, requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
-import { DomainError, forbidden, invalid, type FieldError } from '../errors.ts';
+import { forbidden, invalid, type FieldError } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { newId, newResidentCode } from '../../lib/ids.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
@@ -95,8 +94,6 @@ export async function registerIntake(args: { db: Db; actor: Actor; input: unknow
   const now = nowIso();
   const today = wibDate(now);
 
-  // Inside another write (a handoff received at the desk) the caller announces the handoff.
-  const outermost = !inWrite(db);
   const result = await write(db, async (tx) => {
     const facilityId = await intakeFacility(tx, actor, data.facility_id);
     const errors: FieldError[] = [];
@@ -189,7 +186,7 @@ export async function registerIntake(args: { db: Db; actor: Actor; input: unknow
       return { status: 'needs_decision', duplicates, nik_warnings: warnings } satisfies IntakeNeedsDecision;
     }
 
-    const handoffLine = data.handoff_person_id ? await receivableHandoffLine(tx, data.handoff_person_id, facilityId) : null;
+    const handoffLine = data.handoff_person_id ? await receivableLine(tx, data.handoff_person_id, facilityId) : null;
     const source = handoffLine ? 'satpol_handoff' : data.source;
 
     let householdId: string | null = null;
@@ -223,18 +220,8 @@ export async function registerIntake(args: { db: Db; actor: Actor; input: unknow
       saved.push(row);
     }
 
-    if (handoffLine) {
-      const person = saved[0]!;
-      await tx.update(handoffPersons)
-        .set({ status: 'RECEIVED', personId: person.id, accountedAt: now, accountedBy: actor.id })
-        .where(and(eq(handoffPersons.id, handoffLine.id), eq(handoffPersons.status, 'PENDING')))
-        .run();
-      await audit(tx, actor, { action: 'handoff.person_received', entity: 'handoff', entityId: handoffLine.handoffId, at: now, detail: { handoff_person_id: handoffLine.id, person_id: person.id } });
-      // The handoff's own rule, in this same transaction: it closes once nobody is left pending.
-      await settleHandoff(tx, actor, handoffLine.handoffId, now);
-      // Announced with the change itself: heard once it is committed, never for a rollback.
-      if (outermost) await publishHandoff(tx, handoffLine.handoffId);
-    }
+    // The handoff's own rule, in this same transaction: the line is received and the handoff settles.
+    if (handoffLine) await receiveLine(tx, actor, handoffLine, saved[0]!.id, now);
 
     const records: PersonRecord[] = [];
     for (const r of saved) records.push(await personRecord(tx, r, { today }));
@@ -248,18 +235,6 @@ export async function registerIntake(args: { db: Db; actor: Actor; input: unknow
     } satisfies IntakeRegistered;
   });
   return result;
-}
-
-async function receivableHandoffLine(tx: Tx, id: string, facilityId: string | null): Promise<{ id: string; handoffId: string }> {
-  const line = await tx
-    .select({ id: handoffPersons.id, handoffId: handoffPersons.handoffId, status: handoffPersons.status, facilityId: handoffs.facilityId })
-    .from(handoffPersons)
-    .innerJoin(handoffs, eq(handoffs.id, handoffPersons.handoffId))
-    .where(eq(handoffPersons.id, id))
-    .get();
-  if (!line || (facilityId !== null && line.facilityId !== facilityId)) throw invalid([{ path: 'handoff_person_id', message: 'residents.handoff_unknown' }]);
-  if (line.status !== 'PENDING') throw new DomainError('CONFLICT', 'residents.handoff_already_accounted');
-  return { id: line.id, handoffId: line.handoffId };
 }
 
 interface WriteContext {

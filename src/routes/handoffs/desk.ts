@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.ts';
-import { markNotReceived, pendingLine, receiveByIntake } from '../../domain/handoffs/account.ts';
+import { markNotReceived, pendingLine } from '../../domain/handoffs/account.ts';
+import { receiveByIntake } from '../../domain/residents/receive-handoff.ts';
 import { readHandoff, type HandoffLineRow, type HandoffRow } from '../../domain/handoffs/read.ts';
 import { intakePrefillFromLine } from '../../domain/handoffs/intake-prefill.ts';
 import { DESK_ROLES } from '../../domain/handoffs/scope.ts';

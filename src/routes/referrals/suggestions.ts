@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { PersonRouting } from '../../domain/routing/route-person.ts';
+import type { PersonRouting } from '../../domain/referrals/route-person.ts';
 import { describeReason } from '../../domain/routing/text.ts';
 import { ageOn } from '../../domain/persons/age.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
