@@ -14,7 +14,7 @@ import { findDuplicates } from './duplicates.ts';
 import { nikHeldError, offerCandidates, type OfferedCandidate } from './candidates.ts';
 import { placeOf } from '../persons/scope.ts';
 import { householdWanted, IntakeInput, type PersonInput } from './input.ts';
-import { BLOCKING_NIK_WARNINGS, checkKk, checkNik, type NikWarningCode } from '../persons/nik.ts';
+import { checkKk, checkNik, isOverridableNikWarning, nikWarningState, type NikWarningCode } from '../persons/nik.ts';
 import { searchKeyFor } from '../persons/names.ts';
 import { personRecord, type PersonRecord } from './view.ts';
 import { liveRecord, type PersonRow } from '../persons/record.ts';
@@ -26,6 +26,8 @@ export interface NikWarning {
   params: Record<string, string>;
   /** Must be confirmed with nik_override_reason before the intake is saved. */
   blocking: boolean;
+  /** The officer may keep the NIK as typed, with a reason (persons/nik.ts). */
+  overridable: boolean;
 }
 
 export interface DuplicateGroup {
@@ -112,11 +114,8 @@ export async function registerIntake(args: { db: Db; actor: Actor; input: unknow
           nik = r.nik;
           if (niks.has(nik)) errors.push({ path: at('nik'), message: 'residents.nik_repeated', params: { n: String(niks.get(nik)! + 1) } });
           niks.set(nik, i);
-          for (const w of r.warnings) {
-            const blocking = BLOCKING_NIK_WARNINGS.includes(w.code);
-            // Overridden with a reason: no longer a question, still shown and recorded.
-            warnings.push({ index: i, code: w.code, params: w.params ?? {}, blocking: blocking && !p.nik_override_reason });
-          }
+          // Overridden with a reason: no longer a question, still shown and recorded.
+          for (const w of r.warnings) warnings.push({ index: i, code: w.code, params: w.params ?? {}, ...nikWarningState(w.code, p.nik_override_reason) });
         }
       } else if (p.nik_override_reason) {
         errors.push({ path: at('nik_override_reason'), message: 'residents.override_without_nik' });
@@ -200,7 +199,7 @@ export async function registerIntake(args: { db: Db; actor: Actor; input: unknow
     const attached: string[] = [];
     for (const [i, c] of (checked).entries()) {
       const p = c.input;
-      const override = warnings.some((w) => w.index === i && BLOCKING_NIK_WARNINGS.includes(w.code)) ? (p.nik_override_reason ?? null) : null;
+      const override = warnings.some((w) => w.index === i && isOverridableNikWarning(w.code)) ? (p.nik_override_reason ?? null) : null;
       let row: PersonRow;
       if (c.sameAs) {
         row = await attachIntake(tx, actor, c, { now, today, householdId, facilityId, source, override });

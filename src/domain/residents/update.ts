@@ -13,7 +13,7 @@ import { PersonInput } from './input.ts';
 import { assertCanSeePerson } from '../persons/scope.ts';
 import { nikHeldError } from './candidates.ts';
 import { searchKeyFor } from '../persons/names.ts';
-import { BLOCKING_NIK_WARNINGS, checkKk, checkNik, cleanIdNumber, type NikWarningCode } from '../persons/nik.ts';
+import { checkKk, checkNik, cleanIdNumber, isOverridableNikWarning, nikWarningState, type NikWarningCode } from '../persons/nik.ts';
 import { liveRecord, type PersonRow } from '../persons/record.ts';
 import { personRecord, type PersonRecord } from './view.ts';
 import { normaliseWilayahCode } from '../reference/wilayah.ts';
@@ -112,6 +112,8 @@ export interface UpdateNikWarning {
   params: Record<string, string>;
   /** Must be confirmed with nik_override_reason before the change is saved. */
   blocking: boolean;
+  /** The officer may keep the NIK as typed, with a reason (persons/nik.ts). */
+  overridable: boolean;
 }
 
 /** Nothing was saved: the NIK disagrees with the birth date or sex; send `nik_override_reason` to keep it. */
@@ -283,8 +285,8 @@ export async function updatePerson(args: { db: Db; actor: Actor; personId: strin
             // A typed NIK never reveals who holds it: the code only of a record the actor may see.
             if (holder) errors.push(await nikHeldError(tx, actor, holder, 'nik', 'residents.edit_nik_taken'));
           }
-          const blocking = r.warnings.some((w) => BLOCKING_NIK_WARNINGS.includes(w.code));
-          for (const w of r.warnings) warnings.push({ code: w.code, params: w.params ?? {}, blocking: BLOCKING_NIK_WARNINGS.includes(w.code) && !reason });
+          const blocking = r.warnings.some((w) => isOverridableNikWarning(w.code));
+          for (const w of r.warnings) warnings.push({ code: w.code, params: w.params ?? {}, ...nikWarningState(w.code, reason) });
           if (blocking && reason) {
             nikOverrideReason = reason;
             overridden = true;

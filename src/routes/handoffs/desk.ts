@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.ts';
+import { nikOverrideFromForm } from '../../domain/persons/nik.ts';
 import { markNotReceived, pendingLine } from '../../domain/handoffs/account.ts';
 import { receiveByIntake } from '../../domain/residents/receive-handoff.ts';
 import { readHandoff, type HandoffLineRow, type HandoffRow } from '../../domain/handoffs/read.ts';
@@ -74,12 +75,9 @@ const deskRoutes: FastifyPluginAsync = async (app) => {
     }
     // The officer's answers on the intake form become the verb's decisions (as at /intake).
     const decision = typeof m.decision === 'string' ? m.decision : '';
-    const keep = m.nik_keep === 'on';
-    const reason = typeof m.nik_override_reason === 'string' ? m.nik_override_reason.trim() : '';
-    if (keep && !reason) {
-      return renderReceive(request, reply, ctx, m, { errors: fieldErrorMap(request, [{ path: 'persons.0.nik_override_reason', message: 'residents.override_reason_required' }]) }, 422);
-    }
-    const person = { ...m, same_as: decision && decision !== 'new' ? decision : undefined, confirm_new: decision === 'new', nik_override_reason: keep ? reason : undefined };
+    const override = nikOverrideFromForm(m.nik_keep === 'on', m.nik_override_reason, 'persons.0.nik_override_reason');
+    if (override.error) return renderReceive(request, reply, ctx, m, { errors: fieldErrorMap(request, [override.error]) }, 422);
+    const person = { ...m, same_as: decision && decision !== 'new' ? decision : undefined, confirm_new: decision === 'new', nik_override_reason: override.reason };
     try {
       const result = await receiveByIntake({ db: app.db, actor, ref, person });
       if (result.status === 'needs_decision') return renderReceive(request, reply, ctx, m, decisionView(request, result));
@@ -127,7 +125,7 @@ const deskRoutes: FastifyPluginAsync = async (app) => {
     const dup = result.duplicates.find((g) => g.index === 0)?.candidates ?? [];
     const nw = result.nik_warnings
       .filter((w) => w.index === 0)
-      .map((w) => ({ message: request.t(w.code, w.params), blocking: w.blocking, overridable: w.code === 'nik.birth_date_mismatch' || w.code === 'nik.sex_mismatch' }));
+      .map((w) => ({ message: request.t(w.code, w.params), blocking: w.blocking, overridable: w.overridable }));
     return { dup, nw, needsDecision: true };
   }
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { canSeeFacility, isWide, PEOPLE_ROLES } from '../../domain/access.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { nikOverrideFromForm } from '../../domain/persons/nik.ts';
 import { ageNeeds, ageOn } from '../../domain/persons/age.ts';
 import { registerIntake, type IntakeNeedsDecision } from '../../domain/residents/register.ts';
 import { countNeverPlacedRegisteredAt, personsForPlacement } from '../../domain/residents/read.ts';
@@ -117,14 +118,13 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       household: form.persons.length > 1 ? form.household === 'on' || body.household_shown === undefined : undefined,
       persons: form.persons.map((m, i) => {
         const decision = typeof m.decision === 'string' ? m.decision : '';
-        const keep = m.nik_keep === 'on';
-        const reason = typeof m.nik_override_reason === 'string' ? m.nik_override_reason.trim() : '';
-        if (keep && !reason) fieldErrors.push({ path: `persons.${i}.nik_override_reason`, message: 'residents.override_reason_required' });
+        const override = nikOverrideFromForm(m.nik_keep === 'on', m.nik_override_reason, `persons.${i}.nik_override_reason`);
+        if (override.error) fieldErrors.push(override.error);
         return {
           ...m,
           same_as: decision && decision !== 'new' ? decision : undefined,
           confirm_new: decision === 'new',
-          nik_override_reason: keep ? reason : undefined,
+          nik_override_reason: override.reason,
         };
       }),
     };
@@ -154,7 +154,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       (nikWarnings[w.index] ??= []).push({
         message: request.t(w.code, w.params),
         blocking: w.blocking,
-        overridable: w.code === 'nik.birth_date_mismatch' || w.code === 'nik.sex_mismatch',
+        overridable: w.overridable,
       });
     }
     return { dups, nikWarnings, needsDecision: true };
