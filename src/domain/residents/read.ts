@@ -299,22 +299,6 @@ export async function searchPersons(args: { db: Db; actor: Actor; q?: string | u
   });
 }
 
-/** People by id, for a page that works with a few of them (the check-in step); each must be visible. */
-export async function personsForPlacement(db: Db, actor: Actor, ids: string[]) {
-  requireRole(actor, PEOPLE_ROLES);
-  const today = wibDate(nowIso());
-  const rows = ids.length ? await db.select().from(persons).where(inArray(persons.id, ids)).all() : [];
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return (await Promise.all(ids.map(async (id) => {
-    const p = byId.get(id);
-    if (!p) throw notFound('residents.not_found');
-    await assertCanSeePerson(db, actor, id);
-    const open = await db.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, id), isNull(stays.checkedOutAt))).get();
-    const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today);
-    return { person: p, age, ageNeeds: ageNeeds(age), openStayId: open?.id ?? null };
-  })));
-}
-
 /**
  * How many people registered at a facility have never had a stay anywhere
  * (merged-away records aside): the intake desk's "waiting for a place".
