@@ -84,8 +84,3 @@ export function personSummary(p: PersonRow, today: string) {
     nik_masked: maskIdNumber(p.nik),
   };
 }
-
-/** The name people read: the name, else the description, else the code. */
-export function displayName(p: { name: string | null; description: string | null; residentCode: string }): string {
-  return p.name ?? p.description ?? p.residentCode;
-}

@@ -7,7 +7,7 @@ import { readHandoff, type HandoffLineRow, type HandoffRow } from '../../domain/
 import { intakePrefillFromLine } from '../../domain/handoffs/intake-prefill.ts';
 import { DESK_ROLES } from '../../domain/handoffs/scope.ts';
 import type { IntakeNeedsDecision } from '../../domain/residents/register.ts';
-import { ageNeeds, ageOn } from '../../domain/persons/age.ts';
+import { ageFromTyped } from '../../domain/persons/age.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
@@ -16,14 +16,6 @@ import { renderShow } from './views.ts';
 
 const DESK = { access: DESK_ROLES };
 type LineParams = { Params: { id: string; pid: string } };
-
-function derived(m: Member) {
-  const today = wibDate(nowIso());
-  const bd = typeof m.birth_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(m.birth_date) ? m.birth_date : null;
-  const est = typeof m.estimated_age === 'string' && /^\d{1,3}$/.test(m.estimated_age) ? Number(m.estimated_age) : null;
-  const age = ageOn({ birthDate: bd, estimatedAge: est, estimatedAt: today }, today);
-  return { age, needs: ageNeeds(age) };
-}
 
 /**
  * At the receiving desk: "receive" opens the intake form filled from what the
@@ -41,7 +33,7 @@ const deskRoutes: FastifyPluginAsync = async (app) => {
   ) {
     return reply.view(
       'pages/handoffs/receive',
-      { title: request.t('handoffs.receive_title', { seq: ctx.line.seq, number: ctx.h.number }), h: ctx.h, line: ctx.line, member, derived: derived(member), ...extra },
+      { title: request.t('handoffs.receive_title', { seq: ctx.line.seq, number: ctx.h.number }), h: ctx.h, line: ctx.line, member, derived: ageFromTyped(member.birth_date, member.estimated_age, wibDate(nowIso())), ...extra },
       { status },
     );
   }
