@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError } from '../../domain/errors.ts';
 import { maskIdNumber, nikOverrideFromForm } from '../../domain/persons/nik.ts';
-import { personForEdit, UPDATE_ROLES, updatePerson, type UpdateNikWarning } from '../../domain/residents/update.ts';
+import { updatePerson } from '../../domain/residents/update.ts';
+import { personForEdit, UPDATE_ROLES } from '../../domain/residents/edit-form.ts';
+import type { UpdateNikWarning } from '../../domain/residents/update-nik.ts';
 import type { PersonRow } from '../../domain/persons/record.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
