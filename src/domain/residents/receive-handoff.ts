@@ -3,7 +3,8 @@ import type { Actor } from '../actor.ts';
 import { isWide, requireRole } from '../access.ts';
 import { pendingLine, type LineRef } from '../handoffs/account.ts';
 import { DESK_ROLES } from '../handoffs/scope.ts';
-import { registerIntake, type IntakeResult } from './register.ts';
+import { registerIntake } from './register.ts';
+import type { IntakeResult } from './intake-result.ts';
 
 /**
  * "Receive" at the handoff desk: the intake of the person the line describes

@@ -21,7 +21,7 @@ import { NEEDS } from '../../domain/routing/route.ts';
 import { ZONES } from '../../lib/time.ts';
 import type { PersonRecord } from '../../domain/residents/view.ts';
 import type { SearchHit } from '../../domain/residents/read.ts';
-import type { IntakeRegistered } from '../../domain/residents/register.ts';
+import type { IntakeRegistered } from '../../domain/residents/intake-result.ts';
 import type { HouseholdResult } from '../../domain/residents/household.ts';
 import type { StayRecord } from '../../domain/stays/view.ts';
 import type { CheckInResult } from '../../domain/stays/check-in.ts';

@@ -6,7 +6,7 @@ import { receiveByIntake } from '../../domain/residents/receive-handoff.ts';
 import { readHandoff, type HandoffLineRow, type HandoffRow } from '../../domain/handoffs/read.ts';
 import { intakePrefillFromLine } from '../../domain/handoffs/intake-prefill.ts';
 import { DESK_ROLES } from '../../domain/handoffs/scope.ts';
-import type { IntakeNeedsDecision } from '../../domain/residents/register.ts';
+import type { IntakeNeedsDecision } from '../../domain/residents/intake-result.ts';
 import { ageFromTyped } from '../../domain/persons/age.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
