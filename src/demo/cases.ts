@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { write, type Db } from '../db/client.ts';
 import { caseFollowUps, casePlanItems, cases, caseServices, dischargeJourneys, dtksProposals, persons, users, type AtensiMenu, type Cluster } from '../db/schema/index.ts';
 import type { Actor } from '../domain/actor.ts';
-import { deriveCluster } from '../domain/cases/cluster.ts';
+import { clusterFactsOf, derivedCluster } from '../domain/persons/cluster.ts';
 import { ensureCase, insertFollowUp } from '../domain/cases/work.ts';
 import { aidSteps } from '../domain/cases/aid.ts';
 import { audit } from '../domain/audit.ts';
@@ -57,7 +57,7 @@ export async function seedCaseWork(db: Db, now = new Date()): Promise<{ cases: n
       order by s.checked_out_at is not null, pe.resident_code`);
     const fits = async (id: string) => {
       const person = (await db.select().from(persons).where(eq(persons.id, id)).get())!;
-      return deriveCluster(person, today) === p.cluster;
+      return derivedCluster(clusterFactsOf(person, today)) === p.cluster;
     };
     // Stop looking once there are enough: the PWTC demo has thousands of stays in an area.
     const open: typeof rows = [];

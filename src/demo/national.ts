@@ -25,7 +25,7 @@ import {
 import { approachOf } from '../domain/board/sampler.ts';
 import { markDemoDatabase } from '../domain/demo-flag.ts';
 import { chooseUnit, type PlacementMember } from '../domain/placement/choose-unit.ts';
-import { searchKeyFor } from '../domain/residents/names.ts';
+import { searchKeyFor } from '../domain/persons/names.ts';
 import { newId } from '../lib/ids.ts';
 import { wibDate } from '../lib/time.ts';
 import { bulkWrite } from './bulk.ts';

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { write, type Db, type Tx } from '../db/client.ts';
 import { persons, households, stays, referrals, referralPersons, handoffs, handoffPersons, alerts, occupancySamples } from '../db/schema/index.ts';
 import type { DischargeOutcome, PpksCategory, Sex, FacilityKind, UnitAdmits, UnitFeature, VisibleNeed } from '../db/schema/index.ts';
-import { searchKeyFor } from '../domain/residents/names.ts';
+import { searchKeyFor } from '../domain/persons/names.ts';
 import { newId, newResidentCode } from '../lib/ids.ts';
 import { wibDate } from '../lib/time.ts';
 import { approachOf, APPROACHES, SAMPLE_EVERY_MS } from '../domain/board/sampler.ts';

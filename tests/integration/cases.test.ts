@@ -204,6 +204,21 @@ describe('ATENSI case work through the API', () => {
     expect(await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'case.cluster'), eq(auditEvents.entityId, p.id))).all()).toHaveLength(1);
   });
 
+  it('gives one cluster for a person everywhere: the override, else the derived one (the person record, the caseload, the person page)', async () => {
+    // 68 and homeless: derived lansia; the case worker sets tuna_sosial by hand.
+    const p = await placed(intake, { name: 'Sastro', sex: 'L', estimated_age: 68, category: 'gelandangan' });
+    expect((await manager('GET', `/api/v1/residents/${p.id}`)).json().resident.cluster).toBe('lansia');
+    expect((await manager('POST', `/api/v1/residents/${p.id}/case/cluster`, { cluster: 'tuna_sosial', reason: 'Hidup di jalan, bukan karena usia' })).statusCode).toBe(200);
+    expect((await manager('POST', `/api/v1/residents/${p.id}/case/assign`, { pendamping_id: ids.tuna })).statusCode).toBe(200);
+    expect((await manager('GET', `/api/v1/residents/${p.id}`)).json().resident.cluster).toBe('tuna_sosial');
+    expect((await manager('GET', `/api/v1/residents/${p.id}/case`)).json().cluster).toMatchObject({ cluster: 'tuna_sosial', derived: 'lansia' });
+    const listed = (await tuna.api('GET', '/api/v1/cases')).json().cases.find((c: { person_id: string }) => c.person_id === p.id);
+    expect(listed.cluster).toBe('tuna_sosial');
+    const edited = await manager('PATCH', `/api/v1/residents/${p.id}`, { version: 1, phone: '0812000111' });
+    expect(edited.statusCode).toBe(200);
+    expect(edited.json().resident.cluster).toBe('tuna_sosial');
+  });
+
   it('lets a pendamping assigned by the command centre work a case at a protected facility, and nobody else outside it', async () => {
     const shelter = await makeFacility(db, { kind: 'BALAI', wilayahCode: '31.71', protected: true, name: 'Rumah Aman X' });
     await makeUnit(db, shelter.id, { capacity: 5 });

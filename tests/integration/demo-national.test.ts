@@ -7,7 +7,7 @@ import { seedDemo } from '../../src/demo/seed.ts';
 import type { NationalResult } from '../../src/demo/national.ts';
 import { loadUnitOccupancy } from '../../src/domain/occupancy/compute.ts';
 import { verifyOccupancyCounters } from '../../src/domain/occupancy/verify.ts';
-import { checkNik } from '../../src/domain/residents/nik.ts';
+import { checkNik } from '../../src/domain/persons/nik.ts';
 import { isDemoDatabase } from '../../src/domain/demo-flag.ts';
 import { DEMO_ACCOUNTS } from '../../src/demo/facilities.ts';
 

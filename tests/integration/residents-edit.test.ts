@@ -5,7 +5,7 @@ import { write, type Db } from '../../src/db/client.ts';
 import { auditEvents, persons } from '../../src/db/schema/index.ts';
 import { DomainError } from '../../src/domain/errors.ts';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
-import { mapPersonNikConstraint } from '../../src/domain/residents/update.ts';
+import { mapPersonNikConstraint } from '../../src/domain/residents/update-nik.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
 import { bearer, signedIn, type Browser } from '../helpers/session.ts';

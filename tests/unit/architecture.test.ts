@@ -79,3 +79,159 @@ describe('architecture: routes hold no SQL', () => {
     expect(caught('// select 1 from sql`x` in a comment\nconst a = 1;')).toBe(false);
   });
 });
+
+/**
+ * Domain areas import downwards only (issue 23): the folders of src/domain
+ * form layers, so that a rule has one home and a newcomer reads an area
+ * without the whole knot. The graph is built from the TypeScript imports
+ * (static, re-exports and dynamic); files directly in src/domain (errors,
+ * actor, access, events…) are one node, the base. Any strongly connected
+ * set of two or more folders is a cycle: 0 allowed.
+ */
+const DOMAIN = join(root, 'src/domain');
+const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm;
+
+function folderOf(file: string): string {
+  const parts = relative(DOMAIN, file).split('/');
+  return parts.length > 1 ? parts[0]! : '(base)';
+}
+
+/** Folder → folders it imports (outside itself), with one example file pair per edge. */
+function domainGraph(): Map<string, Map<string, string>> {
+  const graph = new Map<string, Map<string, string>>();
+  for (const file of tsFiles(DOMAIN)) {
+    const from = folderOf(file);
+    const edges = graph.get(from) ?? new Map<string, string>();
+    graph.set(from, edges);
+    for (const m of withoutComments(readFileSync(file, 'utf8')).matchAll(IMPORT)) {
+      const target = resolve(dirname(file), m[1]!);
+      if (!target.startsWith(`${DOMAIN}/`)) continue;
+      const to = folderOf(target);
+      if (to !== from && !edges.has(to)) edges.set(to, `${relative(DOMAIN, file)} → ${relative(DOMAIN, target)}`);
+    }
+  }
+  return graph;
+}
+
+/** Strongly connected sets of two or more nodes (Tarjan). */
+function cycles(graph: Map<string, Iterable<string>>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const set: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        set.push(w);
+      } while (w !== v);
+      if (set.length > 1) found.push(set.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+describe('architecture: domain folders import downwards only', () => {
+  const graph = domainGraph();
+
+  it('finds the domain folders and their imports', () => {
+    expect(graph.size).toBeGreaterThan(10);
+    expect(graph.get('residents')?.has('persons')).toBe(true);
+  });
+
+  it('no folder-level import cycle inside src/domain', () => {
+    const knots = cycles(new Map([...graph].map(([k, v]) => [k, v.keys()])));
+    const why = knots.map((set) =>
+      `${set.join(' ⇄ ')}:\n${set.flatMap((a) => set.filter((b) => graph.get(a)?.has(b)).map((b) => `  ${a} → ${b} (${graph.get(a)!.get(b)})`)).join('\n')}`);
+    expect(knots, `A domain folder imports upwards into a cycle. Move the rule down to the area both need (a rule about a person to src/domain/persons/), or the verb up to the area that uses both:\n${why.join('\n')}`).toEqual([]);
+  });
+
+  it('the base of the domain imports no area, and the domain imports no door', () => {
+    const offences: string[] = [];
+    for (const file of tsFiles(DOMAIN)) {
+      for (const m of withoutComments(readFileSync(file, 'utf8')).matchAll(IMPORT)) {
+        const target = resolve(dirname(file), m[1]!);
+        const rel = relative(join(root, 'src'), target);
+        if (/^(routes|plugins|live|views)\//.test(rel) || /^(app|server)\.ts$/.test(rel)) offences.push(`${relative(root, file)} → ${rel}`);
+        if (folderOf(file) === '(base)' && target.startsWith(`${DOMAIN}/`) && folderOf(target) !== '(base)') offences.push(`${relative(root, file)} → ${relative(root, target)}`);
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+
+  it('the cycle finder finds what it is meant to', () => {
+    const g = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
+    expect(cycles(g({ a: ['b'], b: ['c'], c: [] }))).toEqual([]);
+    expect(cycles(g({ residents: ['handoffs'], handoffs: ['residents'], persons: [] }))).toEqual([['handoffs', 'residents']]);
+    expect(cycles(g({ a: ['b'], b: ['c'], c: ['a'], d: ['a'] }))).toEqual([['a', 'b', 'c']]);
+    const imports = (src: string) => [...withoutComments(src).matchAll(IMPORT)].map((m) => m[1]);
+    expect(imports("import { x } from '../persons/age.ts';\nexport { y } from './y.ts';\nconst z = await import('../stays/place.ts');\nimport '../side.ts';"))
+      .toEqual(['../persons/age.ts', './y.ts', '../stays/place.ts', '../side.ts']);
+    expect(imports("// import { x } from '../residents/register.ts';\nimport { a } from 'drizzle-orm';")).toEqual([]);
+  });
+});
+
+/**
+ * Routes ask, never decide (issue 23): a rule the domain owns is named in a
+ * route only by asking the domain's function. These are the rules that were
+ * found decided in routes or written twice; each pattern names one.
+ */
+const RULES: { what: string; pattern: RegExp }[] = [
+  { what: 'a NIK warning code (which warnings may be overridden is persons/nik.ts: w.overridable, isOverridableNikWarning)', pattern: /['"`]nik\.(?:birth_date_mismatch|sex_mismatch|unknown_province|unknown_kabkota|length|digits|date|serial)['"`]/ },
+  { what: 'the list of blocking NIK warnings or a NIK check (persons/nik.ts)', pattern: /\b(?:BLOCKING_NIK_WARNINGS|checkNik|nikWarningState)\b/ },
+  { what: 'an override-reason rule (persons/nik.ts nikOverrideFromForm)', pattern: /['"`]residents\.override_reason_required['"`]/ },
+  { what: 'cluster derivation or "override, else derived" (persons/cluster.ts; read the cluster from the verb\'s answer)', pattern: /\b(?:CLUSTER_RULES|derivedCluster|derivedClusterWithReason|effectiveCluster|clusterFactsOf|clusterFactsOfRow|clusterWithReason)\b/ },
+  { what: 'needs derived from an age (persons/age.ts ageFromTyped, or the verb\'s answer)', pattern: /\bageNeeds\s*\(/ },
+  { what: 'a placement rule: which unit admits a group (placement/choose-unit.ts through a domain read: checkInOptions, transferOptions)', pattern: /\b(?:admitsGroup|unitAdmits|unitRefusal|groupProfile|chooseUnit|referralUnitFits)\b/ },
+  { what: 'wilayah code normalisation (reference/wilayah.ts)', pattern: /\bnormaliseWilayahCode\b/ },
+  { what: 'masking a protected facility by hand (facilityLabel / scopeLabel, canSeeFacility in the domain)', pattern: /\.protected\s*(?:&&|\?(?![?.]))/ },
+];
+
+describe('architecture: routes ask the domain, never decide its rules', () => {
+  const files = tsFiles(ROUTES);
+
+  it('no route file decides a rule the domain owns', () => {
+    const offences: string[] = [];
+    for (const file of files) {
+      const text = withoutComments(readFileSync(file, 'utf8'));
+      const lines = text.split('\n');
+      for (const { what, pattern } of RULES) {
+        for (const m of text.matchAll(new RegExp(pattern.source, 'g'))) {
+          const line = text.slice(0, m.index).split('\n').length;
+          offences.push(`${relative(root, file)}:${line}: ${what}: ${lines[line - 1]!.trim()}`);
+        }
+      }
+    }
+    expect(offences, `Ask the domain instead (src/domain/persons/ for a person's rules):\n${offences.join('\n')}`).toEqual([]);
+  });
+
+  it('the patterns catch what they are meant to', () => {
+    const caught = (src: string) => RULES.some(({ pattern }) => pattern.test(withoutComments(src)));
+    // What the routes held before the kernel (issue 23).
+    expect(caught("overridable: w.code === 'nik.birth_date_mismatch' || w.code === 'nik.sex_mismatch',")).toBe(true);
+    expect(caught("if (keep && !reason) fieldErrors.push({ path, message: 'residents.override_reason_required' });")).toBe(true);
+    expect(caught('cluster: derivedClusterWithReason({ ...d.person, age: d.age }),')).toBe(true);
+    expect(caught('const refusal = group.length > 0 ? unitRefusal(u, profile) : null;')).toBe(true);
+    expect(caught("return f.protected && published ? t('reports.protected_facility') : f.name;")).toBe(true);
+    expect(caught('return { age, needs: ageNeeds(age) };')).toBe(true);
+    // Asking is fine, and so is a form's field named protected.
+    expect(caught("overridable: w.overridable, protected: body.protected ?? false, p: facility.protected,")).toBe(false);
+    expect(caught("const o = nikOverrideFromForm(keep, reason, 'nik_override_reason'); // not 'nik.sex_mismatch'")).toBe(false);
+  });
+});

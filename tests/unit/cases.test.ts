@@ -1,9 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { deriveCluster, type ClusterFacts } from '../../src/domain/cases/cluster.ts';
+import { clusterFactsOf, derivedCluster } from '../../src/domain/persons/cluster.ts';
 import { aidSteps, ktpElsewhere } from '../../src/domain/cases/aid.ts';
 import { parseInstant } from '../../src/domain/cases/input.ts';
 
-const person = (o: Partial<ClusterFacts>): ClusterFacts => ({
+type Facts = Parameters<typeof clusterFactsOf>[0];
+const person = (o: Partial<Facts>): Facts => ({
   birthDate: null,
   estimatedAge: null,
   estimatedAt: null,
@@ -11,9 +12,12 @@ const person = (o: Partial<ClusterFacts>): ClusterFacts => ({
   disabilities: [],
   traffickingVictim: false,
   unaccompaniedChild: false,
+  napza: false,
+  wheelchair: false,
   ...o,
 });
 const today = '2026-12-02';
+const deriveCluster = (p: Facts, day: string) => derivedCluster(clusterFactsOf(p, day));
 
 describe('a person’s cluster (DOMAIN.md: child, disability, 60+, drug dependence, tuna sosial, in that order)', () => {
   it('derives each cluster from needs, age and category', () => {

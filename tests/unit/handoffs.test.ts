@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { parseOperationAt } from '../../src/domain/handoffs/input.ts';
 import { handoffNumberPrefix, HANDOFF_NUMBER_RE } from '../../src/domain/handoffs/number.ts';
-import { normaliseWilayahCode, withinWilayah } from '../../src/domain/handoffs/scope.ts';
+import { withinWilayah } from '../../src/domain/handoffs/scope.ts';
+import { normaliseWilayahCode } from '../../src/domain/reference/wilayah.ts';
 import { allKeys } from '../../src/i18n/index.ts';
 import handoffs from '../../src/i18n/messages/handoffs.ts';
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { normaliseName, searchKeyFor, nameSimilarity, NAME_MATCH_THRESHOLD } from '../../src/domain/residents/names.ts';
+import { normaliseName, searchKeyFor, nameSimilarity, NAME_MATCH_THRESHOLD } from '../../src/domain/persons/names.ts';
 
 describe('name normaliser', () => {
   it.each([

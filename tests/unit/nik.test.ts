@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { checkNik, checkKk, maskIdNumber, BLOCKING_NIK_WARNINGS } from '../../src/domain/residents/nik.ts';
+import { checkNik, checkKk, maskIdNumber, BLOCKING_NIK_WARNINGS } from '../../src/domain/persons/nik.ts';
 
 // A small stand-in for the wilayah table: DKI Jakarta and Jakarta Pusat, Kab. Bogor.
 const KNOWN = new Set(['31', '31.71', '31.74', '32', '32.01']);

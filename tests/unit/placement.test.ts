@@ -3,7 +3,7 @@ import type { Service, UnitAdmits, UnitFeature } from '../../src/db/schema/index
 import type { Actor } from '../../src/domain/actor.ts';
 import { addCounts, emptyCounts, unitCounts, type UnitOccupancy } from '../../src/domain/occupancy/compute.ts';
 import { chooseUnit, unitRefusal, groupProfile, type PlacementMember, type PlacementUnit } from '../../src/domain/placement/choose-unit.ts';
-import { derivedCluster, derivedClusterWithReason } from '../../src/domain/residents/cluster.ts';
+import { derivedCluster, derivedClusterWithReason } from '../../src/domain/persons/cluster.ts';
 import { route, type RoutingFacility, type RoutingPerson } from '../../src/domain/routing/route.ts';
 import { describeReason } from '../../src/domain/routing/text.ts';
 import { translator } from '../../src/i18n/index.ts';

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ageOn, ageNeeds, ageNeedsOf } from '../../src/domain/residents/age.ts';
+import { ageOn, ageNeeds, ageNeedsOf } from '../../src/domain/persons/age.ts';
 
 describe('age-derived needs', () => {
   const today = '2026-03-15';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { write, type Db } from '../../src/db/client.ts';
 import { persons } from '../../src/db/schema/index.ts';
 import { findDuplicates, trigramQuery } from '../../src/domain/residents/duplicates.ts';
-import { searchKeyFor } from '../../src/domain/residents/names.ts';
+import { searchKeyFor } from '../../src/domain/persons/names.ts';
 
 const today = '2026-03-15';
 

@@ -5,10 +5,9 @@ import type { Actor } from '../actor.ts';
 import { requireRole } from '../access.ts';
 import { toLocalIso, zoneOf } from '../../lib/time.ts';
 import { caseWorkerToday } from '../time-zone.ts';
-import { ageOn } from '../residents/age.ts';
-import { maskIdNumber } from '../residents/nik.ts';
+import { maskIdNumber } from '../persons/nik.ts';
 import { aidSteps, type AidStep } from './aid.ts';
-import { clusterFactsOfRow, deriveCluster } from './cluster.ts';
+import { clusterFactsOfRow, effectiveCluster } from '../persons/cluster.ts';
 import { caseScopeFilter, CASE_READ_ROLES, knowsStayFacility } from './scope.ts';
 
 export interface CaseloadEntry {
@@ -62,7 +61,7 @@ export async function caseload(args: { db: Db; actor: Actor }): Promise<Caseload
     order by (q.overdue + q.due_today) > 0 desc, q.next_due is null, q.next_due, q.resident_code
     limit 500`);
   return rows.map((r) => {
-    const facts = clusterFactsOfRow(r);
+    const facts = clusterFactsOfRow(r, today);
     const fid = r.f_id as string | null;
     const showFacility = fid !== null && knowsStayFacility(actor, { id: fid, protected: r.f_protected === 1 }, r.stay_in as string | null, r.assigned_at as string | null);
     return {
@@ -70,9 +69,9 @@ export async function caseload(args: { db: Db; actor: Actor }): Promise<Caseload
       resident_code: r.resident_code as string,
       name: (r.name ?? r.description) as string | null,
       sex: r.sex as 'L' | 'P',
-      age: ageOn(facts, today),
+      age: facts.age,
       nik_masked: maskIdNumber(r.nik as string | null),
-      cluster: ((r.cluster_override as Cluster | null) ?? deriveCluster(facts, today)) as Cluster | null,
+      cluster: effectiveCluster(r.cluster_override as Cluster | null, facts),
       pendamping: r.pendamping_name as string | null,
       facility_name: showFacility ? (r.f_name as string) : null,
       placed: r.stay_id !== null,

@@ -5,10 +5,10 @@ import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { translate } from '../../i18n/index.ts';
 import { localDate, nowIso, toLocalIso, zoneOf, type Zone } from '../../lib/time.ts';
-import { ageOn } from '../residents/age.ts';
-import { maskIdNumber } from '../residents/nik.ts';
+import { ageOn } from '../persons/age.ts';
+import { maskIdNumber } from '../persons/nik.ts';
 import { aidSteps, ktpElsewhere } from './aid.ts';
-import { clusterOf } from './cluster.ts';
+import { clusterOf } from '../persons/cluster.ts';
 import { caseWorkerToday, dueState } from '../time-zone.ts';
 import { assertCanSeeCase, caseOf, currentOrLastStay, knowsStayFacility } from './scope.ts';
 

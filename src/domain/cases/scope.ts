@@ -4,7 +4,7 @@ import { cases, persons, stays, type Role } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { canSeeFacility, isWide, requireRole } from '../access.ts';
 import { forbidden, notFound } from '../errors.ts';
-import { assertCanSeePerson, visiblePersonsFilter } from '../residents/links.ts';
+import { assertCanSeePerson, visiblePersonsFilter } from '../persons/scope.ts';
 
 /**
  * Who may see and work a case (DOMAIN.md "ATENSI case work"). A pendamping

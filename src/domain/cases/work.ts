@@ -7,7 +7,7 @@ import { conflict, invalidField, notFound } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { newId } from '../../lib/ids.ts';
 import { nowIso } from '../../lib/time.ts';
-import { clusterOf } from './cluster.ts';
+import { clusterOf } from '../persons/cluster.ts';
 import { AssessmentInput, AssignInput, DtksProposalInput, FollowUpDoneInput, FollowUpInput, parseInstant, PlanInput, ServiceInput } from './input.ts';
 import { loadCase, type CaseView } from './read.ts';
 import { assertCanAssign, assertCanChangeCase, caseOf, currentOrLastStay } from './scope.ts';

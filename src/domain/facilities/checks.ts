@@ -5,7 +5,7 @@ import { facilities } from '../../db/schema/index.ts';
 import type { Lang } from '../../i18n/index.ts';
 import { DomainError, invalid, type FieldError } from '../errors.ts';
 import { parseInput } from '../validate.ts';
-import { resolveKabKota } from './wilayah.ts';
+import { resolveKabKota } from '../reference/wilayah.ts';
 
 /**
  * Validates a facility form in one pass: the schema, then the checks that

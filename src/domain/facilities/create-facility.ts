@@ -8,7 +8,7 @@ import { newId } from '../../lib/ids.ts';
 import { hubFor } from '../events.ts';
 import { nowIso } from '../../lib/time.ts';
 import { CreateFacilityInput } from './inputs.ts';
-import { resolveKabKota } from './wilayah.ts';
+import { resolveKabKota } from '../reference/wilayah.ts';
 import type { FacilityRow } from './load.ts';
 
 /**

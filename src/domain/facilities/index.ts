@@ -6,7 +6,7 @@ export { addUnit } from './add-unit.ts';
 export { updateUnit } from './update-unit.ts';
 export { listFacilities, getFacility, unitHistory, hasFreeFor } from './queries.ts';
 export { peopleInside, openReferralsTo, personLabel } from './people.ts';
-export { searchWilayah, resolveKabKota } from './wilayah.ts';
+export { searchWilayah, resolveKabKota } from '../reference/wilayah.ts';
 export { powersOver } from './scope.ts';
 export { bedLabels, isBedLabel } from './beds.ts';
 export * from './inputs.ts';

@@ -10,7 +10,7 @@ import { FacilityFilter, type Need } from './inputs.ts';
 import { loadVisibleFacility, type FacilityRow, type UnitRow } from './load.ts';
 import { peopleInside, openReferralsTo, type PersonInside } from './people.ts';
 import { powersOver, type FacilityPowers } from './scope.ts';
-import { wilayahNames } from './wilayah.ts';
+import { wilayahNames } from '../reference/wilayah.ts';
 
 export interface FacilityListItem {
   facility: FacilityRow;

@@ -10,7 +10,7 @@ import { nowIso } from '../../lib/time.ts';
 import { hubFor } from '../events.ts';
 import { UpdateFacilityInput } from './inputs.ts';
 import { assertVersion, loadVisibleFacility, type FacilityRow } from './load.ts';
-import { resolveKabKota } from './wilayah.ts';
+import { resolveKabKota } from '../reference/wilayah.ts';
 
 /** Column of each patchable field, for the change list kept in the audit event. */
 const COLUMNS = {

@@ -2,17 +2,18 @@ import { and, eq, ne } from 'drizzle-orm';
 import { write, type Db, type Tx } from '../../db/client.ts';
 import { handoffPersons, handoffs, persons } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
-import { isWide, requireRole } from '../access.ts';
+import { requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
 import { conflict, forbidden, invalidField, notFound } from '../errors.ts';
 import { parseInput } from '../validate.ts';
-import { maySeePerson } from '../residents/links.ts';
-import { liveRecord, registerIntake, type IntakeResult } from '../residents/register.ts';
+import { maySeePerson } from '../persons/scope.ts';
+import { liveRecord } from '../persons/record.ts';
 import { nowIso } from '../../lib/time.ts';
 import { NotReceivedInput, ReceiveExistingInput } from './input.ts';
 import { canAccountHandoff, canViewHandoff, DESK_ROLES } from './scope.ts';
 import { settleHandoff } from './settle.ts';
 import { publishHandoff } from './events.ts';
+import { receiveLine } from './receive.ts';
 import { readHandoff, type HandoffDetail, type HandoffLineRow, type HandoffRow } from './read.ts';
 
 /**
@@ -90,53 +91,11 @@ export async function receiveExisting(args: { db: Db; actor: Actor; ref: LineRef
       .where(and(eq(handoffPersons.handoffId, h.id), eq(handoffPersons.personId, person.id), ne(handoffPersons.id, line.id)))
       .get();
     if (twice) throw conflict('handoffs.person_already_on_handoff', { seq: twice.seq });
-    await tx.update(handoffPersons)
-      .set({ status: 'RECEIVED', personId: person.id, accountedAt: now, accountedBy: actor.id })
-      .where(and(eq(handoffPersons.id, line.id), eq(handoffPersons.status, 'PENDING')))
-      .run();
     if (person.source !== 'satpol_handoff') {
       await tx.update(persons).set({ source: 'satpol_handoff', updatedAt: now, version: person.version + 1 }).where(eq(persons.id, person.id)).run();
     }
-    await audit(tx, actor, { action: 'handoff.person_received', entity: 'handoff', entityId: h.id, at: now, detail: { handoff_person_id: line.id, seq: line.seq, person_id: person.id } });
     await audit(tx, actor, { action: 'person.handoff_link', entity: 'person', entityId: person.id, at: now, detail: { handoff_id: h.id, handoff_person_id: line.id, facility_id: h.facilityId } });
-    await settleHandoff(tx, actor, h.id, now);
-    // Announced with the change itself: heard once it is committed, never for a rollback.
-    await publishHandoff(tx, h.id);
+    await receiveLine(tx, actor, line, person.id, now);
   });
   return await readHandoff({ db, actor, id: ref.handoffId });
-}
-
-/**
- * "Receive" at the desk: the intake of the person the line describes
- * (registerIntake, with its duplicate and NIK checks) and the link to the
- * line, in one transaction with the handoff's own rules (receiving officer,
- * closing). When the intake needs the officer's decision nothing is saved and
- * the decision is returned.
- */
-export async function receiveByIntake(args: { db: Db; actor: Actor; ref: LineRef; person: unknown }): Promise<IntakeResult> {
-  const { db, actor, ref } = args;
-  requireRole(actor, DESK_ROLES);
-  const now = nowIso();
-  const result = await write(db, async (tx) => {
-    const { h, line } = await pendingLine(tx, actor, ref);
-    // registerIntake opens its own write(): inside this one it is a savepoint, so both commit or neither.
-    const r = await registerIntake({
-      db,
-      actor,
-      input: {
-        persons: [args.person],
-        source: 'satpol_handoff',
-        handoff_person_id: line.id,
-        // Wide roles register at the receiving facility, so the person is linked to it.
-        facility_id: isWide(actor) ? h.facilityId : undefined,
-      },
-    });
-    if (r.status === 'registered') {
-      await settleHandoff(tx, actor, h.id, now);
-      // Announced with the change itself: heard once it is committed, never for a rollback.
-      await publishHandoff(tx, h.id);
-    }
-    return r;
-  });
-  return result;
 }

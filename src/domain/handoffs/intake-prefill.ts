@@ -12,7 +12,7 @@ import type { HandoffLineRow, HandoffRow } from './read.ts';
  * "receive" step opens the intake filled from it. Only for a person still
  * pending on a handoff this actor's desk may account for (404 / 403 / 409).
  * An intake form that takes `?handoff_person=ID` can call this, then save with
- * receiveByIntake so the link and the handoff's closing happen in its transaction.
+ * receiveByIntake (residents/receive-handoff.ts) so the link and the handoff's closing happen in its transaction.
  */
 export function intakePrefillFromLine(line: HandoffLineRow): Record<string, string | undefined> {
   return {

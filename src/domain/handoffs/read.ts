@@ -4,7 +4,7 @@ import { zoneOf, type Zone } from '../../lib/time.ts';
 import { apiTokens, facilities, handoffPersons, handoffs, persons, stays, users, wilayah, type VisibleNeed } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { canSeeFacility, requireRole } from '../access.ts';
-import { maySeePerson } from '../residents/links.ts';
+import { maySeePerson } from '../persons/scope.ts';
 import { notFound } from '../errors.ts';
 import { canAccountHandoff, canViewHandoff, seesPeople, visibleHandoffsSql, VIEW_ROLES } from './scope.ts';
 

@@ -22,12 +22,6 @@ export interface HandoffScopeRef {
   submittedByToken: string | null;
 }
 
-/** "3171" and "31.71" name the same kab/kota. */
-export function normaliseWilayahCode(raw: string): string {
-  const c = raw.trim();
-  return /^\d{4}$/.test(c) ? `${c.slice(0, 2)}.${c.slice(2)}` : c;
-}
-
 /** A kab/kota is within its own code and within its province ("31.71" is within "31"). */
 export function withinWilayah(bound: string | null, code: string): boolean {
   if (!bound) return false;

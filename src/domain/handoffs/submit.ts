@@ -11,7 +11,8 @@ import { newId } from '../../lib/ids.ts';
 import { nowIso, zoneOf } from '../../lib/time.ts';
 import { HandoffInput, operationTime } from './input.ts';
 import { nextHandoffNumber } from './number.ts';
-import { normaliseWilayahCode, SUBMIT_ROLES, withinWilayah } from './scope.ts';
+import { SUBMIT_ROLES, withinWilayah } from './scope.ts';
+import { normaliseWilayahCode } from '../reference/wilayah.ts';
 import { readHandoff, type HandoffDetail } from './read.ts';
 import { publishHandoff } from './events.ts';
 

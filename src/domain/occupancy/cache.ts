@@ -8,7 +8,7 @@ import { FACILITY_KINDS } from '../../db/schema/index.ts';
 import { nowIso } from '../../lib/time.ts';
 import type { Actor } from '../actor.ts';
 import { invalid } from '../errors.ts';
-import { wilayahNames } from '../facilities/wilayah.ts';
+import { wilayahNames } from '../reference/wilayah.ts';
 import { parseInput } from '../validate.ts';
 import { loadFacilityOccupancy, summarise, type OccupancySummary } from './compute.ts';
 import { filterSummary, occupancyFor, viewKey, type OccupancyFilter } from './view.ts';

@@ -1,5 +1,5 @@
 import type { Sex, UnitAdmits, UnitFeature } from '../../db/schema/index.ts';
-import { ageNeeds } from '../residents/age.ts';
+import { ageNeeds } from '../persons/age.ts';
 
 /**
  * Which unit of a facility a group goes to (DOMAIN.md "Placement rules that
@@ -76,6 +76,18 @@ export function admitsGroup(admits: UnitAdmits, g: Pick<GroupProfile, 'household
 
 const isChildrensUnit = (u: Pick<PlacementUnit, 'features'>) => u.features.includes('crib') && !u.features.includes('maternity');
 const isScarce = (u: Pick<PlacementUnit, 'features'>) => u.features.includes('accessible') || u.features.includes('elderly');
+/** A wheelchair user where the unit is not accessible: a last resort at the desk, never where routing sends them. */
+const lacksAccess = (u: Pick<PlacementUnit, 'features'>, g: Pick<GroupProfile, 'wheelchair'>) => g.wheelchair && !u.features.includes('accessible');
+
+/**
+ * May a unit picked by hand for a referral take the whole group? The rules
+ * of every placement (unitRefusal) and, as routing requires, an accessible
+ * unit for a wheelchair user; the unit must be open.
+ */
+export function referralUnitFits(u: Pick<PlacementUnit, 'admits' | 'features' | 'name' | 'status'>, members: readonly PlacementMember[], household: boolean): boolean {
+  const g = groupProfile(members, household);
+  return u.status === 'AVAILABLE' && unitRefusal(u, g) === null && !lacksAccess(u, g);
+}
 
 /**
  * Whether a unit may take this group at all, with the reason when it may not.
@@ -130,7 +142,7 @@ export function chooseUnit<U extends PlacementUnit>(units: readonly U[], members
   if (!allowed.length) return { choice: null, why: { key: 'placement.none.no_unit_for_group' } };
   const ranked = allowed
     .map((u, i) => ({ u, i, r: rank(u, g), family: opts.familyUnitIds?.has(u.id) ? 0 : 1 }))
-    .filter((x) => !opts.strict || (x.r.fit !== 'scarce_fallback' && !(g.wheelchair && !x.u.features.includes('accessible'))));
+    .filter((x) => !opts.strict || (x.r.fit !== 'scarce_fallback' && !lacksAccess(x.u, g)));
   if (!ranked.length) return { choice: null, why: { key: g.wheelchair ? 'placement.none.no_accessible_unit' : 'placement.none.only_scarce_units' } };
   const roomy = ranked.filter((x) => x.u.free >= g.size);
   if (!roomy.length && opts.strict && !g.wheelchair && allowed.some((u) => u.free >= g.size)) {

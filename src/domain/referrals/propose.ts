@@ -9,10 +9,10 @@ import { parseInput } from '../validate.ts';
 import { addMinutes, nowIso, wibDate } from '../../lib/time.ts';
 import { newId } from '../../lib/ids.ts';
 import { translator } from '../../i18n/index.ts';
-import { assertCanSeePerson } from '../residents/links.ts';
+import { assertCanSeePerson } from '../persons/scope.ts';
 import { loadRoutingFacilities, originOf, referralGroup, toRoutingPerson } from '../routing/load.ts';
 import { groupNeeds, route } from '../routing/route.ts';
-import { groupProfile, unitRefusal } from '../placement/choose-unit.ts';
+import { referralUnitFits } from '../placement/choose-unit.ts';
 import { describeReason } from '../routing/text.ts';
 import { resolvePersonAlerts } from './alerts.ts';
 import { expireReferrals } from './expire.ts';
@@ -93,9 +93,8 @@ export async function proposeReferral(args: { db: Db; actor: Actor; input: unkno
         // The desk chose the unit: it must take the whole group, as routing would require.
         const u = dest.units.find((x) => x.id === input.unit_id);
         if (!u) throw invalidField('unit_id', 'referrals.unit_unknown');
-        // The placement rules (placement/choose-unit.ts) hold for a hand-picked unit too: sex/family, maternity, children's units.
-        const fits = u.status === 'AVAILABLE' && unitRefusal(u, groupProfile(routingPersons, g.size > 1)) === null && (!g.wheelchair || u.features.includes('accessible'));
-        if (!fits) throw invalidField('unit_id', 'referrals.unit_unfit', { unit: u.name });
+        // The placement rules hold for a hand-picked unit too: sex/family, maternity, children's units, access.
+        if (!referralUnitFits(u, routingPersons, g.size > 1)) throw invalidField('unit_id', 'referrals.unit_unfit', { unit: u.name });
         if (u.free < g.size) throw noFreePlace('referrals.unit_full', { unit: u.name, free: u.free, needed: g.size });
         unitId = u.id;
       }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { ATENSI_MENUS, CLUSTERS, FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES, type Cluster } from '../../db/schema/index.ts';
 import type { Translator } from '../../i18n/index.ts';
-import { clusterFactsOfRow, deriveCluster } from '../cases/cluster.ts';
+import { clusterFactsOfRow, effectiveCluster } from '../persons/cluster.ts';
 import type { ReportRange } from './range.ts';
 import { inScope, type ReportScope } from './scope.ts';
 import type { ExportTable } from './table.ts';
@@ -37,10 +37,7 @@ export async function caseworkReport(args: { db: Db; range: ReportRange; scope: 
     where cs.given_at >= ${range.startIso} and cs.given_at < ${range.endIso} and ${LATEST_STAY_IN_SCOPE(sql.raw('p.id'), scope)}`);
   const cells = new Map<string, { people: Set<string>; services: number }>();
   for (const r of serviceRows) {
-    const cluster =
-      (r.override as Cluster | null) ??
-      deriveCluster(clusterFactsOfRow(r), today) ??
-      'none';
+    const cluster = effectiveCluster(r.override as Cluster | null, clusterFactsOfRow(r, today)) ?? 'none';
     const key = `${cluster}|${r.menu as string}`;
     const cell = cells.get(key) ?? { people: new Set<string>(), services: 0 };
     cell.people.add(r.person_id as string);

@@ -13,7 +13,7 @@ import { loadStayFacts } from './stays.ts';
 import { approachOf } from '../board/sampler.ts';
 import { sql } from 'drizzle-orm';
 import type { Sex } from '../../db/schema/index.ts';
-import { censusTables, handledTable, handoffTables, losTable, outcomesTable, referralTables } from './tables.ts';
+import { censusTables, facilityLabel, handledTable, handoffTables, losTable, outcomesTable, referralTables } from './tables.ts';
 import type { ExportTable } from './table.ts';
 
 export * from './range.ts';
@@ -104,4 +104,26 @@ export function exportTables(report: FullReport, name: ExportName | 'all', t: Tr
         ...handoffs(),
       ];
   }
+}
+
+/**
+ * What a report covers, in words: all facilities, a wilayah, or a facility.
+ * A published report (an export) never names a protected facility
+ * (facilityLabel); the page for the report's own readers does.
+ */
+export function scopeLabel(report: FullReport, t: Translator, published: boolean): string {
+  const s = report.scope;
+  if (s.facilityId) {
+    const f = report.facilities.find((x) => x.id === s.facilityId);
+    if (!f) return '';
+    if (!published) return `${f.code} · ${f.name}`;
+    const label = facilityLabel(f, t);
+    return label.code ? `${label.code} · ${label.name}` : label.name;
+  }
+  if (s.wilayah) {
+    const w = report.facilities.find((x) => x.wilayahCode === s.wilayah || x.provinceCode === s.wilayah);
+    const name = w ? (w.wilayahCode === s.wilayah ? w.wilayahName : w.provinceName) : s.wilayah;
+    return t('reports.scope_wilayah', { name: `${s.wilayah} ${name}` });
+  }
+  return t('reports.scope_all');
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import type { Translator } from '../../i18n/index.ts';
 import { approachOf } from '../board/sampler.ts';
 import { addCounts, emptyCounts, loadFacilityOccupancy, type Counts } from '../occupancy/compute.ts';
-import { ageOn } from '../residents/age.ts';
+import { ageOn } from '../persons/age.ts';
 import { localDate, nowIso, wibDate, zoneOf } from '../../lib/time.ts';
 import { kabkotaPcode, provincePcode } from './pcodes.ts';
 import { loadFacilities, type ReportScope } from './scope.ts';

@@ -5,7 +5,7 @@ import type { Actor } from '../actor.ts';
 import { requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
 import { conflict, notFound } from '../errors.ts';
-import { ageOn } from './age.ts';
+import { ageOn } from '../persons/age.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 import { anonymiseCase } from '../cases/work.ts';
 

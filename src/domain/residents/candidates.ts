@@ -2,7 +2,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import type { Actor } from '../actor.ts';
 import { isWide } from '../access.ts';
 import type { DuplicateCandidate } from './duplicates.ts';
-import { maySeePerson, placeOf } from './links.ts';
+import { maySeePerson, placeOf } from '../persons/scope.ts';
 
 /**
  * What the duplicate check may tell a desk (DOMAIN.md "Confidentiality across

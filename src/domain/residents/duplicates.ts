@@ -1,9 +1,10 @@
 import { sql, and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { persons, type Sex } from '../../db/schema/index.ts';
-import { ageOn } from './age.ts';
-import { NAME_MATCH_THRESHOLD, nameSimilarity, normaliseName } from './names.ts';
-import { personSummary, type PersonRow } from './view.ts';
+import { ageOn } from '../persons/age.ts';
+import { NAME_MATCH_THRESHOLD, nameSimilarity, normaliseName } from '../persons/names.ts';
+import { personSummary } from './view.ts';
+import type { PersonRow } from '../persons/record.ts';
 import { nameKeyCandidates } from './search-sql.ts';
 
 /**

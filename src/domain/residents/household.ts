@@ -9,8 +9,8 @@ import { conflict, invalidField } from '../errors.ts';
 import { optionalText, parseInput } from '../validate.ts';
 import { newId } from '../../lib/ids.ts';
 import { nowIso } from '../../lib/time.ts';
-import { assertCanSeePerson, maySeePerson } from './links.ts';
-import { livePerson } from '../routing/load.ts';
+import { assertCanSeePerson, maySeePerson } from '../persons/scope.ts';
+import { livePerson } from '../persons/record.ts';
 
 /**
  * Correcting a household after intake (DOMAIN.md "A household stays

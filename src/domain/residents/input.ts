@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DISABILITY_TYPES, INTAKE_SOURCES, PPKS_CATEGORIES, SEXES, TRISTATE } from '../../db/schema/index.ts';
 import { checkbox, list, optionalInt, optionalText } from '../validate.ts';
-import { checkKk, checkNik } from './nik.ts';
+import { checkKk, checkNik } from '../persons/nik.ts';
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 

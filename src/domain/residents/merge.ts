@@ -8,9 +8,10 @@ import { audit } from '../audit.ts';
 import { conflict, invalidField, notFound } from '../errors.ts';
 import { parseInput, text, optionalText } from '../validate.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
-import { assertCanSeePerson, maySeePerson } from './links.ts';
-import { searchKeyFor } from './names.ts';
-import { toPersonRecord, type PersonRecord, type PersonRow } from './view.ts';
+import { assertCanSeePerson, maySeePerson } from '../persons/scope.ts';
+import { searchKeyFor } from '../persons/names.ts';
+import { personRecord, type PersonRecord } from './view.ts';
+import type { PersonRow } from '../persons/record.ts';
 
 /** Who may merge two records found to be the same person. */
 export const MERGE_ROLES = ['admin', 'command', 'manager'] as const;
@@ -120,6 +121,6 @@ export async function mergePersons(args: { db: Db; actor: Actor; survivorId: str
     });
     await audit(tx, actor, { action: 'person.merged_into', entity: 'person', entityId: b.id, at: now, detail: { survivor_id: a.id } });
     const survivor = (await tx.select().from(persons).where(eq(persons.id, a.id)).get())!;
-    return { survivor: toPersonRecord(survivor, { today: wibDate(now) }), merged_id: b.id };
+    return { survivor: await personRecord(tx, survivor, { today: wibDate(now) }), merged_id: b.id };
   });
 }

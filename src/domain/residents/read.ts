@@ -8,12 +8,13 @@ import { canSeeFacility, PEOPLE_ROLES, requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
 import { nowIso, wibDate, zoneOf } from '../../lib/time.ts';
-import { ageNeeds, ageOn } from './age.ts';
-import { assertCanSeePerson, maySeePerson, visiblePersonsFilter } from './links.ts';
-import { normaliseName } from './names.ts';
-import { cleanIdNumber, maskIdNumber } from './nik.ts';
-import { liveRecord } from './register.ts';
-import { personSummary, toPersonRecord, type PersonRow } from './view.ts';
+import { ageNeeds, ageOn } from '../persons/age.ts';
+import { assertCanSeePerson, maySeePerson, visiblePersonsFilter } from '../persons/scope.ts';
+import { normaliseName } from '../persons/names.ts';
+import { cleanIdNumber, maskIdNumber } from '../persons/nik.ts';
+import { liveRecord, type PersonRow } from '../persons/record.ts';
+import { clusterFactsOf, clusterOverrideOf, clusterWithReason } from '../persons/cluster.ts';
+import { personRecord, personSummary } from './view.ts';
 import { toStayRecord } from '../stays/view.ts';
 import { translate } from '../../i18n/index.ts';
 
@@ -192,7 +193,9 @@ export async function readPerson(args: { db: Db; actor: Actor; id: string; revea
     const detail = await loadDetail(tx, actor, p, today);
     return {
       ...detail,
-      record: toPersonRecord(p, { today, revealNik: args.revealNik === true }),
+      record: await personRecord(tx, p, { today, revealNik: args.revealNik === true }),
+      /** The cluster as the person page states it, with why. */
+      cluster: clusterWithReason(await clusterOverrideOf(tx, p.id), clusterFactsOf(p, today)),
       nik: args.revealNik ? p.nik : maskIdNumber(p.nik),
       kk: args.revealNik ? p.kk : maskIdNumber(p.kk),
       revealed: args.revealNik === true && p.nik !== null,
@@ -294,22 +297,6 @@ export async function searchPersons(args: { db: Db; actor: Actor; q?: string | u
         : null,
     };
   });
-}
-
-/** People by id, for a page that works with a few of them (the check-in step); each must be visible. */
-export async function personsForPlacement(db: Db, actor: Actor, ids: string[]) {
-  requireRole(actor, PEOPLE_ROLES);
-  const today = wibDate(nowIso());
-  const rows = ids.length ? await db.select().from(persons).where(inArray(persons.id, ids)).all() : [];
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return (await Promise.all(ids.map(async (id) => {
-    const p = byId.get(id);
-    if (!p) throw notFound('residents.not_found');
-    await assertCanSeePerson(db, actor, id);
-    const open = await db.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, id), isNull(stays.checkedOutAt))).get();
-    const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today);
-    return { person: p, age, ageNeeds: ageNeeds(age), openStayId: open?.id ?? null };
-  })));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
-import { MUHAMMAD_KEY } from './names.ts';
+import { MUHAMMAD_KEY } from '../persons/names.ts';
 
 /**
  * The name and code search, per engine (the one place it differs): SQLite's

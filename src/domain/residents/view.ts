@@ -1,17 +1,19 @@
-import { derivedCluster } from './cluster.ts';
-import type { persons } from '../../db/schema/index.ts';
+import type { Db, Tx } from '../../db/client.ts';
+import type { Cluster } from '../../db/schema/index.ts';
+import { clusterFactsOf, clusterOverrideOf, effectiveCluster } from '../persons/cluster.ts';
+import type { PersonRow } from '../persons/record.ts';
 import { toWib } from '../../lib/time.ts';
-import { ageNeeds, ageOn } from './age.ts';
-import { maskIdNumber } from './nik.ts';
+import { ageNeeds, ageOn } from '../persons/age.ts';
+import { maskIdNumber } from '../persons/nik.ts';
 
-export type PersonRow = typeof persons.$inferSelect;
 
 /**
  * A person as the API serves it (snake_case). NIK and KK are masked unless the
  * caller revealed them (an audited act); derived age needs are included, never stored.
  */
-export function toPersonRecord(p: PersonRow, opts: { today: string; revealNik?: boolean }) {
-  const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, opts.today);
+function toPersonRecord(p: PersonRow, opts: { today: string; revealNik?: boolean; clusterOverride: Cluster | null }) {
+  const facts = clusterFactsOf(p, opts.today);
+  const age = facts.age;
   return {
     id: p.id,
     resident_code: p.residentCode,
@@ -43,8 +45,8 @@ export function toPersonRecord(p: PersonRow, opts: { today: string; revealNik?: 
       trafficking_victim: p.traffickingVictim,
       napza: p.napza,
     },
-    /** The ATENSI cluster, derived (residents/cluster.ts); null when nothing points at one. */
-    cluster: derivedCluster({ age, category: p.category, disabilities: p.disabilities, wheelchair: p.wheelchair, napza: p.napza, traffickingVictim: p.traffickingVictim }),
+    /** The ATENSI cluster: set by hand, else derived (persons/cluster.ts); null when nothing points at one. */
+    cluster: effectiveCluster(opts.clusterOverride, facts),
     dtks: p.dtks,
     pkh: p.pkh,
     bpnt: p.bpnt,
@@ -58,7 +60,16 @@ export function toPersonRecord(p: PersonRow, opts: { today: string; revealNik?: 
     updated_at: toWib(p.updatedAt),
   };
 }
-export type PersonRecord = Awaited<ReturnType<typeof toPersonRecord>>;
+export type PersonRecord = ReturnType<typeof toPersonRecord>;
+
+/**
+ * A person as the API serves it, read in the caller's transaction: the
+ * cluster is the one every reader gives (a case worker's override, else the
+ * derived one), so /residents/:id and /cases never disagree.
+ */
+export async function personRecord(db: Db | Tx, p: PersonRow, opts: { today: string; revealNik?: boolean }): Promise<PersonRecord> {
+  return toPersonRecord(p, { ...opts, clusterOverride: await clusterOverrideOf(db, p.id) });
+}
 
 /** Who a person is at a glance (lists, search hits, duplicate candidates): no NIK but masked, no address. */
 export function personSummary(p: PersonRow, today: string) {
@@ -72,9 +83,4 @@ export function personSummary(p: PersonRow, today: string) {
     age: ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today),
     nik_masked: maskIdNumber(p.nik),
   };
-}
-
-/** The name people read: the name, else the description, else the code. */
-export function displayName(p: { name: string | null; description: string | null; residentCode: string }): string {
-  return p.name ?? p.description ?? p.residentCode;
 }

@@ -4,11 +4,10 @@ import { facilities, persons, stays, type Cluster, type Service } from '../../db
 import { loadFacilityOccupancy, type FacilityOccupancy } from '../occupancy/compute.ts';
 import { cachedOccupancy } from '../occupancy/cache.ts';
 import { currentTx } from '../../db/engine.ts';
-import { ageOn } from '../residents/age.ts';
-import { notFound } from '../errors.ts';
+import { ageOn } from '../persons/age.ts';
+import { livePerson, type PersonRow } from '../persons/record.ts';
 import type { Origin, Reason, RoutingFacility, RoutingPerson } from './route.ts';
 
-export type PersonRow = typeof persons.$inferSelect;
 
 type Extras = Map<string, { services: Service[]; clusters: Cluster[]; lat: number | null; lng: number | null }>;
 
@@ -68,14 +67,6 @@ export function toRoutingPerson(p: PersonRow, today: string): RoutingPerson {
     napza: p.napza,
     category: p.category,
   };
-}
-
-/** The live record of a person: a merged record answers with the one that lives on. */
-export async function livePerson(db: Db | Tx, id: string): Promise<PersonRow> {
-  let row = await db.select().from(persons).where(eq(persons.id, id)).get();
-  for (let hops = 0; row?.mergedIntoId && hops < 10; hops++) row = await db.select().from(persons).where(eq(persons.id, row.mergedIntoId)).get();
-  if (!row || row.mergedIntoId || row.anonymisedAt) throw notFound('residents.not_found');
-  return row;
 }
 
 export interface ReferralGroup {

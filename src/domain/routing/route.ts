@@ -1,10 +1,10 @@
 import type { Cluster, FacilityKind, PpksCategory, Service, Sex, UnitFeature } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { canSeeFacility } from '../access.ts';
-import { ageNeeds } from '../residents/age.ts';
+import { ageNeeds } from '../persons/age.ts';
 import type { FacilityOccupancy, UnitOccupancy } from '../occupancy/compute.ts';
 import { chooseUnit } from '../placement/choose-unit.ts';
-import { derivedCluster } from '../residents/cluster.ts';
+import { derivedCluster } from '../persons/cluster.ts';
 
 /**
  * Routing people with special needs (DOMAIN.md): given a person or a

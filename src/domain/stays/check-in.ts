@@ -6,7 +6,7 @@ import { PEOPLE_ROLES, requireRole } from '../access.ts';
 import { parseInput } from '../validate.ts';
 import { nowIso, zoneOf } from '../../lib/time.ts';
 import { hubFor } from '../events.ts';
-import { assertCanSeePerson } from '../residents/links.ts';
+import { assertCanSeePerson } from '../persons/scope.ts';
 import { placementFacility } from './facility.ts';
 import { CheckInInput } from './input.ts';
 import { loadPlaceablePersons, mapStayConstraint, placeGroup } from './place.ts';

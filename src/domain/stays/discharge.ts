@@ -8,7 +8,7 @@ import { conflict, notFound } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { nowIso } from '../../lib/time.ts';
 import { hubFor } from '../events.ts';
-import { assertCanSeePerson } from '../residents/links.ts';
+import { assertCanSeePerson } from '../persons/scope.ts';
 import { recordJourney } from '../cases/journey.ts';
 import { assertActsAt } from './facility.ts';
 import { DischargeInput } from './input.ts';

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
-import { persons, stays, units, type Sex, type UnitAdmits } from '../../db/schema/index.ts';
+import { persons, stays, units, type Sex } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { hasRole } from '../access.ts';
 import { audit } from '../audit.ts';
@@ -9,7 +9,7 @@ import { loadUnitOccupancy, type UnitOccupancy } from '../occupancy/compute.ts';
 import { newId } from '../../lib/ids.ts';
 import { bedLabels, bedsInUse } from './beds.ts';
 import { chooseUnit, groupProfile, unitRefusal, type UnitReason } from '../placement/choose-unit.ts';
-import { ageOn } from '../residents/age.ts';
+import { ageOn } from '../persons/age.ts';
 import { wibDate } from '../../lib/time.ts';
 
 /** Who may allow a check-in past capacity, with a written reason. */
@@ -17,18 +17,6 @@ export const SUPERVISOR_ROLES = ['manager', 'command'] as const;
 
 export function isSupervisor(actor: Actor): boolean {
   return actor.role === 'system' || hasRole(actor, SUPERVISOR_ROLES);
-}
-
-/**
- * Does a unit admit this group? A unit for anyone or for families takes a
- * household; a unit for men or for women takes a person (or a group) of that
- * sex only. A family unit is for households, not for a lone adult.
- */
-export function unitAdmits(admits: UnitAdmits, group: readonly { sex: Sex }[], isHousehold: boolean): boolean {
-  if (admits === 'any') return true;
-  if (admits === 'family') return isHousehold;
-  const sex: Sex = admits === 'male' ? 'L' : 'P';
-  return group.every((p) => p.sex === sex);
 }
 
 export interface PlacePerson {

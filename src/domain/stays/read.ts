@@ -4,7 +4,7 @@ import { facilities, persons, stays, units } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { canSeeFacility, PEOPLE_ROLES, requireRole } from '../access.ts';
 import { notFound } from '../errors.ts';
-import { assertCanSeePerson } from '../residents/links.ts';
+import { assertCanSeePerson } from '../persons/scope.ts';
 
 /** A stay with its person, facility and unit, for a page that acts on it; the person must be visible. */
 export async function stayForAction(db: Db, actor: Actor, stayId: string) {

@@ -12,11 +12,16 @@ import { loadRoutingFacilities, toRoutingPerson } from '../routing/load.ts';
 import { route } from '../routing/route.ts';
 import { describeReason } from '../routing/text.ts';
 import { hubFor } from '../events.ts';
-import { assertCanSeePerson } from '../residents/links.ts';
+import { assertCanSeePerson } from '../persons/scope.ts';
 import { assertActsAt, placementFacility } from './facility.ts';
 import { TransferInput } from './input.ts';
 import { mapStayConstraint, placeGroup, toPlacePerson } from './place.ts';
 import { staysInZones, type StayRecord } from './view.ts';
+
+/** A transfer stays within a facility; only the command centre (or the system) moves someone to another one directly, with a reason. */
+export function movesAcrossFacilities(actor: Actor): boolean {
+  return actor.role === 'command' || actor.role === 'system';
+}
 
 export interface TransferResult {
   ended: StayRecord[];
@@ -49,7 +54,7 @@ export async function transfer(args: { db: Db; actor: Actor; stayId: string; inp
       if (stay.checkedOutAt) throw conflict('stays.already_closed');
       const crossFacility = input.facility_id !== undefined && input.facility_id !== stay.facilityId;
       if (crossFacility) {
-        if (!(actor.role === 'command' || actor.role === 'system')) throw forbidden('stays.transfer_other_facility');
+        if (!movesAcrossFacilities(actor)) throw forbidden('stays.transfer_other_facility');
         if (!input.reason) throw invalidField('reason', 'stays.move_reason_required');
       }
       const facility = await placementFacility(tx, actor, input.facility_id ?? stay.facilityId, { mustAct: false });

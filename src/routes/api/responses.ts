@@ -15,13 +15,13 @@ import {
   TRISTATE,
   VISIBLE_NEEDS,
 } from '../../db/schema/index.ts';
-import { AGE_NEEDS } from '../../domain/residents/age.ts';
+import { AGE_NEEDS } from '../../domain/persons/age.ts';
 import { AID_STEPS } from '../../domain/cases/aid.ts';
 import { NEEDS } from '../../domain/routing/route.ts';
 import { ZONES } from '../../lib/time.ts';
 import type { PersonRecord } from '../../domain/residents/view.ts';
 import type { SearchHit } from '../../domain/residents/read.ts';
-import type { IntakeRegistered } from '../../domain/residents/register.ts';
+import type { IntakeRegistered } from '../../domain/residents/intake-result.ts';
 import type { HouseholdResult } from '../../domain/residents/household.ts';
 import type { StayRecord } from '../../domain/stays/view.ts';
 import type { CheckInResult } from '../../domain/stays/check-in.ts';
@@ -30,7 +30,7 @@ import type { ReferralRecord } from '../../domain/referrals/view.ts';
 import type { toHandoffRecord, toHandoffSummaryRecord } from '../../domain/handoffs/view.ts';
 import type { CaseView } from '../../domain/cases/read.ts';
 import type { CaseloadEntry } from '../../domain/cases/caseload.ts';
-import type { PersonCluster } from '../../domain/cases/cluster.ts';
+import type { PersonCluster } from '../../domain/persons/cluster.ts';
 
 /*
  * What the person-bearing routes of /api/v1 answer, field by field. Each schema

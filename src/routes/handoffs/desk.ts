@@ -1,11 +1,13 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.ts';
-import { markNotReceived, pendingLine, receiveByIntake } from '../../domain/handoffs/account.ts';
+import { nikOverrideFromForm } from '../../domain/persons/nik.ts';
+import { markNotReceived, pendingLine } from '../../domain/handoffs/account.ts';
+import { receiveByIntake } from '../../domain/residents/receive-handoff.ts';
 import { readHandoff, type HandoffLineRow, type HandoffRow } from '../../domain/handoffs/read.ts';
 import { intakePrefillFromLine } from '../../domain/handoffs/intake-prefill.ts';
 import { DESK_ROLES } from '../../domain/handoffs/scope.ts';
-import type { IntakeNeedsDecision } from '../../domain/residents/register.ts';
-import { ageNeeds, ageOn } from '../../domain/residents/age.ts';
+import type { IntakeNeedsDecision } from '../../domain/residents/intake-result.ts';
+import { ageFromTyped } from '../../domain/persons/age.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
@@ -14,14 +16,6 @@ import { renderShow } from './views.ts';
 
 const DESK = { access: DESK_ROLES };
 type LineParams = { Params: { id: string; pid: string } };
-
-function derived(m: Member) {
-  const today = wibDate(nowIso());
-  const bd = typeof m.birth_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(m.birth_date) ? m.birth_date : null;
-  const est = typeof m.estimated_age === 'string' && /^\d{1,3}$/.test(m.estimated_age) ? Number(m.estimated_age) : null;
-  const age = ageOn({ birthDate: bd, estimatedAge: est, estimatedAt: today }, today);
-  return { age, needs: ageNeeds(age) };
-}
 
 /**
  * At the receiving desk: "receive" opens the intake form filled from what the
@@ -39,7 +33,7 @@ const deskRoutes: FastifyPluginAsync = async (app) => {
   ) {
     return reply.view(
       'pages/handoffs/receive',
-      { title: request.t('handoffs.receive_title', { seq: ctx.line.seq, number: ctx.h.number }), h: ctx.h, line: ctx.line, member, derived: derived(member), ...extra },
+      { title: request.t('handoffs.receive_title', { seq: ctx.line.seq, number: ctx.h.number }), h: ctx.h, line: ctx.line, member, derived: ageFromTyped(member.birth_date, member.estimated_age, wibDate(nowIso())), ...extra },
       { status },
     );
   }
@@ -73,12 +67,9 @@ const deskRoutes: FastifyPluginAsync = async (app) => {
     }
     // The officer's answers on the intake form become the verb's decisions (as at /intake).
     const decision = typeof m.decision === 'string' ? m.decision : '';
-    const keep = m.nik_keep === 'on';
-    const reason = typeof m.nik_override_reason === 'string' ? m.nik_override_reason.trim() : '';
-    if (keep && !reason) {
-      return renderReceive(request, reply, ctx, m, { errors: fieldErrorMap(request, [{ path: 'persons.0.nik_override_reason', message: 'residents.override_reason_required' }]) }, 422);
-    }
-    const person = { ...m, same_as: decision && decision !== 'new' ? decision : undefined, confirm_new: decision === 'new', nik_override_reason: keep ? reason : undefined };
+    const override = nikOverrideFromForm(m.nik_keep === 'on', m.nik_override_reason, 'persons.0.nik_override_reason');
+    if (override.error) return renderReceive(request, reply, ctx, m, { errors: fieldErrorMap(request, [override.error]) }, 422);
+    const person = { ...m, same_as: decision && decision !== 'new' ? decision : undefined, confirm_new: decision === 'new', nik_override_reason: override.reason };
     try {
       const result = await receiveByIntake({ db: app.db, actor, ref, person });
       if (result.status === 'needs_decision') return renderReceive(request, reply, ctx, m, decisionView(request, result));
@@ -126,7 +117,7 @@ const deskRoutes: FastifyPluginAsync = async (app) => {
     const dup = result.duplicates.find((g) => g.index === 0)?.candidates ?? [];
     const nw = result.nik_warnings
       .filter((w) => w.index === 0)
-      .map((w) => ({ message: request.t(w.code, w.params), blocking: w.blocking, overridable: w.code === 'nik.birth_date_mismatch' || w.code === 'nik.sex_mismatch' }));
+      .map((w) => ({ message: request.t(w.code, w.params), blocking: w.blocking, overridable: w.overridable }));
     return { dup, nw, needsDecision: true };
   }
 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { facilityNameAndCode } from '../../domain/facilities/load.ts';
 import { openReferralsTo } from '../../domain/facilities/people.ts';
-import { wilayahNameAndCode } from '../../domain/facilities/wilayah.ts';
+import { wilayahNameAndCode } from '../../domain/reference/wilayah.ts';
 import { actionsFor, DESK, homeRegion, incomingFor, WIDE } from './live.ts';
 
 /** Each role's home page. A wall display goes straight to the board. */

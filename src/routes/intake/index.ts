@@ -1,14 +1,14 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { canSeeFacility, isWide, PEOPLE_ROLES } from '../../domain/access.ts';
+import { isWide, PEOPLE_ROLES } from '../../domain/access.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { ageNeeds, ageOn } from '../../domain/residents/age.ts';
-import { registerIntake, type IntakeNeedsDecision } from '../../domain/residents/register.ts';
-import { countNeverPlacedRegisteredAt, personsForPlacement } from '../../domain/residents/read.ts';
+import { nikOverrideFromForm } from '../../domain/persons/nik.ts';
+import { ageFromTyped } from '../../domain/persons/age.ts';
+import { registerIntake } from '../../domain/residents/register.ts';
+import type { IntakeNeedsDecision } from '../../domain/residents/intake-result.ts';
+import { countNeverPlacedRegisteredAt } from '../../domain/residents/read.ts';
+import { checkInOptions, facilityChoicesFor } from '../../domain/stays/check-in-options.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';
-import { isSupervisor, toPlacePerson } from '../../domain/stays/place.ts';
-import { groupProfile, unitRefusal } from '../../domain/placement/choose-unit.ts';
-import { freeBedsByUnit, suggestionFor, wherePlaced } from '../../domain/stays/where.ts';
-import { destinationChoices, staysInAndOutSince } from '../../domain/stays/read.ts';
+import { staysInAndOutSince } from '../../domain/stays/read.ts';
 import { describeReason } from '../../domain/routing/text.ts';
 import { loadFacilityOccupancy } from '../../domain/occupancy/compute.ts';
 import { nowIso, wibDate, zoneOf } from '../../lib/time.ts';
@@ -31,21 +31,6 @@ interface IntakeForm {
 
 const blankMember = (): Member => ({});
 
-/** OPEN facilities a wide role may register or place people at (the same choice as a transfer's destinations). */
-async function facilityChoices(request: FastifyRequest) {
-  const actor = request.actor!;
-  if (!isWide(actor)) return [];
-  return await destinationChoices(request.server.db, actor);
-}
-
-/** Age and age-derived needs shown beside each member, computed from what was typed (never asked). */
-function derived(m: Member, today: string) {
-  const bd = typeof m.birth_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(m.birth_date) ? m.birth_date : null;
-  const est = typeof m.estimated_age === 'string' && /^\d{1,3}$/.test(m.estimated_age) ? Number(m.estimated_age) : null;
-  const age = ageOn({ birthDate: bd, estimatedAge: est, estimatedAt: today }, today);
-  return { age, needs: ageNeeds(age) };
-}
-
 const intakeRoutes: FastifyPluginAsync = async (app) => {
   async function renderForm(request: FastifyRequest, reply: FastifyReply, form: IntakeForm, extra: Record<string, unknown> = {}, status = 200) {
     const today = wibDate(nowIso());
@@ -54,8 +39,8 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       {
         title: request.t('intake.title'),
         form,
-        derived: form.persons.map((m) => derived(m, today)),
-        facilityChoices: await facilityChoices(request),
+        derived: form.persons.map((m) => ageFromTyped(m.birth_date, m.estimated_age, today)),
+        facilityChoices: await facilityChoicesFor(app.db, request.actor!),
         dups: {},
         nikWarnings: {},
         ...extra,
@@ -99,14 +84,13 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       household: form.persons.length > 1 ? form.household === 'on' || body.household_shown === undefined : undefined,
       persons: form.persons.map((m, i) => {
         const decision = typeof m.decision === 'string' ? m.decision : '';
-        const keep = m.nik_keep === 'on';
-        const reason = typeof m.nik_override_reason === 'string' ? m.nik_override_reason.trim() : '';
-        if (keep && !reason) fieldErrors.push({ path: `persons.${i}.nik_override_reason`, message: 'residents.override_reason_required' });
+        const override = nikOverrideFromForm(m.nik_keep === 'on', m.nik_override_reason, `persons.${i}.nik_override_reason`);
+        if (override.error) fieldErrors.push(override.error);
         return {
           ...m,
           same_as: decision && decision !== 'new' ? decision : undefined,
           confirm_new: decision === 'new',
-          nik_override_reason: keep ? reason : undefined,
+          nik_override_reason: override.reason,
         };
       }),
     };
@@ -136,7 +120,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       (nikWarnings[w.index] ??= []).push({
         message: request.t(w.code, w.params),
         blocking: w.blocking,
-        overridable: w.code === 'nik.birth_date_mismatch' || w.code === 'nik.sex_mismatch',
+        overridable: w.overridable,
       });
     }
     return { dups, nikWarnings, needsDecision: true };
@@ -145,40 +129,23 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
   // ---- Check-in: the second step of an intake, and the way back in for anyone without a place ----
 
   async function placementView(request: FastifyRequest, ids: string[], facilityId: string | null, extra: Record<string, unknown> = {}) {
-    const actor = request.actor!;
-    const people = await personsForPlacement(app.db, actor, ids);
-    const group = people.filter((p) => !p.openStayId).map((p) => p.person);
-    const isHousehold = group.length > 1 || group.some((p) => p.householdId !== null);
-    const today = wibDate(nowIso());
-    const profile = groupProfile(group.map((p) => toPlacePerson(p, today)), isHousehold);
-    const choices = await facilityChoices(request);
-    // A wide role placing people registered at a facility (a handoff's, say) starts there.
-    const registeredAt = group[0]?.createdAtFacilityId;
-    const fid = facilityId ?? actor.facilityId ?? (registeredAt && choices.some((c) => c.id === registeredAt) ? registeredAt : null);
-    const facility = fid ? (await loadFacilityOccupancy(app.db, { facilityId: fid }))[0] : undefined;
-    const visibleFacility = facility && canSeeFacility(actor, facility) ? facility : undefined;
-    const freeBeds = visibleFacility ? await freeBedsByUnit(app.db, visibleFacility.id, visibleFacility.units.map((u) => u.id)) : new Map<string, string[]>();
-    const units = (visibleFacility?.units ?? []).map((u) => {
-      const refusal = group.length > 0 ? unitRefusal(u, profile) : { key: 'placement.none.no_unit_for_group' };
-      return { ...u, admitsGroup: refusal === null, refusal: refusal ? describeReason(request.t, refusal) : null, freeBeds: freeBeds.get(u.id) ?? [] };
-    });
-    // The same rule the check-in verb applies when no unit is chosen (placement/choose-unit.ts).
-    const suggestion = visibleFacility ? await suggestionFor(app.db, visibleFacility.id, group.map((p) => p.id)) : null;
+    const o = await checkInOptions({ db: app.db, actor: request.actor!, personIds: ids, facilityId });
     return {
       title: request.t('intake.checkin_title'),
-      live: visibleFacility ? deskRegion.connect({ id: visibleFacility.id }) : false,
-      people,
-      placed: await wherePlaced(app.db, actor, people.filter((p) => p.openStayId).map((p) => p.person.id)),
-      groupSize: group.length,
-      facility: visibleFacility,
-      facilityChoices: choices,
-      units,
-      defaultUnit: suggestion?.unitId ?? null,
-      suggestionReason: suggestion ? describeReason(request.t, suggestion.reason) : null,
-      supervisor: isSupervisor(actor),
+      live: o.facility ? deskRegion.connect({ id: o.facility.id }) : false,
+      people: o.people,
+      placed: o.placed,
+      groupSize: o.groupSize,
+      facility: o.facility,
+      facilityChoices: o.facilityChoices,
+      units: o.units.map((u) => ({ ...u, refusal: u.refusal ? describeReason(request.t, u.refusal) : null })),
+      defaultUnit: o.suggestion?.unitId ?? null,
+      suggestionReason: o.suggestion ? describeReason(request.t, o.suggestion.reason) : null,
+      supervisor: o.supervisor,
       ...extra,
     };
   }
+
 
   const idsFrom = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string' && x.length > 0).slice(0, MAX_MEMBERS);
 

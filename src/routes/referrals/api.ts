@@ -16,7 +16,7 @@ import {
   refuseReferral,
 } from '../../domain/referrals/index.ts';
 import type { Step } from '../../domain/referrals/load.ts';
-import { routePerson } from '../../domain/routing/route-person.ts';
+import { routePerson } from '../../domain/referrals/route-person.ts';
 import { reasonJson } from '../../domain/routing/text.ts';
 import { queryLimit } from '../../domain/validate.ts';
 

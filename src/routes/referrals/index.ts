@@ -14,7 +14,7 @@ import {
   type ReferralRecord,
 } from '../../domain/referrals/index.ts';
 import { personsWithOpenReferral, stepsFor, type Step } from '../../domain/referrals/load.ts';
-import { routePerson } from '../../domain/routing/route-person.ts';
+import { routePerson } from '../../domain/referrals/route-person.ts';
 import { describeReason } from '../../domain/routing/text.ts';
 import { referralsRegion } from './live.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';

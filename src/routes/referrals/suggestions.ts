@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import type { PersonRouting } from '../../domain/routing/route-person.ts';
+import type { PersonRouting } from '../../domain/referrals/route-person.ts';
 import { describeReason } from '../../domain/routing/text.ts';
-import { ageOn } from '../../domain/residents/age.ts';
+import { ageOn } from '../../domain/persons/age.ts';
+import { displayName } from '../../domain/persons/names.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 
 /** How many destinations the desk sees first; the rest are one tap away. */
@@ -17,17 +18,17 @@ export function suggestionsView(request: FastifyRequest, routing: PersonRouting,
   const person = routing.person;
   return {
     title: opts.alone
-      ? t('referrals.alone_title', { name: person.name ?? person.description ?? person.residentCode })
-      : t('referrals.suggestions_for', { name: person.name ?? person.description ?? person.residentCode }),
+      ? t('referrals.alone_title', { name: displayName(person) })
+      : t('referrals.suggestions_for', { name: displayName(person) }),
     /** Routed without the household: the referral form asks why the household is split. */
     alone: opts.alone === true,
     /** Nothing fits the household together: each member may be referred alone, on purpose (the way out). */
     canSplit: !opts.alone && routing.group.length > 1 && r.destinations.length === 0 && routing.openReferral === null,
-    person: { id: person.id, code: person.residentCode, name: person.name ?? person.description ?? person.residentCode },
+    person: { id: person.id, code: person.residentCode, name: displayName(person) },
     group: routing.group.map((p) => ({
       id: p.id,
       code: p.residentCode,
-      name: p.name ?? p.description ?? p.residentCode,
+      name: displayName(p),
       sex: p.sex,
       age: ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, today),
     })),

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Translator } from '../../i18n/index.ts';
-import { buildReport, EXPORTS, exportTables, parseRange, REPORT_ROLES, scopeFor, type FullReport } from '../../domain/reports/index.ts';
+import { buildReport, EXPORTS, exportTables, parseRange, REPORT_ROLES, scopeFor, scopeLabel, type FullReport } from '../../domain/reports/index.ts';
 import { occupancyHxlTable } from '../../domain/reports/occupancy-hxl.ts';
 import type { ExportTable } from '../../domain/reports/table.ts';
 import { toCsv } from '../../domain/reports/export/csv.ts';
@@ -81,20 +80,4 @@ const reportExports: FastifyPluginAsync = async (app) => {
 };
 
 export default reportExports;
-
-/** "All facilities", a wilayah, or a facility (masked in exports when protected). */
-export function scopeLabel(report: FullReport, t: Translator, published: boolean): string {
-  const s = report.scope;
-  if (s.facilityId) {
-    const f = report.facilities.find((x) => x.id === s.facilityId);
-    if (!f) return '';
-    return f.protected && published ? t('reports.protected_facility') : `${f.code} · ${f.name}`;
-  }
-  if (s.wilayah) {
-    const w = report.facilities.find((x) => x.wilayahCode === s.wilayah || x.provinceCode === s.wilayah);
-    const name = w ? (w.wilayahCode === s.wilayah ? w.wilayahName : w.provinceName) : s.wilayah;
-    return t('reports.scope_wilayah', { name: `${s.wilayah} ${name}` });
-  }
-  return t('reports.scope_all');
-}
 

@@ -2,10 +2,10 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { translator, type Lang, type Translator } from '../../i18n/index.ts';
-import { buildReport, parseRange, REPORT_ROLES, scopeFor, type FullReport } from '../../domain/reports/index.ts';
+import { buildReport, parseRange, REPORT_ROLES, scopeFor, scopeLabel, type FullReport } from '../../domain/reports/index.ts';
 import { exportResidents } from '../../domain/reports/residents.ts';
 import { residentsTable } from '../../domain/reports/tables.ts';
-import { scopeLabel, sendCsv, sendXlsx } from './exports.ts';
+import { sendCsv, sendXlsx } from './exports.ts';
 import { formatWib, nowIso } from '../../lib/time.ts';
 import { charts, filterChoices, formatters, reportQuery } from './view.ts';
 

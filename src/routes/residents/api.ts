@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import * as R from '../api/responses.ts';
 import { IntakeInput } from '../../domain/residents/input.ts';
-import { PersonPatch } from '../../domain/residents/update.ts';
+import { PersonPatch } from '../../domain/residents/patch.ts';
 import { MergeInput } from '../../domain/residents/merge.ts';
 import { AddMemberInput, RemoveMemberInput } from '../../domain/residents/household.ts';
 import { CheckInInput, DischargeInput, TransferInput } from '../../domain/stays/input.ts';
@@ -11,9 +11,9 @@ import { registerIntake } from '../../domain/residents/register.ts';
 import { readPerson, revealNik, searchPersons, stayAsSeen } from '../../domain/residents/read.ts';
 import { MERGE_ROLES, mergePersons } from '../../domain/residents/merge.ts';
 import { ANONYMISE_ROLES, anonymisePerson } from '../../domain/residents/anonymise.ts';
-import { UPDATE_ROLES, updatePerson, type UpdateNikWarning } from '../../domain/residents/update.ts';
-import { toPersonRecord } from '../../domain/residents/view.ts';
-import { nowIso, wibDate } from '../../lib/time.ts';
+import { updatePerson } from '../../domain/residents/update.ts';
+import { UPDATE_ROLES } from '../../domain/residents/edit-form.ts';
+import type { UpdateNikWarning } from '../../domain/residents/update-nik.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';
 import { discharge } from '../../domain/stays/discharge.ts';
 import { transfer } from '../../domain/stays/transfer.ts';
@@ -94,7 +94,7 @@ const residentsApi: FastifyPluginAsync = async (app) => {
         nik_warnings: warnings(result.nik_warnings),
       });
     }
-    const resident = { ...toPersonRecord(result.person, { today: wibDate(nowIso()) }), version: result.person.version };
+    const resident = { ...result.record, version: result.person.version };
     return { resident, changed: result.changed, warnings: warnings(result.warnings) };
   });
 

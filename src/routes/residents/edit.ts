@@ -1,8 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../domain/errors.ts';
-import { maskIdNumber } from '../../domain/residents/nik.ts';
-import { personForEdit, UPDATE_ROLES, updatePerson, type UpdateNikWarning } from '../../domain/residents/update.ts';
-import type { PersonRow } from '../../domain/residents/view.ts';
+import { DomainError, type FieldError } from '../../domain/errors.ts';
+import { maskIdNumber, nikOverrideFromForm } from '../../domain/persons/nik.ts';
+import { updatePerson } from '../../domain/residents/update.ts';
+import { personForEdit, UPDATE_ROLES } from '../../domain/residents/edit-form.ts';
+import type { UpdateNikWarning } from '../../domain/residents/update-nik.ts';
+import type { PersonRow } from '../../domain/persons/record.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 
@@ -53,7 +55,7 @@ function valuesOf(p: PersonRow): Values {
 }
 
 /** What the browser sent, as the verb's input (the same fields as the API's PATCH). */
-function inputFromForm(body: Values): { input: Values; keep: boolean } {
+function inputFromForm(body: Values): { input: Values; overrideError: FieldError | null } {
   const input: Values = { version: body.version };
   for (const k of TEXT_FIELDS) if (k in body) input[k] = body[k];
   for (const k of BOXES) input[k] = body[k] === 'on';
@@ -62,9 +64,9 @@ function inputFromForm(body: Values): { input: Values; keep: boolean } {
   if (!input.pregnant) input.pregnancy_weeks = '';
   input.nik = body.nik_remove === 'on' ? '' : blank(body.nik) ? undefined : body.nik;
   input.kk = body.kk_remove === 'on' ? '' : blank(body.kk) ? undefined : body.kk;
-  const keep = body.nik_keep === 'on';
-  input.nik_override_reason = keep ? str(body.nik_override_reason).trim() : undefined;
-  return { input, keep };
+  const override = nikOverrideFromForm(body.nik_keep === 'on', body.nik_override_reason, 'nik_override_reason');
+  input.nik_override_reason = override.reason;
+  return { input, overrideError: override.error };
 }
 
 /** Fields where the record now differs from what the officer sent (after someone else's change). */
@@ -110,15 +112,13 @@ const editPages: FastifyPluginAsync = async (app) => {
     const actor = request.actor!;
     const id = request.params.id;
     const body = (request.body ?? {}) as Values;
-    const { input, keep } = inputFromForm(body);
+    const { input, overrideError } = inputFromForm(body);
     // The values shown again: what was typed; a box unticked stays unticked.
     const values: Values = { ...body };
     for (const k of BOXES) values[k] = body[k] === 'on' ? 'on' : '';
-    if (keep && !input.nik_override_reason) {
+    if (overrideError) {
       const { person } = await personForEdit({ db: app.db, actor, id });
-      return renderForm(request, reply, person, values, {
-        errors: fieldErrorMap(request, [{ path: 'nik_override_reason', message: 'residents.override_reason_required' }]),
-      }, 422);
+      return renderForm(request, reply, person, values, { errors: fieldErrorMap(request, [overrideError]) }, 422);
     }
     try {
       const result = await updatePerson({ db: app.db, actor, personId: id, input });
@@ -152,7 +152,7 @@ const editPages: FastifyPluginAsync = async (app) => {
 function warningsView(request: FastifyRequest, warnings: UpdateNikWarning[]) {
   return warnings.map((w) => ({
     message: request.t(w.code, w.params),
-    overridable: w.code === 'nik.birth_date_mismatch' || w.code === 'nik.sex_mismatch',
+    overridable: w.overridable,
   }));
 }
 

@@ -11,7 +11,6 @@ import { flash } from '../../plugins/flash.ts';
 import stayPages from '../stays/index.ts';
 import editPages from './edit.ts';
 import { addHouseholdMember, removeHouseholdMember } from '../../domain/residents/household.ts';
-import { derivedClusterWithReason } from '../../domain/residents/cluster.ts';
 
 const PEOPLE = { access: PEOPLE_ROLES };
 /** The page with a revealed NIK is never stored for replay. */
@@ -51,7 +50,7 @@ const residentPages: FastifyPluginAsync = async (app) => {
         canAnonymise: hasRole(actor, ANONYMISE_ROLES),
         actsAtStay,
         checkInIds: d.openStay ? [] : [d.person.id, ...unplacedHousehold],
-        cluster: derivedClusterWithReason({ ...d.person, age: d.age }),
+        cluster: d.cluster,
         ...rest,
       },
       { status: status ?? 200, ...(region ? { region } : {}) },

@@ -3,11 +3,8 @@ import { PEOPLE_ROLES } from '../../domain/access.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { discharge } from '../../domain/stays/discharge.ts';
 import { transfer } from '../../domain/stays/transfer.ts';
-import { destinationChoices, stayForAction } from '../../domain/stays/read.ts';
-import { isSupervisor, toPlacePerson } from '../../domain/stays/place.ts';
-import { groupProfile, unitRefusal } from '../../domain/placement/choose-unit.ts';
-import { nowIso, wibDate } from '../../lib/time.ts';
-import { loadFacilityOccupancy } from '../../domain/occupancy/compute.ts';
+import { transferOptions } from '../../domain/stays/transfer-options.ts';
+import { stayForAction } from '../../domain/stays/read.ts';
 import { readPerson } from '../../domain/residents/read.ts';
 import { MANUAL_OUTCOMES } from '../../domain/stays/input.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
@@ -49,22 +46,10 @@ const stayPages: FastifyPluginAsync = async (app) => {
   });
 
   async function transferView(request: FastifyRequest, stayId: string, facilityId: string | undefined, extra: Record<string, unknown> = {}) {
-    const actor = request.actor!;
-    const s = await stayForAction(app.db, actor, stayId);
-    // A transfer is between units of one facility; only the command centre moves someone to another one directly (with a reason).
-    const canMoveAway = actor.role === 'command';
-    const choices = canMoveAway ? await destinationChoices(app.db, actor) : [];
-    const chosen = facilityId && choices.some((c) => c.id === facilityId) ? facilityId : s.stay.facilityId;
-    const facility = (await loadFacilityOccupancy(app.db, { facilityId: chosen }))[0];
-    const profile = groupProfile([toPlacePerson(s.person, wibDate(nowIso()))], s.person.householdId !== null);
-    const units = (facility?.units ?? []).map((u) => ({
-      ...u,
-      current: u.id === s.stay.unitId,
-      admitsPerson: unitRefusal(u, profile) === null,
-    }));
-    const away = chosen !== s.stay.facilityId;
-    return { title: request.t('intake.transfer_title'), s, choices, facility, units, away, supervisor: isSupervisor(actor), ...extra };
+    const o = await transferOptions({ db: app.db, actor: request.actor!, stayId, facilityId });
+    return { title: request.t('intake.transfer_title'), ...o, ...extra };
   }
+
 
   app.get<Id>('/stays/:id/transfer', { config: PEOPLE }, async (request, reply) => {
     const q = request.query as { facility?: string };

@@ -3,6 +3,12 @@ import type { Db, Tx } from '../../db/client.ts';
 import { wilayah } from '../../db/schema/index.ts';
 import { invalidField } from '../errors.ts';
 
+/** "3171" and "31.71" name the same kab/kota; "31" is a province. */
+export function normaliseWilayahCode(raw: string): string {
+  const c = raw.trim();
+  return /^\d{4}$/.test(c) ? `${c.slice(0, 2)}.${c.slice(2)}` : c;
+}
+
 export interface WilayahOption {
   code: string;
   name: string;

@@ -12,6 +12,7 @@
  * Pure: the caller passes how to recognise a wilayah code.
  */
 import type { Sex } from '../../db/schema/index.ts';
+import type { FieldError } from '../errors.ts';
 
 export type NikErrorCode = 'nik.length' | 'nik.digits' | 'nik.date' | 'nik.serial';
 export type NikWarningCode = 'nik.unknown_province' | 'nik.unknown_kabkota' | 'nik.birth_date_mismatch' | 'nik.sex_mismatch';
@@ -42,8 +43,35 @@ export interface NikCheck {
   parsed: ParsedNik | null;
 }
 
-/** Warnings the officer must confirm ("keep NIK as typed", with a reason) before saving. */
+/**
+ * Warnings the officer may override ("keep NIK as typed") and must, before
+ * saving: the NIK disagrees with the birth date or sex entered. An unknown
+ * wilayah code is only shown (an old code stays valid), never a question.
+ * Every door asks these three functions; none keeps its own list.
+ */
 export const BLOCKING_NIK_WARNINGS: readonly NikWarningCode[] = ['nik.birth_date_mismatch', 'nik.sex_mismatch'];
+
+/** May the officer keep the NIK as typed despite this warning (with a reason)? */
+export function isOverridableNikWarning(code: NikWarningCode): boolean {
+  return BLOCKING_NIK_WARNINGS.includes(code);
+}
+
+/** A warning as a caller is told it: overridable or not, and still blocking the save unless a reason was given. */
+export function nikWarningState(code: NikWarningCode, overrideReason: string | null | undefined): { blocking: boolean; overridable: boolean } {
+  const overridable = isOverridableNikWarning(code);
+  return { overridable, blocking: overridable && !overrideReason };
+}
+
+/**
+ * "Keep the NIK as typed" as a form sends it (a box and a reason): an
+ * override needs a reason. The reason to pass to the verb, or the error
+ * to show beside the reason field.
+ */
+export function nikOverrideFromForm(keep: boolean, reason: unknown, path: string): { reason: string | undefined; error: FieldError | null } {
+  const text = typeof reason === 'string' ? reason.trim() : '';
+  if (!keep) return { reason: undefined, error: null };
+  return text ? { reason: text, error: null } : { reason: undefined, error: { path, message: 'residents.override_reason_required' } };
+}
 
 /** What an officer typed, reduced to the digits that matter (spaces and separators are forgiven). */
 export function cleanIdNumber(raw: string): string {

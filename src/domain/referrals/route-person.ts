@@ -5,12 +5,13 @@ import { PEOPLE_ROLES, requireRole } from '../access.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 import { translate } from '../../i18n/index.ts';
 import { hubFor } from '../events.ts';
-import { assertCanSeePerson } from '../residents/links.ts';
-import { raisePersonAlert } from '../referrals/alerts.ts';
-import { expireReferrals } from '../referrals/expire.ts';
-import { cachedRoutingFacilities, originOf, referralGroup, refusedBy, toRoutingPerson, type PersonRow } from './load.ts';
-import { route, type RoutingResult } from './route.ts';
-import { describeReason } from './text.ts';
+import { assertCanSeePerson } from '../persons/scope.ts';
+import { raisePersonAlert } from './alerts.ts';
+import { expireReferrals } from './expire.ts';
+import { cachedRoutingFacilities, originOf, referralGroup, refusedBy, toRoutingPerson } from '../routing/load.ts';
+import type { PersonRow } from '../persons/record.ts';
+import { route, type RoutingResult } from '../routing/route.ts';
+import { describeReason } from '../routing/text.ts';
 
 export interface PersonRouting {
   person: PersonRow;

@@ -56,3 +56,15 @@ export function ageNeeds(age: number | null): AgeNeed[] {
 export function ageNeedsOf(facts: AgeFacts, today: string): AgeNeed[] {
   return ageNeeds(ageOn(facts, today));
 }
+
+/**
+ * Age and its needs from what an officer has typed so far (a birth date, or
+ * an estimate in years, as form text): shown beside each member before
+ * saving, never asked. Anything unreadable is an unknown age.
+ */
+export function ageFromTyped(birthDate: unknown, estimatedAge: unknown, today: string): { age: number | null; needs: AgeNeed[] } {
+  const bd = typeof birthDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(birthDate) ? birthDate : null;
+  const est = typeof estimatedAge === 'string' && /^\d{1,3}$/.test(estimatedAge) ? Number(estimatedAge) : null;
+  const age = ageOn({ birthDate: bd, estimatedAge: est, estimatedAt: today }, today);
+  return { age, needs: ageNeeds(age) };
+}

@@ -136,3 +136,8 @@ export function nameSimilarity(keyA: string, keyB: string): number {
 
 /** At or above this, two names are a possible match. */
 export const NAME_MATCH_THRESHOLD = 0.8;
+
+/** The name people read: the name, else the description, else the code. */
+export function displayName(p: { name: string | null; description: string | null; residentCode: string }): string {
+  return p.name ?? p.description ?? p.residentCode;
+}

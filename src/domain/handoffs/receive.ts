@@ -1,0 +1,42 @@
+import { and, eq } from 'drizzle-orm';
+import type { Tx } from '../../db/client.ts';
+import { handoffPersons, handoffs } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { audit } from '../audit.ts';
+import { DomainError, invalid } from '../errors.ts';
+import { settleHandoff } from './settle.ts';
+import { publishHandoff } from './events.ts';
+
+/**
+ * A handoff line named by an intake (`handoff_person_id`): it must belong to
+ * a handoff to the registering facility (any facility for a wide role, whose
+ * intake names none) and still be pending.
+ */
+export async function receivableLine(tx: Tx, id: string, facilityId: string | null): Promise<{ id: string; handoffId: string; seq: number }> {
+  const line = await tx
+    .select({ id: handoffPersons.id, handoffId: handoffPersons.handoffId, seq: handoffPersons.seq, status: handoffPersons.status, facilityId: handoffs.facilityId })
+    .from(handoffPersons)
+    .innerJoin(handoffs, eq(handoffs.id, handoffPersons.handoffId))
+    .where(eq(handoffPersons.id, id))
+    .get();
+  if (!line || (facilityId !== null && line.facilityId !== facilityId)) throw invalid([{ path: 'handoff_person_id', message: 'residents.handoff_unknown' }]);
+  if (line.status !== 'PENDING') throw new DomainError('CONFLICT', 'residents.handoff_already_accounted');
+  return { id: line.id, handoffId: line.handoffId, seq: line.seq };
+}
+
+/**
+ * The one way a handoff line becomes RECEIVED (by an intake that registered
+ * or found the person, or by linking an existing record): the line names the
+ * person, the act is audited, and in this same transaction the handoff settles
+ * (receiving officer, closing once no one is pending) and is announced — heard
+ * once committed, never for a rollback.
+ */
+export async function receiveLine(tx: Tx, actor: Actor, line: { id: string; handoffId: string; seq: number }, personId: string, now: string): Promise<void> {
+  await tx.update(handoffPersons)
+    .set({ status: 'RECEIVED', personId, accountedAt: now, accountedBy: actor.id })
+    .where(and(eq(handoffPersons.id, line.id), eq(handoffPersons.status, 'PENDING')))
+    .run();
+  await audit(tx, actor, { action: 'handoff.person_received', entity: 'handoff', entityId: line.handoffId, at: now, detail: { handoff_person_id: line.id, seq: line.seq, person_id: personId } });
+  await settleHandoff(tx, actor, line.handoffId, now);
+  await publishHandoff(tx, line.handoffId);
+}
