@@ -62,7 +62,7 @@ export function assertCanManageFacility(actor: Actor, facility: FacilityRef): vo
 
 /**
  * Where a person is, as far as scope is concerned, computed once per person
- * (`personScope` in src/domain/residents/links.ts): the facilities they are
+ * (`personScope` in src/domain/persons/scope.ts): the facilities they are
  * linked to (where they are, were or are headed) and their place now — the
  * open stay, else the destination of an open referral, else the last stay,
  * else the facility that registered them.

@@ -117,7 +117,7 @@ describe('the unit choice (placement/choose-unit.ts)', () => {
   });
 });
 
-describe('the cluster of a person (residents/cluster.ts)', () => {
+describe('the cluster of a person (persons/cluster.ts)', () => {
   it('a child → anak, whatever else', () => expect(derivedClusterWithReason({ age: 9, disabilities: ['fisik'] })).toEqual({ cluster: 'anak', why: 'child' }));
   it('a disability → disabilitas', () => expect(derivedClusterWithReason({ age: 40, disabilities: ['sensorik'] })).toEqual({ cluster: 'disabilitas', why: 'disability' }));
   it('60+ → lansia', () => expect(derivedClusterWithReason({ age: 60 })).toEqual({ cluster: 'lansia', why: 'elderly' }));

@@ -11,7 +11,7 @@ import { assertCanSeePerson, visiblePersonsFilter } from '../persons/scope.ts';
  * sees only the cases assigned to them, and through a case only that person:
  * being assigned by a manager of the facility or the command centre is what
  * lets them know a person at a protected facility. Everyone else follows the
- * person-record rules (src/domain/residents/links.ts).
+ * person-record rules (src/domain/persons/scope.ts).
  */
 export const CASE_READ_ROLES: readonly Role[] = ['admin', 'command', 'manager', 'intake', 'pendamping'];
 export const CASE_CHANGE_ROLES: readonly Role[] = ['admin', 'command', 'manager', 'pendamping'];

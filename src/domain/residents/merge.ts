@@ -32,6 +32,10 @@ const known = <T extends string>(a: T, b: T): T => (a !== 'unknown' ? a : b);
  * lines and referral lines move to the survivor; the other record stays in
  * the database with merged_into_id set (and its own values intact), so
  * nothing from either is lost and old links still resolve.
+ *
+ * Longer than 80 lines on purpose: one transaction, read top to bottom as the
+ * merge happens (who may, which values win, which lines move, the audit);
+ * each step depends on the one before.
  */
 export async function mergePersons(args: { db: Db; actor: Actor; survivorId: string; input: unknown }): Promise<{ survivor: PersonRecord; merged_id: string }> {
   const { db, actor } = args;

@@ -18,7 +18,7 @@ import { derivedCluster } from '../persons/cluster.ts';
 export interface RoutingPerson {
   id: string;
   sex: Sex;
-  /** Whole years today (residents/age.ts ageOn), null when unknown. */
+  /** Whole years today (persons/age.ts ageOn), null when unknown. */
   age: number | null;
   pregnant: boolean;
   disabilities: readonly string[];
@@ -84,7 +84,7 @@ export interface GroupNeeds {
   group: 'family' | 'male' | 'female';
   sexes: Sex[];
   special: boolean;
-  /** The clusters of the members (residents/cluster.ts), for ranking. */
+  /** The clusters of the members (persons/cluster.ts), for ranking. */
   clusters: Cluster[];
 }
 

@@ -20,7 +20,7 @@ import { AID_STEPS } from '../../domain/cases/aid.ts';
 import { NEEDS } from '../../domain/routing/route.ts';
 import { ZONES } from '../../lib/time.ts';
 import type { PersonRecord } from '../../domain/residents/view.ts';
-import type { SearchHit } from '../../domain/residents/read.ts';
+import type { SearchHit } from '../../domain/residents/search.ts';
 import type { IntakeRegistered } from '../../domain/residents/intake-result.ts';
 import type { HouseholdResult } from '../../domain/residents/household.ts';
 import type { StayRecord } from '../../domain/stays/view.ts';

@@ -5,7 +5,7 @@ import { nikOverrideFromForm } from '../../domain/persons/nik.ts';
 import { ageFromTyped } from '../../domain/persons/age.ts';
 import { registerIntake } from '../../domain/residents/register.ts';
 import type { IntakeNeedsDecision } from '../../domain/residents/intake-result.ts';
-import { countNeverPlacedRegisteredAt } from '../../domain/residents/read.ts';
+import { countNeverPlacedRegisteredAt } from '../../domain/residents/never-placed.ts';
 import { checkInOptions, facilityChoicesFor } from '../../domain/stays/check-in-options.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';
 import { staysInAndOutSince } from '../../domain/stays/read.ts';

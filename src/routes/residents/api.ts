@@ -8,7 +8,10 @@ import { AddMemberInput, RemoveMemberInput } from '../../domain/residents/househ
 import { CheckInInput, DischargeInput, TransferInput } from '../../domain/stays/input.ts';
 import { PEOPLE_ROLES } from '../../domain/access.ts';
 import { registerIntake } from '../../domain/residents/register.ts';
-import { readPerson, revealNik, searchPersons, stayAsSeen } from '../../domain/residents/read.ts';
+import { readPerson } from '../../domain/residents/read.ts';
+import { stayAsSeen } from '../../domain/residents/detail.ts';
+import { revealNik } from '../../domain/residents/reveal-nik.ts';
+import { searchPersons } from '../../domain/residents/search.ts';
 import { MERGE_ROLES, mergePersons } from '../../domain/residents/merge.ts';
 import { ANONYMISE_ROLES, anonymisePerson } from '../../domain/residents/anonymise.ts';
 import { updatePerson } from '../../domain/residents/update.ts';

@@ -1,0 +1,94 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { codeContains, nameKeyContainsAll, textContains } from './search-sql.ts';
+import type { Db } from '../../db/client.ts';
+import { personSummary } from './view.ts';
+import { facilities, persons, stays, units } from '../../db/schema/index.ts';
+import type { Actor } from '../actor.ts';
+import { PEOPLE_ROLES, requireRole } from '../access.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
+import { visiblePersonsFilter } from '../persons/scope.ts';
+import { normaliseName } from '../persons/names.ts';
+import { cleanIdNumber } from '../persons/nik.ts';
+import type { PersonRow } from '../persons/record.ts';
+
+export interface SearchHit {
+  id: string;
+  resident_code: string;
+  name: string | null;
+  alias: string | null;
+  description: string | null;
+  sex: PersonRow['sex'];
+  age: number | null;
+  nik_masked: string | null;
+  household_id: string | null;
+  stay: { id: string; facility_id: string; facility_name: string; unit_id: string; unit_name: string; bed_label: string | null; overflow: boolean } | null;
+}
+
+
+/**
+ * Finding people at the desk: by name or alias (spelling variants folded, as
+ * in the duplicate check), resident code, or NIK. Only people the actor may
+ * see are found. With no query: the people staying at the actor's facility
+ * now (everyone's latest for wide roles).
+ */
+export async function searchPersons(args: { db: Db; actor: Actor; q?: string | undefined; limit?: number }): Promise<SearchHit[]> {
+  const { db, actor } = args;
+  requireRole(actor, PEOPLE_ROLES);
+  const limit = Math.min(Math.max(args.limit ?? 50, 1), 200);
+  const q = (args.q ?? '').trim().slice(0, 100);
+  const today = wibDate(nowIso());
+  const conditions: Awaited<ReturnType<typeof sql>>[] = [];
+  const digits = cleanIdNumber(q);
+  if (q === '') {
+    if (actor.facilityId) {
+      conditions.push(sql`exists (select 1 from stays s where s.person_id = p.id and s.checked_out_at is null and s.facility_id = ${actor.facilityId})`);
+    } else conditions.push(sql`1 = 1`);
+  } else if (/^\d{6,16}$/.test(digits)) {
+    conditions.push(digits.length === 16 ? sql`p.nik = ${digits}` : sql`p.nik like ${`${digits}%`}`);
+    conditions.push(sql`p.kk = ${digits}`);
+  } else {
+    const code = q.toUpperCase().replace(/^SGH-?/, '');
+    if (/^[0-9A-Z]{3,6}$/.test(code)) {
+      conditions.push(codeContains(db, code));
+    }
+    const key = normaliseName(q);
+    const tokens = key.split(' ').filter((t) => t.length >= 3);
+    if (tokens.length) {
+      conditions.push(nameKeyContainsAll(db, tokens));
+    }
+    // While the officer is still typing, the folded key may not match yet ("Muham" is not yet "mhd"): the name as written does.
+    conditions.push(textContains(db, q));
+  }
+  const where = sql.join(conditions, sql` or `);
+  const ids = (await db
+    .all<{ id: string }>(sql`
+      select p.id from persons p
+      where p.merged_into_id is null and p.anonymised_at is null
+        and (${where})
+        and ${visiblePersonsFilter(actor, sql`p.id`)}
+      order by p.updated_at desc
+      limit ${limit}`))
+    .map((r) => r.id);
+  if (!ids.length) return [];
+  const rows = await db.select().from(persons).where(inArray(persons.id, ids)).all();
+  const open = await db
+    .select({ stay: stays, facilityName: facilities.name, unitName: units.name })
+    .from(stays)
+    .innerJoin(facilities, eq(facilities.id, stays.facilityId))
+    .innerJoin(units, eq(units.id, stays.unitId))
+    .where(and(inArray(stays.personId, ids), isNull(stays.checkedOutAt)))
+    .all();
+  const openBy = new Map(open.map((o) => [o.stay.personId, o]));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => {
+    const p = byId.get(id)!;
+    const o = openBy.get(id);
+    return {
+      ...personSummary(p, today),
+      household_id: p.householdId,
+      stay: o
+        ? { id: o.stay.id, facility_id: o.stay.facilityId, facility_name: o.facilityName, unit_id: o.stay.unitId, unit_name: o.unitName, bed_label: o.stay.bedLabel, overflow: o.stay.overflow }
+        : null,
+    };
+  });
+}
