@@ -12,6 +12,8 @@ import jobsPlugin from './plugins/jobs.ts';
 import { loadSessionSecret } from './lib/secret.ts';
 import { DomainError } from './domain/errors.ts';
 import requestIdPlugin, { requestIdOf, requestSerializer } from './plugins/request-id.ts';
+import metricsPlugin, { type PressureOptions } from './plugins/metrics.ts';
+import readinessPlugin from './plugins/readiness.ts';
 import { LoginLimiter } from './domain/accounts/login.ts';
 import dbPlugin from './plugins/db.ts';
 import i18nPlugin from './plugins/i18n.ts';
@@ -51,6 +53,8 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream;
   /** Told every route as it is added (the fuzz test enumerates the routes with it). */
   onRoute?: (route: { method: string | string[]; url: string; websocket?: boolean }) => void;
+  /** Load shedding thresholds (tests lower them; src/plugins/metrics.ts). */
+  pressure?: Partial<PressureOptions>;
   /** HTTP timeouts (tests shorten them). */
   timeouts?: Partial<typeof HTTP_TIMEOUTS>;
 }
@@ -116,6 +120,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // External plugins.
   await app.register(requestIdPlugin);
+  await app.register(metricsPlugin, { pressure: { maxEventLoopDelayMs: config.LOAD_SHED_DELAY_MS, ...options.pressure } });
   // One secret for signed cookies and the one-time messages' key (every instance needs the same one).
   const secret = config.SESSION_SECRET ?? loadSessionSecret(config.DATABASE_PATH);
   await app.register(cookie, { secret });
@@ -157,6 +162,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(viewsPlugin);
   await app.register(errorsPlugin);
   await app.register(jobsPlugin);
+  await app.register(readinessPlugin);
 
   // Routes.
   await app.register(systemRoutes);

@@ -1,6 +1,6 @@
 import { parseConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './app.ts';
-import { databaseTarget, openDatabase, type Db } from './db/client.ts';
+import { databaseTarget, openDatabase, NotMigratedError, type Db } from './db/client.ts';
 import { ensureFirstAdmin } from './domain/accounts/first-admin.ts';
 import type { FastifyInstance } from 'fastify';
 
@@ -57,6 +57,37 @@ export function configFromEnv(overrides: Record<string, string | undefined> = {}
   }
 }
 
+/**
+ * Why the start failed, in one line an operator can act on (no stack): the database unreachable, refused,
+ * not migrated, or the port taken. A PostgreSQL URL is named by host, port and database, never its password.
+ */
+export function startFailure(err: unknown, config: Config): string {
+  const e = err as { code?: string; message?: string; errors?: { code?: string; message?: string }[] };
+  const first = e?.errors?.[0];
+  const code = e?.code ?? first?.code;
+  const message = (e?.message || first?.message || String(err)).split('\n')[0] ?? '';
+  if (err instanceof NotMigratedError) return message;
+  if (code === 'EADDRINUSE') return `Cannot listen on ${config.HOST}:${config.PORT}: the port is in use (set PORT).`;
+  if (config.DATABASE_URL) {
+    let where = 'PostgreSQL';
+    try {
+      const u = new URL(config.DATABASE_URL);
+      where = `PostgreSQL at ${u.hostname}:${u.port || '5432'}${u.pathname}`;
+    } catch {
+      // An unparsable URL is named by nothing more.
+    }
+    return `Cannot use the database (${where}): ${code && !message.includes(code) ? `${code} ` : ''}${message}. Is PostgreSQL running and DATABASE_URL right?`;
+  }
+  if (code?.startsWith('SQLITE') || /sqlite|database/i.test(message)) return `Cannot open the SQLite database at ${config.DATABASE_PATH}: ${message}.`;
+  return `Singgah could not start: ${code && !message.includes(code) ? `${code} ` : ''}${message}`;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await start(configFromEnv());
+  const config = configFromEnv();
+  try {
+    await start(config);
+  } catch (err) {
+    process.stderr.write(startFailure(err, config) + '\n');
+    process.exit(1);
+  }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { lifecycle, Queue, type Engine, type Executor, type Method } from './engine.ts';
+import { secondsSince, writeLockWait } from '../lib/metrics.ts';
 
 /** The pragmas every connection needs. */
 function configure(conn: Database.Database): void {
@@ -104,9 +105,11 @@ export function openSqliteEngine(path: string): SqliteEngine {
     onClose: life.onClose,
     close: life.close,
     async transaction<T>(fn: (w: Executor) => Promise<T>): Promise<T> {
+      const asked = process.hrtime.bigint();
       return await queue.run(async () => {
         if (life.closed) throw new Error('database closed');
         writerConn.exec('BEGIN IMMEDIATE');
+        writeLockWait.observe({ engine: 'sqlite' }, secondsSince(asked));
         try {
           const result = await fn(writer);
           writerConn.exec('COMMIT');

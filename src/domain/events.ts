@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import type { PostgresEngine } from '../db/postgres.ts';
 import { currentTx } from '../db/engine.ts';
+import { hubEvents } from '../lib/metrics.ts';
 
 /**
  * What changed, published once per committed change, after commit (never
@@ -30,11 +31,18 @@ export interface EventHub {
   subscribe(listener: (event: HubEvent) => void | Promise<void>): () => void;
   /** Resolves when the hub hears changes (PostgreSQL: its LISTEN is in place). */
   ready?(): Promise<void>;
+  /** False while the hub cannot hear other instances' changes (PostgreSQL: the listener connection is lost); /readyz says so. */
+  listening?(): boolean;
 }
 
 export class LocalHub implements EventHub {
   private readonly listeners = new Set<(event: HubEvent) => void | Promise<void>>();
   publish(event: HubEvent): void {
+    hubEvents.inc({ type: event.type, source: 'local' });
+    this.deliver(event);
+  }
+  /** Hands an event to this process's listeners (PgHub counts its own). */
+  deliver(event: HubEvent): void {
     for (const l of this.listeners) {
       try {
         const done = l(event);
@@ -61,6 +69,7 @@ export class LocalHub implements EventHub {
  * through one instance reaches the walls and pages of all of them.
  */
 export const PG_CHANNEL = 'singgah_events';
+export const LISTENER_APPLICATION_NAME = 'singgah-listener';
 
 export class PgHub implements EventHub {
   private readonly local = new LocalHub();
@@ -77,14 +86,18 @@ export class PgHub implements EventHub {
 
   private async listen(): Promise<void> {
     while (!this.stopped) {
-      const client = new pg.Client({ connectionString: this.engine.url });
+      // Named, so an operator sees it in pg_stat_activity (and a test can cut it).
+      const client = new pg.Client({ connectionString: this.engine.url, application_name: LISTENER_APPLICATION_NAME });
       try {
         await client.connect();
         client.on('notification', (msg) => {
           if (msg.channel !== PG_CHANNEL || !msg.payload) return;
           try {
             const { origin, event } = JSON.parse(msg.payload) as { origin: string; event: HubEvent };
-            if (origin !== this.origin) this.local.publish(event);
+            if (origin !== this.origin) {
+              hubEvents.inc({ type: event.type, source: 'remote' });
+              this.local.deliver(event);
+            }
           } catch {
             // A malformed payload is not ours: ignored.
           }
@@ -109,6 +122,10 @@ export class PgHub implements EventHub {
     }
   }
 
+  listening(): boolean {
+    return this.listener !== null;
+  }
+
   /** Resolves once this instance is listening. */
   ready(): Promise<void> {
     return this.readyPromise;
@@ -121,7 +138,8 @@ export class PgHub implements EventHub {
       tx.afterCommit.push(() => this.publish(event));
       return;
     }
-    this.local.publish(event);
+    hubEvents.inc({ type: event.type, source: 'local' });
+    this.local.deliver(event);
     if (this.engine.closed) return;
     this.engine.pool.query('select pg_notify($1, $2)', [PG_CHANNEL, JSON.stringify({ origin: this.origin, event })]).catch(() => undefined);
   }
