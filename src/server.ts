@@ -3,6 +3,8 @@ import { buildApp } from './app.ts';
 import { databaseTarget, openDatabase, NotMigratedError, type Db } from './db/client.ts';
 import { ensureFirstAdmin } from './domain/accounts/first-admin.ts';
 import type { FastifyInstance } from 'fastify';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * Starts Singgah: parse the environment, open the database, make the first
@@ -16,10 +18,16 @@ export async function start(config: Config, opts: { db?: Db; banner?: (url: stri
   await app.listen({ port: config.PORT, host: config.HOST });
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
   if (admin) {
-    // Printed once, to the operator's terminal only; never logged.
-    process.stdout.write(
-      `\nNo accounts existed: created "admin" with the one-time password\n\n    ${admin.password}\n\nSign in at ${url}/login and change it.\n\n`,
-    );
+    // Shown once on the operator's terminal; under a service manager stdout is a journal, so it goes to a file
+    // readable by this user only. Never to a log line.
+    if (process.stdout.isTTY) {
+      process.stdout.write(
+        `\nNo accounts existed: created "admin" with the one-time password\n\n    ${admin.password}\n\nSign in at ${url}/login and change it.\n\n`,
+      );
+    } else {
+      const file = writeFirstPassword(config, admin.password);
+      process.stdout.write(`No accounts existed: created "admin"; its one-time password is in ${file} (readable by this user only). Sign in at ${url}/login, change it, and delete the file.\n`);
+    }
   }
   opts.banner?.(url);
   let closing = false;
@@ -43,6 +51,18 @@ export async function start(config: Config, opts: { db?: Db; banner?: (url: stri
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   return app;
+}
+
+/**
+ * The first admin's password, when no terminal is there to show it: beside the SQLite database, or (PostgreSQL)
+ * in systemd's StateDirectory or ./data; created 0600, never overwritten.
+ */
+function writeFirstPassword(config: Config, password: string): string {
+  const dir = config.DATABASE_URL || config.DATABASE_PATH === ':memory:' ? resolve(process.env.STATE_DIRECTORY?.split(':')[0] ?? 'data') : dirname(resolve(config.DATABASE_PATH));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, `initial-admin-password-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`);
+  writeFileSync(file, password + '\n', { mode: 0o600, flag: 'wx' });
+  return file;
 }
 
 export function configFromEnv(overrides: Record<string, string | undefined> = {}): Config {
