@@ -19,7 +19,7 @@ const work = mkdtempSync(join(tmpdir(), 'singgah-install-'));
 const clone = join(work, 'singgah');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const env = { ...process.env, NODE_OPTIONS: '', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: '', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
 for (const k of ['DATABASE_URL', 'DATABASE_PATH', 'SESSION_SECRET', 'SINGGAH_TEST_ENGINE']) delete env[k];
 const npm = (args: string[], extra: Record<string, string> = {}) => spawnSync('npm', args, { cwd: clone, env: { ...env, ...extra }, encoding: 'utf8' });
 
