@@ -12,6 +12,7 @@ import jobsPlugin from './plugins/jobs.ts';
 import { loadSessionSecret } from './lib/secret.ts';
 import { DomainError } from './domain/errors.ts';
 import requestIdPlugin, { requestIdOf, requestSerializer } from './plugins/request-id.ts';
+import { errorForLog } from './lib/redact.ts';
 import metricsPlugin, { type PressureOptions } from './plugins/metrics.ts';
 import readinessPlugin from './plugins/readiness.ts';
 import { LoginLimiter } from './domain/accounts/login.ts';
@@ -96,7 +97,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
             level: config.LOG_LEVEL,
             ...(options.logStream ? { stream: options.logStream } : {}),
             // The request line without people or secrets: the route pattern and a redacted query (src/lib/redact.ts).
-            serializers: { req: requestSerializer },
+            serializers: { req: requestSerializer, err: errorForLog },
           },
     // X-Request-Id from the proxy when sane, else made; on every log line and every answer (src/plugins/request-id.ts).
     genReqId: requestIdOf,

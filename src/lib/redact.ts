@@ -85,3 +85,24 @@ export function loggedUrl(request: { url: string; routeOptions?: { url?: string 
   const q = redactQuery(query);
   return (request.routeOptions?.url ?? maskPath(path)) + (q ? `?${q}` : '');
 }
+
+/**
+ * An error as it may be logged: its type, code, message and stack, and its causes' the same. Not its other
+ * fields: a PostgreSQL error's `detail` quotes the row's values ("Key (nik)=(3171…) already exists"), and a
+ * driver may attach the statement's parameters.
+ */
+export function errorForLog(err: Error): { [key: string]: unknown; type: string; message: string; stack: string } {
+  // Some lines log a message as `err` (a string): it is kept as it is.
+  if (!(err instanceof Error)) return err as never;
+  return { ...plainError(err, 0), stack: err.stack ?? '' };
+}
+
+function plainError(err: Error, depth: number): { [key: string]: unknown; type: string; message: string } {
+  const e = err as Error & { code?: unknown; constraint?: unknown; statusCode?: unknown };
+  const out: { [key: string]: unknown; type: string; message: string } = { type: e.name, message: e.message };
+  if (typeof e.code === 'string' || typeof e.code === 'number') out.code = e.code;
+  if (typeof e.constraint === 'string') out.constraint = e.constraint;
+  if (typeof e.statusCode === 'number') out.statusCode = e.statusCode;
+  if (e.cause instanceof Error && depth < 3) out.cause = plainError(e.cause, depth + 1);
+  return out;
+}

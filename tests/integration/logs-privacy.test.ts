@@ -33,6 +33,11 @@ beforeAll(async () => {
   app.get('/boom-for-test', { config: { access: 'public' } }, async () => {
     throw new Error('boom');
   });
+  // As node-postgres reports a unique violation: the values are in `detail`, and the wrapper keeps the original as `cause`.
+  app.get('/pg-error-for-test', { config: { access: 'public' } }, async () => {
+    const pgError = Object.assign(new Error('duplicate key value violates unique constraint "persons_nik_key"'), { code: '23505', constraint: 'persons_nik_key', detail: `Key (nik)=(${NIK}) already exists.` });
+    throw Object.assign(new Error('UNIQUE constraint failed: persons.nik (persons_nik_key)'), { code: 'SQLITE_CONSTRAINT_UNIQUE', cause: pgError, parameters: [NIK, NAME] });
+  });
   await app.ready();
 });
 afterAll(async () => app.close());
@@ -130,5 +135,19 @@ describe('the request id', () => {
     expect(boom.body).toContain('nginx-req-42abcdef');
     const failure = parsed().find((l) => l.msg === 'unhandled error');
     expect(failure?.request_id).toBe('nginx-req-42abcdef');
+  });
+
+  it("logs an engine error by its type, code and message, never the values it quotes", async () => {
+    lines.length = 0;
+    expect((await app.inject({ method: 'GET', url: '/pg-error-for-test' })).statusCode).toBe(500);
+    const failure = parsed().find((l) => l.msg === 'unhandled error') as { err: { code: string; cause: { code: string; constraint: string } } };
+    expect(failure.err.code).toBe('SQLITE_CONSTRAINT_UNIQUE');
+    expect(failure.err.cause).toMatchObject({ code: '23505', constraint: 'persons_nik_key' });
+    expect(log()).not.toContain(NIK);
+    expect(log()).not.toContain('Muhammad');
+    // A message logged as `err` (a string) stays readable.
+    lines.length = 0;
+    await app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/json' }, payload: '{bad json' });
+    expect(parsed().find((l) => l.msg === 'bad request')?.err).toEqual(expect.any(String));
   });
 });
