@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
@@ -11,7 +11,10 @@ import { hubFor } from './domain/events.ts';
 import jobsPlugin from './plugins/jobs.ts';
 import { loadSessionSecret } from './lib/secret.ts';
 import { DomainError } from './domain/errors.ts';
-import { redactUrl } from './lib/redact.ts';
+import requestIdPlugin, { requestIdOf, requestSerializer } from './plugins/request-id.ts';
+import { errorForLog } from './lib/redact.ts';
+import metricsPlugin, { type PressureOptions } from './plugins/metrics.ts';
+import readinessPlugin from './plugins/readiness.ts';
 import { LoginLimiter } from './domain/accounts/login.ts';
 import dbPlugin from './plugins/db.ts';
 import i18nPlugin from './plugins/i18n.ts';
@@ -52,6 +55,8 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream;
   /** Told every route as it is added (the fuzz test enumerates the routes with it). */
   onRoute?: (route: { method: string | string[]; url: string; websocket?: boolean }) => void;
+  /** Load shedding thresholds (tests lower them; src/plugins/metrics.ts). */
+  pressure?: Partial<PressureOptions>;
   /** HTTP timeouts (tests shorten them). */
   timeouts?: Partial<typeof HTTP_TIMEOUTS>;
 }
@@ -92,17 +97,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         : {
             level: config.LOG_LEVEL,
             ...(options.logStream ? { stream: options.logStream } : {}),
-            // The request line without secrets: a live socket's ?token= is never written down.
-            serializers: {
-              req: (req: { method: string; url: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) => ({
-                method: req.method,
-                url: redactUrl(req.url),
-                host: req.hostname,
-                remoteAddress: req.ip,
-                remotePort: req.socket?.remotePort,
-              }),
-            },
+            // The request line without people or secrets: the route pattern and a redacted query (src/lib/redact.ts).
+            serializers: { req: requestSerializer, err: errorForLog },
           },
+    // X-Request-Id from the proxy when sane, else made; on every log line and every answer (src/plugins/request-id.ts).
+    genReqId: requestIdOf,
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
     trustProxy: trustProxyOption(config.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
     requestTimeout: timeouts.requestMs,
@@ -121,6 +121,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('loginLimiter', new LoginLimiter());
 
   // External plugins.
+  await app.register(requestIdPlugin);
+  await app.register(metricsPlugin, { pressure: { maxEventLoopDelayMs: config.LOAD_SHED_DELAY_MS, ...options.pressure } });
   // One secret for signed cookies and the one-time messages' key (every instance needs the same one).
   const secret = config.SESSION_SECRET ?? loadSessionSecret(config.DATABASE_PATH);
   await app.register(cookie, { secret });
@@ -162,6 +164,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(viewsPlugin);
   await app.register(errorsPlugin);
   await app.register(jobsPlugin);
+  await app.register(readinessPlugin);
 
   // Routes.
   await app.register(systemRoutes);

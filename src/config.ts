@@ -71,6 +71,16 @@ export const Config = z.object({
     .min(0, 'must be 0 (off) or more')
     .max(1_000_000, 'must be at most 1000000')
     .default(600),
+  /**
+   * Load shedding (src/plugins/metrics.ts): over this mean event-loop delay in a second's sample, requests are
+   * answered 503 with Retry-After until the loop recovers; 0 = off.
+   */
+  LOAD_SHED_DELAY_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds (0 = off)' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (off) or more')
+    .max(60_000, 'must be at most 60000')
+    .default(1000),
   /** The BAST letterhead, lines separated by "|"; unset = derived from the facility's wilayah (src/domain/handoffs/bast.ts). */
   BAST_HEADER: z.string().trim().max(400).optional(),
 }).superRefine((c, ctx) => {

@@ -1,10 +1,12 @@
 import { parseConfig, ConfigError, type Config } from './config.ts';
 import { buildApp } from './app.ts';
-import { databaseTarget, openDatabase, type Db } from './db/client.ts';
+import { databaseTarget, openDatabase, NotMigratedError, type Db } from './db/client.ts';
 import { MigrationRefusal } from './db/migrations.ts';
 import { describeDatabase } from './db/describe.ts';
 import { ensureFirstAdmin } from './domain/accounts/first-admin.ts';
 import type { FastifyInstance } from 'fastify';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * Starts Singgah: parse the environment, open the database, make the first
@@ -18,10 +20,16 @@ export async function start(config: Config, opts: { db?: Db; banner?: (url: stri
   await app.listen({ port: config.PORT, host: config.HOST });
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
   if (admin) {
-    // Printed once, to the operator's terminal only; never logged.
-    process.stdout.write(
-      `\nNo accounts existed in ${describeDatabase(config)}: created "admin" with the one-time password\n\n    ${admin.password}\n\nSign in at ${url}/login and change it.\n\n`,
-    );
+    // Shown once on the operator's terminal; under a service manager stdout is a journal, so it goes to a file
+    // readable by this user only. Never to a log line.
+    if (process.stdout.isTTY) {
+      process.stdout.write(
+        `\nNo accounts existed in ${describeDatabase(config)}: created "admin" with the one-time password\n\n    ${admin.password}\n\nSign in at ${url}/login and change it.\n\n`,
+      );
+    } else {
+      const file = writeFirstPassword(config, admin.password);
+      process.stdout.write(`No accounts existed in ${describeDatabase(config)}: created "admin"; its one-time password is in ${file} (readable by this user only). Sign in at ${url}/login, change it, and delete the file.\n`);
+    }
   }
   opts.banner?.(url);
   let closing = false;
@@ -47,6 +55,18 @@ export async function start(config: Config, opts: { db?: Db; banner?: (url: stri
   return app;
 }
 
+/**
+ * The first admin's password, when no terminal is there to show it: beside the SQLite database, or (PostgreSQL)
+ * in systemd's StateDirectory or ./data; created 0600, never overwritten.
+ */
+function writeFirstPassword(config: Config, password: string): string {
+  const dir = config.DATABASE_URL || config.DATABASE_PATH === ':memory:' ? resolve(process.env.STATE_DIRECTORY?.split(':')[0] ?? 'data') : dirname(resolve(config.DATABASE_PATH));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, `initial-admin-password-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`);
+  writeFileSync(file, password + '\n', { mode: 0o600, flag: 'wx' });
+  return file;
+}
+
 export function configFromEnv(overrides: Record<string, string | undefined> = {}): Config {
   try {
     return parseConfig({ ...process.env, ...overrides });
@@ -59,13 +79,31 @@ export function configFromEnv(overrides: Record<string, string | undefined> = {}
   }
 }
 
+/**
+ * Why the start failed, in one line an operator can act on (no stack): the database unreachable, refused,
+ * not migrated, or the port taken. A PostgreSQL URL is named by host, port and database, never its password.
+ */
+export function startFailure(err: unknown, config: Config): string {
+  const e = err as { code?: string; message?: string; errors?: { code?: string; message?: string }[] };
+  const first = e?.errors?.[0];
+  const code = e?.code ?? first?.code;
+  const message = (e?.message || first?.message || String(err)).split('\n')[0] ?? '';
+  if (err instanceof NotMigratedError || err instanceof MigrationRefusal) return message;
+  if (code === 'EADDRINUSE') return `Cannot listen on ${config.HOST}:${config.PORT}: the port is in use (set PORT).`;
+  if (config.DATABASE_URL) {
+    const where = describeDatabase(config);
+    return `Cannot use the database (${where}): ${code && !message.includes(code) ? `${code} ` : ''}${message}. Is PostgreSQL running and DATABASE_URL right?`;
+  }
+  if (code?.startsWith('SQLITE') || /sqlite|database/i.test(message)) return `Cannot open the SQLite database at ${config.DATABASE_PATH}: ${message}.`;
+  return `Singgah could not start: ${code && !message.includes(code) ? `${code} ` : ''}${message}`;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const config = configFromEnv();
   try {
-    await start(configFromEnv());
+    await start(config);
   } catch (err) {
-    // A database this release must not serve (not migrated, or an applied migration edited): one line, exit.
-    if (!(err instanceof MigrationRefusal)) throw err;
-    process.stderr.write(`${err.message}\n`);
+    process.stderr.write(startFailure(err, config) + '\n');
     process.exit(1);
   }
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { lifecycle, Queue, type Engine, type Executor, type Method } from './engine.ts';
+import { secondsSince, writeLockWait } from '../lib/metrics.ts';
 
 /**
  * The statements are drizzle's SQLite dialect (one query source for both
@@ -120,6 +121,9 @@ export interface PostgresEngine extends Engine {
 export function openPostgresEngine(url: string, opts: { max?: number } = {}): PostgresEngine {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: types as never });
   pool.on('error', () => undefined);
+  // A connection the server ends (a restart, a terminated backend) while it is checked out must fail its query,
+  // not the process: without a listener its 'error' event would be an uncaught exception.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const reader = new PgExecutor(pool);
   const queue = new Queue();
   const life = lifecycle(async () => {
@@ -137,12 +141,14 @@ export function openPostgresEngine(url: string, opts: { max?: number } = {}): Po
     onClose: life.onClose,
     close: life.close,
     transaction<T>(fn: (w: Executor) => Promise<T>): Promise<T> {
+      const asked = process.hrtime.bigint();
       return queue.run(async () => {
         if (life.closed) throw new Error('database closed');
         const client = await pool.connect();
         try {
           await client.query('BEGIN');
           await client.query('select pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
+          writeLockWait.observe({ engine: 'postgres' }, secondsSince(asked));
           const result = await fn(new PgExecutor(client, true));
           await client.query('COMMIT');
           return result;

@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { lifecycle, Queue, type Engine, type Executor, type Method } from './engine.ts';
+import { secondsSince, writeLockWait } from '../lib/metrics.ts';
 
 /** The pragmas every connection needs. */
 function configure(conn: Database.Database): void {
@@ -69,7 +70,9 @@ export interface SqliteEngine extends Engine {
 export function openSqliteEngine(path: string): SqliteEngine {
   const ephemeral = path === ':memory:';
   const file = ephemeral ? join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `singgah-${randomUUID()}.db`) : resolve(path);
-  if (!ephemeral) mkdirSync(dirname(file), { recursive: true });
+  if (!ephemeral) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  // Created readable by its owner only (people's records): SQLite gives the -wal and -shm files the same mode.
+  closeSync(openSync(file, 'a', 0o600));
   const writerConn = new Database(file);
   configure(writerConn);
   if (ephemeral) writerConn.pragma('synchronous = OFF');
@@ -104,9 +107,11 @@ export function openSqliteEngine(path: string): SqliteEngine {
     onClose: life.onClose,
     close: life.close,
     async transaction<T>(fn: (w: Executor) => Promise<T>): Promise<T> {
+      const asked = process.hrtime.bigint();
       return await queue.run(async () => {
         if (life.closed) throw new Error('database closed');
         writerConn.exec('BEGIN IMMEDIATE');
+        writeLockWait.observe({ engine: 'sqlite' }, secondsSince(asked));
         try {
           const result = await fn(writer);
           writerConn.exec('COMMIT');

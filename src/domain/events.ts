@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import type { PostgresEngine } from '../db/postgres.ts';
 import { currentTx, type Engine, type Executor } from '../db/engine.ts';
+import { hubEvents } from '../lib/metrics.ts';
 
 /**
  * What changed, published once per committed change, after commit (never
@@ -36,6 +37,8 @@ export interface EventHub {
   subscribe(listener: Listener): () => void;
   /** Resolves when the hub hears changes (PostgreSQL: its LISTEN is in place). */
   ready(): Promise<void>;
+  /** False while the hub cannot hear other instances' changes (PostgreSQL: the listener connection is lost); /readyz says so. */
+  listening?(): boolean;
 }
 
 /**
@@ -49,6 +52,7 @@ interface Relay {
   /** An event published outside any write (nothing to roll back): sent on its own. */
   sendNow(event: HubEvent): void;
   ready(): Promise<void>;
+  listening(): boolean;
 }
 
 /**
@@ -67,6 +71,7 @@ export class Hub implements EventHub {
   ) {}
 
   publish(event: HubEvent): void {
+    hubEvents.inc({ type: event.type, source: 'local' });
     const tx = currentTx(this.engine);
     if (!tx) {
       this.deliver(event);
@@ -98,9 +103,14 @@ export class Hub implements EventHub {
   ready(): Promise<void> {
     return this.relay?.ready() ?? Promise.resolve();
   }
+
+  listening(): boolean {
+    return this.relay?.listening() ?? true;
+  }
 }
 
 export const PG_CHANNEL = 'singgah_events';
+export const LISTENER_APPLICATION_NAME = 'singgah-listener';
 
 /**
  * PostgreSQL's limit on a NOTIFY payload is 8000 bytes; a message stays well
@@ -160,7 +170,8 @@ class PgRelay implements Relay {
 
   private async listen(): Promise<void> {
     while (!this.stopped) {
-      const client = new pg.Client({ connectionString: this.engine.url });
+      // Named, so an operator sees it in pg_stat_activity (and a test can cut it).
+      const client = new pg.Client({ connectionString: this.engine.url, application_name: LISTENER_APPLICATION_NAME });
       try {
         await client.connect();
         client.on('notification', (msg) => {
@@ -171,7 +182,10 @@ class PgRelay implements Relay {
           } catch {
             return; // A malformed payload is not ours.
           }
-          if (parsed.o !== this.origin && parsed.e) this.heard(parsed.e);
+          if (parsed.o !== this.origin && parsed.e) {
+            hubEvents.inc({ type: parsed.e.type, source: 'remote' });
+            this.heard(parsed.e);
+          }
         });
         client.on('error', () => undefined);
         client.on('end', () => {
@@ -196,6 +210,10 @@ class PgRelay implements Relay {
         await new Promise((r) => setTimeout(r, 1000).unref());
       }
     }
+  }
+
+  listening(): boolean {
+    return this.listener !== null;
   }
 
   ready(): Promise<void> {

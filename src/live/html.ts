@@ -6,6 +6,7 @@ import { regionContext, type RegionContext, type LiveRegion } from './regions.ts
 import { admitSocket, credentialOf, CredentialCheck, stillAllowed, CLOSE_CREDENTIALS, type Credential } from './connections.ts';
 import { DomainError } from '../domain/errors.ts';
 import { nowIso } from '../lib/time.ts';
+import { liveMessages } from '../lib/metrics.ts';
 
 /** Several changes within this window are sent as one re-render. */
 export const COALESCE_MS = 150;
@@ -59,12 +60,17 @@ const liveHtml: FastifyPluginAsync<{ regions: readonly LiveRegion[] }> = async (
   const audiences = new Map<string, Audience>();
 
   const deliver = (w: Watcher, html: string) => {
-    if (w.socket.readyState !== w.socket.OPEN) return;
+    if (w.socket.readyState !== w.socket.OPEN) {
+      liveMessages.inc({ kind: 'html', outcome: 'dropped' });
+      return;
+    }
     if (w.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       w.socket.close(1013, 'too slow');
+      liveMessages.inc({ kind: 'html', outcome: 'dropped' });
       return;
     }
     w.socket.send(html);
+    liveMessages.inc({ kind: 'html', outcome: 'delivered' });
   };
 
   const render = async (aud: Audience): Promise<string | null> => {

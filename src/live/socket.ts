@@ -13,6 +13,7 @@ import { hubFor, type HubEvent } from '../domain/events.ts';
 import { admitSocket, credentialOf, CredentialCheck, stillAllowed, CLOSE_CREDENTIALS, type Credential } from './connections.ts';
 import { nowIso, toWib } from '../lib/time.ts';
 import { Queue } from '../db/engine.ts';
+import { liveMessages } from '../lib/metrics.ts';
 
 /** A socket whose unsent data passes this is too slow to keep: it is dropped, not waited for. */
 export const MAX_BUFFERED_BYTES = 512 * 1024;
@@ -221,13 +222,18 @@ const TEXT = { binary: false } as const;
 
 function deliver(client: Client, data: Buffer): boolean {
   const socket = client.socket;
-  if (socket.readyState !== socket.OPEN) return false;
+  if (socket.readyState !== socket.OPEN) {
+    liveMessages.inc({ kind: 'api', outcome: 'dropped' });
+    return false;
+  }
   if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
     // 1013 "try again later": the client reconnects and starts from a fresh snapshot.
     socket.close(1013, 'too slow');
+    liveMessages.inc({ kind: 'api', outcome: 'dropped' });
     return false;
   }
   socket.send(data, TEXT);
+  liveMessages.inc({ kind: 'api', outcome: 'delivered' });
   return true;
 }
 

@@ -38,7 +38,8 @@ export default fp(
     });
 
     app.addHook('onRequest', async (request, reply) => {
-      request.isApi = request.url.startsWith('/api/');
+      // /metrics is read by machines: an admin token is taken there too, and errors are problem+json.
+      request.isApi = request.url.startsWith('/api/') || request.url.split('?')[0] === '/metrics';
       request.isHtmx = request.headers['hx-request'] === 'true';
       await authenticate(request);
       const access = request.routeOptions.config?.access;

@@ -82,15 +82,16 @@ export function sendError(
   const title = t(code === 'INTERNAL' ? 'error.internal' : TITLE_KEYS[code], params);
   const detail = t(messageKey, params);
   if (request.isApi || !request.t) {
-    const body: Record<string, unknown> = { type: problemType(code), title, status, detail, code };
+    // request_id: what an integrator quotes to the operator, who finds the request's log lines by it.
+    const body: Record<string, unknown> = { type: problemType(code), title, status, detail, code, request_id: request.id };
     if (fieldErrors.length) body.errors = fieldErrors.map((e) => ({ path: e.path, message: t(e.message, e.params) }));
     return reply.code(status).type('application/problem+json').send(body);
   }
   const errors = fieldErrors.map((e) => ({ path: e.path, message: t(e.message, e.params) }));
   if (request.isHtmx) {
-    return reply.view('partials/error', { status, title, detail, errors }, { status });
+    return reply.view('partials/error', { status, title, detail, errors, requestId: request.id }, { status });
   }
-  return reply.view('pages/error', { status, title, detail, errors }, { status });
+  return reply.view('pages/error', { status, title, detail, errors, requestId: request.id }, { status });
 }
 
 export { ERROR_CODES };

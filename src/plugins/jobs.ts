@@ -4,6 +4,7 @@ import { sampleOccupancy, SAMPLE_EVERY_MS } from '../domain/board/sampler.ts';
 import { runHandoffChecks, HANDOFF_CHECK_EVERY_MS } from '../domain/handoffs/overdue.ts';
 import { expireReferrals } from '../domain/referrals/expire.ts';
 import { housekeep, HOUSEKEEPING_EVERY_MS } from './housekeeping.ts';
+import { jobRuns } from '../lib/metrics.ts';
 
 /**
  * Every piece of work the server does on its own, in one place (scheduled
@@ -51,8 +52,12 @@ export default fp(
       running.add(job.name);
       try {
         await job.run(app.db, settings);
+        jobRuns.inc({ job: job.name, outcome: 'ok' });
       } catch (err) {
-        if (!app.db.$engine.closed) app.log.error({ err, job: job.name }, 'background job failed');
+        if (!app.db.$engine.closed) {
+          jobRuns.inc({ job: job.name, outcome: 'failed' });
+          app.log.error({ err, job: job.name }, 'background job failed');
+        }
       } finally {
         running.delete(job.name);
       }

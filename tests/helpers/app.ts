@@ -18,7 +18,9 @@ export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 export const TEST_API_RATE_LIMIT = '1000000';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return parseConfig({ DATABASE_PATH: ':memory:', SESSION_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', API_RATE_LIMIT: TEST_API_RATE_LIMIT, ...overrides });
+  // Load shedding off: tests in one process share one event loop, and a test's own synchronous work must not be
+  // answered 503 (tests/integration/telemetry.test.ts turns it on).
+  return parseConfig({ DATABASE_PATH: ':memory:', SESSION_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', API_RATE_LIMIT: TEST_API_RATE_LIMIT, LOAD_SHED_DELAY_MS: '0', ...overrides });
 }
 
 /**

@@ -116,11 +116,13 @@ describe('operator commands', { timeout: 120_000 }, () => {
     expect(r.out).toMatch(new RegExp(`^SQLite file ${env.DATABASE_PATH} migrated in \\d+ ms\\.\\n$`));
   });
 
-  it('db:backup refuses when DATABASE_URL is set: the database is PostgreSQL, not the SQLite file', () => {
-    const target = join(dir, 'not-postgres.db');
-    const r = cli('backup', [target], { ...env, DATABASE_URL: 'postgres://ops:s3cret-pw@db.internal:6543/singgah', SESSION_SECRET: 'x'.repeat(40) });
+  it('db:backup with DATABASE_URL backs up PostgreSQL (pg_dump), names that database, never its password, and leaves no file when it fails', () => {
+    const target = join(dir, 'pg.dump');
+    // Port 1 on loopback: nothing listens there, so pg_dump fails at once (or is missing): either way the line names the database.
+    const r = cli('backup', [target], { ...env, DATABASE_URL: 'postgres://ops:s3cret-pw@127.0.0.1:1/singgah', SESSION_SECRET: 'x'.repeat(40) });
     expect(r.code).toBe(2);
-    expect(r.out).toBe('DATABASE_URL is set: the database is PostgreSQL database "singgah" on db.internal:6543; back it up with pg_dump -Fc (db:backup copies a SQLite file).\n');
+    expect(r.out).toContain('Backup of PostgreSQL database "singgah" on 127.0.0.1:1 failed');
+    expect(r.out).not.toContain('s3cret-pw');
     expect(existsSync(target)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { openTestDatabase } from '../helpers/app.ts';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -16,10 +16,15 @@ describe('npm start', () => {
       const first = run(['src/server.ts'], env);
       started.push(first);
       await waitFor(() => /one-time password/.test(first.output()));
-      const password = /one-time password\s+(\S+)/.exec(first.output())![1]!;
+      // Not a terminal (a pipe, as under a service manager): the password is in a file readable by its owner only, not in the output.
+      const file = /one-time password is in (\S+)/.exec(first.output())![1]!;
+      expect(file.startsWith(dir)).toBe(true);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const password = readFileSync(file, 'utf8').trim();
       expect(password).toMatch(/^[a-z0-9]{4}-/);
       // It names the database it created the account in.
       expect(first.output()).toContain(`No accounts existed in SQLite file ${env.DATABASE_PATH}: created "admin"`);
+      expect(first.output()).not.toContain(password);
       await waitFor(() => first.output().includes('Sign in at'));
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(await health.json()).toEqual({ status: 'ok' });

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { databaseAnswers } from '../../domain/system/health.ts';
 
 const systemRoutes: FastifyPluginAsync = async (app) => {
   app.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
 
+  // Ready: the database answers, the last write probe succeeded, and (PostgreSQL) the listener hears other instances.
   app.get('/readyz', { config: { access: 'public' } }, async (_request, reply) => {
-    if (await databaseAnswers(app.db)) return { status: 'ok' };
-    return reply.code(503).send({ status: 'unavailable' });
+    const checks = await app.readiness.check();
+    if (checks.database && checks.writable && checks.listener) return { status: 'ok' };
+    return reply.code(503).send({ status: 'unavailable', ...checks });
   });
 };
 export default systemRoutes;
