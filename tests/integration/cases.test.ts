@@ -159,12 +159,21 @@ describe('ATENSI case work through the API', () => {
       ktp_address: 'Desa Sukamaju, Brebes',
       domicile_address: 'Kolong Tol Wiyoto Wiyono, Jakarta Utara',
       category: 'pemulung',
+      consent: true,
     });
     const aid = (await manager('GET', '/api/v1/worklists/aid')).json().entries as { person_id: string; steps: { code: string; next_step: string }[] }[];
     const d = aid.find((e) => e.person_id === darmo.id)!;
     expect(d.steps.map((s) => s.code)).toEqual(['adminduk']);
     const s = aid.find((e) => e.person_id === withNik.id)!;
-    expect(s.steps.map((x) => x.code)).toEqual(['dtks', 'domicile']);
+    // DTKS unknown: checked by NIK at the Dinsos first; the outcome opens the proposal.
+    expect(s.steps.map((x) => x.code)).toEqual(['dtks_check', 'domicile']);
+    expect((await manager('POST', `/api/v1/residents/${withNik.id}/case/dtks-proposal`, {})).statusCode).toBe(409);
+    expect((await manager('POST', `/api/v1/residents/${withNik.id}/case/dtks-check`, { outcome: 'maybe' })).statusCode).toBe(422);
+    expect((await manager('POST', `/api/v1/residents/${darmo.id}/case/dtks-check`, { outcome: 'no' })).statusCode).toBe(409);
+    const checked = await manager('POST', `/api/v1/residents/${withNik.id}/case/dtks-check`, { outcome: 'no' });
+    expect(checked.statusCode).toBe(200);
+    expect(checked.json().aid).toMatchObject({ dtks: 'no', domicile: 'elsewhere', nik_region: '31.71', lives_in: '31.71' });
+    expect(checked.json().aid.steps.map((x: { code: string }) => x.code)).toEqual(['dtks', 'domicile']);
     expect((await otherManager('GET', '/api/v1/worklists/aid')).json().entries).toEqual([]);
     expect((await lansia.api('GET', '/api/v1/worklists/aid')).json().entries.map((e: { person_id: string }) => e.person_id)).toEqual([darmo.id]);
     expect((await manager('GET', '/api/v1/worklists/aid?step=adminduk')).json().entries.map((e: { person_id: string }) => e.person_id)).toEqual([darmo.id]);

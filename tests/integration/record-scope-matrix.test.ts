@@ -66,6 +66,7 @@ const CASE_CHANGES: { step: string; path: string; body: () => Record<string, unk
   { step: 'follow-ups', path: 'follow-ups', body: () => ({ due: '2026-12-10', kind: 'visit' }) },
   { step: 'follow-ups/:fid/done', path: 'follow-ups/00000000-0000-0000-0000-000000000000/done', body: () => ({ outcome: 'done' }) },
   { step: 'dtks-proposal', path: 'dtks-proposal', body: () => ({}) },
+  { step: 'dtks-check', path: 'dtks-check', body: () => ({ outcome: 'no' }) },
 ];
 
 const PAGE_ROWS: Row[] = [

@@ -7,7 +7,7 @@ import { localDate, nowIso, toLocalIso, zoneOf } from '../../lib/time.ts';
 import { facilityZone } from '../time-zone.ts';
 import { ageOn } from '../residents/age.ts';
 import { maskIdNumber } from '../residents/nik.ts';
-import { aidSteps, type AidStep } from './aid.ts';
+import { aidFactsOf, aidPlaces, aidSteps, type AidStep } from './aid.ts';
 import { clusterFactsOfRow, deriveCluster } from './cluster.ts';
 import { caseScopeFilter, CASE_READ_ROLES, knowsStayFacility } from './scope.ts';
 
@@ -61,8 +61,10 @@ export async function caseload(args: { db: Db; actor: Actor }): Promise<Caseload
     ) q
     order by (q.overdue + q.due_today) > 0 desc, q.next_due is null, q.next_due, q.resident_code
     limit 500`);
+  const places = await aidPlaces(db, rows.map((r) => r.id as string));
   return rows.map((r) => {
     const facts = clusterFactsOfRow(r);
+    const age = ageOn(facts, today);
     const fid = r.f_id as string | null;
     const showFacility = fid !== null && knowsStayFacility(actor, { id: fid, protected: r.f_protected === 1 }, r.stay_in as string | null, r.assigned_at as string | null);
     return {
@@ -70,7 +72,7 @@ export async function caseload(args: { db: Db; actor: Actor }): Promise<Caseload
       resident_code: r.resident_code as string,
       name: (r.name ?? r.description) as string | null,
       sex: r.sex as 'L' | 'P',
-      age: ageOn(facts, today),
+      age,
       nik_masked: maskIdNumber(r.nik as string | null),
       cluster: ((r.cluster_override as Cluster | null) ?? deriveCluster(facts, today)) as Cluster | null,
       pendamping: r.pendamping_name as string | null,
@@ -82,16 +84,22 @@ export async function caseload(args: { db: Db; actor: Actor }): Promise<Caseload
       overdue: Number(r.overdue),
       due_today: Number(r.due_today),
       aid_steps: aidSteps(
-        {
-          nik: r.nik as string | null,
-          dtks: r.dtks as 'yes',
-          pkh: r.pkh as 'yes',
-          bpnt: r.bpnt as 'yes',
-          ktpAddress: r.ktp_address as string | null,
-          domicileAddress: r.domicile_address as string | null,
-        },
+        aidFactsOf(
+          {
+            nik: r.nik as string | null,
+            kk: r.kk as string | null,
+            dtks: r.dtks as 'yes',
+            pkh: r.pkh as 'yes',
+            bpnt: r.bpnt as 'yes',
+            ktpAddress: r.ktp_address as string | null,
+            domicileAddress: r.domicile_address as string | null,
+            originWilayahCode: r.origin_wilayah_code as string | null,
+          },
+          age,
+          places.get(r.id as string),
+        ),
         r.proposed_at as string | null,
-      ),
+      ).map((s) => s.code),
     };
   });
 }

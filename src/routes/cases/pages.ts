@@ -6,7 +6,7 @@ import { caseload } from '../../domain/cases/caseload.ts';
 import { setCluster } from '../../domain/cases/cluster.ts';
 import { pendampingChoices, readCase } from '../../domain/cases/read.ts';
 import { assertCanAssign, CASE_ASSIGN_ROLES, CASE_CHANGE_ROLES, CASE_READ_ROLES, canSeeCase } from '../../domain/cases/scope.ts';
-import { addFollowUp, assignPendamping, completeFollowUp, proposeToDtks, recordAssessment, recordService, setPlan } from '../../domain/cases/work.ts';
+import { addFollowUp, assignPendamping, completeFollowUp, proposeToDtks, recordDtksCheck, recordAssessment, recordService, setPlan } from '../../domain/cases/work.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
@@ -168,6 +168,9 @@ const casePages: FastifyPluginAsync = async (app) => {
   );
   app.post<Id>('/cases/:id/dtks-proposal', { config: CHANGE }, async (request, reply) =>
     await caseForm(request, reply, 'dtks', async () => await proposeToDtks({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+  );
+  app.post<Id>('/cases/:id/dtks-check', { config: CHANGE }, async (request, reply) =>
+    await caseForm(request, reply, 'dtks_check', async () => await recordDtksCheck({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
   );
 };
 export default casePages;
