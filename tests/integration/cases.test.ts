@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { write, type Db } from '../../src/db/client.ts';
 import { auditEvents, stays, units } from '../../src/db/schema/index.ts';
 import { wibDate } from '../../src/lib/time.ts';
@@ -242,6 +242,30 @@ describe('ATENSI case work through the API', () => {
     expect(entry((await tuna.api('GET', '/api/v1/cases')).json().cases).facility_name).toBeNull();
     expect(entry((await tuna.api('GET', '/api/v1/worklists/aid')).json().entries).facility_name).toBeNull();
     expect((await command('GET', `/api/v1/residents/${q.id}/case`)).json().stay.facility_name).toBe('Rumah Aman X');
+  });
+
+  it('carries the merged-away record’s case to the survivor: moved whole, or joined to the survivor’s', async () => {
+    const survivor = await placed(intake, { name: 'Sukirman', sex: 'L', estimated_age: 50 });
+    const register = async (name: string) => (await intake('POST', '/api/v1/residents', { persons: [{ name, sex: 'L', estimated_age: 50 }], confirm_new: true })).json().persons[0].id as string;
+    const other = await register('Kirman');
+    expect((await manager('POST', `/api/v1/residents/${other}/case/assessment`, { needs: 'KTP hilang', wishes: 'Pulang ke Klaten' })).statusCode).toBe(200);
+    expect((await manager('POST', `/api/v1/residents/${other}/case/plan`, { items: [{ menu: 'bantuan', service: 'Urus KTP', goal: 'Punya NIK' }] })).statusCode).toBe(200);
+    expect((await manager('POST', `/api/v1/residents/${other}/case/services`, { menu: 'bantuan', service: 'Makan' })).statusCode).toBe(201);
+    expect((await manager('POST', `/api/v1/residents/${survivor.id}/merge`, { other, reason: 'Orang yang sama' })).statusCode).toBe(200);
+    const c = (await manager('GET', `/api/v1/residents/${survivor.id}/case`)).json();
+    expect(c.assessment).toMatchObject({ needs: 'KTP hilang', wishes: 'Pulang ke Klaten' });
+    expect(c.plan.map((i: { service: string }) => i.service)).toEqual(['Urus KTP']);
+    expect(c.services.map((x: { service: string }) => x.service)).toEqual(['Makan']);
+
+    // Both with a case: the survivor keeps its own assessment and takes the other's plan and services after its own.
+    const third = await register('Sukir');
+    expect((await manager('POST', `/api/v1/residents/${third}/case/assessment`, { needs: 'Lain', wishes: 'Lain' })).statusCode).toBe(200);
+    expect((await manager('POST', `/api/v1/residents/${third}/case/plan`, { items: [{ menu: 'terapi', service: 'Konseling', goal: 'Tenang' }] })).statusCode).toBe(200);
+    expect((await manager('POST', `/api/v1/residents/${survivor.id}/merge`, { other: third })).statusCode).toBe(200);
+    const both = (await manager('GET', `/api/v1/residents/${survivor.id}/case`)).json();
+    expect(both.assessment.needs).toBe('KTP hilang');
+    expect(both.plan.map((i: { service: string }) => i.service)).toEqual(['Urus KTP', 'Konseling']);
+    expect(await db.all(sql`select id from cases where person_id in (${other}, ${third})`)).toEqual([]);
   });
 
   it('gives a pendamping token no one else’s cases, and keeps satpol and display out', async () => {
