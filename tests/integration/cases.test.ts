@@ -272,6 +272,19 @@ describe('ATENSI case work through the API', () => {
     const token = bearer(app, await makeToken(db, 'pendamping', { wilayah: '31.71' }));
     expect((await token('GET', '/api/v1/cases')).json().cases).toEqual([]);
     expect((await token('GET', `/api/v1/residents/${darmo.id}/case`)).statusCode).toBe(404);
+    // A pendamping token made for a pendamping account works on that account's cases, and only those.
+    const pl = (await db.all<{ username: string }>(sql`select username from users where id = ${ids.lansia}`))[0]!.username;
+    const own = bearer(app, await makeToken(db, 'pendamping', { account: pl }));
+    const mine = (await lansia.api('GET', '/api/v1/cases')).json().cases.map((c: { person_id: string }) => c.person_id);
+    expect(mine).toContain(darmo.id);
+    expect((await own('GET', '/api/v1/cases')).json().cases.map((c: { person_id: string }) => c.person_id)).toEqual(mine);
+    expect((await own('GET', `/api/v1/residents/${darmo.id}/case`)).statusCode).toBe(200);
+    expect((await own('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'bantuan', service: 'Air minum' })).statusCode).toBe(201);
+    expect((await own('GET', '/api/v1/worklists/aid')).json().entries.map((e: { person_id: string }) => e.person_id)).toContain(darmo.id);
+    const other = bearer(app, await makeToken(db, 'pendamping', { account: ids.otherLansia }));
+    expect((await other('GET', `/api/v1/residents/${darmo.id}/case`)).statusCode).toBe(404);
+    await expect(makeToken(db, 'intake', { facility: ids.f, account: pl })).rejects.toThrow();
+    await expect(makeToken(db, 'pendamping', { account: 'nobody-here' })).rejects.toThrow();
     const satpol = bearer(app, await makeToken(db, 'satpol', { wilayah: '31.71' }));
     expect((await satpol('GET', `/api/v1/residents/${darmo.id}/case`)).statusCode).toBe(403);
     expect((await satpol('GET', '/api/v1/worklists/aid')).statusCode).toBe(403);
