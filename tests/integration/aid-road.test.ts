@@ -4,8 +4,8 @@ import ExcelJS from 'exceljs';
 import type { Db } from '../../src/db/client.ts';
 import { wibDate } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
-import { bearer } from '../helpers/session.ts';
+import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
+import { bearer, signedIn } from '../helpers/session.ts';
 
 type Call = ReturnType<typeof bearer>;
 
@@ -134,5 +134,19 @@ describe('the road to aid and the DTKS export through the API', () => {
     expect(c.aid).toMatchObject({ domicile: 'same', lives_in: '51.71', nik_region: '51.71' });
     expect(c.aid.steps).toEqual([expect.objectContaining({ code: 'dtks', dinsos_wilayah_code: '51.71' })]);
     expect(c.aid.steps[0].next_step).toContain('51.71');
+
+    // The handover letter to Bali's Dinsos: printable, in Bahasa Indonesia, naming who follows up there.
+    await makeUser(db, 'pendamping', { wilayahCode: '51.71', cluster: 'tuna_sosial', username: 'niluh.denpasar' });
+    const cmd = await makeUser(db, 'command');
+    const browser = await signedIn(app, cmd.username, cmd.password);
+    const letter = await browser.get(`/stays/${p.denpasar!.stayId}/handover`);
+    expect(letter.statusCode).toBe(200);
+    expect(letter.body).toContain('SURAT PENGANTAR');
+    expect(letter.body).toMatch(/Kepala DINAS SOSIAL\s+Kota Denpasar/);
+    expect(letter.body).toContain(DENPASAR_NIK); // consented: the Dinsos needs it for DTKS
+    expect(letter.body).toContain('Oleh pendamping niluh.denpasar.');
+    expect(letter.body).toContain('data-step="dtks"');
+    // An open stay has no journey home: no letter.
+    expect((await browser.get(`/stays/${p.semarang!.stayId}/handover`)).statusCode).toBe(409);
   });
 });

@@ -79,6 +79,7 @@ const PAGE_ROWS: Row[] = [
   { method: 'GET', route: '/residents/:id/suggestions', url: (p) => `/residents/${p.personId}/suggestions`, roles: DESK },
   { method: 'POST', route: '/stays/:id/discharge', url: (p) => `/stays/${p.stayId}/discharge`, body: () => ({ outcome: 'left' }), roles: DESK },
   { method: 'GET', route: '/stays/:id/transfer', url: (p) => `/stays/${p.stayId}/transfer`, roles: DESK },
+  { method: 'GET', route: '/stays/:id/handover', url: (p) => `/stays/${p.stayId}/handover`, roles: DESK },
   { method: 'POST', route: '/stays/:id/transfer', url: (p) => `/stays/${p.stayId}/transfer`, body: (p) => ({ facility_id: p.facilityId, unit_id: p.unitId }), roles: DESK },
   ...(['accept', 'refuse'] as const).map((step): Row => ({
     method: 'POST',
