@@ -142,7 +142,7 @@ describe('the road to aid and the DTKS export through the API', () => {
     const letter = await browser.get(`/stays/${p.denpasar!.stayId}/handover`);
     expect(letter.statusCode).toBe(200);
     expect(letter.body).toContain('SURAT PENGANTAR');
-    expect(letter.body).toMatch(/Kepala DINAS SOSIAL\s+Kota Denpasar/);
+    expect(letter.body).toContain('Kepala Dinas Sosial Kota Denpasar');
     expect(letter.body).toContain(DENPASAR_NIK); // consented: the Dinsos needs it for DTKS
     expect(letter.body).toContain('Oleh pendamping niluh.denpasar.');
     expect(letter.body).toContain('data-step="dtks"');

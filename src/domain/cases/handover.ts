@@ -55,7 +55,8 @@ export async function handoverLetter(args: { db: Db; actor: Actor; stayId: strin
       // The sender: the facility's Dinsos; a protected place is not named, not even by its office.
       letterhead: hidden ? ['DINAS SOSIAL'] : await bastLetterhead(tx, facility.wilayahCode),
       from: hidden ? null : { name: facility.name, address: facility.address ?? null },
-      to: { wilayahCode: journey.destinationWilayahCode, lines: await bastLetterhead(tx, journey.destinationWilayahCode), name: dest?.name ?? journey.destinationWilayahCode },
+      // A DKI kota/kabupaten administrasi has a Suku Dinas of the province's Dinas Sosial; elsewhere the kab/kota's own Dinas Sosial.
+      to: { wilayahCode: journey.destinationWilayahCode, office: `${dest && /^(Kota|Kabupaten) Administrasi\s/i.test(dest.name) ? 'Suku Dinas Sosial' : 'Dinas Sosial'} ${dest?.name ?? journey.destinationWilayahCode}` },
       dischargedOn: fmt(stay.checkedOutAt),
       journey: { date: journey.date, escort: journey.escort, familyContact: journey.familyContact, outcome: stay.outcome },
       person: {
