@@ -283,6 +283,11 @@ describe('ATENSI case work through the API', () => {
     expect((await own('GET', '/api/v1/worklists/aid')).json().entries.map((e: { person_id: string }) => e.person_id)).toContain(darmo.id);
     const other = bearer(app, await makeToken(db, 'pendamping', { account: ids.otherLansia }));
     expect((await other('GET', `/api/v1/residents/${darmo.id}/case`)).statusCode).toBe(404);
+    // The account disabled, its token answers nothing.
+    await write(db, async (tx) => await tx.run(sql`update users set disabled_at = ${new Date().toISOString()} where id = ${ids.otherLansia}`));
+    expect((await other('GET', '/api/v1/cases')).statusCode).toBe(401);
+    await write(db, async (tx) => await tx.run(sql`update users set disabled_at = null where id = ${ids.otherLansia}`));
+    expect((await other('GET', '/api/v1/cases')).statusCode).toBe(200);
     await expect(makeToken(db, 'intake', { facility: ids.f, account: pl })).rejects.toThrow();
     await expect(makeToken(db, 'pendamping', { account: 'nobody-here' })).rejects.toThrow();
     const satpol = bearer(app, await makeToken(db, 'satpol', { wilayah: '31.71' }));

@@ -113,6 +113,8 @@ async function readToken(db: Db, hash: string): Promise<ApiTokenRow | undefined>
 export async function resolveToken(db: Db, token: string): Promise<ApiTokenRow | null> {
   const row = await readToken(db, sha256(token));
   if (!row || row.revokedAt) return null;
+  // A token made for an account lives no longer than the account: a disabled pendamping's token answers nothing.
+  if (row.userId && (await db.select({ off: users.disabledAt }).from(users).where(eq(users.id, row.userId)).get())?.off !== null) return null;
   if (!row.lastUsedAt || Date.now() - Date.parse(row.lastUsedAt) > LAST_USED_EVERY_MS) {
     const at = nowIso();
     await write(db, async (tx) => await tx.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, row.id)).run());
