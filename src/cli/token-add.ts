@@ -7,9 +7,9 @@ import { DomainError } from '../domain/errors.ts';
 import { translate } from '../i18n/index.ts';
 import { parseArgs, fail } from './args.ts';
 
-// npm run token:add -- --name N --role R [--facility CODE] [--wilayah CODE]
-const usage = 'usage: npm run token:add -- --name N --role R [--facility CODE] [--wilayah CODE]';
-const { flags } = parseArgs(process.argv.slice(2), { usage, options: ['name', 'role', 'facility', 'wilayah'] });
+// npm run token:add -- --name N --role R [--facility CODE] [--wilayah CODE] [--account USERNAME]
+const usage = 'usage: npm run token:add -- --name N --role R [--facility CODE] [--wilayah CODE] [--account USERNAME (a pendamping token: works on that account\'s cases)]';
+const { flags } = parseArgs(process.argv.slice(2), { usage, options: ['name', 'role', 'facility', 'wilayah', 'account'] });
 if (!flags.name || !flags.role) fail(usage);
 const config = configFromEnv();
 const db = await openDatabase(databaseTarget(config));
@@ -17,7 +17,7 @@ try {
   const created = await createToken({
     db,
     actor: { ...SYSTEM_ACTOR, label: 'cli', lang: 'en' },
-    input: { name: flags.name, role: flags.role, facility: flags.facility, wilayah: flags.wilayah },
+    input: { name: flags.name, role: flags.role, facility: flags.facility, wilayah: flags.wilayah, account: flags.account },
   });
   process.stdout.write(`Created ${created.role} token "${created.name}" in ${describeDatabase(config)}. It is stored only as a hash; copy it now:\n${created.token}\n`);
 } catch (err) {

@@ -4,7 +4,7 @@ import { caseFollowUps, casePlanItems, cases, caseServices, dischargeJourneys, d
 import type { Actor } from '../domain/actor.ts';
 import { clusterFactsOf, derivedCluster } from '../domain/persons/cluster.ts';
 import { ensureCase, insertFollowUp } from '../domain/cases/work.ts';
-import { aidSteps } from '../domain/cases/aid.ts';
+import { aidFactsOf, aidPlaces, aidSteps } from '../domain/cases/aid.ts';
 import { audit } from '../domain/audit.ts';
 import { newId } from '../lib/ids.ts';
 import { wibDate } from '../lib/time.ts';
@@ -105,9 +105,10 @@ export async function seedCaseWork(db: Db, now = new Date()): Promise<{ cases: n
             .run();
         }
         const person = (await tx.select().from(persons).where(eq(persons.id, r.id)).get())!;
-        // Every other person whose next step is DTKS has been proposed: counted among those who need it,
-        // so that the demo always holds a proposal whichever people the random resident codes put first.
-        if (aidSteps(person, null).includes('dtks') && dtksNeeded++ % 2 === 0) {
+        // Every other person whose next step is DTKS (a check or a proposal) has been proposed: counted among those
+        // who need it, so that the demo always holds a proposal whichever people the random resident codes put first.
+        const steps = aidSteps(aidFactsOf(person, null, (await aidPlaces(tx, [r.id])).get(r.id)), null);
+        if (steps.some((s) => s.code === 'dtks' || s.code === 'dtks_check') && dtksNeeded++ % 2 === 0) {
           await tx.insert(dtksProposals).values({ id: newId(), personId: r.id, proposedAt: days(-2), proposedBy: p.id }).run();
         }
         count++;

@@ -12,6 +12,8 @@ export interface Actor {
   wilayahCode: string | null;
   ip: string | null;
   lang: Lang;
+  /** A pendamping token's account (api_tokens.user_id): the token works on that account's cases. */
+  accountId?: string | null;
 }
 
 export const SYSTEM_ACTOR: Actor = {

@@ -72,6 +72,7 @@ async function authenticate(request: FastifyRequest): Promise<void> {
       wilayahCode: token.wilayahCode,
       ip,
       lang: request.lang,
+      accountId: token.userId,
     } satisfies Actor;
     return;
   }

@@ -87,4 +87,28 @@ describeBrowser('a pendamping works the caseload on a tablet', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
     await suite.screenshot(page, 'cases-3-worklist-tablet');
   });
+
+  it('sends him home to Denpasar and prints the handover letter to the Dinsos of Bali, on a laptop', async () => {
+    const c = (await api('GET', `/residents/${personId}/case`)).json;
+    const out = await api('POST', `/stays/${c.stay.id}/discharge`, {
+      outcome: 'returned_home',
+      destination: 'Kota Denpasar',
+      destination_wilayah_code: '51.71',
+      family_contact: 'Keponakan: 0812-3838-1100',
+      escort: 'Pekerja sosial Panti Budi Mulia',
+      date: wibDate(new Date().toISOString()),
+    });
+    expect(out.status).toBe(200);
+    const page = await suite.page({ width: 1366, height: 768 });
+    await suite.login(page, 'e2e-pendamping', TEST_PASSWORD);
+    await page.goto(`/cases/${personId}`);
+    await page.click('#handover-link');
+    await page.waitForURL(/\/stays\/.+\/handover$/);
+    expect(await page.locator('#handover-to').textContent()).toContain('Kota Denpasar');
+    expect(await page.locator('#handover-services').textContent()).toContain('Diantar ke Dukcapil untuk perekaman KTP-el');
+    // No NIK nor KK yet: the step is Dukcapil's, now in Denpasar.
+    expect(await page.locator('#handover-aid li[data-step="adminduk"]').textContent()).toContain('Rekam data ke Dukcapil');
+    expect(await page.locator('#handover-follow-up').textContent()).toContain('Oleh (nama, jabatan, telepon)');
+    await suite.screenshot(page, 'cases-4-handover-letter-laptop');
+  });
 });

@@ -104,6 +104,6 @@ export async function makeUser(
   return { ...row, password: TEST_PASSWORD };
 }
 
-export async function makeToken(db: Db, role: Role, o: { facility?: string; wilayah?: string } = {}) {
-  return (await createToken({ db, actor: SYSTEM_ACTOR, input: { name: unique('token-'), role, facility: o.facility, wilayah: o.wilayah } })).token;
+export async function makeToken(db: Db, role: Role, o: { facility?: string; wilayah?: string; account?: string } = {}) {
+  return (await createToken({ db, actor: SYSTEM_ACTOR, input: { name: unique('token-'), role, facility: o.facility, wilayah: o.wilayah, account: o.account } })).token;
 }

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { write, type Db } from '../../src/db/client.ts';
 import { auditEvents, stays, units } from '../../src/db/schema/index.ts';
 import { wibDate } from '../../src/lib/time.ts';
@@ -159,12 +159,21 @@ describe('ATENSI case work through the API', () => {
       ktp_address: 'Desa Sukamaju, Brebes',
       domicile_address: 'Kolong Tol Wiyoto Wiyono, Jakarta Utara',
       category: 'pemulung',
+      consent: true,
     });
     const aid = (await manager('GET', '/api/v1/worklists/aid')).json().entries as { person_id: string; steps: { code: string; next_step: string }[] }[];
     const d = aid.find((e) => e.person_id === darmo.id)!;
     expect(d.steps.map((s) => s.code)).toEqual(['adminduk']);
     const s = aid.find((e) => e.person_id === withNik.id)!;
-    expect(s.steps.map((x) => x.code)).toEqual(['dtks', 'domicile']);
+    // DTKS unknown: checked by NIK at the Dinsos first; the outcome opens the proposal.
+    expect(s.steps.map((x) => x.code)).toEqual(['dtks_check', 'domicile']);
+    expect((await manager('POST', `/api/v1/residents/${withNik.id}/case/dtks-proposal`, {})).statusCode).toBe(409);
+    expect((await manager('POST', `/api/v1/residents/${withNik.id}/case/dtks-check`, { outcome: 'maybe' })).statusCode).toBe(422);
+    expect((await manager('POST', `/api/v1/residents/${darmo.id}/case/dtks-check`, { outcome: 'no' })).statusCode).toBe(409);
+    const checked = await manager('POST', `/api/v1/residents/${withNik.id}/case/dtks-check`, { outcome: 'no' });
+    expect(checked.statusCode).toBe(200);
+    expect(checked.json().aid).toMatchObject({ dtks: 'no', domicile: 'elsewhere', nik_region: '31.71', lives_in: '31.71' });
+    expect(checked.json().aid.steps.map((x: { code: string }) => x.code)).toEqual(['dtks', 'domicile']);
     expect((await otherManager('GET', '/api/v1/worklists/aid')).json().entries).toEqual([]);
     expect((await lansia.api('GET', '/api/v1/worklists/aid')).json().entries.map((e: { person_id: string }) => e.person_id)).toEqual([darmo.id]);
     expect((await manager('GET', '/api/v1/worklists/aid?step=adminduk')).json().entries.map((e: { person_id: string }) => e.person_id)).toEqual([darmo.id]);
@@ -250,10 +259,52 @@ describe('ATENSI case work through the API', () => {
     expect((await command('GET', `/api/v1/residents/${q.id}/case`)).json().stay.facility_name).toBe('Rumah Aman X');
   });
 
+  it('carries the merged-away record’s case to the survivor: moved whole, or joined to the survivor’s', async () => {
+    const survivor = await placed(intake, { name: 'Sukirman', sex: 'L', estimated_age: 50 });
+    const register = async (name: string) => (await intake('POST', '/api/v1/residents', { persons: [{ name, sex: 'L', estimated_age: 50 }], confirm_new: true })).json().persons[0].id as string;
+    const other = await register('Kirman');
+    expect((await manager('POST', `/api/v1/residents/${other}/case/assessment`, { needs: 'KTP hilang', wishes: 'Pulang ke Klaten' })).statusCode).toBe(200);
+    expect((await manager('POST', `/api/v1/residents/${other}/case/plan`, { items: [{ menu: 'bantuan', service: 'Urus KTP', goal: 'Punya NIK' }] })).statusCode).toBe(200);
+    expect((await manager('POST', `/api/v1/residents/${other}/case/services`, { menu: 'bantuan', service: 'Makan' })).statusCode).toBe(201);
+    expect((await manager('POST', `/api/v1/residents/${survivor.id}/merge`, { other, reason: 'Orang yang sama' })).statusCode).toBe(200);
+    const c = (await manager('GET', `/api/v1/residents/${survivor.id}/case`)).json();
+    expect(c.assessment).toMatchObject({ needs: 'KTP hilang', wishes: 'Pulang ke Klaten' });
+    expect(c.plan.map((i: { service: string }) => i.service)).toEqual(['Urus KTP']);
+    expect(c.services.map((x: { service: string }) => x.service)).toEqual(['Makan']);
+
+    // Both with a case: the survivor keeps its own assessment and takes the other's plan and services after its own.
+    const third = await register('Sukir');
+    expect((await manager('POST', `/api/v1/residents/${third}/case/assessment`, { needs: 'Lain', wishes: 'Lain' })).statusCode).toBe(200);
+    expect((await manager('POST', `/api/v1/residents/${third}/case/plan`, { items: [{ menu: 'terapi', service: 'Konseling', goal: 'Tenang' }] })).statusCode).toBe(200);
+    expect((await manager('POST', `/api/v1/residents/${survivor.id}/merge`, { other: third })).statusCode).toBe(200);
+    const both = (await manager('GET', `/api/v1/residents/${survivor.id}/case`)).json();
+    expect(both.assessment.needs).toBe('KTP hilang');
+    expect(both.plan.map((i: { service: string }) => i.service)).toEqual(['Urus KTP', 'Konseling']);
+    expect(await db.all(sql`select id from cases where person_id in (${other}, ${third})`)).toEqual([]);
+  });
+
   it('gives a pendamping token no one else’s cases, and keeps satpol and display out', async () => {
     const token = bearer(app, await makeToken(db, 'pendamping', { wilayah: '31.71' }));
     expect((await token('GET', '/api/v1/cases')).json().cases).toEqual([]);
     expect((await token('GET', `/api/v1/residents/${darmo.id}/case`)).statusCode).toBe(404);
+    // A pendamping token made for a pendamping account works on that account's cases, and only those.
+    const pl = (await db.all<{ username: string }>(sql`select username from users where id = ${ids.lansia}`))[0]!.username;
+    const own = bearer(app, await makeToken(db, 'pendamping', { account: pl }));
+    const mine = (await lansia.api('GET', '/api/v1/cases')).json().cases.map((c: { person_id: string }) => c.person_id);
+    expect(mine).toContain(darmo.id);
+    expect((await own('GET', '/api/v1/cases')).json().cases.map((c: { person_id: string }) => c.person_id)).toEqual(mine);
+    expect((await own('GET', `/api/v1/residents/${darmo.id}/case`)).statusCode).toBe(200);
+    expect((await own('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'bantuan', service: 'Air minum' })).statusCode).toBe(201);
+    expect((await own('GET', '/api/v1/worklists/aid')).json().entries.map((e: { person_id: string }) => e.person_id)).toContain(darmo.id);
+    const other = bearer(app, await makeToken(db, 'pendamping', { account: ids.otherLansia }));
+    expect((await other('GET', `/api/v1/residents/${darmo.id}/case`)).statusCode).toBe(404);
+    // The account disabled, its token answers nothing.
+    await write(db, async (tx) => await tx.run(sql`update users set disabled_at = ${new Date().toISOString()} where id = ${ids.otherLansia}`));
+    expect((await other('GET', '/api/v1/cases')).statusCode).toBe(401);
+    await write(db, async (tx) => await tx.run(sql`update users set disabled_at = null where id = ${ids.otherLansia}`));
+    expect((await other('GET', '/api/v1/cases')).statusCode).toBe(200);
+    await expect(makeToken(db, 'intake', { facility: ids.f, account: pl })).rejects.toThrow();
+    await expect(makeToken(db, 'pendamping', { account: 'nobody-here' })).rejects.toThrow();
     const satpol = bearer(app, await makeToken(db, 'satpol', { wilayah: '31.71' }));
     expect((await satpol('GET', `/api/v1/residents/${darmo.id}/case`)).statusCode).toBe(403);
     expect((await satpol('GET', '/api/v1/worklists/aid')).statusCode).toBe(403);

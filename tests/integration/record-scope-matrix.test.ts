@@ -66,6 +66,7 @@ const CASE_CHANGES: { step: string; path: string; body: () => Record<string, unk
   { step: 'follow-ups', path: 'follow-ups', body: () => ({ due: '2026-12-10', kind: 'visit' }) },
   { step: 'follow-ups/:fid/done', path: 'follow-ups/00000000-0000-0000-0000-000000000000/done', body: () => ({ outcome: 'done' }) },
   { step: 'dtks-proposal', path: 'dtks-proposal', body: () => ({}) },
+  { step: 'dtks-check', path: 'dtks-check', body: () => ({ outcome: 'no' }) },
 ];
 
 const PAGE_ROWS: Row[] = [
@@ -78,6 +79,7 @@ const PAGE_ROWS: Row[] = [
   { method: 'GET', route: '/residents/:id/suggestions', url: (p) => `/residents/${p.personId}/suggestions`, roles: DESK },
   { method: 'POST', route: '/stays/:id/discharge', url: (p) => `/stays/${p.stayId}/discharge`, body: () => ({ outcome: 'left' }), roles: DESK },
   { method: 'GET', route: '/stays/:id/transfer', url: (p) => `/stays/${p.stayId}/transfer`, roles: DESK },
+  { method: 'GET', route: '/stays/:id/handover', url: (p) => `/stays/${p.stayId}/handover`, roles: DESK },
   { method: 'POST', route: '/stays/:id/transfer', url: (p) => `/stays/${p.stayId}/transfer`, body: (p) => ({ facility_id: p.facilityId, unit_id: p.unitId }), roles: DESK },
   ...(['accept', 'refuse'] as const).map((step): Row => ({
     method: 'POST',

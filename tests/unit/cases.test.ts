@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { clusterFactsOf, derivedCluster } from '../../src/domain/persons/cluster.ts';
-import { aidSteps, ktpElsewhere } from '../../src/domain/cases/aid.ts';
+import { aidSteps, describeAidSteps, domicileState, ktpElsewhere, nikRegion, type AidFacts } from '../../src/domain/cases/aid.ts';
 import { parseInstant } from '../../src/domain/cases/input.ts';
 
 type Facts = Parameters<typeof clusterFactsOf>[0];
@@ -33,15 +33,64 @@ describe('a person’s cluster (DOMAIN.md: child, disability, 60+, drug dependen
   });
 });
 
-describe('the road to aid by NIK', () => {
-  const base = { nik: '3171055205800003', dtks: 'unknown', pkh: 'unknown', bpnt: 'unknown', ktpAddress: null, domicileAddress: null } as const;
-  it('asks for the NIK first, then DTKS, and a domicile letter when the KTP is elsewhere', () => {
-    expect(aidSteps({ ...base, nik: null }, null)).toEqual(['adminduk']);
-    expect(aidSteps(base, null)).toEqual(['dtks']);
-    expect(aidSteps(base, '2026-12-01T00:00:00.000Z')).toEqual(['dtks_proposed']);
-    expect(aidSteps({ ...base, dtks: 'yes' }, null)).toEqual([]);
-    expect(aidSteps({ ...base, dtks: 'yes', ktpAddress: 'Desa Sukamaju, Brebes', domicileAddress: 'Kolong tol, Jakarta Utara' }, null)).toEqual(['domicile']);
-    expect(ktpElsewhere({ ktpAddress: 'Jl. Melati 3, Jakarta', domicileAddress: 'jl melati 3 jakarta' })).toBe(false);
+describe('the road to aid by NIK (a table of cases from the articles)', () => {
+  const SEMARANG_NIK = '3374041203750001'; // 33.74 Kota Semarang
+  const JAKARTA_NIK = '3171055205800003'; // 31.71 Jakarta Pusat
+  const base: AidFacts = {
+    nik: JAKARTA_NIK,
+    kk: null,
+    age: 40,
+    dtks: 'unknown',
+    pkh: 'unknown',
+    bpnt: 'unknown',
+    ktpAddress: null,
+    domicileAddress: null,
+    originWilayahCode: null,
+    kkInDtks: false,
+    placedWilayah: '31.71',
+    homeWilayah: null,
+  };
+  const cases: { name: string; facts: Partial<AidFacts>; proposed?: string; steps: string[]; dinsos: string | null }[] = [
+    { name: 'a Semarang NIK placed in Jakarta, blank domicile: a domicile step, DTKS checked first', facts: { nik: SEMARANG_NIK, ktpAddress: 'Kel. Bandarharjo, Semarang Utara' }, steps: ['dtks_check', 'domicile'], dinsos: '31.71' },
+    { name: 'a Jakarta NIK placed in Jakarta, blank domicile: no domicile step (the same kab/kota)', facts: { ktpAddress: 'Jl. Kramat 3, Jakarta Pusat' }, steps: ['dtks_check'], dinsos: '31.71' },
+    { name: 'a blank domicile, nowhere placed, no NIK region to compare: unknown is not "elsewhere"', facts: { nik: null, kk: null, placedWilayah: null, ktpAddress: 'Desa Sukamaju, Brebes' }, steps: ['adminduk'], dinsos: null },
+    { name: 'a PKH family: in DTKS, no proposal', facts: { pkh: 'yes', dtks: 'unknown' }, steps: [], dinsos: null },
+    { name: 'a BPNT recipient recorded as not in DTKS: BPNT means DTKS', facts: { bpnt: 'yes', dtks: 'no' }, steps: [], dinsos: null },
+    { name: 'a wife on a DTKS family’s KK: a data update, not a proposal', facts: { kk: '3171050101090001', dtks: 'no', kkInDtks: true }, steps: ['dtks_update'], dinsos: '31.71' },
+    { name: 'the same wife with her DTKS unknown: still the KK’s update', facts: { kk: '3171050101090001', kkInDtks: true }, steps: ['dtks_update'], dinsos: '31.71' },
+    { name: 'DTKS unknown: check by NIK first', facts: {}, steps: ['dtks_check'], dinsos: '31.71' },
+    { name: 'DTKS checked, not in it: propose', facts: { dtks: 'no' }, steps: ['dtks'], dinsos: '31.71' },
+    { name: 'proposed: wait', facts: { dtks: 'no' }, proposed: '2026-12-01T00:00:00.000Z', steps: ['dtks_proposed'], dinsos: '31.71' },
+    { name: 'a child with a KK: the NIK is on the KK', facts: { nik: null, kk: '3171050101090001', age: 9 }, steps: ['nik_from_kk'], dinsos: '31.71' },
+    { name: 'neither NIK nor KK: Dukcapil recording', facts: { nik: null }, steps: ['adminduk'], dinsos: '31.71' },
+    { name: 'a newborn: akta, then the KK', facts: { nik: null, kk: '3171050101090001', age: 0 }, steps: ['akta'], dinsos: '31.71' },
+    { name: 'returned home to Denpasar with a Denpasar NIK: the Dinsos of Bali acts, no domicile letter', facts: { nik: '5171031507700002', dtks: 'no', placedWilayah: null, homeWilayah: '51.71', ktpAddress: 'Jl. Gatot Subroto, Denpasar', domicileAddress: 'Kolong tol, Jakarta Utara' }, steps: ['dtks'], dinsos: '51.71' },
+    { name: 'returned home to Denpasar with a Semarang NIK: domicile there, and Bali’s Dinsos', facts: { nik: SEMARANG_NIK, placedWilayah: null, homeWilayah: '51.71' }, steps: ['dtks_check', 'domicile'], dinsos: '51.71' },
+    { name: 'placed at a protected place: it is never the domicile; the NIK’s Dinsos acts', facts: { nik: SEMARANG_NIK, placedWilayah: null, dtks: 'no' }, steps: ['dtks'], dinsos: '33.74' },
+    { name: 'KTP and domicile texts differ (same kab/kota): a domicile step', facts: { dtks: 'yes', ktpAddress: 'Desa Sukamaju, Brebes', domicileAddress: 'Kolong tol, Jakarta Utara' }, steps: ['domicile'], dinsos: '31.71' },
+  ];
+  it.each(cases)('$name', ({ facts, proposed, steps, dinsos }) => {
+    const got = aidSteps({ ...base, ...facts }, proposed ?? null);
+    expect(got.map((s) => s.code)).toEqual(steps);
+    for (const s of got) expect(s.dinsos_wilayah_code).toBe(dinsos);
+  });
+
+  it('reads the kab/kota from the NIK and calls a blank domicile unknown, not the same', () => {
+    expect(nikRegion(SEMARANG_NIK)).toBe('33.74');
+    expect(nikRegion('12345')).toBeNull();
+    expect(domicileState({ nik: null, ktpAddress: 'Desa Sukamaju', domicileAddress: null, placedWilayah: null, homeWilayah: null })).toBe('unknown');
+    expect(domicileState({ nik: null, ktpAddress: 'Jl. Melati 3, Jakarta', domicileAddress: 'jl melati 3 jakarta', placedWilayah: null, homeWilayah: null })).toBe('same');
+    expect(ktpElsewhere({ nik: SEMARANG_NIK, ktpAddress: null, domicileAddress: null, placedWilayah: '31.75', homeWilayah: null })).toBe(true);
+  });
+
+  it('gives each step its reason and next step in the reader’s language, naming the Dinsos', () => {
+    const facts = { ...base, nik: SEMARANG_NIK };
+    const [check, domicile] = describeAidSteps(aidSteps(facts, null), facts, 'en');
+    expect(check).toMatchObject({ code: 'dtks_check', dinsos_wilayah_code: '31.71' });
+    expect(check!.next_step).toContain('(31.71)');
+    expect(domicile!.reason).toBe('NIK from 33.74, lives in 31.71: the KTP address is not where they live.');
+    const [id] = describeAidSteps(aidSteps({ ...base, nik: null, kk: '3171050101090001' }, null), base, 'id');
+    expect(id!.next_step).toMatch(/^Ambil NIK dari KK/);
   });
 });
 

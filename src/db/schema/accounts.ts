@@ -55,6 +55,8 @@ export const apiTokens = sqliteTable('api_tokens', {
   role: text('role', { enum: ROLES }).notNull(),
   facilityId: text('facility_id').references(() => facilities.id),
   wilayahCode: text('wilayah_code').references(() => wilayah.code),
+  /** A pendamping token works for this pendamping account: its cases are the account's. */
+  userId: text('user_id').references(() => users.id),
   createdAt: createdAt(),
   createdBy: text('created_by'),
   revokedAt: text('revoked_at'),

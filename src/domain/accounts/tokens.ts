@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { eq, desc } from 'drizzle-orm';
 import { write, type Db } from '../../db/client.ts';
-import { apiTokens, ROLES } from '../../db/schema/index.ts';
+import { apiTokens, ROLES, users } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
-import { notFound } from '../errors.ts';
+import { invalidField, notFound } from '../errors.ts';
 import { parseInput, text, optionalText } from '../validate.ts';
 import { newId, newSecret } from '../../lib/ids.ts';
 import { sha256 } from '../../lib/passwords.ts';
@@ -17,6 +17,8 @@ export const CreateTokenInput = z.object({
   role: z.enum(ROLES, { error: 'field.required' }),
   facility: optionalText(80),
   wilayah: optionalText(10),
+  /** For a pendamping token: the pendamping account (username or id) whose cases it works on; its binding is the account's. */
+  account: optionalText(80),
 });
 
 const TOKEN_PREFIX = 'sgh_';
@@ -26,7 +28,10 @@ export async function createToken(args: { db: Db; actor: Actor; input: unknown }
   const input = parseInput(CreateTokenInput, args.input, args.actor.lang);
   const token = TOKEN_PREFIX + newSecret(32);
   return await write(args.db, async (tx) => {
-    const binding = await resolveBinding(tx, input.role, input.facility, input.wilayah);
+    const account = input.account ? await pendampingAccount(tx, input.role, input.account) : null;
+    const binding = account
+      ? { facilityId: account.facilityId, wilayahCode: account.wilayahCode }
+      : await resolveBinding(tx, input.role, input.facility, input.wilayah);
     const id = newId();
     await tx.insert(apiTokens)
       .values({
@@ -37,13 +42,24 @@ export async function createToken(args: { db: Db; actor: Actor; input: unknown }
         role: input.role,
         facilityId: binding.facilityId,
         wilayahCode: binding.wilayahCode,
+        userId: account?.id ?? null,
         createdAt: nowIso(),
         createdBy: args.actor.id,
       })
       .run();
-    await audit(tx, args.actor, { action: 'token.create', entity: 'api_token', entityId: id, detail: { name: input.name, role: input.role } });
+    await audit(tx, args.actor, { action: 'token.create', entity: 'api_token', entityId: id, detail: { name: input.name, role: input.role, ...(account ? { account: account.username } : {}) } });
     return { id, name: input.name, role: input.role, token };
   });
+}
+
+/** The active pendamping account a pendamping token is made for (only a pendamping token names one). */
+async function pendampingAccount(tx: Db, role: string, ref: string) {
+  if (role !== 'pendamping') throw invalidField('account', 'admin.token_account_pendamping');
+  const user =
+    await tx.select().from(users).where(eq(users.id, ref)).get() ??
+    await tx.select().from(users).where(eq(users.username, ref)).get();
+  if (!user || user.role !== 'pendamping' || user.disabledAt) throw invalidField('account', 'admin.token_account_unknown');
+  return user;
 }
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
@@ -97,6 +113,8 @@ async function readToken(db: Db, hash: string): Promise<ApiTokenRow | undefined>
 export async function resolveToken(db: Db, token: string): Promise<ApiTokenRow | null> {
   const row = await readToken(db, sha256(token));
   if (!row || row.revokedAt) return null;
+  // A token made for an account lives no longer than the account: a disabled pendamping's token answers nothing.
+  if (row.userId && (await db.select({ off: users.disabledAt }).from(users).where(eq(users.id, row.userId)).get())?.off !== null) return null;
   if (!row.lastUsedAt || Date.now() - Date.parse(row.lastUsedAt) > LAST_USED_EVERY_MS) {
     const at = nowIso();
     await write(db, async (tx) => await tx.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, row.id)).run());

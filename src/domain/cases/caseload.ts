@@ -6,7 +6,7 @@ import { requireRole } from '../access.ts';
 import { toLocalIso, zoneOf } from '../../lib/time.ts';
 import { caseWorkerToday } from '../time-zone.ts';
 import { maskIdNumber } from '../persons/nik.ts';
-import { aidSteps, type AidStep } from './aid.ts';
+import { aidFactsOf, aidPlaces, aidSteps, type AidStep } from './aid.ts';
 import { clusterFactsOfRow, effectiveCluster } from '../persons/cluster.ts';
 import { caseScopeFilter, CASE_READ_ROLES, knowsStayFacility } from './scope.ts';
 
@@ -60,6 +60,7 @@ export async function caseload(args: { db: Db; actor: Actor }): Promise<Caseload
     ) q
     order by (q.overdue + q.due_today) > 0 desc, q.next_due is null, q.next_due, q.resident_code
     limit 500`);
+  const places = await aidPlaces(db, rows.map((r) => r.id as string));
   return rows.map((r) => {
     const facts = clusterFactsOfRow(r, today);
     const fid = r.f_id as string | null;
@@ -81,16 +82,22 @@ export async function caseload(args: { db: Db; actor: Actor }): Promise<Caseload
       overdue: Number(r.overdue),
       due_today: Number(r.due_today),
       aid_steps: aidSteps(
-        {
-          nik: r.nik as string | null,
-          dtks: r.dtks as 'yes',
-          pkh: r.pkh as 'yes',
-          bpnt: r.bpnt as 'yes',
-          ktpAddress: r.ktp_address as string | null,
-          domicileAddress: r.domicile_address as string | null,
-        },
+        aidFactsOf(
+          {
+            nik: r.nik as string | null,
+            kk: r.kk as string | null,
+            dtks: r.dtks as 'yes',
+            pkh: r.pkh as 'yes',
+            bpnt: r.bpnt as 'yes',
+            ktpAddress: r.ktp_address as string | null,
+            domicileAddress: r.domicile_address as string | null,
+            originWilayahCode: r.origin_wilayah_code as string | null,
+          },
+          facts.age,
+          places.get(r.id as string),
+        ),
         r.proposed_at as string | null,
-      ),
+      ).map((s) => s.code),
     };
   });
 }

@@ -70,3 +70,5 @@ export const FollowUpDoneInput = z.object({
 export type FollowUpDoneInput = z.infer<typeof FollowUpDoneInput>;
 
 export const DtksProposalInput = z.object({ note: optionalText(500) });
+/** What the Dinsos said when the person's NIK was checked against DTKS (the `dtks_check` step's outcome). */
+export const DtksCheckInput = z.object({ outcome: z.enum(['yes', 'no']), note: optionalText(500) });

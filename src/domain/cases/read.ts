@@ -3,11 +3,10 @@ import { write, type Db, type Tx } from '../../db/client.ts';
 import { caseFollowUps, casePlanItems, caseServices, dischargeJourneys, dtksProposals, facilities, persons, users } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
-import { translate } from '../../i18n/index.ts';
 import { localDate, nowIso, toLocalIso, zoneOf, type Zone } from '../../lib/time.ts';
 import { ageOn } from '../persons/age.ts';
 import { maskIdNumber } from '../persons/nik.ts';
-import { aidSteps, ktpElsewhere } from './aid.ts';
+import { aidFactsOf, aidPlaces, aidSteps, describeAidSteps, domicileState, livesIn, nikRegion } from './aid.ts';
 import { clusterOf } from '../persons/cluster.ts';
 import { caseWorkerToday, dueState } from '../time-zone.ts';
 import { assertCanSeeCase, caseOf, currentOrLastStay, knowsStayFacility } from './scope.ts';
@@ -40,7 +39,9 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
     ? await tx.select().from(caseFollowUps).where(eq(caseFollowUps.caseId, c.id)).orderBy(sql`${caseFollowUps.doneAt} is not null`, asc(caseFollowUps.due)).all()
     : [];
   const proposedAt = await latestDtksProposal(tx, personId);
-  const steps = aidSteps(p, proposedAt);
+  const aidFacts = aidFactsOf(p, ageOn(p, today), (await aidPlaces(tx, [personId])).get(personId));
+  const steps = aidSteps(aidFacts, proposedAt);
+  const domicile = domicileState(aidFacts);
   const lang = actor.lang;
   return {
     person: {
@@ -89,9 +90,12 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
       dtks: p.dtks,
       pkh: p.pkh,
       bpnt: p.bpnt,
-      ktp_elsewhere: ktpElsewhere(p),
+      ktp_elsewhere: domicile === 'elsewhere',
+      domicile,
+      nik_region: nikRegion(aidFacts.nik),
+      lives_in: livesIn(aidFacts),
       dtks_proposed_at: toLocalIso(proposedAt, zone),
-      steps: steps.map((code) => ({ code, next_step: translate(lang, `aid.step.${code}`) })),
+      steps: describeAidSteps(steps, aidFacts, lang),
     },
   };
 }

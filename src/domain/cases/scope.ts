@@ -27,8 +27,21 @@ async function assertPersonExists(db: Db | Tx, personId: string) {
   if (!p || p.merged) throw notFound('residents.not_found');
 }
 
+/**
+ * The pendamping account whose cases this actor works: the signed-in
+ * pendamping, or the account a pendamping token was made for (none for a
+ * token made without one: it holds no cases).
+ */
+export function caseOwnerOf(actor: Actor): string | null {
+  if (actor.role !== 'pendamping') return null;
+  if (actor.type === 'user') return actor.id;
+  if (actor.type === 'token') return actor.accountId ?? null;
+  return null;
+}
+
 export function isOwnCase(actor: Actor, pendampingId: string | null | undefined): boolean {
-  return actor.role === 'pendamping' && actor.type === 'user' && !!actor.id && pendampingId === actor.id;
+  const owner = caseOwnerOf(actor);
+  return !!owner && pendampingId === owner;
 }
 
 export async function canSeeCase(db: Db | Tx, actor: Actor, personId: string): Promise<boolean> {
@@ -77,7 +90,8 @@ export async function assertCanAssign(db: Db | Tx, actor: Actor, personId: strin
 /** SQL: the case (alias c) / person (personIdColumn) is within this actor's caseload scope. */
 export function caseScopeFilter(actor: Actor, personIdColumn: SQL): SQL {
   if (actor.role === 'pendamping') {
-    return isOwnCase(actor, actor.id) ? sql`exists (select 1 from cases cs where cs.person_id = ${personIdColumn} and cs.pendamping_id = ${actor.id})` : sql`1 = 0`;
+    const owner = caseOwnerOf(actor);
+    return owner ? sql`exists (select 1 from cases cs where cs.person_id = ${personIdColumn} and cs.pendamping_id = ${owner})` : sql`1 = 0`;
   }
   return visiblePersonsFilter(actor, personIdColumn);
 }

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { write, type Db, type Tx } from '../../db/client.ts';
-import { caseFollowUps, casePlanItems, cases, caseServices, dischargeJourneys, dtksProposals, facilities, personClusters, users } from '../../db/schema/index.ts';
+import { caseFollowUps, casePlanItems, cases, caseServices, dischargeJourneys, dtksProposals, facilities, personClusters, persons, users } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { conflict, invalidField, notFound } from '../errors.ts';
@@ -8,7 +8,7 @@ import { parseInput } from '../validate.ts';
 import { newId } from '../../lib/ids.ts';
 import { nowIso } from '../../lib/time.ts';
 import { clusterOf } from '../persons/cluster.ts';
-import { AssessmentInput, AssignInput, DtksProposalInput, FollowUpDoneInput, FollowUpInput, parseInstant, PlanInput, ServiceInput } from './input.ts';
+import { AssessmentInput, AssignInput, DtksCheckInput, DtksProposalInput, FollowUpDoneInput, FollowUpInput, parseInstant, PlanInput, ServiceInput } from './input.ts';
 import { loadCase, type CaseView } from './read.ts';
 import { assertCanAssign, assertCanChangeCase, caseOf, currentOrLastStay } from './scope.ts';
 
@@ -141,17 +141,35 @@ export async function completeFollowUp(args: { db: Db; actor: Actor; personId: s
   });
 }
 
-/** The person was proposed to DTKS through the Dinsos: the aid worklist then waits for the Dinsos. */
+/** The person was proposed to DTKS (or, their KK being in DTKS, a data update asked) through the Dinsos: the aid worklist then waits for the Dinsos. */
 export async function proposeToDtks(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<CaseView> {
   const input = parseInput(DtksProposalInput, args.input ?? {}, args.actor.lang);
   return await write(args.db, async (tx) => {
     await assertCanChangeCase(tx, args.actor, args.personId);
     const view = await loadCase(tx, args.actor, args.personId);
-    if (!view.aid.steps.some((s) => s.code === 'dtks')) throw conflict('cases.dtks_not_needed');
+    if (!view.aid.steps.some((s) => s.code === 'dtks' || s.code === 'dtks_update')) throw conflict('cases.dtks_not_needed');
     const at = nowIso();
     const id = newId();
     await tx.insert(dtksProposals).values({ id, personId: args.personId, proposedAt: at, proposedBy: args.actor.id, note: input.note ?? null }).run();
     await audit(tx, args.actor, { action: 'case.dtks_proposal', entity: 'person', entityId: args.personId, at, detail: { proposal_id: id } });
+    return await loadCase(tx, args.actor, args.personId);
+  });
+}
+
+/**
+ * The outcome of checking the person's NIK against DTKS at the Dinsos: it
+ * becomes the person's DTKS status (yes: nothing more to do; no: propose),
+ * so the road to aid moves on. A check needs a NIK (DTKS takes people by it).
+ */
+export async function recordDtksCheck(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<CaseView> {
+  const input = parseInput(DtksCheckInput, args.input ?? {}, args.actor.lang);
+  return await write(args.db, async (tx) => {
+    await assertCanChangeCase(tx, args.actor, args.personId);
+    const p = (await tx.select({ nik: persons.nik, dtks: persons.dtks }).from(persons).where(eq(persons.id, args.personId)).get())!;
+    if (!p.nik) throw conflict('cases.dtks_check_no_nik');
+    const at = nowIso();
+    await tx.update(persons).set({ dtks: input.outcome, updatedAt: at, version: sql`${persons.version} + 1` }).where(eq(persons.id, args.personId)).run();
+    await audit(tx, args.actor, { action: 'case.dtks_check', entity: 'person', entityId: args.personId, at, detail: { before: p.dtks, outcome: input.outcome, note: input.note ?? null } });
     return await loadCase(tx, args.actor, args.personId);
   });
 }

@@ -8,6 +8,11 @@ import { SUPPRESSED, wouldSuppress } from './suppress.ts';
 export type ColumnType =
   /** Free text. */
   | 'text'
+  /**
+   * A NIK or KK number: digits that are an identifier, not a quantity. Text in
+   * both writers, so a spreadsheet never shows 3.17106E+15 nor drops the 16th digit.
+   */
+  | 'id_number'
   /** A WIB calendar day, YYYY-MM-DD. */
   | 'date'
   /** An instant: UTC ISO (shown in WIB) or ISO with a zone's offset (shown in that zone). */

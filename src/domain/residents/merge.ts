@@ -12,6 +12,7 @@ import { assertCanSeePerson, maySeePerson } from '../persons/scope.ts';
 import { searchKeyFor } from '../persons/names.ts';
 import { personRecord, type PersonRecord } from './view.ts';
 import type { PersonRow } from '../persons/record.ts';
+import { carryCase } from '../cases/merge.ts';
 
 /** Who may merge two records found to be the same person. */
 export const MERGE_ROLES = ['admin', 'command', 'manager'] as const;
@@ -108,6 +109,7 @@ export async function mergePersons(args: { db: Db; actor: Actor; survivorId: str
       update referral_persons set person_id = ${a.id}
       where person_id = ${b.id}
         and referral_id not in (select referral_id from referral_persons where person_id = ${a.id})`)).changes;
+    const movedCase = await carryCase(tx, b.id, a.id, now);
 
     await audit(tx, actor, {
       action: 'person.merge',
@@ -118,7 +120,7 @@ export async function mergePersons(args: { db: Db; actor: Actor; survivorId: str
         merged_id: b.id,
         merged_code: b.residentCode,
         reason: input.reason ?? null,
-        moved: { stays: movedStays, handoff_lines: movedHandoffLines, referral_lines: movedReferralLines },
+        moved: { stays: movedStays, handoff_lines: movedHandoffLines, referral_lines: movedReferralLines, case: movedCase },
         // Two different NIKs: the survivor keeps its own; the other stays on the merged record.
         ...(a.nik && b.nik && a.nik !== b.nik ? { nik_differs: true } : {}),
       },

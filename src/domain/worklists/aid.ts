@@ -7,7 +7,7 @@ import { translate } from '../../i18n/index.ts';
 import { nowIso, toLocalIso, wibDate, zoneOf } from '../../lib/time.ts';
 import { ageOn } from '../persons/age.ts';
 import { maskIdNumber } from '../persons/nik.ts';
-import { aidSteps, type AidStep } from '../cases/aid.ts';
+import { aidFactsOf, aidPlaces, aidSteps, describeAidSteps, livesIn, nikRegion, type AidFacts, type AidStepFact, type AidStepView } from '../cases/aid.ts';
 import { caseScopeFilter, knowsStayFacility, WORKLIST_ROLES } from '../cases/scope.ts';
 import type { Cell, ExportTable } from '../reports/table.ts';
 
@@ -36,6 +36,7 @@ interface Row {
   assigned_at: string | null;
   stay_in: string | null;
   proposed_at: string | null;
+  consent: number | boolean | string;
 }
 
 /**
@@ -49,7 +50,7 @@ async function aidRows(db: Db, actor: Actor): Promise<Row[]> {
   const atOwnFacility = !isWide(actor) && actor.role !== 'pendamping' && actor.facilityId ? sql`s.facility_id = ${actor.facilityId}` : sql`1 = 1`;
   return await db.all<Row>(sql`
     select p.id, p.resident_code, p.name, p.description, p.sex, p.birth_date, p.estimated_age, p.estimated_at,
-           p.nik, p.kk, p.dtks, p.pkh, p.bpnt, p.ktp_address, p.domicile_address, p.origin_wilayah_code,
+           p.nik, p.kk, p.dtks, p.pkh, p.bpnt, p.ktp_address, p.domicile_address, p.origin_wilayah_code, p.consent,
            f.id as facility_id, f.name as facility_name, f.wilayah_code as facility_wilayah, f.protected as facility_protected,
            c.pendamping_id, c.assigned_at, s.checked_in_at as stay_in,
            (select max(d.proposed_at) from dtks_proposals d where d.person_id = p.id) as proposed_at
@@ -75,26 +76,46 @@ export interface AidEntry {
   facility_id: string | null;
   facility_name: string | null;
   dtks_proposed_at: string | null;
-  steps: { code: AidStep; next_step: string }[];
+  steps: AidStepView[];
+}
+
+interface RowWithSteps {
+  row: Row;
+  age: number | null;
+  facts: AidFacts;
+  steps: AidStepFact[];
+}
+
+/** Each row with the facts of the road to aid and its steps (src/domain/cases/aid.ts decides them, nothing here). */
+async function withSteps(db: Db, rows: Row[]): Promise<RowWithSteps[]> {
+  const today = wibDate(nowIso());
+  const places = await aidPlaces(db, rows.map((r) => r.id));
+  return rows.map((r) => {
+    const age = ageOn({ birthDate: r.birth_date, estimatedAge: r.estimated_age, estimatedAt: r.estimated_at }, today);
+    const facts = aidFactsOf(
+      { nik: r.nik, kk: r.kk, dtks: r.dtks, pkh: r.pkh, bpnt: r.bpnt, ktpAddress: r.ktp_address, domicileAddress: r.domicile_address, originWilayahCode: r.origin_wilayah_code },
+      age,
+      places.get(r.id),
+    );
+    return { row: r, age, facts, steps: aidSteps(facts, r.proposed_at) };
+  });
 }
 
 /** `GET /worklists/aid`: each person with what stands between them and PKH/BPNT, and the next step. */
 export async function aidWorklist(args: { db: Db; actor: Actor; step?: string | undefined }): Promise<AidEntry[]> {
   const { db, actor } = args;
   requireRole(actor, WORKLIST_ROLES);
-  const today = wibDate(nowIso());
   const out: AidEntry[] = [];
-  for (const r of await aidRows(db, actor)) {
-    const steps = aidSteps({ nik: r.nik, dtks: r.dtks, pkh: r.pkh, bpnt: r.bpnt, ktpAddress: r.ktp_address, domicileAddress: r.domicile_address }, r.proposed_at);
+  for (const { row: r, age, facts, steps } of await withSteps(db, await aidRows(db, actor))) {
     if (!steps.length) continue;
-    if (args.step && !steps.includes(args.step as AidStep)) continue;
+    if (args.step && !steps.some((s) => s.code === args.step)) continue;
     const showFacility = r.facility_id !== null && knowsStayFacility(actor, { id: r.facility_id, protected: r.facility_protected === 1 }, r.stay_in, r.assigned_at);
     out.push({
       person_id: r.id,
       resident_code: r.resident_code,
       name: r.name ?? r.description,
       sex: r.sex,
-      age: ageOn({ birthDate: r.birth_date, estimatedAge: r.estimated_age, estimatedAt: r.estimated_at }, today),
+      age,
       nik_masked: maskIdNumber(r.nik),
       dtks: r.dtks,
       pkh: r.pkh,
@@ -103,7 +124,7 @@ export async function aidWorklist(args: { db: Db; actor: Actor; step?: string | 
       facility_name: showFacility ? r.facility_name : null,
       // In the zone of the facility the person stays at (WIB when not known).
       dtks_proposed_at: toLocalIso(r.proposed_at, showFacility ? zoneOf(r.facility_wilayah) : 'WIB'),
-      steps: steps.map((code) => ({ code, next_step: translate(actor.lang, `aid.step.${code}`) })),
+      steps: describeAidSteps(steps, facts, actor.lang),
     });
   }
   return out;
@@ -138,24 +159,37 @@ export function aidCsvTable(entries: AidEntry[], lang: Actor['lang']): ExportTab
   };
 }
 
+/** The steps the DTKS proposals list is for: a new proposal, a family member's data update, or one proposed and waiting. */
+const DTKS_EXPORT_STEPS = new Set(['dtks', 'dtks_update', 'dtks_proposed']);
+
+const consented = (v: Row['consent']) => v === true || Number(v) === 1;
+
 /**
- * The DTKS proposals for the Dinsos: people with a NIK who are not (known to be)
- * in DTKS, with the columns a DTKS update needs. Full NIK and KK: the export is
- * an audited read ('worklist.dtks_export'), like revealing a NIK.
+ * The DTKS proposals for the Dinsos: people with a NIK whose road to aid is a
+ * DTKS proposal or data update (src/domain/cases/aid.ts), who consented to
+ * their data going to the Dinsos (their own consent, or for a child the
+ * guardian's recorded on their behalf: DOMAIN.md), with only the columns a
+ * DTKS entry needs: no facility, no case, no category. Where they live is
+ * their home after a return, or the kab/kota of an unprotected placement;
+ * never a protected facility's (a trafficking victim's shelter stays
+ * unnamed, even by kab/kota). Full NIK and KK, as text: the export is an
+ * audited read ('worklist.dtks_export'), like revealing a NIK.
  */
 export async function dtksExport(args: { db: Db; actor: Actor }): Promise<ExportTable> {
   const { db, actor } = args;
   requireRole(actor, WORKLIST_ROLES);
   const t = (k: string) => translate(actor.lang, k);
-  const rows = (await aidRows(db, actor)).filter((r) => r.nik && r.dtks !== 'yes');
+  const rows = (await withSteps(db, await aidRows(db, actor))).filter(
+    (x) => x.row.nik && consented(x.row.consent) && x.steps.some((s) => DTKS_EXPORT_STEPS.has(s.code)),
+  );
   await write(db, async (tx) => await audit(tx, actor, { action: 'worklist.dtks_export', entity: 'worklist', entityId: 'dtks', detail: { persons: rows.length } }));
   return {
     sheet: 'DTKS',
     title: t('worklists.dtks_title'),
     published: false,
     columns: [
-      { key: 'nik', header: 'NIK', type: 'text', width: 20 },
-      { key: 'kk', header: 'No. KK', type: 'text', width: 20 },
+      { key: 'nik', header: 'NIK', type: 'id_number', width: 20 },
+      { key: 'kk', header: 'No. KK', type: 'id_number', width: 20 },
       { key: 'name', header: t('worklists.col.name'), type: 'text' },
       { key: 'sex', header: t('worklists.col.sex'), type: 'text', width: 6 },
       { key: 'birth_date', header: t('worklists.col.birth_date'), type: 'date' },
@@ -165,27 +199,35 @@ export async function dtksExport(args: { db: Db; actor: Actor }): Promise<Export
       { key: 'ktp_wilayah', header: t('worklists.col.ktp_wilayah'), type: 'text' },
       { key: 'pkh', header: 'PKH', type: 'text', width: 8 },
       { key: 'bpnt', header: 'BPNT', type: 'text', width: 8 },
+      { key: 'request', header: t('worklists.col.dtks_request'), type: 'text', width: 14 },
+      { key: 'dinsos_wilayah', header: t('worklists.col.dinsos_wilayah'), type: 'text' },
       { key: 'resident_code', header: t('worklists.col.code'), type: 'text' },
       { key: 'proposed_at', header: t('worklists.col.proposed_at'), type: 'datetime' },
     ],
-    rows: rows.map(
-      (r): Record<string, Cell> => ({
+    rows: rows.map(({ row: r, facts, steps }): Record<string, Cell> => {
+      const step = steps.find((s) => DTKS_EXPORT_STEPS.has(s.code))!;
+      const placedProtected = r.facility_id !== null && Number(r.facility_protected) === 1;
+      return {
         nik: r.nik,
         kk: r.kk,
         name: r.name ?? r.description,
         sex: r.sex,
         birth_date: r.birth_date,
-        domicile_address: r.domicile_address,
-        // Where they live now: the kab/kota of the facility (or the origin when gone home).
-        domicile_wilayah: r.facility_wilayah ?? r.origin_wilayah_code,
+        // A typed domicile at a protected place may name the shelter itself: it stays home.
+        domicile_address: placedProtected ? null : r.domicile_address,
+        // Where they live now: home after a return, else an unprotected placement; gone without a journey, the origin.
+        domicile_wilayah: livesIn(facts) ?? (r.facility_id === null ? r.origin_wilayah_code : null),
         ktp_address: r.ktp_address,
         // The NIK's first four digits are the kab/kota that issued the KTP.
-        ktp_wilayah: r.nik ? `${r.nik.slice(0, 2)}.${r.nik.slice(2, 4)}` : null,
+        ktp_wilayah: nikRegion(r.nik),
         pkh: r.pkh,
         bpnt: r.bpnt,
+        request: t(`worklists.dtks_request.${facts.kkInDtks ? 'update' : 'new'}`),
+        dinsos_wilayah: step.dinsos_wilayah_code,
+        // The way back to the record when the Dinsos calls: a code, not a name of a place.
         resident_code: r.resident_code,
         proposed_at: r.proposed_at,
-      }),
-    ),
+      };
+    }),
   };
 }

@@ -271,6 +271,9 @@ export const PersonClusterSchema = z.object({
   override: z.object({ cluster: z.enum(CLUSTERS), reason: z.string(), set_at: z.string() }).nullable(),
 }) satisfies z.ZodType<PersonCluster>;
 
+/** One step on the road to aid (src/domain/cases/aid.ts): the code, why, what to do next, and the Dinsos that acts. */
+const AidStepOut = z.object({ code: z.enum(AID_STEPS), reason: z.string(), next_step: z.string(), dinsos_wilayah_code: nstr });
+
 export const CaseViewSchema = z.object({
   time_zone: z.enum(ZONES).optional().describe('The zone the times of this answer are in'),
   person: z.object({
@@ -320,8 +323,11 @@ export const CaseViewSchema = z.object({
     pkh: z.enum(TRISTATE),
     bpnt: z.enum(TRISTATE),
     ktp_elsewhere: z.boolean(),
+    domicile: z.enum(['elsewhere', 'same', 'unknown']),
+    nik_region: nstr,
+    lives_in: nstr,
     dtks_proposed_at: time,
-    steps: z.array(z.object({ code: z.enum(AID_STEPS), next_step: z.string() })),
+    steps: z.array(AidStepOut),
   }),
 }) satisfies z.ZodType<CaseView>;
 

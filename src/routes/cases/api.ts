@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import * as R from '../api/responses.ts';
-import { AssessmentInput, AssignInput, DtksProposalInput, FollowUpDoneInput, FollowUpInput, PlanInput, ServiceInput } from '../../domain/cases/input.ts';
+import { AssessmentInput, AssignInput, DtksCheckInput, DtksProposalInput, FollowUpDoneInput, FollowUpInput, PlanInput, ServiceInput } from '../../domain/cases/input.ts';
 import { SetClusterInput } from '../../domain/cases/cluster.ts';
 import { CASE_ASSIGN_ROLES, CASE_CHANGE_ROLES, CASE_READ_ROLES } from '../../domain/cases/scope.ts';
 import { readCase } from '../../domain/cases/read.ts';
 import { setCluster } from '../../domain/cases/cluster.ts';
-import { addFollowUp, assignPendamping, completeFollowUp, proposeToDtks, recordAssessment, recordService, setPlan } from '../../domain/cases/work.ts';
+import { addFollowUp, assignPendamping, completeFollowUp, proposeToDtks, recordDtksCheck, recordAssessment, recordService, setPlan } from '../../domain/cases/work.ts';
 import { caseload } from '../../domain/cases/caseload.ts';
 
 type Id = { Params: { id: string } };
@@ -43,6 +43,9 @@ const casesApi: FastifyPluginAsync = async (app) => {
   );
   app.post<Id>('/residents/:id/case/dtks-proposal', { config: { ...CHANGE, openapi: { summary: 'Propose the person to DTKS', body: DtksProposalInput, tags: ['cases'], responses: { 201: R.CaseViewSchema } } } }, async (request, reply) =>
     reply.code(201).send(await proposeToDtks({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+  );
+  app.post<Id>('/residents/:id/case/dtks-check', { config: { ...CHANGE, openapi: { summary: 'Record the outcome of checking the NIK against DTKS at the Dinsos (yes/no)', body: DtksCheckInput, tags: ['cases'], responses: { 200: R.CaseViewSchema } } } }, async (request) =>
+    await recordDtksCheck({ db, actor: request.actor!, personId: request.params.id, input: request.body }),
   );
 };
 export default casesApi;

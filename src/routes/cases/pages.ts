@@ -5,8 +5,10 @@ import { DomainError, notFound } from '../../domain/errors.ts';
 import { caseload } from '../../domain/cases/caseload.ts';
 import { setCluster } from '../../domain/cases/cluster.ts';
 import { pendampingChoices, readCase } from '../../domain/cases/read.ts';
+import { handoverLetter } from '../../domain/cases/handover.ts';
+import { translator } from '../../i18n/index.ts';
 import { assertCanAssign, CASE_ASSIGN_ROLES, CASE_CHANGE_ROLES, CASE_READ_ROLES, canSeeCase } from '../../domain/cases/scope.ts';
-import { addFollowUp, assignPendamping, completeFollowUp, proposeToDtks, recordAssessment, recordService, setPlan } from '../../domain/cases/work.ts';
+import { addFollowUp, assignPendamping, completeFollowUp, proposeToDtks, recordDtksCheck, recordAssessment, recordService, setPlan } from '../../domain/cases/work.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
@@ -113,6 +115,12 @@ const casePages: FastifyPluginAsync = async (app) => {
   app.get<Id>('/cases/:id', { config: READ }, async (request, reply) => reply.view('pages/cases/show', await caseData(request, request.params.id)));
 
   /** The case's own summary for the person page (loaded there by htmx; the link works without it). */
+  /** The printable handover letter of a return home to the Dinsos of the destination (A4, like the BAST). */
+  app.get<Id>('/stays/:id/handover', { config: READ }, async (request, reply) => {
+    const letter = await handoverLetter({ db, actor: request.actor!, stayId: request.params.id });
+    // The letter itself is always in Bahasa Indonesia; the screen toolbar follows the reader.
+    return reply.view('pages/cases/handover', { title: `Surat pengantar ${letter.person.residentCode}`, letter, tb: translator('id') });
+  });
   app.get<Id>('/cases/:id/summary', { config: READ }, async (request, reply) => {
     if (!await canSeeCase(db, request.actor!, request.params.id)) return reply.code(204).send();
     return reply.view('partials/cases/summary', { c: await readCase({ db, actor: request.actor!, personId: request.params.id }) });
@@ -168,6 +176,9 @@ const casePages: FastifyPluginAsync = async (app) => {
   );
   app.post<Id>('/cases/:id/dtks-proposal', { config: CHANGE }, async (request, reply) =>
     await caseForm(request, reply, 'dtks', async () => await proposeToDtks({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+  );
+  app.post<Id>('/cases/:id/dtks-check', { config: CHANGE }, async (request, reply) =>
+    await caseForm(request, reply, 'dtks_check', async () => await recordDtksCheck({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
   );
 };
 export default casePages;

@@ -10,13 +10,17 @@ import { neutraliseFormula, publishedRows, type Cell, type Column, type ExportTa
  * hashtag row under it.
  */
 export function csvValue(c: Column, v: Cell): string | number {
+  // A NIK or KK as ="3171…": Excel (and LibreOffice, Google Sheets) then keeps all 16 digits as
+  // text and shows no mark. A leading apostrophe stays visible when a CSV is opened, and a
+  // leading tab is itself a formula trigger. Only pure digits take this form: no formula can hide in it.
+  if (c.type === 'id_number' && typeof v === 'string' && /^\d+$/.test(v)) return `="${v}"`;
   const out = rawCsvValue(c, v);
   return typeof out === 'string' ? neutraliseFormula(out) : out;
 }
 
 function rawCsvValue(c: Column, v: Cell): string | number {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'string' && c.type !== 'text' && c.type !== 'date' && c.type !== 'datetime') return v; // "<3"
+  if (typeof v === 'string' && c.type !== 'text' && c.type !== 'id_number' && c.type !== 'date' && c.type !== 'datetime') return v; // "<3"
   switch (c.type) {
     case 'datetime':
       // An instant already in its facility's zone (+08:00) keeps it; a UTC one is WIB.

@@ -36,6 +36,8 @@ function cellValue(c: Column, v: Cell): ExcelJS.CellValue {
 
 function numFmt(c: Column): string | undefined {
   switch (c.type) {
+    case 'id_number':
+      return '@'; // a string cell formatted as text: retyping it keeps it text too
     case 'int':
     case 'people':
       return FORMATS.int;
@@ -83,7 +85,7 @@ export async function toXlsx(tables: ExportTable[], meta: WorkbookMeta): Promise
     const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: table.hxl ? 2 : 1 }] });
     ws.columns = table.columns.map((c) => ({
       key: c.key,
-      width: c.width ?? (c.type === 'text' ? 28 : c.type === 'datetime' ? 17 : 13),
+      width: c.width ?? (c.type === 'id_number' ? 20 : c.type === 'text' ? 28 : c.type === 'datetime' ? 17 : 13),
       style: numFmt(c) ? { numFmt: numFmt(c)! } : {},
     }));
     const head = ws.addRow(table.columns.map((c) => c.header));
@@ -97,7 +99,7 @@ export async function toXlsx(tables: ExportTable[], meta: WorkbookMeta): Promise
         const f = numFmt(c);
         if (f) cell.numFmt = f;
         // A suppressed "<3" is text in a number column: keep it right-aligned like its neighbours.
-        if (typeof cell.value === 'string' && c.type !== 'text') cell.alignment = { horizontal: 'right' };
+        if (typeof cell.value === 'string' && c.type !== 'text' && c.type !== 'id_number') cell.alignment = { horizontal: 'right' };
       });
     }
   }
