@@ -193,7 +193,7 @@ describe('start with the database unreachable', () => {
     expect(code).toBe(1);
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('PostgreSQL at 127.0.0.1:1/singgah');
+    expect(lines[0]).toContain('PostgreSQL database "singgah" on 127.0.0.1:1');
     expect(lines[0]).toContain('ECONNREFUSED');
     expect(out).not.toContain('s3cret-pw');
     expect(out).not.toMatch(/\n\s+at /);
