@@ -9,6 +9,7 @@ import { openTestDatabase, testConfig } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
 import { bearer, signedIn } from '../helpers/session.ts';
 import openapi, { openApiPath } from '../../src/plugins/openapi.ts';
+import zodDoor from '../../src/plugins/zod.ts';
 import { FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES } from '../../src/db/schema/index.ts';
 
 let app: FastifyInstance;
@@ -135,30 +136,32 @@ describe('GET /api/v1/openapi.json', () => {
 });
 
 describe('response schemas', () => {
-  /** The plugin alone, as the API scope registers it, with routes that declare what they answer. */
+  /** The zod door and the document plugin, as the app and the API scope register them, with routes that declare what they answer. */
   async function tiny(): Promise<FastifyInstance> {
     const f = Fastify({ logger: false });
+    await f.register(zodDoor);
     await f.register(async (api) => {
       await api.register(openapi);
       const Answer = z.object({ id: z.string(), inner: z.object({ a: z.number() }) });
-      api.get('/strip', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'], responses: { 200: Answer } } } }, async () => ({
+      api.get('/extra', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'] } }, schema: { response: { 200: Answer } } }, async () => ({
         id: 'x',
-        secret: 'must not leave',
-        inner: { a: 1, b: 'nor this' },
+        inner: { a: 1, b: 'not in the schema' },
       }));
-      api.get('/wrong', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'], responses: { 200: z.object({ id: z.string() }) } } } }, async () => ({ id: 42 }));
-      api.get('/other-status', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'], responses: { 201: Answer } } } }, async () => ({ kept: true }));
+      api.get('/exact', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'] } }, schema: { response: { 200: Answer } } }, async () => ({ id: 'x', inner: { a: 1 } }));
+      api.get('/wrong', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'] } }, schema: { response: { 200: z.object({ id: z.string() }) } } }, async () => ({ id: 42 }));
+      api.get('/other-status', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'] } }, schema: { response: { 201: Answer } } }, async () => ({ kept: true }));
     }, { prefix: '/api/v1' });
     await f.ready();
     return f;
   }
 
-  it('send only the fields they list, nested too', async () => {
+  it('are the one description of an answer: a field the schema lacks is an error of ours, never dropped silently', async () => {
     const f = await tiny();
-    const res = await f.inject({ method: 'GET', url: '/api/v1/strip' });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ id: 'x', inner: { a: 1 } });
-    // Only the status the schema is declared for is filtered.
+    expect((await f.inject({ method: 'GET', url: '/api/v1/exact' })).json()).toEqual({ id: 'x', inner: { a: 1 } });
+    const extra = await f.inject({ method: 'GET', url: '/api/v1/extra' });
+    expect(extra.statusCode).toBe(500);
+    expect(extra.body).not.toContain('not in the schema');
+    // Only the status the schema is declared for is checked.
     expect((await f.inject({ method: 'GET', url: '/api/v1/other-status' })).json()).toEqual({ kept: true });
     await f.close();
   });
@@ -171,7 +174,7 @@ describe('response schemas', () => {
     await f.close();
   });
 
-  it('strip a real record of what it does not list, and leave errors alone', async () => {
+  it('describe a real record field by field, and leave errors alone', async () => {
     const tps = await makeFacility(db, { kind: 'TPS' });
     await makeUnit(db, tps.id, { capacity: 5 });
     const intake = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));

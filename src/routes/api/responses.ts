@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  ALERT_KINDS,
   ATENSI_MENUS,
   CLUSTERS,
   DISABILITY_TYPES,
@@ -17,6 +18,7 @@ import {
 } from '../../db/schema/index.ts';
 import { AGE_NEEDS } from '../../domain/residents/age.ts';
 import { AID_STEPS } from '../../domain/cases/aid.ts';
+import { nextField } from './queries.ts';
 import { NEEDS } from '../../domain/routing/route.ts';
 import { ZONES } from '../../lib/time.ts';
 import type { PersonRecord } from '../../domain/residents/view.ts';
@@ -33,11 +35,12 @@ import type { CaseloadEntry } from '../../domain/cases/caseload.ts';
 import type { PersonCluster } from '../../domain/cases/cluster.ts';
 
 /*
- * What the person-bearing routes of /api/v1 answer, field by field. Each schema
- * is checked against the type the domain returns (`satisfies`: a field the
- * type has and the schema lacks fails the typecheck), is published in the
- * OpenAPI document (src/plugins/openapi.ts) and filters the answer: a field
- * it does not list is not sent.
+ * What the routes of /api/v1 answer, field by field: each route names its schema in
+ * `schema.response`, which is the one description of the answer. It types what the
+ * handler returns (src/plugins/zod.ts), is published in the OpenAPI document
+ * (src/plugins/openapi.ts), and checks the answer strictly: a field the domain sends
+ * that the schema lacks is an error of ours (500, logged by path), never dropped
+ * silently. `satisfies` holds each schema to the type the domain returns.
  */
 
 const time = z.string().nullable().describe('ISO 8601 with the local offset (+07:00, +08:00, +09:00)');
@@ -155,6 +158,7 @@ export const ResidentSearch = z.object({
         .nullable(),
     }) satisfies z.ZodType<SearchHit>,
   ),
+  next: nextField,
 });
 
 export const IntakeRegisteredSchema = z.object({
@@ -217,7 +221,7 @@ export const ReferralRecordSchema = z.object({
   version: z.number().int(),
 }) satisfies z.ZodType<ReferralRecord>;
 export const OneReferral = z.object({ referral: ReferralRecordSchema });
-export const ReferralList = z.object({ referrals: z.array(ReferralRecordSchema) });
+export const ReferralList = z.object({ referrals: z.array(ReferralRecordSchema), next: nextField });
 
 const HandoffCounts = z.object({ total: z.number().int(), pending: z.number().int(), received: z.number().int(), not_received: z.number().int() });
 export const HandoffRecord = z.object({
@@ -263,6 +267,7 @@ export const HandoffList = z.object({
       counts: HandoffCounts,
     }) satisfies z.ZodType<ReturnType<typeof toHandoffSummaryRecord>>,
   ),
+  next: nextField,
 });
 
 export const PersonClusterSchema = z.object({
@@ -347,16 +352,40 @@ export const Caseload = z.object({
   ),
 });
 
-/*
- * Query parameters the routes read one by one (queryText, queryLimit in
- * src/domain/validate.ts), described for the document: the routes check them.
- */
-const limit = z.string().regex(/^\d+$/).optional().describe('A whole number from 1 (more than the maximum is the maximum)');
-export const SearchQuery = z.object({ q: z.string().max(200).optional().describe('Name, alias, resident code or NIK'), limit });
-export const LimitQuery = z.object({ limit });
-export const HandoffQuery = z.object({ status: z.enum(['OPEN', 'CLOSED']).optional(), facility_id: z.string().optional(), limit });
-export const ReferralQuery = z.object({ scope: z.enum(['incoming', 'outgoing', 'all']).optional(), open: z.enum(['true', 'false']).optional(), limit });
-export const RoutingQuery = z.object({ person_id: z.string(), alone: z.enum(['true', '1', 'false']).optional().describe('The person without their household (a split needs a reason)') });
-export const AlertsQuery = z.object({ all: z.enum(['true', 'false']).optional().describe('Settled alerts too') });
-export const WorklistQuery = z.object({ format: z.enum(['json', 'csv']).optional(), step: z.enum(AID_STEPS).optional() });
-export const DtksQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).optional() });
+export const AuditEvents = z.object({
+  events: z.array(
+    z.object({
+      id: z.string(),
+      at: time,
+      actor_type: z.enum(['user', 'token', 'system']),
+      actor: z.string(),
+      action: z.string(),
+      entity: z.string(),
+      entity_id: nstr,
+      ip: nstr,
+      detail: z.unknown().describe('What the act changed, as the verb recorded it'),
+    }),
+  ),
+  next: nextField,
+});
+
+export const Alerts = z.object({
+  alerts: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(ALERT_KINDS),
+      facility_id: nstr,
+      subject_type: nstr,
+      subject_id: nstr,
+      message: z.string(),
+      raised_at: time,
+      resolved_at: time,
+      resolved_note: nstr,
+    }),
+  ),
+});
+
+export const Me = z.object({ type: z.enum(['user', 'token', 'system']), id: nstr, name: z.string(), role: z.string(), facility_id: nstr, wilayah_code: nstr });
+
+/** A JSON object answer not described field by field yet (its status is still declared). */
+export const Undescribed = z.record(z.string(), z.unknown()).describe('A JSON object (not described field by field)');

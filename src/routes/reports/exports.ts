@@ -1,41 +1,14 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Translator } from '../../i18n/index.ts';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { buildReport, EXPORTS, exportTables, parseRange, REPORT_ROLES, scopeFor, type FullReport } from '../../domain/reports/index.ts';
 import { occupancyHxlTable } from '../../domain/reports/occupancy-hxl.ts';
-import type { ExportTable } from '../../domain/reports/table.ts';
-import { toCsv } from '../../domain/reports/export/csv.ts';
-import { toXlsx } from '../../domain/reports/export/xlsx.ts';
-import { formatWib, nowIso } from '../../lib/time.ts';
+import type { Translator } from '../../i18n/index.ts';
+import { fileName, scopeLabel, sendCsv, sendXlsx, type FileContext } from '../files.ts';
 
 const READERS = { access: REPORT_ROLES };
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 type Query = Record<string, unknown>;
 
-function fileName(stem: string, report: FullReport | null, ext: string) {
-  return report ? `singgah-${stem}-${report.range.from}_${report.range.to}.${ext}` : `singgah-${stem}-${nowIso().slice(0, 10)}.${ext}`;
-}
-
-export function sendCsv(reply: FastifyReply, table: ExportTable, name: string) {
-  return reply
-    .header('Content-Disposition', `attachment; filename="${name}"`)
-    .header('Cache-Control', 'no-store')
-    .type('text/csv; charset=utf-8')
-    .send(toCsv(table));
-}
-
-export async function sendXlsx(request: FastifyRequest, reply: FastifyReply, tables: ExportTable[], report: FullReport | null, name: string, title: string) {
-  const t = request.t;
-  const info: [string, string | Date][] = [];
-  if (report) {
-    info.push([t('reports.period'), `${formatWib(report.range.startIso, false)} – ${formatWib(new Date(Date.parse(report.range.endIso) - 1).toISOString(), false)}`]);
-    info.push([t('reports.scope'), scopeLabel(report, t, true)]);
-  }
-  info.push([t('reports.generated'), `${formatWib(nowIso())} WIB`]);
-  info.push([t('reports.generated_by'), request.actor!.label]);
-  if (tables.some((x) => x.published)) info.push(['', t('reports.suppressed_export')]);
-  const buffer = await toXlsx(tables, { title, info });
-  return reply.header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store').type(XLSX_TYPE).send(buffer);
-}
+/** A report's period and area, for its workbook (published: a protected facility is masked). */
+const contextOf = (report: FullReport, t: Translator): FileContext => ({ range: report.range, scope: scopeLabel(report, t, true) });
 
 /**
  * The report exports: every aggregate report as CSV and as a workbook, and
@@ -55,18 +28,18 @@ const reportExports: FastifyPluginAsync = async (app) => {
   for (const name of EXPORTS) {
     app.get(`/reports/${name}.csv`, { config: READERS }, async (request, reply) => {
       const report = await load(request);
-      return sendCsv(reply, exportTables(report, name, request.t)[0]!, fileName(name, report, 'csv'));
+      return sendCsv(reply, exportTables(report, name, request.t)[0]!, fileName(name, report.range, 'csv'));
     });
     app.get(`/reports/${name}.xlsx`, { config: READERS }, async (request, reply) => {
       const report = await load(request);
       const tables = exportTables(report, name, request.t);
-      return await sendXlsx(request, reply, tables, report, fileName(name, report, 'xlsx'), tables[0]!.title);
+      return await sendXlsx(request, reply, tables, { name: fileName(name, report.range, 'xlsx'), title: tables[0]!.title, context: contextOf(report, request.t) });
     });
   }
 
   app.get('/reports/all.xlsx', { config: READERS }, async (request, reply) => {
     const report = await load(request);
-    return await sendXlsx(request, reply, exportTables(report, 'all', request.t), report, fileName('laporan', report, 'xlsx'), request.t('reports.print_title'));
+    return await sendXlsx(request, reply, exportTables(report, 'all', request.t), { name: fileName('laporan', report.range, 'xlsx'), title: request.t('reports.print_title'), context: contextOf(report, request.t) });
   });
 
   // INTERFACES.md names it occupancy.hxl.csv; occupancy-hxl.csv is the older link, kept for bookmarks.
@@ -79,20 +52,4 @@ const reportExports: FastifyPluginAsync = async (app) => {
 };
 
 export default reportExports;
-
-/** "All facilities", a wilayah, or a facility (masked in exports when protected). */
-export function scopeLabel(report: FullReport, t: Translator, published: boolean): string {
-  const s = report.scope;
-  if (s.facilityId) {
-    const f = report.facilities.find((x) => x.id === s.facilityId);
-    if (!f) return '';
-    return f.protected && published ? t('reports.protected_facility') : `${f.code} · ${f.name}`;
-  }
-  if (s.wilayah) {
-    const w = report.facilities.find((x) => x.wilayahCode === s.wilayah || x.provinceCode === s.wilayah);
-    const name = w ? (w.wilayahCode === s.wilayah ? w.wilayahName : w.provinceName) : s.wilayah;
-    return t('reports.scope_wilayah', { name: `${s.wilayah} ${name}` });
-  }
-  return t('reports.scope_all');
-}
 
