@@ -17,8 +17,15 @@ export interface OpenApiRoute {
   summary: string;
   description?: string;
   tags: readonly string[];
-  /** Other media types the route answers with (`?format=csv`): `text/csv`, XLSX. */
+  /** Other media types the route answers with besides JSON (`?format=csv`): `text/csv`, XLSX. */
   produces?: readonly string[];
+  /** The route answers with a file of this media type only (a report export), never JSON. */
+  file?: string;
+  /** The answer carries an ETag, and `If-None-Match` may answer 304 (no body). */
+  etag?: boolean;
+  /** When the id made from the method and path is another route's (an older link kept for bookmarks). */
+  operationId?: string;
+  deprecated?: boolean;
 }
 
 declare module 'fastify' {

@@ -96,6 +96,10 @@ export function openApiPath(url: string): { path: string; params: string[] } {
   return { path, params };
 }
 
+/** A CSV file is text; a workbook is bytes. */
+const fileSchema = (mediaType: string): JsonSchema =>
+  mediaType.startsWith('text/') ? { type: 'string' } : { type: 'string', format: 'binary', contentMediaType: mediaType };
+
 const operationId = (method: string, path: string) =>
   method.toLowerCase() +
   path
@@ -151,11 +155,15 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], version:
   const defs: Record<string, JsonSchema> = {};
   const paths: Record<string, Record<string, unknown>> = {};
   const sorted = [...routes].sort((a, b) => a.url.localeCompare(b.url) || a.method.localeCompare(b.method));
+  const ids = new Set<string>();
   for (const r of sorted) {
     const { path, params } = openApiPath(r.url);
     const method = r.method.toLowerCase();
     const meta = r.openapi;
-    const id = operationId(method, path);
+    const id = meta?.operationId ?? operationId(method, path);
+    // A client generator names a function per operation: two with one name cannot both exist.
+    if (ids.has(id)) throw new Error(`two routes make the operationId ${id}: give one config.openapi.operationId (${r.method} ${r.url})`);
+    ids.add(id);
     const parameters: JsonSchema[] = params.map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } }));
     if (r.schema.querystring) parameters.push(...queryParameters(r.schema.querystring, defs, `${id}Query`));
     if (method === 'post') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
@@ -163,10 +171,12 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], version:
     const responses: Record<string, unknown> = {};
     if (r.websocket) {
       responses['101'] = { description: 'Switching protocols: a WebSocket carrying JSON messages (docs/api.md "Live")' };
+    } else if (meta?.file) {
+      responses['200'] = { description: 'The file (an attachment)', content: { [meta.file]: { schema: fileSchema(meta.file) } } };
     } else {
       const declared: Readonly<Partial<Record<number, ZodType | null>>> = r.schema.response ?? { 200: null };
       for (const [status, schema] of Object.entries(declared)) {
-        const extra = (meta?.produces ?? []).map((t) => [t, { schema: { type: 'string', format: 'binary' } }] as const);
+        const extra = (meta?.produces ?? []).map((t) => [t, { schema: fileSchema(t) }] as const);
         responses[status] = {
           description: Number(status) === 201 ? 'Created' : 'OK',
           content: {
@@ -176,6 +186,7 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], version:
         };
       }
     }
+    if (meta?.etag) responses['304'] = { description: 'Not modified: the ETag sent in If-None-Match is still current (no body)' };
     const problems = r.access === 'public' ? PROBLEM_STATUSES.filter((s) => s !== 401 && s !== 403) : PROBLEM_STATUSES;
     for (const s of problems) {
       if (s === 409 && method === 'get') continue;
@@ -198,6 +209,7 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], version:
           }
         : {}),
       responses,
+      ...(meta?.deprecated ? { deprecated: true } : {}),
       ...(r.access === 'public' ? { security: [] } : {}),
     };
     (paths[path] ??= {})[method] = op;
@@ -271,7 +283,8 @@ export default fp(
       '/openapi.json',
       {
         config: {
-          access: 'authenticated',
+          // Public: an integrator generates a client from it before holding a token; it names no record.
+          access: 'public',
           openapi: { summary: 'This document: every /api/v1 route (OpenAPI 3.1)', tags: ['meta'] },
         },
       },

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import type { Db } from '../../src/db/client.ts';
 import { buildApp } from '../../src/app.ts';
 import { openTestDatabase, testConfig } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
-import { bearer, signedIn } from '../helpers/session.ts';
+import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
+import { bearer } from '../helpers/session.ts';
 import openapi, { openApiPath } from '../../src/plugins/openapi.ts';
 import zodDoor from '../../src/plugins/zod.ts';
 import { FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES } from '../../src/db/schema/index.ts';
@@ -32,7 +32,7 @@ afterAll(async () => app.close());
 
 type Doc = {
   openapi: string;
-  paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema?: unknown; $ref?: string }[]; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; responses: Record<string, { $ref?: string; content?: Record<string, { schema: Record<string, unknown> }> }> }>>;
+  paths: Record<string, Record<string, { operationId?: string; parameters?: { name: string; in: string; schema?: unknown; $ref?: string }[]; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; responses: Record<string, { $ref?: string; content?: Record<string, { schema: Record<string, unknown> }> }> }>>;
   components: { schemas: Record<string, Record<string, unknown>>; responses: Record<string, { content: Record<string, unknown> }>; securitySchemes: Record<string, { type: string; scheme?: string }> };
 };
 
@@ -127,11 +127,28 @@ describe('GET /api/v1/openapi.json', () => {
     expect(Object.keys(resident.properties.resident!.properties!)).toEqual(expect.arrayContaining(['id', 'resident_code', 'nik', 'nik_masked']));
   });
 
-  it('is for signed-in callers only: a token of any role, or a browser session', async () => {
-    expect((await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).statusCode).toBe(401);
-    const user = await makeUser(db, 'intake', { facilityId: (await makeFacility(db)).id });
-    const browser = await signedIn(app, user.username, TEST_PASSWORD);
-    expect((await browser.get('/api/v1/openapi.json')).statusCode).toBe(200);
+  it('needs no token (an integrator generates a client before holding one), and names each operation once', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as Doc;
+    expect(doc.paths['/openapi.json']!.get).toMatchObject({ security: [] });
+    const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(ids.length).toBeGreaterThan(50);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('declares every answer with its media type: files as CSV or XLSX, never JSON, and the 304 of an ETag', async () => {
+    const doc = await fetchDoc();
+    const media = (path: string) => Object.keys(doc.paths[path]!.get!.responses['200']!.content!);
+    expect(media('/reports/census.csv')).toEqual(['text/csv; charset=utf-8']);
+    expect(media('/reports/census.xlsx')).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
+    expect(media('/reports/occupancy.hxl.csv')).toEqual(['text/csv; charset=utf-8']);
+    expect(media('/worklists/dtks')).toEqual(['application/json', 'text/csv; charset=utf-8', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
+    expect(doc.paths['/occupancy']!.get!.responses['304']).toBeDefined();
+    // The content type a file is served with is the one declared.
+    const census = await bearer(app, await makeToken(db, 'command'))('GET', '/api/v1/reports/census.csv');
+    expect(census.statusCode).toBe(200);
+    expect(census.headers['content-type']).toBe('text/csv; charset=utf-8');
   });
 });
 

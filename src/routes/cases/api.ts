@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import * as R from '../api/responses.ts';
+import type { ZodTypeProvider } from '../../plugins/zod.ts';
 import { AssessmentInput, AssignInput, DtksProposalInput, FollowUpDoneInput, FollowUpInput, PlanInput, ServiceInput } from '../../domain/cases/input.ts';
 import { SetClusterInput } from '../../domain/cases/cluster.ts';
 import { CASE_ASSIGN_ROLES, CASE_CHANGE_ROLES, CASE_READ_ROLES } from '../../domain/cases/scope.ts';
@@ -14,7 +15,8 @@ const READ = { access: CASE_READ_ROLES };
 const CHANGE = { access: CASE_CHANGE_ROLES };
 
 /** /api/v1/residents/:id/case… and /api/v1/cases (docs/api.md "Case work"). Thin: the verbs of src/domain/cases. */
-const casesApi: FastifyPluginAsync = async (app) => {
+const casesApi: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const db = app.db;
   app.get('/cases', { config: { ...READ, openapi: { summary: 'The caseload', tags: ['cases'] } }, schema: { response: { 200: R.Caseload } } }, async (request) => ({ cases: await caseload({ db, actor: request.actor! }) }));
 

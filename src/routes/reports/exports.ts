@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { buildReport, EXPORTS, exportTables, parseRange, REPORT_ROLES, scopeFor, type FullReport } from '../../domain/reports/index.ts';
 import { occupancyHxlTable } from '../../domain/reports/occupancy-hxl.ts';
 import type { Translator } from '../../i18n/index.ts';
-import { fileName, scopeLabel, sendCsv, sendXlsx, type FileContext } from '../files.ts';
+import { CSV_TYPE, fileName, scopeLabel, sendCsv, sendXlsx, XLSX_TYPE, type FileContext } from '../files.ts';
 
 const READERS = { access: REPORT_ROLES };
 type Query = Record<string, unknown>;
@@ -26,25 +26,32 @@ const reportExports: FastifyPluginAsync = async (app) => {
   }
 
   for (const name of EXPORTS) {
-    app.get(`/reports/${name}.csv`, { config: READERS }, async (request, reply) => {
+    app.get(`/reports/${name}.csv`, { config: { ...READERS, openapi: { summary: `The ${name} report as CSV (from, to, filters as on /reports)`, tags: ['reports'], file: CSV_TYPE } } }, async (request, reply) => {
       const report = await load(request);
       return sendCsv(reply, exportTables(report, name, request.t)[0]!, fileName(name, report.range, 'csv'));
     });
-    app.get(`/reports/${name}.xlsx`, { config: READERS }, async (request, reply) => {
+    app.get(`/reports/${name}.xlsx`, { config: { ...READERS, openapi: { summary: `The ${name} report as a workbook`, tags: ['reports'], file: XLSX_TYPE } } }, async (request, reply) => {
       const report = await load(request);
       const tables = exportTables(report, name, request.t);
       return await sendXlsx(request, reply, tables, { name: fileName(name, report.range, 'xlsx'), title: tables[0]!.title, context: contextOf(report, request.t) });
     });
   }
 
-  app.get('/reports/all.xlsx', { config: READERS }, async (request, reply) => {
+  app.get('/reports/all.xlsx', { config: { ...READERS, openapi: { summary: 'Every report in one workbook', tags: ['reports'], file: XLSX_TYPE } } }, async (request, reply) => {
     const report = await load(request);
     return await sendXlsx(request, reply, exportTables(report, 'all', request.t), { name: fileName('laporan', report.range, 'xlsx'), title: request.t('reports.print_title'), context: contextOf(report, request.t) });
   });
 
   // INTERFACES.md names it occupancy.hxl.csv; occupancy-hxl.csv is the older link, kept for bookmarks.
   for (const path of ['/reports/occupancy.hxl.csv', '/reports/occupancy-hxl.csv']) {
-    app.get(path, { config: READERS }, async (request, reply) => {
+    const older = path.endsWith('-hxl.csv');
+    const openapi = {
+      summary: older ? 'The occupancy as HXL-tagged CSV (the older link: use occupancy.hxl.csv)' : 'The occupancy as HXL-tagged CSV (P-codes)',
+      tags: ['reports'],
+      file: CSV_TYPE,
+      ...(older ? { operationId: 'getReportsOccupancyHxlCsvOlderLink', deprecated: true } : {}),
+    };
+    app.get(path, { config: { ...READERS, openapi } }, async (request, reply) => {
       const scope = await scopeFor(app.db, request.actor!, request.query);
       return sendCsv(reply, await occupancyHxlTable({ db: app.db, scope, t: request.t }), fileName('okupansi-hxl', null, 'csv'));
     });

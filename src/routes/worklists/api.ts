@@ -5,7 +5,7 @@ import { WORKLIST_ROLES } from '../../domain/cases/scope.ts';
 import { aidCsvTable, aidWorklist, dtksExport } from '../../domain/worklists/aid.ts';
 import { followUpCsvTable, followUpWorklist } from '../../domain/worklists/follow-ups.ts';
 import { notFound } from '../../domain/errors.ts';
-import { fileName, sendCsv, sendXlsx } from '../files.ts';
+import { CSV_TYPE, fileName, sendCsv, sendXlsx, XLSX_TYPE } from '../files.ts';
 
 const READ = { access: WORKLIST_ROLES };
 /** Exports carry full NIKs: never stored for replay, never cached. */
@@ -15,17 +15,17 @@ const EXPORT = { access: WORKLIST_ROLES, idempotent: false };
 const worklistsApi: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const db = app.db;
-  app.get('/worklists/aid', { config: { ...READ, openapi: { summary: 'Aid worklist: placed people not in DTKS, without NIK, or whose KTP address is elsewhere', tags: ['worklists'], produces: ['text/csv'] } }, schema: { querystring: WorklistQuery } }, async (request, reply) => {
+  app.get('/worklists/aid', { config: { ...READ, openapi: { summary: 'Aid worklist: placed people not in DTKS, without NIK, or whose KTP address is elsewhere', tags: ['worklists'], produces: [CSV_TYPE] } }, schema: { querystring: WorklistQuery } }, async (request, reply) => {
     const entries = await aidWorklist({ db, actor: request.actor!, step: request.query.step });
     if (request.query.format === 'csv') return sendCsv(reply, aidCsvTable(entries, request.actor!.lang), fileName('jalan-bantuan', null, 'csv'));
     return { worklist: 'aid', entries };
   });
-  app.get('/worklists/follow-ups', { config: { ...READ, openapi: { summary: 'Follow-ups due and overdue', tags: ['worklists'], produces: ['text/csv'] } }, schema: { querystring: WorklistQuery.omit({ step: true }) } }, async (request, reply) => {
+  app.get('/worklists/follow-ups', { config: { ...READ, openapi: { summary: 'Follow-ups due and overdue', tags: ['worklists'], produces: [CSV_TYPE] } }, schema: { querystring: WorklistQuery.omit({ step: true }) } }, async (request, reply) => {
     const entries = await followUpWorklist({ db, actor: request.actor! });
     if (request.query.format === 'csv') return sendCsv(reply, followUpCsvTable(entries, request.actor!.lang), fileName('tindak-lanjut', null, 'csv'));
     return { worklist: 'follow-ups', entries };
   });
-  app.get('/worklists/dtks', { config: { ...EXPORT, openapi: { summary: 'DTKS proposal export (full NIKs; never replayed)', tags: ['worklists'], produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } }, schema: { querystring: DtksQuery } }, async (request, reply) => {
+  app.get('/worklists/dtks', { config: { ...EXPORT, openapi: { summary: 'DTKS proposal export (full NIKs; never replayed)', tags: ['worklists'], produces: [CSV_TYPE, XLSX_TYPE] } }, schema: { querystring: DtksQuery } }, async (request, reply) => {
     const table = await dtksExport({ db, actor: request.actor! });
     if (request.query.format === 'xlsx') return await sendXlsx(request, reply, [table], { name: fileName('usulan-dtks', null, 'xlsx'), title: table.title });
     if (request.query.format === 'csv') return sendCsv(reply, table, fileName('usulan-dtks', null, 'csv'));
