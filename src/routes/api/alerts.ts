@@ -36,7 +36,7 @@ const alertsApi: FastifyPluginAsync = async (fastify) => {
     };
   });
 
-  app.post<{ Params: { id: string } }>('/alerts/:id/resolve', { config: { ...WIDE, openapi: { summary: 'Settle an alert', tags: ['alerts'] } }, schema: { body: ResolveAlertInput } }, async (request) =>
+  app.post<{ Params: { id: string } }>('/alerts/:id/resolve', { config: { ...WIDE, openapi: { summary: 'Settle an alert', tags: ['alerts'] } }, schema: { body: ResolveAlertInput, response: { 200: R.AlertResolved } } }, async (request) =>
     await resolveAlert({ db: app.db, actor: request.actor!, id: request.params.id, input: request.body ?? {} }),
   );
 };

@@ -33,6 +33,9 @@ import type { toHandoffRecord, toHandoffSummaryRecord } from '../../domain/hando
 import type { CaseView } from '../../domain/cases/read.ts';
 import type { CaseloadEntry } from '../../domain/cases/caseload.ts';
 import type { PersonCluster } from '../../domain/cases/cluster.ts';
+import type { AidEntry } from '../../domain/worklists/aid.ts';
+import type { FollowUpEntry } from '../../domain/worklists/follow-ups.ts';
+import type { WilayahOption } from '../../domain/facilities/wilayah.ts';
 
 /*
  * What the routes of /api/v1 answer, field by field: each route names its schema in
@@ -386,6 +389,58 @@ export const Alerts = z.object({
 });
 
 export const Me = z.object({ type: z.enum(['user', 'token', 'system']), id: nstr, name: z.string(), role: z.string(), facility_id: nstr, wilayah_code: nstr });
+
+export const AidWorklist = z.object({
+  worklist: z.literal('aid'),
+  entries: z.array(
+    z.object({
+      person_id: z.string(),
+      resident_code: z.string(),
+      name: nstr,
+      sex: z.enum(SEXES),
+      age: z.number().int().nullable(),
+      nik_masked: nstr,
+      dtks: z.string().describe('yes, no or unknown'),
+      pkh: z.string().describe('yes, no or unknown'),
+      bpnt: z.string().describe('yes, no or unknown'),
+      facility_id: nstr,
+      facility_name: nstr,
+      dtks_proposed_at: time,
+      steps: z.array(z.object({ code: z.enum(AID_STEPS), next_step: z.string() })),
+    }) satisfies z.ZodType<AidEntry>,
+  ),
+});
+
+export const FollowUpWorklist = z.object({
+  worklist: z.literal('follow-ups'),
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      person_id: z.string(),
+      resident_code: z.string(),
+      name: nstr,
+      kind: z.string().describe(`One of ${FOLLOW_UP_KINDS.join(', ')}`),
+      due: z.string(),
+      state: z.enum(['overdue', 'today']),
+      days_overdue: z.number().int(),
+      note: nstr,
+      pendamping: nstr,
+      after_discharge: z.boolean(),
+    }) satisfies z.ZodType<FollowUpEntry>,
+  ),
+});
+
+export const DtksWorklist = z.object({
+  worklist: z.literal('dtks'),
+  columns: z.array(z.string()),
+  rows: z.array(z.record(z.string(), z.unknown())).describe('One object per person, keyed by `columns`'),
+});
+
+export const AlertResolved = z.object({ id: z.string(), resolved: z.boolean().describe('false: it was settled already') });
+
+export const WilayahList = z.object({
+  wilayah: z.array(z.object({ code: z.string(), name: z.string(), province_code: z.string(), province_name: z.string() }) satisfies z.ZodType<WilayahOption>),
+});
 
 /** A JSON object answer not described field by field yet (its status is still declared). */
 export const Undescribed = z.record(z.string(), z.unknown()).describe('A JSON object (not described field by field)');

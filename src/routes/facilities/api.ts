@@ -87,7 +87,7 @@ const facilitiesApi: FastifyPluginAsync = async (fastify) => {
     return reply.send(answer.body);
   });
 
-  app.get('/wilayah', { config: { access: 'authenticated', openapi: { summary: 'Search provinces and kab/kota', tags: ['facilities'] } }, schema: { querystring: WilayahQuery } }, async (request) => {
+  app.get('/wilayah', { config: { access: 'authenticated', openapi: { summary: 'Search provinces and kab/kota', tags: ['facilities'] } }, schema: { querystring: WilayahQuery, response: { 200: R.WilayahList } } }, async (request) => {
     return { wilayah: await searchWilayah(app.db, request.query.q) };
   });
 };
