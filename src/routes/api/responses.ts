@@ -442,5 +442,100 @@ export const WilayahList = z.object({
   wilayah: z.array(z.object({ code: z.string(), name: z.string(), province_code: z.string(), province_name: z.string() }) satisfies z.ZodType<WilayahOption>),
 });
 
-/** A JSON object answer not described field by field yet (its status is still declared). */
-export const Undescribed = z.record(z.string(), z.unknown()).describe('A JSON object (not described field by field)');
+// ---- facilities, units and their figures (src/domain/facilities/present.ts) ----
+
+const count = z.number().int();
+/** Every figure of a unit or facility: the same shape GET /occupancy serves. */
+const Counts = z.object({
+  capacity: count,
+  blocked: count,
+  usable: count,
+  occupied: count,
+  held: count,
+  free: count,
+  overflow: count.describe('Places in use beyond usable (an overflow a supervisor allowed)'),
+  free_by_feature: z.record(z.string(), count),
+  free_by_admits: z.object({ male: count, female: count, family: count }),
+});
+/** Free places only: what Satpol PP and another facility's intake desk are told. */
+const FreeCounts = Counts.pick({ free: true, free_by_feature: true, free_by_admits: true });
+
+const UnitChange = z.object({ at: time, by: nstr, field: z.string(), from: nstr, to: nstr, reason: nstr });
+
+const UnitFull = z.object({
+  id: z.string(),
+  facility_id: z.string(),
+  name: z.string(),
+  capacity: count,
+  blocked: count,
+  block_reason: nstr,
+  admits: z.string(),
+  features: z.array(z.string()),
+  status: z.string(),
+  status_reason: nstr,
+  bed_label_pattern: nstr,
+  sort_order: count,
+  version: count,
+  occupancy: Counts.optional(),
+  history: z.array(UnitChange).optional().describe('For those who see full numbers'),
+});
+const UnitFree = z.object({
+  id: z.string(),
+  facility_id: z.string(),
+  name: z.string(),
+  admits: z.string(),
+  features: z.array(z.string()),
+  status: z.string(),
+  occupancy: FreeCounts.optional(),
+});
+/** A unit as this caller may know it: every figure, or its free places only. */
+export const UnitAnswer = z.union([UnitFull, UnitFree]);
+
+const FacilityListItem = z.object({
+  id: z.string(),
+  code: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  wilayah_code: z.string(),
+  wilayah_name: z.string().optional(),
+  address: z.string(),
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
+  contact_name: z.string(),
+  contact_phone: z.string(),
+  operator: z.string(),
+  status: z.string(),
+  status_changed_at: time,
+  status_changed_by: nstr,
+  services: z.array(z.string()),
+  clusters: z.array(z.string()),
+  protected: z.boolean(),
+  version: count,
+  created_at: time,
+  updated_at: time,
+  occupancy: z
+    .union([Counts.extend({ load: z.number().nullable(), level: z.string() }), FreeCounts])
+    .describe('Every figure with the load, or the free places only, as far as the caller may know them'),
+});
+
+export const FacilityList = z.object({ as_of: time, facilities: z.array(FacilityListItem) });
+
+const PersonInside = z.object({
+  stay_id: z.string(),
+  person_id: z.string(),
+  resident_code: z.string(),
+  name: nstr,
+  description: nstr,
+  unit_id: z.string(),
+  unit_name: z.string(),
+  bed_label: nstr,
+  checked_in_at: time,
+  overflow: z.boolean(),
+});
+
+export const FacilityDetail = FacilityListItem.extend({
+  units: z.array(UnitAnswer),
+  people: z.array(PersonInside).optional().describe('The people staying, for those who may see them'),
+  referrals_in: z.object({ count, places: count }).optional().describe('Open referrals to it, for those who see full numbers'),
+});
+
