@@ -539,3 +539,34 @@ export const FacilityDetail = FacilityListItem.extend({
   referrals_in: z.object({ count, places: count }).optional().describe('Open referrals to it, for those who see full numbers'),
 });
 
+// ---- routing (src/domain/routing) ----
+
+/** A reason in words: its code, its parameters, and the sentence in the caller's language. */
+const ReasonAnswer = z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional(), message: z.string() });
+
+export const RoutingAnswer = z.object({
+  person_id: z.string(),
+  persons: z.array(z.object({ id: z.string(), resident_code: z.string(), sex: z.enum(SEXES) })).describe('Who is routed together: the person and the household members with them'),
+  household: z.array(z.object({ id: z.string(), resident_code: z.string() })),
+  cluster: z.array(z.enum(CLUSTERS)),
+  places: count,
+  needs: z.array(z.enum(NEEDS)),
+  services: z.array(z.string()),
+  origin_facility_id: nstr,
+  needed: z.boolean().describe('False when already placed where their needs are met'),
+  open_referral: z.object({ id: z.string(), status: z.string(), to_facility_id: z.string() }).nullable(),
+  destinations: z.array(
+    z.object({
+      facility: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string(), wilayah_code: z.string(), protected: z.boolean() }),
+      unit: z.object({ id: z.string(), name: z.string(), free: count, features: z.array(z.string()) }),
+      facility_free: count,
+      load_after: z.number().nullable(),
+      distance_km: z.number().nullable(),
+      reasons: z.array(ReasonAnswer),
+    }),
+  ),
+  passed_over: z.array(z.object({ facility: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string() }), reasons: z.array(ReasonAnswer) })),
+  nothing_fits: z.boolean(),
+  missing: z.array(ReasonAnswer).describe('When nothing fits: what is missing'),
+  alert_id: nstr,
+});
