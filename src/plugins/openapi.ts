@@ -3,6 +3,7 @@ import { z, type ZodType } from 'zod';
 import type { Access, OpenApiRoute } from '../types.js';
 import { readFileSync } from 'node:fs';
 import { ERROR_CODES } from '../domain/errors.ts';
+import { bodyAtDoor } from './zod.ts';
 
 /** Where the API lives; paths in the document are relative to it (`servers`). */
 export const API_PREFIX = '/api/v1';
@@ -204,7 +205,8 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], version:
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: requestSchema(r.schema.body, defs, `${id}Body`) } },
+              // As the door checks it: strict (additionalProperties: false), the transport's own fields allowed.
+              content: { 'application/json': { schema: requestSchema(bodyAtDoor(r.schema.body), defs, `${id}Body`) } },
             },
           }
         : {}),

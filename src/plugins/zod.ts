@@ -26,7 +26,10 @@ export interface ZodTypeProvider extends FastifyTypeProvider {
 }
 
 /** Top-level fields every write may carry besides its own: the transport's, not the verb's. */
-const TRANSPORT_FIELDS = { idempotency_key: z.unknown().optional(), _csrf: z.unknown().optional() };
+const TRANSPORT_FIELDS = {
+  idempotency_key: z.string().optional().describe('As the Idempotency-Key header'),
+  _csrf: z.string().optional().describe("A browser session's CSRF token (or the X-CSRF-Token header); a token needs none"),
+};
 
 const strictCache = new WeakMap<ZodType, ZodType>();
 const doorCache = new WeakMap<ZodType, ZodType>();

@@ -112,12 +112,14 @@ describe('GET /api/v1/openapi.json', () => {
 
   it('carries the request schemas the server validates with: enums, required fields, query filters', async () => {
     const doc = await fetchDoc();
-    const body = (path: string) => doc.paths[path]!.post!.requestBody!.content['application/json']!.schema as { properties: Record<string, { enum?: string[] }>; required?: string[] };
+    const body = (path: string) => doc.paths[path]!.post!.requestBody!.content['application/json']!.schema as { properties: Record<string, { enum?: string[] }>; required?: string[]; additionalProperties?: unknown };
     const followUp = body('/residents/{id}/case/follow-ups');
     expect(followUp.properties.kind!.enum).toEqual([...FOLLOW_UP_KINDS]);
     expect(followUp.required).toEqual(expect.arrayContaining(['due', 'kind']));
     expect(body('/residents/{id}/case/follow-ups/{fid}/done').properties.outcome!.enum).toEqual([...FOLLOW_UP_OUTCOMES]);
     expect(body('/referrals').required).toEqual(expect.arrayContaining(['person_id', 'to_facility_id', 'reason']));
+    // A field the endpoint does not know is refused (a 422 naming it), and the document says so.
+    expect(body('/handoffs').additionalProperties).toBe(false);
     // A field that may be absent (a form-friendly list, a checkbox) is not listed as required.
     expect(body('/stays').required ?? []).not.toContain('person_ids');
     const facilityQuery = doc.paths['/facilities']!.get!.parameters!.map((p) => p.name);
