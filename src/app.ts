@@ -23,6 +23,7 @@ import csrfPlugin from './plugins/csrf.ts';
 import idempotencyPlugin from './plugins/idempotency.ts';
 import viewsPlugin from './plugins/views.ts';
 import errorsPlugin from './plugins/errors.ts';
+import zodPlugin from './plugins/zod.ts';
 import securityPlugin from './plugins/security.ts';
 import flashPlugin from './plugins/flash.ts';
 import apiRateLimit from './plugins/rate-limit.ts';
@@ -163,6 +164,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(flashPlugin, { secret });
   await app.register(viewsPlugin);
   await app.register(errorsPlugin);
+  // Zod at every door: routes' body, query and answer schemas (the type provider's compilers).
+  await app.register(zodPlugin);
   await app.register(jobsPlugin);
   await app.register(readinessPlugin);
 

@@ -4,26 +4,28 @@ import type { Actor } from './domain/actor.ts';
 import type { Lang, Translator } from './i18n/index.ts';
 import type { Role } from './db/schema/index.ts';
 import type { LoginLimiter } from './domain/accounts/login.ts';
-import type { ZodType } from 'zod';
 
 /** What a route declares about who may call it; checked for every route by src/plugins/auth.ts. */
 export type Access = 'public' | 'authenticated' | readonly Role[];
 
 /**
- * What an /api/v1 route tells the OpenAPI document (src/plugins/openapi.ts). `body` and
- * `query` are the zod schemas the domain validates the request with; a schema in
- * `responses` also filters the answer: a field it does not list is not sent.
- * `null` in `responses`: a JSON answer with that status, not described further.
+ * What an /api/v1 route tells the OpenAPI document (src/plugins/openapi.ts) besides its
+ * `schema` (the zod body, querystring and response schemas, src/plugins/zod.ts), from which
+ * the document's request and answer schemas are generated.
  */
 export interface OpenApiRoute {
   summary: string;
   description?: string;
   tags: readonly string[];
-  body?: ZodType;
-  query?: ZodType;
-  responses?: Readonly<Partial<Record<number, ZodType | null>>>;
-  /** Other media types the route answers with (`?format=csv`): `text/csv`, XLSX. */
+  /** Other media types the route answers with besides JSON (`?format=csv`): `text/csv`, XLSX. */
   produces?: readonly string[];
+  /** The route answers with a file of this media type only (a report export), never JSON. */
+  file?: string;
+  /** The answer carries an ETag, and `If-None-Match` may answer 304 (no body). */
+  etag?: boolean;
+  /** When the id made from the method and path is another route's (an older link kept for bookmarks). */
+  operationId?: string;
+  deprecated?: boolean;
 }
 
 declare module 'fastify' {

@@ -1,4 +1,4 @@
-import { desc } from 'drizzle-orm';
+import { desc, lt } from 'drizzle-orm';
 import type { Tx, Db } from '../db/client.ts';
 import { auditEvents } from '../db/schema/index.ts';
 import type { Actor } from './actor.ts';
@@ -35,6 +35,8 @@ export async function audit(tx: Tx | Db, actor: Actor, entry: AuditEntry): Promi
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 
 /** The newest audit events first, at most `limit` of them (GET /api/v1/audit; callers check the actor is an admin). */
-export async function recentAuditEvents(db: Db, limit: number): Promise<AuditEventRow[]> {
-  return await db.select().from(auditEvents).orderBy(desc(auditEvents.id)).limit(limit).all();
+/** The newest events first; `beforeId`: only those older than it (the next page of a list). */
+export async function recentAuditEvents(db: Db, limit: number, beforeId?: number): Promise<AuditEventRow[]> {
+  const q = db.select().from(auditEvents);
+  return await (beforeId === undefined ? q : q.where(lt(auditEvents.id, beforeId))).orderBy(desc(auditEvents.id)).limit(limit).all();
 }

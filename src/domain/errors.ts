@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   CONFLICT: 409,
   NO_FREE_PLACE: 409,
   IN_PROGRESS: 409,
+  /** Nothing saved: the caller must decide (a possible duplicate, a NIK that disagrees) and send again. */
+  NEEDS_DECISION: 409,
   RATE_LIMITED: 429,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -29,14 +31,17 @@ export class DomainError extends Error {
   readonly messageKey: string;
   readonly params: Record<string, unknown> | undefined;
   readonly fieldErrors: FieldError[];
+  /** Members a problem of this kind adds to its body (RFC 9457 extension members), e.g. `duplicates`. */
+  readonly members: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, messageKey: string, params?: Record<string, unknown>, fieldErrors: FieldError[] = []) {
+  constructor(code: ErrorCode, messageKey: string, params?: Record<string, unknown>, fieldErrors: FieldError[] = [], members?: Record<string, unknown>) {
     super(messageKey);
     this.name = 'DomainError';
     this.code = code;
     this.messageKey = messageKey;
     this.params = params;
     this.fieldErrors = fieldErrors;
+    this.members = members;
   }
 
   get status(): number {
@@ -54,6 +59,9 @@ export const noFreePlace = (key = 'error.no_free_place', params?: Record<string,
   new DomainError('NO_FREE_PLACE', key, params);
 export const invalid = (fieldErrors: FieldError[], key = 'error.validation') =>
   new DomainError('VALIDATION', key, undefined, fieldErrors);
+/** Nothing saved: what the caller must decide travels in `members` (`duplicates`, `nik_warnings`). */
+export const needsDecision = (key: string, members: Record<string, unknown>) =>
+  new DomainError('NEEDS_DECISION', key, undefined, [], members);
 /** One bad field. */
 export const invalidField = (path: string, message: string, params?: Record<string, unknown>) =>
   invalid([{ path, message, ...(params ? { params } : {}) }]);

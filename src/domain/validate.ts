@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { zodLocale, type Lang } from '../i18n/index.ts';
-import { DomainError, invalidField, type FieldError } from './errors.ts';
+import { DomainError, type FieldError } from './errors.ts';
 
 /**
  * Validate input against its zod schema; on failure throw one VALIDATION
@@ -78,24 +78,3 @@ export const optionalNumber = (min: number, max: number) =>
     },
     z.number({ error: 'field.invalid' }).min(min).max(max).optional(),
   );
-
-/**
- * A `limit` query parameter: absent or blank is the default; anything but a
- * whole number from 1 up is a 422 naming the field (never a 500 from the
- * database, never "no limit" from a negative one); more than `max` is `max`.
- */
-export function queryLimit(raw: unknown, fallback: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw.trim()) || Number(raw) < 1) throw invalidField('limit', 'field.invalid');
-  return Math.min(Number(raw), max);
-}
-
-/**
- * A query parameter that names one value (`?q=`, `?status=`): absent or blank is
- * undefined; repeated (`?q=a&q=b`, an array) or longer than `max` is a 422 naming it.
- */
-export function queryText(raw: unknown, field: string, max = 200): string | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || raw.length > max) throw invalidField(field, 'field.invalid');
-  return raw;
-}

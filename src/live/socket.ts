@@ -380,8 +380,9 @@ const liveSocket: FastifyPluginAsync = async (app) => {
       websocket: true,
       config: {
         access: 'authenticated',
-        openapi: { summary: 'Live updates: a WebSocket (snapshot, then one JSON message per change; docs/api.md "Live")', tags: ['live'], query: OccupancyQuery },
+        openapi: { summary: 'Live updates: a WebSocket (snapshot, then one JSON message per change; docs/api.md "Live")', tags: ['live'] },
       },
+      schema: { querystring: OccupancyQuery },
       preValidation: async (request) => {
         checkOrigin(request);
         await parseLiveFilter(app.db, request.actor!, request.query);

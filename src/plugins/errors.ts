@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../domain/errors.ts';
 import { translate } from '../i18n/index.ts';
 import { redactUrl } from '../lib/redact.ts';
+import { DoorInvalid } from './zod.ts';
 
 const TITLE_KEYS: Record<ErrorCode, string> = {
   VALIDATION: 'error.validation',
@@ -14,6 +15,7 @@ const TITLE_KEYS: Record<ErrorCode, string> = {
   CONFLICT: 'error.conflict',
   NO_FREE_PLACE: 'error.no_free_place',
   IN_PROGRESS: 'error.in_progress',
+  NEEDS_DECISION: 'residents.needs_decision_title',
   RATE_LIMITED: 'error.rate_limited',
 };
 
@@ -36,18 +38,22 @@ function fromFastify(err: FastifyError): { code: ErrorCode; status: number } | n
  */
 export default fp(
   async (app) => {
-    app.setErrorHandler((err: FastifyError | DomainError, request, reply) => {
+    app.setErrorHandler((thrown: FastifyError | DomainError | DoorInvalid, request, reply) => {
+      // A request that failed its route's zod schema: the same 422 as the domain's own parse would give.
+      const err = thrown instanceof DoorInvalid ? thrown.toDomainError(request.lang) : thrown;
       let code: ErrorCode;
       let status: number;
       let messageKey: string;
       let params: Record<string, unknown> | undefined;
       let fieldErrors: DomainError['fieldErrors'] = [];
+      let members: DomainError['members'];
       if (err instanceof DomainError) {
         code = err.code;
         status = err.status;
         messageKey = err.messageKey;
         params = err.params;
         fieldErrors = err.fieldErrors;
+        members = err.members;
       } else {
         const mapped = fromFastify(err);
         if (mapped) {
@@ -61,7 +67,7 @@ export default fp(
       }
       // The API request limit (src/plugins/rate-limit.ts) has set the exact seconds already; the login limits have not.
       if (code === 'RATE_LIMITED' && !reply.hasHeader('retry-after')) reply.header('Retry-After', String(Number(params?.minutes ?? 1) * 60));
-      return sendError(request, reply, status, code, messageKey, params, fieldErrors);
+      return sendError(request, reply, status, code, messageKey, params, fieldErrors, members);
     });
 
     app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, 'NOT_FOUND', 'error.not_found'));
@@ -77,13 +83,15 @@ export function sendError(
   messageKey: string,
   params?: Record<string, unknown>,
   fieldErrors: DomainError['fieldErrors'] = [],
+  members?: DomainError['members'],
 ) {
   const t = (k: string, p?: Record<string, unknown>) => translate(request.lang, k, p);
   const title = t(code === 'INTERNAL' ? 'error.internal' : TITLE_KEYS[code], params);
   const detail = t(messageKey, params);
   if (request.isApi || !request.t) {
-    // request_id: what an integrator quotes to the operator, who finds the request's log lines by it.
-    const body: Record<string, unknown> = { type: problemType(code), title, status, detail, code, request_id: request.id };
+    // The one problem+json body (RFC 9457): a kind's own members after the standard ones, never over them;
+    // request_id is what an integrator quotes to the operator, who finds the request's log lines by it.
+    const body: Record<string, unknown> = { ...members, type: problemType(code), title, status, detail, code, request_id: request.id };
     if (fieldErrors.length) body.errors = fieldErrors.map((e) => ({ path: e.path, message: t(e.message, e.params) }));
     return reply.code(status).type('application/problem+json').send(body);
   }

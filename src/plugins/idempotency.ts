@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
 import { and, eq, lt } from 'drizzle-orm';
 import { idempotencyKeys } from '../db/schema/index.ts';
 import { actorKey } from '../domain/actor.ts';
@@ -30,15 +31,24 @@ export default fp(
   async (app) => {
     app.decorateRequest('idempotency', null);
 
-    app.addHook('preHandler', async (request, reply) => {
-      if (request.method !== 'POST' || !request.actor || request.actor.type === 'system') return;
+    const keyOf = (request: FastifyRequest): string | undefined => {
+      if (request.method !== 'POST' || !request.actor || request.actor.type === 'system') return undefined;
       const body = request.body as Record<string, unknown> | undefined;
       const raw = request.headers['idempotency-key'] ?? (body && typeof body === 'object' ? body.idempotency_key : undefined);
-      if (raw === undefined || raw === '') return;
-      if (typeof raw !== 'string' || !KEY_RE.test(raw)) {
-        throw new DomainError('BAD_REQUEST', 'error.bad_request');
-      }
-      const ak = actorKey(request.actor);
+      if (raw === undefined || raw === '') return undefined;
+      if (typeof raw !== 'string' || !KEY_RE.test(raw)) throw new DomainError('BAD_REQUEST', 'error.bad_request');
+      return raw;
+    };
+    // A malformed key is refused before the body's fields are checked (src/plugins/zod.ts): it is the request that is malformed.
+    app.addHook('preValidation', async (request) => {
+      keyOf(request);
+    });
+
+    app.addHook('preHandler', async (request, reply) => {
+      const raw = keyOf(request);
+      if (raw === undefined) return;
+      const body = request.body as Record<string, unknown> | undefined;
+      const ak = actorKey(request.actor!);
       // The endpoint is the path as called (two records' /:id are two endpoints), without the query.
       const path = request.method + ' ' + request.url.split('?')[0];
       const hash = requestHash(body);

@@ -3,6 +3,7 @@ import { z, type ZodType } from 'zod';
 import type { Access, OpenApiRoute } from '../types.js';
 import { readFileSync } from 'node:fs';
 import { ERROR_CODES } from '../domain/errors.ts';
+import { bodyAtDoor } from './zod.ts';
 
 /** Where the API lives; paths in the document are relative to it (`servers`). */
 export const API_PREFIX = '/api/v1';
@@ -12,12 +13,20 @@ type JsonSchema = Record<string, unknown>;
 /** The document's version is the application's. */
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/** A route's zod schemas (src/plugins/zod.ts): what it validates with is what the document says. */
+interface RouteSchemas {
+  body?: ZodType;
+  querystring?: ZodType;
+  response?: Readonly<Partial<Record<number, ZodType>>>;
+}
+
 interface CollectedRoute {
   method: string;
   url: string;
   access: Access | undefined;
   websocket: boolean;
   openapi: OpenApiRoute | undefined;
+  schema: RouteSchemas;
 }
 
 const PROBLEM_STATUSES = [400, 401, 403, 404, 409, 422, 429] as const;
@@ -41,7 +50,7 @@ const PROBLEM_SCHEMA: JsonSchema = {
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
-    code: { type: 'string', enum: [...Object.keys(ERROR_CODES), 'NEEDS_DECISION', 'INTERNAL'] },
+    code: { type: 'string', enum: [...Object.keys(ERROR_CODES), 'INTERNAL'] },
     errors: {
       type: 'array',
       description: 'One entry per bad field (422), in the caller\'s language',
@@ -87,6 +96,10 @@ export function openApiPath(url: string): { path: string; params: string[] } {
   });
   return { path, params };
 }
+
+/** A CSV file is text; a workbook is bytes. */
+const fileSchema = (mediaType: string): JsonSchema =>
+  mediaType.startsWith('text/') ? { type: 'string' } : { type: 'string', format: 'binary', contentMediaType: mediaType };
 
 const operationId = (method: string, path: string) =>
   method.toLowerCase() +
@@ -143,22 +156,28 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], version:
   const defs: Record<string, JsonSchema> = {};
   const paths: Record<string, Record<string, unknown>> = {};
   const sorted = [...routes].sort((a, b) => a.url.localeCompare(b.url) || a.method.localeCompare(b.method));
+  const ids = new Set<string>();
   for (const r of sorted) {
     const { path, params } = openApiPath(r.url);
     const method = r.method.toLowerCase();
     const meta = r.openapi;
-    const id = operationId(method, path);
+    const id = meta?.operationId ?? operationId(method, path);
+    // A client generator names a function per operation: two with one name cannot both exist.
+    if (ids.has(id)) throw new Error(`two routes make the operationId ${id}: give one config.openapi.operationId (${r.method} ${r.url})`);
+    ids.add(id);
     const parameters: JsonSchema[] = params.map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } }));
-    if (meta?.query) parameters.push(...queryParameters(meta.query, defs, `${id}Query`));
+    if (r.schema.querystring) parameters.push(...queryParameters(r.schema.querystring, defs, `${id}Query`));
     if (method === 'post') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
 
     const responses: Record<string, unknown> = {};
     if (r.websocket) {
       responses['101'] = { description: 'Switching protocols: a WebSocket carrying JSON messages (docs/api.md "Live")' };
+    } else if (meta?.file) {
+      responses['200'] = { description: 'The file (an attachment)', content: { [meta.file]: { schema: fileSchema(meta.file) } } };
     } else {
-      const declared = meta?.responses ?? { 200: null };
+      const declared: Readonly<Partial<Record<number, ZodType | null>>> = r.schema.response ?? { 200: null };
       for (const [status, schema] of Object.entries(declared)) {
-        const extra = (meta?.produces ?? []).map((t) => [t, { schema: { type: 'string', format: 'binary' } }] as const);
+        const extra = (meta?.produces ?? []).map((t) => [t, { schema: fileSchema(t) }] as const);
         responses[status] = {
           description: Number(status) === 201 ? 'Created' : 'OK',
           content: {
@@ -168,6 +187,7 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], version:
         };
       }
     }
+    if (meta?.etag) responses['304'] = { description: 'Not modified: the ETag sent in If-None-Match is still current (no body)' };
     const problems = r.access === 'public' ? PROBLEM_STATUSES.filter((s) => s !== 401 && s !== 403) : PROBLEM_STATUSES;
     for (const s of problems) {
       if (s === 409 && method === 'get') continue;
@@ -181,15 +201,17 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], version:
       tags: meta?.tags ?? ['other'],
       'x-access': r.access === undefined || typeof r.access === 'string' ? (r.access ?? 'public') : [...r.access],
       ...(parameters.length ? { parameters } : {}),
-      ...(meta?.body
+      ...(r.schema.body
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: requestSchema(meta.body, defs, `${id}Body`) } },
+              // As the door checks it: strict (additionalProperties: false), the transport's own fields allowed.
+              content: { 'application/json': { schema: requestSchema(bodyAtDoor(r.schema.body), defs, `${id}Body`) } },
             },
           }
         : {}),
       responses,
+      ...(meta?.deprecated ? { deprecated: true } : {}),
       ...(r.access === 'public' ? { security: [] } : {}),
     };
     (paths[path] ??= {})[method] = op;
@@ -208,7 +230,8 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], version:
       version,
       description:
         'Shelter and residential capacity operations. The narrative, with examples, is docs/api.md. ' +
-        'Request schemas are the ones the server validates with; a response schema lists every field sent (others are not sent).',
+        'Request schemas are the ones the server validates with (a JSON body field not listed is a 422 naming it); ' +
+        'a response schema lists every field sent.',
     },
     servers: [{ url: API_PREFIX }],
     security: [{ bearerAuth: [] }, { sessionCookie: [] }],
@@ -234,11 +257,10 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], version:
 }
 
 /**
- * GET /api/v1/openapi.json and the response filter. Register it first inside the
- * /api/v1 scope: it hears every route added after it (onRoute), builds the
- * document once, on first request, and passes every answer whose status has a
- * schema in `config.openapi.responses` through that schema, so a field the
- * schema does not list is not sent.
+ * GET /api/v1/openapi.json. Register it first inside the /api/v1 scope: it hears
+ * every route added after it (onRoute) and builds the document once, on first
+ * request, from the routes' zod schemas (the answers are checked against theirs by
+ * src/plugins/zod.ts).
  */
 export default fp(
   async (app) => {
@@ -254,26 +276,18 @@ export default fp(
           access: route.config?.access,
           websocket: (route as { websocket?: boolean }).websocket === true,
           openapi: route.config?.openapi,
+          schema: (route.schema ?? {}) as RouteSchemas,
         });
       }
-    });
-
-    app.addHook('preSerialization', async (request, reply, payload: unknown) => {
-      const schema = request.routeOptions.config?.openapi?.responses?.[reply.statusCode];
-      if (!schema || payload === null || typeof payload !== 'object') return payload;
-      const parsed = schema.safeParse(payload);
-      if (parsed.success) return parsed.data;
-      // A bug of ours, not of the caller: the paths only (never the values, which may name a person).
-      request.log.error({ issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), code: i.code })) }, 'answer does not match its response schema');
-      throw new Error('answer does not match its response schema');
     });
 
     app.get(
       '/openapi.json',
       {
         config: {
-          access: 'authenticated',
-          openapi: { summary: 'This document: every /api/v1 route (OpenAPI 3.1)', tags: ['meta'], responses: { 200: null } },
+          // Public: an integrator generates a client from it before holding a token; it names no record.
+          access: 'public',
+          openapi: { summary: 'This document: every /api/v1 route (OpenAPI 3.1)', tags: ['meta'] },
         },
       },
       async (_request, reply) => {

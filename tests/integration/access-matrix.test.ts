@@ -112,7 +112,6 @@ export const PAGE_ROUTES: RouteCase[] = [
 
 export const API_ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/me', allowed: 'authenticated' },
-  { method: 'GET', url: '/api/v1/openapi.json', allowed: 'authenticated' },
   { method: 'GET', url: '/api/v1/audit', allowed: ['admin'] },
   // Report exports for tokens (issue 16).
   { method: 'GET', url: '/api/v1/reports/census.csv', allowed: ['admin', 'command', 'manager'] },
@@ -178,7 +177,8 @@ export const API_ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/worklists/dtks?format=xlsx', allowed: ['admin', 'command', 'manager', 'intake', 'pendamping'] },
 ];
 
-const PUBLIC_ROUTES = ['/healthz', '/readyz', '/login', '/static/css/app.css'];
+// The API's description is public (an integrator generates a client before holding a token).
+const PUBLIC_ROUTES = ['/healthz', '/readyz', '/login', '/static/css/app.css', '/api/v1/openapi.json'];
 
 const isAllowed = (allowed: Allowed, role: Role) => allowed === 'authenticated' || allowed.includes(role);
 

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import ExcelJS from 'exceljs';
 import type { Db } from '../../src/db/client.ts';
 import { wibDate } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
@@ -77,6 +78,13 @@ describe('the case work report', () => {
     expect(fus).toContain('Setelah tiba di rumah,masih di rumah,<3');
     const xlsx = await commandPage.get(`/reports/casework.xlsx?${q}`);
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    expect(xlsx.headers['content-disposition']).toBe(`attachment; filename="singgah-kerja-kasus-${dayOffset(-1)}_${dayOffset(0)}.xlsx"`);
+    // Like every report's workbook, it says which period and which area its figures cover.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const info = wb.getWorksheet('Info')!.getSheetValues().slice(2).map((r) => (r as unknown[]).slice(1, 3));
+    expect(info.map((r) => r[0])).toEqual(expect.arrayContaining(['Periode', 'Cakupan', 'Dibuat']));
+    expect(info.find((r) => r[0] === 'Cakupan')![1]).toBe('Semua fasilitas');
   });
 
   it("keeps a manager to their own facility's people", async () => {

@@ -6,9 +6,10 @@ import { z } from 'zod';
 import type { Db } from '../../src/db/client.ts';
 import { buildApp } from '../../src/app.ts';
 import { openTestDatabase, testConfig } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
-import { bearer, signedIn } from '../helpers/session.ts';
+import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
+import { bearer } from '../helpers/session.ts';
 import openapi, { openApiPath } from '../../src/plugins/openapi.ts';
+import zodDoor from '../../src/plugins/zod.ts';
 import { FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES } from '../../src/db/schema/index.ts';
 
 let app: FastifyInstance;
@@ -31,7 +32,7 @@ afterAll(async () => app.close());
 
 type Doc = {
   openapi: string;
-  paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema?: unknown; $ref?: string }[]; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; responses: Record<string, { $ref?: string; content?: Record<string, { schema: Record<string, unknown> }> }> }>>;
+  paths: Record<string, Record<string, { operationId?: string; parameters?: { name: string; in: string; schema?: unknown; $ref?: string }[]; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; responses: Record<string, { $ref?: string; content?: Record<string, { schema: Record<string, unknown> }> }> }>>;
   components: { schemas: Record<string, Record<string, unknown>>; responses: Record<string, { content: Record<string, unknown> }>; securitySchemes: Record<string, { type: string; scheme?: string }> };
 };
 
@@ -111,12 +112,14 @@ describe('GET /api/v1/openapi.json', () => {
 
   it('carries the request schemas the server validates with: enums, required fields, query filters', async () => {
     const doc = await fetchDoc();
-    const body = (path: string) => doc.paths[path]!.post!.requestBody!.content['application/json']!.schema as { properties: Record<string, { enum?: string[] }>; required?: string[] };
+    const body = (path: string) => doc.paths[path]!.post!.requestBody!.content['application/json']!.schema as { properties: Record<string, { enum?: string[] }>; required?: string[]; additionalProperties?: unknown };
     const followUp = body('/residents/{id}/case/follow-ups');
     expect(followUp.properties.kind!.enum).toEqual([...FOLLOW_UP_KINDS]);
     expect(followUp.required).toEqual(expect.arrayContaining(['due', 'kind']));
     expect(body('/residents/{id}/case/follow-ups/{fid}/done').properties.outcome!.enum).toEqual([...FOLLOW_UP_OUTCOMES]);
     expect(body('/referrals').required).toEqual(expect.arrayContaining(['person_id', 'to_facility_id', 'reason']));
+    // A field the endpoint does not know is refused (a 422 naming it), and the document says so.
+    expect(body('/handoffs').additionalProperties).toBe(false);
     // A field that may be absent (a form-friendly list, a checkbox) is not listed as required.
     expect(body('/stays').required ?? []).not.toContain('person_ids');
     const facilityQuery = doc.paths['/facilities']!.get!.parameters!.map((p) => p.name);
@@ -126,39 +129,58 @@ describe('GET /api/v1/openapi.json', () => {
     expect(Object.keys(resident.properties.resident!.properties!)).toEqual(expect.arrayContaining(['id', 'resident_code', 'nik', 'nik_masked']));
   });
 
-  it('is for signed-in callers only: a token of any role, or a browser session', async () => {
-    expect((await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).statusCode).toBe(401);
-    const user = await makeUser(db, 'intake', { facilityId: (await makeFacility(db)).id });
-    const browser = await signedIn(app, user.username, TEST_PASSWORD);
-    expect((await browser.get('/api/v1/openapi.json')).statusCode).toBe(200);
+  it('needs no token (an integrator generates a client before holding one), and names each operation once', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as Doc;
+    expect(doc.paths['/openapi.json']!.get).toMatchObject({ security: [] });
+    const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(ids.length).toBeGreaterThan(50);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('declares every answer with its media type: files as CSV or XLSX, never JSON, and the 304 of an ETag', async () => {
+    const doc = await fetchDoc();
+    const media = (path: string) => Object.keys(doc.paths[path]!.get!.responses['200']!.content!);
+    expect(media('/reports/census.csv')).toEqual(['text/csv; charset=utf-8']);
+    expect(media('/reports/census.xlsx')).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
+    expect(media('/reports/occupancy.hxl.csv')).toEqual(['text/csv; charset=utf-8']);
+    expect(media('/worklists/dtks')).toEqual(['application/json', 'text/csv; charset=utf-8', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
+    expect(doc.paths['/occupancy']!.get!.responses['304']).toBeDefined();
+    // The content type a file is served with is the one declared.
+    const census = await bearer(app, await makeToken(db, 'command'))('GET', '/api/v1/reports/census.csv');
+    expect(census.statusCode).toBe(200);
+    expect(census.headers['content-type']).toBe('text/csv; charset=utf-8');
   });
 });
 
 describe('response schemas', () => {
-  /** The plugin alone, as the API scope registers it, with routes that declare what they answer. */
+  /** The zod door and the document plugin, as the app and the API scope register them, with routes that declare what they answer. */
   async function tiny(): Promise<FastifyInstance> {
     const f = Fastify({ logger: false });
+    await f.register(zodDoor);
     await f.register(async (api) => {
       await api.register(openapi);
       const Answer = z.object({ id: z.string(), inner: z.object({ a: z.number() }) });
-      api.get('/strip', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'], responses: { 200: Answer } } } }, async () => ({
+      api.get('/extra', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'] } }, schema: { response: { 200: Answer } } }, async () => ({
         id: 'x',
-        secret: 'must not leave',
-        inner: { a: 1, b: 'nor this' },
+        inner: { a: 1, b: 'not in the schema' },
       }));
-      api.get('/wrong', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'], responses: { 200: z.object({ id: z.string() }) } } } }, async () => ({ id: 42 }));
-      api.get('/other-status', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'], responses: { 201: Answer } } } }, async () => ({ kept: true }));
+      api.get('/exact', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'] } }, schema: { response: { 200: Answer } } }, async () => ({ id: 'x', inner: { a: 1 } }));
+      api.get('/wrong', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'] } }, schema: { response: { 200: z.object({ id: z.string() }) } } }, async () => ({ id: 42 }));
+      api.get('/other-status', { config: { access: 'public', openapi: { summary: 'test', tags: ['test'] } }, schema: { response: { 201: Answer } } }, async () => ({ kept: true }));
     }, { prefix: '/api/v1' });
     await f.ready();
     return f;
   }
 
-  it('send only the fields they list, nested too', async () => {
+  it('are the one description of an answer: a field the schema lacks is an error of ours, never dropped silently', async () => {
     const f = await tiny();
-    const res = await f.inject({ method: 'GET', url: '/api/v1/strip' });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ id: 'x', inner: { a: 1 } });
-    // Only the status the schema is declared for is filtered.
+    expect((await f.inject({ method: 'GET', url: '/api/v1/exact' })).json()).toEqual({ id: 'x', inner: { a: 1 } });
+    const extra = await f.inject({ method: 'GET', url: '/api/v1/extra' });
+    expect(extra.statusCode).toBe(500);
+    expect(extra.body).not.toContain('not in the schema');
+    // Only the status the schema is declared for is checked.
     expect((await f.inject({ method: 'GET', url: '/api/v1/other-status' })).json()).toEqual({ kept: true });
     await f.close();
   });
@@ -171,7 +193,7 @@ describe('response schemas', () => {
     await f.close();
   });
 
-  it('strip a real record of what it does not list, and leave errors alone', async () => {
+  it('describe a real record field by field, and leave errors alone', async () => {
     const tps = await makeFacility(db, { kind: 'TPS' });
     await makeUnit(db, tps.id, { capacity: 5 });
     const intake = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));

@@ -171,10 +171,12 @@ export interface HandoffSummary {
 }
 
 /** Handoffs this actor may see: open ones first (oldest first, they wait longest), then the latest closed. */
-export async function listHandoffs(args: { db: Db | Tx; actor: Actor; status?: 'OPEN' | 'CLOSED' | undefined; facilityId?: string | undefined; limit?: number }): Promise<HandoffSummary[]> {
+export async function listHandoffs(args: { db: Db | Tx; actor: Actor; status?: 'OPEN' | 'CLOSED' | undefined; facilityId?: string | undefined; limit?: number; offset?: number }): Promise<HandoffSummary[]> {
   const { db, actor } = args;
   requireRole(actor, VIEW_ROLES);
-  const limit = Math.min(Math.max(args.limit ?? 100, 1), 500);
+  // 501: a page of the API asks one past its limit (500) to know whether there is more.
+  const limit = Math.min(Math.max(args.limit ?? 100, 1), 501);
+  const offset = Math.max(args.offset ?? 0, 0);
   const status = args.status ? sql` and h.status = ${args.status}` : sql``;
   const facility = args.facilityId ? sql` and h.facility_id = ${args.facilityId}` : sql``;
   const rows = await db.all<{
@@ -207,8 +209,8 @@ export async function listHandoffs(args: { db: Db | Tx; actor: Actor; status?: '
     where ${visibleHandoffsSql(actor)}${status}${facility}
     order by case h.status when 'OPEN' then 0 else 1 end,
       case h.status when 'OPEN' then h.created_at end asc,
-      h.closed_at desc
-    limit ${limit}`);
+      h.closed_at desc, h.id
+    limit ${limit} offset ${offset}`);
   return rows.map((r) => {
     const visible = canSeeFacility(actor, { id: r.facility_id, protected: r.facility_protected === 1 });
     return {

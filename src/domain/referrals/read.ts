@@ -15,7 +15,7 @@ export const RECENT_HOURS = 48;
 export type ListScope = 'incoming' | 'outgoing' | 'all';
 
 /** Referrals this actor may see: wide roles all; facility staff those to or from their facility. */
-export async function listReferrals(args: { db: Db; actor: Actor; scope?: ListScope; open?: boolean; limit?: number }): Promise<ReferralRecord[]> {
+export async function listReferrals(args: { db: Db; actor: Actor; scope?: ListScope; open?: boolean; limit?: number; offset?: number }): Promise<ReferralRecord[]> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   await expireReferrals(db);
@@ -37,8 +37,10 @@ export async function listReferrals(args: { db: Db; actor: Actor; scope?: ListSc
     .select()
     .from(referrals)
     .where(and(...conds))
-    .orderBy(desc(referrals.proposedAt))
-    .limit(Math.min(Math.max(args.limit ?? 200, 1), 1000))
+    .orderBy(desc(referrals.proposedAt), referrals.id)
+    // 1001: a page of the API asks one past its limit (1000) to know whether there is more.
+    .limit(Math.min(Math.max(args.limit ?? 200, 1), 1001))
+    .offset(Math.max(args.offset ?? 0, 0))
     .all();
   return await toReferralRecords(db, actor, rows);
 }

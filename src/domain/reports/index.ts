@@ -111,7 +111,7 @@ export function exportTables(report: FullReport, name: ExportName | 'all', t: Tr
  * A published report (an export) never names a protected facility
  * (facilityLabel); the page for the report's own readers does.
  */
-export function scopeLabel(report: FullReport, t: Translator, published: boolean): string {
+export function scopeLabel(report: Pick<FullReport, 'scope' | 'facilities'>, t: Translator, published: boolean): string {
   const s = report.scope;
   if (s.facilityId) {
     const f = report.facilities.find((x) => x.id === s.facilityId);

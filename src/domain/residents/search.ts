@@ -31,10 +31,12 @@ export interface SearchHit {
  * see are found. With no query: the people staying at the actor's facility
  * now (everyone's latest for wide roles).
  */
-export async function searchPersons(args: { db: Db; actor: Actor; q?: string | undefined; limit?: number }): Promise<SearchHit[]> {
+export async function searchPersons(args: { db: Db; actor: Actor; q?: string | undefined; limit?: number; offset?: number }): Promise<SearchHit[]> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
-  const limit = Math.min(Math.max(args.limit ?? 50, 1), 200);
+  // 201: a page of the API asks one past its limit (200) to know whether there is more.
+  const limit = Math.min(Math.max(args.limit ?? 50, 1), 201);
+  const offset = Math.max(args.offset ?? 0, 0);
   const q = (args.q ?? '').trim().slice(0, 100);
   const today = wibDate(nowIso());
   const conditions: Awaited<ReturnType<typeof sql>>[] = [];
@@ -66,8 +68,8 @@ export async function searchPersons(args: { db: Db; actor: Actor; q?: string | u
       where p.merged_into_id is null and p.anonymised_at is null
         and (${where})
         and ${visiblePersonsFilter(actor, sql`p.id`)}
-      order by p.updated_at desc
-      limit ${limit}`))
+      order by p.updated_at desc, p.id
+      limit ${limit} offset ${offset}`))
     .map((r) => r.id);
   if (!ids.length) return [];
   const rows = await db.select().from(persons).where(inArray(persons.id, ids)).all();

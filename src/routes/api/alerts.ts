@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import * as R from './responses.ts';
+import { AlertsQuery } from './queries.ts';
+import type { ZodTypeProvider } from '../../plugins/zod.ts';
 import { ResolveAlertInput } from '../../domain/referrals/alerts.ts';
 import { WIDE_ROLES } from '../../domain/access.ts';
 import { latestAlerts, resolveAlert } from '../../domain/referrals/alerts.ts';
@@ -13,10 +15,10 @@ const WIDE = { access: WIDE_ROLES };
  * refused twice, a handoff open too long…), and settling one. Alerts name
  * facilities and records, never a person.
  */
-const alertsApi: FastifyPluginAsync = async (app) => {
-  app.get('/alerts', { config: { ...WIDE, openapi: { summary: 'Open alerts (all=true: settled ones too)', tags: ['alerts'], query: R.AlertsQuery } } }, async (request) => {
-    const all = (request.query as { all?: string }).all === 'true';
-    const rows = await latestAlerts(app.db, { includeResolved: all });
+const alertsApi: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get('/alerts', { config: { ...WIDE, openapi: { summary: 'Open alerts (all=true: settled ones too)', tags: ['alerts'] } }, schema: { querystring: AlertsQuery, response: { 200: R.Alerts } } }, async (request) => {
+    const rows = await latestAlerts(app.db, { includeResolved: request.query.all });
     // An alert's times are in the zone of the facility it is about (WIB for none).
     const zones = await facilityZones(app.db, rows.map((a) => a.facilityId));
     return {
@@ -34,7 +36,7 @@ const alertsApi: FastifyPluginAsync = async (app) => {
     };
   });
 
-  app.post<{ Params: { id: string } }>('/alerts/:id/resolve', { config: { ...WIDE, openapi: { summary: 'Settle an alert', tags: ['alerts'], body: ResolveAlertInput } } }, async (request) =>
+  app.post<{ Params: { id: string } }>('/alerts/:id/resolve', { config: { ...WIDE, openapi: { summary: 'Settle an alert', tags: ['alerts'] } }, schema: { body: ResolveAlertInput, response: { 200: R.AlertResolved } } }, async (request) =>
     await resolveAlert({ db: app.db, actor: request.actor!, id: request.params.id, input: request.body ?? {} }),
   );
 };

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { LimitQuery } from './responses.ts';
+import type { ZodTypeProvider } from '../../plugins/zod.ts';
+import * as R from './responses.ts';
+import { AuditQuery, pageOf } from './queries.ts';
 import { recentAuditEvents } from '../../domain/audit.ts';
 import { toWib } from '../../lib/time.ts';
 import facilitiesApi from '../facilities/api.ts';
@@ -11,7 +13,6 @@ import handoffsApi from '../handoffs/api.ts';
 import casesApi from '../cases/api.ts';
 import worklistsApi from '../worklists/api.ts';
 import reportExports from '../reports/exports.ts';
-import { queryLimit } from '../../domain/validate.ts';
 import openapi from '../../plugins/openapi.ts';
 
 /** The JSON API, /api/v1. Each area adds its own plugin here. */
@@ -29,17 +30,18 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
   // The report exports for API tokens: /api/v1/reports/… (the same plugin as /reports/…).
   await app.register(reportExports);
 
-  app.get('/me', { config: { access: 'authenticated', openapi: { summary: 'Who is calling: role, facility, wilayah', tags: ['meta'] } } }, async (request) => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/me', { config: { access: 'authenticated', openapi: { summary: 'Who is calling: role, facility, wilayah', tags: ['meta'] } }, schema: { response: { 200: R.Me } } }, async (request) => {
     const a = request.actor!;
     return { type: a.type, id: a.id, name: a.label, role: a.role, facility_id: a.facilityId, wilayah_code: a.wilayahCode };
   });
 
-  app.get('/audit', { config: { access: ['admin'], openapi: { summary: 'The newest audit events', tags: ['meta'], query: LimitQuery } } }, async (request) => {
-    const q = request.query as { limit?: string };
-    const limit = queryLimit(q.limit, 100, 1000);
-    const rows = await recentAuditEvents(app.db, limit);
+  api.get('/audit', { config: { access: ['admin'], openapi: { summary: 'The newest audit events', tags: ['meta'] } }, schema: { querystring: AuditQuery, response: { 200: R.AuditEvents } } }, async (request) => {
+    const { limit, after } = request.query;
+    // Newest first; the page after is the events older than the last one shown (new events do not shift it).
+    const page = pageOf(await recentAuditEvents(app.db, limit + 1, after), limit, (last) => last.id);
     return {
-      events: rows.map((r) => ({
+      events: page.items.map((r) => ({
         id: String(r.id),
         at: toWib(r.at),
         actor_type: r.actorType,
@@ -50,6 +52,7 @@ const apiRoutes: FastifyPluginAsync = async (app) => {
         ip: r.ip,
         detail: r.detail,
       })),
+      next: page.next,
     };
   });
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  ALERT_KINDS,
   ATENSI_MENUS,
   CLUSTERS,
   DISABILITY_TYPES,
@@ -17,6 +18,7 @@ import {
 } from '../../db/schema/index.ts';
 import { AGE_NEEDS } from '../../domain/persons/age.ts';
 import { AID_STEPS } from '../../domain/cases/aid.ts';
+import { nextField } from './queries.ts';
 import { NEEDS } from '../../domain/routing/route.ts';
 import { ZONES } from '../../lib/time.ts';
 import type { PersonRecord } from '../../domain/residents/view.ts';
@@ -31,13 +33,17 @@ import type { toHandoffRecord, toHandoffSummaryRecord } from '../../domain/hando
 import type { CaseView } from '../../domain/cases/read.ts';
 import type { CaseloadEntry } from '../../domain/cases/caseload.ts';
 import type { PersonCluster } from '../../domain/persons/cluster.ts';
+import type { AidEntry } from '../../domain/worklists/aid.ts';
+import type { FollowUpEntry } from '../../domain/worklists/follow-ups.ts';
+import type { WilayahOption } from '../../domain/reference/wilayah.ts';
 
 /*
- * What the person-bearing routes of /api/v1 answer, field by field. Each schema
- * is checked against the type the domain returns (`satisfies`: a field the
- * type has and the schema lacks fails the typecheck), is published in the
- * OpenAPI document (src/plugins/openapi.ts) and filters the answer: a field
- * it does not list is not sent.
+ * What the routes of /api/v1 answer, field by field: each route names its schema in
+ * `schema.response`, which is the one description of the answer. It types what the
+ * handler returns (src/plugins/zod.ts), is published in the OpenAPI document
+ * (src/plugins/openapi.ts), and checks the answer strictly: a field the domain sends
+ * that the schema lacks is an error of ours (500, logged by path), never dropped
+ * silently. `satisfies` holds each schema to the type the domain returns.
  */
 
 const time = z.string().nullable().describe('ISO 8601 with the local offset (+07:00, +08:00, +09:00)');
@@ -155,6 +161,7 @@ export const ResidentSearch = z.object({
         .nullable(),
     }) satisfies z.ZodType<SearchHit>,
   ),
+  next: nextField,
 });
 
 export const IntakeRegisteredSchema = z.object({
@@ -217,7 +224,7 @@ export const ReferralRecordSchema = z.object({
   version: z.number().int(),
 }) satisfies z.ZodType<ReferralRecord>;
 export const OneReferral = z.object({ referral: ReferralRecordSchema });
-export const ReferralList = z.object({ referrals: z.array(ReferralRecordSchema) });
+export const ReferralList = z.object({ referrals: z.array(ReferralRecordSchema), next: nextField });
 
 const HandoffCounts = z.object({ total: z.number().int(), pending: z.number().int(), received: z.number().int(), not_received: z.number().int() });
 export const HandoffRecord = z.object({
@@ -263,6 +270,7 @@ export const HandoffList = z.object({
       counts: HandoffCounts,
     }) satisfies z.ZodType<ReturnType<typeof toHandoffSummaryRecord>>,
   ),
+  next: nextField,
 });
 
 export const PersonClusterSchema = z.object({
@@ -353,16 +361,218 @@ export const Caseload = z.object({
   ),
 });
 
-/*
- * Query parameters the routes read one by one (queryText, queryLimit in
- * src/domain/validate.ts), described for the document: the routes check them.
- */
-const limit = z.string().regex(/^\d+$/).optional().describe('A whole number from 1 (more than the maximum is the maximum)');
-export const SearchQuery = z.object({ q: z.string().max(200).optional().describe('Name, alias, resident code or NIK'), limit });
-export const LimitQuery = z.object({ limit });
-export const HandoffQuery = z.object({ status: z.enum(['OPEN', 'CLOSED']).optional(), facility_id: z.string().optional(), limit });
-export const ReferralQuery = z.object({ scope: z.enum(['incoming', 'outgoing', 'all']).optional(), open: z.enum(['true', 'false']).optional(), limit });
-export const RoutingQuery = z.object({ person_id: z.string(), alone: z.enum(['true', '1', 'false']).optional().describe('The person without their household (a split needs a reason)') });
-export const AlertsQuery = z.object({ all: z.enum(['true', 'false']).optional().describe('Settled alerts too') });
-export const WorklistQuery = z.object({ format: z.enum(['json', 'csv']).optional(), step: z.enum(AID_STEPS).optional() });
-export const DtksQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).optional() });
+export const AuditEvents = z.object({
+  events: z.array(
+    z.object({
+      id: z.string(),
+      at: time,
+      actor_type: z.enum(['user', 'token', 'system']),
+      actor: z.string(),
+      action: z.string(),
+      entity: z.string(),
+      entity_id: nstr,
+      ip: nstr,
+      detail: z.unknown().describe('What the act changed, as the verb recorded it'),
+    }),
+  ),
+  next: nextField,
+});
+
+export const Alerts = z.object({
+  alerts: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(ALERT_KINDS),
+      facility_id: nstr,
+      subject_type: nstr,
+      subject_id: nstr,
+      message: z.string(),
+      raised_at: time,
+      resolved_at: time,
+      resolved_note: nstr,
+    }),
+  ),
+});
+
+export const Me = z.object({ type: z.enum(['user', 'token', 'system']), id: nstr, name: z.string(), role: z.string(), facility_id: nstr, wilayah_code: nstr });
+
+export const AidWorklist = z.object({
+  worklist: z.literal('aid'),
+  entries: z.array(
+    z.object({
+      person_id: z.string(),
+      resident_code: z.string(),
+      name: nstr,
+      sex: z.enum(SEXES),
+      age: z.number().int().nullable(),
+      nik_masked: nstr,
+      dtks: z.string().describe('yes, no or unknown'),
+      pkh: z.string().describe('yes, no or unknown'),
+      bpnt: z.string().describe('yes, no or unknown'),
+      facility_id: nstr,
+      facility_name: nstr,
+      dtks_proposed_at: time,
+      steps: z.array(AidStepOut),
+    }) satisfies z.ZodType<AidEntry>,
+  ),
+});
+
+export const FollowUpWorklist = z.object({
+  worklist: z.literal('follow-ups'),
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      person_id: z.string(),
+      resident_code: z.string(),
+      name: nstr,
+      kind: z.string().describe(`One of ${FOLLOW_UP_KINDS.join(', ')}`),
+      due: z.string(),
+      state: z.enum(['overdue', 'today']),
+      days_overdue: z.number().int(),
+      note: nstr,
+      pendamping: nstr,
+      after_discharge: z.boolean(),
+    }) satisfies z.ZodType<FollowUpEntry>,
+  ),
+});
+
+export const DtksWorklist = z.object({
+  worklist: z.literal('dtks'),
+  columns: z.array(z.string()),
+  rows: z.array(z.record(z.string(), z.unknown())).describe('One object per person, keyed by `columns`'),
+});
+
+export const AlertResolved = z.object({ id: z.string(), resolved: z.boolean().describe('false: it was settled already') });
+
+export const WilayahList = z.object({
+  wilayah: z.array(z.object({ code: z.string(), name: z.string(), province_code: z.string(), province_name: z.string() }) satisfies z.ZodType<WilayahOption>),
+});
+
+// ---- facilities, units and their figures (src/domain/facilities/present.ts) ----
+
+const count = z.number().int();
+/** Every figure of a unit or facility: the same shape GET /occupancy serves. */
+const Counts = z.object({
+  capacity: count,
+  blocked: count,
+  usable: count,
+  occupied: count,
+  held: count,
+  free: count,
+  overflow: count.describe('Places in use beyond usable (an overflow a supervisor allowed)'),
+  free_by_feature: z.record(z.string(), count),
+  free_by_admits: z.object({ male: count, female: count, family: count }),
+});
+/** Free places only: what Satpol PP and another facility's intake desk are told. */
+const FreeCounts = Counts.pick({ free: true, free_by_feature: true, free_by_admits: true });
+
+const UnitChange = z.object({ at: time, by: nstr, field: z.string(), from: nstr, to: nstr, reason: nstr });
+
+const UnitFull = z.object({
+  id: z.string(),
+  facility_id: z.string(),
+  name: z.string(),
+  capacity: count,
+  blocked: count,
+  block_reason: nstr,
+  admits: z.string(),
+  features: z.array(z.string()),
+  status: z.string(),
+  status_reason: nstr,
+  bed_label_pattern: nstr,
+  sort_order: count,
+  version: count,
+  occupancy: Counts.optional(),
+  history: z.array(UnitChange).optional().describe('For those who see full numbers'),
+});
+const UnitFree = z.object({
+  id: z.string(),
+  facility_id: z.string(),
+  name: z.string(),
+  admits: z.string(),
+  features: z.array(z.string()),
+  status: z.string(),
+  occupancy: FreeCounts.optional(),
+});
+/** A unit as this caller may know it: every figure, or its free places only. */
+export const UnitAnswer = z.union([UnitFull, UnitFree]);
+
+const FacilityListItem = z.object({
+  id: z.string(),
+  code: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  wilayah_code: z.string(),
+  wilayah_name: z.string().optional(),
+  address: z.string(),
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
+  contact_name: z.string(),
+  contact_phone: z.string(),
+  operator: z.string(),
+  status: z.string(),
+  status_changed_at: time,
+  status_changed_by: nstr,
+  services: z.array(z.string()),
+  clusters: z.array(z.string()),
+  protected: z.boolean(),
+  version: count,
+  created_at: time,
+  updated_at: time,
+  occupancy: z
+    .union([Counts.extend({ load: z.number().nullable(), level: z.string() }), FreeCounts])
+    .describe('Every figure with the load, or the free places only, as far as the caller may know them'),
+});
+
+export const FacilityList = z.object({ as_of: time, facilities: z.array(FacilityListItem) });
+
+const PersonInside = z.object({
+  stay_id: z.string(),
+  person_id: z.string(),
+  resident_code: z.string(),
+  name: nstr,
+  description: nstr,
+  unit_id: z.string(),
+  unit_name: z.string(),
+  bed_label: nstr,
+  checked_in_at: time,
+  overflow: z.boolean(),
+});
+
+export const FacilityDetail = FacilityListItem.extend({
+  units: z.array(UnitAnswer),
+  people: z.array(PersonInside).optional().describe('The people staying, for those who may see them'),
+  referrals_in: z.object({ count, places: count }).optional().describe('Open referrals to it, for those who see full numbers'),
+});
+
+// ---- routing (src/domain/routing) ----
+
+/** A reason in words: its code, its parameters, and the sentence in the caller's language. */
+const ReasonAnswer = z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional(), message: z.string() });
+
+export const RoutingAnswer = z.object({
+  person_id: z.string(),
+  persons: z.array(z.object({ id: z.string(), resident_code: z.string(), sex: z.enum(SEXES) })).describe('Who is routed together: the person and the household members with them'),
+  household: z.array(z.object({ id: z.string(), resident_code: z.string() })),
+  cluster: z.array(z.enum(CLUSTERS)),
+  places: count,
+  needs: z.array(z.enum(NEEDS)),
+  services: z.array(z.string()),
+  origin_facility_id: nstr,
+  needed: z.boolean().describe('False when already placed where their needs are met'),
+  open_referral: z.object({ id: z.string(), status: z.string(), to_facility_id: z.string() }).nullable(),
+  destinations: z.array(
+    z.object({
+      facility: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string(), wilayah_code: z.string(), protected: z.boolean() }),
+      unit: z.object({ id: z.string(), name: z.string(), free: count, features: z.array(z.string()) }),
+      facility_free: count,
+      load_after: z.number().nullable(),
+      distance_km: z.number().nullable(),
+      reasons: z.array(ReasonAnswer),
+    }),
+  ),
+  passed_over: z.array(z.object({ facility: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string() }), reasons: z.array(ReasonAnswer) })),
+  nothing_fits: z.boolean(),
+  missing: z.array(ReasonAnswer).describe('When nothing fits: what is missing'),
+  alert_id: nstr,
+});

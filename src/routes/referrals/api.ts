@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodType } from 'zod';
 import * as R from '../api/responses.ts';
+import { pageOf, ReferralQuery, RoutingQuery } from '../api/queries.ts';
+import type { ZodTypeProvider } from '../../plugins/zod.ts';
 import { ArriveReferralInput, CancelReferralInput, EmptyInput, ProposeReferralInput, RefuseReferralInput } from '../../domain/referrals/input.ts';
 import type { Role } from '../../db/schema/index.ts';
 import { PEOPLE_ROLES } from '../../domain/access.ts';
-import { invalidField } from '../../domain/errors.ts';
 import {
   acceptReferral,
   arriveReferral,
@@ -18,7 +19,6 @@ import {
 import type { Step } from '../../domain/referrals/load.ts';
 import { routePerson } from '../../domain/referrals/route-person.ts';
 import { reasonJson } from '../../domain/routing/text.ts';
-import { queryLimit } from '../../domain/validate.ts';
 
 const PEOPLE = { access: PEOPLE_ROLES };
 const DECIDERS: readonly Role[] = ['admin', 'command', 'manager'];
@@ -29,15 +29,13 @@ type Id = { Params: { id: string } };
  * /api/v1/routing and /api/v1/referrals (docs/api.md "Routing and
  * referrals"). Thin: the same verbs as the pages.
  */
-const referralsApi: FastifyPluginAsync = async (app) => {
+const referralsApi: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const hold = app.config.REFERRAL_HOLD_MINUTES;
 
-  app.get('/routing', { config: { ...PEOPLE, openapi: { summary: 'Ranked destinations with reasons, for the person\'s household', tags: ['referrals'], query: R.RoutingQuery } } }, async (request) => {
-    const q = request.query as { person_id?: unknown; alone?: unknown };
-    if (typeof q.person_id !== 'string' || !q.person_id) throw invalidField('person_id', 'field.required');
+  app.get('/routing', { config: { ...PEOPLE, openapi: { summary: 'Ranked destinations with reasons, for the person\'s household', tags: ['referrals'] } }, schema: { querystring: RoutingQuery, response: { 200: R.RoutingAnswer } } }, async (request) => {
     // alone=true: the person without the household members with them (for a referral that splits it, with a reason).
-    const alone = q.alone === 'true' || q.alone === '1';
-    const routing = await routePerson({ db: app.db, actor: request.actor!, personId: q.person_id, alone });
+    const routing = await routePerson({ db: app.db, actor: request.actor!, personId: request.query.person_id, alone: request.query.alone });
     const r = routing.result;
     const t = request.t;
     return {
@@ -67,15 +65,15 @@ const referralsApi: FastifyPluginAsync = async (app) => {
     };
   });
 
-  app.get('/referrals', { config: { ...PEOPLE, openapi: { summary: 'Referrals the caller may see', tags: ['referrals'], query: R.ReferralQuery, responses: { 200: R.ReferralList } } } }, async (request) => {
-    const q = request.query as { scope?: string; open?: string; limit?: string };
-    const scope = q.scope === 'incoming' || q.scope === 'outgoing' ? q.scope : 'all';
-    return { referrals: await listReferrals({ db: app.db, actor: request.actor!, scope, open: q.open === 'true', limit: queryLimit(q.limit, 200, 1000) }) };
+  app.get('/referrals', { config: { ...PEOPLE, openapi: { summary: 'Referrals the caller may see', tags: ['referrals'] } }, schema: { querystring: ReferralQuery, response: { 200: R.ReferralList } } }, async (request) => {
+    const { scope = 'all', open, limit, after: from = 0 } = request.query;
+    const page = pageOf(await listReferrals({ db: app.db, actor: request.actor!, scope, open, limit: limit + 1, offset: from }), limit, () => from + limit);
+    return { referrals: page.items, next: page.next };
   });
 
-  app.get<Id>('/referrals/:id', { config: { ...PEOPLE, openapi: { summary: 'One referral', tags: ['referrals'], responses: { 200: R.OneReferral } } } }, async (request) => ({ referral: await getReferral({ db: app.db, actor: request.actor!, id: request.params.id }) }));
+  app.get<Id>('/referrals/:id', { config: { ...PEOPLE, openapi: { summary: 'One referral', tags: ['referrals'] } }, schema: { response: { 200: R.OneReferral } } }, async (request) => ({ referral: await getReferral({ db: app.db, actor: request.actor!, id: request.params.id }) }));
 
-  app.post('/referrals', { config: { ...PEOPLE, openapi: { summary: 'Propose a referral (holds places)', tags: ['referrals'], body: ProposeReferralInput, responses: { 201: R.OneReferral } } } }, async (request, reply) => {
+  app.post('/referrals', { config: { ...PEOPLE, openapi: { summary: 'Propose a referral (holds places)', tags: ['referrals'] } }, schema: { body: ProposeReferralInput, response: { 201: R.OneReferral } } }, async (request, reply) => {
     const referral = await proposeReferral({ db: app.db, actor: request.actor!, input: request.body ?? {}, holdMinutes: hold });
     return reply.code(201).header('Location', `/api/v1/referrals/${referral.id}`).send({ referral });
   });
@@ -98,8 +96,9 @@ const referralsApi: FastifyPluginAsync = async (app) => {
     app.post<Id>(`/referrals/:id/${step}`, {
       config: {
         access: step === 'accept' || step === 'refuse' ? DECIDERS : PEOPLE_ROLES,
-        openapi: { summary: `The referral's step: ${step}`, tags: ['referrals'], body: stepBodies[step], responses: { 200: R.OneReferral } },
+        openapi: { summary: `The referral's step: ${step}`, tags: ['referrals'] },
       },
+      schema: { body: stepBodies[step], response: { 200: R.OneReferral } },
     }, async (request) => ({
       referral: await verb({ db: app.db, actor: request.actor!, referralId: request.params.id, input: request.body ?? {}, holdMinutes: hold }),
     }));

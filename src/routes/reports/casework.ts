@@ -4,7 +4,9 @@ import { parseRange, REPORT_ROLES, scopeFor } from '../../domain/reports/index.t
 import { caseworkReport, caseworkTables } from '../../domain/reports/casework.ts';
 import { publishedRows } from '../../domain/reports/table.ts';
 import { wouldSuppress } from '../../domain/reports/suppress.ts';
-import { sendCsv, sendXlsx } from '../worklists/send.ts';
+import { loadFacilities } from '../../domain/reports/scope.ts';
+import { fileName, sendCsv, sendXlsx } from '../files.ts';
+import { scopeLabel } from '../../domain/reports/index.ts';
 
 const READERS = { access: REPORT_ROLES };
 type Q = Record<string, unknown>;
@@ -17,7 +19,7 @@ const caseworkReports: FastifyPluginAsync = async (app) => {
     const range = parseRange(q, request.lang);
     const scope = await scopeFor(app.db, request.actor!, q);
     const report = await caseworkReport({ db: app.db, range, scope });
-    return { report, tables: caseworkTables(report, request.t) };
+    return { report, scope, tables: caseworkTables(report, request.t) };
   }
 
   app.get('/reports/casework', { config: READERS }, async (request, reply) => {
@@ -33,14 +35,16 @@ const caseworkReports: FastifyPluginAsync = async (app) => {
   });
 
   app.get('/reports/casework.csv', { config: READERS }, async (request, reply) => {
-    const { tables } = await load(request);
+    const { report, tables } = await load(request);
     const which = CSV_TABLES.indexOf(((request.query ?? {}) as Q).table as never);
-    return sendCsv(reply, tables[Math.max(0, which)]!, 'kerja-kasus');
+    return sendCsv(reply, tables[Math.max(0, which)]!, fileName('kerja-kasus', report.range, 'csv'));
   });
 
   app.get('/reports/casework.xlsx', { config: READERS }, async (request, reply) => {
-    const { tables } = await load(request);
-    return await sendXlsx(request, reply, tables, 'kerja-kasus', request.t('casework.title'));
+    const { report, scope, tables } = await load(request);
+    // Like every report's workbook: the period and the area above the figures.
+    const context = { range: report.range, scope: scopeLabel({ scope, facilities: await loadFacilities(app.db, scope) }, request.t, true) };
+    return await sendXlsx(request, reply, tables, { name: fileName('kerja-kasus', report.range, 'xlsx'), title: request.t('casework.title'), context });
   });
 };
 export default caseworkReports;

@@ -1,42 +1,14 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { buildReport, EXPORTS, exportTables, parseRange, REPORT_ROLES, scopeFor, scopeLabel, type FullReport } from '../../domain/reports/index.ts';
 import { occupancyHxlTable } from '../../domain/reports/occupancy-hxl.ts';
-import type { ExportTable } from '../../domain/reports/table.ts';
-import { toCsv } from '../../domain/reports/export/csv.ts';
-import { toXlsx } from '../../domain/reports/export/xlsx.ts';
-import { formatWib, nowIso } from '../../lib/time.ts';
-import { nationalToday } from '../../domain/time-zone.ts';
+import type { Translator } from '../../i18n/index.ts';
+import { CSV_TYPE, fileName, sendCsv, sendXlsx, XLSX_TYPE, type FileContext } from '../files.ts';
 
 const READERS = { access: REPORT_ROLES };
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 type Query = Record<string, unknown>;
 
-/** A report's file is named by its range; a file with none by the national view's day (WIB, as its "generated" line). */
-function fileName(stem: string, report: FullReport | null, ext: string) {
-  return report ? `singgah-${stem}-${report.range.from}_${report.range.to}.${ext}` : `singgah-${stem}-${nationalToday()}.${ext}`;
-}
-
-export function sendCsv(reply: FastifyReply, table: ExportTable, name: string) {
-  return reply
-    .header('Content-Disposition', `attachment; filename="${name}"`)
-    .header('Cache-Control', 'no-store')
-    .type('text/csv; charset=utf-8')
-    .send(toCsv(table));
-}
-
-export async function sendXlsx(request: FastifyRequest, reply: FastifyReply, tables: ExportTable[], report: FullReport | null, name: string, title: string) {
-  const t = request.t;
-  const info: [string, string | Date][] = [];
-  if (report) {
-    info.push([t('reports.period'), `${formatWib(report.range.startIso, false)} – ${formatWib(new Date(Date.parse(report.range.endIso) - 1).toISOString(), false)}`]);
-    info.push([t('reports.scope'), scopeLabel(report, t, true)]);
-  }
-  info.push([t('reports.generated'), `${formatWib(nowIso())} WIB`]);
-  info.push([t('reports.generated_by'), request.actor!.label]);
-  if (tables.some((x) => x.published)) info.push(['', t('reports.suppressed_export')]);
-  const buffer = await toXlsx(tables, { title, info });
-  return reply.header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store').type(XLSX_TYPE).send(buffer);
-}
+/** A report's period and area, for its workbook (published: a protected facility is masked). */
+const contextOf = (report: FullReport, t: Translator): FileContext => ({ range: report.range, scope: scopeLabel(report, t, true) });
 
 /**
  * The report exports: every aggregate report as CSV and as a workbook, and
@@ -54,25 +26,32 @@ const reportExports: FastifyPluginAsync = async (app) => {
   }
 
   for (const name of EXPORTS) {
-    app.get(`/reports/${name}.csv`, { config: READERS }, async (request, reply) => {
+    app.get(`/reports/${name}.csv`, { config: { ...READERS, openapi: { summary: `The ${name} report as CSV (from, to, filters as on /reports)`, tags: ['reports'], file: CSV_TYPE } } }, async (request, reply) => {
       const report = await load(request);
-      return sendCsv(reply, exportTables(report, name, request.t)[0]!, fileName(name, report, 'csv'));
+      return sendCsv(reply, exportTables(report, name, request.t)[0]!, fileName(name, report.range, 'csv'));
     });
-    app.get(`/reports/${name}.xlsx`, { config: READERS }, async (request, reply) => {
+    app.get(`/reports/${name}.xlsx`, { config: { ...READERS, openapi: { summary: `The ${name} report as a workbook`, tags: ['reports'], file: XLSX_TYPE } } }, async (request, reply) => {
       const report = await load(request);
       const tables = exportTables(report, name, request.t);
-      return await sendXlsx(request, reply, tables, report, fileName(name, report, 'xlsx'), tables[0]!.title);
+      return await sendXlsx(request, reply, tables, { name: fileName(name, report.range, 'xlsx'), title: tables[0]!.title, context: contextOf(report, request.t) });
     });
   }
 
-  app.get('/reports/all.xlsx', { config: READERS }, async (request, reply) => {
+  app.get('/reports/all.xlsx', { config: { ...READERS, openapi: { summary: 'Every report in one workbook', tags: ['reports'], file: XLSX_TYPE } } }, async (request, reply) => {
     const report = await load(request);
-    return await sendXlsx(request, reply, exportTables(report, 'all', request.t), report, fileName('laporan', report, 'xlsx'), request.t('reports.print_title'));
+    return await sendXlsx(request, reply, exportTables(report, 'all', request.t), { name: fileName('laporan', report.range, 'xlsx'), title: request.t('reports.print_title'), context: contextOf(report, request.t) });
   });
 
   // INTERFACES.md names it occupancy.hxl.csv; occupancy-hxl.csv is the older link, kept for bookmarks.
   for (const path of ['/reports/occupancy.hxl.csv', '/reports/occupancy-hxl.csv']) {
-    app.get(path, { config: READERS }, async (request, reply) => {
+    const older = path.endsWith('-hxl.csv');
+    const openapi = {
+      summary: older ? 'The occupancy as HXL-tagged CSV (the older link: use occupancy.hxl.csv)' : 'The occupancy as HXL-tagged CSV (P-codes)',
+      tags: ['reports'],
+      file: CSV_TYPE,
+      ...(older ? { operationId: 'getReportsOccupancyHxlCsvOlderLink', deprecated: true } : {}),
+    };
+    app.get(path, { config: { ...READERS, openapi } }, async (request, reply) => {
       const scope = await scopeFor(app.db, request.actor!, request.query);
       return sendCsv(reply, await occupancyHxlTable({ db: app.db, scope, t: request.t }), fileName('okupansi-hxl', null, 'csv'));
     });

@@ -5,7 +5,7 @@ import { translator, type Lang, type Translator } from '../../i18n/index.ts';
 import { buildReport, parseRange, REPORT_ROLES, scopeFor, scopeLabel, type FullReport } from '../../domain/reports/index.ts';
 import { exportResidents } from '../../domain/reports/residents.ts';
 import { residentsTable } from '../../domain/reports/tables.ts';
-import { sendCsv, sendXlsx } from './exports.ts';
+import { sendCsv, sendXlsx } from '../files.ts';
 import { formatWib, nowIso } from '../../lib/time.ts';
 import { charts, filterChoices, formatters, reportQuery } from './view.ts';
 
@@ -86,7 +86,7 @@ const reportRoutes: FastifyPluginAsync = async (app) => {
       const table = residentsTable(rows, request.t, includeNik);
       const name = `singgah-warga-${range.to}${includeNik ? '-nik' : ''}.${format}`;
       if (format === 'csv') return sendCsv(reply, table, name);
-      return await sendXlsx(request, reply, [table], null, name, table.title);
+      return await sendXlsx(request, reply, [table], { name, title: table.title });
     });
   }
 };

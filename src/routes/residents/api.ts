@@ -1,12 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
 import * as R from '../api/responses.ts';
+import { IdParam, pageOf, RevealQuery, SearchQuery } from '../api/queries.ts';
+import type { ZodTypeProvider } from '../../plugins/zod.ts';
 import { IntakeInput } from '../../domain/residents/input.ts';
 import { PersonPatch } from '../../domain/residents/patch.ts';
 import { MergeInput } from '../../domain/residents/merge.ts';
 import { AddMemberInput, RemoveMemberInput } from '../../domain/residents/household.ts';
 import { CheckInInput, DischargeInput, TransferInput } from '../../domain/stays/input.ts';
 import { PEOPLE_ROLES } from '../../domain/access.ts';
+import { needsDecision } from '../../domain/errors.ts';
 import { registerIntake } from '../../domain/residents/register.ts';
 import { readPerson } from '../../domain/residents/read.ts';
 import { stayAsSeen } from '../../domain/residents/detail.ts';
@@ -20,7 +22,6 @@ import type { UpdateNikWarning } from '../../domain/residents/update-nik.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';
 import { discharge } from '../../domain/stays/discharge.ts';
 import { transfer } from '../../domain/stays/transfer.ts';
-import { queryLimit, queryText } from '../../domain/validate.ts';
 import { addHouseholdMember, removeHouseholdMember } from '../../domain/residents/household.ts';
 
 const PEOPLE = { access: PEOPLE_ROLES };
@@ -33,28 +34,20 @@ type Id = { Params: { id: string } };
  * /api/v1/residents and /api/v1/stays (docs/api.md "Residents and stays").
  * Thin: the same verbs as the desk's pages.
  */
-const residentsApi: FastifyPluginAsync = async (app) => {
-  app.post<Id>('/residents/:id/anonymise', { config: { access: ANONYMISE_ROLES, openapi: { summary: 'Anonymise a person (irreversible)', tags: ['residents'], responses: { 200: R.Anonymised } } } }, async (request) =>
+const residentsApi: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.post<Id>('/residents/:id/anonymise', { config: { access: ANONYMISE_ROLES, openapi: { summary: 'Anonymise a person (irreversible)', tags: ['residents'] } }, schema: { response: { 200: R.Anonymised } } }, async (request) =>
     await anonymisePerson({ db: app.db, actor: request.actor!, personId: request.params.id }),
   );
 
-  app.post('/residents', { config: { ...PEOPLE, openapi: { summary: 'Intake of one person or a household (409 needs-decision: duplicates or NIK warnings to settle)', tags: ['residents'], body: IntakeInput, responses: { 201: R.IntakeRegisteredSchema } } } }, async (request, reply) => {
+  app.post('/residents', { config: { ...PEOPLE, openapi: { summary: 'Intake of one person or a household (409 needs-decision: duplicates or NIK warnings to settle)', tags: ['residents'] } }, schema: { body: IntakeInput, response: { 201: R.IntakeRegisteredSchema } } }, async (request, reply) => {
     const result = await registerIntake({ db: app.db, actor: request.actor!, input: request.body });
+    // Nothing saved: the caller decides (same_as / confirm_new / nik_override_reason) and posts again.
     if (result.status === 'needs_decision') {
-      // Nothing saved: the caller decides (same_as / confirm_new / nik_override_reason) and posts again.
-      const t = request.t;
-      return reply
-        .code(409)
-        .type('application/problem+json')
-        .send({
-          type: '/problems/needs-decision',
-          title: t('residents.needs_decision_title'),
-          status: 409,
-          detail: t('residents.needs_decision_detail'),
-          code: 'NEEDS_DECISION',
-          duplicates: result.duplicates,
-          nik_warnings: result.nik_warnings.map((w) => ({ ...w, path: `persons.${w.index}.nik`, message: t(w.code, w.params) })),
-        });
+      throw needsDecision('residents.needs_decision_detail', {
+        duplicates: result.duplicates,
+        nik_warnings: result.nik_warnings.map((w) => ({ ...w, path: `persons.${w.index}.nik`, message: request.t(w.code, w.params) })),
+      });
     }
     return reply.code(201).send({
       ...result,
@@ -62,14 +55,14 @@ const residentsApi: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.get('/residents', { config: { ...PEOPLE, openapi: { summary: 'Search people by name, alias, resident code or NIK', tags: ['residents'], query: R.SearchQuery, responses: { 200: R.ResidentSearch } } } }, async (request) => {
-    const q = request.query as { q?: unknown; limit?: string };
-    return { residents: await searchPersons({ db: app.db, actor: request.actor!, q: queryText(q.q, 'q'), limit: queryLimit(q.limit, 50, 200) }) };
+  app.get('/residents', { config: { ...PEOPLE, openapi: { summary: 'Search people by name, alias, resident code or NIK', tags: ['residents'] } }, schema: { querystring: SearchQuery, response: { 200: R.ResidentSearch } } }, async (request) => {
+    const { q, limit, after: from = 0 } = request.query;
+    const page = pageOf(await searchPersons({ db: app.db, actor: request.actor!, q, limit: limit + 1, offset: from }), limit, () => from + limit);
+    return { residents: page.items, next: page.next };
   });
 
-  app.get<Id>('/residents/:id', { config: { ...PEOPLE, openapi: { summary: 'One person\'s record (audited)', tags: ['residents'], query: z.object({ reveal_nik: z.enum(['true', 'false']).optional() }), responses: { 200: R.ResidentDetail } } } }, async (request) => {
-    const reveal = (request.query as { reveal_nik?: string }).reveal_nik === 'true';
-    const d = await readPerson({ db: app.db, actor: request.actor!, id: request.params.id, revealNik: reveal, view: 'api' });
+  app.get('/residents/:id', { config: { ...PEOPLE, openapi: { summary: 'One person\'s record (audited)', tags: ['residents'] } }, schema: { params: IdParam, querystring: RevealQuery, response: { 200: R.ResidentDetail } } }, async (request) => {
+    const d = await readPerson({ db: app.db, actor: request.actor!, id: request.params.id, revealNik: request.query.reveal_nik, view: 'api' });
     return {
       // `version`: what a correction (PATCH) sends back.
       resident: { ...d.record, version: d.person.version },
@@ -83,50 +76,41 @@ const residentsApi: FastifyPluginAsync = async (app) => {
   });
 
   // A correction: absent fields stay, blank ones clear; `version` as read (409 when stale).
-  app.patch<Id>('/residents/:id', { config: { access: UPDATE_ROLES, openapi: { summary: 'Correct a record: absent fields stay, blank ones clear; `version` as read (409 when stale)', tags: ['residents'], body: PersonPatch, responses: { 200: R.ResidentUpdated } } } }, async (request, reply) => {
+  app.patch<Id>('/residents/:id', { config: { access: UPDATE_ROLES, openapi: { summary: 'Correct a record: absent fields stay, blank ones clear; `version` as read (409 when stale)', tags: ['residents'] } }, schema: { body: PersonPatch, response: { 200: R.ResidentUpdated } } }, async (request) => {
     const result = await updatePerson({ db: app.db, actor: request.actor!, personId: request.params.id, input: request.body });
     const t = request.t;
     const warnings = (list: UpdateNikWarning[]) => list.map((w) => ({ ...w, path: 'nik', message: t(w.code, w.params) }));
-    if (result.status === 'needs_decision') {
-      return reply.code(409).type('application/problem+json').send({
-        type: '/problems/needs-decision',
-        title: t('residents.needs_decision_title'),
-        status: 409,
-        detail: t('residents.edit_needs_decision'),
-        code: 'NEEDS_DECISION',
-        nik_warnings: warnings(result.nik_warnings),
-      });
-    }
+    if (result.status === 'needs_decision') throw needsDecision('residents.edit_needs_decision', { nik_warnings: warnings(result.nik_warnings) });
     const resident = { ...result.record, version: result.person.version };
     return { resident, changed: result.changed, warnings: warnings(result.warnings) };
   });
 
-  app.post<Id>('/residents/:id/reveal-nik', { config: { ...PEOPLE_SECRET, openapi: { summary: 'The NIK and KK in full (audited)', tags: ['residents'], responses: { 200: R.RevealedNik } } } }, async (request) =>
+  app.post<Id>('/residents/:id/reveal-nik', { config: { ...PEOPLE_SECRET, openapi: { summary: 'The NIK and KK in full (audited)', tags: ['residents'] } }, schema: { response: { 200: R.RevealedNik } } }, async (request) =>
     await revealNik({ db: app.db, actor: request.actor!, id: request.params.id }),
   );
 
-  app.post<Id>('/residents/:id/merge', { config: { access: MERGE_ROLES, openapi: { summary: 'Merge a duplicate into this record', tags: ['residents'], body: MergeInput, responses: { 200: R.Merged } } } }, async (request) =>
+  app.post<Id>('/residents/:id/merge', { config: { access: MERGE_ROLES, openapi: { summary: 'Merge a duplicate into this record', tags: ['residents'] } }, schema: { body: MergeInput, response: { 200: R.Merged } } }, async (request) =>
     await mergePersons({ db: app.db, actor: request.actor!, survivorId: request.params.id, input: request.body }),
   );
 
   // Household membership corrected after intake: a member added or removed, with a reason, audited.
-  app.post<Id>('/residents/:id/household/members', { config: { ...PEOPLE, openapi: { summary: 'Add a household member', tags: ['residents'], body: AddMemberInput, responses: { 200: R.HouseholdChanged } } } }, async (request) =>
+  app.post<Id>('/residents/:id/household/members', { config: { ...PEOPLE, openapi: { summary: 'Add a household member', tags: ['residents'] } }, schema: { body: AddMemberInput, response: { 200: R.HouseholdChanged } } }, async (request) =>
     await addHouseholdMember({ db: app.db, actor: request.actor!, personId: request.params.id, input: request.body ?? {} }),
   );
-  app.post<{ Params: { id: string; mid: string } }>('/residents/:id/household/members/:mid/remove', { config: { ...PEOPLE, openapi: { summary: 'Remove a household member', tags: ['residents'], body: RemoveMemberInput.omit({ member_id: true }), responses: { 200: R.HouseholdChanged } } } }, async (request) =>
+  app.post<{ Params: { id: string; mid: string } }>('/residents/:id/household/members/:mid/remove', { config: { ...PEOPLE, openapi: { summary: 'Remove a household member', tags: ['residents'] } }, schema: { body: RemoveMemberInput.omit({ member_id: true }), response: { 200: R.HouseholdChanged } } }, async (request) =>
     await removeHouseholdMember({ db: app.db, actor: request.actor!, personId: request.params.id, input: { ...((request.body as object) ?? {}), member_id: request.params.mid } }),
   );
 
-  app.post('/stays', { config: { ...PEOPLE, openapi: { summary: 'Check-in (409 when no free place)', tags: ['stays'], body: CheckInInput, responses: { 201: R.CheckedIn } } } }, async (request, reply) => {
+  app.post('/stays', { config: { ...PEOPLE, openapi: { summary: 'Check-in (409 when no free place)', tags: ['stays'] } }, schema: { body: CheckInInput, response: { 201: R.CheckedIn } } }, async (request, reply) => {
     const result = await checkIn({ db: app.db, actor: request.actor!, input: request.body });
     return reply.code(201).send(result);
   });
 
-  app.post<Id>('/stays/:id/discharge', { config: { ...PEOPLE, openapi: { summary: 'Discharge', tags: ['stays'], body: DischargeInput, responses: { 200: R.Discharged } } } }, async (request) => ({
+  app.post<Id>('/stays/:id/discharge', { config: { ...PEOPLE, openapi: { summary: 'Discharge', tags: ['stays'] } }, schema: { body: DischargeInput, response: { 200: R.Discharged } } }, async (request) => ({
     stay: await discharge({ db: app.db, actor: request.actor!, stayId: request.params.id, input: request.body }),
   }));
 
-  app.post<Id>('/stays/:id/transfer', { config: { ...PEOPLE, openapi: { summary: 'Transfer to another unit (or, for the command centre, another facility)', tags: ['stays'], body: TransferInput, responses: { 201: R.Transferred } } } }, async (request, reply) => {
+  app.post<Id>('/stays/:id/transfer', { config: { ...PEOPLE, openapi: { summary: 'Transfer to another unit (or, for the command centre, another facility)', tags: ['stays'] } }, schema: { body: TransferInput, response: { 201: R.Transferred } } }, async (request, reply) => {
     const result = await transfer({ db: app.db, actor: request.actor!, stayId: request.params.id, input: request.body });
     return reply.code(201).send(result);
   });
