@@ -48,6 +48,8 @@ describe('the case work report', () => {
     await manager('POST', `/api/v1/residents/${elders[0]!.id}/case/services`, { menu: 'perawatan', service: 'Cek kesehatan lagi' });
     await manager('POST', `/api/v1/residents/${elders[1]!.id}/case/services`, { menu: 'terapi', service: 'Senam' });
     const withNik = await placed(desk, { name: 'Siti', sex: 'P', birth_date: '1950-05-12', nik: '3171055205500003' });
+    // DTKS unknown: checked at the Dinsos first (not in it), then proposed.
+    expect((await manager('POST', `/api/v1/residents/${withNik.id}/case/dtks-check`, { outcome: 'no' })).statusCode).toBe(200);
     expect((await manager('POST', `/api/v1/residents/${withNik.id}/case/dtks-proposal`, {})).statusCode).toBe(201);
     // A pemulangan with its journey, followed up after arrival: still at home.
     const home = elders[3]!;

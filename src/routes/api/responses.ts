@@ -54,6 +54,7 @@ const NikWarning = z.object({
   code: z.string(),
   params: z.record(z.string(), z.string()),
   blocking: z.boolean(),
+  overridable: z.boolean().describe('Whether a reason (nik_override_reason) may override it'),
   path: z.string(),
   message: z.string(),
 });
