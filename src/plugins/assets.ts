@@ -1,6 +1,8 @@
 import fp from 'fastify-plugin';
 import compress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { assetHashes, STATIC_ROOT } from '../lib/assets.ts';
 
 /** A year: what a browser may keep a file whose URL names its content. */
@@ -18,6 +20,11 @@ export default fp(
     // Registered before any route, so every answer (pages, API, files) is compressed above 1 kB.
     await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
     await app.register(fastifyStatic, { root: STATIC_ROOT, prefix: '/static/', maxAge: '1h' });
+    // The service worker, served from the root so it may keep pages anywhere on the site (static/js/sw.js);
+    // never cached by the browser, so a new version is seen on the next visit.
+    const sw = readFileSync(join(STATIC_ROOT, 'js/sw.js'), 'utf8');
+    app.get('/sw.js', { config: { access: 'public' } }, async (_request, reply) =>
+      reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(sw));
     app.addHook('onSend', async (request, reply, payload) => {
       if (reply.statusCode !== 200 || !request.url.startsWith('/static/')) return payload;
       const [path, query = ''] = request.url.split('?');
