@@ -43,6 +43,7 @@ describeBrowser('offline: the desk and the field form reload without a network',
         expect(await page.locator(selector).first().isVisible()).toBe(true);
         // The page's files came from the device: styled, and its script ran.
         expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).not.toBe('');
+        await suite.screenshot(page, `offline-${size}`, { fullPage: false });
         // A page never opened here: a clear message, not the browser's error page.
         await page.goto('/handoffs/00000000-0000-0000-0000-000000000000');
         expect(await page.textContent('h1')).toContain('Koneksi terputus, coba lagi');
