@@ -59,4 +59,20 @@ describeBrowser('offline: the desk and the field form reload without a network',
       await page.close();
     });
   }
+
+  it('the wall: the live badge follows the connection, never "Langsung" under "Koneksi terputus"', { timeout: 60_000 }, async () => {
+    const page = await suite.page('wall');
+    await suite.login(page, 'display', DEMO_PASSWORD);
+    await page.goto('/board');
+    await page.waitForFunction(() => document.body.dataset.live === 'connected', null, { timeout: 15_000 });
+    expect(await page.textContent('#live-state')).toBe('Langsung');
+    await page.context().setOffline(true);
+    try {
+      await page.waitForFunction(() => !document.getElementById('live-banner')!.hidden, null, { timeout: 15_000 });
+      expect(await page.textContent('#live-state')).toBe('Terputus');
+    } finally {
+      await page.context().setOffline(false);
+    }
+    await page.close();
+  });
 });
