@@ -425,7 +425,7 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
       const page = await desk.get(`/residents/${man!.id}/suggestions?lang=en`);
       expect(page.body).toContain('No facility can take them now.');
       expect(page.body).toContain('No open facility gives disability care.');
-      expect(page.body).toContain('The command centre has been told.');
+      expect(page.body).toContain('The command centre will be told within a minute.');
     });
 
     it('a refused person comes back on the desk\'s list with the next suggestions', async () => {
