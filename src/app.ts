@@ -2,13 +2,11 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
-import fastifyStatic from '@fastify/static';
-import { resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import { databaseTarget, openDatabase, type Db } from './db/client.ts';
 import { hubFor } from './domain/events.ts';
 import jobsPlugin from './plugins/jobs.ts';
+import assetsPlugin from './plugins/assets.ts';
 import { loadSessionSecret } from './lib/secret.ts';
 import { DomainError } from './domain/errors.ts';
 import requestIdPlugin, { requestIdOf, requestSerializer } from './plugins/request-id.ts';
@@ -46,7 +44,6 @@ import worklistPages from './routes/worklists/pages.ts';
 import liveHtml from './live/html.ts';
 import { LIVE_REGIONS } from './routes/live-regions.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface BuildOptions {
   /** An already open database (tests share one with their factories). */
@@ -149,11 +146,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   });
   await app.register(securityPlugin);
-  await app.register(fastifyStatic, {
-    root: resolve(root, 'static'),
-    prefix: '/static/',
-    maxAge: '1h',
-  });
+  // Compression for every answer, and the static files (long-lived when asked by their hashed URL).
+  await app.register(assetsPlugin);
 
   // Singgah's own plugins: order is the order requests meet them.
   await app.register(dbPlugin, { db });

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { sampleOccupancy, SAMPLE_EVERY_MS } from '../domain/board/sampler.ts';
 import { runHandoffChecks, HANDOFF_CHECK_EVERY_MS } from '../domain/handoffs/overdue.ts';
 import { expireReferrals } from '../domain/referrals/expire.ts';
+import { NOTHING_FITS_EVERY_MS, raiseNothingFits } from '../domain/referrals/route-person.ts';
 import { housekeep, HOUSEKEEPING_EVERY_MS } from './housekeeping.ts';
 import { jobRuns } from '../lib/metrics.ts';
 
@@ -31,6 +32,8 @@ export const REFERRAL_EXPIRY_EVERY_MS = 30_000;
 
 export const JOBS: readonly Job[] = [
   { name: 'referral-expiry', everyMs: REFERRAL_EXPIRY_EVERY_MS, atStart: false, run: (db) => expireReferrals(db) },
+  // Someone waiting in a TPS whom nothing fits: the command centre is told (a page that shows routing only reads).
+  { name: 'nothing-fits', everyMs: NOTHING_FITS_EVERY_MS, atStart: true, run: (db) => raiseNothingFits(db) },
   { name: 'handoff-checks', everyMs: HANDOFF_CHECK_EVERY_MS, atStart: true, run: (db, s) => runHandoffChecks(db, s.handoffAlertMinutes) },
   { name: 'occupancy-sample', everyMs: SAMPLE_EVERY_MS, atStart: true, run: (db) => sampleOccupancy(db) },
   // Expired sessions, day-old idempotency keys, sign-in attempts past their window, unread one-time messages.

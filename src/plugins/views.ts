@@ -7,6 +7,7 @@ import { csrfTokenFor } from './csrf.ts';
 import { navFor } from '../routes/nav.ts';
 import { formatFor } from '../lib/time.ts';
 import { newId } from '../lib/ids.ts';
+import { assetUrl } from '../lib/assets.ts';
 import { takeFlash } from './flash.ts';
 import { translate } from '../i18n/index.ts';
 
@@ -74,6 +75,8 @@ function baseContext(request: FastifyRequest, reply: FastifyReply) {
     flash: takeFlash(request),
     /** it.fmt(iso, withTime = true, zoneOrWilayahCode?): "22/11/2026 14:05 WITA" (lib/time.ts formatFor). */
     fmt: formatFor,
+    /** it.asset('/static/js/app.js'): the file's URL with its content hash, cached for a year (src/lib/assets.ts). */
+    asset: assetUrl,
     errors: {} as Record<string, string>,
     values: {} as Record<string, unknown>,
   };

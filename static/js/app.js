@@ -112,3 +112,21 @@ document.addEventListener('htmx:error', (evt) => {
   slot.replaceChildren(p);
   revealMessage(slot.parentElement);
 });
+
+// ---- Offline-first shell (issue 25) ----
+// The service worker keeps the desk's and the field form's pages and their files, so a reload or
+// Back without a network shows the app. This page and its files are kept as soon as it is in control.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').then(() => navigator.serviceWorker.ready).then((reg) => {
+    const urls = [location.href];
+    for (const el of document.querySelectorAll('script[src], link[rel="stylesheet"][href]')) urls.push(el.src || el.href);
+    if (reg.active) reg.active.postMessage({ type: 'keep', urls });
+  }).catch(() => {});
+}
+// Signing out forgets the kept pages: a shared tablet keeps nobody's data for the next user.
+document.addEventListener('submit', (evt) => {
+  const form = evt.target;
+  if (form instanceof HTMLFormElement && form.getAttribute('action') === '/logout' && 'caches' in window) {
+    caches.delete('singgah-shell-v1').catch(() => {});
+  }
+});

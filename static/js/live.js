@@ -5,15 +5,22 @@
   const STALE_MS = 60_000;
   const banner = () => document.getElementById('live-banner');
   const state = () => document.getElementById('live-state');
-  let connected = false;
+  // Until the socket says otherwise (its first connect, or a close), the page was just rendered from live data.
+  let connected = true;
 
-  document.addEventListener('htmx:ws:close', (e) => {
-    if (e.detail && e.detail.reason === 'removed') return;
+  function lost() {
     connected = false;
     const b = banner();
     if (b) b.hidden = false;
     document.body.dataset.live = 'lost';
+    tick();
+  }
+  document.addEventListener('htmx:ws:close', (e) => {
+    if (e.detail && e.detail.reason === 'removed') return;
+    lost();
   });
+  // The device itself lost the network: said at once, not when the socket times out.
+  window.addEventListener('offline', lost);
   // A page rendered with an error or a result to read (a refused form, a notice)
   // must not be redrawn by the region snapshot the socket sends on connecting: the
   // page was rendered from the same data a moment ago, and the snapshot would wipe
@@ -76,6 +83,7 @@
     const b = banner();
     if (b) b.hidden = true;
     document.body.dataset.live = 'connected';
+    tick();
   });
 
   function tick() {
@@ -88,11 +96,41 @@
     const s = state();
     if (beat && s) {
       const age = Date.now() - Date.parse(beat.getAttribute('datetime') || '');
-      const stale = !connected || !(age < STALE_MS);
-      s.classList.toggle('stale', stale && age >= STALE_MS);
-      s.textContent = age >= STALE_MS ? s.dataset.stale : s.dataset.live;
+      // The badge follows the connection: never "live" under a "connection lost" banner.
+      const stale = !(age < STALE_MS);
+      s.classList.toggle('stale', !connected || stale);
+      s.classList.toggle('offline', !connected);
+      s.textContent = !connected ? s.dataset.offline || s.dataset.stale : stale ? s.dataset.stale : s.dataset.live;
     }
   }
   tick();
   setInterval(tick, 1000);
+
+  // The wall's referrals and handoffs (newest first): as many whole items as the panel holds, the rest as "+N lagi".
+  function fitLists() {
+    for (const more of document.querySelectorAll('[data-more]')) {
+      const panel = more.closest('.panel-dark');
+      const ul = panel && panel.querySelector('ul');
+      if (!ul) continue;
+      const items = Array.from(ul.children);
+      for (const li of items) li.hidden = false;
+      const total = Number(more.dataset.total) || items.length;
+      let shown = items.length;
+      more.hidden = total <= shown;
+      const fits = () => shown === 0 || items[shown - 1].getBoundingClientRect().bottom <= ul.getBoundingClientRect().bottom + 1;
+      while (!fits()) {
+        items[--shown].hidden = true;
+        more.hidden = false;
+      }
+      more.textContent = (more.dataset.label || '+{n}').replace('{n}', String(total - shown));
+      more.hidden = total <= shown;
+    }
+  }
+  fitLists();
+  window.addEventListener('resize', fitLists);
+  // Redrawn by the socket: fitted again (its own "+N" text changes are not a redraw).
+  new MutationObserver((muts) => {
+    const redrawn = muts.some((m) => m.target instanceof Element && !m.target.closest('[data-more]') && (m.target.closest('#board-content') || m.target.querySelector('#board-content')));
+    if (redrawn) fitLists();
+  }).observe(document.body, { childList: true, subtree: true });
 })();

@@ -117,7 +117,10 @@ describeBrowser('intake desk at tablet size', () => {
     await Promise.all([page.waitForURL(childUrl), page.click('#do-discharge')]);
     expect(await page.textContent('#stays')).toContain('Kembali ke keluarga');
     expect(await page.textContent('#stays')).toContain('Nenek di Bekasi');
-    expect(await page.textContent('#current-stay')).toContain('Tidak sedang ditempatkan');
+    // Discharged home (issue 25): the page says so, not "not placed", and offers "Tempatkan" only as a second thought.
+    expect(await page.textContent('#current-stay')).toContain('Kembali ke keluarga');
+    expect(await page.textContent('#current-stay')).toContain('Keluar dari layanan');
+    expect(await page.textContent('#current-stay')).not.toContain('Tidak sedang ditempatkan');
     await suite.screenshot(page, 'intake-6-child-discharged-tablet');
     const still = await suite.db.select().from(stays).where(and(eq(stays.unitId, familyUnitId), isNull(stays.checkedOutAt))).all();
     expect(still).toHaveLength(2);

@@ -32,12 +32,28 @@ async function measure(suite: BrowserSuite, size: { width: number; height: numbe
         tileClipped: r.bottom > areas.bottom + 1 || r.right > areas.right + 1 || t.scrollHeight > t.clientHeight + 1,
         namePx: parseFloat(getComputedStyle(h).fontSize),
         countPx: parseFloat(getComputedStyle(used).fontSize),
+        freePx: parseFloat(getComputedStyle(t.querySelector<HTMLElement>('[data-free]')!).fontSize),
       };
     });
     const alerts = [...document.querySelectorAll<HTMLElement>('.side li')].map((li) => parseFloat(getComputedStyle(li).fontSize));
+    // The side lists: every item shown is whole (never cut by the panel), and what is not shown is counted.
+    const lists = [...document.querySelectorAll<HTMLElement>('.side .panel-dark')].map((p) => {
+      const ul = p.querySelector('ul')!.getBoundingClientRect();
+      const items = [...p.querySelectorAll('li')].filter((li) => !li.hidden);
+      return {
+        title: p.querySelector('h2')!.textContent!.trim(),
+        cut: items.filter((li) => li.getBoundingClientRect().bottom > ul.bottom + 1).length,
+        shown: items.length,
+        total: Number(p.querySelector('.count')?.textContent ?? 0),
+        more: p.querySelector<HTMLElement>('.more:not([hidden])')?.textContent ?? null,
+        // The panel itself is not cut by the column.
+        panelCut: p.getBoundingClientRect().bottom > p.parentElement!.getBoundingClientRect().bottom + 1,
+      };
+    });
     return {
       tiles,
       alerts,
+      lists,
       scrollH: document.documentElement.scrollHeight,
       scrollW: document.documentElement.scrollWidth,
       text: document.body.innerText,
@@ -66,6 +82,14 @@ for (const scale of ['default', 'pwtc'] as const) {
           expect(Math.min(...m.tiles.map((t) => t.namePx))).toBeGreaterThanOrEqual(24);
           expect(Math.min(...m.tiles.map((t) => t.countPx))).toBeGreaterThanOrEqual(32);
           if (m.alerts.length) expect(Math.min(...m.alerts)).toBeGreaterThanOrEqual(20);
+          // Free places, the number that matters most, at least as large as the places used.
+          expect(m.tiles.filter((t) => t.freePx < t.countPx).map((t) => t.name)).toEqual([]);
+        }
+        // Referrals and handoffs: the newest first, each shown whole, the rest as "+N lagi".
+        for (const l of m.lists) {
+          expect(l.cut, `${l.title} cut at ${size.width}`).toBe(0);
+          expect(l.panelCut, `${l.title} panel cut at ${size.width}`).toBe(false);
+          if (l.total > l.shown) expect(l.more).toBe(`+${l.total - l.shown} lagi`);
         }
       }
     });

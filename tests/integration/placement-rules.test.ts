@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.ts';
 import { alerts, auditEvents, persons, stays } from '../../src/db/schema/index.ts';
+import { raiseNothingFits } from '../../src/domain/referrals/route-person.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser, type UnitOverrides } from '../helpers/factories.ts';
 import { bearer, signedIn } from '../helpers/session.ts';
@@ -236,7 +237,8 @@ describe('5. routing gaps closed', () => {
     const asDesk = await desk('GET', `/api/v1/routing?person_id=${him.id}`);
     expect(asDesk.json().nothing_fits).toBe(true);
     expect(asDesk.body).not.toContain('RPTC');
-    // The alert, read by the command centre only, says a protected facility could take him, never which.
+    await raiseNothingFits(db);
+    // The alert (raised by the job, as the desk holding him sees it), read by the command centre only, says a protected facility could take him, never which.
     const alert = (await db.select().from(alerts).where(and(eq(alerts.subjectId, him.id), isNull(alerts.resolvedAt))).get())!;
     expect(alert.message).toContain('Fasilitas terlindung');
     expect(alert.message).not.toContain('RPTC');
@@ -258,6 +260,7 @@ describe('5. routing gaps closed', () => {
 describe('6. alerts settled only by an act', () => {
   it('looking at routing never settles an alert; a note or a referral does', async () => {
     const him = (await register(desk, [{ name: 'Samsul', sex: 'L', estimated_age: 40, trafficking_victim: true }])).persons[0]!;
+    await raiseNothingFits(db);
     const first = (await desk('GET', `/api/v1/routing?person_id=${him.id}`)).json();
     expect(first.alert_id).toBeTruthy();
     // The command centre looks (and finds the protected home): the alert stays open.
@@ -275,6 +278,7 @@ describe('6. alerts settled only by an act', () => {
 
   it('settled by hand with a note, kept with the alert', async () => {
     const p = (await register(desk, [{ name: 'Kardi', sex: 'L', estimated_age: 44, trafficking_victim: true }])).persons[0]!;
+    await raiseNothingFits(db);
     const id = (await desk('GET', `/api/v1/routing?person_id=${p.id}`)).json().alert_id as string;
     const done = await command('POST', `/api/v1/alerts/${id}/resolve`, { note: 'Ditelepon ke RPTC, dijemput besok' });
     expect(done.json()).toEqual({ id, resolved: true });
@@ -366,6 +370,19 @@ describe('7. the desk is always told where a person is and what to do', () => {
     const routing = (await desk('GET', `/api/v1/routing?person_id=${boy.id}`)).json();
     expect(routing.needed).toBe(false);
     expect(routing.alert_id).toBeNull();
+    await raiseNothingFits(db);
     expect(await db.select().from(alerts).where(eq(alerts.subjectId, boy.id)).all()).toEqual([]);
+    // The person page says he went home, names no blank facility, and offers "Tempatkan" only as a second thought.
+    const u = await makeUser(db, 'intake', { facilityId: tps.id });
+    const b = await signedIn(app, u.username, u.password);
+    const page = await b.get(`/residents/${boy.id}`);
+    expect(page.body).toContain('id="left-care"');
+    expect(page.body).toContain('Kembali ke keluarga');
+    const panel = /<section class="panel" id="current-stay">[\s\S]*?<\/section>/.exec(page.body)![0];
+    expect(panel).not.toContain('Tidak sedang ditempatkan');
+    expect(page.body).not.toMatch(/class="btn btn-primary" id="checkin-link"/);
+    const suggestions = await b.get(`/residents/${boy.id}/suggestions`);
+    expect(suggestions.body).toContain('Sudah keluar dari layanan');
+    expect(suggestions.body).not.toContain('Sudah ditempatkan di ,');
   });
 });

@@ -6,6 +6,7 @@ import { alerts, auditEvents, referralPersons, referrals, stays, units } from '.
 import { loadUnitOccupancy } from '../../src/domain/occupancy/compute.ts';
 import { expireReferrals } from '../../src/domain/referrals/index.ts';
 import { hubFor, type HubEvent } from '../../src/domain/events.ts';
+import { raiseNothingFits } from '../../src/domain/referrals/route-person.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
 import { bearer, signedIn, type Browser } from '../helpers/session.ts';
@@ -296,17 +297,23 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
     expect(await db.select().from(referrals).where(sql`status = 'PROPOSED'`).all()).toEqual([]);
   });
 
-  it('when nothing fits, says what is missing and raises it to the command centre once', async () => {
+  it('when nothing fits, says what is missing; the job (not the read) raises it to the command centre once', async () => {
     const [man] = await register(tpsIntake, [{ name: 'Pak Darmo', sex: 'L', estimated_age: 50, needs_medical: true, disabilities: ['fisik'], wheelchair: true }]);
     const first = (await tpsIntake('GET', `/api/v1/routing?person_id=${man!.id}`)).json();
     expect(first.nothing_fits).toBe(true);
     expect(first.missing[0].message).toBe('Tidak ada fasilitas buka yang memberi layanan disabilitas.');
+    // Reading routing records nothing.
+    expect(await db.select().from(alerts).where(and(eq(alerts.kind, 'nothing_fits'), eq(alerts.subjectId, man!.id))).all()).toEqual([]);
+    expect(first.alert_id).toBeNull();
+    const ids = await raiseNothingFits(db);
     const raised = await db.select().from(alerts).where(and(eq(alerts.kind, 'nothing_fits'), eq(alerts.subjectId, man!.id))).all();
     expect(raised).toHaveLength(1);
+    expect(ids).toContain(raised[0]!.id);
     expect(raised[0]!.facilityId).toBe(tps.id);
-    expect(first.alert_id).toBe(raised[0]!.id);
     expect(events).toContainEqual({ type: 'alert', alertId: raised[0]!.id, kind: 'nothing_fits', facilityId: tps.id });
-    await tpsIntake('GET', `/api/v1/routing?person_id=${man!.id}`);
+    // The page now names the open alert; neither it nor the next run raises a second.
+    expect((await tpsIntake('GET', `/api/v1/routing?person_id=${man!.id}`)).json().alert_id).toBe(raised[0]!.id);
+    expect(await raiseNothingFits(db)).not.toContain(raised[0]!.id);
     expect(await db.select().from(alerts).where(and(eq(alerts.kind, 'nothing_fits'), eq(alerts.subjectId, man!.id))).all()).toHaveLength(1);
   });
 
@@ -418,7 +425,7 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
       const page = await desk.get(`/residents/${man!.id}/suggestions?lang=en`);
       expect(page.body).toContain('No facility can take them now.');
       expect(page.body).toContain('No open facility gives disability care.');
-      expect(page.body).toContain('The command centre has been told.');
+      expect(page.body).toContain('The command centre will be told within a minute.');
     });
 
     it('a refused person comes back on the desk\'s list with the next suggestions', async () => {

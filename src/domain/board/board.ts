@@ -28,8 +28,12 @@ export interface BoardTile {
 export interface BoardData {
   approaches: { key: string; occupied: number; usable: number; free: number; held: number; spark: string }[];
   areas: { code: string; name: string; tiles: BoardTile[] }[];
+  /** The newest first (at most 12); `referralsTotal` counts them all, for "+N more". */
   referrals: { id: string; status: string; from: string; to: string; places: number; since: string }[];
+  referralsTotal: number;
+  /** The newest first (at most 12); `handoffsTotal` counts them all. */
   handoffs: { id: string; number: string; facility: string; pending: number; since: string }[];
+  handoffsTotal: number;
   alerts: { kind: string; text: string; facility: string; since: string | null }[];
 }
 
@@ -99,17 +103,23 @@ export async function boardData(db: Db, actor: Actor, now: Date, opts: { handoff
   const referrals = (await db
     .all<{ id: string; status: string; from_id: string | null; to_id: string; places: number; proposed_at: string }>(
       sql`select id, status, from_facility_id as from_id, to_facility_id as to_id, places, proposed_at
-          from referrals where status in ('PROPOSED','ACCEPTED','IN_TRANSIT') order by proposed_at limit 12`,
+          from referrals where status in ('PROPOSED','ACCEPTED','IN_TRANSIT') order by proposed_at desc, id limit 12`,
     ))
     .map((r) => ({ id: r.id, status: r.status, from: r.from_id ? (names.get(r.from_id) ?? '—') : '—', to: names.get(r.to_id) ?? '—', places: r.places, since: r.proposed_at }));
 
-  const handoffs = (await db
-    .all<{ id: string; number: string; facility_id: string; created_at: string; pending: number }>(
+  const openHandoffs = (order: 'newest' | 'oldest', before?: string) =>
+    db.all<{ id: string; number: string; facility_id: string; created_at: string; pending: number }>(
       sql`select h.id, h.number, h.facility_id, h.created_at,
             (select count(*) from handoff_persons p where p.handoff_id = h.id and p.status = 'PENDING') as pending
-          from handoffs h where h.status = 'OPEN' order by h.created_at limit 12`,
-    ))
-    .map((h) => ({ id: h.id, number: h.number, facility: names.get(h.facility_id) ?? '—', pending: h.pending, since: h.created_at }));
+          from handoffs h where h.status = 'OPEN' ${before ? sql`and h.created_at < ${before}` : sql``}
+          order by ${order === 'newest' ? sql`h.created_at desc` : sql`h.created_at`}, h.id limit 12`,
+    );
+  const handoffRow = (h: { id: string; number: string; facility_id: string; created_at: string; pending: number }) =>
+    ({ id: h.id, number: h.number, facility: names.get(h.facility_id) ?? '—', pending: h.pending, since: h.created_at });
+  const handoffs = (await openHandoffs('newest')).map(handoffRow);
+  const total = async (q: ReturnType<typeof sql>) => Number((await db.get<{ n: number | string }>(q))?.n ?? 0);
+  const referralsTotal = await total(sql`select count(*) as n from referrals where status in ('PROPOSED','ACCEPTED','IN_TRANSIT')`);
+  const handoffsTotal = await total(sql`select count(*) as n from handoffs where status = 'OPEN'`);
 
   const alerts: BoardData['alerts'] = [];
   for (const f of visible) {
@@ -119,7 +129,8 @@ export async function boardData(db: Db, actor: Actor, now: Date, opts: { handoff
     else if (level === 'red' || level === 'amber') alerts.push({ kind: 'nearly_full', text: 'board.alert.nearly_full', facility: f.name, since: null });
   }
   const overdueBefore = new Date(now.getTime() - opts.handoffAlertMinutes * 60_000).toISOString();
-  for (const h of handoffs) if (h.since < overdueBefore) alerts.push({ kind: 'handoff_overdue', text: 'board.alert.handoff_overdue', facility: `${h.number} · ${h.facility}`, since: h.since });
+  // Overdue: the oldest open handoffs, whatever the list above shows.
+  for (const h of (await openHandoffs('oldest', overdueBefore)).map(handoffRow)) alerts.push({ kind: 'handoff_overdue', text: 'board.alert.handoff_overdue', facility: `${h.number} · ${h.facility}`, since: h.since });
   const stored = await db.all<{ kind: string; facility_id: string | null; raised_at: string; message: string }>(
     sql`select kind, facility_id, raised_at, message from alerts where resolved_at is null and kind in ('nothing_fits','referral_refused_twice') order by raised_at limit 10`,
   );
@@ -127,7 +138,7 @@ export async function boardData(db: Db, actor: Actor, now: Date, opts: { handoff
   const rank: Record<string, number> = { overflow: 0, nothing_fits: 1, handoff_overdue: 2, referral_refused_twice: 3, nearly_full: 4 };
   alerts.sort((a, b) => (rank[a.kind] ?? 9) - (rank[b.kind] ?? 9));
 
-  return { approaches, areas, referrals, handoffs, alerts };
+  return { approaches, areas, referrals, referralsTotal, handoffs, handoffsTotal, alerts };
 }
 
 /** How long something has waited, short enough for a tile: "12m", "3j 05m" (jam), "2h" (hari). */

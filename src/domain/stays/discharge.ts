@@ -16,6 +16,15 @@ import { toStayRecord, type StayRecord } from './view.ts';
 import { facilityZone } from '../time-zone.ts';
 
 /** Ends an open stay with an outcome and, where it has one, a destination. */
+/** Outcomes that end care: the person went home, to family or community, or is gone; no destination is needed. */
+export const LEFT_CARE_OUTCOMES: readonly string[] = ['reunited', 'returned_home', 'moved_to_lks', 'hospitalised', 'left', 'deceased'];
+
+/** The stay that ended their care, when the person's latest stay closed so (null while placed, or moved on within care). */
+export function leftCareBy<S extends { checkedInAt: string; checkedOutAt: string | null; outcome: string | null }>(stays: readonly S[]): S | null {
+  const last = [...stays].sort((a, b) => b.checkedInAt.localeCompare(a.checkedInAt))[0];
+  return last && last.checkedOutAt !== null && last.outcome !== null && LEFT_CARE_OUTCOMES.includes(last.outcome) ? last : null;
+}
+
 export async function discharge(args: { db: Db; actor: Actor; stayId?: string; input: unknown }): Promise<StayRecord> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);

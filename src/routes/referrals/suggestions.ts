@@ -40,6 +40,8 @@ export function suggestionsView(request: FastifyRequest, routing: PersonRouting,
     passed: r.passed_over.map((p) => ({ ...p, why: p.reasons.map((x) => describeReason(t, x)) })),
     missing: r.missing.map((x) => describeReason(t, x)),
     alerted: r.destinations.length === 0 && routing.openReferral === null && routing.needed,
+    /** The job has raised the alert already (a page only reads: src/domain/referrals/route-person.ts). */
+    alertRaised: routing.alertId !== null,
     /** Already placed where their needs are met: the list waits until the desk asks for it. */
     settled: !routing.needed && !opts.all && routing.openReferral === null,
     current: routing.current,

@@ -17,6 +17,8 @@ const PEOPLE = { access: PEOPLE_ROLES };
 /** The page with a revealed NIK is never stored for replay. */
 const PEOPLE_SECRET = { access: PEOPLE_ROLES, idempotent: false };
 
+import { leftCareBy } from '../../domain/stays/discharge.ts';
+
 type Id = { Params: { id: string } };
 
 /**
@@ -51,6 +53,8 @@ const residentPages: FastifyPluginAsync = async (app) => {
         canAnonymise: hasRole(actor, ANONYMISE_ROLES),
         actsAtStay,
         checkInIds: d.openStay ? [] : [d.person.id, ...unplacedHousehold],
+        // Discharged home, to family or community (or gone): not "not placed", and no "Tempatkan" first.
+        leftCare: d.openStay ? null : (leftCareBy(d.stays.map((s) => ({ ...s.stay, zone: s.zone }))) ?? null),
         cluster: d.cluster,
         ...rest,
       },
