@@ -136,6 +136,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       people: o.people,
       placed: o.placed,
       groupSize: o.groupSize,
+      scarce: o.scarce,
       facility: o.facility,
       facilityChoices: o.facilityChoices,
       units: o.units.map((u) => ({ ...u, refusal: u.refusal ? describeReason(request.t, u.refusal) : null })),
@@ -171,6 +172,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       bed_label: typeof bed === 'string' && bed ? bed : undefined,
       split_reason: body.split_reason,
       overflow_reason: body.overflow_reason,
+      scarce_choice: body.scarce_choice,
     };
     try {
       const result = await checkIn({ db: app.db, actor: request.actor!, input });
