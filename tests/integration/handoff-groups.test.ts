@@ -2,8 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../src/db/client.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeUnit, makeToken } from '../helpers/factories.ts';
-import { bearer } from '../helpers/session.ts';
+import { makeFacility, makeUnit, makeToken, makeUser } from '../helpers/factories.ts';
+import { bearer, signedIn } from '../helpers/session.ts';
 
 let app: FastifyInstance;
 let db: Db;
@@ -128,5 +128,53 @@ describe('groups on a handoff (who came together)', () => {
     // Nothing was received by the refused intakes.
     const after = (await desk('GET', `/api/v1/handoffs/${h.id}`)).json() as { persons: Line[] };
     expect(after.persons.every((l) => l.status === 'PENDING')).toBe(true);
+  });
+
+  it('"Terima keluarga" at the desk: one step when nothing needs deciding, a duplicate decided per member when one does', async () => {
+    const { tps, satpol, desk } = await setting();
+    // Budi was here before: the desk must say whether the Budi on the handoff is him.
+    const before = await desk('POST', '/api/v1/residents', { persons: [{ name: 'Budi Hartono', sex: 'L', estimated_age: 40 }], confirm_new: true });
+    const budi = (before.json() as { persons: { id: string }[] }).persons[0]!.id;
+    const persons = sixInTwoGroups();
+    persons[0] = { ...persons[0]!, name: 'Budi Hartono' };
+    // The others are new to Singgah (the tests before registered a Siti and an Ani).
+    persons[1] = { ...persons[1]!, name: 'Wulandari Kusuma' };
+    persons[2] = { ...persons[2]!, name: 'Kirana Pramesti' };
+    persons[3] = { ...persons[3]!, name: 'Ratih Anggraini' };
+    persons[4] = { ...persons[4]!, name: 'Fajar Nugroho' };
+    persons[5] = { ...persons[5]!, name: 'Yoga Prasetyo' };
+    const h = (await satpol('POST', '/api/v1/handoffs', { operation: operation(), facility_id: tps.id, persons })).json() as { id: string; persons: Line[] };
+    const u = await makeUser(db, 'intake', { facilityId: tps.id });
+    const b = await signedIn(app, u.username, u.password);
+    const page = await b.get(`/handoffs/${h.id}`);
+    expect(page.body).toContain(`/handoffs/${h.id}/groups/A/receive`);
+
+    // Group B: nothing to decide, received in the one tap of its button, and led to check-in with the household and back here.
+    const oneTap = await b.post(`/handoffs/${h.id}/groups/B/receive`, { idempotency_key: 'group-b-1' });
+    expect(oneTap.statusCode).toBe(303);
+    expect(oneTap.headers.location).toMatch(new RegExp(`^/intake/check-in\\?(p=[^&]+&){3}back=${encodeURIComponent(`/handoffs/${h.id}`)}$`));
+
+    // Group A: Budi may be the man registered before; nothing is saved until the desk decides, for him alone.
+    const ask = await b.post(`/handoffs/${h.id}/groups/A/receive`, { idempotency_key: 'group-a-1' });
+    expect(ask.statusCode).toBe(200);
+    expect(ask.body).toContain('id="needs-decision"');
+    expect(ask.body).toContain(`name="persons.0.decision" value="${budi}"`);
+    expect(ask.body).not.toContain('name="persons.1.decision"');
+    const a = h.persons.filter((l) => l.group === 'A');
+    const form: Record<string, string> = { idempotency_key: 'group-a-2' };
+    a.forEach((l, i) => {
+      const p = persons[i]!;
+      Object.assign(form, { [`persons.${i}.handoff_person_id`]: l.id, [`persons.${i}.name`]: p.name, [`persons.${i}.sex`]: p.sex, [`persons.${i}.estimated_age`]: String(p.approx_age) });
+    });
+    form['persons.0.decision'] = budi;
+    const decided = await b.post(`/handoffs/${h.id}/groups/A/receive`, form);
+    expect(decided.statusCode).toBe(303);
+    const after = (await desk('GET', `/api/v1/handoffs/${h.id}`)).json() as { status: string; persons: Line[] };
+    expect(after.status).toBe('CLOSED');
+    const lineA = after.persons.filter((l) => l.group === 'A');
+    expect(lineA[0]!.person_id).toBe(budi);
+    const records = await Promise.all(lineA.map(async (l) => (await desk('GET', `/api/v1/residents/${l.person_id}`)).json() as { household_id: string | null }));
+    expect(new Set(records.map((r) => r.household_id)).size).toBe(1);
+    expect(records[0]!.household_id).not.toBeNull();
   });
 });
