@@ -105,6 +105,8 @@ const PAGE_ROWS: Row[] = [
     body: (_p, h) => ({ person_id: h.personId }),
     roles: DESK,
   },
+  { method: 'GET', route: '/handoffs/:id/groups/:group/receive', url: (p) => `/handoffs/${p.handoffId}/groups/A/receive`, roles: DESK },
+  { method: 'POST', route: '/handoffs/:id/groups/:group/receive', url: (p) => `/handoffs/${p.handoffId}/groups/A/receive`, body: () => ({}), roles: DESK },
   {
     method: 'POST',
     route: '/handoffs/:id/persons/:pid/not-received',
@@ -296,7 +298,7 @@ describe('access matrix: record × scope', () => {
         .insert(handoffs)
         .values({ id: handoffId, number: `HO-TEST-${n}-${randomUUID().slice(0, 6)}`, operationNumber: `OP-${n}`, operationAt: nowIso(), place: 'Jalan', wilayahCode: o.wilayah, leaderName: 'Komandan', facilityId: f.id, createdAt: nowIso() })
         .run();
-      await tx.insert(handoffPersons).values({ id: lineId, handoffId, seq: 1, sex: 'L', approxAge: 40 }).run();
+      await tx.insert(handoffPersons).values({ id: lineId, handoffId, seq: 1, sex: 'L', approxAge: 40, groupLabel: 'A' }).run();
       await tx.insert(alerts).values({ id: alertId, kind: 'nothing_fits', facilityId: f.id, subjectType: 'person', subjectId: personId, message: 'x', raisedAt: nowIso() }).run();
     });
     return { facilityId: f.id, unitId: u.id, personId, stayId: stay.json().stays[0].id, referralId: '', handoffId, lineId, alertId };

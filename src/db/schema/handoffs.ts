@@ -6,7 +6,20 @@ import { wilayah } from './reference.ts';
 
 export const HANDOFF_STATUSES = ['OPEN', 'CLOSED'] as const;
 export const HANDOFF_PERSON_STATUSES = ['PENDING', 'RECEIVED', 'NOT_RECEIVED'] as const;
-export const VISIBLE_NEEDS = ['pregnant', 'young_child', 'disability', 'elderly', 'sick_injured'] as const;
+export const VISIBLE_NEEDS = [
+  'pregnant',
+  'young_child',
+  'disability',
+  'elderly',
+  'sick_injured',
+  'unaccompanied_child',
+  'trafficking_suspected',
+  'drug_use',
+  'wheelchair',
+] as const;
+/** How a person on a handoff is related to the others of their group (who came together). */
+export const HANDOFF_RELATIONSHIPS = ['kepala_keluarga', 'suami', 'istri', 'anak', 'orang_tua', 'saudara', 'lainnya'] as const;
+export type HandoffRelationship = (typeof HANDOFF_RELATIONSHIPS)[number];
 export type VisibleNeed = (typeof VISIBLE_NEEDS)[number];
 
 /** Serah terima from a Satpol PP street operation (penertiban) to a receiving facility. */
@@ -54,6 +67,9 @@ export const handoffPersons = sqliteTable(
     needs: text('needs', { mode: 'json' }).$type<VisibleNeed[]>().notNull().default([]),
     belongings: text('belongings').notNull().default(''),
     notes: text('notes').notNull().default(''),
+    /** Who came together: persons of one handoff with the same label are received as one household. */
+    groupLabel: text('group_label'),
+    relationship: text('relationship', { enum: HANDOFF_RELATIONSHIPS }),
     status: text('status', { enum: HANDOFF_PERSON_STATUSES }).notNull().default('PENDING'),
     personId: text('person_id').references(() => persons.id),
     notReceivedReason: text('not_received_reason'),

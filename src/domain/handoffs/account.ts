@@ -1,4 +1,4 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import { write, type Db, type Tx } from '../../db/client.ts';
 import { handoffPersons, handoffs, persons } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
@@ -43,6 +43,28 @@ export async function pendingLine(tx: Tx | Db, actor: Actor, ref: LineRef): Prom
   if (!line) throw notFound('handoffs.line_not_found');
   if (line.status !== 'PENDING') throw conflict('handoffs.already_accounted', { seq: line.seq, status: line.status });
   return { h, line };
+}
+
+/**
+ * The handoff and the lines still pending of one group the officers wrote
+ * down (who came together), in their order; 404 / 403 as pendingLine, 409
+ * when no one of the group is left pending.
+ */
+export async function pendingGroup(tx: Tx | Db, actor: Actor, ref: { handoffId: string; group: string }): Promise<{ h: HandoffRow; lines: HandoffLineRow[] }> {
+  requireRole(actor, DESK_ROLES);
+  const h = await tx.select().from(handoffs).where(eq(handoffs.id, ref.handoffId)).get();
+  if (!h || !canViewHandoff(actor, h)) throw notFound('handoffs.not_found');
+  if (!canAccountHandoff(actor, h)) throw forbidden('handoffs.not_your_facility');
+  const group = await tx
+    .select()
+    .from(handoffPersons)
+    .where(and(eq(handoffPersons.handoffId, h.id), eq(handoffPersons.groupLabel, ref.group)))
+    .orderBy(asc(handoffPersons.seq))
+    .all();
+  if (!group.length) throw notFound('handoffs.line_not_found');
+  const lines = group.filter((l) => l.status === 'PENDING');
+  if (!lines.length) throw conflict('handoffs.group_accounted', { group: ref.group });
+  return { h, lines };
 }
 
 export async function markNotReceived(args: { db: Db; actor: Actor; ref: LineRef; input: unknown }): Promise<HandoffDetail> {

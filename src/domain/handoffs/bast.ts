@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { wilayah } from '../../db/schema/index.ts';
-import type { HandoffDetail } from './read.ts';
+import { linesByGroup, type HandoffDetail } from './read.ts';
 import { ZONE_IANA } from '../../lib/time.ts';
 
 const upper = (s: string) => s.toLocaleUpperCase('id-ID');
@@ -57,5 +57,7 @@ export function bastFacts(d: HandoffDetail, printedAt: Date) {
     /** "Kota Administrasi Jakarta Pusat" → "Jakarta Pusat", as a place line reads. */
     city: d.wilayahName.replace(/^(Kota Administrasi|Kabupaten Administrasi|Kabupaten|Kota)\s+/i, ''),
     bySex,
+    /** Families together: each group's members one after another under its label, as they came. */
+    blocks: linesByGroup(d.lines),
   };
 }

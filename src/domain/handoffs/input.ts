@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEXES, VISIBLE_NEEDS } from '../../db/schema/index.ts';
+import { HANDOFF_RELATIONSHIPS, SEXES, VISIBLE_NEEDS } from '../../db/schema/index.ts';
 import { list, optionalInt, optionalText, text } from '../validate.ts';
 import { ZONE_OFFSET_MINUTES, type Zone } from '../../lib/time.ts';
 
@@ -86,6 +86,9 @@ export const HandoffPersonInput = z
       needs: list(z.enum(VISIBLE_NEEDS, { error: 'field.invalid' })),
       belongings: optionalText(500),
       notes: optionalText(500),
+      /** Who came together: a short label the officers give; persons with the same label are one group (a family). */
+      group: z.preprocess(trimmedOrUndefined, z.string().max(20, 'field.too_long').optional()),
+      relationship: z.preprocess(trimmedOrUndefined, z.enum(HANDOFF_RELATIONSHIPS, { error: 'field.invalid' }).optional()),
     },
     { error: 'field.required' },
   )
@@ -95,7 +98,9 @@ export const HandoffPersonInput = z
     path: ['needs'],
     message: 'handoffs.pregnant_female_only',
     when: (payload) => isObject(payload.value) && payload.value.sex !== undefined,
-  });
+  })
+  // How someone is related says whom they came with: a relationship without a group has no one to relate to.
+  .refine((p) => !p.relationship || Boolean(p.group), { path: ['group'], message: 'handoffs.relationship_without_group', when: (payload) => isObject(payload.value) });
 export type HandoffPersonInput = z.infer<typeof HandoffPersonInput>;
 
 export const MAX_HANDOFF_PERSONS = 100;

@@ -14,18 +14,25 @@ import type { HandoffLineRow, HandoffRow } from './read.ts';
  * An intake form that takes `?handoff_person=ID` can call this, then save with
  * receiveByIntake (residents/receive-handoff.ts) so the link and the handoff's closing happen in its transaction.
  */
-export function intakePrefillFromLine(line: HandoffLineRow): Record<string, string | undefined> {
+export function intakePrefillFromLine(line: HandoffLineRow): Record<string, string | string[] | undefined> {
+  const has = (n: HandoffLineRow['needs'][number]) => (line.needs.includes(n) ? 'on' : undefined);
   return {
     name: line.name ?? '',
     description: line.description ?? '',
     sex: line.sex,
     estimated_age: line.approxAge === null ? '' : String(line.approxAge),
-    pregnant: line.needs.includes('pregnant') ? 'on' : undefined,
-    needs_medical: line.needs.includes('sick_injured') ? 'on' : undefined,
+    pregnant: has('pregnant'),
+    needs_medical: has('sick_injured'),
+    // A wheelchair is a physical disability (the intake's own rule): both are carried over.
+    wheelchair: has('wheelchair'),
+    disabilities: line.needs.includes('wheelchair') ? ['fisik'] : undefined,
+    unaccompanied_child: has('unaccompanied_child'),
+    trafficking_victim: has('trafficking_suspected'),
+    napza: has('drug_use'),
   };
 }
 
-export async function intakePrefill(args: { db: Db; actor: Actor; handoffPersonId: string }): Promise<{ handoff: HandoffRow; line: HandoffLineRow; member: Record<string, string | undefined> }> {
+export async function intakePrefill(args: { db: Db; actor: Actor; handoffPersonId: string }): Promise<{ handoff: HandoffRow; line: HandoffLineRow; member: Record<string, string | string[] | undefined> }> {
   const row = await args.db.select({ handoffId: handoffPersons.handoffId }).from(handoffPersons).where(eq(handoffPersons.id, args.handoffPersonId)).get();
   if (!row) throw notFound('handoffs.line_not_found');
   const { h, line } = await pendingLine(args.db, args.actor, { handoffId: row.handoffId, lineId: args.handoffPersonId });

@@ -28,6 +28,9 @@ export interface HandoffLine {
   needs: VisibleNeed[];
   belongings: string;
   notes: string;
+  /** Who came together (the officers' label), and how this person is related to the others. */
+  group: string | null;
+  relationship: HandoffLineRow['relationship'];
   status: HandoffLineRow['status'];
   notReceivedReason: string | null;
   accountedAt: string | null;
@@ -57,6 +60,36 @@ export interface HandoffDetail {
   canAccount: boolean;
   /** Does this actor see who a line became (resident code, record link)? */
   seesPeople: boolean;
+}
+
+export interface LineBlock<L extends { group: string | null }> {
+  /** The group's label, or null for someone who came alone. */
+  group: string | null;
+  lines: L[];
+}
+
+/**
+ * The lines as families: each group's members together, in the order its
+ * first member was written down; someone without a group is a block alone.
+ * The desk's page and the BAST both list a handoff this way.
+ */
+export function linesByGroup<L extends { group: string | null }>(lines: readonly L[]): LineBlock<L>[] {
+  const blocks: LineBlock<L>[] = [];
+  const byLabel = new Map<string, LineBlock<L>>();
+  for (const l of lines) {
+    if (l.group === null) {
+      blocks.push({ group: null, lines: [l] });
+      continue;
+    }
+    let b = byLabel.get(l.group);
+    if (!b) {
+      b = { group: l.group, lines: [] };
+      byLabel.set(l.group, b);
+      blocks.push(b);
+    }
+    b.lines.push(l);
+  }
+  return blocks;
 }
 
 export function countLines(lines: { status: HandoffLineRow['status'] }[]): HandoffCounts {
@@ -121,6 +154,8 @@ export async function detailOf(db: Db | Tx, actor: Actor, h: HandoffRow): Promis
     needs: r.needs,
     belongings: r.belongings,
     notes: r.notes,
+    group: r.groupLabel,
+    relationship: r.relationship,
     status: r.status,
     notReceivedReason: r.notReceivedReason,
     accountedAt: r.accountedAt,

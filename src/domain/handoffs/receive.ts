@@ -1,9 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { handoffPersons, handoffs } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
-import { DomainError, invalid } from '../errors.ts';
+import { DomainError, invalid, type FieldError } from '../errors.ts';
 import { settleHandoff } from './settle.ts';
 import { publishHandoff } from './events.ts';
 
@@ -22,6 +22,53 @@ export async function receivableLine(tx: Tx, id: string, facilityId: string | nu
   if (!line || (facilityId !== null && line.facilityId !== facilityId)) throw invalid([{ path: 'handoff_person_id', message: 'residents.handoff_unknown' }]);
   if (line.status !== 'PENDING') throw new DomainError('CONFLICT', 'residents.handoff_already_accounted');
   return { id: line.id, handoffId: line.handoffId, seq: line.seq };
+}
+
+/**
+ * The lines named by the members of one intake (each member's own
+ * `handoff_person_id`): each receivable as above, all of one handoff and of
+ * one group the officers wrote down (who came together), each named once.
+ * A lone member may name any pending line. Errors name the member's field.
+ */
+export async function receivableGroup(tx: Tx, ids: readonly (string | undefined)[], facilityId: string | null): Promise<({ id: string; handoffId: string; seq: number } | null)[]> {
+  const named = ids.filter((x): x is string => Boolean(x));
+  if (!named.length) return ids.map(() => null);
+  const errors: FieldError[] = [];
+  if (new Set(named).size !== named.length) {
+    ids.forEach((x, i) => {
+      if (x && ids.indexOf(x) !== i) errors.push({ path: `persons.${i}.handoff_person_id`, message: 'residents.handoff_line_twice' });
+    });
+    throw invalid(errors);
+  }
+  const lines = await Promise.all(
+    ids.map(async (x, i) => {
+      if (!x) return null;
+      try {
+        return await receivableLine(tx, x, facilityId);
+      } catch (err) {
+        if (err instanceof DomainError && err.code === 'VALIDATION') errors.push({ path: `persons.${i}.handoff_person_id`, message: 'residents.handoff_unknown' });
+        else throw err;
+        return null;
+      }
+    }),
+  );
+  if (errors.length) throw invalid(errors);
+  if (named.length > 1) {
+    const rows = await tx
+      .select({ id: handoffPersons.id, handoffId: handoffPersons.handoffId, group: handoffPersons.groupLabel })
+      .from(handoffPersons)
+      .where(inArray(handoffPersons.id, named))
+      .all();
+    const first = rows[0]!;
+    const together = rows.every((r) => r.handoffId === first.handoffId && r.group !== null && r.group === first.group);
+    if (!together) {
+      ids.forEach((x, i) => {
+        if (x) errors.push({ path: `persons.${i}.handoff_person_id`, message: 'residents.handoff_not_one_group' });
+      });
+      throw invalid(errors);
+    }
+  }
+  return lines;
 }
 
 /**

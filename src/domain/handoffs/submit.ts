@@ -84,6 +84,8 @@ export async function submitHandoff(args: { db: Db; actor: Actor; input: unknown
           needs: [...new Set(p.needs)],
           belongings: p.belongings ?? '',
           notes: p.notes ?? '',
+          groupLabel: p.group ?? null,
+          relationship: p.relationship ?? null,
         })
         .run();
     }
@@ -93,7 +95,7 @@ export async function submitHandoff(args: { db: Db; actor: Actor; input: unknown
       entity: 'handoff',
       entityId: handoffId,
       at: now,
-      detail: { number, facility_id: f!.id, wilayah_code: code, operation_number: op.number, persons: data.persons.length },
+      detail: { number, facility_id: f!.id, wilayah_code: code, operation_number: op.number, persons: data.persons.length, groups: new Set(data.persons.map((p) => p.group).filter(Boolean)).size },
     });
     // Announced with the change itself: heard once it is committed, never for a rollback.
     await publishHandoff(tx, handoffId);

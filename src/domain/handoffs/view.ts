@@ -30,6 +30,8 @@ export function toHandoffRecord(d: HandoffDetail) {
       description: l.description,
       sex: l.sex,
       approx_age: l.approxAge,
+      group: l.group,
+      relationship: l.relationship,
       needs: l.needs,
       belongings: l.belongings,
       notes: l.notes,

@@ -167,3 +167,49 @@ function reasonFor(u: PlacementUnit, r: Awaited<ReturnType<typeof rank>>, g: Gro
   if (withFamily) return { key: 'placement.reason.with_household', params: { unit } };
   return { key: g.scarceNeed || !anyScarce ? 'placement.reason.first_with_room' : 'placement.reason.keeps_scarce_free', params: { unit } };
 }
+
+/** Units whose places are few and needed by some: accessible, elderly-suitable, maternity, children's (cribs). */
+export const SCARCE_FEATURES: readonly UnitFeature[] = ['accessible', 'elderly', 'maternity', 'crib'];
+export const isScarceUnit = (u: Pick<PlacementUnit, 'features'>) => u.features.some((f) => SCARCE_FEATURES.includes(f));
+
+/** Does the unit give everything this group needs (access for a wheelchair, a place for the elderly or disabled, maternity care)? */
+function meetsAllNeeds(u: Pick<PlacementUnit, 'features'>, g: GroupProfile): boolean {
+  if (g.wheelchair && !u.features.includes('accessible')) return false;
+  if (g.scarceNeed && !u.features.includes('accessible') && !u.features.includes('elderly')) return false;
+  if (g.maternity && !u.features.includes('maternity')) return false;
+  return true;
+}
+
+/** The desk's answers when a household would take most of a scarce unit. */
+export const SCARCE_CHOICES = ['together_there', 'together_elsewhere', 'split'] as const;
+export type ScarceChoice = (typeof SCARCE_CHOICES)[number];
+
+export interface ScarceQuestion<U extends PlacementUnit = PlacementUnit> {
+  /** The one unit that meets all the household's needs: a scarce one. */
+  unit: U;
+  size: number;
+  free: number;
+  /** Where the household could stay together instead (the best unit that is not scarce), or null. */
+  elsewhere: U | null;
+}
+
+/**
+ * Scarce places are not given away silently (issue 24): a household is kept
+ * together where a unit meets all its needs, but when the only such unit with
+ * room is a scarce one and the household would take more than half of its
+ * free places, the desk is asked — together there, together elsewhere, or
+ * split with a reason — instead of the rules deciding. Null when there is
+ * nothing to ask (one person, a household with no such need, a unit that is not scarce, another unit that
+ * meets every need, or a household that takes half its places or fewer).
+ */
+export function scarceQuestion<U extends PlacementUnit>(units: readonly U[], members: readonly PlacementMember[], household: boolean, opts: ChooseOptions = {}): ScarceQuestion<U> | null {
+  const g = groupProfile(members, household);
+  if (!g.household || g.size < 2 || !(g.wheelchair || g.scarceNeed || g.maternity)) return null;
+  const fit = units.filter((u) => u.status === 'AVAILABLE' && unitRefusal(u, g) === null && u.free >= g.size);
+  const meeting = fit.filter((u) => meetsAllNeeds(u, g));
+  if (meeting.length !== 1) return null;
+  const only = meeting[0]!;
+  if (!isScarceUnit(only) || g.size * 2 <= only.free) return null;
+  const { choice } = chooseUnit(fit.filter((u) => !isScarceUnit(u)), members, household, opts);
+  return { unit: only, size: g.size, free: only.free, elsewhere: choice?.unit ?? null };
+}

@@ -75,6 +75,8 @@ export const PersonInput = z
     same_as: optionalText(64),
     /** …or a new person after all. */
     confirm_new: checkbox(),
+    /** This member's own Satpol PP handoff line, when the members are the lines of one group received together. */
+    handoff_person_id: optionalText(64),
   })
   // Checked even when other fields fail, so the officer sees every problem at once.
   .refine((p) => !!(p && (p.name || p.description)), { path: ['name'], message: 'residents.name_or_description', when: () => true })
@@ -96,7 +98,9 @@ export const IntakeInput = z.object({
   facility_id: optionalText(64),
   /** Past every possible (not certain) duplicate at once: "these are all new people". */
   confirm_new: checkbox(),
-});
+})
+  // One line for the intake, or one line for each member: never both.
+  .refine((d) => !(d.handoff_person_id && d.persons.some((p) => p.handoff_person_id)), { path: ['handoff_person_id'], message: 'residents.handoff_line_twice' });
 export type IntakeInput = z.infer<typeof IntakeInput>;
 
 export function householdWanted(input: IntakeInput): boolean {

@@ -1,7 +1,9 @@
 import { write, type Db } from '../../db/client.ts';
 import type { Actor } from '../actor.ts';
 import { isWide, requireRole } from '../access.ts';
-import { pendingLine, type LineRef } from '../handoffs/account.ts';
+import { pendingGroup, pendingLine, type LineRef } from '../handoffs/account.ts';
+import { intakePrefillFromLine } from '../handoffs/intake-prefill.ts';
+import type { HandoffLineRow } from '../handoffs/read.ts';
 import { DESK_ROLES } from '../handoffs/scope.ts';
 import { registerIntake } from './register.ts';
 import type { IntakeResult } from './intake-result.ts';
@@ -31,5 +33,35 @@ export async function receiveByIntake(args: { db: Db; actor: Actor; ref: LineRef
         facility_id: isWide(actor) ? h.facilityId : undefined,
       },
     });
+  });
+}
+
+/**
+ * "Terima keluarga" at the handoff desk: every member still pending of one
+ * group the officers wrote down (who came together) registered in one intake
+ * as one household, each receiving their own line (registerIntake, with the
+ * duplicate and NIK checks decided per member), so that check-in places them
+ * together. `members` are the officer's answers for some members (a duplicate
+ * decided, a field corrected), by line id, the member's whole form; a member
+ * not named is taken as the officers wrote them. When a member needs a decision
+ * nothing is saved and the decisions are returned, with the lines in order.
+ */
+export async function receiveGroupByIntake(args: {
+  db: Db;
+  actor: Actor;
+  ref: { handoffId: string; group: string };
+  members?: Record<string, Record<string, unknown>>;
+}): Promise<{ result: IntakeResult; lines: HandoffLineRow[] }> {
+  const { db, actor, ref } = args;
+  requireRole(actor, DESK_ROLES);
+  return await write(db, async (tx) => {
+    const { h, lines } = await pendingGroup(tx, actor, ref);
+    const persons = lines.map((l) => ({ ...(args.members?.[l.id] ?? intakePrefillFromLine(l)), handoff_person_id: l.id }));
+    const result = await registerIntake({
+      db,
+      actor,
+      input: { persons, household: true, source: 'satpol_handoff', facility_id: isWide(actor) ? h.facilityId : undefined },
+    });
+    return { result, lines };
   });
 }

@@ -1,6 +1,6 @@
 import { write, type Db } from '../../db/client.ts';
 import { households } from '../../db/schema/index.ts';
-import { receivableLine, receiveLine } from '../handoffs/receive.ts';
+import { receivableGroup, receivableLine, receiveLine } from '../handoffs/receive.ts';
 import type { Actor } from '../actor.ts';
 import { PEOPLE_ROLES, requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
@@ -40,7 +40,9 @@ export async function registerIntake(args: { db: Db; actor: Actor; input: unknow
     }
 
     const handoffLine = data.handoff_person_id ? await receivableLine(tx, data.handoff_person_id, facilityId) : null;
-    const source = handoffLine ? 'satpol_handoff' : data.source;
+    // Or each member's own line: a group the officers wrote down as having come together, received as one household.
+    const memberLines = await receivableGroup(tx, data.persons.map((p) => p.handoff_person_id), facilityId);
+    const source = handoffLine || memberLines.some(Boolean) ? 'satpol_handoff' : data.source;
 
     let householdId: string | null = null;
     if (householdWanted(data) && checked.length > 1) {
@@ -75,6 +77,7 @@ export async function registerIntake(args: { db: Db; actor: Actor; input: unknow
 
     // The handoff's own rule, in this same transaction: the line is received and the handoff settles.
     if (handoffLine) await receiveLine(tx, actor, handoffLine, saved[0]!.id, now);
+    for (const [i, line] of memberLines.entries()) if (line) await receiveLine(tx, actor, line, saved[i]!.id, now);
 
     const records: PersonRecord[] = [];
     for (const r of saved) records.push(await personRecord(tx, r, { today }));

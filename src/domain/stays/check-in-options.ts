@@ -8,7 +8,7 @@ import { nowIso, wibDate } from '../../lib/time.ts';
 import { ageNeeds, ageOn } from '../persons/age.ts';
 import { assertCanSeePerson } from '../persons/scope.ts';
 import { loadFacilityOccupancy } from '../occupancy/compute.ts';
-import { groupProfile, unitRefusal, type UnitReason } from '../placement/choose-unit.ts';
+import { groupProfile, scarceQuestion, unitRefusal, type UnitReason } from '../placement/choose-unit.ts';
 import { isSupervisor, toPlacePerson } from './place.ts';
 import { destinationChoices } from './read.ts';
 import { freeBedsByUnit, suggestionFor, wherePlaced } from './where.ts';
@@ -62,8 +62,13 @@ export async function checkInOptions(args: { db: Db; actor: Actor; personIds: st
   });
   // The same rule the check-in verb applies when no unit is chosen (placement/choose-unit.ts).
   const suggestion = visibleFacility ? await suggestionFor(db, visibleFacility.id, group.map((p) => p.id)) : null;
+  // When the household would take most of the only scarce unit meeting its needs, the desk is asked (the check-in verb insists).
+  const today = wibDate(nowIso());
+  const q = visibleFacility && group.length ? scarceQuestion(visibleFacility.units, group.map((p) => toPlacePerson(p, today)), isHousehold) : null;
+  const scarce = q ? { unit: { id: q.unit.id, name: q.unit.name }, size: q.size, free: q.free, elsewhere: q.elsewhere ? { id: q.elsewhere.id, name: q.elsewhere.name } : null } : null;
   return {
     people,
+    scarce,
     placed: await wherePlaced(db, actor, people.filter((p) => p.openStayId).map((p) => p.person.id)),
     groupSize: group.length,
     facility: visibleFacility,

@@ -48,6 +48,8 @@ export async function checkIn(args: { db: Db; actor: Actor; input: unknown }): P
         bedLabel: input.bed_label,
         overflowReason: input.overflow_reason,
         splitReason: input.split_reason,
+        askScarce: true,
+        scarceChoice: input.scarce_choice,
         at,
       });
       const rows = await tx.select().from(stays).where(inArray(stays.id, placed.stayIds)).all();

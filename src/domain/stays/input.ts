@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DISCHARGE_OUTCOMES } from '../../db/schema/index.ts';
 import { checkbox, list, optionalText } from '../validate.ts';
+import { SCARCE_CHOICES } from '../placement/choose-unit.ts';
 
 export const CheckInInput = z
   .object({
@@ -16,6 +17,8 @@ export const CheckInInput = z
     overflow_reason: optionalText(300),
     /** Why a household is placed apart, on purpose. */
     split_reason: optionalText(300),
+    /** The desk's answer when the household would take most of the only scarce unit that meets its needs. */
+    scarce_choice: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.enum(SCARCE_CHOICES, { error: 'field.invalid' }).optional()),
   })
   .refine((v) => v.person_id || v.person_ids.length > 0, { path: ['person_id'], message: 'field.required' })
   .refine((v) => new Set([...(v.person_id ? [v.person_id] : []), ...v.person_ids]).size <= 20, { path: ['person_ids'], message: 'residents.too_many_members' });

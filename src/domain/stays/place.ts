@@ -8,7 +8,7 @@ import { conflict, DomainError, forbidden, invalidField, noFreePlace } from '../
 import { loadUnitOccupancy, type UnitOccupancy } from '../occupancy/compute.ts';
 import { newId } from '../../lib/ids.ts';
 import { bedLabels, bedsInUse } from './beds.ts';
-import { chooseUnit, groupProfile, unitRefusal, type UnitReason } from '../placement/choose-unit.ts';
+import { chooseUnit, groupProfile, scarceQuestion, unitRefusal, type ScarceChoice, type UnitReason } from '../placement/choose-unit.ts';
 import { ageOn } from '../persons/age.ts';
 import { wibDate } from '../../lib/time.ts';
 
@@ -52,6 +52,13 @@ export interface PlaceRequest {
   bedLabel?: string | undefined;
   overflowReason?: string | undefined;
   splitReason?: string | undefined;
+  /**
+   * The desk's answer when a household would take most of the only scarce unit
+   * that meets its needs (placement/choose-unit.ts scarceQuestion). Only a
+   * check-in asks (`askScarce`); a transfer or a referral's arrival does not.
+   */
+  askScarce?: boolean;
+  scarceChoice?: ScarceChoice | undefined;
   at: string;
   /** For a transfer: the stay each person leaves (already closed at `at`). */
   previous?: Map<string, string>;
@@ -140,6 +147,24 @@ export async function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Promi
     if (!unit) {
       // The desk is then offered destinations that can take them (the check-in page shows the routing suggestions).
       throw noFreePlace('stays.no_free_place_facility', { facility: req.facility.name, needed: n });
+    }
+  }
+
+  if (req.askScarce) {
+    const q = scarceQuestion(all, group, isHousehold, { familyUnitIds: familyUnits });
+    if (q && q.unit.id === unit.id) {
+      if (!req.scarceChoice) {
+        throw invalidField('scarce_choice', 'placement.scarce.ask', { unit: unit.name, size: q.size, free: q.free, elsewhere: q.elsewhere?.name ?? '—' });
+      }
+      if (req.scarceChoice === 'together_elsewhere') {
+        if (!q.elsewhere) throw noFreePlace('placement.scarce.nowhere_else', { unit: unit.name });
+        unit = q.elsewhere;
+        reason = { key: 'placement.reason.scarce_kept', params: { unit: unit.name, scarce: q.unit.name } };
+      } else if (req.scarceChoice === 'split') {
+        // Split: the desk places some members here and the rest elsewhere, and says why.
+        if (!req.splitReason) throw invalidField('split_reason', 'placement.scarce.split_reason');
+        if (apart.length === 0) throw invalidField('person_ids', 'placement.scarce.split_pick');
+      }
     }
   }
 

@@ -15,6 +15,7 @@ import {
   SEXES,
   TRISTATE,
   VISIBLE_NEEDS,
+  HANDOFF_RELATIONSHIPS,
 } from '../../db/schema/index.ts';
 import { AGE_NEEDS } from '../../domain/persons/age.ts';
 import { AID_STEPS } from '../../domain/cases/aid.ts';
@@ -247,6 +248,8 @@ export const HandoffRecord = z.object({
       description: nstr,
       sex: z.enum(SEXES),
       approx_age: z.number().int().nullable(),
+      group: nstr.describe('Who came together: persons with the same label were received as one household'),
+      relationship: z.enum(HANDOFF_RELATIONSHIPS).nullable(),
       needs: z.array(z.enum(VISIBLE_NEEDS)),
       belongings: z.string(),
       notes: z.string(),

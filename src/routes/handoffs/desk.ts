@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.ts';
 import { nikOverrideFromForm } from '../../domain/persons/nik.ts';
-import { markNotReceived, pendingLine } from '../../domain/handoffs/account.ts';
-import { receiveByIntake } from '../../domain/residents/receive-handoff.ts';
+import { markNotReceived, pendingGroup, pendingLine } from '../../domain/handoffs/account.ts';
+import { receiveByIntake, receiveGroupByIntake } from '../../domain/residents/receive-handoff.ts';
 import { readHandoff, type HandoffLineRow, type HandoffRow } from '../../domain/handoffs/read.ts';
 import { intakePrefillFromLine } from '../../domain/handoffs/intake-prefill.ts';
 import { DESK_ROLES } from '../../domain/handoffs/scope.ts';
@@ -16,6 +16,11 @@ import { renderShow } from './views.ts';
 
 const DESK = { access: DESK_ROLES };
 type LineParams = { Params: { id: string; pid: string } };
+type GroupParams = { Params: { id: string; group: string } };
+
+/** The check-in page, led back to the handoff once the household has its place. */
+const placeThenBack = (ids: string[], handoffId: string) =>
+  `/intake/check-in?${ids.map((x) => `p=${encodeURIComponent(x)}`).join('&')}&back=${encodeURIComponent(`/handoffs/${handoffId}`)}`;
 
 /**
  * At the receiving desk: "receive" opens the intake form filled from what the
@@ -88,6 +93,93 @@ const deskRoutes: FastifyPluginAsync = async (app) => {
       throw err;
     }
   });
+
+  // ---- "Terima keluarga": a group that came together received as one household, in one step ----
+
+  function renderGroup(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ctx: { h: HandoffRow; lines: HandoffLineRow[]; group: string },
+    members: Member[],
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
+    const today = wibDate(nowIso());
+    const rows = ctx.lines.map((line, i) => {
+      const m = members[i] ?? {};
+      return { line, m, derived: ageFromTyped(m.birth_date, m.estimated_age, today) };
+    });
+    return reply.view(
+      'pages/handoffs/receive-group',
+      { title: request.t('handoffs.receive_group_title', { group: ctx.group, number: ctx.h.number }), h: ctx.h, group: ctx.group, rows, ...extra },
+      { status },
+    );
+  }
+
+  /** The officer's answers on a member's form as the intake's decisions (as at /intake and for one line). */
+  function memberDecisions(members: Member[]): { byLine: Record<string, Member>; errors: { path: string; message: string }[] } {
+    const byLine: Record<string, Member> = {};
+    const errors: { path: string; message: string }[] = [];
+    members.forEach((m, i) => {
+      const lineId = typeof m.handoff_person_id === 'string' ? m.handoff_person_id : '';
+      if (!lineId) return;
+      const decision = typeof m.decision === 'string' ? m.decision : '';
+      const override = nikOverrideFromForm(m.nik_keep === 'on', m.nik_override_reason, `persons.${i}.nik_override_reason`);
+      if (override.error) errors.push(override.error);
+      const { decision: _d, nik_keep: _k, handoff_person_id: _h, ...fields } = m;
+      byLine[lineId] = { ...fields, same_as: decision && decision !== 'new' ? decision : undefined, confirm_new: decision === 'new', nik_override_reason: override.reason };
+    });
+    return { byLine, errors };
+  }
+
+  app.get<GroupParams>('/handoffs/:id/groups/:group/receive', { config: DESK }, async (request, reply) => {
+    const ref = { handoffId: request.params.id, group: request.params.group };
+    try {
+      const { h, lines } = await pendingGroup(app.db, request.actor!, ref);
+      return renderGroup(request, reply, { h, lines, group: ref.group }, lines.map((l) => ({ ...intakePrefillFromLine(l), handoff_person_id: l.id })));
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'CONFLICT') return await conflictPage(request, reply, ref.handoffId, err);
+      throw err;
+    }
+  });
+
+  app.post<GroupParams>('/handoffs/:id/groups/:group/receive', { config: DESK }, async (request, reply) => {
+    const ref = { handoffId: request.params.id, group: request.params.group };
+    const actor = request.actor!;
+    const body = unflatten(request.body);
+    // From the handoff page the button posts nothing but itself: every member as the officers wrote them.
+    const posted: Member[] = (Array.isArray(body.persons) ? body.persons : []).filter((m): m is Member => !!m && typeof m === 'object');
+    let ctx: { h: HandoffRow; lines: HandoffLineRow[]; group: string };
+    try {
+      ctx = { ...(await pendingGroup(app.db, actor, ref)), group: ref.group };
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'CONFLICT') return await conflictPage(request, reply, ref.handoffId, err);
+      throw err;
+    }
+    const { byLine, errors } = memberDecisions(posted);
+    const shown = ctx.lines.map((l) => posted.find((m) => m.handoff_person_id === l.id) ?? { ...intakePrefillFromLine(l), handoff_person_id: l.id });
+    if (errors.length) return renderGroup(request, reply, ctx, shown, { errors: fieldErrorMap(request, errors) }, 422);
+    try {
+      const { result, lines } = await receiveGroupByIntake({ db: app.db, actor, ref, members: byLine });
+      if (result.status === 'needs_decision') return renderGroup(request, reply, { ...ctx, lines }, shown, groupDecisionView(request, result));
+      flash(request, { kind: 'ok', message: request.t('handoffs.group_received_ok', { group: ref.group, count: result.persons.length }) });
+      for (const w of result.warnings) flash(request, { kind: 'warn', message: `${result.persons[w.index]?.resident_code ?? ''}: ${request.t(w.code, w.params)}` });
+      // Placed together next: the check-in page with the household, and back to this handoff after.
+      return reply.redirect(placeThenBack(result.persons.map((p) => p.id), ref.handoffId), 303);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'VALIDATION') return renderGroup(request, reply, ctx, shown, { errors: fieldErrorMap(request, err.fieldErrors) }, 422);
+      if (err instanceof DomainError && err.code === 'CONFLICT') return await conflictPage(request, reply, ref.handoffId, err);
+      throw err;
+    }
+  });
+
+  function groupDecisionView(request: FastifyRequest, result: IntakeNeedsDecision) {
+    const dups: Record<number, unknown> = {};
+    for (const g of result.duplicates) dups[g.index] = g.candidates;
+    const nikWarnings: Record<number, { message: string; blocking: boolean; overridable: boolean }[]> = {};
+    for (const w of result.nik_warnings) (nikWarnings[w.index] ??= []).push({ message: request.t(w.code, w.params), blocking: w.blocking, overridable: w.overridable });
+    return { dups, nikWarnings, needsDecision: true };
+  }
 
   app.post<LineParams>('/handoffs/:id/persons/:pid/not-received', { config: DESK }, async (request, reply) => {
     const ref = { handoffId: request.params.id, lineId: request.params.pid };

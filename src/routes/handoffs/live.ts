@@ -3,7 +3,7 @@ import type { HubEvent } from '../../domain/events.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { defineLiveRegion, templateData, type RegionContext } from '../../live/regions.ts';
 import { isWide, hasRole } from '../../domain/access.ts';
-import { listHandoffs, readHandoff, type HandoffDetail } from '../../domain/handoffs/read.ts';
+import { linesByGroup, listHandoffs, readHandoff, type HandoffDetail } from '../../domain/handoffs/read.ts';
 import { VIEW_ROLES, withinWilayah } from '../../domain/handoffs/scope.ts';
 
 /** Might this handoff event concern what this actor sees? (The render itself is scoped exactly.) */
@@ -26,7 +26,7 @@ function lineLinks(app: FastifyInstance, actor: Actor) {
 
 /** Template data of the handoff page (views.ts) and of its live region. */
 export function showData(app: FastifyInstance, actor: Actor, d: HandoffDetail) {
-  return { d, links: lineLinks(app, actor), accounted: d.lines.filter((l) => l.status !== 'PENDING') };
+  return { d, links: lineLinks(app, actor), accounted: d.lines.filter((l) => l.status !== 'PENDING'), blocks: linesByGroup(d.lines) };
 }
 
 /** The list of handoffs (`/handoffs`), live over /live/html. */

@@ -136,6 +136,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       people: o.people,
       placed: o.placed,
       groupSize: o.groupSize,
+      scarce: o.scarce,
       facility: o.facility,
       facilityChoices: o.facilityChoices,
       units: o.units.map((u) => ({ ...u, refusal: u.refusal ? describeReason(request.t, u.refusal) : null })),
@@ -149,10 +150,13 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
 
   const idsFrom = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string' && x.length > 0).slice(0, MAX_MEMBERS);
 
+  /** Where the desk goes once placed: back to the handoff it came from ("Terima keluarga"), never elsewhere. */
+  const backTo = (v: unknown): string | null => (typeof v === 'string' && /^\/handoffs\/[A-Za-z0-9_-]{1,64}$/.test(v) ? v : null);
+
   app.get('/intake/check-in', { config: PEOPLE }, async (request, reply) => {
-    const q = request.query as { p?: string | string[]; facility?: string };
+    const q = request.query as { p?: string | string[]; facility?: string; back?: string };
     const ids = [...new Set(idsFrom(q.p))];
-    return reply.view('pages/intake/check-in', await placementView(request, ids, q.facility ?? null, { values: {} }));
+    return reply.view('pages/intake/check-in', await placementView(request, ids, q.facility ?? null, { values: {}, back: backTo(q.back) }));
   });
 
   app.post('/intake/check-in', { config: PEOPLE }, async (request, reply) => {
@@ -168,6 +172,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       bed_label: typeof bed === 'string' && bed ? bed : undefined,
       split_reason: body.split_reason,
       overflow_reason: body.overflow_reason,
+      scarce_choice: body.scarce_choice,
     };
     try {
       const result = await checkIn({ db: app.db, actor: request.actor!, input });
@@ -175,7 +180,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
         kind: result.overflow ? 'warn' : 'ok',
         message: request.t(result.overflow ? 'intake.checked_in_overflow' : 'intake.checked_in', { count: result.stays.length, unit: result.unit_name }),
       });
-      return reply.redirect(`/residents/${encodeURIComponent(chosen[0]!)}`, 303);
+      return reply.redirect(backTo(body.back) ?? `/residents/${encodeURIComponent(chosen[0]!)}`, 303);
     } catch (err) {
       if (err instanceof DomainError && ['VALIDATION', 'NO_FREE_PLACE', 'CONFLICT'].includes(err.code)) {
         const facilityId = typeof body.facility_id === 'string' ? body.facility_id : null;
@@ -186,6 +191,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
             problem: err.code === 'VALIDATION' && err.fieldErrors.length ? null : request.t(err.messageKey, err.params),
             noFreePlace: err.code === 'NO_FREE_PLACE',
             values: body,
+            back: backTo(body.back),
           }),
           { status: err.status },
         );

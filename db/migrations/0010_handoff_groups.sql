@@ -1,0 +1,2 @@
+ALTER TABLE `handoff_persons` ADD `group_label` text;--> statement-breakpoint
+ALTER TABLE `handoff_persons` ADD `relationship` text;
