@@ -84,6 +84,8 @@ export function sendError(
   if (request.isApi || !request.t) {
     const body: Record<string, unknown> = { type: problemType(code), title, status, detail, code };
     if (fieldErrors.length) body.errors = fieldErrors.map((e) => ({ path: e.path, message: t(e.message, e.params) }));
+    // The way on, where the domain names one (a child refused: a referral toward child protection).
+    if (params?.offer && typeof params.offer === 'object') body.offer = params.offer;
     return reply.code(status).type('application/problem+json').send(body);
   }
   const errors = fieldErrors.map((e) => ({ path: e.path, message: t(e.message, e.params) }));

@@ -14,7 +14,7 @@ import { loadRoutingFacilities, originOf, referralGroup, toRoutingPerson } from 
 import { groupNeeds, route } from '../routing/route.ts';
 import { referralUnitFits } from '../placement/choose-unit.ts';
 import { describeReason } from '../routing/text.ts';
-import { resolvePersonAlerts } from './alerts.ts';
+import { resolvePersonAlerts } from '../alerts.ts';
 import { expireReferrals } from './expire.ts';
 import { publishStep } from './events.ts';
 import { ProposeReferralInput } from './input.ts';

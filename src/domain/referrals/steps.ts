@@ -8,7 +8,7 @@ import { conflict } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { addMinutes, nowIso } from '../../lib/time.ts';
 import { translate } from '../../i18n/index.ts';
-import { raisePersonAlert } from './alerts.ts';
+import { raisePersonAlert } from '../alerts.ts';
 import { publishStep, type StepEvents } from './events.ts';
 import { expireReferrals } from './expire.ts';
 import { CancelReferralInput, EmptyInput, RefuseReferralInput } from './input.ts';

@@ -48,6 +48,7 @@ export async function checkIn(args: { db: Db; actor: Actor; input: unknown }): P
         bedLabel: input.bed_label,
         overflowReason: input.overflow_reason,
         splitReason: input.split_reason,
+        childReason: input.child_reason,
         at,
       });
       const rows = await tx.select().from(stays).where(inArray(stays.id, placed.stayIds)).all();

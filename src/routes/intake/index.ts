@@ -142,6 +142,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       defaultUnit: o.suggestion?.unitId ?? null,
       suggestionReason: o.suggestion ? describeReason(request.t, o.suggestion.reason) : null,
       supervisor: o.supervisor,
+      childOverride: o.childOverride,
       ...extra,
     };
   }
@@ -168,6 +169,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       bed_label: typeof bed === 'string' && bed ? bed : undefined,
       split_reason: body.split_reason,
       overflow_reason: body.overflow_reason,
+      child_reason: body.child_reason,
     };
     try {
       const result = await checkIn({ db: app.db, actor: request.actor!, input });
@@ -184,7 +186,8 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
           await placementView(request, all.length ? all : chosen, facilityId, {
             errors: fieldErrorMap(request, err.fieldErrors),
             problem: err.code === 'VALIDATION' && err.fieldErrors.length ? null : request.t(err.messageKey, err.params),
-            noFreePlace: err.code === 'NO_FREE_PLACE',
+            noFreePlace: err.code === 'NO_FREE_PLACE' || err.messageKey === 'stays.child_needs_children_unit',
+            childRefused: err.messageKey === 'stays.child_needs_children_unit',
             values: body,
           }),
           { status: err.status },
