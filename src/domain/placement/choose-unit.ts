@@ -132,6 +132,8 @@ export type Fit = 'suited' | 'plain' | 'scarce_fallback';
 /** How a unit that may take the group suits it: 0 best. */
 function rank(u: PlacementUnit, g: GroupProfile): { order: number; fit: Fit; matched: (UnitFeature | 'children')[] } {
   const matched: (UnitFeature | 'children')[] = [];
+  // A teenager in an infant ward: the last choice at the desk, never in routing.
+  if (teenInCribWard(u, g)) return { order: 90, fit: 'plain', matched };
   if (g.wheelchair && u.features.includes('accessible')) matched.push('accessible');
   if (g.scarceNeed && u.features.includes('elderly')) matched.push('elderly');
   if (g.maternity && u.features.includes('maternity')) matched.push('maternity');

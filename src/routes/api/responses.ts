@@ -13,6 +13,7 @@ import {
   REFERRAL_STATUSES,
   SEXES,
   TRISTATE,
+  CONSENT_BY,
   VISIBLE_NEEDS,
 } from '../../db/schema/index.ts';
 import { AGE_NEEDS } from '../../domain/persons/age.ts';
@@ -89,6 +90,8 @@ export const PersonRecordSchema = z.object({
   bpnt: z.enum(TRISTATE),
   consent: z.boolean(),
   consent_at: time,
+  consent_by: z.enum(CONSENT_BY).nullable(),
+  consent_by_name: z.string().nullable(),
   nik_override_reason: nstr,
   household_id: nstr,
   source: z.enum(INTAKE_SOURCES),
