@@ -147,12 +147,12 @@ const TEMPLATES: Record<Purpose, UnitTemplate[]> = {
   mother_child: [
     { name: 'Wisma Ibu & Anak', admits: 'family', features: ['maternity', 'crib'], cap: [8, 14], prefix: 'M' },
     { name: 'Wisma Ibu Hamil', admits: 'female', features: ['maternity'], cap: [6, 10], prefix: 'R' },
-    { name: 'Wisma Anak', admits: 'any', features: ['crib'], cap: [6, 12], prefix: 'A' },
+    { name: 'Wisma Anak', admits: 'children', features: ['crib'], cap: [6, 12], prefix: 'A' },
   ],
   child: [
-    { name: 'Asrama Putra', admits: 'male', features: [], cap: [8, 18], prefix: 'P' },
-    { name: 'Asrama Putri', admits: 'female', features: [], cap: [8, 18], prefix: 'W' },
-    { name: 'Wisma Balita', admits: 'any', features: ['crib'], cap: [4, 10], prefix: 'B' },
+    { name: 'Asrama Anak Putra', admits: 'children', features: [], cap: [8, 18], prefix: 'P' },
+    { name: 'Asrama Anak Putri', admits: 'children', features: [], cap: [8, 18], prefix: 'W' },
+    { name: 'Wisma Balita', admits: 'children', features: ['crib'], cap: [4, 10], prefix: 'B' },
   ],
   disability: [
     { name: 'Wisma Aksesibel', admits: 'any', features: ['accessible'], cap: [6, 12], prefix: 'K' },

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { sampleOccupancy, SAMPLE_EVERY_MS } from '../domain/board/sampler.ts';
 import { runHandoffChecks, HANDOFF_CHECK_EVERY_MS } from '../domain/handoffs/overdue.ts';
 import { expireReferrals } from '../domain/referrals/expire.ts';
+import { alertNotArrived } from '../domain/referrals/loop-alerts.ts';
 import { housekeep, HOUSEKEEPING_EVERY_MS } from './housekeeping.ts';
 
 /**
@@ -23,6 +24,7 @@ export interface Job {
 
 export interface JobSettings {
   handoffAlertMinutes: number;
+  referralArrivalHours: number;
 }
 
 /** Holds that ran out are released without anyone acting. */
@@ -30,6 +32,7 @@ export const REFERRAL_EXPIRY_EVERY_MS = 30_000;
 
 export const JOBS: readonly Job[] = [
   { name: 'referral-expiry', everyMs: REFERRAL_EXPIRY_EVERY_MS, atStart: false, run: (db) => expireReferrals(db) },
+  { name: 'referral-not-arrived', everyMs: REFERRAL_EXPIRY_EVERY_MS * 2, atStart: true, run: (db, s) => alertNotArrived(db, s.referralArrivalHours) },
   { name: 'handoff-checks', everyMs: HANDOFF_CHECK_EVERY_MS, atStart: true, run: (db, s) => runHandoffChecks(db, s.handoffAlertMinutes) },
   { name: 'occupancy-sample', everyMs: SAMPLE_EVERY_MS, atStart: true, run: (db) => sampleOccupancy(db) },
   // Expired sessions, day-old idempotency keys, sign-in attempts past their window, unread one-time messages.
@@ -45,7 +48,7 @@ export default fp(
   async (app) => {
     const timers: NodeJS.Timeout[] = [];
     const running = new Set<string>();
-    const settings = { handoffAlertMinutes: app.config.HANDOFF_ALERT_MINUTES };
+    const settings = { handoffAlertMinutes: app.config.HANDOFF_ALERT_MINUTES, referralArrivalHours: app.config.REFERRAL_ARRIVAL_HOURS };
     const runJob = async (job: (typeof JOBS)[number]) => {
       if (running.has(job.name) || app.db.$engine.closed) return;
       running.add(job.name);

@@ -148,7 +148,11 @@ describe('the cluster of a person (residents/cluster.ts)', () => {
     for (const category of ['gelandangan', 'pengemis', 'pemulung', 'korban_perdagangan_orang'] as const) expect(derivedCluster({ age: 30, category })).toBe('tuna_sosial');
     expect(derivedClusterWithReason({ age: 30, traffickingVictim: true })).toEqual({ cluster: 'tuna_sosial', why: 'tuna_sosial' });
   });
-  it('a laid-off worker with no need has none', () => expect(derivedCluster({ age: 30, category: 'korban_phk' })).toBeNull());
+  it('a laid-off worker and any other warga terlantar join tuna_sosial; only nothing known gives none', () => {
+    expect(derivedClusterWithReason({ age: 30, category: 'korban_phk' })).toEqual({ cluster: 'tuna_sosial', why: 'tuna_sosial' });
+    expect(derivedCluster({ age: 45, category: 'lainnya' })).toBe('tuna_sosial');
+    expect(derivedCluster({ age: 30 })).toBeNull();
+  });
 });
 
 // ---- Routing, with the same unit rule ----

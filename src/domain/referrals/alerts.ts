@@ -30,7 +30,7 @@ export async function resolveAlert(args: { db: Db; actor: Actor; id: string; inp
       .get();
     if (!row) throw notFound();
     if (row.resolvedAt) return { id, resolved: false, kind: row.kind, facilityId: row.facilityId };
-    if (row.subjectType === 'person' && !input.note) throw invalidField('note', 'referrals.alert_note_required');
+    if ((row.subjectType === 'person' || row.subjectType === 'referral') && !input.note) throw invalidField('note', 'referrals.alert_note_required');
     await tx.update(alerts).set({ resolvedAt: nowIso(), resolvedBy: actor.id ?? actor.label, resolvedNote: input.note ?? null }).where(eq(alerts.id, id)).run();
     await audit(tx, actor, { action: 'alert.resolve', entity: 'alert', entityId: id, detail: input.note ? { note: input.note } : {} });
     return { id, resolved: true, kind: row.kind, facilityId: row.facilityId };
