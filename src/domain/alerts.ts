@@ -1,5 +1,5 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.ts';
 import { alerts, type AlertKind } from '../db/schema/index.ts';
 import type { Actor } from './actor.ts';
 import { audit } from './audit.ts';
@@ -41,4 +41,19 @@ export async function resolvePersonAlerts(tx: Tx, actor: Actor, personId: string
     await audit(tx, actor, { action: 'alert.resolve', entity: 'alert', entityId: id, at });
   }
   return open;
+}
+
+/** The alerts a facility's desk must act on (a child who left or stays among adults, its referrals' loops). */
+export const DESK_ALERT_KINDS = ['child_left', 'child_with_adults', 'referral_expired', 'referral_not_arrived'] as const satisfies readonly AlertKind[];
+
+/** Open desk alerts of one facility, oldest first (the desk's home shows them until someone acts). */
+export async function openDeskAlerts(db: Db | Tx, facilityId: string | null): Promise<{ id: string; kind: AlertKind; message: string; raisedAt: string }[]> {
+  if (!facilityId) return [];
+  return await db
+    .select({ id: alerts.id, kind: alerts.kind, message: alerts.message, raisedAt: alerts.raisedAt })
+    .from(alerts)
+    .where(and(eq(alerts.facilityId, facilityId), isNull(alerts.resolvedAt), inArray(alerts.kind, [...DESK_ALERT_KINDS])))
+    .orderBy(alerts.raisedAt)
+    .limit(20)
+    .all();
 }

@@ -7,8 +7,8 @@ import { expireReferrals } from '../../src/domain/referrals/expire.ts';
 import { alertNotArrived } from '../../src/domain/referrals/loop-alerts.ts';
 import { parseConfig } from '../../src/config.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
-import { bearer } from '../helpers/session.ts';
+import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
+import { bearer, signedIn } from '../helpers/session.ts';
 
 /**
  * Issue 24, item 6: every loop of a referral closes. A lapsed hold alerts
@@ -63,6 +63,10 @@ describe('every loop of a referral closes', () => {
     // Shown to the command centre; looking settles nothing.
     expect((await command('GET', '/api/v1/alerts')).json().alerts.map((a: { id: string }) => a.id)).toContain(alert!.id);
     expect(await openFor(referral.id, 'referral_expired')).toHaveLength(1);
+    // Shown on the sending desk's home.
+    const u = await makeUser(db, 'intake', { facilityId: tps.id });
+    const home = await (await signedIn(app, u.username, u.password)).get('/');
+    expect(home.body).toContain('data-alert-kind="referral_expired"');
     // Settled by hand only with a note.
     expect((await command('POST', `/api/v1/alerts/${alert!.id}/resolve`, {})).statusCode).toBe(422);
     // The sending desk refers her again: that act settles it.
