@@ -141,6 +141,14 @@ describe('consent and cribs', () => {
     const ok = await desk('POST', '/api/v1/residents', { persons: [{ name: 'Dodi', sex: 'L', estimated_age: 14, consent: true, consent_by: 'guardian', consent_by_name: 'Pak RT Harun' }], confirm_new: true });
     expect(ok.statusCode).toBe(201);
     expect(ok.json().persons[0]).toMatchObject({ consent: true, consent_by: 'guardian', consent_by_name: 'Pak RT Harun' });
+    // The same rule when consent is given later, on the record.
+    const [later] = await register(desk, [{ name: 'Eka', sex: 'P', estimated_age: 13 }]);
+    const selfLater = await desk('PATCH', `/api/v1/residents/${later!.id}`, { version: 1, consent: true });
+    expect(selfLater.statusCode).toBe(422);
+    expect(selfLater.json().errors[0].path).toBe('consent_by');
+    const byWorker = await desk('PATCH', `/api/v1/residents/${later!.id}`, { version: 1, consent: true, consent_by: 'pekerja_sosial', consent_by_name: 'Sri Peksos' });
+    expect(byWorker.statusCode).toBe(200);
+    expect(byWorker.json().resident).toMatchObject({ consent: true, consent_by: 'pekerja_sosial', consent_by_name: 'Sri Peksos' });
     const adult = await desk('POST', '/api/v1/residents', { persons: [{ name: 'Bu Ani', sex: 'P', estimated_age: 30, consent: true }], confirm_new: true });
     expect(adult.json().persons[0]).toMatchObject({ consent: true, consent_by: 'self', consent_by_name: null });
   });
