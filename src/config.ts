@@ -59,6 +59,8 @@ export const Config = z.object({
   TRUST_PROXY: trustProxy.default(false),
   /** How long a referral holds places before the server releases them (minutes). */
   REFERRAL_HOLD_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(240),
+  /** A referral accepted and not arrived this long after raises referral_not_arrived for the sending desk (hours). */
+  REFERRAL_ARRIVAL_HOURS: z.coerce.number().int().min(1).max(14 * 24).default(24),
   /** A handoff open longer than this raises an alert for the command centre (minutes). */
   HANDOFF_ALERT_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(120),
   /**

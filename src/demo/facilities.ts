@@ -79,12 +79,12 @@ export const DEMO_FACILITIES: DemoFacility[] = [
     units: [
       { name: 'Wisma Melati (ibu & anak)', capacity: 12, admits: 'family', features: ['maternity', 'crib'], bedLabelPattern: 'M-{n}' },
       { name: 'Wisma Mawar (ibu hamil)', capacity: 8, admits: 'female', features: ['maternity'], bedLabelPattern: 'R-{n}' },
-      { name: 'Wisma Anggrek (anak)', capacity: 10, admits: 'any', features: ['crib'], bedLabelPattern: 'A-{n}' },
+      { name: 'Wisma Anggrek (anak)', capacity: 10, admits: 'children', features: ['crib'], bedLabelPattern: 'A-{n}' },
     ] },
   { code: 'BLS-JT-01', kind: 'BALAI', name: 'Sentra Handayani', wilayah: '31.75', address: 'Jl. PPA, Bambu Apus, Jakarta Timur', lat: -6.3106, lng: 106.9012, operator: KEMENSOS, contactName: 'Yusuf Hidayat', contactPhone: '0812-2000-0201', status: 'OPEN', services: ['child_protection', 'early_childhood', 'medical'], clusters: ['anak'],
     units: [
-      { name: 'Asrama Putra', capacity: 20, admits: 'male', bedLabelPattern: 'P-{n}' },
-      { name: 'Asrama Putri', capacity: 20, admits: 'female', bedLabelPattern: 'W-{n}' },
+      { name: 'Asrama Anak Putra', capacity: 20, admits: 'children', bedLabelPattern: 'P-{n}' },
+      { name: 'Asrama Anak Putri', capacity: 20, admits: 'children', bedLabelPattern: 'W-{n}' },
     ] },
   { code: 'PNT-JT-01', kind: 'PANTI', name: 'Panti Sosial Tresna Werdha Budi Mulia 1', wilayah: '31.75', address: 'Jl. Bina Marga, Cipayung, Jakarta Timur', lat: -6.3185, lng: 106.8957, operator: DINSOS, contactName: 'Sutini', contactPhone: '0812-2000-0301', status: 'OPEN', services: ['elderly', 'medical', 'wheelchair_access', 'disability'], clusters: ['lansia'],
     units: [
@@ -140,6 +140,10 @@ export const DEMO_ACCOUNTS = [
   { username: 'satpol.jt', role: 'satpol', wilayah: '31.75', display_name: 'Satpol PP Jakarta Timur' },
   { username: 'pendamping', role: 'pendamping', wilayah: '31.71', cluster: 'tuna_sosial', display_name: 'Pendamping Tuna Sosial & KPO Jakarta Pusat' },
   { username: 'pendamping.lansia', role: 'pendamping', facility: 'PNT-JT-01', cluster: 'lansia', display_name: 'Pendamping LU Panti Budi Mulia 1' },
+  // A pendamping for every cluster somewhere (issue 24): Sakti Peksos for children, disability, NAPZA.
+  { username: 'pendamping.anak', role: 'pendamping', facility: 'BLS-JT-01', cluster: 'anak', display_name: 'Sakti Peksos Sentra Handayani' },
+  { username: 'pendamping.disabilitas', role: 'pendamping', facility: 'PNT-JB-01', cluster: 'disabilitas', display_name: 'Pendamping Disabilitas Panti Bina Daksa Budi Bhakti' },
+  { username: 'pendamping.napza', role: 'pendamping', facility: 'LOK-JU-01', cluster: 'napza', display_name: 'Konselor Adiksi Loka Insan Pulih' },
 ] as const;
 
 /**

@@ -147,12 +147,12 @@ const TEMPLATES: Record<Purpose, UnitTemplate[]> = {
   mother_child: [
     { name: 'Wisma Ibu & Anak', admits: 'family', features: ['maternity', 'crib'], cap: [8, 14], prefix: 'M' },
     { name: 'Wisma Ibu Hamil', admits: 'female', features: ['maternity'], cap: [6, 10], prefix: 'R' },
-    { name: 'Wisma Anak', admits: 'any', features: ['crib'], cap: [6, 12], prefix: 'A' },
+    { name: 'Wisma Anak', admits: 'children', features: ['crib'], cap: [6, 12], prefix: 'A' },
   ],
   child: [
-    { name: 'Asrama Putra', admits: 'male', features: [], cap: [8, 18], prefix: 'P' },
-    { name: 'Asrama Putri', admits: 'female', features: [], cap: [8, 18], prefix: 'W' },
-    { name: 'Wisma Balita', admits: 'any', features: ['crib'], cap: [4, 10], prefix: 'B' },
+    { name: 'Asrama Anak Putra', admits: 'children', features: [], cap: [8, 18], prefix: 'P' },
+    { name: 'Asrama Anak Putri', admits: 'children', features: [], cap: [8, 18], prefix: 'W' },
+    { name: 'Wisma Balita', admits: 'children', features: ['crib'], cap: [4, 10], prefix: 'B' },
   ],
   disability: [
     { name: 'Wisma Aksesibel', admits: 'any', features: ['accessible'], cap: [6, 12], prefix: 'K' },
@@ -578,7 +578,7 @@ export async function seedNational(db: Db, opts: NationalOptions = {}): Promise<
       households: bulk.table(households, ['id', 'created_at', 'created_by']),
       persons: bulk.table(persons, [
         'id', 'resident_code', 'name', 'description', 'search_key', 'nik', 'kk', 'sex', 'birth_date', 'estimated_age', 'estimated_at', 'domicile_address', 'origin_wilayah_code', 'category',
-        'pregnant', 'pregnancy_weeks', 'disabilities', 'wheelchair', 'needs_medical', 'unaccompanied_child', 'napza', 'dtks', 'consent', 'consent_at', 'household_id', 'source', 'is_demo', 'created_at', 'created_by', 'created_at_facility_id', 'updated_at',
+        'pregnant', 'pregnancy_weeks', 'disabilities', 'wheelchair', 'needs_medical', 'unaccompanied_child', 'napza', 'dtks', 'consent', 'consent_at', 'consent_by', 'consent_by_name', 'household_id', 'source', 'is_demo', 'created_at', 'created_by', 'created_at_facility_id', 'updated_at',
       ]),
       referrals: bulk.table(referrals, ['id', 'household_id', 'from_facility_id', 'to_facility_id', 'to_unit_id', 'reason', 'status', 'places', 'proposed_at', 'proposed_by', 'decided_at', 'decided_by', 'departed_at', 'arrived_at', 'closed_at', 'closed_by', 'expires_at']),
       stays: bulk.table(stays, ['id', 'person_id', 'household_id', 'facility_id', 'unit_id', 'bed_label', 'checked_in_at', 'checked_in_by', 'checked_out_at', 'checked_out_by', 'outcome', 'destination', 'previous_stay_id', 'referral_id']),
@@ -639,7 +639,8 @@ export async function seedNational(db: Db, opts: NationalOptions = {}): Promise<
           m.id, m.residentCode, name, description, searchKeyFor(name, null), nik, kk, m.sex, nik ? birth : null, nik ? null : m.age, nik ? null : wibDate(iso(created)),
           r.pick(DOMICILE), origin, category, m.pregnant ? 1 : 0, m.pregnant ? r.int(10, 36) : null, JSON.stringify(m.disabilities), m.wheelchair ? 1 : 0,
           m.age >= 70 || m.pregnant || r.chance(0.05) ? 1 : 0, g.kind === 'child' ? 1 : 0, g.kind === 'napza' ? 1 : 0, r.pick(['unknown', 'unknown', 'no', 'yes']),
-          1, iso(created), g.householdId, source, 1, iso(created), SEED_ACTOR, facilityId, iso(created),
+          // A child never consents alone: the social worker does, named (persons/consent.ts).
+          1, iso(created), m.age < 18 ? 'pekerja_sosial' : 'self', m.age < 18 ? 'Pekerja Sosial Dinsos' : null, g.householdId, source, 1, iso(created), SEED_ACTOR, facilityId, iso(created),
         ]);
         audit(created, 'person.create', 'person', m.id, { resident_code: m.residentCode, source, facility_id: facilityId, household_id: g.householdId, consent: true });
         counts.persons++;

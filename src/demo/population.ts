@@ -212,6 +212,9 @@ export async function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN
       wheelchair: draft.needs.wheelchair ?? false,
       consent: true,
       consentAt: createdAt,
+      // A child never consents alone: the social worker does, named (persons/consent.ts).
+      consentBy: draft.age < 18 ? 'pekerja_sosial' : 'self',
+      consentByName: draft.age < 18 ? 'Pekerja Sosial Dinsos' : null,
       householdId: draft.householdId,
       source,
       isDemo: true,
@@ -258,12 +261,15 @@ export async function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN
     const [lo, hi] = plan.fill[approachOf(u.kind)];
     ceiling.set(u.id, Math.floor(u.usable * (lo + r.next() * (hi - lo))));
   }
+  /** Who a unit takes (placement/choose-unit.ts): a child alone only a children's unit, never an adults' one. */
+  const admitsDraft = (u: UnitInfo, p: { sex: 'L' | 'P'; age: number }, size: number) =>
+    size === 1 && p.age < 18 ? u.admits === 'children' : size > 1 ? u.admits === 'family' || u.admits === 'any' : u.admits === 'any' || u.admits === (p.sex === 'L' ? 'male' : 'female');
   const hasRoomNow = (u: UnitInfo, size = 1) => u.taken + size <= (ceiling.get(u.id) ?? 0);
   function presentUnit(a: 'TPS' | 'RESIDENTIAL' | 'LKS', p: PersonDraft, size = 1, feature?: UnitFeature): UnitInfo | null {
     const fits = usableFor(a).filter(
       (u) =>
         hasRoomNow(u, size) &&
-        (size > 1 ? u.admits === 'family' || u.admits === 'any' : u.admits === 'any' || u.admits === (p.sex === 'L' ? 'male' : 'female')) &&
+        admitsDraft(u, p, size) &&
         (!feature || u.features.includes(feature)),
     );
     return fits.length ? r.pick(fits) : null;
@@ -272,7 +278,7 @@ export async function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN
   function pastUnit(a: 'TPS' | 'RESIDENTIAL' | 'LKS', p: PersonDraft, size = 1, feature?: UnitFeature): UnitInfo {
     const fits = usableFor(a).filter(
       (u) =>
-        (size > 1 ? u.admits === 'family' || u.admits === 'any' : u.admits === 'any' || u.admits === (p.sex === 'L' ? 'male' : 'female')) &&
+        admitsDraft(u, p, size) &&
         (!feature || u.features.includes(feature)),
     );
     return r.pick(fits.length ? fits : usableFor(a));

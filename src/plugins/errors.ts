@@ -93,6 +93,8 @@ export function sendError(
     // request_id is what an integrator quotes to the operator, who finds the request's log lines by it.
     const body: Record<string, unknown> = { ...members, type: problemType(code), title, status, detail, code, request_id: request.id };
     if (fieldErrors.length) body.errors = fieldErrors.map((e) => ({ path: e.path, message: t(e.message, e.params) }));
+    // The way on, where the domain names one (a child refused: a referral toward child protection).
+    if (params?.offer && typeof params.offer === 'object') body.offer = params.offer;
     return reply.code(status).type('application/problem+json').send(body);
   }
   const errors = fieldErrors.map((e) => ({ path: e.path, message: t(e.message, e.params) }));

@@ -4,6 +4,7 @@ import { sampleOccupancy, SAMPLE_EVERY_MS } from '../domain/board/sampler.ts';
 import { runHandoffChecks, HANDOFF_CHECK_EVERY_MS } from '../domain/handoffs/overdue.ts';
 import { expireReferrals } from '../domain/referrals/expire.ts';
 import { NOTHING_FITS_EVERY_MS, raiseNothingFits } from '../domain/referrals/route-person.ts';
+import { alertNotArrived } from '../domain/referrals/loop-alerts.ts';
 import { housekeep, HOUSEKEEPING_EVERY_MS } from './housekeeping.ts';
 import { jobRuns } from '../lib/metrics.ts';
 
@@ -25,6 +26,7 @@ export interface Job {
 
 export interface JobSettings {
   handoffAlertMinutes: number;
+  referralArrivalHours: number;
 }
 
 /** Holds that ran out are released without anyone acting. */
@@ -34,6 +36,7 @@ export const JOBS: readonly Job[] = [
   { name: 'referral-expiry', everyMs: REFERRAL_EXPIRY_EVERY_MS, atStart: false, run: (db) => expireReferrals(db) },
   // Someone waiting in a TPS whom nothing fits: the command centre is told (a page that shows routing only reads).
   { name: 'nothing-fits', everyMs: NOTHING_FITS_EVERY_MS, atStart: true, run: (db) => raiseNothingFits(db) },
+  { name: 'referral-not-arrived', everyMs: REFERRAL_EXPIRY_EVERY_MS * 2, atStart: true, run: (db, s) => alertNotArrived(db, s.referralArrivalHours) },
   { name: 'handoff-checks', everyMs: HANDOFF_CHECK_EVERY_MS, atStart: true, run: (db, s) => runHandoffChecks(db, s.handoffAlertMinutes) },
   { name: 'occupancy-sample', everyMs: SAMPLE_EVERY_MS, atStart: true, run: (db) => sampleOccupancy(db) },
   // Expired sessions, day-old idempotency keys, sign-in attempts past their window, unread one-time messages.
@@ -49,7 +52,7 @@ export default fp(
   async (app) => {
     const timers: NodeJS.Timeout[] = [];
     const running = new Set<string>();
-    const settings = { handoffAlertMinutes: app.config.HANDOFF_ALERT_MINUTES };
+    const settings = { handoffAlertMinutes: app.config.HANDOFF_ALERT_MINUTES, referralArrivalHours: app.config.REFERRAL_ARRIVAL_HOURS };
     const runJob = async (job: (typeof JOBS)[number]) => {
       if (running.has(job.name) || app.db.$engine.closed) return;
       running.add(job.name);

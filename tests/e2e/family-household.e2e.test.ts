@@ -25,7 +25,7 @@ describeBrowser('family shortcut at tablet size', () => {
         const balai = await makeFacility(db, { kind: 'BALAI', name: 'Balai Kasih Bunda', wilayahCode: '31.74', services: ['maternity', 'early_childhood', 'child_protection'], clusters: ['anak'] });
         balaiCode = balai.code;
         await makeUnit(db, balai.id, { name: 'Wisma Melati (ibu & anak)', admits: 'family', features: ['maternity', 'crib'], capacity: 12 });
-        await makeUnit(db, balai.id, { name: 'Wisma Anggrek (anak)', admits: 'any', features: ['crib'], capacity: 10 });
+        await makeUnit(db, balai.id, { name: 'Wisma Anggrek (anak)', admits: 'children', features: ['crib'], capacity: 10 });
         await makeUser(db, 'intake', { username: 'e2e-family', facilityId: tps.id });
       },
     });

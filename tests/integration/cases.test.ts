@@ -201,7 +201,7 @@ describe('ATENSI case work through the API', () => {
   });
 
   it('overrides a cluster only with a reason, audited', async () => {
-    const p = await placed(intake, { name: 'Joko', sex: 'L', estimated_age: 35, category: 'korban_phk' });
+    const p = await placed(intake, { name: 'Joko', sex: 'L', estimated_age: 35 });
     expect((await manager('GET', `/api/v1/residents/${p.id}/case`)).json().cluster.cluster).toBeNull();
     expect((await manager('POST', `/api/v1/residents/${p.id}/case/assign`, { pendamping_id: ids.tuna })).statusCode).toBe(422);
     expect((await manager('POST', `/api/v1/residents/${p.id}/case/cluster`, { cluster: 'napza' })).statusCode).toBe(422);

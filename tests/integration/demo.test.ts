@@ -8,6 +8,8 @@ import { DEMO_PASSWORD } from '../../src/demo/facilities.ts';
 import { isDemoDatabase } from '../../src/domain/demo-flag.ts';
 import { testConfig, openTestDatabase } from '../helpers/app.ts';
 import { signedIn } from '../helpers/session.ts';
+import { CLUSTERS, persons } from '../../src/db/schema/index.ts';
+import { ageOn } from '../../src/domain/persons/age.ts';
 
 describe('demo database', () => {
   let db: Db;
@@ -60,10 +62,15 @@ describe('demo database', () => {
 
   it('holds case work in progress for each demo pendamping: cases, services, follow-ups overdue and due today, aid worklist entries', async () => {
     const pend = await db.all<{ username: string; cluster: string; wilayah_code: string | null; facility_id: string | null }>(sql`select username, cluster, wilayah_code, facility_id from users where role = 'pendamping' order by username`);
+    // A pendamping for every cluster somewhere (issue 24).
     expect(pend.map((p) => [p.username, p.cluster])).toEqual([
       ['pendamping', 'tuna_sosial'],
+      ['pendamping.anak', 'anak'],
+      ['pendamping.disabilitas', 'disabilitas'],
       ['pendamping.lansia', 'lansia'],
+      ['pendamping.napza', 'napza'],
     ]);
+    expect(new Set(pend.map((p) => p.cluster))).toEqual(new Set(CLUSTERS));
     expect(pend[0]!.wilayah_code).toBe('31.71');
     for (const username of ['pendamping', 'pendamping.lansia']) {
       const b = await signedIn(app, username, DEMO_PASSWORD);
@@ -81,5 +88,22 @@ describe('demo database', () => {
     expect((await db.all<{ n: number }>(sql`select count(*) as n from case_services`))[0]!.n).toBeGreaterThan(5);
     expect((await db.all<{ n: number }>(sql`select count(*) as n from dtks_proposals`))[0]!.n).toBeGreaterThan(0);
     expect((await db.all<{ n: number }>(sql`select count(*) as n from discharge_journeys`))[0]!.n).toBeGreaterThan(0);
+  });
+
+  it('obeys the rules the app enforces for children: no minor consents alone, consent is by someone', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const rows = await db.select().from(persons).all();
+    const minorsSelf = rows.filter((p) => p.consent && p.consentBy === 'self' && (ageOn(p, today) ?? 99) < 18);
+    expect(minorsSelf.map((p) => p.residentCode)).toEqual([]);
+    expect(rows.filter((p) => p.consent && p.consentBy === null).map((p) => p.residentCode)).toEqual([]);
+    expect(rows.filter((p) => p.consentBy && p.consentBy !== 'self' && !p.consentByName).map((p) => p.residentCode)).toEqual([]);
+    // A child in a stay now is in a children's unit, or with an adult of their own household in the unit.
+    const open = await db.all<{ person_id: string; unit_id: string; household_id: string | null; admits: string }>(
+      sql`select s.person_id, s.unit_id, p.household_id, u.admits from stays s join persons p on p.id = s.person_id join units u on u.id = s.unit_id where s.checked_out_at is null`,
+    );
+    const byId = new Map(rows.map((p) => [p.id, p]));
+    const adultOf = (id: string) => (ageOn(byId.get(id)!, today) ?? 99) >= 18;
+    const alone = open.filter((s) => !adultOf(s.person_id) && s.admits !== 'children' && !open.some((o) => o.unit_id === s.unit_id && o.household_id !== null && o.household_id === s.household_id && adultOf(o.person_id)));
+    expect(alone).toEqual([]);
   });
 });

@@ -49,7 +49,7 @@ beforeAll(async () => {
   balai = await makeFacility(db, { kind: 'BALAI', name: 'Balai Kasih Bunda', wilayahCode: '31.74', services: ['maternity', 'early_childhood', 'medical', 'child_protection'], clusters: ['anak'] });
   unitIds.melati = (await makeUnit(db, balai.id, { name: 'Wisma Melati (ibu & anak)', capacity: 12, admits: 'family', features: ['maternity', 'crib'] })).id;
   unitIds.mawar = (await makeUnit(db, balai.id, { name: 'Wisma Mawar (ibu hamil)', capacity: 8, admits: 'female', features: ['maternity'] })).id;
-  unitIds.anggrek = (await makeUnit(db, balai.id, { name: 'Wisma Anggrek (anak)', capacity: 10, admits: 'any', features: ['crib'] })).id;
+  unitIds.anggrek = (await makeUnit(db, balai.id, { name: 'Wisma Anggrek (anak)', capacity: 10, admits: 'children', features: ['crib'] })).id;
   panti = await makeFacility(db, { kind: 'PANTI', name: 'Panti Werdha', wilayahCode: '31.75', services: ['elderly', 'medical'], clusters: ['lansia'] });
   await makeUnit(db, panti.id, { name: 'Wisma Lansia Putri', capacity: 16, admits: 'female', features: ['elderly', 'accessible'] });
   loka = await makeFacility(db, { kind: 'LOKA', name: 'Loka NAPZA Insan Pulih', wilayahCode: '31.72', services: ['addiction', 'medical'], clusters: ['napza'] });

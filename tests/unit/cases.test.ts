@@ -29,7 +29,8 @@ describe('a person’s cluster (DOMAIN.md: child, disability, 60+, drug dependen
     expect(deriveCluster(person({ birthDate: '1966-12-03' }), today)).toBeNull();
     expect(deriveCluster(person({ estimatedAge: 30, category: 'pemulung' }), today)).toBe('tuna_sosial');
     expect(deriveCluster(person({ estimatedAge: 24, traffickingVictim: true }), today)).toBe('tuna_sosial');
-    expect(deriveCluster(person({ estimatedAge: 35, category: 'korban_phk' }), today)).toBeNull();
+    expect(deriveCluster(person({ estimatedAge: 35, category: 'korban_phk' }), today)).toBe('tuna_sosial');
+    expect(deriveCluster(person({ estimatedAge: 35, category: 'lainnya' }), today)).toBe('tuna_sosial');
   });
 });
 

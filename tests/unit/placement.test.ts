@@ -36,7 +36,7 @@ const tps = () => [
 const balai = () => [
   unit('Wisma Melati (ibu & anak)', { admits: 'family', features: ['maternity', 'crib'] }),
   unit('Wisma Mawar (ibu hamil)', { admits: 'female', features: ['maternity'] }),
-  unit('Wisma Anggrek (anak)', { features: ['crib'] }),
+  unit('Wisma Anggrek (anak)', { admits: 'children', features: ['crib'] }),
 ];
 
 describe('the unit choice (placement/choose-unit.ts)', () => {
@@ -84,7 +84,29 @@ describe('the unit choice (placement/choose-unit.ts)', () => {
   it("sends an unaccompanied 12-year-old girl to the children's unit, never the maternity wisma", () => {
     const { choice } = chooseUnit(balai(), [woman(12)], false);
     expect(choice?.unit.name).toBe('Wisma Anggrek (anak)');
-    expect(choice?.reason.key).toBe('placement.reason.suited_crib');
+    expect(choice?.reason.key).toBe('placement.reason.suited_children');
+  });
+
+  it('places a child with no adult of their own household only in a children\'s unit, and says why elsewhere', () => {
+    const boy = { sex: 'L' as const, age: 15 };
+    expect(unitRefusal(tps()[0]!, groupProfile([boy], false))).toEqual({ key: 'placement.unfit.child_alone', params: { unit: 'Zona A Laki-laki' } });
+    expect(chooseUnit(tps(), [boy], false).why).toEqual({ key: 'placement.none.no_children_unit' });
+    // With his father already in Zona A, he joins him there.
+    const zones = tps();
+    expect(chooseUnit(zones, [boy], true, { adultKinUnitIds: new Set([zones[0]!.id]) }).choice?.unit.name).toBe('Zona A Laki-laki');
+  });
+
+  it('a crib is a feature, never a rule about who may stay: the women\'s home\'s only unit (female, crib) takes an adult woman', () => {
+    const home = [unit('Wisma Aman', { admits: 'female', features: ['crib'] })];
+    expect(chooseUnit(home, [woman(34)], false).choice?.unit.name).toBe('Wisma Aman');
+  });
+
+  it('never offers a teenager a crib ward in routing; an infant with the mother is suited there', () => {
+    const units = [unit('Wisma Balita', { admits: 'children', features: ['crib'] }), unit('Wisma Remaja', { admits: 'children' })];
+    const teen = chooseUnit(units, [woman(14)], false, { strict: true });
+    expect(teen.choice?.unit.name).toBe('Wisma Remaja');
+    expect(chooseUnit([units[0]!], [woman(14)], false, { strict: true }).why).toEqual({ key: 'placement.none.only_crib_units' });
+    expect(chooseUnit(balai(), [woman(30), { sex: 'L', age: 2 }], true).choice?.reason.key).toBe('placement.reason.suited_maternity');
   });
 
   it('admits by sex and family: a family unit is for households, a women-only zone never takes a household with a boy', () => {
@@ -126,7 +148,11 @@ describe('the cluster of a person (persons/cluster.ts)', () => {
     for (const category of ['gelandangan', 'pengemis', 'pemulung', 'korban_perdagangan_orang'] as const) expect(derivedCluster({ age: 30, category })).toBe('tuna_sosial');
     expect(derivedClusterWithReason({ age: 30, traffickingVictim: true })).toEqual({ cluster: 'tuna_sosial', why: 'tuna_sosial' });
   });
-  it('a laid-off worker with no need has none', () => expect(derivedCluster({ age: 30, category: 'korban_phk' })).toBeNull());
+  it('a laid-off worker and any other warga terlantar join tuna_sosial; only nothing known gives none', () => {
+    expect(derivedClusterWithReason({ age: 30, category: 'korban_phk' })).toEqual({ cluster: 'tuna_sosial', why: 'tuna_sosial' });
+    expect(derivedCluster({ age: 45, category: 'lainnya' })).toBe('tuna_sosial');
+    expect(derivedCluster({ age: 30 })).toBeNull();
+  });
 });
 
 // ---- Routing, with the same unit rule ----
@@ -151,7 +177,7 @@ const codes = (r: Awaited<ReturnType<typeof route>>) => r.destinations.map((d) =
 
 describe('routing with the placement rules', () => {
   const elderlyZone = facility('TPS-LANSIA', { kind: 'TPS', units: [{ name: 'Zona D', features: ['accessible', 'elderly'] }] });
-  const kids = facility('BALAI-ANAK', { services: ['child_protection', 'maternity', 'early_childhood'], clusters: ['anak'], units: [{ name: 'Wisma Mawar', admits: 'female', features: ['maternity'] }, { name: 'Wisma Anggrek', features: ['crib'] }] });
+  const kids = facility('BALAI-ANAK', { services: ['child_protection', 'maternity', 'early_childhood'], clusters: ['anak'], units: [{ name: 'Wisma Mawar', admits: 'female', features: ['maternity'] }, { name: 'Wisma Anggrek', admits: 'children', features: ['crib'] }] });
   const lks = facility('LKS', { kind: 'LKS', units: [{ name: 'Slot' }] });
 
   it('never offers a healthy adult an elderly/accessible zone nor a children\'s ward, and says why', () => {
@@ -164,7 +190,7 @@ describe('routing with the placement rules', () => {
   it('sends an unaccompanied 12-year-old girl to the children\'s wisma, not the maternity one', () => {
     const r = route({ persons: [person({ sex: 'P', age: 12 })], facilities: [kids], asker: INTAKE });
     expect(r.destinations[0]?.unit.name).toBe('Wisma Anggrek');
-    expect(r.destinations[0]?.reasons).toContainEqual({ key: 'placement.reason.suited_crib', params: { unit: 'Wisma Anggrek' } });
+    expect(r.destinations[0]?.reasons).toContainEqual({ key: 'placement.reason.suited_children', params: { unit: 'Wisma Anggrek' } });
   });
 
   it('gives a male trafficking victim a path: trafficking protection for any sex; women\'s protection covers women only', () => {

@@ -144,12 +144,15 @@ describe('routing (DOMAIN.md "Routing people with special needs")', () => {
     const boy = person({ sex: 'L', age: 10 });
     const lks = facility({ code: 'LKS', kind: 'LKS', units: [{ admits: 'any' }] });
     const balaiIbu = facility({ code: 'BALAI-IBU', kind: 'BALAI', services: ['maternity', 'early_childhood'], units: [{ admits: 'any' }] });
-    const sentra = facility({ code: 'SENTRA-ANAK', kind: 'BALAI', services: ['child_protection', 'early_childhood'], units: [{ admits: 'male' }] });
+    const sentra = facility({ code: 'SENTRA-ANAK', kind: 'BALAI', services: ['child_protection', 'early_childhood'], units: [{ admits: 'children' }] });
 
     // Alone, a child is unaccompanied even when nobody ticked the box.
     const r = route({ persons: [boy], facilities: [lks, balaiIbu, sentra], asker: INTAKE, from: FROM });
     expect(r.needs.needs).toContain('unaccompanied_child');
     expect(codes(r)).toEqual(['SENTRA-ANAK']);
+    // A sentra whose only unit is for adult men is passed over, saying why.
+    const adultsOnly = facility({ code: 'SENTRA-DEWASA', kind: 'BALAI', services: ['child_protection', 'early_childhood'], units: [{ admits: 'male' }] });
+    expect(passedReasons(route({ persons: [boy], facilities: [adultsOnly], asker: INTAKE, from: FROM }), 'SENTRA-DEWASA')).toContain('routing.passed.no_children_unit');
     expect(passedReasons(r, 'BALAI-IBU')).toContain('routing.passed.missing_service');
 
     // The same child with his father is a household, not an unaccompanied child.

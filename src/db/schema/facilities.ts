@@ -23,7 +23,8 @@ export type Service = (typeof SERVICES)[number];
 export const CLUSTERS = ['anak', 'disabilitas', 'lansia', 'napza', 'tuna_sosial'] as const;
 export type Cluster = (typeof CLUSTERS)[number];
 
-export const UNIT_ADMITS = ['any', 'male', 'female', 'family'] as const;
+/** `children`: under 18, any sex (a child with no adult of their own household in the unit stays only here). */
+export const UNIT_ADMITS = ['any', 'male', 'female', 'family', 'children'] as const;
 export type UnitAdmits = (typeof UNIT_ADMITS)[number];
 export const UNIT_FEATURES = ['accessible', 'maternity', 'crib', 'elderly'] as const;
 export type UnitFeature = (typeof UNIT_FEATURES)[number];

@@ -21,6 +21,9 @@ export type DisabilityType = (typeof DISABILITY_TYPES)[number];
 export const INTAKE_SOURCES = ['walk_in', 'outreach', 'satpol_handoff', 'referral', 'other'] as const;
 export type IntakeSource = (typeof INTAKE_SOURCES)[number];
 export const TRISTATE = ['yes', 'no', 'unknown'] as const;
+/** Who gave consent to data use: the person (18+ only), a guardian, or the social worker (pekerja sosial); the latter two are named. */
+export const CONSENT_BY = ['self', 'guardian', 'pekerja_sosial'] as const;
+export type ConsentBy = (typeof CONSENT_BY)[number];
 export type Tristate = (typeof TRISTATE)[number];
 
 export const households = sqliteTable('households', {
@@ -69,6 +72,9 @@ export const persons = sqliteTable(
     bpnt: text('bpnt', { enum: TRISTATE }).notNull().default('unknown'),
     consent: integer('consent', { mode: 'boolean' }).notNull().default(false),
     consentAt: text('consent_at'),
+    consentBy: text('consent_by', { enum: CONSENT_BY }),
+    /** The guardian or social worker who consented for the person. */
+    consentByName: text('consent_by_name'),
     /** The officer's reason for keeping a NIK that disagrees with birth date or sex. */
     nikOverrideReason: text('nik_override_reason'),
     householdId: text('household_id').references(() => households.id),

@@ -38,7 +38,17 @@ export const idempotencyKeys = sqliteTable(
   (t) => [primaryKey({ columns: [t.actorKey, t.key] }), index('idempotency_created_idx').on(t.createdAt)],
 );
 
-export const ALERT_KINDS = ['nearly_full', 'overflow', 'nothing_fits', 'handoff_overdue', 'referral_refused_twice'] as const;
+export const ALERT_KINDS = [
+  'nearly_full',
+  'overflow',
+  'nothing_fits',
+  'handoff_overdue',
+  'referral_refused_twice',
+  'referral_expired',
+  'referral_not_arrived',
+  'child_left',
+  'child_with_adults',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** Things the command centre must know and act on. */

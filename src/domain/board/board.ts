@@ -132,10 +132,10 @@ export async function boardData(db: Db, actor: Actor, now: Date, opts: { handoff
   // Overdue: the oldest open handoffs, whatever the list above shows.
   for (const h of (await openHandoffs('oldest', overdueBefore)).map(handoffRow)) alerts.push({ kind: 'handoff_overdue', text: 'board.alert.handoff_overdue', facility: `${h.number} · ${h.facility}`, since: h.since });
   const stored = await db.all<{ kind: string; facility_id: string | null; raised_at: string; message: string }>(
-    sql`select kind, facility_id, raised_at, message from alerts where resolved_at is null and kind in ('nothing_fits','referral_refused_twice') order by raised_at limit 10`,
+    sql`select kind, facility_id, raised_at, message from alerts where resolved_at is null and kind in ('nothing_fits','referral_refused_twice','child_left','child_with_adults','referral_expired','referral_not_arrived') order by raised_at limit 20`,
   );
   for (const a of stored) alerts.push({ kind: a.kind, text: `board.alert.${a.kind}`, facility: a.facility_id ? (names.get(a.facility_id) ?? '—') : '', since: a.raised_at });
-  const rank: Record<string, number> = { overflow: 0, nothing_fits: 1, handoff_overdue: 2, referral_refused_twice: 3, nearly_full: 4 };
+  const rank: Record<string, number> = { child_left: 0, child_with_adults: 0, overflow: 0, nothing_fits: 1, handoff_overdue: 2, referral_not_arrived: 2, referral_expired: 3, referral_refused_twice: 3, nearly_full: 4 };
   alerts.sort((a, b) => (rank[a.kind] ?? 9) - (rank[b.kind] ?? 9));
 
   return { approaches, areas, referrals, referralsTotal, handoffs, handoffsTotal, alerts };

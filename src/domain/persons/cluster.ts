@@ -10,11 +10,13 @@ import type { PersonRow } from './record.ts';
  * The ATENSI cluster of a person (DOMAIN.md "ATENSI case work"), derived from
  * needs and category, never typed: a child → anak; a disability →
  * disabilitas; 60+ → lansia; drug dependence → napza; homeless, beggar,
- * scavenger, trafficking victim → tuna_sosial. Where several apply, the
+ * scavenger, trafficking victim, laid-off worker (korban PHK) or any other
+ * warga terlantar of a TPS (lainnya) → tuna_sosial (the PWTC article puts
+ * them with the tuna sosial services). Where several apply, the
  * first rule below wins: a child with a disability is first a child (Sakti
  * Peksos), a drug-dependent person first an addiction case, a homeless
- * elderly person first lansia. Null when nothing points at a cluster (a
- * laid-off worker, say).
+ * elderly person first lansia. Null only when nothing is known (no
+ * category and no need): every person the desk categorises has a cluster.
  *
  * Called by the person page, the API, routing (facility clusters), case
  * work and reports: one place for the rule. A case worker may set a
@@ -40,7 +42,7 @@ export const CLUSTER_RULES: readonly { cluster: Cluster; why: string; test: (p: 
   {
     cluster: 'tuna_sosial',
     why: 'tuna_sosial',
-    test: (p) => p.traffickingVictim === true || p.category === 'gelandangan' || p.category === 'pengemis' || p.category === 'pemulung' || p.category === 'korban_perdagangan_orang',
+    test: (p) => p.traffickingVictim === true || p.category === 'gelandangan' || p.category === 'pengemis' || p.category === 'pemulung' || p.category === 'korban_perdagangan_orang' || p.category === 'korban_phk' || p.category === 'lainnya',
   },
 ];
 

@@ -8,7 +8,13 @@ import { ageNeeds } from '../persons/age.ts';
  * never disagree:
  *  - a unit admits by sex or family (a family unit is for households);
  *  - a maternity unit is for pregnant women and mothers with infants (under 6);
- *  - a children's unit (cribs, not maternity) is for groups with a child;
+ *  - a children's unit (admits `children`) is for children only (under 18,
+ *    any sex); a child with no adult of their own household in the unit (in
+ *    the group, or already staying there) is placed only in a children's
+ *    unit (UU 35/2014): never among unrelated adults;
+ *  - `crib` is a feature (cots for infants), never a rule about who may stay:
+ *    it suits a group with an infant, and a teenager is never offered a crib
+ *    ward by routing;
  *  - accessible and elderly-suitable units are scarce: a wheelchair user, a
  *    person with a disability or an elderly person is placed there first;
  *    anyone else only when no other unit has room (and routing never offers
@@ -45,8 +51,16 @@ export interface GroupProfile {
   sexes: Sex[];
   /** Pregnant, or a child under 6 with an adult: maternity units are for them. */
   maternity: boolean;
-  /** A child (under 18) in the group: a children's unit may take it. */
+  /** A child (under 18) in the group. */
   child: boolean;
+  /** An infant (under 6) in the group: cots suit it. */
+  infant: boolean;
+  /** A teenager (13 to 17) in the group: never offered a crib (infant) ward. */
+  teen: boolean;
+  /** Every member is a child of known age: a children's unit may take the group. */
+  allChildren: boolean;
+  /** A child and no adult (nor anyone of unknown age) in the group: placed only where an adult of their own household stays, or in a children's unit. */
+  loneChild: boolean;
   wheelchair: boolean;
   /** Needs what accessible / elderly-suitable units give. */
   scarceNeed: boolean;
@@ -61,20 +75,27 @@ export function groupProfile(members: readonly PlacementMember[], household: boo
     sexes: members.map((m) => m.sex),
     maternity: members.some((m) => m.pregnant) || (hasAdult && needs.some((n) => n.includes('early_childhood'))),
     child: needs.some((n) => n.includes('child')),
+    infant: needs.some((n) => n.includes('early_childhood')),
+    teen: members.some((m) => m.age !== null && m.age >= 13 && m.age < 18),
+    allChildren: members.length > 0 && needs.every((n) => n.includes('child')),
+    loneChild: !hasAdult && needs.some((n) => n.includes('child')),
     wheelchair: members.some((m) => m.wheelchair),
     scarceNeed: members.some((m) => m.wheelchair || (m.disabilities?.length ?? 0) > 0) || needs.some((n) => n.includes('elderly')),
   };
 }
 
-/** Does a unit admit this group by sex or family? A family unit is for households, not for a lone adult. */
-export function admitsGroup(admits: UnitAdmits, g: Pick<GroupProfile, 'household' | 'sexes'>): boolean {
+/** Does a unit admit this group by sex, family or age? A family unit is for households, not for a lone adult; a children's unit for children only. */
+export function admitsGroup(admits: UnitAdmits, g: Pick<GroupProfile, 'household' | 'sexes'> & Partial<Pick<GroupProfile, 'allChildren'>>): boolean {
   if (admits === 'any') return true;
   if (admits === 'family') return g.household;
+  if (admits === 'children') return g.allChildren === true;
   const sex: Sex = admits === 'male' ? 'L' : 'P';
   return g.sexes.every((s) => s === sex);
 }
 
-const isChildrensUnit = (u: Pick<PlacementUnit, 'features'>) => u.features.includes('crib') && !u.features.includes('maternity');
+const isChildrensUnit = (u: Pick<PlacementUnit, 'admits'>) => u.admits === 'children';
+/** A crib (infant) ward offered to a group whose children are all past infancy: never by routing. */
+const teenInCribWard = (u: Pick<PlacementUnit, 'features'>, g: Pick<GroupProfile, 'teen' | 'infant'>) => u.features.includes('crib') && g.teen && !g.infant;
 const isScarce = (u: Pick<PlacementUnit, 'features'>) => u.features.includes('accessible') || u.features.includes('elderly');
 /** A wheelchair user where the unit is not accessible: a last resort at the desk, never where routing sends them. */
 const lacksAccess = (u: Pick<PlacementUnit, 'features'>, g: Pick<GroupProfile, 'wheelchair'>) => g.wheelchair && !u.features.includes('accessible');
@@ -89,26 +110,35 @@ export function referralUnitFits(u: Pick<PlacementUnit, 'admits' | 'features' | 
   return u.status === 'AVAILABLE' && unitRefusal(u, g) === null && !lacksAccess(u, g);
 }
 
+/** Units where an adult of the group's own household already stays: a lone child may join them there. */
+export interface KinOptions {
+  adultKinUnitIds?: ReadonlySet<string> | undefined;
+}
+
 /**
  * Whether a unit may take this group at all, with the reason when it may not.
  * These hold even when the officer picks the unit by hand.
  */
-export function unitRefusal(u: Pick<PlacementUnit, 'admits' | 'features' | 'name'>, g: GroupProfile): UnitReason | null {
+export function unitRefusal(u: Pick<PlacementUnit, 'admits' | 'features' | 'name'> & { id?: string }, g: GroupProfile, kin: KinOptions = {}): UnitReason | null {
+  if (isChildrensUnit(u) && !g.allChildren) return { key: 'placement.unfit.children', params: { unit: u.name } };
   if (!admitsGroup(u.admits, g)) return { key: 'placement.unfit.admits', params: { unit: u.name } };
   if (u.features.includes('maternity') && !g.maternity) return { key: 'placement.unfit.maternity', params: { unit: u.name } };
-  if (isChildrensUnit(u) && !g.child) return { key: 'placement.unfit.children', params: { unit: u.name } };
+  if (g.loneChild && !isChildrensUnit(u) && !(u.id !== undefined && kin.adultKinUnitIds?.has(u.id))) return { key: 'placement.unfit.child_alone', params: { unit: u.name } };
   return null;
 }
 
 export type Fit = 'suited' | 'plain' | 'scarce_fallback';
 
 /** How a unit that may take the group suits it: 0 best. */
-function rank(u: PlacementUnit, g: GroupProfile): { order: number; fit: Fit; matched: UnitFeature[] } {
-  const matched: UnitFeature[] = [];
+function rank(u: PlacementUnit, g: GroupProfile): { order: number; fit: Fit; matched: (UnitFeature | 'children')[] } {
+  const matched: (UnitFeature | 'children')[] = [];
+  // A teenager in an infant ward: the last choice at the desk, never in routing.
+  if (teenInCribWard(u, g)) return { order: 90, fit: 'plain', matched };
   if (g.wheelchair && u.features.includes('accessible')) matched.push('accessible');
   if (g.scarceNeed && u.features.includes('elderly')) matched.push('elderly');
   if (g.maternity && u.features.includes('maternity')) matched.push('maternity');
-  if (g.child && u.features.includes('crib')) matched.push('crib');
+  if (g.loneChild && isChildrensUnit(u)) matched.push('children');
+  if (g.infant && u.features.includes('crib')) matched.push('crib');
   if (matched.length) return { order: -matched.length, fit: 'suited', matched };
   if (isScarce(u) && !g.scarceNeed) return { order: 100, fit: 'scarce_fallback', matched };
   // A wheelchair user in a unit that is not accessible is a last resort too.
@@ -122,7 +152,7 @@ export interface UnitChoice<U extends PlacementUnit = PlacementUnit> {
   reason: UnitReason;
 }
 
-export interface ChooseOptions {
+export interface ChooseOptions extends KinOptions {
   /** Units where the rest of the household already stays: preferred, all else equal. */
   familyUnitIds?: ReadonlySet<string>;
   /** Routing: never put someone without the need into a scarce unit, nor a wheelchair user where it is not accessible. */
@@ -138,12 +168,16 @@ export function chooseUnit<U extends PlacementUnit>(units: readonly U[], members
   const g = groupProfile(members, household);
   const open = units.filter((u) => u.status === 'AVAILABLE');
   if (!open.length) return { choice: null, why: { key: 'placement.none.no_open_unit' } };
-  const allowed = open.filter((u) => unitRefusal(u, g) === null);
-  if (!allowed.length) return { choice: null, why: { key: 'placement.none.no_unit_for_group' } };
+  const allowed = open.filter((u) => unitRefusal(u, g, opts) === null);
+  if (!allowed.length) {
+    // A child alone where only adults' units are open: the reason is the child, not "no unit".
+    const childOnly = g.loneChild && open.some((u) => unitRefusal(u, g, opts)?.key === 'placement.unfit.child_alone');
+    return { choice: null, why: { key: childOnly ? 'placement.none.no_children_unit' : 'placement.none.no_unit_for_group' } };
+  }
   const ranked = allowed
     .map((u, i) => ({ u, i, r: rank(u, g), family: opts.familyUnitIds?.has(u.id) ? 0 : 1 }))
-    .filter((x) => !opts.strict || (x.r.fit !== 'scarce_fallback' && !lacksAccess(x.u, g)));
-  if (!ranked.length) return { choice: null, why: { key: g.wheelchair ? 'placement.none.no_accessible_unit' : 'placement.none.only_scarce_units' } };
+    .filter((x) => !opts.strict || (x.r.fit !== 'scarce_fallback' && !lacksAccess(x.u, g) && !teenInCribWard(x.u, g)));
+  if (!ranked.length) return { choice: null, why: { key: g.wheelchair ? 'placement.none.no_accessible_unit' : allowed.every((u) => teenInCribWard(u, g)) ? 'placement.none.only_crib_units' : 'placement.none.only_scarce_units' } };
   const roomy = ranked.filter((x) => x.u.free >= g.size);
   if (!roomy.length && opts.strict && !g.wheelchair && allowed.some((u) => u.free >= g.size)) {
     // Room is left only where they must not go: say that, not "full".

@@ -7,7 +7,7 @@ import { parseInput } from '../validate.ts';
 import { translate } from '../../i18n/index.ts';
 import { mapStayConstraint, placeGroup, toPlacePerson } from '../stays/place.ts';
 import { wibDate } from '../../lib/time.ts';
-import { resolvePersonAlerts } from './alerts.ts';
+import { resolvePersonAlerts } from '../alerts.ts';
 import { ArriveReferralInput } from './input.ts';
 import { moveReferral, referralPersonIds, type ReferralRow } from './load.ts';
 import { takeStep, type StepArgs } from './steps.ts';

@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { publishStep } from './events.ts';
 import type { ReferralRow } from './load.ts';
+import { alertExpired } from './loop-alerts.ts';
 
 /**
  * Statuses whose hold runs out. A referral IN_TRANSIT does not expire: the
@@ -35,6 +36,8 @@ export async function expireReferrals(db: Db, now: Date = new Date()): Promise<R
       await tx.run(sql`update referral_persons set open = 0 where referral_id = ${r.id}`);
       await audit(tx, SYSTEM_ACTOR, { action: 'referral.expire', entity: 'referral', entityId: r.id, at, detail: { from_status: r.status, to_facility_id: r.toFacilityId, places: r.places } });
     }
+    // The sending desk is told: a lapsed hold is not a silent end (referral_expired).
+    await alertExpired(tx, rows, at);
     const done = rows.map((r) => ({ ...r, status: 'EXPIRED' as const, closedAt: at }));
     // Announced with the change itself: heard once it is committed.
     for (const r of done) publishStep(tx, { referral: r, occupancy: r.toUnitId ? [{ facilityId: r.toFacilityId, unitIds: [r.toUnitId] }] : [] });

@@ -14,7 +14,8 @@ import { loadRoutingFacilities, originOf, referralGroup, toRoutingPerson } from 
 import { groupNeeds, route } from '../routing/route.ts';
 import { referralUnitFits } from '../placement/choose-unit.ts';
 import { describeReason } from '../routing/text.ts';
-import { resolvePersonAlerts } from './alerts.ts';
+import { resolvePersonAlerts } from '../alerts.ts';
+import { settleLapsedFor } from './loop-alerts.ts';
 import { expireReferrals } from './expire.ts';
 import { publishStep } from './events.ts';
 import { ProposeReferralInput } from './input.ts';
@@ -118,6 +119,8 @@ export async function proposeReferral(args: { db: Db; actor: Actor; input: unkno
         .run();
       for (const p of group.persons) await tx.insert(referralPersons).values({ referralId: id, personId: p.id, open: true }).run();
       for (const p of group.persons) await resolvePersonAlerts(tx, actor, p.id, ['nothing_fits'], now);
+      // Referred again: a lapsed referral of theirs has been acted on.
+      await settleLapsedFor(tx, actor, group.persons.map((p) => p.id), now);
       await audit(tx, actor, {
         action: 'referral.propose',
         entity: 'referral',

@@ -7,7 +7,7 @@ import { nowIso, wibDate } from '../../lib/time.ts';
 import { translate } from '../../i18n/index.ts';
 import { hubFor } from '../events.ts';
 import { assertCanSeePerson } from '../persons/scope.ts';
-import { raisePersonAlert } from './alerts.ts';
+import { raisePersonAlert } from '../alerts.ts';
 import { expireReferrals } from './expire.ts';
 import { cachedRoutingFacilities, originOf, referralGroup, refusedBy, toRoutingPerson } from '../routing/load.ts';
 import type { PersonRow } from '../persons/record.ts';

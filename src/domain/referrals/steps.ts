@@ -8,8 +8,9 @@ import { conflict } from '../errors.ts';
 import { parseInput } from '../validate.ts';
 import { addMinutes, nowIso } from '../../lib/time.ts';
 import { translate } from '../../i18n/index.ts';
-import { raisePersonAlert } from './alerts.ts';
+import { raisePersonAlert } from '../alerts.ts';
 import { publishStep, type StepEvents } from './events.ts';
+import { settleReferralAlerts } from './loop-alerts.ts';
 import { expireReferrals } from './expire.ts';
 import { CancelReferralInput, EmptyInput, RefuseReferralInput } from './input.ts';
 import { assertMayTake, assertStatus, loadReferral, moveReferral, referralPersonIds, type ReferralRow, type Step } from './load.ts';
@@ -52,7 +53,10 @@ async function takeStep(
     events = out.events ?? {};
     await audit(tx, actor, { action: `referral.${step}`, entity: 'referral', entityId: r.id, at: now, detail: { from_status: r.status, ...out.detail } });
     ends = { fromFacilityId: r.fromFacilityId, toFacilityId: r.toFacilityId };
-    const rec = await toReferralRecord(tx, actor, await loadReferral(tx, r.id));
+    const after = await loadReferral(tx, r.id);
+    // Arrived, refused, cancelled: the referral's loop is closed by this act (loop-alerts.ts).
+    if (!['PROPOSED', 'ACCEPTED', 'IN_TRANSIT'].includes(after.status)) await settleReferralAlerts(tx, actor, r.id, now);
+    const rec = await toReferralRecord(tx, actor, after);
     // Announced with the change itself: heard once it is committed, never for a rollback.
     publishStep(tx, { referral: { id: rec.id, status: rec.status, ...ends, places: rec.places }, ...events });
     return rec;

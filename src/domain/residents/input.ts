@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { DISABILITY_TYPES, INTAKE_SOURCES, PPKS_CATEGORIES, SEXES, TRISTATE } from '../../db/schema/index.ts';
+import { CONSENT_BY, DISABILITY_TYPES, INTAKE_SOURCES, PPKS_CATEGORIES, SEXES, TRISTATE } from '../../db/schema/index.ts';
 import { checkbox, list, optionalInt, optionalText } from '../validate.ts';
 import { checkKk, checkNik } from '../persons/nik.ts';
+import { ageOn } from '../persons/age.ts';
+import { consentProblem } from '../persons/consent.ts';
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
@@ -69,6 +71,9 @@ export const PersonInput = z
     pkh: tristate(),
     bpnt: tristate(),
     consent: checkbox(),
+    /** Who consented: `self` (18+ only), `guardian` or `pekerja_sosial` (named in consent_by_name). Blank with consent: self. */
+    consent_by: optionalEnum(CONSENT_BY),
+    consent_by_name: optionalText(120),
     /** "Keep NIK as typed": why a NIK that disagrees with birth date or sex stays. */
     nik_override_reason: optionalText(200),
     /** The officer's decision on possible duplicates: this is that existing person… */
@@ -83,6 +88,10 @@ export const PersonInput = z
   .superRefine((p, ctx) => {
     if (p.pregnant && p.sex !== 'P') ctx.addIssue({ code: 'custom', path: ['pregnant'], message: 'residents.pregnant_female_only' });
     if (p.pregnancy_weeks !== undefined && !p.pregnant) ctx.addIssue({ code: 'custom', path: ['pregnancy_weeks'], message: 'residents.weeks_without_pregnancy' });
+    const today = new Date().toISOString().slice(0, 10);
+    const age = ageOn({ birthDate: p.birth_date ?? null, estimatedAge: p.estimated_age ?? null, estimatedAt: today }, today);
+    const consent = consentProblem({ consent: p.consent, consentBy: p.consent_by, consentByName: p.consent_by_name }, age);
+    if (consent) ctx.addIssue({ code: 'custom', path: [consent.path], message: consent.key });
     if (p.wheelchair && !p.disabilities.includes('fisik')) ctx.addIssue({ code: 'custom', path: ['wheelchair'], message: 'residents.wheelchair_needs_fisik' });
   });
 export type PersonInput = z.infer<typeof PersonInput>;

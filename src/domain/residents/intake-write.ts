@@ -9,6 +9,7 @@ import { searchKeyFor } from '../persons/names.ts';
 import { placeOf } from '../persons/scope.ts';
 import type { PersonRow } from '../persons/record.ts';
 import type { Checked } from './intake-result.ts';
+import { consentGiver, type ConsentFacts } from '../persons/consent.ts';
 
 /* The two writes of an intake member: a new person, or the intake attached to the existing record the officer recognised. */
 
@@ -58,8 +59,10 @@ export async function createPerson(tx: Tx, actor: Actor, c: Checked, w: WriteCon
       dtks: p.dtks,
       pkh: p.pkh,
       bpnt: p.bpnt,
-      consent: p.consent,
-      consentAt: p.consent ? w.now : null,
+      consent: consentGiver(consentOf(p)) !== null,
+      consentAt: consentGiver(consentOf(p)) !== null ? w.now : null,
+      consentBy: consentGiver(consentOf(p)),
+      consentByName: consentGiver(consentOf(p)) === 'self' ? null : (p.consent_by_name ?? null),
       nikOverrideReason: w.override,
       householdId: w.householdId,
       source: w.source,
@@ -125,8 +128,10 @@ export async function attachIntake(tx: Tx, actor: Actor, c: Checked, w: WriteCon
     dtks: p.dtks !== 'unknown' ? p.dtks : old.dtks,
     pkh: p.pkh !== 'unknown' ? p.pkh : old.pkh,
     bpnt: p.bpnt !== 'unknown' ? p.bpnt : old.bpnt,
-    consent: old.consent || p.consent,
-    consentAt: p.consent && !old.consent ? w.now : old.consentAt,
+    consent: old.consent || consentGiver(consentOf(p)) !== null,
+    consentAt: consentGiver(consentOf(p)) !== null && !old.consent ? w.now : old.consentAt,
+    consentBy: old.consent ? old.consentBy : consentGiver(consentOf(p)),
+    consentByName: old.consent ? old.consentByName : consentGiver(consentOf(p)) === 'self' ? null : (p.consent_by_name ?? null),
     nikOverrideReason: w.override ?? old.nikOverrideReason,
     householdId: w.householdId ?? old.householdId,
   };
@@ -159,4 +164,9 @@ export async function attachIntake(tx: Tx, actor: Actor, c: Checked, w: WriteCon
     detail: { facility_id: w.facilityId, source: w.source, changed, ...(kept.length ? { kept } : {}), previous_household_id: w.householdId ? old.householdId : undefined },
   });
   return (await tx.select().from(persons).where(eq(persons.id, old.id)).get())!;
+}
+
+/** The consent typed at intake, as the consent rule reads it (persons/consent.ts). */
+function consentOf(p: { consent: boolean; consent_by?: ConsentFacts['consentBy']; consent_by_name?: string | undefined }): ConsentFacts {
+  return { consent: p.consent, consentBy: p.consent_by, consentByName: p.consent_by_name };
 }

@@ -55,6 +55,8 @@ export const PersonPatch = z.object({
   pkh: patch(S.pkh),
   bpnt: patch(S.bpnt),
   consent: patch(S.consent),
+  consent_by: patch(S.consent_by),
+  consent_by_name: patch(S.consent_by_name),
   /** "Keep NIK as typed": why a NIK that disagrees with birth date or sex stays. */
   nik_override_reason: patch(S.nik_override_reason),
 });
@@ -91,6 +93,8 @@ export const FIELDS = {
   pkh: 'pkh',
   bpnt: 'bpnt',
   consent: 'consent',
+  consent_by: 'consentBy',
+  consent_by_name: 'consentByName',
   nik_override_reason: 'nikOverrideReason',
 } as const satisfies Record<string, keyof PersonRow>;
 export type PersonField = keyof typeof FIELDS;

@@ -8,6 +8,8 @@ import { audit } from '../audit.ts';
 import { conflict, invalid, type FieldError } from '../errors.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 import { searchKeyFor } from '../persons/names.ts';
+import { ageOn } from '../persons/age.ts';
+import { consentProblem } from '../persons/consent.ts';
 import { checkKk, cleanIdNumber } from '../persons/nik.ts';
 import type { PersonRow } from '../persons/record.ts';
 import { personRecord, type PersonRecord } from './view.ts';
@@ -127,11 +129,19 @@ export async function updatePerson(args: { db: Db; actor: Actor; personId: strin
       // The NIK, by the intake's rules; judged again when it, the birth date or the sex changes.
       const nik = has('nik') ? (data.nik ? cleanIdNumber(data.nik) : null) : old.nik;
       const { warnings, nikOverrideReason, overridden } = await judgeNikChange(tx, actor, old, { nik, birthDate, sex, reason: data.nik_override_reason }, errors);
+      // Who consents (persons/consent.ts): judged when consent is given now or its giver changes.
+      const consentNow = flag('consent', old.consent) || (has('consent_by') && !!data.consent_by);
+      const consentBy = consentNow ? (has('consent_by') ? (data.consent_by ?? 'self') : (old.consentBy ?? 'self')) : null;
+      const consentByName = consentBy && consentBy !== 'self' ? (has('consent_by_name') ? (data.consent_by_name ?? null) : old.consentByName) : null;
+      if (consentNow && ((!old.consent) || has('consent_by') || has('consent_by_name'))) {
+        const problem = consentProblem({ consent: true, consentBy: consentBy ?? undefined, consentByName: consentByName ?? undefined }, ageOn({ birthDate, estimatedAge, estimatedAt }, today));
+        if (problem) errors.push({ path: problem.path, message: problem.key });
+      }
       if (errors.length) throw invalid(errors);
       // Nothing is written: the transaction ends having only read.
       if (warnings.some((w) => w.blocking)) return { status: 'needs_decision', nik_warnings: warnings } satisfies UpdateNeedsDecision;
 
-      const consent = flag('consent', old.consent);
+      const consent = consentNow;
       const next = {
         name,
         description,
@@ -162,6 +172,8 @@ export async function updatePerson(args: { db: Db; actor: Actor; personId: strin
         consent,
         // Consent given now is timed now; withdrawn, it has no time.
         consentAt: consent ? (old.consent ? old.consentAt : now) : null,
+        consentBy,
+        consentByName,
         nikOverrideReason,
       };
       const changed = (Object.keys(FIELDS) as PersonField[]).filter((f) => JSON.stringify(next[FIELDS[f]]) !== JSON.stringify(old[FIELDS[f]]));

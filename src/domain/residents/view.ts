@@ -52,6 +52,8 @@ function toPersonRecord(p: PersonRow, opts: { today: string; revealNik?: boolean
     bpnt: p.bpnt,
     consent: p.consent,
     consent_at: toWib(p.consentAt),
+    consent_by: p.consentBy,
+    consent_by_name: p.consentByName,
     nik_override_reason: p.nikOverrideReason,
     household_id: p.householdId,
     source: p.source,

@@ -209,6 +209,8 @@ function checkUnits(f: RoutingFacility, g: GroupNeeds, persons: readonly Routing
   const key = why!.key;
   if (key === 'placement.none.no_unit_for_group' || key === 'placement.none.no_open_unit') return { fits: null, reasons: [R('routing.passed.no_unit_admits', { group: g.group })] };
   if (key === 'placement.none.no_accessible_unit') return { fits: null, reasons: [R('routing.passed.no_accessible_unit')] };
+  if (key === 'placement.none.no_children_unit') return { fits: null, reasons: [R('routing.passed.no_children_unit')] };
+  if (key === 'placement.none.only_crib_units') return { fits: null, reasons: [R('routing.passed.only_crib_units')] };
   if (key === 'placement.none.only_scarce_units') return { fits: null, reasons: [R('routing.passed.only_scarce_units')] };
   const free = Number(why!.params?.free ?? 0);
   return { fits: null, reasons: [R(g.wheelchair ? 'routing.passed.no_accessible_free' : 'routing.passed.full', { needed: g.size, free })] };

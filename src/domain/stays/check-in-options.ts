@@ -2,14 +2,14 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { persons, stays } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
-import { canSeeFacility, isWide, PEOPLE_ROLES, requireRole } from '../access.ts';
+import { canSeeFacility, hasRole, isWide, PEOPLE_ROLES, requireRole } from '../access.ts';
 import { notFound } from '../errors.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 import { ageNeeds, ageOn } from '../persons/age.ts';
 import { assertCanSeePerson } from '../persons/scope.ts';
 import { loadFacilityOccupancy } from '../occupancy/compute.ts';
 import { groupProfile, scarceQuestion, unitRefusal, type UnitReason } from '../placement/choose-unit.ts';
-import { isSupervisor, toPlacePerson } from './place.ts';
+import { CHILD_OVERRIDE_ROLES, isSupervisor, kinOptions, toPlacePerson } from './place.ts';
 import { destinationChoices } from './read.ts';
 import { freeBedsByUnit, suggestionFor, wherePlaced } from './where.ts';
 
@@ -48,7 +48,9 @@ export async function checkInOptions(args: { db: Db; actor: Actor; personIds: st
   const people = await personsForPlacement(db, actor, args.personIds);
   const group = people.filter((p) => !p.openStayId).map((p) => p.person);
   const isHousehold = group.length > 1 || group.some((p) => p.householdId !== null);
-  const profile = groupProfile(group.map((p) => toPlacePerson(p, wibDate(nowIso()))), isHousehold);
+  const placePersons = group.map((p) => toPlacePerson(p, wibDate(nowIso())));
+  const profile = groupProfile(placePersons, isHousehold);
+  const kin = await kinOptions(db, placePersons);
   const choices = await facilityChoicesFor(db, actor);
   // A wide role placing people registered at a facility (a handoff's, say) starts there.
   const registeredAt = group[0]?.createdAtFacilityId;
@@ -57,7 +59,7 @@ export async function checkInOptions(args: { db: Db; actor: Actor; personIds: st
   const visibleFacility = facility && canSeeFacility(actor, facility) ? facility : undefined;
   const freeBeds = visibleFacility ? await freeBedsByUnit(db, visibleFacility.id, visibleFacility.units.map((u) => u.id)) : new Map<string, string[]>();
   const units = (visibleFacility?.units ?? []).map((u) => {
-    const refusal: UnitReason | null = group.length > 0 ? unitRefusal(u, profile) : { key: 'placement.none.no_unit_for_group' };
+    const refusal: UnitReason | null = group.length > 0 ? unitRefusal(u, profile, kin) : { key: 'placement.none.no_unit_for_group' };
     return { ...u, admitsGroup: refusal === null, refusal, freeBeds: freeBeds.get(u.id) ?? [] };
   });
   // The same rule the check-in verb applies when no unit is chosen (placement/choose-unit.ts).
@@ -76,5 +78,7 @@ export async function checkInOptions(args: { db: Db; actor: Actor; personIds: st
     units,
     suggestion,
     supervisor: isSupervisor(actor),
+    /** A child alone in the group and this actor is the command centre: may place among adults in an emergency, with a reason. */
+    childOverride: profile.loneChild && hasRole(actor, CHILD_OVERRIDE_ROLES),
   };
 }

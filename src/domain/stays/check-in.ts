@@ -50,6 +50,7 @@ export async function checkIn(args: { db: Db; actor: Actor; input: unknown }): P
         splitReason: input.split_reason,
         askScarce: true,
         scarceChoice: input.scarce_choice,
+        childReason: input.child_reason,
         at,
       });
       const rows = await tx.select().from(stays).where(inArray(stays.id, placed.stayIds)).all();

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { write, type Db } from '../../db/client.ts';
-import { stays } from '../../db/schema/index.ts';
+import { write, type Db, type Tx } from '../../db/client.ts';
+import { persons, stays } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { PEOPLE_ROLES, requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
@@ -13,7 +13,9 @@ import { recordJourney } from '../cases/journey.ts';
 import { assertActsAt } from './facility.ts';
 import { DischargeInput } from './input.ts';
 import { toStayRecord, type StayRecord } from './view.ts';
-import { facilityZone } from '../time-zone.ts';
+import { facilityToday, facilityZone } from '../time-zone.ts';
+import { raisePersonAlert, resolvePersonAlerts } from '../alerts.ts';
+import { ageOn } from '../persons/age.ts';
 
 /** Ends an open stay with an outcome and, where it has one, a destination. */
 /** Outcomes that end care: the person went home, to family or community, or is gone; no destination is needed. */
@@ -45,6 +47,7 @@ export async function discharge(args: { db: Db; actor: Actor; stayId?: string; i
     // A double submit that slipped past idempotency, or another desk first: the stay is already closed.
     if (done.changes !== 1) throw conflict('stays.already_closed');
     await recordJourney(tx, actor, stay, input.outcome, input);
+    await childLeaves(tx, actor, stay, input.outcome, at);
     await audit(tx, actor, {
       action: 'stay.discharge',
       entity: 'stay',
@@ -57,4 +60,28 @@ export async function discharge(args: { db: Db; actor: Actor; stayId?: string; i
     return toStayRecord((await tx.select().from(stays).where(eq(stays.id, stay.id)).get())!, await facilityZone(tx, stay.facilityId));
   });
   return record;
+}
+
+/**
+ * A child's stay ends: an exception "among adults" is over (settled by this
+ * act), and a child who left (ran away, vanished) is missed at once: a
+ * child_left alert for the facility and the command centre, settled only by
+ * an act (found and placed again, or a note saying what was done).
+ */
+async function childLeaves(tx: Tx, actor: Actor, stay: typeof stays.$inferSelect, outcome: string, at: string): Promise<void> {
+  await resolvePersonAlerts(tx, actor, stay.personId, ['child_with_adults'], at);
+  if (outcome !== 'left') return;
+  const p = (await tx.select().from(persons).where(eq(persons.id, stay.personId)).get())!;
+  const age = ageOn(p, await facilityToday(tx, stay.facilityId));
+  if (age === null || age >= 18) return;
+  const a = await raisePersonAlert(tx, actor, {
+    kind: 'child_left',
+    personId: p.id,
+    facilityId: stay.facilityId,
+    message: `Anak ${p.residentCode} (${age} th) meninggalkan fasilitas tanpa pamit.`,
+    detail: { resident_code: p.residentCode, age, stay_id: stay.id, unit_id: stay.unitId, left_at: at },
+    at,
+  });
+  // Heard once the discharge commits.
+  if (a) hubFor(tx).publish({ type: 'alert', alertId: a.id, kind: a.kind, facilityId: a.facilityId });
 }

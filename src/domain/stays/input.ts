@@ -19,6 +19,8 @@ export const CheckInInput = z
     split_reason: optionalText(300),
     /** The desk's answer when the household would take most of the only scarce unit that meets its needs. */
     scarce_choice: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.enum(SCARCE_CHOICES, { error: 'field.invalid' }).optional()),
+    /** The command centre's reason to place a child with no adult of their own household among adults (raises child_with_adults). */
+    child_reason: optionalText(300),
   })
   .refine((v) => v.person_id || v.person_ids.length > 0, { path: ['person_id'], message: 'field.required' })
   .refine((v) => new Set([...(v.person_id ? [v.person_id] : []), ...v.person_ids]).size <= 20, { path: ['person_ids'], message: 'residents.too_many_members' });

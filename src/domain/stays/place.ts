@@ -2,13 +2,15 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { persons, stays, units, type Sex } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
-import { hasRole } from '../access.ts';
+import { hasRole, WIDE_ROLES } from '../access.ts';
+import { raisePersonAlert, resolvePersonAlerts } from '../alerts.ts';
+import { hubFor } from '../events.ts';
 import { audit } from '../audit.ts';
 import { conflict, DomainError, forbidden, invalidField, noFreePlace } from '../errors.ts';
 import { loadUnitOccupancy, type UnitOccupancy } from '../occupancy/compute.ts';
 import { newId } from '../../lib/ids.ts';
 import { bedLabels, bedsInUse } from './beds.ts';
-import { chooseUnit, groupProfile, scarceQuestion, unitRefusal, type ScarceChoice, type UnitReason } from '../placement/choose-unit.ts';
+import { chooseUnit, groupProfile, scarceQuestion, unitRefusal, type KinOptions, type ScarceChoice, type UnitReason } from '../placement/choose-unit.ts';
 import { ageOn } from '../persons/age.ts';
 import { wibDate } from '../../lib/time.ts';
 
@@ -59,6 +61,8 @@ export interface PlaceRequest {
    */
   askScarce?: boolean;
   scarceChoice?: ScarceChoice | undefined;
+  /** The command centre's reason to place a child with no adult of their own household among adults (an emergency): raises child_with_adults. */
+  childReason?: string | undefined;
   at: string;
   /** For a transfer: the stay each person leaves (already closed at `at`). */
   previous?: Map<string, string>;
@@ -79,26 +83,51 @@ export interface Placement {
  * with an open stay in another unit, and those never placed at all. Members
  * who have left (closed stays only) no longer bind the group.
  */
-async function membersApart(tx: Tx, group: PlacePerson[]): Promise<{ id: string; unitId: string | null }[]> {
+async function membersApart(tx: Tx, group: PlacePerson[]): Promise<{ id: string; unitId: string | null; adult: boolean }[]> {
   const householdIds = [...new Set(group.map((p) => p.householdId).filter((h): h is string => h !== null))];
   if (!householdIds.length) return [];
   const inGroup = new Set(group.map((p) => p.id));
   const members = (await tx
-    .select({ id: persons.id })
+    .select({ id: persons.id, birthDate: persons.birthDate, estimatedAge: persons.estimatedAge, estimatedAt: persons.estimatedAt })
     .from(persons)
     .where(and(inArray(persons.householdId, householdIds), isNull(persons.mergedIntoId)))
     .all())
     .filter((m) => !inGroup.has(m.id));
-  const apart: { id: string; unitId: string | null }[] = [];
+  const today = wibDate(new Date().toISOString());
+  const apart: { id: string; unitId: string | null; adult: boolean }[] = [];
   for (const m of members) {
+    const age = ageOn(m, today);
+    const adult = age === null || age >= 18;
     const open = await tx.select({ unitId: stays.unitId }).from(stays).where(and(eq(stays.personId, m.id), isNull(stays.checkedOutAt))).get();
-    if (open) apart.push({ id: m.id, unitId: open.unitId });
-    else if (!await tx.select({ id: stays.id }).from(stays).where(eq(stays.personId, m.id)).get()) apart.push({ id: m.id, unitId: null });
+    if (open) apart.push({ id: m.id, unitId: open.unitId, adult });
+    else if (!await tx.select({ id: stays.id }).from(stays).where(eq(stays.personId, m.id)).get()) apart.push({ id: m.id, unitId: null, adult });
   }
   return apart;
 }
 
 const familyUnitIds = (apart: { unitId: string | null }[]) => new Set(apart.map((m) => m.unitId).filter((u): u is string => u !== null));
+/** Units where an adult of the group's own household stays: a child may join them there (placement/choose-unit.ts). */
+const adultKinUnitIds = (apart: { unitId: string | null; adult: boolean }[]) => familyUnitIds(apart.filter((m) => m.adult));
+
+/** The units where an adult of this group's own household stays, for a read (the check-in page's unit list). */
+export async function kinOptions(db: Db | Tx, group: PlacePerson[]): Promise<KinOptions> {
+  return { adultKinUnitIds: adultKinUnitIds(await membersApart(db as Tx, group)) };
+}
+
+/** Who may place a child among adults in an emergency, with a reason: the command centre. */
+export const CHILD_OVERRIDE_ROLES = WIDE_ROLES;
+
+/**
+ * A child with no adult of their own household refused from a facility
+ * without a children's unit: the reason, and the way on — a referral toward
+ * child protection (routing offers balai anak, LKSA; DOMAIN.md "Children").
+ */
+export function childRefused(facilityName: string, personId: string): DomainError {
+  return new DomainError('CONFLICT', 'stays.child_needs_children_unit', {
+    facility: facilityName,
+    offer: { service: 'child_protection', person_id: personId, routing: `/api/v1/routing?person_id=${encodeURIComponent(personId)}` },
+  });
+}
 
 /**
  * The unit a check-in would take for this group at this facility when the
@@ -109,7 +138,8 @@ export async function suggestedUnit(tx: Db | Tx, facilityId: string, group: Plac
   if (!group.length) return { choice: null, why: null };
   const isHousehold = group.length > 1 || group.some((p) => p.householdId !== null);
   const all = await loadUnitOccupancy(tx, { facilityId });
-  return chooseUnit(all, group, isHousehold, { familyUnitIds: familyUnitIds(await membersApart(tx as Tx, group)) });
+  const apart = await membersApart(tx as Tx, group);
+  return chooseUnit(all, group, isHousehold, { familyUnitIds: familyUnitIds(apart), adultKinUnitIds: adultKinUnitIds(apart) });
 }
 
 /**
@@ -126,22 +156,28 @@ export async function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Promi
   const familyUnits = familyUnitIds(apart);
 
   const profile = groupProfile(group, isHousehold);
+  // A child alone is placed among adults only on the command centre's word, with a reason.
+  const childOverride = profile.loneChild && !!req.childReason && (actor.role === 'system' || hasRole(actor, CHILD_OVERRIDE_ROLES));
+  if (profile.loneChild && req.childReason && !childOverride) throw forbidden('stays.child_override_command_only');
+  const kin: KinOptions = { adultKinUnitIds: adultKinUnitIds(apart) };
+  const rules: KinOptions = childOverride ? { adultKinUnitIds: new Set(all.map((u) => u.id)) } : kin;
   let unit: UnitOccupancy | undefined;
   let reason: UnitReason;
   if (req.unitId) {
     unit = all.find((u) => u.id === req.unitId);
     if (!unit) throw invalidField('unit_id', 'stays.unit_unknown');
-    const refusal = unitRefusal(unit, profile);
+    const refusal = unitRefusal(unit, profile, rules);
     if (refusal) throw invalidField('unit_id', refusal.key === 'placement.unfit.admits' ? 'stays.unit_does_not_admit' : refusal.key, refusal.params ?? { unit: unit.name });
     reason = { key: 'placement.reason.chosen', params: { unit: unit.name } };
   } else {
     // The rules of placement/choose-unit.ts: the same choice the check-in page suggests.
-    const { choice } = chooseUnit(all, group, isHousehold, { familyUnitIds: familyUnits });
+    const { choice, why } = chooseUnit(all, group, isHousehold, { familyUnitIds: familyUnits, ...rules });
+    if (why?.key === 'placement.none.no_children_unit') throw childRefused(req.facility.name, group[0]!.id);
     unit = choice?.unit;
     reason = choice?.reason ?? { key: 'placement.reason.overflow' };
     if (!unit && req.overflowReason && isSupervisor(actor)) {
       // Past capacity, on a supervisor's word: still a unit the group may be in, the household's own first.
-      const allowed = all.filter((u) => u.status === 'AVAILABLE' && unitRefusal(u, profile) === null);
+      const allowed = all.filter((u) => u.status === 'AVAILABLE' && unitRefusal(u, profile, rules) === null);
       unit = allowed.find((u) => familyUnits.has(u.id)) ?? allowed[0];
     }
     if (!unit) {
@@ -181,6 +217,8 @@ export async function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Promi
   if (split && !req.splitReason) throw invalidField('split_reason', 'stays.household_together', { count: apart.length });
 
   const beds = await assignBeds(tx, unit, n, req.bedLabel);
+  // Placed among adults although a child alone: the command centre's exception stays an alert until the child is moved.
+  const amongAdults = profile.loneChild && unitRefusal(unit, profile, kin)?.key === 'placement.unfit.child_alone';
 
   const stayIds: string[] = [];
   for (const [i, p] of (group).entries()) {
@@ -219,6 +257,22 @@ export async function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Promi
         ...(req.previous ? { previous_stay_id: req.previous.get(p.id) } : {}),
       },
     });
+  }
+  // Placed anew (a transfer, an arrival, found again): a child who was among adults has been moved, a child who left is back.
+  for (const p of group) await resolvePersonAlerts(tx, actor, p.id, ['child_with_adults', 'child_left'], req.at);
+  if (amongAdults) {
+    for (const p of group) {
+      const a = await raisePersonAlert(tx, actor, {
+        kind: 'child_with_adults',
+        personId: p.id,
+        facilityId: req.facility.id,
+        message: `Anak ${p.residentCode} ditempatkan di ${unit.name} bersama orang dewasa: ${req.childReason ?? ''}`.trim(),
+        detail: { resident_code: p.residentCode, unit_id: unit.id, unit: unit.name, reason: req.childReason ?? null },
+        at: req.at,
+      });
+      // Heard once the placement commits.
+      if (a) hubFor(tx).publish({ type: 'alert', alertId: a.id, kind: a.kind, facilityId: a.facilityId });
+    }
   }
   return { stayIds, unit, overflow, split, reason };
 }

@@ -14,6 +14,7 @@ import {
   REFERRAL_STATUSES,
   SEXES,
   TRISTATE,
+  CONSENT_BY,
   VISIBLE_NEEDS,
   HANDOFF_RELATIONSHIPS,
 } from '../../db/schema/index.ts';
@@ -97,6 +98,8 @@ export const PersonRecordSchema = z.object({
   bpnt: z.enum(TRISTATE),
   consent: z.boolean(),
   consent_at: time,
+  consent_by: z.enum(CONSENT_BY).nullable(),
+  consent_by_name: z.string().nullable(),
   nik_override_reason: nstr,
   household_id: nstr,
   source: z.enum(INTAKE_SOURCES),

@@ -6,6 +6,7 @@ import { hasRole } from '../../domain/access.ts';
 import { translator } from '../../i18n/index.ts';
 import { renderShow } from './views.ts';
 import { handoffsRegion } from './live.ts';
+import { openDeskAlerts } from '../../domain/alerts.ts';
 
 type Id = { Params: { id: string } };
 
@@ -24,7 +25,7 @@ const handoffPages: FastifyPluginAsync = async (app) => {
   /** Open handoffs coming to the desk's facility: a notice on the home page (views/partials/handoffs/incoming.eta). */
   app.get('/handoffs/incoming', { config: { access: DESK_ROLES } }, async (request, reply) => {
     const incoming = await listHandoffs({ db: app.db, actor: request.actor!, status: 'OPEN', limit: 20 });
-    return reply.view('partials/handoffs/incoming', { incoming });
+    return reply.view('partials/handoffs/incoming', { incoming, deskAlerts: await openDeskAlerts(app.db, request.actor!.facilityId) });
   });
 
   app.get<Id>('/handoffs/:id', { config: { access: VIEW_ROLES } }, async (request, reply) => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { facilityNameAndCode } from '../../domain/facilities/load.ts';
 import { openReferralsTo } from '../../domain/facilities/people.ts';
 import { wilayahNameAndCode } from '../../domain/reference/wilayah.ts';
-import { actionsFor, DESK, homeRegion, incomingFor, WIDE } from './live.ts';
+import { actionsFor, deskAlertsFor, DESK, homeRegion, incomingFor, WIDE } from './live.ts';
 
 /** Each role's home page. A wall display goes straight to the board. */
 const homeRoutes: FastifyPluginAsync = async (app) => {
@@ -21,7 +21,7 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
       role: actor.role,
       incomingReferrals,
       live: desk || wide ? homeRegion.connect() : false,
-      ...(desk ? { incoming: await incomingFor(app.db, actor), liveIncoming: true } : {}),
+      ...(desk ? { incoming: await incomingFor(app.db, actor), deskAlerts: await deskAlertsFor(app.db, actor), liveIncoming: true } : {}),
       ...(wide ? { actions: await actionsFor(app.db, actor, app.config.HANDOFF_ALERT_MINUTES, request.lang) } : {}),
     });
   });

@@ -143,6 +143,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       defaultUnit: o.suggestion?.unitId ?? null,
       suggestionReason: o.suggestion ? describeReason(request.t, o.suggestion.reason) : null,
       supervisor: o.supervisor,
+      childOverride: o.childOverride,
       ...extra,
     };
   }
@@ -173,6 +174,7 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
       split_reason: body.split_reason,
       overflow_reason: body.overflow_reason,
       scarce_choice: body.scarce_choice,
+      child_reason: body.child_reason,
     };
     try {
       const result = await checkIn({ db: app.db, actor: request.actor!, input });
@@ -189,7 +191,8 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
           await placementView(request, all.length ? all : chosen, facilityId, {
             errors: fieldErrorMap(request, err.fieldErrors),
             problem: err.code === 'VALIDATION' && err.fieldErrors.length ? null : request.t(err.messageKey, err.params),
-            noFreePlace: err.code === 'NO_FREE_PLACE',
+            noFreePlace: err.code === 'NO_FREE_PLACE' || err.messageKey === 'stays.child_needs_children_unit',
+            childRefused: err.messageKey === 'stays.child_needs_children_unit',
             values: body,
             back: backTo(body.back),
           }),
