@@ -17,6 +17,7 @@ import type { UpdateNikWarning } from '../../domain/residents/update-nik.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';
 import { discharge } from '../../domain/stays/discharge.ts';
 import { transfer } from '../../domain/stays/transfer.ts';
+import { BirthInput, recordBirth } from '../../domain/stays/birth.ts';
 import { queryLimit, queryText } from '../../domain/validate.ts';
 import { addHouseholdMember, removeHouseholdMember } from '../../domain/residents/household.ts';
 
@@ -113,6 +114,11 @@ const residentsApi: FastifyPluginAsync = async (app) => {
   app.post<{ Params: { id: string; mid: string } }>('/residents/:id/household/members/:mid/remove', { config: { ...PEOPLE, openapi: { summary: 'Remove a household member', tags: ['residents'], body: RemoveMemberInput.omit({ member_id: true }), responses: { 200: R.HouseholdChanged } } } }, async (request) =>
     await removeHouseholdMember({ db: app.db, actor: request.actor!, personId: request.params.id, input: { ...((request.body as object) ?? {}), member_id: request.params.mid } }),
   );
+
+  app.post<Id>('/residents/:id/birth', { config: { ...PEOPLE, openapi: { summary: 'A birth during a stay: the baby joins the mother\'s household and unit (both move together when her unit takes no newborns; 409 says where there is room)', tags: ['residents'], body: BirthInput, responses: { 201: R.BirthRecorded } } } }, async (request, reply) => {
+    const result = await recordBirth({ db: app.db, actor: request.actor!, motherId: request.params.id, input: request.body });
+    return reply.code(201).send(result);
+  });
 
   app.post('/stays', { config: { ...PEOPLE, openapi: { summary: 'Check-in (409 when no free place)', tags: ['stays'], body: CheckInInput, responses: { 201: R.CheckedIn } } } }, async (request, reply) => {
     const result = await checkIn({ db: app.db, actor: request.actor!, input: request.body });
