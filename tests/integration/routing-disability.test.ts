@@ -50,7 +50,7 @@ describe('routing by disability type and by a home\'s age (DOMAIN.md "Disability
     expect(r.destinations[0]?.facility.id).toBe(ids.laras);
     expect(r.destinations.map((d) => d.facility.id)).not.toContain(ids.daksa);
     expect(r.destinations[0]!.reasons).toContainEqual(expect.objectContaining({ code: 'routing.reason.service', params: expect.objectContaining({ service: 'disability_mental' }) }));
-    expect(passedWhy(r, ids.daksa)).toContainEqual(expect.objectContaining({ code: 'routing.passed.missing_service', params: expect.objectContaining({ service: 'disability_mental' }) }));
+    expect(passedWhy(r, ids.daksa!)).toContainEqual(expect.objectContaining({ code: 'routing.passed.missing_service', params: expect.objectContaining({ service: 'disability_mental' }) }));
   });
 
   it('routes a blind man to a sensory home, never to a Bina Daksa', async () => {
@@ -67,7 +67,7 @@ describe('routing by disability type and by a home\'s age (DOMAIN.md "Disability
     for (const age of [35, 40]) {
       const r = await routeFor({ name: `Pria ${age}`, estimated_age: age });
       expect(r.destinations.map((d) => d.facility.id), `age ${age}`).not.toContain(ids.werdha);
-      expect(passedWhy(r, ids.werdha).map((x) => x.code)).toContain('routing.passed.elderly_home');
+      expect(passedWhy(r, ids.werdha!).map((x) => x.code)).toContain('routing.passed.elderly_home');
     }
     const old = await routeFor({ name: 'Mbah Karto', estimated_age: 70 });
     expect(old.destinations[0]?.facility.id).toBe(ids.werdha);
