@@ -46,6 +46,14 @@ describe('a birth during a stay: mother and newborn together', () => {
     const mother = await pregnantInUnit(desk, unit.id, 34);
     expect(mother.needs.pregnancy_weeks).toBe(34);
     expect(mother.needs.pregnancy_due_date).toBe(dueDateFrom(34, today()));
+    // A correction with the weeks as shown keeps the due date; other weeks give a new one.
+    const read = async () => (await desk('GET', `/api/v1/residents/${mother.id}`)).json().resident;
+    let r = await read();
+    expect((await desk('PATCH', `/api/v1/residents/${mother.id}`, { pregnancy_weeks: 34, phone: '0812-1', version: r.version })).statusCode).toBe(200);
+    expect((await read()).needs.pregnancy_due_date).toBe(dueDateFrom(34, today()));
+    r = await read();
+    expect((await desk('PATCH', `/api/v1/residents/${mother.id}`, { pregnancy_weeks: 30, version: r.version })).statusCode).toBe(200);
+    expect((await read()).needs).toMatchObject({ pregnancy_weeks: 30, pregnancy_due_date: dueDateFrom(30, today()) });
   });
 
   it('places the baby, a new person of her household, in her unit, clears her pregnancy, and audits it', async () => {
