@@ -69,6 +69,16 @@ describe('routing by disability type and by a home\'s age (DOMAIN.md "Disability
       expect(r.destinations.map((d) => d.facility.id), `age ${age}`).not.toContain(ids.werdha);
       expect(passedWhy(r, ids.werdha!).map((x) => x.code)).toContain('routing.passed.elderly_home');
     }
+    // The home's own desk cannot check a man of 40 in either; a man of 70 with his son of 40 it takes.
+    const homeDesk = bearer(app, await makeToken(db, 'intake', { facility: ids.werdha }));
+    const reg = await homeDesk('POST', '/api/v1/residents', { persons: [{ name: 'Pria 40 di panti', sex: 'L', estimated_age: 40 }], confirm_new: true });
+    const refused = await homeDesk('POST', '/api/v1/stays', { person_id: reg.json().persons[0].id });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().errors[0]).toMatchObject({ path: 'facility_id', message: expect.stringContaining('panti lansia') });
+    const family = await homeDesk('POST', '/api/v1/residents', { persons: [{ name: 'Mbah Darmo', sex: 'L', estimated_age: 72 }, { name: 'Darmo Muda', sex: 'L', estimated_age: 40 }], confirm_new: true });
+    const together = await homeDesk('POST', '/api/v1/stays', { person_ids: family.json().persons.map((p: { id: string }) => p.id) });
+    expect(together.statusCode, together.body).toBe(201);
+
     const old = await routeFor({ name: 'Mbah Karto', estimated_age: 70 });
     expect(old.destinations[0]?.facility.id).toBe(ids.werdha);
     expect(old.destinations[0]!.reasons.map((x) => x.code)).toContain('routing.reason.elderly_home');
