@@ -24,7 +24,7 @@ import type { SearchHit } from '../../domain/residents/read.ts';
 import type { IntakeRegistered } from '../../domain/residents/intake-result.ts';
 import type { HouseholdResult } from '../../domain/residents/household.ts';
 import type { StayRecord } from '../../domain/stays/view.ts';
-import type { BirthResult } from '../../domain/stays/birth.ts';
+import type { BirthResult } from '../../domain/residents/birth.ts';
 import type { CheckInResult } from '../../domain/stays/check-in.ts';
 import type { TransferResult } from '../../domain/stays/transfer.ts';
 import type { ReferralRecord } from '../../domain/referrals/view.ts';

@@ -17,7 +17,7 @@ import type { UpdateNikWarning } from '../../domain/residents/update-nik.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';
 import { discharge } from '../../domain/stays/discharge.ts';
 import { transfer } from '../../domain/stays/transfer.ts';
-import { BirthInput, recordBirth } from '../../domain/stays/birth.ts';
+import { BirthInput, recordBirth } from '../../domain/residents/birth.ts';
 import { queryLimit, queryText } from '../../domain/validate.ts';
 import { addHouseholdMember, removeHouseholdMember } from '../../domain/residents/household.ts';
 

@@ -11,7 +11,7 @@ import { flash } from '../../plugins/flash.ts';
 import stayPages from '../stays/index.ts';
 import editPages from './edit.ts';
 import { addHouseholdMember, removeHouseholdMember } from '../../domain/residents/household.ts';
-import { recordBirth } from '../../domain/stays/birth.ts';
+import { recordBirth } from '../../domain/residents/birth.ts';
 import { pregnancyWeeksOn } from '../../domain/persons/pregnancy.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 

@@ -16,9 +16,9 @@ import { loadUnitOccupancy } from '../occupancy/compute.ts';
 import { newbornUnit } from '../placement/choose-unit.ts';
 import { loadRoutingFacilities, toRoutingPerson } from '../routing/load.ts';
 import { route } from '../routing/route.ts';
-import { personRecord, type PersonRecord } from '../residents/view.ts';
-import { assignBeds } from './place.ts';
-import { staysInZones, type StayRecord } from './view.ts';
+import { personRecord, type PersonRecord } from './view.ts';
+import { assignBeds } from '../stays/place.ts';
+import { staysInZones, type StayRecord } from '../stays/view.ts';
 
 /** `born_at`: a date (YYYY-MM-DD, the facility's day) or a time with its zone. */
 const BornAt = z.preprocess(
