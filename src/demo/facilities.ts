@@ -86,12 +86,12 @@ export const DEMO_FACILITIES: DemoFacility[] = [
       { name: 'Asrama Anak Putra', capacity: 20, admits: 'children', bedLabelPattern: 'P-{n}' },
       { name: 'Asrama Anak Putri', capacity: 20, admits: 'children', bedLabelPattern: 'W-{n}' },
     ] },
-  { code: 'PNT-JT-01', kind: 'PANTI', name: 'Panti Sosial Tresna Werdha Budi Mulia 1', wilayah: '31.75', address: 'Jl. Bina Marga, Cipayung, Jakarta Timur', lat: -6.3185, lng: 106.8957, operator: DINSOS, contactName: 'Sutini', contactPhone: '0812-2000-0301', status: 'OPEN', services: ['elderly', 'medical', 'wheelchair_access', 'disability'], clusters: ['lansia'],
+  { code: 'PNT-JT-01', kind: 'PANTI', name: 'Panti Sosial Tresna Werdha Budi Mulia 1', wilayah: '31.75', address: 'Jl. Bina Marga, Cipayung, Jakarta Timur', lat: -6.3185, lng: 106.8957, operator: DINSOS, contactName: 'Sutini', contactPhone: '0812-2000-0301', status: 'OPEN', services: ['elderly', 'medical', 'wheelchair_access', 'disability_physical'], clusters: ['lansia'],
     units: [
       { name: 'Wisma Lansia Putra', capacity: 16, admits: 'male', features: ['elderly', 'accessible'], bedLabelPattern: 'LP-{n}' },
       { name: 'Wisma Lansia Putri', capacity: 16, admits: 'female', features: ['elderly', 'accessible'], bedLabelPattern: 'LW-{n}' },
     ] },
-  { code: 'PNT-JB-01', kind: 'PANTI', name: 'Panti Sosial Bina Daksa Budi Bhakti', wilayah: '31.73', address: 'Jl. Daan Mogot, Jakarta Barat', lat: -6.1573, lng: 106.7419, operator: DINSOS, contactName: 'Fransiska Dewi', contactPhone: '0812-2000-0401', status: 'OPEN', services: ['disability', 'wheelchair_access', 'medical'], clusters: ['disabilitas'],
+  { code: 'PNT-JB-01', kind: 'PANTI', name: 'Panti Sosial Bina Daksa Budi Bhakti', wilayah: '31.73', address: 'Jl. Daan Mogot, Jakarta Barat', lat: -6.1573, lng: 106.7419, operator: DINSOS, contactName: 'Fransiska Dewi', contactPhone: '0812-2000-0401', status: 'OPEN', services: ['disability_physical', 'wheelchair_access', 'medical'], clusters: ['disabilitas'],
     units: [
       { name: 'Kamar Aksesibel 1', capacity: 10, admits: 'any', features: ['accessible'], bedLabelPattern: 'K1-{n}' },
       { name: 'Kamar Keluarga Aksesibel', capacity: 8, admits: 'family', features: ['accessible'], bedLabelPattern: 'KK-{n}' },
@@ -189,12 +189,12 @@ export const PWTC_FACILITIES: DemoFacility[] = [
     clusters: ['tuna_sosial'],
     units: tpsUnits(1),
   })),
-  { code: 'PNT-JB-02', kind: 'PANTI', name: 'Panti Sosial Bina Laras Harapan Sentosa', wilayah: '31.73', address: 'Jl. Daan Mogot KM 13, Jakarta Barat', lat: -6.1530, lng: 106.7300, operator: DINSOS, contactName: 'Pengelola Panti', contactPhone: '0812-2000-0701', status: 'OPEN', services: ['disability', 'medical'], clusters: ['disabilitas'],
+  { code: 'PNT-JB-02', kind: 'PANTI', name: 'Panti Sosial Bina Laras Harapan Sentosa', wilayah: '31.73', address: 'Jl. Daan Mogot KM 13, Jakarta Barat', lat: -6.1530, lng: 106.7300, operator: DINSOS, contactName: 'Pengelola Panti', contactPhone: '0812-2000-0701', status: 'OPEN', services: ['disability_mental', 'medical'], clusters: ['disabilitas'],
     units: [
       { name: 'Wisma Laras Putra', capacity: 24, admits: 'male', bedLabelPattern: 'HP-{n}' },
       { name: 'Wisma Laras Putri', capacity: 20, admits: 'female', bedLabelPattern: 'HW-{n}' },
     ] },
-  { code: 'BLS-BKS-01', kind: 'BALAI', name: 'Sentra Terpadu Pangudi Luhur', wilayah: '32.75', address: 'Jl. H. Moeljadi Djojomartono, Bekasi', lat: -6.2349, lng: 106.9896, operator: KEMENSOS, contactName: 'Pengelola Sentra', contactPhone: '0812-2000-0801', status: 'OPEN', services: ['elderly', 'disability', 'wheelchair_access', 'maternity', 'early_childhood', 'medical'], clusters: ['lansia', 'disabilitas', 'anak'],
+  { code: 'BLS-BKS-01', kind: 'BALAI', name: 'Sentra Terpadu Pangudi Luhur', wilayah: '32.75', address: 'Jl. H. Moeljadi Djojomartono, Bekasi', lat: -6.2349, lng: 106.9896, operator: KEMENSOS, contactName: 'Pengelola Sentra', contactPhone: '0812-2000-0801', status: 'OPEN', services: ['elderly', 'disability_physical', 'disability_sensory', 'disability_intellectual', 'disability_mental', 'wheelchair_access', 'maternity', 'early_childhood', 'medical'], clusters: ['lansia', 'disabilitas', 'anak'],
     units: [
       { name: 'Wisma Lansia', capacity: 24, admits: 'any', features: ['elderly', 'accessible'], bedLabelPattern: 'WL-{n}' },
       { name: 'Wisma Keluarga', capacity: 20, admits: 'family', features: ['maternity', 'crib', 'accessible'], bedLabelPattern: 'WK-{n}' },

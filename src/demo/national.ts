@@ -176,7 +176,8 @@ const SERVICES_OF: Record<Purpose, Service[]> = {
   lks: [],
   mother_child: ['maternity', 'early_childhood', 'child_protection', 'medical'],
   child: ['child_protection', 'early_childhood'],
-  disability: ['disability', 'wheelchair_access', 'medical'],
+  // A regional Sentra Terpadu serves every disability type (the DKI homes are specialised: src/demo/facilities.ts).
+  disability: ['disability_physical', 'disability_sensory', 'disability_intellectual', 'disability_mental', 'wheelchair_access', 'medical'],
   elderly: ['elderly', 'medical', 'wheelchair_access'],
   napza: ['addiction', 'medical'],
   protected: [],
@@ -205,7 +206,7 @@ function purposeOf(f: DemoFacility): Purpose {
   if (f.services.includes('maternity')) return 'mother_child';
   if (f.services.includes('addiction')) return 'napza';
   if (f.services.includes('elderly')) return 'elderly';
-  if (f.services.includes('disability')) return 'disability';
+  if (f.services.some((s) => s.startsWith('disability_'))) return 'disability';
   return 'child';
 }
 
@@ -410,7 +411,7 @@ export async function seedNational(db: Db, opts: NationalOptions = {}): Promise<
             : p.purpose === 'child'
               ? `Balai Perlindungan Anak ${short}${n > 1 ? ` ${n}` : ''}`
               : p.purpose === 'disability'
-                ? `Panti Sosial Bina Daksa ${short}${n > 1 ? ` ${n}` : ''}`
+                ? `Sentra Terpadu Disabilitas ${short}${n > 1 ? ` ${n}` : ''}`
                 : p.purpose === 'elderly'
                   ? `Panti Sosial Tresna Werdha ${short}${n > 1 ? ` ${n}` : ''}`
                   : `Loka Rehabilitasi Sosial NAPZA ${short}${n > 1 ? ` ${n}` : ''}`;

@@ -83,6 +83,9 @@ interface UnitInfo {
   kind: FacilityKind;
   admits: UnitAdmits;
   features: UnitFeature[];
+  /** The facility's services and whether it is a home for the elderly only (routing/route.ts isElderlyHome): the demo obeys routing's rules. */
+  services: string[];
+  elderlyOnly: boolean;
   usable: number;
   wilayah: string;
   bedLabelPattern: string | null;
@@ -97,7 +100,7 @@ interface PersonDraft {
   age: number;
   name: string | null;
   description: string | null;
-  needs: { pregnant?: boolean; elderly?: boolean; disability?: boolean; wheelchair?: boolean; child?: boolean };
+  needs: { pregnant?: boolean; elderly?: boolean; disability?: boolean; wheelchair?: boolean; child?: boolean; physical?: boolean };
   householdId: string | null;
 }
 
@@ -129,7 +132,9 @@ export async function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN
     fstatus: string;
     wilayah_code: string;
     bed_label_pattern: string | null;
-  }>(sql`select u.id, u.facility_id, f.kind, u.admits, u.features, u.capacity, u.blocked, u.status, f.status as fstatus, f.wilayah_code, u.bed_label_pattern
+    services: string;
+    clusters: string;
+  }>(sql`select u.id, u.facility_id, f.kind, u.admits, u.features, u.capacity, u.blocked, u.status, f.status as fstatus, f.wilayah_code, u.bed_label_pattern, f.services, f.clusters
          from units u join facilities f on f.id = u.facility_id order by f.code, u.sort_order`);
   const allUnits: UnitInfo[] = unitRows.map((u) => ({
     id: u.id,
@@ -137,6 +142,8 @@ export async function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN
     kind: u.kind,
     admits: u.admits,
     features: JSON.parse(u.features) as UnitFeature[],
+    services: JSON.parse(u.services) as string[],
+    elderlyOnly: JSON.stringify(JSON.parse(u.clusters)) === '["lansia"]',
     usable: u.status === 'AVAILABLE' && u.fstatus === 'OPEN' ? u.capacity - u.blocked : 0,
     wilayah: u.wilayah_code,
     bedLabelPattern: u.bed_label_pattern,
@@ -208,7 +215,7 @@ export async function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN
       category: draft.age < 18 ? 'anak_jalanan' : draft.age >= 60 ? 'lansia_terlantar' : draft.needs.disability ? 'disabilitas_terlantar' : r.pick(CATEGORIES),
       pregnant: draft.needs.pregnant ?? false,
       pregnancyWeeks: draft.needs.pregnant ? r.int(12, 36) : null,
-      disabilities: draft.needs.disability ? [r.pick(['fisik', 'fisik', 'sensorik', 'intelektual', 'mental'] as const)] : [],
+      disabilities: draft.needs.physical ? ['fisik'] : draft.needs.disability ? [r.pick(['fisik', 'fisik', 'sensorik', 'intelektual', 'mental'] as const)] : [],
       wheelchair: draft.needs.wheelchair ?? false,
       consent: true,
       consentAt: createdAt,
@@ -265,12 +272,19 @@ export async function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN
   const admitsDraft = (u: UnitInfo, p: { sex: 'L' | 'P'; age: number }, size: number) =>
     size === 1 && p.age < 18 ? u.admits === 'children' : size > 1 ? u.admits === 'family' || u.admits === 'any' : u.admits === 'any' || u.admits === (p.sex === 'L' ? 'male' : 'female');
   const hasRoomNow = (u: UnitInfo, size = 1) => u.taken + size <= (ceiling.get(u.id) ?? 0);
+  /** Routing's rules, for the demo's own placements: an elderly-only home for 60+, a disability home of the person's type (residential disability drafts are fisik). */
+  function serves(u: UnitInfo, p: Pick<PersonDraft, 'age' | 'needs'>): boolean {
+    if (u.elderlyOnly && p.age < 60) return false;
+    if (p.needs.disability && u.kind !== 'TPS' && u.kind !== 'LKS' && !u.services.includes('disability_physical')) return false;
+    return true;
+  }
   function presentUnit(a: 'TPS' | 'RESIDENTIAL' | 'LKS', p: PersonDraft, size = 1, feature?: UnitFeature): UnitInfo | null {
     const fits = usableFor(a).filter(
       (u) =>
         hasRoomNow(u, size) &&
         admitsDraft(u, p, size) &&
-        (!feature || u.features.includes(feature)),
+        (!feature || u.features.includes(feature)) &&
+        serves(u, p),
     );
     return fits.length ? r.pick(fits) : null;
   }
@@ -279,7 +293,8 @@ export async function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN
     const fits = usableFor(a).filter(
       (u) =>
         admitsDraft(u, p, size) &&
-        (!feature || u.features.includes(feature)),
+        (!feature || u.features.includes(feature)) &&
+        serves(u, p),
     );
     return r.pick(fits.length ? fits : usableFor(a));
   }
@@ -372,7 +387,7 @@ export async function seedPopulation(db: Db, plan: PopulationPlan = DEFAULT_PLAN
       feature = 'elderly';
     } else if (kind === 'disability') {
       const wheel = r.chance(0.4);
-      members.push({ sex: r.chance(0.6) ? 'L' : 'P', age: r.int(18, 59), needs: { disability: true, wheelchair: wheel }, householdId: null });
+      members.push({ sex: r.chance(0.6) ? 'L' : 'P', age: r.int(18, 59), needs: { disability: true, physical: true, wheelchair: wheel }, householdId: null });
       feature = 'accessible';
     } else {
       members.push({ sex: r.chance(0.5) ? 'L' : 'P', age: r.int(7, 16), needs: { child: true }, householdId: null });

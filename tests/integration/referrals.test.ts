@@ -301,7 +301,7 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
     const [man] = await register(tpsIntake, [{ name: 'Pak Darmo', sex: 'L', estimated_age: 50, needs_medical: true, disabilities: ['fisik'], wheelchair: true }]);
     const first = (await tpsIntake('GET', `/api/v1/routing?person_id=${man!.id}`)).json();
     expect(first.nothing_fits).toBe(true);
-    expect(first.missing[0].message).toBe('Tidak ada fasilitas buka yang memberi layanan disabilitas.');
+    expect(first.missing[0].message).toBe('Tidak ada fasilitas buka yang memberi layanan disabilitas fisik (Bina Daksa).');
     // Reading routing records nothing.
     expect(await db.select().from(alerts).where(and(eq(alerts.kind, 'nothing_fits'), eq(alerts.subjectId, man!.id))).all()).toEqual([]);
     expect(first.alert_id).toBeNull();
@@ -424,7 +424,7 @@ describe('referrals: each step, its effect on held and occupied places, expiry, 
       }
       const page = await desk.get(`/residents/${man!.id}/suggestions?lang=en`);
       expect(page.body).toContain('No facility can take them now.');
-      expect(page.body).toContain('No open facility gives disability care.');
+      expect(page.body).toContain('No open facility gives physical disability care (Bina Daksa).');
       expect(page.body).toContain('The command centre will be told within a minute.');
     });
 

@@ -176,6 +176,11 @@ describe('the data migrations list', () => {
     const list = [rename('cases[].cluster'), rename('cases[].plan[].menu'), rename('facilities[].services[]')];
     expect(oldCodesLeft(facts, list)).toEqual(['cases[].cluster: old', 'cases[].plan[].menu: old', 'facilities[].services[]: old']);
     expect(carryRenames(facts, list)).toEqual({ cases: [{ cluster: 'new', plan: [{ menu: 'new' }] }], facilities: [{ services: ['new', 'kept'] }] });
+    // A split: each row's own facts choose what the old code becomes, in its place.
+    const split = { migration: { sqlite: '', postgres: '' }, rows: '', facts: 'facilities[].services[]', renames: {}, splits: { code: 'old', into: (row: Record<string, unknown>) => (row.code === 'A' ? ['a1', 'a2'] : ['b']) } };
+    const two = { facilities: [{ code: 'A', services: ['x', 'old', 'y'] }, { code: 'B', services: ['old'] }, { code: 'C', services: ['z'] }] };
+    expect(carryRenames(two, [split])).toEqual({ facilities: [{ code: 'A', services: ['x', 'a1', 'a2', 'y'] }, { code: 'B', services: ['b'] }, { code: 'C', services: ['z'] }] });
+    expect(oldCodesLeft(two, [split])).toEqual(['facilities[].services[]: old', 'facilities[].services[]: old']);
     expect(mapAt(facts, 'cases[].cluster', () => 'x')).toEqual({ ...facts, cases: [{ ...facts.cases[0], cluster: 'x' }] });
     // A derived rule change: a step may become one of its successors, go if it may, or be added if listed; nothing else.
     const aid = (steps: string[][]) => ({ cases: steps.map((s) => ({ aid: { steps: s } })) });

@@ -116,9 +116,9 @@ describe('routing (DOMAIN.md "Routing people with special needs")', () => {
 
   it('sends a wheelchair user only where an accessible unit is free', () => {
     const user = person({ sex: 'L', age: 45, disabilities: ['fisik'], wheelchair: true });
-    const noAccess = facility({ code: 'PANTI-A', kind: 'PANTI', services: ['disability'], units: [{ admits: 'male', capacity: 10 }] });
-    const accessFull = facility({ code: 'PANTI-B', kind: 'PANTI', services: ['disability'], units: [{ admits: 'any', capacity: 10 }, { admits: 'any', capacity: 4, occupied: 2, held: 2, features: ['accessible'] }] });
-    const accessFree = facility({ code: 'PANTI-C', kind: 'PANTI', services: ['disability', 'wheelchair_access'], units: [{ admits: 'male', capacity: 10 }, { admits: 'any', capacity: 4, occupied: 3, features: ['accessible'] }] });
+    const noAccess = facility({ code: 'PANTI-A', kind: 'PANTI', services: ['disability_physical'], units: [{ admits: 'male', capacity: 10 }] });
+    const accessFull = facility({ code: 'PANTI-B', kind: 'PANTI', services: ['disability_physical'], units: [{ admits: 'any', capacity: 10 }, { admits: 'any', capacity: 4, occupied: 2, held: 2, features: ['accessible'] }] });
+    const accessFree = facility({ code: 'PANTI-C', kind: 'PANTI', services: ['disability_physical', 'wheelchair_access'], units: [{ admits: 'male', capacity: 10 }, { admits: 'any', capacity: 4, occupied: 3, features: ['accessible'] }] });
 
     const r = route({ persons: [user], facilities: [noAccess, accessFull, accessFree], asker: INTAKE, from: FROM });
     expect(codes(r)).toEqual(['PANTI-C']);

@@ -9,7 +9,11 @@ export type FacilityStatus = (typeof FACILITY_STATUSES)[number];
 export const SERVICES = [
   'maternity',
   'early_childhood',
-  'disability',
+  /** The disability each home serves (Bina Daksa, Netra/Rungu Wicara, Grahita, Laras): a person's every type must be served. */
+  'disability_physical',
+  'disability_sensory',
+  'disability_intellectual',
+  'disability_mental',
   'wheelchair_access',
   'elderly',
   'medical',

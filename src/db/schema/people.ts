@@ -59,6 +59,10 @@ export const persons = sqliteTable(
     category: text('category', { enum: PPKS_CATEGORIES }),
     pregnant: integer('pregnant', { mode: 'boolean' }).notNull().default(false),
     pregnancyWeeks: integer('pregnancy_weeks'),
+    /** Estimated due date, derived from the weeks typed (40 weeks from conception's count): the weeks move on with the calendar. */
+    pregnancyDueDate: text('pregnancy_due_date'),
+    /** A baby born during a stay: its weight at birth, in grams. */
+    birthWeightGrams: integer('birth_weight_grams'),
     disabilities: text('disabilities', { mode: 'json' }).$type<DisabilityType[]>().notNull().default([]),
     wheelchair: integer('wheelchair', { mode: 'boolean' }).notNull().default(false),
     chronicIllness: text('chronic_illness'),

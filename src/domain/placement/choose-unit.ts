@@ -247,3 +247,30 @@ export function scarceQuestion<U extends PlacementUnit>(units: readonly U[], mem
   const { choice } = chooseUnit(fit.filter((u) => !isScarceUnit(u)), members, household, opts);
   return { unit: only, size: g.size, free: only.free, elsewhere: choice?.unit ?? null };
 }
+
+/**
+ * Does a unit take a newborn with its mother (DOMAIN.md "Births")? It has cots
+ * or is a maternity unit, and admits her: anyone, families, or her sex — a
+ * baby of either sex stays with its mother, so the baby's sex is not asked.
+ */
+export function takesNewborn(u: Pick<PlacementUnit, 'admits' | 'features' | 'status'>, motherSex: Sex): boolean {
+  if (u.status !== 'AVAILABLE') return false;
+  if (!u.features.includes('crib') && !u.features.includes('maternity')) return false;
+  return u.admits === 'any' || u.admits === 'family' || u.admits === (motherSex === 'P' ? 'female' : 'male');
+}
+
+/**
+ * Where a mother and her newborn go: her own unit when it takes newborns and
+ * has a place for the baby; else the unit of the same facility that takes
+ * them both (maternity first, then the facility's order); null when none has room.
+ */
+export function newbornUnit<U extends PlacementUnit>(units: readonly U[], motherUnitId: string, motherSex: Sex): { unit: U; moves: boolean; reason: UnitReason } | null {
+  const own = units.find((u) => u.id === motherUnitId);
+  if (own && takesNewborn(own, motherSex) && own.free >= 1) return { unit: own, moves: false, reason: { key: 'placement.reason.newborn_with_mother', params: { unit: own.name } } };
+  const others = units
+    .map((u, i) => ({ u, i }))
+    .filter(({ u }) => u.id !== motherUnitId && takesNewborn(u, motherSex) && u.free >= 2)
+    .sort((a, b) => Number(!a.u.features.includes('maternity')) - Number(!b.u.features.includes('maternity')) || a.i - b.i);
+  const best = others[0];
+  return best ? { unit: best.u, moves: true, reason: { key: 'placement.reason.newborn_moved', params: { unit: best.u.name } } } : null;
+}

@@ -6,6 +6,7 @@ import { isWide } from '../access.ts';
 import { audit } from '../audit.ts';
 import { newId, newResidentCode } from '../../lib/ids.ts';
 import { searchKeyFor } from '../persons/names.ts';
+import { dueDateFrom } from '../persons/pregnancy.ts';
 import { placeOf } from '../persons/scope.ts';
 import type { PersonRow } from '../persons/record.ts';
 import type { Checked } from './intake-result.ts';
@@ -49,6 +50,7 @@ export async function createPerson(tx: Tx, actor: Actor, c: Checked, w: WriteCon
       category: p.category ?? null,
       pregnant: p.pregnant,
       pregnancyWeeks: p.pregnant ? (p.pregnancy_weeks ?? null) : null,
+      pregnancyDueDate: p.pregnant && p.pregnancy_weeks !== undefined ? dueDateFrom(p.pregnancy_weeks, w.today) : null,
       disabilities: p.disabilities,
       wheelchair: p.wheelchair,
       chronicIllness: p.chronic_illness ?? null,
@@ -118,6 +120,7 @@ export async function attachIntake(tx: Tx, actor: Actor, c: Checked, w: WriteCon
     category: p.category ?? old.category,
     pregnant: old.pregnant || p.pregnant,
     pregnancyWeeks: p.pregnant ? (p.pregnancy_weeks ?? old.pregnancyWeeks) : old.pregnancyWeeks,
+    pregnancyDueDate: p.pregnant && p.pregnancy_weeks !== undefined ? dueDateFrom(p.pregnancy_weeks, w.today) : old.pregnancyDueDate,
     disabilities: [...new Set([...old.disabilities, ...p.disabilities])],
     wheelchair: old.wheelchair || p.wheelchair,
     chronicIllness: p.chronic_illness ?? old.chronicIllness,

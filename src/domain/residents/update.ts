@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { dueDateFrom, pregnancyWeeksOn } from '../persons/pregnancy.ts';
 import { isKnownWilayah, normaliseWilayahCode } from '../reference/wilayah.ts';
 import { write, type Db } from '../../db/client.ts';
 import { DISABILITY_TYPES, persons } from '../../db/schema/index.ts';
@@ -100,8 +101,15 @@ export async function updatePerson(args: { db: Db; actor: Actor; personId: strin
       }
 
       const pregnant = flag('pregnant', old.pregnant);
-      let pregnancyWeeks = has('pregnancy_weeks') ? (data.pregnancy_weeks ?? null) : old.pregnancyWeeks;
+      let pregnancyWeeks = old.pregnancyWeeks;
+      let pregnancyDueDate = old.pregnancyDueDate;
+      // Weeks given as the record shows them today change nothing; other weeks give a new due date.
+      if (has('pregnancy_weeks') && (data.pregnancy_weeks ?? null) !== pregnancyWeeksOn(old, today)) {
+        pregnancyWeeks = data.pregnancy_weeks ?? null;
+        pregnancyDueDate = pregnancyWeeks === null ? null : dueDateFrom(pregnancyWeeks, today);
+      }
       if (!pregnant) {
+        pregnancyDueDate = null;
         if (has('pregnancy_weeks') && data.pregnancy_weeks !== undefined) errors.push({ path: 'pregnancy_weeks', message: 'residents.weeks_without_pregnancy' });
         pregnancyWeeks = null;
       }
@@ -159,6 +167,7 @@ export async function updatePerson(args: { db: Db; actor: Actor; personId: strin
         category: has('category') ? (data.category ?? null) : old.category,
         pregnant,
         pregnancyWeeks,
+        pregnancyDueDate,
         disabilities,
         wheelchair,
         chronicIllness: text('chronic_illness', old.chronicIllness),

@@ -5,6 +5,7 @@ import type { PersonRow } from '../persons/record.ts';
 import { toWib } from '../../lib/time.ts';
 import { ageNeeds, ageOn } from '../persons/age.ts';
 import { maskIdNumber } from '../persons/nik.ts';
+import { pregnancyWeeksOn } from '../persons/pregnancy.ts';
 
 
 /**
@@ -34,9 +35,12 @@ function toPersonRecord(p: PersonRow, opts: { today: string; revealNik?: boolean
     origin_wilayah_code: p.originWilayahCode,
     phone: p.phone,
     category: p.category,
+    birth_weight_grams: p.birthWeightGrams,
     needs: {
       pregnant: p.pregnant,
-      pregnancy_weeks: p.pregnancyWeeks,
+      /** As of today: the weeks typed move on with the calendar (persons/pregnancy.ts). */
+      pregnancy_weeks: pregnancyWeeksOn(p, opts.today),
+      pregnancy_due_date: p.pregnant ? p.pregnancyDueDate : null,
       disabilities: p.disabilities,
       wheelchair: p.wheelchair,
       chronic_illness: p.chronicIllness,

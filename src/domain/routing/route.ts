@@ -46,16 +46,31 @@ export interface Reason {
   params?: Record<string, string | number>;
 }
 
-export const NEEDS = ['pregnant', 'early_childhood', 'unaccompanied_child', 'disability', 'wheelchair', 'elderly', 'trafficking', 'napza', 'medical'] as const;
+export const NEEDS = ['pregnant', 'early_childhood', 'unaccompanied_child', 'disability_physical', 'disability_sensory', 'disability_intellectual', 'disability_mental', 'wheelchair', 'elderly', 'trafficking', 'napza', 'medical'] as const;
 export type Need = (typeof NEEDS)[number];
+
+/**
+ * A person's disability types (persons: fisik, sensorik, intelektual, mental) as the
+ * needs they call for: each must be served by a home of that type (DOMAIN.md
+ * "Disability types": a psychosocial disability in a Bina Daksa is a wrong placement).
+ */
+export const NEED_FOR_DISABILITY: Record<string, Need> = {
+  fisik: 'disability_physical',
+  sensorik: 'disability_sensory',
+  intelektual: 'disability_intellectual',
+  mental: 'disability_mental',
+};
 
 /** The service each need calls for. A wheelchair user also needs an accessible unit (checked per unit). */
 export const SERVICE_FOR: Record<Need, Service> = {
   pregnant: 'maternity',
   early_childhood: 'early_childhood',
   unaccompanied_child: 'child_protection',
-  disability: 'disability',
-  wheelchair: 'disability',
+  disability_physical: 'disability_physical',
+  disability_sensory: 'disability_sensory',
+  disability_intellectual: 'disability_intellectual',
+  disability_mental: 'disability_mental',
+  wheelchair: 'disability_physical',
   elderly: 'elderly',
   trafficking: 'trafficking_protection',
   napza: 'addiction',
@@ -71,6 +86,14 @@ export function gives(services: readonly Service[], s: Service, g: Pick<GroupNee
   if (services.includes(s)) return true;
   if (s === 'trafficking_protection') return services.includes('women_protection') && g.sexes.every((x) => x === 'P');
   return false;
+}
+
+/**
+ * A home for the elderly (Tresna Werdha): its only cluster is lansia. It takes
+ * people of 60 and over and their household, never a group with no one of 60+.
+ */
+export function isElderlyHome(f: Pick<RoutingFacility, 'clusters'>): boolean {
+  return f.clusters?.length === 1 && f.clusters[0] === 'lansia';
 }
 
 const RESIDENTIAL: readonly FacilityKind[] = ['BALAI', 'LOKA', 'PANTI'];
@@ -98,7 +121,10 @@ export function groupNeeds(persons: readonly RoutingPerson[]): GroupNeeds {
     if (p.pregnant) needs.add('pregnant');
     if (ages.includes('early_childhood')) needs.add('early_childhood');
     if (p.unaccompaniedChild || (ages.includes('child') && !hasAdult)) needs.add('unaccompanied_child');
-    if (p.disabilities.length > 0 || p.wheelchair) needs.add('disability');
+    for (const d of p.disabilities) {
+      const need = NEED_FOR_DISABILITY[d];
+      if (need) needs.add(need);
+    }
     if (p.wheelchair) needs.add('wheelchair');
     if (ages.includes('elderly')) needs.add('elderly');
     if (p.traffickingVictim) needs.add('trafficking');
@@ -230,6 +256,7 @@ export function route(input: RoutingInput): RoutingResult {
     if (from?.facilityId && f.id === from.facilityId) reasons.push(R('routing.passed.origin'));
     if (f.status !== 'OPEN') reasons.push(R('routing.passed.not_open', { status: f.status }));
     for (const s of g.services) if (!gives(f.services, s, g)) reasons.push(R('routing.passed.missing_service', { service: s }));
+    if (isElderlyHome(f) && !g.needs.includes('elderly')) reasons.push(R('routing.passed.elderly_home'));
     const excluded = input.exclude?.get(f.id);
     if (excluded) reasons.push(excluded);
     const units: UnitCheck = reasons.length ? { fits: null, reasons: [] } : checkUnits(f, g, input.persons);
@@ -259,6 +286,7 @@ export function route(input: RoutingInput): RoutingResult {
     if (g.wheelchair) why.push(R('routing.reason.accessible_unit', { unit: unit.name }));
     if (g.needs.includes('early_childhood') && g.size > 1) why.push(R('routing.reason.with_mother'));
     if (g.special && tier === 0) why.push(R('routing.reason.residential'));
+    if (isElderlyHome(f)) why.push(R('routing.reason.elderly_home'));
     for (const c of g.clusters) if (f.clusters?.includes(c)) why.push(R('routing.reason.cluster', { cluster: c }));
     if (!g.special && f.kind === 'LKS') why.push(R('routing.reason.community'));
     if (area === 0) why.push(R('routing.reason.same_kabkota'));

@@ -12,6 +12,8 @@ import { CheckInInput } from './input.ts';
 import { loadPlaceablePersons, mapStayConstraint, placeGroup } from './place.ts';
 import { toStayRecord, type StayRecord } from './view.ts';
 import { reasonJson } from '../routing/text.ts';
+import { isElderlyHome } from '../routing/route.ts';
+import { invalidField } from '../errors.ts';
 import { translator } from '../../i18n/index.ts';
 
 export interface CheckInResult {
@@ -41,6 +43,8 @@ export async function checkIn(args: { db: Db; actor: Actor; input: unknown }): P
       for (const id of ids) await assertCanSeePerson(tx, actor, id);
       const facility = await placementFacility(tx, actor, input.facility_id, { mustAct: true });
       const group = await loadPlaceablePersons(tx, ids);
+      // A home for the elderly takes people of 60+ and their household (routing/route.ts isElderlyHome): the desk's check-in too.
+      if (isElderlyHome(facility) && !group.some((p) => p.age !== null && p.age >= 60)) throw invalidField('facility_id', 'stays.elderly_home_only', { facility: facility.name });
       const placed = await placeGroup(tx, actor, {
         persons: group,
         facility,

@@ -278,7 +278,7 @@ export async function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Promi
 }
 
 /** Beds where the unit names them: the one asked for (if free), else the first free ones in order. */
-async function assignBeds(tx: Tx, unit: UnitOccupancy, n: number, asked: string | undefined): Promise<(string | null)[]> {
+export async function assignBeds(tx: Tx, unit: UnitOccupancy, n: number, asked: string | undefined): Promise<(string | null)[]> {
   const row = (await tx.select({ pattern: units.bedLabelPattern, capacity: units.capacity }).from(units).where(eq(units.id, unit.id)).get())!;
   const taken = await bedsInUse(tx, unit.id);
   if (asked) {

@@ -28,6 +28,7 @@ import type { SearchHit } from '../../domain/residents/search.ts';
 import type { IntakeRegistered } from '../../domain/residents/intake-result.ts';
 import type { HouseholdResult } from '../../domain/residents/household.ts';
 import type { StayRecord } from '../../domain/stays/view.ts';
+import type { BirthResult } from '../../domain/residents/birth.ts';
 import type { CheckInResult } from '../../domain/stays/check-in.ts';
 import type { TransferResult } from '../../domain/stays/transfer.ts';
 import type { ReferralRecord } from '../../domain/referrals/view.ts';
@@ -81,9 +82,11 @@ export const PersonRecordSchema = z.object({
   origin_wilayah_code: nstr,
   phone: nstr,
   category: z.enum(PPKS_CATEGORIES).nullable(),
+  birth_weight_grams: z.number().int().nullable(),
   needs: z.object({
     pregnant: z.boolean(),
     pregnancy_weeks: z.number().int().nullable(),
+    pregnancy_due_date: z.string().nullable(),
     disabilities: z.array(z.enum(DISABILITY_TYPES)),
     wheelchair: z.boolean(),
     chronic_illness: nstr,
@@ -204,6 +207,7 @@ export const CheckedIn = z.object({
 }) satisfies z.ZodType<CheckInResult>;
 
 export const Discharged = z.object({ stay: StayRecordSchema });
+export const BirthRecorded = z.object({ baby: PersonRecordSchema, stays: z.array(StayRecordSchema), moved: z.boolean() }) satisfies z.ZodType<BirthResult>;
 export const Transferred = z.object({ ended: z.array(StayRecordSchema), stays: z.array(StayRecordSchema), overflow: z.boolean() }) satisfies z.ZodType<TransferResult>;
 
 const FacilityRef = z.object({ id: nstr, code: nstr, name: nstr, kind: nstr });

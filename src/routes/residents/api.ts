@@ -22,6 +22,7 @@ import type { UpdateNikWarning } from '../../domain/residents/update-nik.ts';
 import { checkIn } from '../../domain/stays/check-in.ts';
 import { discharge } from '../../domain/stays/discharge.ts';
 import { transfer } from '../../domain/stays/transfer.ts';
+import { BirthInput, recordBirth } from '../../domain/residents/birth.ts';
 import { addHouseholdMember, removeHouseholdMember } from '../../domain/residents/household.ts';
 
 const PEOPLE = { access: PEOPLE_ROLES };
@@ -100,6 +101,11 @@ const residentsApi: FastifyPluginAsync = async (fastify) => {
   app.post<{ Params: { id: string; mid: string } }>('/residents/:id/household/members/:mid/remove', { config: { ...PEOPLE, openapi: { summary: 'Remove a household member', tags: ['residents'] } }, schema: { body: RemoveMemberInput.omit({ member_id: true }), response: { 200: R.HouseholdChanged } } }, async (request) =>
     await removeHouseholdMember({ db: app.db, actor: request.actor!, personId: request.params.id, input: { ...((request.body as object) ?? {}), member_id: request.params.mid } }),
   );
+
+  app.post<Id>('/residents/:id/birth', { config: { ...PEOPLE, openapi: { summary: 'A birth during a stay: the baby joins the mother\'s household and unit (both move together when her unit takes no newborns; 409 says where there is room)', tags: ['residents'] } }, schema: { body: BirthInput, response: { 201: R.BirthRecorded } } }, async (request, reply) => {
+    const result = await recordBirth({ db: app.db, actor: request.actor!, motherId: request.params.id, input: request.body });
+    return reply.code(201).send(result);
+  });
 
   app.post('/stays', { config: { ...PEOPLE, openapi: { summary: 'Check-in (409 when no free place)', tags: ['stays'] } }, schema: { body: CheckInInput, response: { 201: R.CheckedIn } } }, async (request, reply) => {
     const result = await checkIn({ db: app.db, actor: request.actor!, input: request.body });

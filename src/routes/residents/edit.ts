@@ -6,6 +6,8 @@ import { personForEdit, UPDATE_ROLES } from '../../domain/residents/edit-form.ts
 import type { UpdateNikWarning } from '../../domain/residents/update-nik.ts';
 import type { PersonRow } from '../../domain/persons/record.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
+import { pregnancyWeeksOn } from '../../domain/persons/pregnancy.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
 import { flash } from '../../plugins/flash.ts';
 
 const EDITORS = { access: UPDATE_ROLES };
@@ -42,7 +44,8 @@ function valuesOf(p: PersonRow): Values {
     dtks: p.dtks,
     pkh: p.pkh,
     bpnt: p.bpnt,
-    pregnancy_weeks: str(p.pregnancyWeeks),
+    // As the record shows them today: unchanged, they keep the due date (residents/update.ts).
+    pregnancy_weeks: str(pregnancyWeeksOn(p, wibDate(nowIso()))),
     disabilities: [...p.disabilities],
     pregnant: p.pregnant ? 'on' : '',
     wheelchair: p.wheelchair ? 'on' : '',

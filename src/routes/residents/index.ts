@@ -12,6 +12,9 @@ import { flash } from '../../plugins/flash.ts';
 import stayPages from '../stays/index.ts';
 import editPages from './edit.ts';
 import { addHouseholdMember, removeHouseholdMember } from '../../domain/residents/household.ts';
+import { recordBirth } from '../../domain/residents/birth.ts';
+import { pregnancyWeeksOn } from '../../domain/persons/pregnancy.ts';
+import { nowIso, wibDate } from '../../lib/time.ts';
 
 const PEOPLE = { access: PEOPLE_ROLES };
 /** The page with a revealed NIK is never stored for replay. */
@@ -56,6 +59,9 @@ const residentPages: FastifyPluginAsync = async (app) => {
         // Discharged home, to family or community (or gone): not "not placed", and no "Tempatkan" first.
         leftCare: d.openStay ? null : (leftCareBy(d.stays.map((s) => ({ ...s.stay, zone: s.zone }))) ?? null),
         cluster: d.cluster,
+        // Weeks of pregnancy as of today (the weeks typed at intake move on with the calendar).
+        pregnancyWeeks: pregnancyWeeksOn(d.person, wibDate(nowIso())),
+        today: wibDate(nowIso()),
         ...rest,
       },
       { status: status ?? 200, ...(region ? { region } : {}) },
@@ -87,6 +93,30 @@ const residentPages: FastifyPluginAsync = async (app) => {
       }
     });
   }
+
+  // "Catat kelahiran": the same verb as POST /api/v1/residents/:id/birth, a plain form first.
+  app.post<Id>('/residents/:id/birth', { config: PEOPLE }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const input = { sex: body.sex, born_at: body.born_at, name: body.name, birth_weight_grams: body.birth_weight_grams };
+    try {
+      const r = await recordBirth({ db: app.db, actor: request.actor!, motherId: request.params.id, input });
+      const unit = r.stays[0]?.unit_id;
+      const d = await readPerson({ db: app.db, actor: request.actor!, id: request.params.id, view: 'page' });
+      const unitName = d.openStay?.stay.unitId === unit ? d.openStay?.unitName : '';
+      flash(request, { kind: 'ok', message: request.t(r.moved ? 'births.recorded_moved' : 'births.recorded', { code: r.baby.resident_code, unit: unitName ?? '' }) });
+      return reply.redirect(`/residents/${encodeURIComponent(request.params.id)}#household`, 303);
+    } catch (err) {
+      if (err instanceof DomainError && (err.code === 'VALIDATION' || err.code === 'CONFLICT' || err.code === 'NO_FREE_PLACE')) {
+        return await showPerson(request, reply, request.params.id, {
+          status: err.status,
+          birthErrors: fieldErrorMap(request, err.fieldErrors),
+          birthProblem: err.fieldErrors.length ? null : request.t(err.messageKey, err.params),
+          birthValues: input,
+        });
+      }
+      throw err;
+    }
+  });
 
   // "Show NIK" is a POST: it is an act (audited as person.reveal_nik), not a view.
   app.post<Id>('/residents/:id/reveal-nik', { config: PEOPLE_SECRET }, async (request, reply) =>
