@@ -61,7 +61,7 @@ describe('units API', () => {
       ['a capacity that is not a number', { capacity: 'sepuluh' }, 'capacity', 'Isian tidak sah.'],
       ['no capacity', { capacity: undefined }, 'capacity', 'Wajib diisi.'],
       ['no name', { name: '' }, 'name', 'Wajib diisi.'],
-      ['an unknown admits', { admits: 'children' }, 'admits', 'Isian tidak sah.'],
+      ['an unknown admits', { admits: 'anak' }, 'admits', 'Isian tidak sah.'],
       ['an unknown feature', { features: ['jacuzzi'] }, 'features.0', 'Isian tidak sah.'],
       ['a bed label scheme without {n}', { bed_label_pattern: 'Kasur' }, 'bed_label_pattern', 'Pola harus memuat {n} tepat satu kali, mis. M-{n}.'],
     ])('refuses %s with a field message and adds nothing', async (_label, patch, path, message) => {

@@ -133,6 +133,7 @@ const PAGE_ROWS: Row[] = [
     expect: publicFacility(403),
   },
   { method: 'POST', route: '/residents/:id/household/add', url: (p) => `/residents/${p.personId}/household/add`, body: (_p, h) => ({ member_id: h.personId, reason: 'keluarga' }), roles: DESK },
+  { method: 'POST', route: '/residents/:id/birth', url: (p) => `/residents/${p.personId}/birth`, body: () => ({ sex: 'P', born_at: new Date(Date.now() - 3_600_000).toISOString() }), roles: DESK },
   { method: 'POST', route: '/residents/:id/household/remove', url: (p) => `/residents/${p.personId}/household/remove`, body: (_p, h) => ({ member_id: h.personId, reason: 'bukan keluarga' }), roles: DESK },
   // Case work (issue 15): the id is the person's; a desk reads, a manager changes.
   { method: 'GET', route: '/cases/:id', url: (p) => `/cases/${p.personId}`, roles: DESK },
@@ -145,6 +146,7 @@ const API_ROWS: Row[] = [
   { method: 'GET', route: '/api/v1/residents/:id', url: (p) => `/api/v1/residents/${p.personId}`, roles: DESK },
   { method: 'PATCH', route: '/api/v1/residents/:id', url: (p) => `/api/v1/residents/${p.personId}`, body: () => ({ version: 1, phone: '081234567890' }), roles: DESK },
   { method: 'POST', route: '/api/v1/residents/:id/reveal-nik', url: (p) => `/api/v1/residents/${p.personId}/reveal-nik`, body: () => ({}), roles: DESK },
+  { method: 'POST', route: '/api/v1/residents/:id/birth', url: (p) => `/api/v1/residents/${p.personId}/birth`, body: () => ({ sex: 'P', born_at: new Date(Date.now() - 3_600_000).toISOString() }), roles: DESK },
   { method: 'POST', route: '/api/v1/residents/:id/merge', url: (p) => `/api/v1/residents/${p.personId}/merge`, body: (_p, h) => ({ other: h.personId }), roles: ['manager'] },
   { method: 'POST', route: '/api/v1/stays/:id/discharge', url: (p) => `/api/v1/stays/${p.stayId}/discharge`, body: () => ({ outcome: 'left' }), roles: DESK },
   { method: 'POST', route: '/api/v1/stays/:id/transfer', url: (p) => `/api/v1/stays/${p.stayId}/transfer`, body: (p) => ({ facility_id: p.facilityId, unit_id: p.unitId }), roles: DESK },
