@@ -158,7 +158,7 @@ describeBrowser('a referral from a TPS desk to a maternity balai, on a tablet', 
     await desk.goto(`/residents/${personId}`);
     const box = desk.locator(`#suggestions-${personId} .nothing-fits`);
     await box.waitFor();
-    expect(await box.textContent()).toContain('Tidak ada fasilitas buka yang memberi layanan disabilitas.');
+    expect(await box.textContent()).toContain('Tidak ada fasilitas buka yang memberi layanan disabilitas fisik (Bina Daksa).');
     // The page only reads: the command centre is told by the job (run here rather than waiting its minute).
     // (The server's own job may have run in between: then the page says it is done.)
     expect(await box.textContent()).toMatch(/Pusat komando (akan diberi tahu dalam satu menit|sudah diberi tahu)\./);
