@@ -135,6 +135,11 @@ describeBrowser('Satpol PP handoff: phone in the field, tablet at the desk, BAST
         await suite.screenshot(desk, 'handoff-3-receive-prefilled-tablet');
       }
       await desk.check('input[name="persons.0.consent"]');
+      // A child cannot consent alone: the grandmother who came with him consents for him, named.
+      if (line.approxAge !== null && line.approxAge < 18) {
+        await desk.selectOption('select[name="persons.0.consent_by"]', 'guardian');
+        await desk.fill('input[name="persons.0.consent_by_name"]', 'Nenek Ujicoba (orang ke-2)');
+      }
       await desk.click('#receive-save');
       await desk.waitForLoadState();
       // The duplicate check runs here: a demo resident may look alike. These are new people.
