@@ -44,14 +44,16 @@ beforeAll(async () => {
   // Jakarta Selatan (Kepmendagri 31.74, P-code ID3171): 2 women and 3 men, one a child, one elderly.
   const big = await makeFacility(db, { code: 'HXL-JKS', wilayahCode: '31.74', lat: -6.2615, lng: 106.8106 });
   jakartaId = big.id;
-  const bigUnit = await makeUnit(db, big.id, { capacity: 20 });
+  const bigUnit = await makeUnit(db, big.id, { capacity: 15 });
   await place(bearer(app, await makeToken(db, 'intake', { facility: big.id })), bigUnit.id, [
     { name: 'Sari Satu', sex: 'P', age: 30 },
     { name: 'Rina Dua', sex: 'P', age: 65 },
-    { name: 'Budi Tiga', sex: 'L', age: 12 },
     { name: 'Agus Empat', sex: 'L', age: 40 },
     { name: 'Joko Lima', sex: 'L', age: 41 },
   ]);
+  // A child alone stays in a children's unit (placement rules), of the same facility.
+  const childrenUnit = await makeUnit(db, big.id, { capacity: 5, admits: 'children' });
+  await place(bearer(app, await makeToken(db, 'intake', { facility: big.id })), childrenUnit.id, [{ name: 'Budi Tiga', sex: 'L', age: 12 }]);
   // Kota Jayapura (Kepmendagri 91.71, P-code ID9471, province Papua 91 → ID94): one man only.
   const small = await makeFacility(db, { code: 'HXL-JYP', wilayahCode: '91.71' });
   const smallUnit = await makeUnit(db, small.id, { capacity: 10 });
