@@ -8,6 +8,9 @@
 //   work once (the server replays its first answer).
 // - The handoff page after a successful save carries data-draft-clear=<key>:
 //   the draft of that submit is forgotten.
+// - A save made offline (or whose answer was lost) is queued on the device with its
+//   key (static/js/outbox.js): the queued item is the draft from then on, so the
+//   draft of that key is forgotten and the form opens empty; nothing to discard.
 (function () {
   'use strict';
   var TTL_MS = 24 * 3600 * 1000;
@@ -79,7 +82,22 @@
     if (status) status.hidden = false;
   }
 
+  // The draft's save is in the queue on the device: the queue holds it now.
+  function queued(draft) {
+    if (!draft || !draft.submittedKey || !window.SinggahOutbox) return Promise.resolve(false);
+    return window.SinggahOutbox.get(draft.submittedKey).then(function (item) { return !!item; }, function () { return false; });
+  }
+
   function init() {
+    var f = form();
+    var draft = f ? read(f.dataset.draftOwner) : null;
+    queued(draft).then(function (isQueued) {
+      if (isQueued) forget(f.dataset.draftOwner);
+      start();
+    });
+  }
+
+  function start() {
     var clear = document.getElementById('draft-clear');
     if (clear) {
       var done = read(clear.dataset.draftOwner);
@@ -95,7 +113,9 @@
         return;
       }
       restore(f, draft);
-    } else {
+    } else if (f.dataset.draft !== 'fresh') {
+      // A form the server sent back (errors shown) is the draft; an untouched fresh form is none
+      // (else its reload would say an empty draft was restored).
       write(owner, snapshot(f));
     }
     var discard = document.getElementById('draft-discard');

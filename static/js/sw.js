@@ -2,6 +2,8 @@
 // field form open without a network. Hand-written, not Workbox: it does two things (pages
 // network-first with the last copy kept, hashed files cache-first), so a 60-line file the
 // CSP serves as 'self' beats a build step and a library a TPS tablet must download.
+// Saving a form without a network is the queue's work (static/js/outbox.js, loaded here for its store).
+importScripts('/static/js/outbox.js');
 const CACHE = 'singgah-shell-v1';
 // The pages kept for offline use (and the pages under them: a handoff, its BAST).
 const PAGES = ['/intake', '/intake/check-in', '/handoffs', '/handoffs/new'];
@@ -38,12 +40,40 @@ self.addEventListener('message', (event) => {
 
 self.addEventListener('fetch', (event) => {
   const req = event.request;
-  if (req.method !== 'GET') return;
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
+  if (req.method === 'POST' && req.mode === 'navigate' && QUEUED[url.pathname]) return event.respondWith(postOrQueue(req, url));
+  if (req.method !== 'GET') return;
   if (url.pathname.startsWith('/static/')) event.respondWith(cacheFirst(req));
   else if (req.mode === 'navigate' && kept(url)) event.respondWith(networkFirst(req));
 });
+
+// The forms whose "save" is kept on the device when it cannot reach the server, and the page shown then.
+const QUEUED = { '/intake': '/intake', '/handoffs': '/handoffs/new' };
+
+// Posted through: a save the server answered with a redirect is done (it leaves the queue if it
+// was there). No answer (offline, or the answer was lost): the save is queued with its key and
+// the officer is sent back to the form, where the counter shows it.
+async function postOrQueue(req, url) {
+  const copy = req.clone();
+  const fields = async () => [...(await copy.formData()).entries()].filter(([, v]) => typeof v === 'string');
+  const keyOf = (f) => (f.find(([n]) => n === 'idempotency_key') || [])[1];
+  try {
+    const res = await fetch(req);
+    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+      const key = keyOf(await fields());
+      if (key) await self.SinggahOutbox.remove(key).catch(() => {});
+    }
+    return res;
+  } catch {
+    const f = await fields();
+    const key = keyOf(f);
+    const step = (f.find(([n]) => n === 'step') || [])[1] || 'save';
+    if (!key || step !== 'save') return offlinePage();
+    await self.SinggahOutbox.put({ key, action: url.pathname, fields: f, at: Date.now(), state: 'waiting' });
+    return Response.redirect(new URL(QUEUED[url.pathname], self.location.origin).href, 303);
+  }
+}
 
 async function cacheFirst(req) {
   const cache = await caches.open(CACHE);
@@ -64,10 +94,14 @@ async function networkFirst(req) {
   } catch {
     const hit = (await cache.match(req)) || (await cache.match(req, { ignoreSearch: true }));
     if (hit) return hit;
-    return new Response(
-      '<!doctype html><html lang="id"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Singgah</title>' +
-        '<body style="font-family:system-ui,sans-serif;padding:24px"><h1>Koneksi terputus, coba lagi</h1><p>Halaman ini belum pernah dibuka di perangkat ini. Buka lagi saat tersambung.</p></body></html>',
-      { status: 503, headers: { 'content-type': 'text/html; charset=utf-8' } },
-    );
+    return offlinePage();
   }
+}
+
+function offlinePage() {
+  return new Response(
+    '<!doctype html><html lang="id"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Singgah</title>' +
+      '<body style="font-family:system-ui,sans-serif;padding:24px"><h1>Koneksi terputus, coba lagi</h1><p>Halaman ini belum pernah dibuka di perangkat ini. Buka lagi saat tersambung.</p></body></html>',
+    { status: 503, headers: { 'content-type': 'text/html; charset=utf-8' } },
+  );
 }

@@ -1,0 +1,173 @@
+// The queue on the device (issue 25): an intake or a handoff saved without a network, or whose
+// answer was lost, waits here (IndexedDB: it survives a reload, a closed tab, a dead battery)
+// with the idempotency_key its form already carries, and is sent again, oldest first, when the
+// network returns (the `online` event and every page load). The server answers a repeated key
+// with its first answer, so a replay saves once. The service worker (sw.js) puts submissions
+// in; this page script shows "Menunggu dikirim (N)" and sends them. Hand-written, not Workbox's
+// background sync: that replays blindly from the worker, and here a replay may need the
+// officer's decision (duplicates, a NIK warning), which only a page can ask.
+// Without JS (or a service worker) the forms post as before.
+(function (root) {
+  'use strict';
+  var DB = 'singgah-outbox';
+  var STORE = 'items';
+
+  function open() {
+    return new Promise(function (resolve, reject) {
+      var req = root.indexedDB.open(DB, 1);
+      req.onupgradeneeded = function () { req.result.createObjectStore(STORE, { keyPath: 'key' }); };
+      req.onsuccess = function () { resolve(req.result); };
+      req.onerror = function () { reject(req.error); };
+    });
+  }
+  function run(mode, fn) {
+    return open().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(STORE, mode);
+        var req = fn(tx.objectStore(STORE));
+        tx.oncomplete = function () { db.close(); resolve(req && req.result); };
+        tx.onerror = function () { db.close(); reject(tx.error); };
+      });
+    });
+  }
+  // An item: { key, action ('/intake' | '/handoffs'), fields: [[name, value]…], at, state ('waiting' | 'decision'),
+  // owner (the account whose page saw it queued: only that account sends it or sees it; a shared tablet) }.
+  var Outbox = {
+    put: function (item) { return run('readwrite', function (s) { return s.put(item); }); },
+    get: function (key) { return run('readonly', function (s) { return s.get(key); }); },
+    remove: function (key) { return run('readwrite', function (s) { return s.delete(key); }); },
+    all: function () {
+      return run('readonly', function (s) { return s.getAll(); }).then(function (items) {
+        return (items || []).sort(function (a, b) { return a.at - b.at; });
+      });
+    },
+    clear: function () { return run('readwrite', function (s) { return s.clear(); }); },
+  };
+  root.SinggahOutbox = Outbox;
+  if (typeof document === 'undefined') return; // the service worker only needs the store
+
+  var OPENING = 'singgah.outbox.opening';
+  var owner = function () { var b = document.getElementById('outbox'); return b ? b.dataset.owner : null; };
+  // This account's items; one the worker just queued (no owner yet) was queued from this account's page.
+  function mine() {
+    var me = owner();
+    if (!me) return Promise.resolve([]);
+    return Outbox.all().then(function (items) {
+      return Promise.all(items.map(function (i) {
+        if (i.owner) return i;
+        var owned = Object.assign({}, i, { owner: me });
+        return Outbox.put(owned).then(function () { return owned; });
+      }));
+    }).then(function (items) { return items.filter(function (i) { return i.owner === me; }); });
+  }
+  var csrf = function () { var m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ''; };
+
+  // One replay. Saved: the server redirected to the result (not to the login page). A page
+  // answered in place (200 without a redirect, 409, 422) asks for a decision. Anything else
+  // (no network, 403, 429, 5xx): try again later.
+  function send(item) {
+    var body = new URLSearchParams();
+    item.fields.forEach(function (f) { body.append(f[0], f[0] === '_csrf' ? csrf() : f[1]); });
+    return fetch(item.action, { method: 'POST', body: body, credentials: 'same-origin' }).then(function (res) {
+      if (res.redirected && new URL(res.url).pathname !== '/login') return 'saved';
+      if ((res.status === 200 && !res.redirected) || res.status === 409 || res.status === 422) return 'decision';
+      return 'later';
+    }, function () { return 'later'; });
+  }
+
+  var flushing = null;
+  function flush() {
+    if (flushing) return flushing;
+    if (!navigator.onLine) return render();
+    flushing = mine().then(function next(items) {
+      var item = items.filter(function (i) { return i.state === 'waiting'; })[0];
+      if (!item) return;
+      return send(item).then(function (outcome) {
+        if (outcome === 'later') return; // in order: the rest waits behind it
+        var done = outcome === 'saved' ? Outbox.remove(item.key) : Outbox.put(Object.assign({}, item, { state: 'decision' }));
+        return done.then(mine).then(next);
+      });
+    }).catch(function () {}).then(function () { flushing = null; return render(); });
+    return flushing;
+  }
+
+  // A queued form the server could not save without the officer: posted as the page it came
+  // from (a fresh key: the server shows the form with the typed data and the question).
+  // The item takes the key of the form the officer then sees, so saving it empties the queue.
+  function reopen(item) {
+    var form = document.createElement('form');
+    form.method = 'post';
+    form.action = item.action;
+    form.hidden = true;
+    item.fields.forEach(function (f) {
+      if (f[0] === 'idempotency_key') return;
+      var input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = f[0];
+      input.value = f[0] === '_csrf' ? csrf() : f[1];
+      form.appendChild(input);
+    });
+    try { sessionStorage.setItem(OPENING, item.key); } catch (e) { /* the form still opens */ }
+    document.body.appendChild(form);
+    form.submit();
+  }
+  function adoptOpened() {
+    var key = null;
+    try { key = sessionStorage.getItem(OPENING); sessionStorage.removeItem(OPENING); } catch (e) { /* ignore */ }
+    var form = document.querySelector('#intake-form, #handoff-form');
+    if (!key || !form || !form.elements.idempotency_key) return Promise.resolve();
+    var now = form.elements.idempotency_key.value;
+    return Outbox.get(key).then(function (item) {
+      if (!item || key === now) return;
+      return Outbox.remove(key).then(function () { return Outbox.put(Object.assign({}, item, { key: now })); });
+    });
+  }
+
+  function render() {
+    var box = document.getElementById('outbox');
+    if (!box) return Promise.resolve();
+    return mine().then(function (items) {
+      box.hidden = items.length === 0;
+      document.getElementById('outbox-count').textContent = box.dataset.waiting.replace('{n}', String(items.length));
+      var list = document.getElementById('outbox-list');
+      list.replaceChildren.apply(list, items.map(function (item) {
+        var li = document.createElement('li');
+        var label = document.createElement('span');
+        var when = new Date(item.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+        label.textContent = (item.action === '/intake' ? box.dataset.intake : box.dataset.handoff) + ' · ' + when +
+          (item.state === 'decision' ? ' · ' + box.dataset.decision : '');
+        li.appendChild(label);
+        if (item.state === 'decision') {
+          var button = document.createElement('button');
+          button.type = 'button';
+          button.className = 'btn btn-small';
+          button.textContent = box.dataset.open;
+          button.addEventListener('click', function () { reopen(item); });
+          li.appendChild(button);
+        }
+        return li;
+      }));
+    }).catch(function () {});
+  }
+
+  // A page kept by the worker carries the key it had when kept: once that key has been submitted
+  // (queued, or sent), the form gets a new one, or a second save would replace the first.
+  var USED = 'singgah.outbox.used';
+  function usedKeys() { try { return JSON.parse(localStorage.getItem(USED) || '[]'); } catch (e) { return []; } }
+  document.addEventListener('submit', function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches('#intake-form, #handoff-form') || !form.elements.idempotency_key) return;
+    if (e.submitter && e.submitter.value && e.submitter.value !== 'save') return;
+    try { localStorage.setItem(USED, JSON.stringify(usedKeys().concat(form.elements.idempotency_key.value).slice(-20))); } catch (err) { /* ignore */ }
+  });
+  function freshKey() {
+    var form = document.querySelector('#intake-form, #handoff-form');
+    var input = form && form.elements.idempotency_key;
+    if (!input || usedKeys().indexOf(input.value) < 0) return;
+    input.value = root.crypto && root.crypto.randomUUID ? root.crypto.randomUUID() : Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12);
+  }
+
+  document.addEventListener('DOMContentLoaded', function () { freshKey(); adoptOpened().catch(function () {}).then(flush); });
+  window.addEventListener('online', flush);
+  Outbox.flush = flush;
+})(typeof self !== 'undefined' ? self : window);
