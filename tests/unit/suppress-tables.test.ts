@@ -52,7 +52,7 @@ describe('complementary suppression in published tables (one function: suppressC
     expect([rows[0]!.LKS, rows[0]!.total].filter((c) => c === SUPPRESSED).length).toBeGreaterThan(0);
     expect(recoverable(table, rows)).toEqual([]);
     // Before: only the small cell itself was hidden, and the row gave it back.
-    const naive = table.rows.map((r) => ({ ...r, RESIDENTIAL: r.RESIDENTIAL === 2 ? SUPPRESSED : r.RESIDENTIAL }));
+    const naive: Record<string, Cell>[] = table.rows.map((r) => ({ ...r, RESIDENTIAL: r.RESIDENTIAL === 2 ? SUPPRESSED : (r.RESIDENTIAL ?? null) }));
     expect(recoverable(table, naive)).not.toEqual([]);
     // Cells no sum needs stay published (TPS has no small cell; 0 is kept where it can be).
     expect(rows.map((r) => r.TPS)).toEqual([9, 5, 0, 14, null]);
