@@ -37,11 +37,28 @@ export interface FacilityRef {
   protected: boolean;
 }
 
-/** May this actor know this facility exists (and where it is)? */
+/** The roles that, bound to a protected facility, work there and so know it. */
+const PROTECTED_PLACE_STAFF: readonly Role[] = ['manager', 'intake', 'pendamping'];
+
+/**
+ * Who may know a protected place (docs/security.md "Protected places"): the
+ * ONE rule, used by occupancy, routing, referrals, case work, hand-offs and
+ * reports. A facility that is not protected is known to all. A protected one
+ * is known only to
+ * - the wide roles (admin, command centre) and the server itself, and
+ * - the people who work there: a manager, an intake desk or a pendamping
+ *   bound to that very facility.
+ * Nobody else — staff of other facilities, Satpol PP, wall displays, a
+ * pendamping bound to a kab/kota or to another balai — learns its id, code,
+ * name, address, zone, units or the free text written about a transfer to
+ * it, whatever their link to a person placed there: being assigned a case,
+ * having sent the referral or having registered the person does not make the
+ * place known (the person may be seen; where they are is not told).
+ */
 export function canSeeFacility(actor: Actor, facility: FacilityRef): boolean {
   if (!facility.protected) return true;
   if (isWide(actor)) return true;
-  return actor.facilityId === facility.id && hasRole(actor, ['manager', 'intake']);
+  return actor.facilityId === facility.id && hasRole(actor, PROTECTED_PLACE_STAFF);
 }
 
 export function assertCanSeeFacility(actor: Actor, facility: FacilityRef): void {

@@ -27,7 +27,7 @@ export const SYSTEM_ACTOR: Actor = {
   lang: 'id',
 };
 
-/** The key idempotency records are stored under. */
+/** Whose account an act is: the key idempotency records, the API request limit and the live-socket cap count by (a user by id, whatever the session; a token by id). */
 export function actorKey(actor: Actor): string {
   return `${actor.type}:${actor.id ?? '-'}`;
 }

@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import { apiTokens } from '../db/schema/index.ts';
 import { sessionIsLive } from '../domain/accounts/sessions.ts';
 import { tokenIsLive } from '../domain/accounts/tokens.ts';
+import { actorKey, type Actor } from '../domain/actor.ts';
 
 /**
  * What a live socket was opened with. A socket lives only as long as this
@@ -16,9 +17,9 @@ export type Credential = { kind: 'session'; idHash: string } | { kind: 'token'; 
 
 /** Policy violation: the credentials behind the socket are gone. */
 export const CLOSE_CREDENTIALS = 1008;
-/** More sockets than one session or token may hold (4429 after HTTP 429). */
+/** More sockets than one account or token may hold (4429 after HTTP 429). */
 export const CLOSE_TOO_MANY = 4429;
-/** A wall, a desk with a few tabs: eight sockets a session or token is plenty; more is amplification. */
+/** A wall, a desk with a few tabs: eight sockets an account or token is plenty, across all its sessions; more is amplification. */
 export const MAX_SOCKETS_PER_CREDENTIAL = 8;
 
 export function credentialOf(request: FastifyRequest): Credential | null {
@@ -74,17 +75,19 @@ export class CredentialCheck {
   }
 }
 
-/** Sockets held per credential, for both live endpoints of one database (one process). */
+/** Sockets held per account (or token), for both live endpoints of one database (one process). */
 const counts = new WeakMap<object, Map<string, number>>();
 
 /**
- * Admits a new socket under the per-credential cap, or closes it with 4429.
+ * Admits a new socket under the cap, or closes it with 4429. The cap counts
+ * per ACCOUNT (a signed-in user by their id, a token by its id: `actorKey`),
+ * not per session: signing in again gives no fresh allowance (issue 28).
  * Returns the function that releases its place (call it on close), or null.
  */
-export function admitSocket(db: Db, credential: Credential, socket: WebSocket): (() => void) | null {
+export function admitSocket(db: Db, actor: Actor, socket: WebSocket): (() => void) | null {
   let map = counts.get(db);
   if (!map) counts.set(db, (map = new Map()));
-  const k = keyOf(credential);
+  const k = actorKey(actor);
   const n = map.get(k) ?? 0;
   if (n >= MAX_SOCKETS_PER_CREDENTIAL) {
     socket.close(CLOSE_TOO_MANY, 'too many sockets');

@@ -166,7 +166,7 @@ const liveHtml: FastifyPluginAsync<{ regions: readonly LiveRegion[] }> = async (
       forgetRequest(socket, request);
       const credential = credentialOf(request);
       if (!credential) return socket.close(CLOSE_CREDENTIALS, 'no credentials');
-      const release = admitSocket(app.db, credential, socket);
+      const release = admitSocket(app.db, request.actor!, socket);
       if (!release) return;
       const params = request.query as Record<string, string>;
       const region = regions.get(params.region!)!;

@@ -392,7 +392,7 @@ const liveSocket: FastifyPluginAsync = async (app) => {
       forgetRequest(socket, request);
       const credential = credentialOf(request);
       if (!credential) return socket.close(CLOSE_CREDENTIALS, 'no credentials');
-      const release = admitSocket(app.db, credential, socket);
+      const release = admitSocket(app.db, request.actor!, socket);
       if (!release) return;
       const audience = audienceFor(request.actor!, await parseLiveFilter(app.db, request.actor!, request.query));
       // The snapshot is read and sent in the event order, then the client hears every later change.

@@ -2,25 +2,27 @@ import fp from 'fastify-plugin';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.ts';
+import { actorKey } from '../domain/actor.ts';
 
 /** The window API_RATE_LIMIT counts in: requests per minute. */
 export const API_RATE_WINDOW_MS = 60_000;
 
 /**
- * Whose budget a request spends: an API token by its id, a browser session by the
- * hash of its id (neither raw secret is ever a key), anyone else by the address
- * Fastify computed (request.ip, which follows TRUST_PROXY).
+ * Whose budget a request spends: an API token by its id, a signed-in user by
+ * their ACCOUNT id (`actorKey`, the key the socket cap counts by too) — not by
+ * session, so signing in again gives no fresh allowance (issue 28) — anyone
+ * else by the address Fastify computed (request.ip, which follows TRUST_PROXY).
+ * No raw secret is ever a key.
  */
 export function rateLimitKey(request: FastifyRequest): string {
   const actor = request.actor;
-  if (actor?.type === 'token' && actor.id) return `token:${actor.id}`;
-  if (request.session) return `session:${request.session.idHash}`;
+  if (actor && (actor.type === 'token' || actor.type === 'user') && actor.id) return actorKey(actor);
   return `ip:${request.ip ? normalizeIP(request.ip) : 'unknown'}`;
 }
 
 /**
  * A coarse request limit on the JSON API (GitHub issue 16): API_RATE_LIMIT
- * requests a minute per credential (README "Configuration"; 0 = off), through
+ * requests a minute per account or token (README "Configuration"; 0 = off), through
  * @fastify/rate-limit. Register it inside the `/api/v1` scope only: it limits the
  * routes registered after it in that scope, so pages, static files and the pages'
  * own live endpoint are never limited.

@@ -180,7 +180,7 @@ describe('a one-time password opens the change-password page only (issue 11, fin
 });
 
 describe('amplification (issue 11, finding 7)', { timeout: 60_000 }, () => {
-  it(`a session or token holds at most ${MAX_SOCKETS_PER_CREDENTIAL} sockets; the next is closed with 4429`, async () => {
+  it(`an account or token holds at most ${MAX_SOCKETS_PER_CREDENTIAL} sockets; the next is closed with 4429`, async () => {
     const token = await makeToken(db, 'display');
     const socks = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_CREDENTIAL }, () => Sock.open(`${ws}/api/v1/live?token=${token}`)));
     await until(() => socks.every((s) => s.frames.length > 0), 'snapshots');
@@ -196,6 +196,23 @@ describe('amplification (issue 11, finding 7)', { timeout: 60_000 }, () => {
     await until(() => again.frames.length > 0, 'snapshot');
     expect(again.closeCode).toBeNull();
     for (const s of [...socks, again]) s.close();
+  });
+
+  it(`counts the ${MAX_SOCKETS_PER_CREDENTIAL}-socket cap per account: signing in again gives no fresh allowance (issue 28)`, async () => {
+    const wall = await makeUser(db, 'display');
+    const first = await signedIn(app, wall.username, wall.password);
+    const socks = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_CREDENTIAL }, () => browserSock('/live/html?region=board', first)));
+    await until(() => socks.every((s) => s.frames.length > 0), 'first frames');
+    const second = await signedIn(app, wall.username, wall.password);
+    const extra = await browserSock('/api/v1/live', second);
+    await until(() => extra.closeCode, 'close');
+    expect(extra.closeCode).toBe(4429);
+    // Another account still has its own.
+    const other = await makeUser(db, 'display');
+    const theirs = await browserSock('/live/html?region=board', await signedIn(app, other.username, other.password));
+    await until(() => theirs.frames.length > 0, 'their frame');
+    expect(theirs.closeCode).toBeNull();
+    for (const s of [...socks, theirs]) s.close();
   });
 
   it('one change renders the board once for every socket of one audience', async () => {

@@ -92,9 +92,12 @@ describe(`the /api/v1 request limit (API_RATE_LIMIT=${LIMIT})`, () => {
     expectRateLimited(await browser.api('GET', '/api/v1/me'));
     // The pages go on working for the same session.
     expect((await browser.get('/facilities')).statusCode).toBe(200);
-    // Another session of the same account has its own budget.
+    // The budget is the account's: signing in again gives no fresh allowance (issue 28) ...
     const second = await signedIn(app, u.username, u.password);
-    expect((await second.api('GET', '/api/v1/me')).statusCode).toBe(200);
+    expectRateLimited(await second.api('GET', '/api/v1/me'));
+    // ... while another account has its own.
+    const v = await makeUser(db, 'command');
+    expect((await (await signedIn(app, v.username, v.password)).api('GET', '/api/v1/me')).statusCode).toBe(200);
   });
 
   it('answers a request without credentials 401 (refused before counting), however often it comes', async () => {
@@ -127,14 +130,15 @@ describe(`the /api/v1 request limit (API_RATE_LIMIT=${LIMIT})`, () => {
 describe('the key: a credential, never a raw secret', () => {
   const request = (r: Partial<FastifyRequest>) => ({ actor: null, session: null, ip: '127.0.0.1', ...r }) as FastifyRequest;
 
-  it('keys a token on its id, a session on its id hash, anyone else on the address', () => {
+  it('keys a token on its id, a signed-in user on their account (whatever the session), anyone else on the address', () => {
     const token = request({ actor: { type: 'token', id: 'tok-1', label: 'token:x', role: 'command', facilityId: null, wilayahCode: null, ip: null, lang: 'id' } });
     expect(rateLimitKey(token)).toBe('token:tok-1');
     const session = request({
       actor: { type: 'user', id: 'user-1', label: 'u', role: 'command', facilityId: null, wilayahCode: null, ip: null, lang: 'id' },
       session: { idHash: 'hash-1', csrfToken: 'c', mustChangePassword: false },
     });
-    expect(rateLimitKey(session)).toBe('session:hash-1');
+    expect(rateLimitKey(session)).toBe('user:user-1');
+    expect(rateLimitKey({ ...session, session: { idHash: 'hash-2', csrfToken: 'd', mustChangePassword: false } } as FastifyRequest)).toBe('user:user-1');
     expect(rateLimitKey(request({ ip: '203.0.113.7' }))).toBe('ip:203.0.113.7');
     expect(rateLimitKey(request({ ip: '::ffff:203.0.113.7' }))).toBe('ip:203.0.113.7');
     // An IPv6 client is counted by its /64, as the plugin does by default.

@@ -11,6 +11,7 @@ import { newId } from '../../lib/ids.ts';
 import { nowIso } from '../../lib/time.ts';
 import { resolveBinding } from './binding.ts';
 import { hubFor } from '../events.ts';
+import type { LoginLimiter } from './login.ts';
 
 export const CreateUserInput = z.object({
   username: z.preprocess(
@@ -131,13 +132,36 @@ export const ChangePasswordInput = z
   })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], error: 'password.mismatch' });
 
-export async function changePassword(args: { db: Db; actor: Actor; input: unknown; keepSessionHash: string }) {
+/**
+ * Changes the signed-in user's password. The current password is a password
+ * guess like any other: it is checked under the sign-in limits (the same
+ * LoginLimiter, the same keys: this account and this address), so wrong
+ * guesses here and at /login count together and lock both alike.
+ */
+export async function changePassword(args: { db: Db; actor: Actor; input: unknown; keepSessionHash: string; limiter: LoginLimiter }) {
   const input = parseInput(ChangePasswordInput, args.input, args.actor.lang);
   const user = await args.db.select().from(users).where(eq(users.id, args.actor.id ?? '')).get();
   if (!user) throw notFound();
-  if (!(await verifyPassword(input.current, user.passwordHash))) throw invalidField('current', 'password.wrong_current');
+  const attempt = await args.limiter.begin(args.db, args.limiter.keysFor(user.username, args.actor.ip));
+  if ('lockedMinutes' in attempt) throw new DomainError('RATE_LIMITED', 'login.locked', { minutes: attempt.lockedMinutes });
+  let ok: boolean | null;
+  try {
+    ok = await args.limiter.check(async () => await verifyPassword(input.current, user.passwordHash));
+  } catch (err) {
+    await args.limiter.release(args.db, attempt).catch(() => undefined);
+    throw err;
+  }
+  if (ok === null) {
+    await args.limiter.release(args.db, attempt);
+    throw new DomainError('RATE_LIMITED', 'login.locked', { minutes: 1 });
+  }
+  if (!ok) {
+    await args.limiter.fail(args.db, attempt);
+    throw invalidField('current', 'password.wrong_current');
+  }
   const passwordHash = await hashPassword(input.password);
   await write(args.db, async (tx) => {
+    await args.limiter.succeed(tx, attempt);
     await tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, user.id)).run();
     // Other devices signed in with the old password are signed out.
     for (const s of await tx.select({ idHash: sessions.idHash }).from(sessions).where(eq(sessions.userId, user.id)).all()) {

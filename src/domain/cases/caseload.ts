@@ -2,13 +2,13 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { Cluster } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
-import { requireRole } from '../access.ts';
+import { canSeeFacility, requireRole } from '../access.ts';
 import { toLocalIso, zoneOf } from '../../lib/time.ts';
 import { caseWorkerToday } from '../time-zone.ts';
 import { maskIdNumber } from '../persons/nik.ts';
 import { aidFactsOf, aidPlaces, aidSteps, type AidStep } from './aid.ts';
 import { clusterFactsOfRow, effectiveCluster } from '../persons/cluster.ts';
-import { caseScopeFilter, CASE_READ_ROLES, knowsStayFacility } from './scope.ts';
+import { caseScopeFilter, CASE_READ_ROLES } from './scope.ts';
 
 export interface CaseloadEntry {
   person_id: string;
@@ -64,7 +64,7 @@ export async function caseload(args: { db: Db; actor: Actor }): Promise<Caseload
   return rows.map((r) => {
     const facts = clusterFactsOfRow(r, today);
     const fid = r.f_id as string | null;
-    const showFacility = fid !== null && knowsStayFacility(actor, { id: fid, protected: r.f_protected === 1 }, r.stay_in as string | null, r.assigned_at as string | null);
+    const showFacility = fid !== null && canSeeFacility(actor, { id: fid, protected: r.f_protected === 1 });
     return {
       person_id: r.id as string,
       resident_code: r.resident_code as string,

@@ -9,7 +9,8 @@ import { maskIdNumber } from '../persons/nik.ts';
 import { aidFactsOf, aidPlaces, aidSteps, describeAidSteps, domicileState, livesIn, nikRegion } from './aid.ts';
 import { clusterOf } from '../persons/cluster.ts';
 import { caseWorkerToday, dueState } from '../time-zone.ts';
-import { assertCanSeeCase, caseOf, currentOrLastStay, knowsStayFacility } from './scope.ts';
+import { assertCanSeeCase, caseOf, currentOrLastStay } from './scope.ts';
+import { canSeeFacility } from '../access.ts';
 
 export async function latestDtksProposal(db: Db | Tx, personId: string): Promise<string | null> {
   return (await db.select({ at: dtksProposals.proposedAt }).from(dtksProposals).where(eq(dtksProposals.personId, personId)).orderBy(desc(dtksProposals.proposedAt)).limit(1).get())?.at ?? null;
@@ -24,7 +25,7 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
     : null;
   const stay = await currentOrLastStay(tx, personId);
   const facility = stay ? await tx.select().from(facilities).where(eq(facilities.id, stay.facilityId)).get() : undefined;
-  const facilityVisible = facility && stay ? knowsStayFacility(actor, facility, stay.checkedInAt, c?.assignedAt ?? null) : false;
+  const facilityVisible = facility && stay ? canSeeFacility(actor, facility) : false;
   // The case lives where the person stays (or last stayed): its times and its today are that facility's (WIB when not known).
   const zone: Zone = facilityVisible && facility ? zoneOf(facility.wilayahCode) : 'WIB';
   const today = localDate(nowIso(), zone);

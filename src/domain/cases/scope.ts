@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { cases, persons, stays, type Role } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
-import { canSeeFacility, isWide, requireRole } from '../access.ts';
+import { isWide, requireRole } from '../access.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { assertCanSeePerson, visiblePersonsFilter } from '../persons/scope.ts';
 
@@ -94,21 +94,4 @@ export function caseScopeFilter(actor: Actor, personIdColumn: SQL): SQL {
     return owner ? sql`exists (select 1 from cases cs where cs.person_id = ${personIdColumn} and cs.pendamping_id = ${owner})` : sql`1 = 0`;
   }
   return visiblePersonsFilter(actor, personIdColumn);
-}
-
-/**
- * May this actor be told the facility of a person's stay? The usual rule, and
- * for a pendamping a protected facility only when they were assigned while the
- * person was already there (by its manager or the command centre, who may):
- * a case that follows someone into a safe house does not reveal the safe house.
- */
-export function knowsStayFacility(
-  actor: Actor,
-  facility: { id: string; protected: boolean },
-  stayCheckedInAt: string | null,
-  assignedAt: string | null,
-): boolean {
-  if (!facility.protected) return true;
-  if (actor.role === 'pendamping') return !!assignedAt && !!stayCheckedInAt && assignedAt >= stayCheckedInAt;
-  return canSeeFacility(actor, facility);
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { write, type Db, type Tx } from '../../db/client.ts';
 import type { AlertKind } from '../../db/schema/index.ts';
 import { SYSTEM_ACTOR, type Actor } from '../actor.ts';
-import { PEOPLE_ROLES, requireRole } from '../access.ts';
+import { canSeeFacility, PEOPLE_ROLES, requireRole } from '../access.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
 import { translate } from '../../i18n/index.ts';
 import { hubFor } from '../events.ts';
@@ -22,7 +22,8 @@ export interface PersonRouting {
   originFacilityId: string | null;
   result: RoutingResult;
   /** The person's open referral, if any: no second one can be made. */
-  openReferral: { id: string; status: string; to_facility_id: string } | null;
+  /** The destination's id is null when it is a protected facility the asker may not know. */
+  openReferral: { id: string; status: string; to_facility_id: string | null } | null;
   /** The open 'nothing_fits' alert about the person, if the job raised one (a read never raises it). */
   alertId: string | null;
   /**
@@ -43,7 +44,7 @@ interface Seen {
   full: Awaited<ReturnType<typeof referralGroup>>;
   person: PersonRow;
   result: RoutingResult;
-  open: { id: string; status: string; to_facility_id: string } | null;
+  open: { id: string; status: string; to_facility_id: string | null } | null;
   openAlert: { id: string } | null;
   needed: boolean;
   here: RoutingFacility | undefined;
@@ -62,9 +63,14 @@ async function readRouting(tx: Tx, actor: Actor, personId: string, alone: boolea
     from: await originOf(tx, group.originFacilityId),
     exclude: await refusedBy(tx, group),
   });
-  const open = await tx.get<{ id: string; status: string; to_facility_id: string }>(sql`
-    select r.id, r.status, r.to_facility_id from referral_persons rp join referrals r on r.id = rp.referral_id
+  const openRow = await tx.get<{ id: string; status: string; to_facility_id: string; to_protected: number }>(sql`
+    select r.id, r.status, r.to_facility_id, f.protected as to_protected
+    from referral_persons rp join referrals r on r.id = rp.referral_id join facilities f on f.id = r.to_facility_id
     where rp.person_id = ${person.id} and rp.open = 1`);
+  // Where they are headed, as the asker may know it: a protected destination is not identified (canSeeFacility).
+  const open = openRow
+    ? { id: openRow.id, status: openRow.status, to_facility_id: canSeeFacility(actor, { id: openRow.to_facility_id, protected: openRow.to_protected === 1 }) ? openRow.to_facility_id : null }
+    : undefined;
   const openAlert = await tx.get<{ id: string }>(sql`
     select id from alerts where kind = 'nothing_fits' and subject_type = 'person' and subject_id = ${person.id} and resolved_at is null`);
   const hereId = group.openStays.get(person.id)?.facilityId ?? null;

@@ -102,6 +102,8 @@ export async function toReferralRecords(tx: Db | Tx, actor: Actor, rows: Referra
       .map((l) => people.get(l.person_id))
       .filter((p): p is NonNullable<typeof p> => p !== undefined);
     const destinationVisible = facs.get(r.toFacilityId) ? canSeeFacility(actor, facs.get(r.toFacilityId)!) : false;
+    const origin = r.fromFacilityId ? facs.get(r.fromFacilityId) : undefined;
+    const endsKnown = destinationVisible && (!origin || canSeeFacility(actor, origin));
     return {
       id: r.id,
       status: r.status,
@@ -110,8 +112,9 @@ export async function toReferralRecords(tx: Db | Tx, actor: Actor, rows: Referra
       to_facility: ref(r.toFacilityId),
       to_unit: r.toUnitId && destinationVisible ? { id: r.toUnitId, name: unitNames.get(r.toUnitId) ?? '' } : null,
       places: r.places,
-      reason: r.reason,
-      refuse_reason: r.refuseReason,
+      // Free text written about a transfer to or from a place the actor may not know could name it: not shown.
+      reason: endsKnown ? r.reason : '',
+      refuse_reason: endsKnown ? r.refuseReason : null,
       needs: groupNeeds(members.map((p) => toRoutingPerson(p, today))).needs,
       persons: (await Promise.all(members.map(async (p) => ({
         id: p.id,

@@ -27,8 +27,8 @@ export interface Relation {
  * The cells of one published row to leave blank: every count of 1–2 people
  * (primary), then, so that no blank can be worked out again by adding or
  * subtracting the row's published cells, one more member of every relation
- * that has exactly one blank (secondary: the smallest other part, else the
- * total), repeated until no relation has a single blank; and every derived
+ * that has exactly one blank (secondary: the smallest other part other than
+ * 0, else a 0, else the total), repeated until no relation has a single blank; and every derived
  * figure computed from a blank cell. Both kinds of blank look the same.
  */
 export function suppressCells(
@@ -47,7 +47,9 @@ export function suppressCells(
       const hidden = members.filter((k) => blank.has(k));
       if (hidden.length !== 1) continue;
       const candidates = r.parts.filter((k) => typeof row[k] === 'number' && !blank.has(k));
-      candidates.sort((a, b) => (row[a] as number) - (row[b] as number));
+      // The smallest other part; a 0 last: it is published as 0 where it can be, and hiding a 0 hides little.
+      const weight = (k: string) => ((row[k] as number) === 0 ? Number.POSITIVE_INFINITY : (row[k] as number));
+      candidates.sort((a, b) => weight(a) - weight(b));
       const next = candidates[0] ?? (blank.has(r.total) ? undefined : r.total);
       if (next === undefined) continue;
       blank.add(next);

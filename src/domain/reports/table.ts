@@ -1,4 +1,4 @@
-import { SUPPRESSED, wouldSuppress } from './suppress.ts';
+import { SUPPRESSED, suppressCells, type Relation } from './suppress.ts';
 
 /**
  * One table of a report as both exports write it: the CSV and the workbook
@@ -64,21 +64,43 @@ export interface ExportTable {
   hxl?: boolean;
   /** Small cells are already left blank by the table itself (HXL: never text in a numeric column), not marked "<3". */
   suppressed?: boolean;
+  /** Columns of one row that add up (total = sum of parts), in every row. */
+  rowSums?: Relation[];
+  /** Rows that add up (row `total` = sum of rows `parts`, by index), in every column of people. */
+  columnSums?: { total: number; parts: number[] }[];
 }
 
-/** The rows as a published export shows them: people counts of 1–2, and what is computed from them, become "<3". */
+/**
+ * The rows as a published export shows them: every count of 1–2 people is
+ * "<3", and so is every cell that would give one back from the table's own
+ * sums (complementary suppression, by `suppressCells`, the one function the
+ * HXL file uses too): a row's total and its parts, a total row and the rows it
+ * adds up. A figure computed from a hidden count is hidden with it.
+ */
 export function publishedRows(table: ExportTable): Record<string, Cell>[] {
   if (!table.published || table.suppressed) return table.rows;
-  return table.rows.map((row) => {
-    const out: Record<string, Cell> = { ...row };
+  const id = (row: number, key: string) => `${row}\u0000${key}`;
+  const grid: Record<string, Cell> = {};
+  const people: string[] = [];
+  const relations: Relation[] = [];
+  const derived: { key: string; from: string[] }[] = [];
+  const peopleColumns = table.columns.filter((c) => c.type === 'people').map((c) => c.key);
+  table.rows.forEach((row, i) => {
     for (const c of table.columns) {
       const v = row[c.key];
-      if (c.type === 'people' && typeof v === 'number' && wouldSuppress(v)) out[c.key] = SUPPRESSED;
-      if (c.basis !== undefined) {
-        const b = row[c.basis];
-        if (typeof b === 'number' && wouldSuppress(b) && v !== null && v !== undefined) out[c.key] = SUPPRESSED;
-      }
+      grid[id(i, c.key)] = v ?? null;
+      if (c.type === 'people') people.push(id(i, c.key));
+      if (c.basis !== undefined && v !== null && v !== undefined) derived.push({ key: id(i, c.key), from: [id(i, c.basis)] });
     }
+    for (const r of table.rowSums ?? []) relations.push({ total: id(i, r.total), parts: r.parts.map((k) => id(i, k)) });
+  });
+  for (const s of table.columnSums ?? []) {
+    for (const k of peopleColumns) relations.push({ total: id(s.total, k), parts: s.parts.map((p) => id(p, k)) });
+  }
+  const blank = suppressCells(grid, { people, relations, derived });
+  return table.rows.map((row, i) => {
+    const out: Record<string, Cell> = { ...row };
+    for (const c of table.columns) if (blank.has(id(i, c.key))) out[c.key] = SUPPRESSED;
     return out;
   });
 }

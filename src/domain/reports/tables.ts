@@ -81,6 +81,29 @@ const totalsCells = (x: CensusTotals): Record<string, Cell> => ({
   utilisation: x.utilisation,
 });
 
+/** The index range 0..n-1 offset by `from`. */
+const span = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+
+/**
+ * The census rows that add up, by index in labelledRows' order (total,
+ * approaches, wilayah, facilities), offset by `at` (a day's block in the daily
+ * table): the total is the sum of the approaches and of the wilayah, each
+ * approach and each wilayah the sum of its facilities.
+ */
+function censusSums(report: CensusReport, at = 0): { total: number; parts: number[] }[] {
+  const a0 = at + 1;
+  const w0 = a0 + report.approaches.length;
+  const f0 = w0 + report.wilayah.length;
+  const facilitiesWhere = (keep: (f: CensusReport['facilities'][number]) => boolean) =>
+    report.facilities.flatMap((f, i) => (keep(f) ? [f0 + i] : []));
+  return [
+    { total: at, parts: span(a0, report.approaches.length) },
+    { total: at, parts: span(w0, report.wilayah.length) },
+    ...report.approaches.map((a, i) => ({ total: a0 + i, parts: facilitiesWhere((f) => f.approach === a.approach) })),
+    ...report.wilayah.map((w, i) => ({ total: w0 + i, parts: facilitiesWhere((f) => f.facility.wilayahCode === w.code) })),
+  ];
+}
+
 export function censusTables(report: CensusReport, t: Translator): ExportTable[] {
   const rows = labelledRows(report, t);
   const summary: ExportTable = {
@@ -89,6 +112,7 @@ export function censusTables(report: CensusReport, t: Translator): ExportTable[]
     columns: censusColumns(t, false),
     rows: rows.map(([l, r]) => ({ ...l, ...totalsCells(r.totals) })),
     published: true,
+    columnSums: censusSums(report),
   };
   const daily: ExportTable = {
     sheet: t('reports.sheet.census_daily'),
@@ -101,6 +125,7 @@ export function censusTables(report: CensusReport, t: Translator): ExportTable[]
       }),
     ),
     published: true,
+    columnSums: report.range.days.flatMap((_, i) => censusSums(report, i * rows.length)),
   };
   return [summary, daily];
 }
@@ -120,6 +145,8 @@ export function handledTable(report: HandledReport, t: Translator): ExportTable 
       { approach: t('reports.total'), ...report.total },
     ],
     published: true,
+    rowSums: [{ total: 'people', parts: ['male', 'female'] }],
+    columnSums: [{ total: report.rows.length, parts: span(0, report.rows.length) }],
   };
 }
 
@@ -138,6 +165,8 @@ export function outcomesTable(report: OutcomesReport, t: Translator): ExportTabl
       { outcome: t('reports.outcomes.moves'), TPS: null, RESIDENTIAL: null, LKS: null, total: report.moves },
     ],
     published: true,
+    rowSums: [{ total: 'total', parts: [...APPROACHES] }],
+    columnSums: [{ total: report.rows.length, parts: span(0, report.rows.length) }],
   };
 }
 
@@ -165,6 +194,7 @@ export function losTable(report: LosReport, t: Translator): ExportTable {
       open: r.open,
     })),
     published: true,
+    columnSums: [{ total: report.rows.length, parts: span(0, report.rows.length) }],
   };
 }
 
@@ -203,6 +233,7 @@ export function referralTables(report: ReferralsReport, t: Translator): ExportTa
         accept_max: r.timeToAccept.max,
       })),
       published: true,
+      columnSums: [{ total: report.byApproach.length, parts: span(0, report.byApproach.length) }],
     },
     {
       sheet: t('reports.sheet.refusals'),
@@ -258,6 +289,8 @@ export function handoffTables(report: HandoffsReport, t: Translator): ExportTabl
         },
       ],
       published: true,
+      rowSums: [{ total: 'handed', parts: ['received', 'not_received', 'pending'] }],
+      columnSums: [{ total: report.operations.length, parts: span(0, report.operations.length) }],
     },
     {
       sheet: t('reports.sheet.not_received'),

@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { write, type Db } from '../../db/client.ts';
 import type { Actor } from '../actor.ts';
-import { isWide, requireRole } from '../access.ts';
+import { canSeeFacility, isWide, requireRole } from '../access.ts';
 import { audit } from '../audit.ts';
 import { translate } from '../../i18n/index.ts';
 import { nowIso, toLocalIso, wibDate, zoneOf } from '../../lib/time.ts';
 import { ageOn } from '../persons/age.ts';
 import { maskIdNumber } from '../persons/nik.ts';
 import { aidFactsOf, aidPlaces, aidSteps, describeAidSteps, livesIn, nikRegion, type AidFacts, type AidStepFact, type AidStepView } from '../cases/aid.ts';
-import { caseScopeFilter, knowsStayFacility, WORKLIST_ROLES } from '../cases/scope.ts';
+import { caseScopeFilter, WORKLIST_ROLES } from '../cases/scope.ts';
 import type { Cell, ExportTable } from '../reports/table.ts';
 
 interface Row {
@@ -109,7 +109,7 @@ export async function aidWorklist(args: { db: Db; actor: Actor; step?: string | 
   for (const { row: r, age, facts, steps } of await withSteps(db, await aidRows(db, actor))) {
     if (!steps.length) continue;
     if (args.step && !steps.some((s) => s.code === args.step)) continue;
-    const showFacility = r.facility_id !== null && knowsStayFacility(actor, { id: r.facility_id, protected: r.facility_protected === 1 }, r.stay_in, r.assigned_at);
+    const showFacility = r.facility_id !== null && canSeeFacility(actor, { id: r.facility_id, protected: r.facility_protected === 1 });
     out.push({
       person_id: r.id,
       resident_code: r.resident_code,

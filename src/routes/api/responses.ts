@@ -571,7 +571,7 @@ export const RoutingAnswer = z.object({
   services: z.array(z.string()),
   origin_facility_id: nstr,
   needed: z.boolean().describe('False when already placed where their needs are met'),
-  open_referral: z.object({ id: z.string(), status: z.string(), to_facility_id: z.string() }).nullable(),
+  open_referral: z.object({ id: z.string(), status: z.string(), to_facility_id: nstr.describe('null when it leads to a protected facility the caller may not know') }).nullable(),
   destinations: z.array(
     z.object({
       facility: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string(), wilayah_code: z.string(), protected: z.boolean() }),

@@ -77,8 +77,17 @@ const authRoutes: FastifyPluginAsync = async (app) => {
   app.post('/account/password', { config: { access: 'authenticated' } }, async (request, reply) => {
     if (!request.session || !request.actor) throw new DomainError('FORBIDDEN', 'error.forbidden');
     try {
-      await changePassword({ db: app.db, actor: request.actor, input: request.body, keepSessionHash: request.session.idHash });
+      await changePassword({ db: app.db, actor: request.actor, input: request.body, keepSessionHash: request.session.idHash, limiter: app.loginLimiter });
     } catch (err) {
+      if (err instanceof DomainError && err.code === 'RATE_LIMITED') {
+        // Under the sign-in limits: the same lock, the same message, the same Retry-After.
+        reply.header('Retry-After', String(Number(err.params?.minutes ?? 5) * 60));
+        return reply.view(
+          'pages/auth/password',
+          { mustChange: request.session.mustChangePassword, errors: { current: request.t(err.messageKey, err.params) } },
+          { status: 429 },
+        );
+      }
       if (err instanceof DomainError && err.code === 'VALIDATION') {
         return reply.view(
           'pages/auth/password',
