@@ -583,7 +583,9 @@ export const RoutingAnswer = z.object({
       reasons: z.array(ReasonAnswer),
     }),
   ),
-  passed_over: z.array(z.object({ facility: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string() }), reasons: z.array(ReasonAnswer) })),
+  passed_over: z
+    .array(z.object({ facility: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string() }), reasons: z.array(ReasonAnswer) }))
+    .describe('Every facility visible to the caller that was passed over, each with its reasons (the whole list: no cap, no counts by reason)'),
   nothing_fits: z.boolean(),
   missing: z.array(ReasonAnswer).describe('When nothing fits: what is missing'),
   alert_id: nstr,
