@@ -8,6 +8,7 @@ import openapiTS from 'openapi-typescript';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { openTestDatabase, testConfig } from '../helpers/app.ts';
+import { childEnv } from '../helpers/child-process.ts';
 
 /*
  * What an integrator does: generate TypeScript types from the live document with openapi-typescript
@@ -69,14 +70,14 @@ describe('a typed client generated from GET /api/v1/openapi.json', () => {
     writeFileSync(join(dir, 'api.d.ts'), types);
     writeFileSync(join(dir, 'client.ts'), PROGRAM);
     const args = ['--strict', '--noEmit', '--target', 'es2022', '--module', 'nodenext', '--types', '', '--noUnusedLocals', join(dir, 'client.ts')];
-    const compiled = await run(TSC, args, { cwd: dir, timeout: 50_000 }).then(
+    const compiled = await run(TSC, args, { cwd: dir, timeout: 50_000, env: childEnv() }).then(
       () => '',
       (e: { stdout?: string; message: string }) => e.stdout || e.message,
     );
     expect(compiled).toBe('');
     // The same program with an expected error removed fails: the check can fail.
     writeFileSync(join(dir, 'client.ts'), PROGRAM.replace('// @ts-expect-error sex is one of L and P\n', ''));
-    const broken = await run(TSC, args, { cwd: dir, timeout: 50_000 }).then(
+    const broken = await run(TSC, args, { cwd: dir, timeout: 50_000, env: childEnv() }).then(
       () => '',
       (e: { stdout?: string }) => e.stdout ?? '',
     );
