@@ -78,3 +78,13 @@ export const optionalNumber = (min: number, max: number) =>
     },
     z.number({ error: 'field.invalid' }).min(min).max(max).optional(),
   );
+
+/**
+ * What a person schema's name-or-description rule (a refine, which JSON Schema cannot see) says in
+ * the OpenAPI document: one of the two is required. (`.meta` on the person schema; a blank one
+ * counts as absent.)
+ */
+export const NAME_OR_DESCRIPTION = {
+  description: 'A person: `name`, or `description` when the name is not known (one of the two is required; a blank one counts as absent).',
+  anyOf: [{ required: ['name'] }, { required: ['description'] }],
+};

@@ -65,7 +65,21 @@ const PROBLEM_SCHEMA: JsonSchema = {
 
 /** zod → JSON Schema 2020-12 (the dialect of OpenAPI 3.1), without the `$schema` line. */
 function toJsonSchema(schema: ZodType, io: 'input' | 'output', defs: Record<string, JsonSchema>, name: string): JsonSchema {
-  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  const json = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+    // A request's field is required when it cannot be absent. (A form-friendly field, a list or a
+    // checkbox made by a preprocess, reads as required to the generator although absent is fine.)
+    override: io === 'input' ? ({ zodSchema, jsonSchema }) => {
+      const def = zodSchema._zod.def as { type: string; shape?: Record<string, ZodType> };
+      if (def.type !== 'object' || !def.shape || !Array.isArray(jsonSchema.required)) return;
+      const shape = def.shape;
+      const required = jsonSchema.required.filter((k) => shape[k] === undefined || !shape[k].safeParse(undefined).success);
+      if (required.length) jsonSchema.required = required;
+      else delete jsonSchema.required;
+    } : undefined,
+  }) as JsonSchema;
   delete json.$schema;
   // Definitions of one schema (cycles) move to the document's components, their references with them.
   const local = json.$defs as Record<string, JsonSchema> | undefined;
@@ -151,6 +165,18 @@ function queryParameters(schema: ZodType, defs: Record<string, JsonSchema>, name
   }));
 }
 
+/** GET /openapi.json: an OpenAPI 3.1 document (served already serialised, as /occupancy is). */
+const OpenApiDocument = z
+  .object({
+    openapi: z.string(),
+    info: z.object({ title: z.string(), version: z.string(), description: z.string() }),
+    servers: z.array(z.object({ url: z.string() })),
+    security: z.array(z.record(z.string(), z.array(z.string()))),
+    paths: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))),
+    components: z.record(z.string(), z.record(z.string(), z.unknown())),
+  })
+  .describe('An OpenAPI 3.1 document');
+
 /** Builds the OpenAPI 3.1 document from the routes the API registered. */
 export function buildOpenApiDocument(routes: readonly CollectedRoute[], version: string): JsonSchema {
   const defs: Record<string, JsonSchema> = {};
@@ -166,7 +192,10 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], version:
     if (ids.has(id)) throw new Error(`two routes make the operationId ${id}: give one config.openapi.operationId (${r.method} ${r.url})`);
     ids.add(id);
     const parameters: JsonSchema[] = params.map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } }));
-    if (r.schema.querystring) parameters.push(...queryParameters(r.schema.querystring, defs, `${id}Query`));
+    if (r.schema.querystring) {
+      const query = meta?.example?.query ?? {};
+      parameters.push(...queryParameters(r.schema.querystring, defs, `${id}Query`).map((p) => (typeof query[p.name as string] === 'string' ? { ...p, example: query[p.name as string] } : p)));
+    }
     if (method === 'post') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
 
     const responses: Record<string, unknown> = {};
@@ -175,13 +204,16 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], version:
     } else if (meta?.file) {
       responses['200'] = { description: 'The file (an attachment)', content: { [meta.file]: { schema: fileSchema(meta.file) } } };
     } else {
-      const declared: Readonly<Partial<Record<number, ZodType | null>>> = r.schema.response ?? { 200: null };
+      const declared: Readonly<Partial<Record<number, ZodType | null>>> = r.schema.response ?? (meta?.serialised ? { 200: meta.serialised } : meta?.noSuccess ? {} : { 200: null });
       for (const [status, schema] of Object.entries(declared)) {
         const extra = (meta?.produces ?? []).map((t) => [t, { schema: fileSchema(t) }] as const);
         responses[status] = {
           description: Number(status) === 201 ? 'Created' : 'OK',
           content: {
-            'application/json': { schema: schema ? toJsonSchema(schema, 'output', defs, `${id}${status}`) : { type: 'object' } },
+            'application/json': {
+              schema: schema ? toJsonSchema(schema, 'output', defs, `${id}${status}`) : { type: 'object' },
+              ...(meta?.example && schema ? { examples: { [id]: { summary: meta.example.summary, value: meta.example.response } } } : {}),
+            },
             ...Object.fromEntries(extra),
           },
         };
@@ -206,7 +238,12 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], version:
             requestBody: {
               required: true,
               // As the door checks it: strict (additionalProperties: false), the transport's own fields allowed.
-              content: { 'application/json': { schema: requestSchema(bodyAtDoor(r.schema.body), defs, `${id}Body`) } },
+              content: {
+                'application/json': {
+                  schema: requestSchema(bodyAtDoor(r.schema.body), defs, `${id}Body`),
+                  ...(meta?.example?.request !== undefined ? { examples: { [id]: { summary: meta.example.summary, value: meta.example.request } } } : {}),
+                },
+              },
             },
           }
         : {}),
@@ -287,7 +324,7 @@ export default fp(
         config: {
           // Public: an integrator generates a client from it before holding a token; it names no record.
           access: 'public',
-          openapi: { summary: 'This document: every /api/v1 route (OpenAPI 3.1)', tags: ['meta'] },
+          openapi: { summary: 'This document: every /api/v1 route (OpenAPI 3.1)', tags: ['meta'], serialised: OpenApiDocument },
         },
       },
       async (_request, reply) => {

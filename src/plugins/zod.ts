@@ -83,6 +83,9 @@ export function strictDeep(schema: ZodType, extra?: Record<string, ZodType>): Zo
     default:
       out = schema;
   }
+  // Its description and document metadata (`.describe`, `.meta`) go with the copy.
+  const meta = z.globalRegistry.get(schema);
+  if (meta && out !== schema && !z.globalRegistry.has(out)) z.globalRegistry.add(out, meta);
   if (!extra) strictCache.set(schema, out);
   return out;
 }

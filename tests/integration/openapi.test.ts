@@ -215,3 +215,97 @@ describe('response schemas', () => {
     expect((bad.json() as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(expect.arrayContaining(['to_facility_id', 'reason']));
   });
 });
+
+describe('what an integrator generates a client from', () => {
+  /** A validator of the document's own schemas, its references resolved. */
+  function schemaCheck(doc: Doc) {
+    const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+    ajv.addSchema({ components: doc.components }, 'doc');
+    return (schema: unknown, value: unknown) => {
+      const validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/')) as object);
+      validate(value);
+      return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+    };
+  }
+  const json = (doc: Doc, path: string, method: string, status: string) => doc.paths[path]![method]!.responses[status]!.content!['application/json']!;
+
+  it('every success answer of every operation has its schema (none left as a bare object)', async () => {
+    const doc = await fetchDoc();
+    const bare: string[] = [];
+    const noSuccess: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const success = Object.entries(op.responses).filter(([s]) => /^(2\d\d|101)$/.test(s));
+        if (success.length === 0) noSuccess.push(`${method.toUpperCase()} ${path}`);
+        for (const [status, r] of success) {
+          if (status === '101') continue;
+          const schema = r.content?.['application/json']?.schema;
+          if (!r.content || (schema && !/"(properties|items|anyOf|oneOf|\$ref)"/.test(JSON.stringify(schema)))) bare.push(`${method.toUpperCase()} ${path} ${status}`);
+        }
+      }
+    }
+    expect(bare).toEqual([]);
+    // The one catch-all that only ever answers 404.
+    expect(noSuccess).toEqual(['GET /worklists/{name}']);
+  });
+
+  it('describes /occupancy as it is served to each audience (the cached body is checked here, not at serving)', async () => {
+    const tps = await makeFacility(db, { kind: 'TPS' });
+    await makeUnit(db, tps.id, { capacity: 7 });
+    const doc = await fetchDoc();
+    const check = schemaCheck(doc);
+    const schema = json(doc, '/occupancy', 'get', '200').schema;
+    for (const role of ['command', 'satpol', 'display', 'manager'] as const) {
+      const res = await bearer(app, await makeToken(db, role, role === 'manager' ? { facility: tps.id } : role === 'satpol' ? { wilayah: '31.71' } : {}))('GET', '/api/v1/occupancy');
+      expect(res.statusCode, role).toBe(200);
+      const body = res.json() as { facilities: unknown[] };
+      expect(body.facilities.length, role).toBeGreaterThan(0);
+      expect(check(schema, body), role).toEqual([]);
+      // A field the schema lacks is found: every object of it is closed.
+      expect(check(schema, { ...body, extra: 1 }), role).not.toEqual([]);
+    }
+    expect(check(schema, { as_of: null, total: {}, by_kind: {}, by_wilayah: {}, facilities: [] })).not.toEqual([]);
+  });
+
+  it('says a person has a name or, when it is not known, a description', async () => {
+    const doc = await fetchDoc();
+    const check = schemaCheck(doc);
+    for (const path of ['/residents', '/handoffs']) {
+      const body = doc.paths[path]!.post!.requestBody!.content['application/json']!.schema as { properties: { persons: { items: Record<string, unknown> } } };
+      const person = body.properties.persons.items;
+      expect(person.anyOf, path).toEqual([{ required: ['name'] }, { required: ['description'] }]);
+      expect(Object.keys(person.properties as object), path).toEqual(expect.arrayContaining(['name', 'description']));
+      expect(check(person, { sex: 'L' }), path).not.toEqual([]);
+      expect(check(person, { description: 'laki-laki, kaos merah', sex: 'L' }), path).toEqual([]);
+    }
+    // And an answer's person carries both, either of them null.
+    const resident = json(doc, '/residents/{id}', 'get', '200').schema as { properties: { resident: { properties: Record<string, { type?: unknown }> } } };
+    expect(resident.properties.resident.properties.description!.type).toEqual(['string', 'null']);
+  });
+
+  it('shows an example of each main call, each valid against its own schemas', async () => {
+    const doc = await fetchDoc();
+    const check = schemaCheck(doc);
+    const calls = [
+      ['/residents', 'post', '201'],
+      ['/stays', 'post', '201'],
+      ['/handoffs', 'post', '201'],
+      ['/occupancy', 'get', '200'],
+      ['/routing', 'get', '200'],
+    ] as const;
+    for (const [path, method, status] of calls) {
+      const op = doc.paths[path]![method]!;
+      const answer = json(doc, path, method, status) as { schema: unknown; examples?: Record<string, { value: unknown }> };
+      const [example] = Object.values(answer.examples ?? {});
+      expect(example, `${method} ${path}`).toBeDefined();
+      expect(check(answer.schema, example!.value), `${method} ${path} answer`).toEqual([]);
+      if (method === 'post') {
+        const request = op.requestBody!.content['application/json'] as { schema: unknown; examples?: Record<string, { value: unknown }> };
+        const [req] = Object.values(request.examples ?? {});
+        expect(check(request.schema, req?.value), `${method} ${path} request`).toEqual([]);
+      }
+    }
+    const personId = doc.paths['/routing']!.get!.parameters!.find((p) => p.name === 'person_id') as { example?: string };
+    expect(personId.example).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

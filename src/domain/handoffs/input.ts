@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HANDOFF_RELATIONSHIPS, SEXES, VISIBLE_NEEDS } from '../../db/schema/index.ts';
-import { list, optionalInt, optionalText, text } from '../validate.ts';
+import { list, NAME_OR_DESCRIPTION, optionalInt, optionalText, text } from '../validate.ts';
 import { ZONE_OFFSET_MINUTES, type Zone } from '../../lib/time.ts';
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
@@ -100,7 +100,8 @@ export const HandoffPersonInput = z
     when: (payload) => isObject(payload.value) && payload.value.sex !== undefined,
   })
   // How someone is related says whom they came with: a relationship without a group has no one to relate to.
-  .refine((p) => !p.relationship || Boolean(p.group), { path: ['group'], message: 'handoffs.relationship_without_group', when: (payload) => isObject(payload.value) });
+  .refine((p) => !p.relationship || Boolean(p.group), { path: ['group'], message: 'handoffs.relationship_without_group', when: (payload) => isObject(payload.value) })
+  .meta(NAME_OR_DESCRIPTION);
 export type HandoffPersonInput = z.infer<typeof HandoffPersonInput>;
 
 export const MAX_HANDOFF_PERSONS = 100;

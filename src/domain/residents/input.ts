@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CONSENT_BY, DISABILITY_TYPES, INTAKE_SOURCES, PPKS_CATEGORIES, SEXES, TRISTATE } from '../../db/schema/index.ts';
-import { checkbox, list, optionalInt, optionalText } from '../validate.ts';
+import { checkbox, list, NAME_OR_DESCRIPTION, optionalInt, optionalText } from '../validate.ts';
 import { checkKk, checkNik } from '../persons/nik.ts';
 import { ageOn } from '../persons/age.ts';
 import { consentProblem } from '../persons/consent.ts';
@@ -93,7 +93,8 @@ export const PersonInput = z
     const consent = consentProblem({ consent: p.consent, consentBy: p.consent_by, consentByName: p.consent_by_name }, age);
     if (consent) ctx.addIssue({ code: 'custom', path: [consent.path], message: consent.key });
     if (p.wheelchair && !p.disabilities.includes('fisik')) ctx.addIssue({ code: 'custom', path: ['wheelchair'], message: 'residents.wheelchair_needs_fisik' });
-  });
+  })
+  .meta(NAME_OR_DESCRIPTION);
 export type PersonInput = z.infer<typeof PersonInput>;
 
 export const IntakeInput = z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   ALERT_KINDS,
+  FACILITY_KINDS,
   ATENSI_MENUS,
   CLUSTERS,
   DISABILITY_TYPES,
@@ -582,8 +583,39 @@ export const RoutingAnswer = z.object({
       reasons: z.array(ReasonAnswer),
     }),
   ),
-  passed_over: z.array(z.object({ facility: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string() }), reasons: z.array(ReasonAnswer) })),
+  passed_over: z
+    .array(z.object({ facility: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string() }), reasons: z.array(ReasonAnswer) }))
+    .describe('Every facility visible to the caller that was passed over, each with its reasons (the whole list: no cap, no counts by reason)'),
   nothing_fits: z.boolean(),
   missing: z.array(ReasonAnswer).describe('When nothing fits: what is missing'),
   alert_id: nstr,
 });
+
+// ---- occupancy (src/domain/occupancy/view.ts) ----
+
+const OccupancyFacilityHead = { id: z.string(), code: z.string(), name: z.string(), kind: z.enum(FACILITY_KINDS), wilayah_code: z.string(), status: z.string() };
+const OccupancyFacilityFull = z.object({
+  ...OccupancyFacilityHead,
+  protected: z.boolean(),
+  ...Counts.shape,
+  load: z.number().nullable().describe('(occupied + held) / usable; null when nothing is usable'),
+  units: z.array(z.object({ id: z.string(), name: z.string(), admits: z.string(), features: z.array(z.string()), status: z.string(), ...Counts.shape })),
+});
+const OccupancyFacilityFree = z.object({ ...OccupancyFacilityHead, ...FreeCounts.shape });
+
+/**
+ * GET /occupancy. The body is served already serialised, from a cache kept per occupancy
+ * version and view (src/domain/occupancy/cache.ts), so the answer check of src/plugins/zod.ts
+ * never sees it (Fastify runs no preSerialization hook on a string or Buffer): this schema
+ * describes the answer for the document, and tests/integration/openapi.test.ts parses real
+ * answers of each audience with it.
+ */
+export const Occupancy = z
+  .object({
+    as_of: time,
+    total: z.union([Counts, FreeCounts]),
+    by_kind: z.record(z.string(), z.union([Counts, FreeCounts])).describe('By facility kind'),
+    by_wilayah: z.record(z.string(), z.union([Counts, FreeCounts])).describe('By kab/kota code, over the facilities the caller may see (a hidden protected facility counts in total and by_kind only)'),
+    facilities: z.array(z.union([OccupancyFacilityFull, OccupancyFacilityFree])),
+  })
+  .describe('Every figure, or the free places only (Satpol PP), as far as the caller may know them');

@@ -1,4 +1,5 @@
 import { READERS, ADMIN, MANAGERS } from './access.ts';
+import * as EX from '../api/examples.ts';
 import * as R from '../api/responses.ts';
 import { WilayahQuery } from '../api/queries.ts';
 import type { ZodTypeProvider } from '../../plugins/zod.ts';
@@ -77,7 +78,8 @@ const facilitiesApi: FastifyPluginAsync = async (fastify) => {
 
   // The same document the live socket's snapshot carries (src/domain/occupancy/view.ts), serialised once
   // per occupancy version and view (src/domain/occupancy/cache.ts); `If-None-Match` with its ETag → 304.
-  app.get('/occupancy', { config: { ...EVERYONE, openapi: { summary: 'Occupancy totals (ETag; If-None-Match answers 304)', tags: ['facilities'], etag: true } }, schema: { querystring: OccupancyQuery } }, async (request, reply) => {
+  // R.Occupancy describes it for the document only: the cached bytes are not checked again (see its comment).
+  app.get('/occupancy', { config: { ...EVERYONE, openapi: { summary: 'Occupancy totals (ETag; If-None-Match answers 304)', tags: ['facilities'], etag: true, serialised: R.Occupancy, example: EX.getOccupancy } }, schema: { querystring: OccupancyQuery } }, async (request, reply) => {
     const answer = await occupancyAnswer(app.db, request.actor!, { query: request.query, ifNoneMatch: request.headers['if-none-match'] });
     reply.header('ETag', answer.etag).header('Cache-Control', 'private, no-cache').header('Vary', 'Accept-Encoding');
     if (answer.body === null) return reply.code(304).send();

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import * as EX from '../api/examples.ts';
 import * as R from '../api/responses.ts';
 import { HandoffQuery, pageOf } from '../api/queries.ts';
 import type { ZodTypeProvider } from '../../plugins/zod.ts';
@@ -15,7 +16,7 @@ type LineParams = { Params: { id: string; pid: string } };
 /** /api/v1/handoffs (docs/api.md "Handoffs"): the same verbs as the field form and the desk. */
 const handoffsApi: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  app.post('/handoffs', { config: { access: SUBMIT_ROLES, openapi: { summary: 'Submit a handoff (serah terima)', tags: ['handoffs'] } }, schema: { body: HandoffInput, response: { 201: R.HandoffRecord } } }, async (request, reply) => {
+  app.post('/handoffs', { config: { access: SUBMIT_ROLES, openapi: { summary: 'Submit a handoff (serah terima)', tags: ['handoffs'], example: EX.postHandoffs } }, schema: { body: HandoffInput, response: { 201: R.HandoffRecord } } }, async (request, reply) => {
     const d = await submitHandoff({ db: app.db, actor: request.actor!, input: request.body });
     return reply.code(201).header('Location', `/api/v1/handoffs/${d.handoff.id}`).send(toHandoffRecord(d));
   });

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import * as EX from '../api/examples.ts';
 import type { ZodType } from 'zod';
 import * as R from '../api/responses.ts';
 import { pageOf, ReferralQuery, RoutingQuery } from '../api/queries.ts';
@@ -33,7 +34,7 @@ const referralsApi: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const hold = app.config.REFERRAL_HOLD_MINUTES;
 
-  app.get('/routing', { config: { ...PEOPLE, openapi: { summary: 'Ranked destinations with reasons, for the person\'s household', tags: ['referrals'] } }, schema: { querystring: RoutingQuery, response: { 200: R.RoutingAnswer } } }, async (request) => {
+  app.get('/routing', { config: { ...PEOPLE, openapi: { summary: 'Ranked destinations with reasons, for the person\'s household', tags: ['referrals'], example: EX.getRouting } }, schema: { querystring: RoutingQuery, response: { 200: R.RoutingAnswer } } }, async (request) => {
     // alone=true: the person without the household members with them (for a referral that splits it, with a reason).
     const routing = await routePerson({ db: app.db, actor: request.actor!, personId: request.query.person_id, alone: request.query.alone });
     const r = routing.result;

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import * as EX from '../api/examples.ts';
 import * as R from '../api/responses.ts';
 import { IdParam, pageOf, RevealQuery, SearchQuery } from '../api/queries.ts';
 import type { ZodTypeProvider } from '../../plugins/zod.ts';
@@ -41,7 +42,7 @@ const residentsApi: FastifyPluginAsync = async (fastify) => {
     await anonymisePerson({ db: app.db, actor: request.actor!, personId: request.params.id }),
   );
 
-  app.post('/residents', { config: { ...PEOPLE, openapi: { summary: 'Intake of one person or a household (409 needs-decision: duplicates or NIK warnings to settle)', tags: ['residents'] } }, schema: { body: IntakeInput, response: { 201: R.IntakeRegisteredSchema } } }, async (request, reply) => {
+  app.post('/residents', { config: { ...PEOPLE, openapi: { summary: 'Intake of one person or a household (409 needs-decision: duplicates or NIK warnings to settle)', tags: ['residents'], example: EX.postResidents } }, schema: { body: IntakeInput, response: { 201: R.IntakeRegisteredSchema } } }, async (request, reply) => {
     const result = await registerIntake({ db: app.db, actor: request.actor!, input: request.body });
     // Nothing saved: the caller decides (same_as / confirm_new / nik_override_reason) and posts again.
     if (result.status === 'needs_decision') {
@@ -107,7 +108,7 @@ const residentsApi: FastifyPluginAsync = async (fastify) => {
     return reply.code(201).send(result);
   });
 
-  app.post('/stays', { config: { ...PEOPLE, openapi: { summary: 'Check-in (409 when no free place)', tags: ['stays'] } }, schema: { body: CheckInInput, response: { 201: R.CheckedIn } } }, async (request, reply) => {
+  app.post('/stays', { config: { ...PEOPLE, openapi: { summary: 'Check-in (409 when no free place)', tags: ['stays'], example: EX.postStays } }, schema: { body: CheckInInput, response: { 201: R.CheckedIn } } }, async (request, reply) => {
     const result = await checkIn({ db: app.db, actor: request.actor!, input: request.body });
     return reply.code(201).send(result);
   });

@@ -32,7 +32,7 @@ const worklistsApi: FastifyPluginAsync = async (fastify) => {
     if (request.query.format === 'csv') return sendCsv(reply, table, fileName('usulan-dtks', null, 'csv'));
     return { worklist: 'dtks' as const, columns: table.columns.map((c) => c.key), rows: table.rows };
   });
-  app.get<{ Params: { name: string } }>('/worklists/:name', { config: { ...READ, openapi: { summary: 'Any other worklist name: 404', tags: ['worklists'] } } }, async () => {
+  app.get<{ Params: { name: string } }>('/worklists/:name', { config: { ...READ, openapi: { summary: 'Any other worklist name: 404', tags: ['worklists'], noSuccess: true } } }, async () => {
     throw notFound('worklists.unknown');
   });
 };
