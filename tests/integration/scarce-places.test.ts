@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../src/db/client.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeUnit, makeToken } from '../helpers/factories.ts';
+import { FAMILY_OF_FIVE_WITH_WHEELCHAIR, makeFacility, makeUnit, makeToken } from '../helpers/factories.ts';
 import { bearer } from '../helpers/session.ts';
 
 let app: FastifyInstance;
@@ -21,13 +21,7 @@ async function tpsWithFamilyOfFive(accessibleCapacity = 5) {
   const family = await makeUnit(db, tps.id, { name: 'Zona C Keluarga', admits: 'family', capacity: 24 });
   const desk = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
   const reg = await desk('POST', '/api/v1/residents', {
-    persons: [
-      { name: 'Pak Harun', sex: 'L', estimated_age: 45, disabilities: ['fisik'], wheelchair: true },
-      { name: 'Bu Harun', sex: 'P', estimated_age: 40 },
-      { name: 'Anak Satu', sex: 'L', estimated_age: 16 },
-      { name: 'Anak Dua', sex: 'P', estimated_age: 12 },
-      { name: 'Anak Tiga', sex: 'L', estimated_age: 8 },
-    ],
+    persons: FAMILY_OF_FIVE_WITH_WHEELCHAIR,
     confirm_new: true,
   });
   expect(reg.statusCode).toBe(201);
