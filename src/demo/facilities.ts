@@ -12,7 +12,8 @@ export interface DemoUnit {
   features?: UnitFeature[];
   bedLabelPattern?: string;
 }
-export interface DemoFacility {
+/** What a demo facility is and where, whether written here or made by the national set. */
+export interface DemoFacilityFacts {
   code: string;
   kind: FacilityKind;
   name: string;
@@ -23,9 +24,12 @@ export interface DemoFacility {
   operator: string;
   contactName: string;
   contactPhone: string;
-  status: 'STANDBY' | 'OPEN' | 'CLOSED';
   services: Service[];
   clusters: Cluster[];
+}
+
+export interface DemoFacility extends DemoFacilityFacts {
+  status: 'STANDBY' | 'OPEN' | 'CLOSED';
   protected?: boolean;
   units: DemoUnit[];
 }

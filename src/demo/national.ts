@@ -29,7 +29,7 @@ import { searchKeyFor } from '../domain/persons/names.ts';
 import { newId } from '../lib/ids.ts';
 import { wibDate } from '../lib/time.ts';
 import { bulkWrite } from './bulk.ts';
-import { DEMO_FACILITIES, type DemoFacility } from './facilities.ts';
+import { DEMO_FACILITIES, type DemoFacility, type DemoFacilityFacts } from './facilities.ts';
 import { CHILD, CLOTHES, FAMILY, FEMALE, MALE, rng, type PopulationResult } from './population.ts';
 
 /**
@@ -86,23 +86,11 @@ interface NUnit {
   beds: Float64Array;
 }
 
-interface NFacility {
+interface NFacility extends DemoFacilityFacts {
   id: string;
-  code: string;
-  kind: FacilityKind;
   purpose: Purpose;
-  name: string;
-  wilayah: string;
   province: string;
-  address: string;
-  lat: number;
-  lng: number;
-  operator: string;
-  contactName: string;
-  contactPhone: string;
   status: FacilityStatus;
-  services: Service[];
-  clusters: Cluster[];
   protected: boolean;
   units: NUnit[];
 }

@@ -1,7 +1,7 @@
 import { it, expect, beforeAll, afterAll } from 'vitest';
 import { isNull } from 'drizzle-orm';
 import { describeBrowser, startBrowserSuite, type BrowserSuite } from './browser.ts';
-import { makeFacility, makeToken, makeUnit, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
+import { FAMILY_OF_FIVE_WITH_WHEELCHAIR, makeFacility, makeToken, makeUnit, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
 import { stays } from '../../src/db/schema/index.ts';
 
 /**
@@ -34,13 +34,7 @@ describeBrowser('scarce places at the check-in page, tablet size', () => {
       url: '/api/v1/residents',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       payload: JSON.stringify({
-        persons: [
-          { name: 'Pak Harun', sex: 'L', estimated_age: 45, disabilities: ['fisik'], wheelchair: true },
-          { name: 'Bu Harun', sex: 'P', estimated_age: 40 },
-          { name: 'Anak Satu', sex: 'L', estimated_age: 16 },
-          { name: 'Anak Dua', sex: 'P', estimated_age: 12 },
-          { name: 'Anak Tiga', sex: 'L', estimated_age: 8 },
-        ],
+        persons: FAMILY_OF_FIVE_WITH_WHEELCHAIR,
         confirm_new: true,
       }),
     });

@@ -56,6 +56,33 @@ export async function makeTestApp(overrides: Record<string, string> = {}): Promi
   return { app, db };
 }
 
+/** A route as Fastify registered it, one per method. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  websocket: boolean;
+}
+
+/**
+ * A real app over a fresh test database (`seed` fills it first), with every
+ * route the app registered, as its own onRoute option tells them (HEAD left
+ * out): a test that walks them covers a new route without being told of it.
+ */
+export async function makeTestAppWithRoutes(seed?: (db: Db) => Promise<unknown>): Promise<{ app: FastifyInstance; db: Db; routes: RegisteredRoute[] }> {
+  const db = await openTestDatabase();
+  await seed?.(db);
+  const routes: RegisteredRoute[] = [];
+  const app = await buildApp(testConfig(), {
+    db,
+    logger: false,
+    onRoute: (r) => {
+      for (const m of Array.isArray(r.method) ? r.method : [r.method]) if (m !== 'HEAD') routes.push({ method: m, url: r.url, websocket: Boolean(r.websocket) });
+    },
+  });
+  await app.ready();
+  return { app, db, routes };
+}
+
 /**
  * One empty, migrated database that several app instances may open (each with
  * its own engine, as separate processes would): a SQLite file in /dev/shm, or a

@@ -76,6 +76,15 @@ export async function makeUnit(db: Db, facilityId: string, o: UnitOverrides = {}
   return { ...row };
 }
 
+/** Issue 24's family of five with one wheelchair user, as a registration (`persons`) lists them. */
+export const FAMILY_OF_FIVE_WITH_WHEELCHAIR = [
+  { name: 'Pak Harun', sex: 'L', estimated_age: 45, disabilities: ['fisik'], wheelchair: true },
+  { name: 'Bu Harun', sex: 'P', estimated_age: 40 },
+  { name: 'Anak Satu', sex: 'L', estimated_age: 16 },
+  { name: 'Anak Dua', sex: 'P', estimated_age: 12 },
+  { name: 'Anak Tiga', sex: 'L', estimated_age: 8 },
+];
+
 export const TEST_PASSWORD = 'correct-horse-battery';
 let cachedHash: string | undefined;
 

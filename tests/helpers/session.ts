@@ -77,3 +77,17 @@ export function bearer(app: FastifyInstance, token: string) {
       ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
     });
 }
+
+/**
+ * A person registered and checked in through the API by an intake desk's
+ * `bearer` caller, as the desk does: their id and their stay's id. A refusal
+ * ends the test with the answer.
+ */
+export async function placedThroughApi(desk: ReturnType<typeof bearer>, person: Record<string, unknown>): Promise<{ id: string; stayId: string }> {
+  const res = await desk('POST', '/api/v1/residents', { persons: [person], confirm_new: true });
+  if (res.statusCode !== 201) throw new Error(`intake failed: ${res.statusCode} ${res.body}`);
+  const id = res.json().persons[0].id as string;
+  const stay = await desk('POST', '/api/v1/stays', { person_id: id });
+  if (stay.statusCode !== 201) throw new Error(`check-in failed: ${stay.statusCode} ${stay.body}`);
+  return { id, stayId: stay.json().stays[0].id as string };
+}

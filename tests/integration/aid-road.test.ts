@@ -5,7 +5,7 @@ import type { Db } from '../../src/db/client.ts';
 import { wibDate } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, signedIn } from '../helpers/session.ts';
+import { bearer, placedThroughApi as placed, signedIn } from '../helpers/session.ts';
 
 type Call = ReturnType<typeof bearer>;
 
@@ -18,15 +18,6 @@ type Call = ReturnType<typeof bearer>;
 const SEMARANG_NIK = '3374041203750001';
 const DENPASAR_NIK = '5171031507700002';
 const KK_PKH = '3171050101090001';
-
-async function placed(desk: Call, person: Record<string, unknown>) {
-  const res = await desk('POST', '/api/v1/residents', { persons: [person], confirm_new: true });
-  if (res.statusCode !== 201) throw new Error(`intake failed: ${res.statusCode} ${res.body}`);
-  const id = res.json().persons[0].id as string;
-  const stay = await desk('POST', '/api/v1/stays', { person_id: id });
-  if (stay.statusCode !== 201) throw new Error(`check-in failed: ${stay.statusCode} ${stay.body}`);
-  return { id, stayId: stay.json().stays[0].id as string };
-}
 
 interface Entry {
   person_id: string;

@@ -1,31 +1,27 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import { describe, it, expect } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { write, type Db } from '../../src/db/client.ts';
+import { write } from '../../src/db/client.ts';
 import { alerts } from '../../src/db/schema/index.ts';
-import { makeTestApp } from '../helpers/app.ts';
+import { useTestApp } from '../helpers/use-app.ts';
 import { makeFacility, makeToken } from '../helpers/factories.ts';
 import { bearer } from '../helpers/session.ts';
 import { hubFor, type HubEvent } from '../../src/domain/events.ts';
 
-let app: FastifyInstance;
-let db: Db;
-beforeAll(async () => ({ app, db } = await makeTestApp()));
-afterAll(async () => app.close());
+const t = useTestApp();
 
 describe('/api/v1/alerts', () => {
   it('lists open alerts for the command centre, resolves one once, and tells the wall', async () => {
-    const tps = await makeFacility(db, { kind: 'TPS' });
+    const tps = await makeFacility(t.db, { kind: 'TPS' });
     const id = randomUUID();
-    await write(db, async (tx) => {
+    await write(t.db, async (tx) => {
       await tx.insert(alerts).values({ id, kind: 'nothing_fits', facilityId: tps.id, message: 'Tidak ada fasilitas yang cocok', raisedAt: new Date().toISOString() }).run();
     });
-    const command = bearer(app, await makeToken(db, 'command'));
+    const command = bearer(t.app, await makeToken(t.db, 'command'));
     const list = await command('GET', '/api/v1/alerts');
     expect(list.statusCode).toBe(200);
     expect((list.json() as { alerts: { id: string; raised_at: string }[] }).alerts.find((a) => a.id === id)?.raised_at).toMatch(/\+07:00$/);
     const events: HubEvent[] = [];
-    const off = hubFor(db).subscribe((e) => {
+    const off = hubFor(t.db).subscribe((e) => {
       events.push(e);
     });
     expect((await command('POST', `/api/v1/alerts/${id}/resolve`, {})).json()).toEqual({ id, resolved: true });
@@ -40,8 +36,8 @@ describe('/api/v1/alerts', () => {
 
   it('is for the command centre and administrators only', async () => {
     for (const role of ['intake', 'satpol', 'display'] as const) {
-      const tps = await makeFacility(db);
-      const call = bearer(app, await makeToken(db, role, role === 'intake' ? { facility: tps.id } : role === 'satpol' ? { wilayah: '31.71' } : {}));
+      const tps = await makeFacility(t.db);
+      const call = bearer(t.app, await makeToken(t.db, role, role === 'intake' ? { facility: tps.id } : role === 'satpol' ? { wilayah: '31.71' } : {}));
       expect((await call('GET', '/api/v1/alerts')).statusCode).toBe(403);
       expect((await call('POST', '/api/v1/alerts/x/resolve', {})).statusCode).toBe(403);
     }

@@ -6,20 +6,11 @@ import { auditEvents, stays, units } from '../../src/db/schema/index.ts';
 import { wibDate } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, signedIn, type Browser } from '../helpers/session.ts';
+import { bearer, placedThroughApi as placed, signedIn, type Browser } from '../helpers/session.ts';
 
 type Call = Awaited<ReturnType<typeof bearer>>;
 
 const dayOffset = (n: number) => wibDate(new Date(Date.now() + n * 86_400_000).toISOString());
-
-async function placed(desk: Call, person: Record<string, unknown>) {
-  const res = await desk('POST', '/api/v1/residents', { persons: [person], confirm_new: true });
-  if (res.statusCode !== 201) throw new Error(`intake failed: ${res.statusCode} ${res.body}`);
-  const id = res.json().persons[0].id as string;
-  const stay = await desk('POST', '/api/v1/stays', { person_id: id });
-  if (stay.statusCode !== 201) throw new Error(`check-in failed: ${stay.statusCode} ${stay.body}`);
-  return { id, stayId: stay.json().stays[0].id as string };
-}
 
 const pakDarmo = { name: 'Darmo', sex: 'L', estimated_age: 68, category: 'gelandangan' };
 

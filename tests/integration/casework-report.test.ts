@@ -5,7 +5,7 @@ import type { Db } from '../../src/db/client.ts';
 import { wibDate } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, signedIn, type Browser } from '../helpers/session.ts';
+import { bearer, placedThroughApi as placed, signedIn, type Browser } from '../helpers/session.ts';
 
 type Call = Awaited<ReturnType<typeof bearer>>;
 const dayOffset = (n: number) => wibDate(new Date(Date.now() + n * 86_400_000).toISOString());
@@ -19,13 +19,6 @@ describe('the case work report', () => {
   let commandPage: Browser;
   let managerPage: Browser;
   let otherManagerPage: Browser;
-
-  async function placed(desk: Call, person: Record<string, unknown>) {
-    const res = await desk('POST', '/api/v1/residents', { persons: [person], confirm_new: true });
-    const id = res.json().persons[0].id as string;
-    const stay = await desk('POST', '/api/v1/stays', { person_id: id });
-    return { id, stayId: stay.json().stays[0].id as string };
-  }
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());

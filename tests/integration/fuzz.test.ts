@@ -3,9 +3,8 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { buildApp } from '../../src/app.ts';
 import { write, type Db } from '../../src/db/client.ts';
-import { testConfig, openTestDatabase, TEST_ENGINE } from '../helpers/app.ts';
+import { TEST_ENGINE, makeTestAppWithRoutes, type RegisteredRoute } from '../helpers/app.ts';
 import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
 import { signedIn, bearer, type Browser } from '../helpers/session.ts';
 import type { Role } from '../../src/db/schema/index.ts';
@@ -80,16 +79,9 @@ async function checksum(): Promise<string> {
 }
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  app = await buildApp(testConfig(), {
-    db,
-    logger: false,
-    onRoute: (r) => {
-      if (r.websocket || r.url.startsWith('/static')) return;
-      for (const m of Array.isArray(r.method) ? r.method : [r.method]) if (m !== 'HEAD' && !SKIP.has(`${m} ${r.url}`)) routes.push({ method: m, url: r.url });
-    },
-  });
-  await app.ready();
+  let registered: RegisteredRoute[];
+  ({ app, db, routes: registered } = await makeTestAppWithRoutes());
+  for (const r of registered) if (!r.websocket && !r.url.startsWith('/static') && !SKIP.has(`${r.method} ${r.url}`)) routes.push({ method: r.method, url: r.url });
 
   // A small world: a TPS, a protected balai, an LKS in another province, a person placed, a referral, a handoff.
   const tps = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });

@@ -1,14 +1,9 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../src/db/client.ts';
-import { makeTestApp } from '../helpers/app.ts';
+import { describe, it, expect } from 'vitest';
+import { useTestApp } from '../helpers/use-app.ts';
 import { makeFacility, makeUnit, makeToken, makeUser } from '../helpers/factories.ts';
 import { bearer, signedIn } from '../helpers/session.ts';
 
-let app: FastifyInstance;
-let db: Db;
-beforeAll(async () => ({ app, db } = await makeTestApp()));
-afterAll(async () => app.close());
+const t = useTestApp();
 
 const operation = () => ({
   number: 'SPT/024/XII/2026',
@@ -31,13 +26,13 @@ const sixInTwoGroups = () => [
 type Line = { id: string; group: string | null; relationship: string | null; needs: string[]; status: string; person_id?: string | null };
 
 async function setting() {
-  const tps = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
+  const tps = await makeFacility(t.db, { kind: 'TPS', wilayahCode: '31.71' });
   // The zones a split family fell into: men's and women's first in the facility's order, then the family zone.
-  await makeUnit(db, tps.id, { name: 'Zona Pria', admits: 'male', capacity: 20 });
-  await makeUnit(db, tps.id, { name: 'Zona Wanita', admits: 'female', capacity: 20 });
-  const family = await makeUnit(db, tps.id, { name: 'Zona Keluarga', admits: 'family', capacity: 20 });
-  const satpol = bearer(app, await makeToken(db, 'satpol', { wilayah: '31.71' }));
-  const desk = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
+  await makeUnit(t.db, tps.id, { name: 'Zona Pria', admits: 'male', capacity: 20 });
+  await makeUnit(t.db, tps.id, { name: 'Zona Wanita', admits: 'female', capacity: 20 });
+  const family = await makeUnit(t.db, tps.id, { name: 'Zona Keluarga', admits: 'family', capacity: 20 });
+  const satpol = bearer(t.app, await makeToken(t.db, 'satpol', { wilayah: '31.71' }));
+  const desk = bearer(t.app, await makeToken(t.db, 'intake', { facility: tps.id }));
   return { tps, family, satpol, desk };
 }
 
@@ -144,8 +139,8 @@ describe('groups on a handoff (who came together)', () => {
     persons[4] = { ...persons[4]!, name: 'Fajar Nugroho' };
     persons[5] = { ...persons[5]!, name: 'Yoga Prasetyo' };
     const h = (await satpol('POST', '/api/v1/handoffs', { operation: operation(), facility_id: tps.id, persons })).json() as { id: string; persons: Line[] };
-    const u = await makeUser(db, 'intake', { facilityId: tps.id });
-    const b = await signedIn(app, u.username, u.password);
+    const u = await makeUser(t.db, 'intake', { facilityId: tps.id });
+    const b = await signedIn(t.app, u.username, u.password);
     const page = await b.get(`/handoffs/${h.id}`);
     expect(page.body).toContain(`/handoffs/${h.id}/groups/A/receive`);
 

@@ -1,22 +1,17 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../src/db/client.ts';
-import { makeTestApp } from '../helpers/app.ts';
+import { describe, it, expect } from 'vitest';
+import { useTestApp } from '../helpers/use-app.ts';
 import { makeFacility, makeUnit, makeToken } from '../helpers/factories.ts';
 import { bearer } from '../helpers/session.ts';
 import { hubFor, type HubEvent } from '../../src/domain/events.ts';
 
-let app: FastifyInstance;
-let db: Db;
-beforeAll(async () => ({ app, db } = await makeTestApp()));
-afterAll(async () => app.close());
+const t = useTestApp();
 
 describe('intake through the API from a handoff line', () => {
   it('links the person, closes the handoff at once when nobody is left, and tells the live pages after commit', async () => {
-    const tps = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
-    await makeUnit(db, tps.id, { capacity: 10 });
-    const satpol = bearer(app, await makeToken(db, 'satpol', { wilayah: '31.71' }));
-    const desk = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
+    const tps = await makeFacility(t.db, { kind: 'TPS', wilayahCode: '31.71' });
+    await makeUnit(t.db, tps.id, { capacity: 10 });
+    const satpol = bearer(t.app, await makeToken(t.db, 'satpol', { wilayah: '31.71' }));
+    const desk = bearer(t.app, await makeToken(t.db, 'intake', { facility: tps.id }));
     const submitted = await satpol('POST', '/api/v1/handoffs', {
       operation: { number: 'SPT/001/XI/2026', at: new Date(Date.now() - 3600_000).toISOString(), place: 'Stasiun Senen', wilayah_code: '31.71', team: 'Regu A', leader_name: 'Hendra', leader_nip: '19800101 200501 1 001' },
       facility_id: tps.id,
@@ -25,7 +20,7 @@ describe('intake through the API from a handoff line', () => {
     expect(submitted.statusCode).toBe(201);
     const h = submitted.json() as { id: string; persons: { id: string }[] };
     const events: HubEvent[] = [];
-    const off = hubFor(db).subscribe((e) => {
+    const off = hubFor(t.db).subscribe((e) => {
       events.push(e);
     });
     const reg = await desk('POST', '/api/v1/residents', { persons: [{ name: 'Sarinah', sex: 'P', estimated_age: 50, consent: true }], confirm_new: true, handoff_person_id: h.persons[0]!.id });

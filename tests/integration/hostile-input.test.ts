@@ -1,8 +1,7 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import { describe, it, expect } from 'vitest';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../src/db/client.ts';
-import { makeTestApp, openTestDatabase } from '../helpers/app.ts';
+import { openTestDatabase } from '../helpers/app.ts';
+import { useTestApp } from '../helpers/use-app.ts';
 import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
 import { signedIn, bearer } from '../helpers/session.ts';
 import { registerIntake } from '../../src/domain/residents/register.ts';
@@ -11,16 +10,13 @@ import { connect } from 'node:net';
 import { buildApp } from '../../src/app.ts';
 import { testConfig } from '../helpers/app.ts';
 
-let app: FastifyInstance;
-let db: Db;
-beforeAll(async () => ({ app, db } = await makeTestApp()));
-afterAll(async () => app.close());
+const t = useTestApp();
 
-const count = async (table: string) => (await db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)))!.n;
+const count = async (table: string) => (await t.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)))!.n;
 
 describe('bad input is a 4xx with a reason, never a 500 (issue 11, finding 9)', () => {
   it('a limit that is not a whole number from 1 is a 422 naming the field', async () => {
-    const call = bearer(app, await makeToken(db, 'admin'));
+    const call = bearer(t.app, await makeToken(t.db, 'admin'));
     for (const url of ['/api/v1/referrals?limit=1.5', '/api/v1/handoffs?limit=2.5', '/api/v1/residents?q=a&limit=0.1', '/api/v1/audit?limit=1e3', '/api/v1/residents?q=a&limit=-1']) {
       const res = await call('GET', url);
       expect(res.statusCode, url).toBe(422);
@@ -31,7 +27,7 @@ describe('bad input is a 4xx with a reason, never a 500 (issue 11, finding 9)', 
   });
 
   it('a parameter sent twice where one value is meant is a 422 naming it (found by the fuzz test)', async () => {
-    const call = bearer(app, await makeToken(db, 'command'));
+    const call = bearer(t.app, await makeToken(t.db, 'command'));
     for (const [url, field] of [
       ['/api/v1/handoffs?status=OPEN&status=CLOSED', 'status'],
       ['/api/v1/handoffs?facility_id=a&facility_id=b', 'facility_id'],
@@ -44,8 +40,8 @@ describe('bad input is a 4xx with a reason, never a 500 (issue 11, finding 9)', 
   });
 
   it('a megabyte wilayah_code in the facility form is told beside its field, and nothing is saved', async () => {
-    const admin = await makeUser(db, 'admin');
-    const b = await signedIn(app, admin.username, admin.password);
+    const admin = await makeUser(t.db, 'admin');
+    const b = await signedIn(t.app, admin.username, admin.password);
     await b.get('/facilities/new');
     const before = await count('facilities');
     const res = await b.post('/facilities', { code: 'BIG-1', name: 'Besar', kind: 'TPS', wilayah_code: 'x'.repeat(1000 * 1000) });
@@ -54,28 +50,28 @@ describe('bad input is a 4xx with a reason, never a 500 (issue 11, finding 9)', 
   });
 
   it('a text/plain body to the edit form is a 415, a JSON array a 400, and the record is unchanged', async () => {
-    const tps = await makeFacility(db, { kind: 'TPS' });
-    await makeUnit(db, tps.id);
-    const intake = await makeUser(db, 'intake', { facilityId: tps.id });
-    const made = await registerIntake({ db, actor: { ...SYSTEM_ACTOR, role: 'admin' }, input: { persons: [{ name: 'Rahmat Hidayat', sex: 'L', estimated_age: 40, consent: true }], confirm_new: true } });
+    const tps = await makeFacility(t.db, { kind: 'TPS' });
+    await makeUnit(t.db, tps.id);
+    const intake = await makeUser(t.db, 'intake', { facilityId: tps.id });
+    const made = await registerIntake({ db: t.db, actor: { ...SYSTEM_ACTOR, role: 'admin' }, input: { persons: [{ name: 'Rahmat Hidayat', sex: 'L', estimated_age: 40, consent: true }], confirm_new: true } });
     if (!('persons' in made)) throw new Error('intake needed a decision');
     const person = made.persons[0]!;
-    const b = await signedIn(app, intake.username, intake.password);
-    const plain = await app.inject({
+    const b = await signedIn(t.app, intake.username, intake.password);
+    const plain = await t.app.inject({
       method: 'POST',
       url: `/residents/${person.id}/edit`,
       headers: { cookie: b.cookieHeader, 'x-csrf-token': b.csrf, 'content-type': 'text/plain' },
       payload: 'name=Orang Lain',
     });
     expect(plain.statusCode).toBe(415);
-    const array = await app.inject({
+    const array = await t.app.inject({
       method: 'POST',
       url: `/residents/${person.id}/edit`,
       headers: { cookie: b.cookieHeader, 'x-csrf-token': b.csrf, 'content-type': 'application/json' },
       payload: '["name","Orang Lain"]',
     });
     expect(array.statusCode).toBe(400);
-    expect((await db.get<{ name: string }>(sql`select name from persons where id = ${person.id}`))!.name).toBe('Rahmat Hidayat');
+    expect((await t.db.get<{ name: string }>(sql`select name from persons where id = ${person.id}`))!.name).toBe('Rahmat Hidayat');
   });
 });
 

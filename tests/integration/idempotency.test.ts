@@ -1,24 +1,20 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import { describe, it, expect } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { write, type Db } from '../../src/db/client.ts';
+import { write } from '../../src/db/client.ts';
 import { idempotencyKeys, unitChanges, units } from '../../src/db/schema/index.ts';
-import { makeTestApp } from '../helpers/app.ts';
+import { useTestApp } from '../helpers/use-app.ts';
 import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
 import { signedIn, bearer } from '../helpers/session.ts';
 import { housekeep } from '../../src/plugins/housekeeping.ts';
 
-let app: FastifyInstance;
-let db: Db;
-beforeAll(async () => ({ app, db } = await makeTestApp()));
-afterAll(async () => app.close());
+const t = useTestApp();
 
 describe('a double submit does its work once', () => {
   it('an htmx form repeated with one key changes once, keeps no page body, and refreshes the page', async () => {
-    const balai = await makeFacility(db, { kind: 'BALAI' });
-    const u = await makeUnit(db, balai.id, { capacity: 6 });
-    const m = await makeUser(db, 'manager', { facilityId: balai.id });
-    const b = await signedIn(app, m.username, m.password);
+    const balai = await makeFacility(t.db, { kind: 'BALAI' });
+    const u = await makeUnit(t.db, balai.id, { capacity: 6 });
+    const m = await makeUser(t.db, 'manager', { facilityId: balai.id });
+    const b = await signedIn(t.app, m.username, m.password);
     await b.get(`/facilities/${balai.id}`);
     const form = { edit: 'block', version: '1', blocked: '2', block_reason: 'Kasur rusak', idempotency_key: 'block-two-beds-0001' };
     const headers = { 'hx-request': 'true', 'hx-current-url': `http://localhost/facilities/${balai.id}` };
@@ -27,9 +23,9 @@ describe('a double submit does its work once', () => {
     const again = await b.post(`/facilities/${balai.id}/units/${u.id}`, form, { headers });
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.headers['hx-refresh']).toBe('true');
-    expect((await db.select().from(units).where(eq(units.id, u.id)).get())!.blocked).toBe(2);
-    expect((await db.select().from(unitChanges).where(eq(unitChanges.unitId, u.id)).all()).filter((c) => c.field === 'blocked')).toHaveLength(1);
-    const stored = (await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, 'block-two-beds-0001')).get())!;
+    expect((await t.db.select().from(units).where(eq(units.id, u.id)).get())!.blocked).toBe(2);
+    expect((await t.db.select().from(unitChanges).where(eq(unitChanges.unitId, u.id)).all()).filter((c) => c.field === 'blocked')).toHaveLength(1);
+    const stored = (await t.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, 'block-two-beds-0001')).get())!;
     expect(stored.body).toBe('');
     expect(stored.location).toBe(`/facilities/${balai.id}`);
     // Without htmx, the repeat goes back to the page it came from.
@@ -39,20 +35,20 @@ describe('a double submit does its work once', () => {
   });
 
   it('an API call repeated with one Idempotency-Key gets the same JSON answer', async () => {
-    const tps = await makeFacility(db, { kind: 'TPS' });
-    const call = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
+    const tps = await makeFacility(t.db, { kind: 'TPS' });
+    const call = bearer(t.app, await makeToken(t.db, 'intake', { facility: tps.id }));
     const body = { persons: [{ name: 'Ujang Suparman', sex: 'L', estimated_age: 50, consent: true }], confirm_new: true };
     const a = await call('POST', '/api/v1/residents', body, { 'idempotency-key': 'intake-ujang-0001' });
     const bb = await call('POST', '/api/v1/residents', body, { 'idempotency-key': 'intake-ujang-0001' });
     expect(bb.headers['idempotent-replayed']).toBe('true');
     expect(bb.statusCode).toBe(a.statusCode);
     expect(bb.json()).toEqual(a.json());
-    expect((await db.get<{ n: number }>(sql`select count(*) as n from persons where name = 'Ujang Suparman'`))!.n).toBe(1);
+    expect((await t.db.get<{ n: number }>(sql`select count(*) as n from persons where name = 'Ujang Suparman'`))!.n).toBe(1);
   });
 
   it('one key with 100 different bodies saves one and refuses 99 with 422, nothing more saved', async () => {
-    const tps = await makeFacility(db, { kind: 'TPS' });
-    const call = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
+    const tps = await makeFacility(t.db, { kind: 'TPS' });
+    const call = bearer(t.app, await makeToken(t.db, 'intake', { facility: tps.id }));
     const answers = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         call('POST', '/api/v1/residents', { persons: [{ name: `Tamu Kunci ${i}`, sex: 'L', estimated_age: 30 + (i % 40), consent: true }], confirm_new: true }, { 'idempotency-key': 'one-key-many-bodies' }),
@@ -64,7 +60,7 @@ describe('a double submit does its work once', () => {
     const refused = answers.find((a) => a.statusCode === 422)!;
     expect(refused.headers['content-type']).toContain('application/problem+json');
     expect(refused.json().errors[0].path).toBe('idempotency_key');
-    expect((await db.get<{ n: number }>(sql`select count(*) as n from persons where name like 'Tamu Kunci %'`))!.n).toBe(1);
+    expect((await t.db.get<{ n: number }>(sql`select count(*) as n from persons where name like 'Tamu Kunci %'`))!.n).toBe(1);
     // The first body again is the earlier answer.
     const first = answers.find((a) => a.statusCode === 201)!;
     const name = first.json().persons[0].name as string;
@@ -75,47 +71,47 @@ describe('a double submit does its work once', () => {
   });
 
   it('a key reused on another endpoint is a 422 and that work is not done', async () => {
-    const balai = await makeFacility(db, { kind: 'BALAI' });
-    const u1 = await makeUnit(db, balai.id, { capacity: 6 });
-    const u2 = await makeUnit(db, balai.id, { capacity: 6 });
-    const call = bearer(app, await makeToken(db, 'admin'));
+    const balai = await makeFacility(t.db, { kind: 'BALAI' });
+    const u1 = await makeUnit(t.db, balai.id, { capacity: 6 });
+    const u2 = await makeUnit(t.db, balai.id, { capacity: 6 });
+    const call = bearer(t.app, await makeToken(t.db, 'admin'));
     const key = { 'idempotency-key': 'shared-key-endpoints' };
-    const tps = await makeFacility(db, { kind: 'TPS' });
+    const tps = await makeFacility(t.db, { kind: 'TPS' });
     const made = await call('POST', `/api/v1/facilities/${tps.id}/units`, { name: 'Zona A', capacity: 5 }, key);
     expect(made.statusCode).toBe(201);
     const other = await call('POST', `/api/v1/facilities/${balai.id}/units`, { name: 'Zona A', capacity: 5 }, key);
     expect(other.statusCode).toBe(422);
-    expect((await db.select().from(units).where(eq(units.facilityId, balai.id)).all()).map((u) => u.id).sort()).toEqual([u1.id, u2.id].sort());
+    expect((await t.db.select().from(units).where(eq(units.facilityId, balai.id)).all()).map((u) => u.id).sort()).toEqual([u1.id, u2.id].sort());
   });
 
   it('a page form sent again with the same key and other fields is refused and changes nothing', async () => {
-    const balai = await makeFacility(db, { kind: 'BALAI' });
-    const u = await makeUnit(db, balai.id, { capacity: 6 });
-    const m = await makeUser(db, 'manager', { facilityId: balai.id });
-    const b = await signedIn(app, m.username, m.password);
+    const balai = await makeFacility(t.db, { kind: 'BALAI' });
+    const u = await makeUnit(t.db, balai.id, { capacity: 6 });
+    const m = await makeUser(t.db, 'manager', { facilityId: balai.id });
+    const b = await signedIn(t.app, m.username, m.password);
     await b.get(`/facilities/${balai.id}`);
     const form = { edit: 'block', version: '1', blocked: '2', block_reason: 'Kasur rusak', idempotency_key: 'page-key-two-bodies' };
     expect((await b.post(`/facilities/${balai.id}/units/${u.id}`, form)).statusCode).toBeLessThan(400);
     const changed = await b.post(`/facilities/${balai.id}/units/${u.id}`, { ...form, version: '2', blocked: '5' });
     expect(changed.statusCode).toBe(422);
     expect(changed.body).toContain('Kunci permintaan ini sudah dipakai');
-    expect((await db.select().from(units).where(eq(units.id, u.id)).get())!.blocked).toBe(2);
+    expect((await t.db.select().from(units).where(eq(units.id, u.id)).get())!.blocked).toBe(2);
   });
 
   it('a malformed key is a 400, not a silent second write', async () => {
-    const call = bearer(app, await makeToken(db, 'admin'));
+    const call = bearer(t.app, await makeToken(t.db, 'admin'));
     const res = await call('POST', '/api/v1/residents', {}, { 'idempotency-key': 'bad key with spaces' });
     expect(res.statusCode).toBe(400);
   });
 
   it('housekeeping removes keys older than a day and expired sessions', async () => {
-    await write(db, async (tx) => {
+    await write(t.db, async (tx) => {
       await tx.insert(idempotencyKeys)
         .values({ actorKey: 'user:x', key: 'old-key-000001', method: 'POST', path: '/x', statusCode: 201, body: '{}', createdAt: new Date(Date.now() - 25 * 3600_000).toISOString() })
         .run();
     });
-    const done = await housekeep(db);
+    const done = await housekeep(t.db);
     expect(done.keys).toBeGreaterThanOrEqual(1);
-    expect(await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, 'old-key-000001')).get()).toBeUndefined();
+    expect(await t.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, 'old-key-000001')).get()).toBeUndefined();
   });
 });

@@ -1,16 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import WebSocket from 'ws';
-import { randomUUID } from 'node:crypto';
-import { write, type Db } from '../../src/db/client.ts';
-import { stays, persons } from '../../src/db/schema/index.ts';
-import { hubFor } from '../../src/domain/events.ts';
+import type { Db } from '../../src/db/client.ts';
 import { liveStats } from '../../src/live/socket.ts';
 import { boardRenders } from '../../src/routes/board/cache.ts';
 import { makeTestApp } from '../helpers/app.ts';
+import { LiveSocket, addStayAndAnnounce, until } from '../helpers/live-socket.ts';
 import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
 import { signedIn, type Browser } from '../helpers/session.ts';
-import { nowIso } from '../../src/lib/time.ts';
 
 /**
  * Issue 14, the live path: one message per audience and change, the same
@@ -18,47 +14,6 @@ import { nowIso } from '../../src/lib/time.ts';
  * socket; one board render per change for every wall of an audience.
  */
 
-/** A real ws client keeping the raw frames (byte comparisons) and their JSON. */
-class Raw {
-  readonly frames: string[] = [];
-  closeCode: number | null = null;
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => this.frames.push(String(d)));
-    ws.on('close', (code) => (this.closeCode = code));
-  }
-  static open(url: string, headers: Record<string, string> = {}): Promise<Raw> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
-      const c = new Raw(ws);
-      ws.once('open', () => resolve(c));
-      ws.once('unexpected-response', (_q, res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += String(d)));
-        res.on('end', () => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode, body })));
-      });
-      ws.once('error', reject);
-    });
-  }
-  json(i: number) {
-    return JSON.parse(this.frames[i]!) as Record<string, unknown>;
-  }
-  async closed() {
-    if (this.closeCode !== null) return;
-    const done = new Promise((r) => this.ws.once('close', r));
-    this.ws.close();
-    await done;
-  }
-}
-
-async function until<T>(fn: () => T | undefined | false, what = 'condition', ms = 4000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 const quiet = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 
 let app: FastifyInstance;
@@ -74,22 +29,14 @@ let lksUnit: string;
 let secret: Awaited<ReturnType<typeof makeFacility>>;
 let secretUnit: string;
 
-async function addStay(facilityId: string, unitId: string) {
-  const personId = randomUUID();
-  const now = nowIso();
-  await write(db, async (tx) => {
-    await tx.insert(persons).values({ id: personId, residentCode: `SGH-${personId.slice(0, 6)}`, name: 'Siti Aminah', sex: 'P', createdAt: now, updatedAt: now }).run();
-    await tx.insert(stays).values({ id: randomUUID(), personId, facilityId, unitId, checkedInAt: now }).run();
-  });
-  hubFor(db).publish({ type: 'occupancy', facilityId, unitIds: [unitId] });
-}
+const addStay = (facilityId: string, unitId: string) => addStayAndAnnounce(db, facilityId, unitId);
 
-async function openAll(urls: string[]): Promise<Raw[]> {
-  const socks = await Promise.all(urls.map((u) => Raw.open(u)));
+async function openAll(urls: string[]): Promise<LiveSocket[]> {
+  const socks = await Promise.all(urls.map((u) => LiveSocket.open(u)));
   await until(() => socks.every((s) => s.frames.length >= 1), 'snapshots');
   return socks;
 }
-const closeAll = async (socks: Raw[]) => {
+const closeAll = async (socks: LiveSocket[]) => {
   await Promise.all(socks.map((s) => s.closed()));
   await until(() => liveStats(db).clients === 0, 'every socket gone');
 };
@@ -179,7 +126,7 @@ describe('GET /api/v1/live?wilayah=…&kind=…', () => {
       `${base}?token=${token}&kind=LKS`,
       `${base}?token=${token}&wilayah=31&kind=TPS&kind=LKS`,
     ]);
-    const ids = (s: Raw) => ((s.json(0).occupancy as { facilities: { id: string }[] }).facilities.map((f) => f.id));
+    const ids = (s: LiveSocket) => ((s.json(0).occupancy as { facilities: { id: string }[] }).facilities.map((f) => f.id));
     expect(ids(jkt!)).toEqual(expect.arrayContaining([jakarta.id, lks.id]));
     expect(ids(jkt!)).not.toContain(bandung.id);
     expect(ids(jabar!).sort()).toEqual([bandung.id, secret.id].sort()); // command may know protected places
@@ -220,7 +167,7 @@ describe('GET /api/v1/live?wilayah=…&kind=…', () => {
       ['kind=HOTEL', 'kind.0'],
       ['kind=TPS&kind=', 'kind.1'],
     ] as const) {
-      const err = (await Raw.open(`${base}?token=${token}&${query}`).then(
+      const err = (await LiveSocket.open(`${base}?token=${token}&${query}`).then(
         () => null,
         (e: unknown) => e,
       )) as { status: number; body: string } | null;
@@ -278,7 +225,7 @@ describe('/board: one render per change for every wall of an audience', () => {
     const b = await signedIn(app, u.username, u.password);
     const page = await b.get('/board');
     const r0 = boardRenders(db);
-    const sock = await Raw.open(`${base.replace('/api/v1/live', '/live/html')}?region=board`, { cookie: b.cookieHeader, origin });
+    const sock = await LiveSocket.open(`${base.replace('/api/v1/live', '/live/html')}?region=board`, { cookie: b.cookieHeader, origin });
     await until(() => sock.frames.length >= 1, 'the board frame');
     expect(boardRenders(db)).toBe(r0); // nothing changed: the page's render serves the socket
     expect(sock.frames[0]).toContain(content(page.body).replace('class="board-grid"', 'class="board-grid" hx-swap-oob="true"'));

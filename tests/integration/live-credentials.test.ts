@@ -1,6 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import WebSocket from 'ws';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { openDatabase, write, type Db } from '../../src/db/client.ts';
@@ -10,40 +9,10 @@ import { hubFor } from '../../src/domain/events.ts';
 import { boardRegion } from '../../src/routes/board/live.ts';
 import { MAX_SOCKETS_PER_CREDENTIAL } from '../../src/live/connections.ts';
 import { testConfig } from '../helpers/app.ts';
+import { LiveSocket, until } from '../helpers/live-socket.ts';
 import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
 import { signedIn, type Browser } from '../helpers/session.ts';
 
-/** A real ws client that records frames and the close code. */
-class Sock {
-  readonly frames: string[] = [];
-  closeCode: number | null = null;
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => this.frames.push(String(d)));
-    ws.on('close', (code) => (this.closeCode = code));
-  }
-  static open(url: string, headers: Record<string, string> = {}): Promise<Sock> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
-      const s = new Sock(ws);
-      ws.once('open', () => resolve(s));
-      ws.once('unexpected-response', (_q, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
-      ws.once('error', reject);
-    });
-  }
-  close() {
-    this.ws.close();
-  }
-}
-
-async function until<T>(fn: () => T | undefined | null | false, what = 'condition', ms = 20_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let app: FastifyInstance;
 let db: Db;
@@ -73,7 +42,7 @@ beforeAll(async () => {
 afterAll(async () => app.close());
 
 const change = () => hubFor(db).publish({ type: 'occupancy', facilityId: tps.id, unitIds: [unitId] });
-const browserSock = (path: string, b: Browser) => Sock.open(`${ws}${path}`, { cookie: b.cookieHeader, origin: http });
+const browserSock = (path: string, b: Browser) => LiveSocket.open(`${ws}${path}`, { cookie: b.cookieHeader, origin: http });
 
 describe('a socket lives only as long as its credentials (issue 11, finding 5)', { timeout: 60_000 }, () => {
   it('logout closes the JSON and the HTML sockets of that session with 1008', async () => {
@@ -103,7 +72,7 @@ describe('a socket lives only as long as its credentials (issue 11, finding 5)',
 
   it('revoking a token closes its socket with 1008 and it hears nothing more', async () => {
     const token = await makeToken(db, 'command');
-    const s = await Sock.open(`${ws}/api/v1/live?token=${token}`);
+    const s = await LiveSocket.open(`${ws}/api/v1/live?token=${token}`);
     await until(() => s.frames.length > 0, 'snapshot');
     const admin = await makeUser(db, 'admin');
     const a = await signedIn(app, admin.username, admin.password);
@@ -117,7 +86,7 @@ describe('a socket lives only as long as its credentials (issue 11, finding 5)',
 
   it('a revoke made straight in the database (another instance) is found before the next message', async () => {
     const token = await makeToken(db, 'command');
-    const s = await Sock.open(`${ws}/api/v1/live?token=${token}`);
+    const s = await LiveSocket.open(`${ws}/api/v1/live?token=${token}`);
     await until(() => s.frames.length > 0, 'snapshot');
     await write(db, async (tx) => {
       await tx.update(apiTokens).set({ revokedAt: new Date().toISOString() }).where(eq(apiTokens.prefix, token.slice(0, 10))).run();
@@ -146,7 +115,7 @@ describe('a socket lives only as long as its credentials (issue 11, finding 5)',
 
   it('a ?token= is never written to the request log', async () => {
     const token = await makeToken(db, 'command');
-    const s = await Sock.open(`${ws}/api/v1/live?token=${token}`);
+    const s = await LiveSocket.open(`${ws}/api/v1/live?token=${token}`);
     await until(() => s.frames.length > 0, 'snapshot');
     s.close();
     await fetch(`${http}/api/v1/live?token=${token}`);
@@ -182,9 +151,9 @@ describe('a one-time password opens the change-password page only (issue 11, fin
 describe('amplification (issue 11, finding 7)', { timeout: 60_000 }, () => {
   it(`an account or token holds at most ${MAX_SOCKETS_PER_CREDENTIAL} sockets; the next is closed with 4429`, async () => {
     const token = await makeToken(db, 'display');
-    const socks = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_CREDENTIAL }, () => Sock.open(`${ws}/api/v1/live?token=${token}`)));
+    const socks = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_CREDENTIAL }, () => LiveSocket.open(`${ws}/api/v1/live?token=${token}`)));
     await until(() => socks.every((s) => s.frames.length > 0), 'snapshots');
-    const extra = await Sock.open(`${ws}/api/v1/live?token=${token}`);
+    const extra = await LiveSocket.open(`${ws}/api/v1/live?token=${token}`);
     await until(() => extra.closeCode, 'close');
     expect(extra.closeCode).toBe(4429);
     expect(extra.frames).toHaveLength(0);
@@ -192,7 +161,7 @@ describe('amplification (issue 11, finding 7)', { timeout: 60_000 }, () => {
     socks[0]!.close();
     await until(() => socks[0]!.closeCode, 'closed');
     await new Promise((r) => setTimeout(r, 50));
-    const again = await Sock.open(`${ws}/api/v1/live?token=${token}`);
+    const again = await LiveSocket.open(`${ws}/api/v1/live?token=${token}`);
     await until(() => again.frames.length > 0, 'snapshot');
     expect(again.closeCode).toBeNull();
     for (const s of [...socks, again]) s.close();
@@ -226,7 +195,7 @@ describe('amplification (issue 11, finding 7)', { timeout: 60_000 }, () => {
     try {
       const walls = await Promise.all([makeUser(db, 'display'), makeUser(db, 'display')]);
       const browsers = await Promise.all(walls.map((w) => signedIn(app, w.username, w.password)));
-      const socks: Sock[] = [];
+      const socks: LiveSocket[] = [];
       for (const b of browsers) for (let i = 0; i < 6; i++) socks.push(await browserSock('/live/html?region=board', b));
       await until(() => socks.every((s) => s.frames.length === 1), 'first frames');
       const atConnect = renders;

@@ -1,49 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import WebSocket from 'ws';
-import { randomUUID } from 'node:crypto';
-import { write, type Db } from '../../src/db/client.ts';
-import { stays, persons } from '../../src/db/schema/index.ts';
-import { hubFor } from '../../src/domain/events.ts';
+import type { Db } from '../../src/db/client.ts';
 import { makeTestApp } from '../helpers/app.ts';
+import { LiveSocket, addStayAndAnnounce } from '../helpers/live-socket.ts';
 import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
 import { signedIn, bearer } from '../helpers/session.ts';
-import { nowIso } from '../../src/lib/time.ts';
-
-/** A real ws client that queues messages so a test can await them in order. */
-class LiveClient {
-  readonly messages: Record<string, unknown>[] = [];
-  private waiters: (() => void)[] = [];
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      this.messages.push(JSON.parse(String(data)));
-      for (const w of this.waiters.splice(0)) w();
-    });
-  }
-  static open(url: string, headers: Record<string, string> = {}): Promise<LiveClient> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
-      const client = new LiveClient(ws);
-      ws.once('open', () => resolve(client));
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
-      ws.once('error', reject);
-    });
-  }
-  async next(index: number, ms = 3000): Promise<Record<string, unknown>> {
-    const t0 = Date.now();
-    while (this.messages.length <= index) {
-      if (Date.now() - t0 > ms) throw new Error(`no message #${index} after ${ms} ms`);
-      await new Promise<void>((r) => {
-        this.waiters.push(r);
-        setTimeout(r, 50);
-      });
-    }
-    return this.messages[index]!;
-  }
-  close() {
-    this.ws.close();
-  }
-}
 
 let app: FastifyInstance;
 let db: Db;
@@ -53,15 +14,7 @@ let zone: Awaited<ReturnType<typeof makeUnit>>;
 let secret: Awaited<ReturnType<typeof makeFacility>>;
 let other: Awaited<ReturnType<typeof makeFacility>>;
 
-async function addStay(facilityId: string, unitId: string) {
-  const personId = randomUUID();
-  const now = nowIso();
-  await write(db, async (tx) => {
-    await tx.insert(persons).values({ id: personId, residentCode: `SGH-${personId.slice(0, 6)}`, name: 'Siti Aminah', sex: 'P', createdAt: now, updatedAt: now }).run();
-    await tx.insert(stays).values({ id: randomUUID(), personId, facilityId, unitId, checkedInAt: now }).run();
-  });
-  hubFor(db).publish({ type: 'occupancy', facilityId, unitIds: [unitId] });
-}
+const addStay = (facilityId: string, unitId: string) => addStayAndAnnounce(db, facilityId, unitId);
 
 beforeAll(async () => {
   ({ app, db } = await makeTestApp());
@@ -78,23 +31,23 @@ afterAll(async () => app.close());
 
 describe('GET /api/v1/live', () => {
   it('refuses an unauthenticated upgrade and a bad token', async () => {
-    await expect(LiveClient.open(base)).rejects.toMatchObject({ status: 401 });
-    await expect(LiveClient.open(`${base}?token=sgh_nope`)).rejects.toMatchObject({ status: 401 });
+    await expect(LiveSocket.open(base)).rejects.toMatchObject({ status: 401 });
+    await expect(LiveSocket.open(`${base}?token=sgh_nope`)).rejects.toMatchObject({ status: 401 });
   });
 
   it('refuses a browser session from another origin, accepts our own', async () => {
     const u = await makeUser(db, 'command');
     const b = await signedIn(app, u.username, u.password);
     const host = new URL(base).host;
-    await expect(LiveClient.open(base, { cookie: b.cookieHeader, origin: 'http://evil.example' })).rejects.toMatchObject({ status: 403 });
-    await expect(LiveClient.open(base, { cookie: b.cookieHeader })).rejects.toMatchObject({ status: 403 });
-    const ok = await LiveClient.open(base, { cookie: b.cookieHeader, origin: `http://${host}` });
+    await expect(LiveSocket.open(base, { cookie: b.cookieHeader, origin: 'http://evil.example' })).rejects.toMatchObject({ status: 403 });
+    await expect(LiveSocket.open(base, { cookie: b.cookieHeader })).rejects.toMatchObject({ status: 403 });
+    const ok = await LiveSocket.open(base, { cookie: b.cookieHeader, origin: `http://${host}` });
     expect((await ok.next(0)).type).toBe('snapshot');
     ok.close();
   });
 
   it('sends a snapshot, then one message per committed change with seq rising by one', async () => {
-    const c = await LiveClient.open(`${base}?token=${await makeToken(db, 'command')}`);
+    const c = await LiveSocket.open(`${base}?token=${await makeToken(db, 'command')}`);
     const snap = await c.next(0);
     expect(snap).toMatchObject({ type: 'snapshot' });
     const n = snap.seq as number;
@@ -114,7 +67,7 @@ describe('GET /api/v1/live', () => {
   });
 
   it('a display hears numbers and never a protected facility or a name', async () => {
-    const c = await LiveClient.open(`${base}?token=${await makeToken(db, 'display')}`);
+    const c = await LiveSocket.open(`${base}?token=${await makeToken(db, 'display')}`);
     const snap = await c.next(0);
     const text = JSON.stringify(snap);
     expect(text).not.toContain(secret.id);
@@ -130,7 +83,7 @@ describe('GET /api/v1/live', () => {
   });
 
   it('Satpol PP hear free counts only', async () => {
-    const c = await LiveClient.open(`${base}?token=${await makeToken(db, 'satpol', { wilayah: '31.71' })}`);
+    const c = await LiveSocket.open(`${base}?token=${await makeToken(db, 'satpol', { wilayah: '31.71' })}`);
     const snap = (await c.next(0)).occupancy as { total: Record<string, unknown>; facilities: Record<string, unknown>[] };
     expect(Object.keys(snap.total).sort()).toEqual(['free', 'free_by_admits', 'free_by_feature']);
     expect(snap.facilities.every((f) => !('occupied' in f) && !('units' in f))).toBe(true);
@@ -141,7 +94,7 @@ describe('GET /api/v1/live', () => {
   });
 
   it('a facility account hears its own facility only', async () => {
-    const c = await LiveClient.open(`${base}?token=${await makeToken(db, 'intake', { facility: tps.id })}`);
+    const c = await LiveSocket.open(`${base}?token=${await makeToken(db, 'intake', { facility: tps.id })}`);
     const snap = (await c.next(0)).occupancy as { facilities: { id: string }[] };
     expect(snap.facilities.map((f) => f.id)).toEqual([tps.id]);
     await addStay(other.id, (await db.query.units.findFirst({ where: (u, { eq }) => eq(u.facilityId, other.id) }))!.id);
@@ -159,7 +112,7 @@ describe('GET /api/v1/live', () => {
       ((await call('POST', '/api/v1/residents', { persons: [{ description: 'laki-laki ±30 th', sex: 'L', estimated_age: 30, consent: true }], confirm_new: true })).json() as { persons: { id: string }[] })
         .persons[0]!.id;
     const [a, b2] = [await register(), await register()];
-    const c = await LiveClient.open(`${base}?token=${await makeToken(db, 'command')}`);
+    const c = await LiveSocket.open(`${base}?token=${await makeToken(db, 'command')}`);
     // `seq` is the audience's (every command socket hears the same bytes): counted from this socket's snapshot.
     const n = (await c.next(0)).seq as number;
     expect((await call('POST', '/api/v1/stays', { person_id: a, unit_id: one.id })).statusCode).toBe(201);
@@ -167,7 +120,7 @@ describe('GET /api/v1/live', () => {
     const refused = await call('POST', '/api/v1/stays', { person_id: b2, unit_id: one.id });
     expect(refused.statusCode).toBe(409);
     await new Promise((r) => setTimeout(r, 300));
-    expect(c.messages).toHaveLength(2);
+    expect(c.frames).toHaveLength(2);
     await addStay(tps.id, zone.id);
     expect(await c.next(2)).toMatchObject({ type: 'occupancy', seq: n + 2, facility_id: tps.id });
     c.close();

@@ -1,37 +1,33 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../src/db/client.ts';
+import { describe, it, expect } from 'vitest';
 import { makeTestApp } from '../helpers/app.ts';
+import { useTestApp } from '../helpers/use-app.ts';
 import { makeFacility, makeToken, makeUser } from '../helpers/factories.ts';
 import { bearer, signedIn } from '../helpers/session.ts';
 import { bastLetterhead } from '../../src/domain/handoffs/bast.ts';
 
-let app: FastifyInstance;
-let db: Db;
-beforeAll(async () => ({ app, db } = await makeTestApp()));
-afterAll(async () => app.close());
+const t = useTestApp();
 
 describe('the BAST letterhead', () => {
   it("is the government of the facility's wilayah, with its social affairs office", async () => {
-    expect(await bastLetterhead(db, '31.71')).toEqual(['PEMERINTAH PROVINSI DKI JAKARTA', 'DINAS SOSIAL', 'SUKU DINAS SOSIAL KOTA ADMINISTRASI JAKARTA PUSAT']);
-    expect(await bastLetterhead(db, '32.75')).toEqual(['PEMERINTAH KOTA BEKASI', 'DINAS SOSIAL']);
-    expect((await bastLetterhead(db, '32.01'))[0]).toMatch(/^PEMERINTAH KABUPATEN /);
-    expect(await bastLetterhead(db, '31')).toEqual(['PEMERINTAH PROVINSI DKI JAKARTA', 'DINAS SOSIAL']);
-    expect(await bastLetterhead(db, '31.71', 'PEMERINTAH PROVINSI DKI JAKARTA | DINAS SOSIAL | PANTI X')).toEqual(['PEMERINTAH PROVINSI DKI JAKARTA', 'DINAS SOSIAL', 'PANTI X']);
+    expect(await bastLetterhead(t.db, '31.71')).toEqual(['PEMERINTAH PROVINSI DKI JAKARTA', 'DINAS SOSIAL', 'SUKU DINAS SOSIAL KOTA ADMINISTRASI JAKARTA PUSAT']);
+    expect(await bastLetterhead(t.db, '32.75')).toEqual(['PEMERINTAH KOTA BEKASI', 'DINAS SOSIAL']);
+    expect((await bastLetterhead(t.db, '32.01'))[0]).toMatch(/^PEMERINTAH KABUPATEN /);
+    expect(await bastLetterhead(t.db, '31')).toEqual(['PEMERINTAH PROVINSI DKI JAKARTA', 'DINAS SOSIAL']);
+    expect(await bastLetterhead(t.db, '31.71', 'PEMERINTAH PROVINSI DKI JAKARTA | DINAS SOSIAL | PANTI X')).toEqual(['PEMERINTAH PROVINSI DKI JAKARTA', 'DINAS SOSIAL', 'PANTI X']);
   });
 
   it('is printed on the BAST, and BAST_HEADER overrides it', async () => {
-    const tps = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
-    const satpol = await makeToken(db, 'satpol', { wilayah: '31.71' });
-    const res = await bearer(app, satpol)('POST', '/api/v1/handoffs', {
+    const tps = await makeFacility(t.db, { kind: 'TPS', wilayahCode: '31.71' });
+    const satpol = await makeToken(t.db, 'satpol', { wilayah: '31.71' });
+    const res = await bearer(t.app, satpol)('POST', '/api/v1/handoffs', {
       operation: { number: 'SPT/1', at: new Date(Date.now() - 3600_000).toISOString(), place: 'Senen', wilayah_code: '31.71', team: 'B', leader_name: 'Hendra', leader_nip: '1' },
       facility_id: tps.id,
       persons: [{ name: 'Siti', sex: 'P', approx_age: 27 }],
     });
     expect(res.statusCode).toBe(201);
     const id = (res.json() as { id: string }).id;
-    const u = await makeUser(db, 'intake', { facilityId: tps.id });
-    const b = await signedIn(app, u.username, u.password);
+    const u = await makeUser(t.db, 'intake', { facilityId: tps.id });
+    const b = await signedIn(t.app, u.username, u.password);
     const page = await b.get(`/handoffs/${id}/bast`);
     expect(page.body).toContain('PEMERINTAH PROVINSI DKI JAKARTA');
     expect(page.body).toContain('SUKU DINAS SOSIAL KOTA ADMINISTRASI JAKARTA PUSAT');
@@ -48,10 +44,10 @@ describe('the BAST letterhead', () => {
 
 describe('administration defaults', () => {
   it('offers no role by default, and asks before disabling or revoking', async () => {
-    const admin = await makeUser(db, 'admin');
-    await makeUser(db, 'intake', { facilityId: (await makeFacility(db)).id });
-    await makeToken(db, 'command');
-    const b = await signedIn(app, admin.username, admin.password);
+    const admin = await makeUser(t.db, 'admin');
+    await makeUser(t.db, 'intake', { facilityId: (await makeFacility(t.db)).id });
+    await makeToken(t.db, 'command');
+    const b = await signedIn(t.app, admin.username, admin.password);
     const page = await b.get('/admin');
     for (const form of ['add-user', 'add-token']) {
       const html = page.body.slice(page.body.indexOf(`id="${form}"`));
@@ -69,11 +65,11 @@ describe('administration defaults', () => {
 
 describe('an expired session answering htmx', () => {
   it('is a 401 with HX-Redirect to the login page (a 303 would be followed by fetch and swapped in)', async () => {
-    const res = await app.inject({ method: 'GET', url: '/residents?q=x', headers: { 'hx-request': 'true', 'hx-current-url': 'http://localhost/residents?q=x' } });
+    const res = await t.app.inject({ method: 'GET', url: '/residents?q=x', headers: { 'hx-request': 'true', 'hx-current-url': 'http://localhost/residents?q=x' } });
     expect(res.statusCode).toBe(401);
     expect(res.headers['hx-redirect']).toBe(`/login?next=${encodeURIComponent('/residents?q=x')}`);
     expect(res.headers.location).toBeUndefined();
-    const plain = await app.inject({ method: 'GET', url: '/residents' });
+    const plain = await t.app.inject({ method: 'GET', url: '/residents' });
     expect(plain.statusCode).toBe(303);
   });
 });

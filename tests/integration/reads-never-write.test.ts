@@ -2,13 +2,12 @@ import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
-import { buildApp } from '../../src/app.ts';
 import { write, type Db } from '../../src/db/client.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { expireReferrals } from '../../src/domain/referrals/expire.ts';
 import { raiseNothingFits } from '../../src/domain/referrals/route-person.ts';
 import type { Role } from '../../src/db/schema/index.ts';
-import { testConfig, openTestDatabase, TEST_ENGINE } from '../helpers/app.ts';
+import { TEST_ENGINE, makeTestAppWithRoutes, type RegisteredRoute } from '../helpers/app.ts';
 import { makeToken, makeUser } from '../helpers/factories.ts';
 import { bearer, signedIn } from '../helpers/session.ts';
 
@@ -84,17 +83,9 @@ const routes: string[] = [];
 
 beforeAll(async () => {
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-  db = await openTestDatabase();
-  await seedDemo(db);
-  app = await buildApp(testConfig(), {
-    db,
-    logger: false,
-    onRoute: (r) => {
-      const methods = Array.isArray(r.method) ? r.method : [r.method];
-      if (methods.includes('GET') && !r.websocket && !r.url.startsWith('/static') && !SKIP.has(r.url)) routes.push(r.url);
-    },
-  });
-  await app.ready();
+  let registered: RegisteredRoute[];
+  ({ app, db, routes: registered } = await makeTestAppWithRoutes((db) => seedDemo(db)));
+  for (const r of registered) if (r.method === 'GET' && !r.websocket && !r.url.startsWith('/static') && !SKIP.has(r.url)) routes.push(r.url);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,14 +1,9 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../src/db/client.ts';
-import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeUnit, makeToken } from '../helpers/factories.ts';
+import { describe, it, expect } from 'vitest';
+import { useTestApp } from '../helpers/use-app.ts';
+import { FAMILY_OF_FIVE_WITH_WHEELCHAIR, makeFacility, makeUnit, makeToken } from '../helpers/factories.ts';
 import { bearer } from '../helpers/session.ts';
 
-let app: FastifyInstance;
-let db: Db;
-beforeAll(async () => ({ app, db } = await makeTestApp()));
-afterAll(async () => app.close());
+const t = useTestApp();
 
 /**
  * Issue 24, "Scarce places go silently": a family of five with one wheelchair
@@ -16,18 +11,12 @@ afterAll(async () => app.close());
  * zone had 24. The desk is now asked instead.
  */
 async function tpsWithFamilyOfFive(accessibleCapacity = 5) {
-  const tps = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
-  const accessible = await makeUnit(db, tps.id, { name: 'Zona D Disabilitas', admits: 'any', features: ['accessible'], capacity: accessibleCapacity });
-  const family = await makeUnit(db, tps.id, { name: 'Zona C Keluarga', admits: 'family', capacity: 24 });
-  const desk = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
+  const tps = await makeFacility(t.db, { kind: 'TPS', wilayahCode: '31.71' });
+  const accessible = await makeUnit(t.db, tps.id, { name: 'Zona D Disabilitas', admits: 'any', features: ['accessible'], capacity: accessibleCapacity });
+  const family = await makeUnit(t.db, tps.id, { name: 'Zona C Keluarga', admits: 'family', capacity: 24 });
+  const desk = bearer(t.app, await makeToken(t.db, 'intake', { facility: tps.id }));
   const reg = await desk('POST', '/api/v1/residents', {
-    persons: [
-      { name: 'Pak Harun', sex: 'L', estimated_age: 45, disabilities: ['fisik'], wheelchair: true },
-      { name: 'Bu Harun', sex: 'P', estimated_age: 40 },
-      { name: 'Anak Satu', sex: 'L', estimated_age: 16 },
-      { name: 'Anak Dua', sex: 'P', estimated_age: 12 },
-      { name: 'Anak Tiga', sex: 'L', estimated_age: 8 },
-    ],
+    persons: FAMILY_OF_FIVE_WITH_WHEELCHAIR,
     confirm_new: true,
   });
   expect(reg.statusCode).toBe(201);

@@ -82,6 +82,16 @@ function schemaDiff(got: Record<string, string>, want: Record<string, string>): 
   return keys.filter((k) => got[k] !== want[k]).map((k) => `${k}\n    upgraded: ${got[k] ?? '(missing)'}\n    fresh:    ${want[k] ?? '(missing)'}`);
 }
 
+/** For a block that upgrades `db` beside a `fresh` one: both closed and its scratch removed after it. */
+function closedAfter(dbs: () => { db?: Db; fresh?: Db }, cleanup: (() => Promise<void>)[]): void {
+  afterAll(async () => {
+    const { db, fresh } = dbs();
+    await db?.$engine.close();
+    await fresh?.$engine.close();
+    for (const c of cleanup) await c();
+  });
+}
+
 describe.each(releases)('a database made by the release of %s', (release) => {
   const dir = join(RELEASES, release);
   const fixture = JSON.parse(readFileSync(join(dir, 'fixture.json'), 'utf8')) as Fixture;
@@ -110,11 +120,7 @@ describe.each(releases)('a database made by the release of %s', (release) => {
     fresh = await openTestDatabase();
   }, 120_000);
 
-  afterAll(async () => {
-    await db?.$engine.close();
-    await fresh?.$engine.close();
-    for (const c of cleanup) await c();
-  });
+  closedAfter(() => ({ db, fresh }), cleanup);
 
   it('has, once upgraded, the schema of a fresh database: every table, column, index, constraint and trigger', async () => {
     expect(schemaDiff(await schemaObjects(db), await schemaObjects(fresh))).toEqual([]);
@@ -192,7 +198,7 @@ describe('the data migrations list', () => {
 
 /**
  * A database migrated between ac9e78a and 413b691 applied the first text of
- * SQLite 0006 / PostgreSQL 0004 (tests/fixtures/releases/migrations-ac9e78a):
+ * SQLite 0006 / PostgreSQL 0004 (tests/fixtures/releases/migrations-ac9e78a, gzipped):
  * its facilities_occupancy_au trigger ignored services, clusters and place.
  * Today's code accepts that text, and the mending migration brings the
  * database to a fresh one's schema.
@@ -213,7 +219,7 @@ describe('a database migrated before the occupancy trigger was edited', () => {
     const entries = journal.entries.slice(0, upTo + 1);
     writeFileSync(join(folder, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
     for (const e of entries) copyFileSync(join(engine.folder, `${e.tag}.sql`), join(folder, `${e.tag}.sql`));
-    copyFileSync(join(RELEASES, 'migrations-ac9e78a', TEST_ENGINE, `${engine.edited}.sql`), join(folder, `${engine.edited}.sql`));
+    writeFileSync(join(folder, `${engine.edited}.sql`), gunzipSync(readFileSync(join(RELEASES, 'migrations-ac9e78a', TEST_ENGINE, `${engine.edited}.sql.gz`))));
     return folder;
   }
 
@@ -247,11 +253,7 @@ describe('a database migrated before the occupancy trigger was edited', () => {
     fresh = await openTestDatabase();
   }, 120_000);
 
-  afterAll(async () => {
-    await db?.$engine.close();
-    await fresh?.$engine.close();
-    for (const c of cleanup) await c();
-  });
+  closedAfter(() => ({ db, fresh }), cleanup);
 
   it('upgrades to the schema of a fresh database', async () => {
     expect(schemaDiff(await schemaObjects(db), await schemaObjects(fresh))).toEqual([]);

@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
-import { id, createdAt } from './common.ts';
+import { id, createdAt, requiredRef } from './common.ts';
 import { facilities } from './facilities.ts';
 import { wilayah } from './reference.ts';
 import type { Cluster } from './facilities.ts';
@@ -32,9 +32,7 @@ export const sessions = sqliteTable(
   'sessions',
   {
     idHash: text('id_hash').primaryKey(),
-    userId: text('user_id')
-      .notNull()
-      .references(() => users.id),
+    userId: requiredRef('user_id', () => users.id),
     csrfToken: text('csrf_token').notNull(),
     createdAt: createdAt(),
     lastSeenAt: text('last_seen_at').notNull(),

@@ -1,6 +1,6 @@
 import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { sql } from 'drizzle-orm';
-import { id, createdAt } from './common.ts';
+import { id, createdAt, requiredRef } from './common.ts';
 import { persons } from './people.ts';
 import { stays } from './stays.ts';
 import { users } from './accounts.ts';
@@ -30,9 +30,7 @@ export const cases = sqliteTable(
   'cases',
   {
     id: id(),
-    personId: text('person_id')
-      .notNull()
-      .references(() => persons.id),
+    personId: requiredRef('person_id', () => persons.id),
     pendampingId: text('pendamping_id').references(() => users.id),
     assignedAt: text('assigned_at'),
     assignedBy: text('assigned_by'),
@@ -50,9 +48,7 @@ export const casePlanItems = sqliteTable(
   'case_plan_items',
   {
     id: id(),
-    caseId: text('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: requiredRef('case_id', () => cases.id),
     menu: text('menu', { enum: ATENSI_MENUS }).notNull(),
     service: text('service').notNull(),
     goal: text('goal').notNull(),
@@ -69,9 +65,7 @@ export const caseServices = sqliteTable(
   'case_services',
   {
     id: id(),
-    caseId: text('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: requiredRef('case_id', () => cases.id),
     menu: text('menu', { enum: ATENSI_MENUS }).notNull(),
     service: text('service').notNull(),
     givenAt: text('given_at').notNull(),
@@ -88,9 +82,7 @@ export const caseFollowUps = sqliteTable(
   'case_follow_ups',
   {
     id: id(),
-    caseId: text('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: requiredRef('case_id', () => cases.id),
     kind: text('kind', { enum: FOLLOW_UP_KINDS }).notNull(),
     due: text('due').notNull(),
     note: text('note'),
@@ -122,9 +114,7 @@ export const dtksProposals = sqliteTable(
   'dtks_proposals',
   {
     id: id(),
-    personId: text('person_id')
-      .notNull()
-      .references(() => persons.id),
+    personId: requiredRef('person_id', () => persons.id),
     proposedAt: text('proposed_at').notNull(),
     proposedBy: text('proposed_by'),
     note: text('note'),

@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, real, index } from 'drizzle-orm/sqlite-core';
-import { id, createdAt } from './common.ts';
+import { id, createdAt, requiredRef } from './common.ts';
 import { wilayah } from './reference.ts';
 
 export const FACILITY_KINDS = ['TPS', 'BALAI', 'LOKA', 'PANTI', 'LKS'] as const;
@@ -42,9 +42,7 @@ export const facilities = sqliteTable(
     code: text('code').notNull().unique(),
     kind: text('kind', { enum: FACILITY_KINDS }).notNull(),
     name: text('name').notNull(),
-    wilayahCode: text('wilayah_code')
-      .notNull()
-      .references(() => wilayah.code),
+    wilayahCode: requiredRef('wilayah_code', () => wilayah.code),
     address: text('address').notNull().default(''),
     lat: real('lat'),
     lng: real('lng'),
@@ -71,9 +69,7 @@ export const units = sqliteTable(
   'units',
   {
     id: id(),
-    facilityId: text('facility_id')
-      .notNull()
-      .references(() => facilities.id),
+    facilityId: requiredRef('facility_id', () => facilities.id),
     name: text('name').notNull(),
     capacity: integer('capacity').notNull(),
     /** Places taken out of use inside an AVAILABLE unit (a broken bed, a leak), with a reason. */
@@ -118,9 +114,7 @@ export const unitChanges = sqliteTable(
   'unit_changes',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    unitId: text('unit_id')
-      .notNull()
-      .references(() => units.id),
+    unitId: requiredRef('unit_id', () => units.id),
     at: text('at').notNull(),
     byUserId: text('by_user_id'),
     field: text('field', { enum: ['capacity', 'blocked', 'status', 'created'] }).notNull(),

@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { id, createdAt } from './common.ts';
+import { id, createdAt, requiredRef } from './common.ts';
 import { facilities } from './facilities.ts';
 import { persons } from './people.ts';
 import { wilayah } from './reference.ts';
@@ -32,15 +32,11 @@ export const handoffs = sqliteTable(
     operationNumber: text('operation_number').notNull(),
     operationAt: text('operation_at').notNull(),
     place: text('place').notNull(),
-    wilayahCode: text('wilayah_code')
-      .notNull()
-      .references(() => wilayah.code),
+    wilayahCode: requiredRef('wilayah_code', () => wilayah.code),
     team: text('team').notNull().default(''),
     leaderName: text('leader_name').notNull(),
     leaderNip: text('leader_nip').notNull().default(''),
-    facilityId: text('facility_id')
-      .notNull()
-      .references(() => facilities.id),
+    facilityId: requiredRef('facility_id', () => facilities.id),
     status: text('status', { enum: HANDOFF_STATUSES }).notNull().default('OPEN'),
     submittedBy: text('submitted_by'),
     submittedByToken: text('submitted_by_token'),
@@ -56,9 +52,7 @@ export const handoffPersons = sqliteTable(
   'handoff_persons',
   {
     id: id(),
-    handoffId: text('handoff_id')
-      .notNull()
-      .references(() => handoffs.id),
+    handoffId: requiredRef('handoff_id', () => handoffs.id),
     seq: integer('seq').notNull(),
     name: text('name'),
     description: text('description'),

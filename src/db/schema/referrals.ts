@@ -1,6 +1,6 @@
 import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 import { sql } from 'drizzle-orm';
-import { id } from './common.ts';
+import { id, requiredRef } from './common.ts';
 import { persons, households } from './people.ts';
 import { facilities, units } from './facilities.ts';
 
@@ -15,9 +15,7 @@ export const referrals = sqliteTable(
     id: id(),
     householdId: text('household_id').references(() => households.id),
     fromFacilityId: text('from_facility_id').references(() => facilities.id),
-    toFacilityId: text('to_facility_id')
-      .notNull()
-      .references(() => facilities.id),
+    toFacilityId: requiredRef('to_facility_id', () => facilities.id),
     /** The unit whose places are held. */
     toUnitId: text('to_unit_id').references(() => units.id),
     reason: text('reason').notNull(),
@@ -48,12 +46,8 @@ export const referrals = sqliteTable(
 export const referralPersons = sqliteTable(
   'referral_persons',
   {
-    referralId: text('referral_id')
-      .notNull()
-      .references(() => referrals.id),
-    personId: text('person_id')
-      .notNull()
-      .references(() => persons.id),
+    referralId: requiredRef('referral_id', () => referrals.id),
+    personId: requiredRef('person_id', () => persons.id),
     open: integer('open', { mode: 'boolean' }).notNull().default(true),
   },
   (t) => [

@@ -1,6 +1,6 @@
 import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { sql } from 'drizzle-orm';
-import { id } from './common.ts';
+import { id, requiredRef } from './common.ts';
 import { persons, households } from './people.ts';
 import { facilities, units } from './facilities.ts';
 
@@ -22,16 +22,10 @@ export const stays = sqliteTable(
   'stays',
   {
     id: id(),
-    personId: text('person_id')
-      .notNull()
-      .references(() => persons.id),
+    personId: requiredRef('person_id', () => persons.id),
     householdId: text('household_id').references(() => households.id),
-    facilityId: text('facility_id')
-      .notNull()
-      .references(() => facilities.id),
-    unitId: text('unit_id')
-      .notNull()
-      .references(() => units.id),
+    facilityId: requiredRef('facility_id', () => facilities.id),
+    unitId: requiredRef('unit_id', () => units.id),
     bedLabel: text('bed_label'),
     checkedInAt: text('checked_in_at').notNull(),
     checkedInBy: text('checked_in_by'),

@@ -6,17 +6,12 @@ import { canSeeFacility, requireRole } from '../access.ts';
 import { toLocalIso, zoneOf } from '../../lib/time.ts';
 import { caseWorkerToday } from '../time-zone.ts';
 import { maskIdNumber } from '../persons/nik.ts';
+import type { PersonListed } from '../persons/record.ts';
 import { aidFactsOf, aidPlaces, aidSteps, type AidStep } from './aid.ts';
 import { clusterFactsOfRow, effectiveCluster } from '../persons/cluster.ts';
 import { caseScopeFilter, CASE_READ_ROLES } from './scope.ts';
 
-export interface CaseloadEntry {
-  person_id: string;
-  resident_code: string;
-  name: string | null;
-  sex: 'L' | 'P';
-  age: number | null;
-  nik_masked: string | null;
+export interface CaseloadEntry extends PersonListed {
   cluster: Cluster | null;
   pendamping: string | null;
   facility_name: string | null;

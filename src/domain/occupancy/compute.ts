@@ -38,13 +38,17 @@ export interface UnitOccupancy extends Counts {
   status: UnitStatus;
 }
 
-export interface FacilityOccupancy extends Counts {
+/** What names a facility in the occupancy figures, as its row holds it. */
+interface FacilityIdentity {
   id: string;
   code: string;
   name: string;
   kind: FacilityKind;
   wilayah_code: string;
   status: FacilityStatus;
+}
+
+export interface FacilityOccupancy extends Counts, FacilityIdentity {
   protected: boolean;
   /** (occupied + held) / usable, the colour of the command centre's tile; null when nothing is usable. */
   load: number | null;
@@ -143,13 +147,7 @@ export async function loadUnitOccupancy(db: Db | Tx, where?: { facilityId?: stri
   });
 }
 
-interface FacilityRow {
-  id: string;
-  code: string;
-  name: string;
-  kind: FacilityKind;
-  wilayah_code: string;
-  status: FacilityStatus;
+interface FacilityRow extends FacilityIdentity {
   protected: number;
 }
 

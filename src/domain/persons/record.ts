@@ -6,6 +6,16 @@ import { notFound } from '../errors.ts';
 /** A person as stored: the one row type every area reads a person through. */
 export type PersonRow = typeof persons.$inferSelect;
 
+/** A person as a worklist (caseload, aid) lists them: enough to recognise, NIK masked. */
+export interface PersonListed {
+  person_id: string;
+  resident_code: string;
+  name: string | null;
+  sex: 'L' | 'P';
+  age: number | null;
+  nik_masked: string | null;
+}
+
 /**
  * Follows merged records to the one that lives on (a merge points the
  * absorbed record at its survivor; chains are followed, a loop is not).

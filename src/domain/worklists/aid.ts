@@ -7,6 +7,7 @@ import { translate } from '../../i18n/index.ts';
 import { nowIso, toLocalIso, wibDate, zoneOf } from '../../lib/time.ts';
 import { ageOn } from '../persons/age.ts';
 import { maskIdNumber } from '../persons/nik.ts';
+import type { PersonListed } from '../persons/record.ts';
 import { aidFactsOf, aidPlaces, aidSteps, describeAidSteps, livesIn, nikRegion, type AidFacts, type AidStepFact, type AidStepView } from '../cases/aid.ts';
 import { caseScopeFilter, WORKLIST_ROLES } from '../cases/scope.ts';
 import type { Cell, ExportTable } from '../reports/table.ts';
@@ -63,13 +64,7 @@ async function aidRows(db: Db, actor: Actor): Promise<Row[]> {
     order by p.resident_code`);
 }
 
-export interface AidEntry {
-  person_id: string;
-  resident_code: string;
-  name: string | null;
-  sex: 'L' | 'P';
-  age: number | null;
-  nik_masked: string | null;
+export interface AidEntry extends PersonListed {
   dtks: string;
   pkh: string;
   bpnt: string;

@@ -351,15 +351,20 @@ export const CaseViewSchema = z.object({
   }),
 }) satisfies z.ZodType<CaseView>;
 
+/** How a worklist (caseload, aid) lists a person: the domain's PersonListed. */
+const PersonListedOut = {
+  person_id: z.string(),
+  resident_code: z.string(),
+  name: nstr,
+  sex: z.enum(SEXES),
+  age: z.number().int().nullable(),
+  nik_masked: nstr,
+};
+
 export const Caseload = z.object({
   cases: z.array(
     z.object({
-      person_id: z.string(),
-      resident_code: z.string(),
-      name: nstr,
-      sex: z.enum(SEXES),
-      age: z.number().int().nullable(),
-      nik_masked: nstr,
+      ...PersonListedOut,
       cluster: z.enum(CLUSTERS).nullable(),
       pendamping: nstr,
       facility_name: nstr,
@@ -412,12 +417,7 @@ export const AidWorklist = z.object({
   worklist: z.literal('aid'),
   entries: z.array(
     z.object({
-      person_id: z.string(),
-      resident_code: z.string(),
-      name: nstr,
-      sex: z.enum(SEXES),
-      age: z.number().int().nullable(),
-      nik_masked: nstr,
+      ...PersonListedOut,
       dtks: z.string().describe('yes, no or unknown'),
       pkh: z.string().describe('yes, no or unknown'),
       bpnt: z.string().describe('yes, no or unknown'),
