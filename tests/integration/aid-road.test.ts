@@ -36,6 +36,8 @@ describe('the road to aid and the DTKS export through the API', () => {
     ({ app, db } = await makeTestApp());
     const f = await makeFacility(db, { kind: 'TPS', wilayahCode: '31.71' });
     await makeUnit(db, f.id, { capacity: 30 });
+    // Where the child Putri stays: a child alone only in a children's unit.
+    await makeUnit(db, f.id, { capacity: 5, admits: 'children' });
     const shelter = await makeFacility(db, { kind: 'BALAI', wilayahCode: '31.73', protected: true, name: 'Rumah Aman Cengkareng' });
     await makeUnit(db, shelter.id, { capacity: 5 });
     intake = bearer(app, await makeToken(db, 'intake', { facility: f.id }));
@@ -46,7 +48,7 @@ describe('the road to aid and the DTKS export through the API', () => {
     p.pkh = await placed(intake, { name: 'Harun', sex: 'L', birth_date: '1978-01-01', nik: '3171050101780005', kk: KK_PKH, pkh: 'yes', consent: true });
     p.wife = await placed(intake, { name: 'Ani', sex: 'P', birth_date: '1982-02-02', nik: '3171054202820006', kk: KK_PKH, dtks: 'no', consent: true });
     p.unknown = await placed(intake, { name: 'Tarno', sex: 'L', birth_date: '1970-07-07', nik: '3171050707700007', consent: true });
-    p.child = await placed(intake, { name: 'Putri', sex: 'P', birth_date: '2017-06-01', kk: KK_PKH, consent: true });
+    p.child = await placed(intake, { name: 'Putri', sex: 'P', birth_date: '2017-06-01', kk: KK_PKH, consent: true, consent_by: 'guardian', consent_by_name: 'Ibu Putri' });
     p.victim = await placed(shelterDesk, { name: 'Rina', sex: 'P', birth_date: '2000-04-04', nik: SEMARANG_NIK.slice(0, 6) + '440400' + '0008', domicile_address: 'Rumah Aman, Cengkareng', dtks: 'no', consent: true, trafficking_victim: true });
     p.denpasar = await placed(intake, { name: 'Made', sex: 'L', birth_date: '1970-07-15', nik: DENPASAR_NIK, ktp_address: 'Jl. Gatot Subroto, Denpasar', domicile_address: 'Kolong tol, Jakarta Utara', dtks: 'no', consent: true });
   });

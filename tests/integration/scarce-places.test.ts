@@ -67,10 +67,11 @@ describe('scarce places: the desk is asked', () => {
     const everyone = await desk('POST', '/api/v1/stays', { person_ids: ids, scarce_choice: 'split', split_reason: 'Pak Harun butuh akses kursi roda' });
     expect(everyone.statusCode).toBe(422);
     expect((everyone.json() as Problem).errors.map((e) => e.path)).toEqual(['person_ids']);
-    const three = await desk('POST', '/api/v1/stays', { person_ids: ids.slice(0, 3), scarce_choice: 'split', split_reason: 'Pak Harun butuh akses kursi roda, ditemani istri dan anak sulung' });
+    // Each part keeps an adult of the family with the children (a child alone is never placed among adults).
+    const three = await desk('POST', '/api/v1/stays', { person_ids: [ids[0]!, ids[2]!, ids[3]!], scarce_choice: 'split', split_reason: 'Pak Harun butuh akses kursi roda, ditemani dua anak sulung' });
     expect(three.statusCode).toBe(201);
     expect((three.json() as Placed).unit_id).toBe(accessible.id);
-    const rest = await desk('POST', '/api/v1/stays', { person_ids: ids.slice(3), unit_id: family.id, split_reason: 'Zona D hanya lima tempat' });
+    const rest = await desk('POST', '/api/v1/stays', { person_ids: [ids[1]!, ids[4]!], unit_id: family.id, split_reason: 'Zona D hanya lima tempat' });
     expect(rest.statusCode).toBe(201);
     expect((rest.json() as Placed).split).toBe(true);
   });
