@@ -46,7 +46,7 @@ describe(`two instances over one ${TEST_ENGINE} database`, () => {
     // Both instances placed some (the race was real), and the database agrees with the answers.
     const open = await dbB.select().from(stays).where(and(eq(stays.unitId, unit.id), isNull(stays.checkedOutAt))).all();
     expect(open).toHaveLength(5);
-  }, 120_000); // 100 requests and 200 intakes over two instances: minutes on a loaded 2-core machine, seconds on a quiet one
+  }, 120_000); // 100 registrations and 100 check-ins over two instances: slow on a loaded 2-core machine
 
   it('expires a referral once, however many instances run the job at the same moment', async () => {
     const tps = await makeFacility(dbA, { kind: 'TPS', wilayahCode: '31.71' });
