@@ -101,6 +101,8 @@ describe('whose day it is', () => {
     for (const file of files(join(root, 'src'))) {
       const rel = relative(root, file);
       if (rel === join('src', 'lib', 'time.ts')) continue;
+      // Recorded API answers shown in the OpenAPI document: data, as a caller sees it, not a day computed here.
+      if (rel === join('src', 'routes', 'api', 'examples.ts')) continue;
       readFileSync(file, 'utf8')
         .split('\n')
         .forEach((line, i) => {

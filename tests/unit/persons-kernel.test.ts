@@ -37,7 +37,7 @@ describe('the person kernel: one cluster, override-aware', () => {
   it('reads a raw row from either engine (0/1 or booleans, JSON text or an array)', () => {
     expect(effectiveCluster(null, clusterFactsOfRow({ ...row, estimated_age: 30, napza: true }, today))).toBe('napza');
     expect(effectiveCluster(null, clusterFactsOfRow({ ...row, estimated_age: 30, disabilities: ['fisik'] }, today))).toBe('disabilitas');
-    expect(effectiveCluster(null, clusterFactsOfRow({ ...row, estimated_age: 30, category: 'korban_phk' }, today))).toBeNull();
+    expect(effectiveCluster(null, clusterFactsOfRow({ ...row, estimated_age: 30, category: 'korban_phk' }, today))).toBe('tuna_sosial');
   });
 });
 
