@@ -87,6 +87,12 @@ export async function seedCaseWork(db: Db, now = new Date()): Promise<{ cases: n
         await audit(tx, DEMO_ACTOR, { action: 'case.assign', entity: 'person', entityId: r.id, detail: { case_id: c.id, to: p.id, cluster: p.cluster } });
         // A few facts the desk learnt later: where the KTP was issued, a PKH family.
         if (i === 1 || i === 4) await tx.update(persons).set({ ktpAddress: ORIGINS[i % ORIGINS.length], pkh: i === 4 ? 'yes' : 'unknown' }).where(eq(persons.id, r.id)).run();
+        // The second person's KTP was found too: with a NIK the road to aid reaches DTKS, so the demo always
+        // shows that part of it, whichever people the random population gave this pendamping.
+        if (i === 1) {
+          const known = (await tx.select().from(persons).where(eq(persons.id, r.id)).get())!;
+          if (!known.nik) await tx.update(persons).set({ nik: demoNik(known, ORIGIN_CODES[i % ORIGIN_CODES.length]!, count), dtks: 'no' }).where(eq(persons.id, r.id)).run();
+        }
         for (const [k, item] of plan.slice(0, 2 + (i % 2)).entries()) {
           await tx.insert(casePlanItems).values({ id: newId(), caseId: c.id, ...item, due: wibDate(days(7 + 7 * k)), position: k, createdAt: days(-6), createdBy: p.id }).run();
         }
@@ -125,4 +131,16 @@ export async function seedCaseWork(db: Db, now = new Date()): Promise<{ cases: n
     });
   }
   return { cases: count };
+}
+
+/**
+ * A NIK for a demo person learnt after intake: the KTP's kab/kota, kecamatan 01, the birth
+ * date (day + 40 for a woman; 1 January of the estimated year when only an age is known) and a
+ * serial from 9000 up, which the demo population (1–2999) never uses, so it is unique.
+ */
+function demoNik(p: { sex: 'L' | 'P'; birthDate: string | null; estimatedAge: number | null; estimatedAt: string | null }, wilayah: string, n: number): string {
+  const birth = p.birthDate ?? `${Number((p.estimatedAt ?? '2026-01-01').slice(0, 4)) - (p.estimatedAge ?? 40)}-01-01`;
+  const [y, m, d] = birth.split('-');
+  const day = Number(d) + (p.sex === 'P' ? 40 : 0);
+  return `${wilayah.replace('.', '')}01${String(day).padStart(2, '0')}${m}${y!.slice(2)}${String(9000 + n).padStart(4, '0')}`;
 }
