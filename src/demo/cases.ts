@@ -87,11 +87,11 @@ export async function seedCaseWork(db: Db, now = new Date()): Promise<{ cases: n
         await audit(tx, DEMO_ACTOR, { action: 'case.assign', entity: 'person', entityId: r.id, detail: { case_id: c.id, to: p.id, cluster: p.cluster } });
         // A few facts the desk learnt later: where the KTP was issued, a PKH family.
         if (i === 1 || i === 4) await tx.update(persons).set({ ktpAddress: ORIGINS[i % ORIGINS.length], pkh: i === 4 ? 'yes' : 'unknown' }).where(eq(persons.id, r.id)).run();
-        // The second person's KTP was found too: with a NIK the road to aid reaches DTKS, so the demo always
+        // The second person's KTP was found too (a NIK of where they come from): with a NIK the road to aid reaches DTKS, so the demo always
         // shows that part of it, whichever people the random population gave this pendamping.
         if (i === 1) {
           const known = (await tx.select().from(persons).where(eq(persons.id, r.id)).get())!;
-          if (!known.nik) await tx.update(persons).set({ nik: demoNik(known, ORIGIN_CODES[i % ORIGIN_CODES.length]!, count), dtks: 'no' }).where(eq(persons.id, r.id)).run();
+          if (!known.nik) await tx.update(persons).set({ nik: demoNik(known, known.originWilayahCode ?? ORIGIN_CODES[i % ORIGIN_CODES.length]!, count), dtks: 'no' }).where(eq(persons.id, r.id)).run();
         }
         for (const [k, item] of plan.slice(0, 2 + (i % 2)).entries()) {
           await tx.insert(casePlanItems).values({ id: newId(), caseId: c.id, ...item, due: wibDate(days(7 + 7 * k)), position: k, createdAt: days(-6), createdBy: p.id }).run();
