@@ -96,7 +96,7 @@ process.on('message', async (m) => {
 const childFile = join(dir, 'clients.mjs');
 writeFileSync(childFile, CHILD);
 writeFileSync(join(dir, 'urls.json'), JSON.stringify(urls));
-const child = fork(childFile, [], { env: { ...process.env, LIVE_URLS_FILE: join(dir, 'urls.json') }, cwd: process.cwd(), execArgv: [] });
+const child = fork(childFile, [], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LIVE_URLS_FILE: join(dir, 'urls.json') }, cwd: process.cwd(), execArgv: [] });
 const inbox: { type: string; lat?: number[]; n?: number }[] = [];
 let wake: (() => void) | null = null;
 child.on('message', (m: (typeof inbox)[number]) => {

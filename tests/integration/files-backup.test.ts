@@ -10,6 +10,7 @@ import { facilities } from '../../src/db/schema/index.ts';
 import { parseConfig } from '../../src/config.ts';
 import { createTestPgDatabase } from '../helpers/pg.ts';
 import { TEST_ENGINE, TEST_SECRET } from '../helpers/app.ts';
+import { childEnv } from '../helpers/child-process.ts';
 import { makeFacility } from '../helpers/factories.ts';
 
 /**
@@ -24,7 +25,7 @@ const facilityCount = async (db: Db) => (await db.select({ n: count() }).from(fa
 
 function backup(file: string, env: Record<string, string>) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/backup.ts', file], {
-    env: { ...process.env, DATABASE_PATH: '', DATABASE_URL: '', SESSION_SECRET: '', ...env },
+    env: childEnv(env),
     encoding: 'utf8',
   });
   return { code: r.status, out: r.stdout + r.stderr };
@@ -105,7 +106,7 @@ describe.runIf(TEST_ENGINE === 'postgres')('PostgreSQL backup and restore', () =
   it('says exactly what to run when pg_dump cannot be found', () => {
     const file = join(dir, 'nopgdump.pgdump');
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/backup.ts', file], {
-      env: { ...process.env, PATH: '/nonexistent', DATABASE_URL: 'postgres://singgah:pw@db.example:5432/singgah', SESSION_SECRET: TEST_SECRET, DATABASE_PATH: '' },
+      env: { ...childEnv({ DATABASE_URL: 'postgres://singgah:pw@db.example:5432/singgah', SESSION_SECRET: TEST_SECRET }), PATH: '/nonexistent' },
       encoding: 'utf8',
     });
     expect(r.status).toBe(2);

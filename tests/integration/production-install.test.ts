@@ -3,6 +3,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { childEnv } from '../helpers/child-process.ts';
 import { createServer } from 'node:net';
 
 /**
@@ -19,8 +20,8 @@ const work = mkdtempSync(join(tmpdir(), 'singgah-install-'));
 const clone = join(work, 'singgah');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: '', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-for (const k of ['DATABASE_URL', 'DATABASE_PATH', 'SESSION_SECRET', 'SINGGAH_TEST_ENGINE']) delete env[k];
+// An explicit environment (PATH, HOME: npm's cache) and npm's quiet switches: never the operator's configuration.
+const env = childEnv({ npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' });
 const npm = (args: string[], extra: Record<string, string> = {}) => spawnSync('npm', args, { cwd: clone, env: { ...env, ...extra }, encoding: 'utf8' });
 
 function freePort(): Promise<number> {

@@ -12,6 +12,7 @@ import { occupancyVersion } from '../../src/domain/occupancy/cache.ts';
 import { openTestDatabase, testConfig, TEST_ENGINE, TEST_SECRET } from '../helpers/app.ts';
 import { PG_ADMIN_URL } from '../helpers/pg.ts';
 import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
+import { childEnv } from '../helpers/child-process.ts';
 import { bearer } from '../helpers/session.ts';
 
 /** Issue 28, "telemetry": GET /metrics, load shedding, /readyz that tells a database it cannot write to, a clear start error. */
@@ -183,7 +184,7 @@ describe('/readyz', () => {
 describe('start with the database unreachable', () => {
   it('stops with one clear line, no stack and no password', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: { ...process.env, DATABASE_URL: 'postgres://singgah:s3cret-pw@127.0.0.1:1/singgah', SESSION_SECRET: TEST_SECRET, DATABASE_PATH: '', LOG_LEVEL: 'info' },
+      env: childEnv({ DATABASE_URL: 'postgres://singgah:s3cret-pw@127.0.0.1:1/singgah', SESSION_SECRET: TEST_SECRET, DATABASE_PATH: '', LOG_LEVEL: 'info' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
