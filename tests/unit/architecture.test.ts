@@ -235,3 +235,15 @@ describe('architecture: routes ask the domain, never decide its rules', () => {
     expect(caught("const o = nikOverrideFromForm(keep, reason, 'nik_override_reason'); // not 'nik.sex_mismatch'")).toBe(false);
   });
 });
+
+describe('children of tests and benchmarks', () => {
+  it('never get the whole of process.env (an operator shell would hand them its DATABASE_URL)', () => {
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name === 'fixtures' ? [] : walk(join(dir, e.name))) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    const found = [...walk(join(root, 'tests')), ...walk(join(root, 'bench'))]
+      .filter((f) => !f.endsWith('architecture.test.ts'))
+      .flatMap((f) => readFileSync(f, 'utf8').split('\n').flatMap((line, i) => (/\.\.\.process\.env\b/.test(line) ? [`${relative(root, f)}:${i + 1}`] : [])));
+    expect(found).toEqual([]);
+  });
+});
