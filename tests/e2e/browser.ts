@@ -120,3 +120,14 @@ export async function startBrowserSuite(opts: { seed?: (db: Db) => unknown; env?
   };
   return suite;
 }
+
+/** Opens a page until the service worker controls it and has kept it (the offline shell's tests). */
+export async function openKept(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 15_000 }).catch(async () => {
+    // The first load registered the worker; the second is under its control.
+    await page.reload();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  });
+  await page.waitForFunction(async (p) => !!(await caches.match(new URL(p, location.href).href)), path, { timeout: 15_000 });
+}

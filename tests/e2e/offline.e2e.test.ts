@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, startBrowserSuite, type BrowserSuite } from './browser.ts';
+import { describeBrowser, openKept, startBrowserSuite, type BrowserSuite } from './browser.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { DEMO_PASSWORD } from '../../src/demo/facilities.ts';
-import type { Page } from 'playwright-core';
 
 /**
  * The offline-first shell (issue 25, first slice): once opened, the field form
@@ -18,16 +17,6 @@ describeBrowser('offline: the desk and the field form reload without a network',
   });
   afterAll(async () => await suite?.close());
 
-  /** Opens the page until the service worker controls it and has kept it. */
-  async function openKept(page: Page, path: string) {
-    await page.goto(path);
-    await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 15_000 }).catch(async () => {
-      // The first load registered the worker; the second is under its control.
-      await page.reload();
-      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
-    });
-    await page.waitForFunction(async (p) => !!(await caches.match(new URL(p, location.href).href)), path, { timeout: 15_000 });
-  }
 
   for (const [user, path, size, selector] of [
     ['satpol', '/handoffs/new', 'phone', 'input[name="operation.leader_name"]'],

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { eq, like } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
-import { describeBrowser, startBrowserSuite, type BrowserSuite } from './browser.ts';
+import { describeBrowser, openKept, startBrowserSuite, type BrowserSuite } from './browser.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { DEMO_PASSWORD } from '../../src/demo/facilities.ts';
 import { handoffPersons, handoffs, persons } from '../../src/db/schema/index.ts';
@@ -21,15 +21,6 @@ describeBrowser('outbox: saves made offline wait on the device and are sent once
   });
   afterAll(async () => await suite?.close());
 
-  /** Opens the page until the service worker controls it and has kept it. */
-  async function openKept(page: Page, path: string) {
-    await page.goto(path);
-    await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 15_000 }).catch(async () => {
-      await page.reload();
-      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
-    });
-    await page.waitForFunction(async (p) => !!(await caches.match(new URL(p, location.href).href)), path, { timeout: 15_000 });
-  }
   const counter = (page: Page) => page.locator('#outbox-count');
   const personsNamed = async (prefix: string) => (await suite.db.select().from(persons).where(like(persons.name, prefix + '%')).all()).length;
 
