@@ -47,6 +47,9 @@ export async function makeFacility(db: Db, o: FacilityOverrides = {}) {
   return { ...row };
 }
 
+/** A facility as `makeFacility` made it (the type a test declares its facilities with). */
+export type Facility = Awaited<ReturnType<typeof makeFacility>>;
+
 export interface UnitOverrides {
   name?: string;
   capacity?: number;
@@ -75,6 +78,9 @@ export async function makeUnit(db: Db, facilityId: string, o: UnitOverrides = {}
   });
   return { ...row };
 }
+
+/** A unit as `makeUnit` made it. */
+export type Unit = Awaited<ReturnType<typeof makeUnit>>;
 
 /** Issue 24's family of five with one wheelchair user, as a registration (`persons`) lists them. */
 export const FAMILY_OF_FIVE_WITH_WHEELCHAIR = [
