@@ -82,6 +82,13 @@ export async function makeUnit(db: Db, facilityId: string, o: UnitOverrides = {}
 /** A unit as `makeUnit` made it. */
 export type Unit = Awaited<ReturnType<typeof makeUnit>>;
 
+/** The units of one facility, in the order given (e.g. the demo's TPS zones, src/demo/facilities.ts `tpsUnits`). */
+export async function makeUnits(db: Db, facilityId: string, list: readonly UnitOverrides[]): Promise<Unit[]> {
+  const made: Unit[] = [];
+  for (const o of list) made.push(await makeUnit(db, facilityId, o));
+  return made;
+}
+
 /** Issue 24's family of five with one wheelchair user, as a registration (`persons`) lists them. */
 export const FAMILY_OF_FIVE_WITH_WHEELCHAIR = [
   { name: 'Pak Harun', sex: 'L', estimated_age: 45, disabilities: ['fisik'], wheelchair: true },
