@@ -95,7 +95,12 @@ describe('production install on a clean clone', () => {
       expect(metrics.status).toBe(200);
       expect(await metrics.text()).toContain('singgah_http_requests_total');
       // A workbook export with the production dependencies only (the writer is a runtime dependency).
-      const workbook = await fetch(`http://127.0.0.1:${port}/api/v1/reports/all.xlsx`, { headers: { authorization: `Bearer ${adminToken}` } });
+      // (A 503 is load shedding on a loaded test machine — a fresh process compiling its code: asked again, as a proxy would.)
+      let workbook = new Response(null, { status: 503 });
+      for (let i = 0; i < 20 && workbook.status === 503; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 500));
+        workbook = await fetch(`http://127.0.0.1:${port}/api/v1/reports/all.xlsx`, { headers: { authorization: `Bearer ${adminToken}` } });
+      }
       expect(workbook.status).toBe(200);
       expect(Buffer.from(await workbook.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
       expect(out).not.toContain('one-time password'); // an account existed: none made
