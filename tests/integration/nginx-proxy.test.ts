@@ -40,7 +40,7 @@ function nginxBinary(): string | null {
 }
 const nginx = nginxBinary();
 const openssl = ['/usr/bin/openssl', '/usr/local/bin/openssl'].find((p) => existsSync(p)) ?? null;
-const missing = !nginx ? 'nginx (apt-get install nginx-light; .ci/run installs it)' : !openssl ? 'openssl (apt-get install openssl)' : null;
+const missing = !nginx ? 'nginx (apt-get install nginx; .ci/run installs it)' : !openssl ? 'openssl (apt-get install openssl)' : null;
 if (missing && process.env.CI === 'true' && TEST_ENGINE === 'postgres') throw new Error(`CI=true: the nginx test needs ${missing}`);
 if (missing) console.warn(`[nginx-proxy] skipped: ${missing} is not installed on this machine`);
 
