@@ -318,6 +318,9 @@ describe.skipIf(TEST_ENGINE !== 'postgres' || missing !== null)("Debian's nginx 
       const id = page.headers['x-request-id'] as string;
       expect(id).toMatch(/^[0-9a-f]{32}$/); // nginx's $request_id, passed to Singgah and sent back
       ids.push(id);
+      // HSTS once, from nginx (Singgah leaves it to the proxy); Singgah's own security headers pass through.
+      expect(page.headers['strict-transport-security']).toBe('max-age=63072000');
+      expect(page.headers['content-security-policy']).toContain("connect-src 'self'");
     }
     // Each request is in exactly one instance's log under nginx's id, and both instances served the session:
     // no sticky sessions needed.
