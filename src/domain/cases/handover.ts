@@ -8,7 +8,7 @@ import { parseInput } from '../validate.ts';
 import { nowIso } from '../../lib/time.ts';
 import { FollowUpContactInput } from './input.ts';
 import { destinationPendamping } from './journey.ts';
-import { assertCanChangeCase, caseOf } from './scope.ts';
+import { assertCanWorkCase, caseOf } from './scope.ts';
 import { translate } from '../../i18n/index.ts';
 import { ZONE_IANA, zoneOf } from '../../lib/time.ts';
 import { maskIdNumber } from '../persons/nik.ts';
@@ -76,10 +76,11 @@ export async function handoverLetter(args: { db: Db; actor: Actor; stayId: strin
       // What the receiving Dinsos carries on: the items still planned or in progress.
       openPlan: c.plan.filter((i) => i.status === 'planned' || i.status === 'in_progress').map((i) => ({ menu: t(`cases.menu.${i.menu}`), service: t(`cases.svc.${i.service}`), goal: i.goal, status: t(`cases.plan_status.${i.status}`) })),
       aid: { dtks: c.aid.dtks, pkh: c.aid.pkh, bpnt: c.aid.bpnt, steps: c.aid.steps },
-      followUp: owner ? { name: owner.name } : after?.owner_contact ? { name: after.owner_contact } : null,
+      followUp: owner ? { name: owner.name, typed: false } : after?.owner_contact ? { name: after.owner_contact, typed: true } : null,
       followUpDue: after && !after.done_at ? after.due : null,
       /** The letter offers a line to type who follows up (and keeps it on the follow-up) when nobody owns it yet. */
       mayTypeContact: !!after && !after.owner && !after.done_at,
+      typedContact: after?.owner_contact ?? null,
       sender: actor.label,
     };
   });
@@ -102,11 +103,13 @@ export async function setFollowUpContact(args: { db: Db; actor: Actor; stayId: s
   const stay = await args.db.select({ id: stays.id, personId: stays.personId }).from(stays).where(eq(stays.id, args.stayId)).get();
   if (!stay) throw notFound('cases.handover_not_found');
   await write(args.db, async (tx) => {
-    await assertCanChangeCase(tx, args.actor, stay.personId);
+    // Part of the aftercare: typed on a closed case's letter too (work.ts addFollowUp).
+    await assertCanWorkCase(tx, args.actor, stay.personId);
     const c = await caseOf(tx, stay.personId);
     const f = c ? await tx.select().from(caseFollowUps).where(and(eq(caseFollowUps.caseId, c.id), eq(caseFollowUps.stayId, stay.id), eq(caseFollowUps.kind, 'after_arrival'))).get() : undefined;
     if (!f) throw conflict('cases.handover_no_journey');
     const at = nowIso();
+    // Typed again to correct it, while nobody in Singgah owns the follow-up and it is still to do.
     const set = await tx.update(caseFollowUps).set({ ownerContact: input.contact }).where(and(eq(caseFollowUps.id, f.id), isNull(caseFollowUps.ownerId), isNull(caseFollowUps.doneAt))).run();
     if (set.changes !== 1) throw conflict('cases.follow_up_has_owner');
     await audit(tx, args.actor, { action: 'case.follow_up_contact', entity: 'person', entityId: stay.personId, at, detail: { follow_up_id: f.id, stay_id: stay.id } });

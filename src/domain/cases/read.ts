@@ -63,6 +63,7 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
       age: ageOn(p, today),
       nik_masked: maskIdNumber(p.nik),
       has_nik: p.nik !== null,
+      has_kk: p.kk !== null,
       category: p.category,
     },
     stay: stay

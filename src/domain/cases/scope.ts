@@ -79,7 +79,10 @@ export async function ownsFollowUpOf(db: Db | Tx, actor: Actor, caseId: string, 
   return !!await db.select({ id: caseFollowUps.id }).from(caseFollowUps).where(where).limit(1).get();
 }
 
-/** A closed case (terminasi) is read-only: every change is refused, in words, until it is reopened. */
+/**
+ * A closed case (terminasi) is read-only: every change is refused, in words, until it is reopened;
+ * only its follow-ups go on (the aftercare, bimbingan lanjut, comes after terminasi: work.ts addFollowUp).
+ */
 export const caseClosed = () => new DomainError('VALIDATION', 'cases.closed');
 
 export async function assertCaseOpen(db: Db | Tx, personId: string): Promise<void> {

@@ -10,7 +10,7 @@ import { nowIso } from '../../lib/time.ts';
 import { clusterOf } from '../persons/cluster.ts';
 import { AssessmentInput, AssignInput, DtksCheckInput, DtksProposalInput, FollowUpDoneInput, FollowUpInput, parseInstant, PlanInput, ServiceInput } from './input.ts';
 import { loadCase, type CaseView } from './read.ts';
-import { assertCanAssign, assertCanChangeCase, assertCanSeeCase, assertCaseOpen, caseOf, currentOrLastStay, isOwnCase, ownsFollowUpOf } from './scope.ts';
+import { assertCanAssign, assertCanChangeCase, assertCanSeeCase, assertCanWorkCase, assertCaseOpen, caseOf, currentOrLastStay, isOwnCase, ownsFollowUpOf } from './scope.ts';
 import { menuOfService } from './catalogue.ts';
 
 /** The person's case, made on first use (a service may be recorded before anyone is assigned). */
@@ -150,11 +150,15 @@ export async function insertFollowUp(tx: Tx, actor: Actor, personId: string, f: 
   return id;
 }
 
-/** A follow-up; its due day may lie in the past (recorded late) and it goes on after discharge. */
+/**
+ * A follow-up; its due day may lie in the past (recorded late) and it goes on
+ * after discharge, and after closing: follow-ups are the aftercare (bimbingan
+ * lanjut) that comes after terminasi, the one part of a closed case still worked.
+ */
 export async function addFollowUp(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<CaseView> {
   const input = parseInput(FollowUpInput, args.input, args.actor.lang);
   return await write(args.db, async (tx) => {
-    await assertCanChangeCase(tx, args.actor, args.personId);
+    await assertCanWorkCase(tx, args.actor, args.personId);
     await insertFollowUp(tx, args.actor, args.personId, input);
     return await loadCase(tx, args.actor, args.personId);
   });
@@ -166,9 +170,9 @@ export async function completeFollowUp(args: { db: Db; actor: Actor; personId: s
   return await write(args.db, async (tx) => {
     await assertCanSeeCase(tx, args.actor, args.personId);
     const c = await caseOf(tx, args.personId);
+    // Aftercare goes on after terminasi: a closed case's follow-ups are still completed.
     const owner = args.actor.role === 'pendamping' && c && !isOwnCase(args.actor, c.pendampingId) && await ownsFollowUpOf(tx, args.actor, c.id, args.followUpId);
-    if (!owner) await assertCanChangeCase(tx, args.actor, args.personId);
-    else await assertCaseOpen(tx, args.personId);
+    if (!owner) await assertCanWorkCase(tx, args.actor, args.personId);
     const f = c ? await tx.select().from(caseFollowUps).where(and(eq(caseFollowUps.id, args.followUpId), eq(caseFollowUps.caseId, c.id))).get() : undefined;
     if (!c || !f) throw notFound('cases.follow_up_not_found');
     const at = nowIso();

@@ -128,6 +128,7 @@ export default {
     'cases.cancel_transfer': 'Batalkan permintaan',
     'cases.transfer_line': '{from} → {to}',
     'cases.incoming': 'Permintaan pindah kasus untuk Anda',
+    'cases.no_transfers': 'Tidak ada pendamping lain di klaster dan wilayah ini.',
     'cases.incoming_from': 'dari {from}',
     'cases.accept_transfer': 'Terima kasus',
     'cases.refuse_transfer': 'Tolak',
@@ -152,6 +153,7 @@ export default {
     'cases.this_person': 'orang ini',
     'cases.follow_up_owner': 'Penanggung jawab: {name}',
     'handover.type_contact': 'Siapa yang menindaklanjuti di daerah tujuan',
+    'handover.follow_up_typed_by': 'Oleh {name}.',
     'handover.save_contact': 'Simpan di surat',
   },
   en: {
@@ -279,6 +281,7 @@ export default {
     'cases.cancel_transfer': 'Withdraw the request',
     'cases.transfer_line': '{from} → {to}',
     'cases.incoming': 'Cases offered to you',
+    'cases.no_transfers': 'No other pendamping of this cluster works here.',
     'cases.incoming_from': 'from {from}',
     'cases.accept_transfer': 'Accept the case',
     'cases.refuse_transfer': 'Refuse',
@@ -303,6 +306,7 @@ export default {
     'cases.this_person': 'this person',
     'cases.follow_up_owner': 'Responsible: {name}',
     'handover.type_contact': 'Who follows up at the destination',
+    'handover.follow_up_typed_by': 'By {name}.',
     'handover.save_contact': 'Keep on the letter',
   },
 };

@@ -309,6 +309,7 @@ export const CaseViewSchema = z.object({
     age: z.number().int().nullable(),
     nik_masked: nstr,
     has_nik: z.boolean(),
+    has_kk: z.boolean(),
     category: z.enum(PPKS_CATEGORIES).nullable(),
   }),
   stay: z

@@ -13,7 +13,7 @@ import { answerTransfer, cancelTransfer, incomingTransfers, requestTransfer } fr
 import { answerOutsideReferral, referOutside } from '../../domain/cases/outside.ts';
 import { openFamilyCase } from '../../domain/cases/family.ts';
 import { translator } from '../../i18n/index.ts';
-import { assertCanAssign, CASE_ASSIGN_ROLES, CASE_CHANGE_ROLES, CASE_READ_ROLES, canSeeCase, isOwnCase } from '../../domain/cases/scope.ts';
+import { assertCanAssign, CASE_ASSIGN_ROLES, CASE_CHANGE_ROLES, CASE_READ_ROLES, canSeeCase, caseOwnerOf, isOwnCase } from '../../domain/cases/scope.ts';
 import { addFollowUp, addPlanItems, assignPendamping, completeFollowUp, proposeToDtks, recordDtksCheck, recordAssessment, recordService } from '../../domain/cases/work.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
@@ -113,6 +113,7 @@ const casePages: FastifyPluginAsync = async (app) => {
       // A closed case is read-only: no form but reopening (for those who may).
       mayChange: mayWork && c.state === 'open',
       mayWork,
+      ownerId: caseOwnerOf(actor),
       mayAssign: mayAssign && c.state === 'open',
       mayReopen: mayAssign && c.state === 'closed',
       pendampings: mayAssign ? sameCluster : [],
