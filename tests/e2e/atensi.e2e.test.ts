@@ -31,6 +31,7 @@ describeBrowser('a pendamping runs the ATENSI cycle', () => {
   /** A man of 70 placed at the panti, assigned to the pendamping: the case the cycle works. */
   async function elder(name: string): Promise<string> {
     const reg = await api('POST', '/residents', { persons: [{ name, sex: 'L', estimated_age: 70, category: 'gelandangan', origin_wilayah_code: '51.71' }], confirm_new: true });
+    expect(reg.status, JSON.stringify(reg.json)).toBe(201);
     const id = reg.json.persons[0].id as string;
     expect((await api('POST', '/stays', { person_id: id, facility_id: pantiId })).status).toBe(201);
     expect((await api('POST', `/residents/${id}/case/assign`, { pendamping_id: pendampingId })).status).toBe(200);
@@ -111,6 +112,9 @@ describeBrowser('a pendamping runs the ATENSI cycle', () => {
       await submit(page, '#case-services form[action$="/services"]', 'Layanan dicatat.');
       expect(await page.locator(`#plan-${fam}`).getAttribute('data-status')).toBe('in_progress');
       await suite.screenshot(page, `atensi-1-services-moved-plan-${size}`);
+      // The README's picture: what the pendamping sees of the plan once the services moved it.
+      await page.locator('#case-plan').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await suite.screenshot(page, `atensi-1-plan-view-${size}`, { fullPage: false });
 
       // Closing before the plan is done is refused in words, and nothing changes.
       await page.fill('#evaluation-form textarea[name="summary"]', 'Tekanan darah turun; adik di Denpasar bersedia menerima');
@@ -136,6 +140,8 @@ describeBrowser('a pendamping runs the ATENSI cycle', () => {
       expect(await page.locator("#plan-form, #evaluation-form, #close-form, #case-services form").count()).toBe(0);
       await touchTargetsOk(page);
       await suite.screenshot(page, `atensi-2-closed-${size}`);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await suite.screenshot(page, `atensi-2-closed-view-${size}`, { fullPage: false });
 
       const c = (await api('GET', `/residents/${id}/case`)).json;
       expect(c).toMatchObject({ state: 'closed', closing: { outcome: 'selesai' } });

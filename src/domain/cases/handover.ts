@@ -98,11 +98,11 @@ export async function handoverStays(db: Db, personId: string): Promise<string[]>
  * contact typed on the handover letter (a Dinsos officer, a village head),
  * kept on the follow-up. Not when a pendamping owns it already.
  */
-export async function setFollowUpContact(args: { db: Db; actor: Actor; stayId: string; input: unknown }): Promise<void> {
+export async function setFollowUpContact(args: { db: Db; actor: Actor; stayId: string; input: unknown }): Promise<{ follow_up_id: string; owner_contact: string }> {
   const input = parseInput(FollowUpContactInput, args.input, args.actor.lang);
   const stay = await args.db.select({ id: stays.id, personId: stays.personId }).from(stays).where(eq(stays.id, args.stayId)).get();
   if (!stay) throw notFound('cases.handover_not_found');
-  await write(args.db, async (tx) => {
+  return await write(args.db, async (tx) => {
     // Part of the aftercare: typed on a closed case's letter too (work.ts addFollowUp).
     await assertCanWorkCase(tx, args.actor, stay.personId);
     const c = await caseOf(tx, stay.personId);
@@ -113,5 +113,6 @@ export async function setFollowUpContact(args: { db: Db; actor: Actor; stayId: s
     const set = await tx.update(caseFollowUps).set({ ownerContact: input.contact }).where(and(eq(caseFollowUps.id, f.id), isNull(caseFollowUps.ownerId), isNull(caseFollowUps.doneAt))).run();
     if (set.changes !== 1) throw conflict('cases.follow_up_has_owner');
     await audit(tx, args.actor, { action: 'case.follow_up_contact', entity: 'person', entityId: stay.personId, at, detail: { follow_up_id: f.id, stay_id: stay.id } });
+    return { follow_up_id: f.id, owner_contact: input.contact };
   });
 }

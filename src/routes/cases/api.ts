@@ -77,10 +77,9 @@ const casesApi: FastifyPluginAsync = async (fastify) => {
   app.post<{ Params: { id: string; rid: string } }>('/residents/:id/case/outside-referrals/:rid/answer', { config: { ...CHANGE, openapi: { summary: 'Record the outside service\'s answer', tags: ['cases'] } }, schema: { body: OutsideAnswerInput, response: { 200: R.CaseViewSchema } } }, async (request) =>
     await answerOutsideReferral({ db, actor: request.actor!, personId: request.params.id, referralId: request.params.rid, input: request.body }),
   );
-  app.post<Id>('/stays/:id/handover/contact', { config: { ...CHANGE, openapi: { summary: 'Who follows up after arrival, typed on the handover letter (when no pendamping there)', tags: ['cases'] } }, schema: { body: FollowUpContactInput, response: { 204: z.null() } } }, async (request, reply) => {
-    await setFollowUpContact({ db, actor: request.actor!, stayId: request.params.id, input: request.body });
-    return reply.code(204).send();
-  });
+  app.post<Id>('/stays/:id/handover/contact', { config: { ...CHANGE, openapi: { summary: 'Who follows up after arrival, typed on the handover letter (when no pendamping there)', tags: ['cases'] } }, schema: { body: FollowUpContactInput, response: { 200: z.object({ follow_up_id: z.string(), owner_contact: z.string() }) } } }, async (request) =>
+    await setFollowUpContact({ db, actor: request.actor!, stayId: request.params.id, input: request.body }),
+  );
   app.post<Id>('/residents/:id/case/services', { config: { ...CHANGE, openapi: { summary: 'Record a service given', tags: ['cases'] } }, schema: { body: ServiceInput, response: { 201: R.CaseViewSchema } } }, async (request, reply) =>
     reply.code(201).send(await recordService({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
   );
