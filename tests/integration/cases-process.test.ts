@@ -222,6 +222,21 @@ describe('ATENSI as a process', () => {
     expect((await lansia.api('POST', `${url}/transfers/${tid3}/accept`, {})).statusCode).toBe(422);
   });
 
+  it('carries outside referrals and transfers with a merged-away case; a transfer still asked for it is cancelled', async () => {
+    const survivor = await elder('Sukarjo');
+    const other = await elder('Karjo');
+    await lansia.api('POST', `/api/v1/residents/${other.id}/case/outside-referrals`, { service: 'rumah_sakit', to_name: 'RSUD Tarakan', reason: 'Kontrol' });
+    expect((await lansia.api('POST', `/api/v1/residents/${other.id}/case/transfers`, { to_pendamping_id: ids.lansia2, reason: 'Cuti' })).statusCode).toBe(201);
+    expect((await lansia.api('POST', `/api/v1/residents/${survivor.id}/case/transfers`, { to_pendamping_id: ids.lansia2, reason: 'Cuti' })).statusCode).toBe(201);
+    // One of two open stays must end before a merge.
+    expect((await intake('POST', `/api/v1/stays/${other.stayId}/discharge`, { outcome: 'left' })).statusCode).toBe(200);
+    expect((await manager('POST', `/api/v1/residents/${survivor.id}/merge`, { other: other.id, reason: 'Orang yang sama' })).statusCode).toBe(200);
+    const c = (await manager('GET', `/api/v1/residents/${survivor.id}/case`)).json();
+    expect(c.outside_referrals.map((r: { to_name: string }) => r.to_name)).toEqual(['RSUD Tarakan']);
+    expect(c.transfers.map((t: { status: string }) => t.status).sort()).toEqual(['cancelled', 'requested']);
+    expect(await db.all(sql`select id from cases where person_id = ${other.id}`)).toEqual([]);
+  });
+
   it('refers a case to an outside service and records its answer once', async () => {
     const p = await elder('Marsono');
     const url = `/api/v1/residents/${p.id}/case`;
