@@ -71,7 +71,7 @@ describeBrowser('a pendamping runs the ATENSI cycle', () => {
   }
 
   for (const [size, viewport] of Object.entries(SIZES)) {
-    it(`assesses, plans, gives services that move the plan, evaluates and closes, on a ${size} (${viewport.width}×${viewport.height})`, async () => {
+    it(`assesses, plans, gives services that move the plan, evaluates and closes, on a ${size} (${viewport.width}×${viewport.height})`, { timeout: 120_000 }, async () => {
       const id = await elder(size === 'laptop' ? 'Pak Wayan Sudira' : 'Pak Nyoman Rai');
       const page = await suite.page(viewport);
       await suite.login(page, 'e2e-atensi', TEST_PASSWORD);

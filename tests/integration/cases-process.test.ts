@@ -220,6 +220,20 @@ describe('ATENSI as a process', () => {
     const tid3 = third.json().transfers[0].id as string;
     expect((await lansia2.api('POST', `${url}/transfers/${tid3}/cancel`, {})).json().transfers[0].status).toBe('cancelled');
     expect((await lansia.api('POST', `${url}/transfers/${tid3}/accept`, {})).statusCode).toBe(422);
+
+    // On the pages: the receiver's caseload offers it; a refusal without a reason says so; accepting opens the case.
+    const fourth = await lansia2.api('POST', `${url}/transfers`, { to_pendamping_id: ids.lansia, reason: 'Kembali ke pendamping semula' });
+    const tid4 = fourth.json().transfers[0].id as string;
+    const offered = await lansia.get('/cases');
+    expect(offered.body).toMatch(/id="incoming"[\s\S]*Slamet[\s\S]*Kembali ke pendamping semula/);
+    expect(offered.body).toContain(`action="/cases/${p.id}/transfers/${tid4}/accept"`);
+    const noReason = await lansia.post(`/cases/${p.id}/transfers/${tid4}/refuse`, {});
+    expect(noReason.statusCode).toBe(303);
+    expect((await lansia.get('/cases')).body).toMatch(/flash-error[\s\S]*(wajib|harus diisi|Wajib)/);
+    const took = await lansia.post(`/cases/${p.id}/transfers/${tid4}/accept`, {});
+    expect(took.statusCode).toBe(303);
+    expect(took.headers.location).toBe(`/cases/${p.id}`);
+    expect((await lansia.get(`/cases/${p.id}`)).body).toContain('Kasus diterima: sekarang dampingan Anda.');
   });
 
   it('carries outside referrals and transfers with a merged-away case; a transfer still asked for it is cancelled', async () => {
