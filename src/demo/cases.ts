@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { write, type Db } from '../db/client.ts';
-import { caseFollowUps, casePlanItems, cases, caseServices, dischargeJourneys, dtksProposals, persons, users, type AtensiMenu, type Cluster } from '../db/schema/index.ts';
+import { caseFollowUps, caseOutsideReferrals, casePlanItems, cases, caseServices, dischargeJourneys, dtksProposals, persons, users, type AtensiMenu, type Cluster } from '../db/schema/index.ts';
 import type { Actor } from '../domain/actor.ts';
 import { clusterFactsOf, derivedCluster } from '../domain/persons/cluster.ts';
 import { ensureCase, insertFollowUp } from '../domain/cases/work.ts';
@@ -106,6 +106,11 @@ export async function seedCaseWork(db: Db, now = new Date()): Promise<{ cases: n
           await tx.insert(caseServices).values({ id: newId(), caseId: c.id, menu, service: what, planItemId, givenAt: at, givenBy: p.id, givenByLabel: p.username, note, createdAt: at }).run();
         await service(plan[0]!.menu, plan[0]!.service, days(-(3 + i)), 'Dicatat saat kunjungan', itemIds[0]!);
         if (i % 2 === 0) await service('bantuan', 'pangan', days(-1), 'Paket sembako dan pakaian', null);
+        // The first person's Dinsos of origin has been asked to prepare the return home, and has not answered yet.
+        if (i === 0) {
+          const origin = (await tx.select({ code: persons.originWilayahCode }).from(persons).where(eq(persons.id, r.id)).get())?.code ?? ORIGIN_CODES[0]!;
+          await tx.insert(caseOutsideReferrals).values({ id: newId(), caseId: c.id, service: 'dinsos_asal', toName: `Dinas Sosial ${origin}`, wilayahCode: origin, reason: 'Persiapan pemulangan dan penelusuran keluarga', status: 'sent', referredAt: days(-2), referredBy: p.id }).run();
+        }
         const offsets = [-4, 0, 5, -1, 0, 12];
         const kinds = ['visit', 'document', 'aid_check'] as const;
         await tx.insert(caseFollowUps)
