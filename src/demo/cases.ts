@@ -1,9 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
 import { write, type Db } from '../db/client.ts';
-import { caseFollowUps, casePlanItems, cases, caseServices, dischargeJourneys, dtksProposals, persons, users, type AtensiMenu, type Cluster } from '../db/schema/index.ts';
+import { caseFollowUps, caseOutsideReferrals, casePlanItems, cases, caseServices, dischargeJourneys, dtksProposals, persons, users, type AtensiMenu, type Cluster } from '../db/schema/index.ts';
 import type { Actor } from '../domain/actor.ts';
 import { clusterFactsOf, derivedCluster } from '../domain/persons/cluster.ts';
 import { ensureCase, insertFollowUp } from '../domain/cases/work.ts';
+import type { ServiceCode } from '../domain/cases/catalogue.ts';
 import { aidFactsOf, aidPlaces, aidSteps } from '../domain/cases/aid.ts';
 import { audit } from '../domain/audit.ts';
 import { newId } from '../lib/ids.ts';
@@ -17,20 +18,21 @@ const DAY = 86_400_000;
 const ORIGINS = ['Kab. Brebes, Jawa Tengah', 'Kab. Indramayu, Jawa Barat', 'Kab. Klaten, Jawa Tengah', 'Kab. Garut, Jawa Barat', 'Kab. Lampung Selatan'];
 const ORIGIN_CODES = ['33.29', '32.12', '33.10', '32.05', '18.01'];
 
-const PLANS: Record<Cluster, { menu: 'bantuan' | 'terapi' | 'perawatan' | 'dukungan_keluarga'; service: string; goal: string }[]> = {
+/** Each cluster's plan: codes of the ATENSI catalogue (src/domain/cases/catalogue.ts) with the detail as the note. */
+const PLANS: Record<Cluster, { menu: AtensiMenu; service: ServiceCode; note: string; goal: string }[]> = {
   lansia: [
-    { menu: 'perawatan', service: 'Pemeriksaan kesehatan rutin', goal: 'Tekanan darah terkontrol' },
-    { menu: 'terapi', service: 'Senam lansia dan terapi okupasi', goal: 'Tetap mandiri sehari-hari' },
-    { menu: 'dukungan_keluarga', service: 'Penelusuran keluarga', goal: 'Kembali tinggal bersama keluarga' },
+    { menu: 'perawatan', service: 'perawatan_kesehatan', note: 'Pemeriksaan kesehatan rutin', goal: 'Tekanan darah terkontrol' },
+    { menu: 'terapi', service: 'terapi_fisik', note: 'Senam lansia dan terapi okupasi', goal: 'Tetap mandiri sehari-hari' },
+    { menu: 'dukungan_keluarga', service: 'penelusuran_keluarga', note: 'Penelusuran keluarga', goal: 'Kembali tinggal bersama keluarga' },
   ],
   tuna_sosial: [
-    { menu: 'bantuan', service: 'Perekaman KTP-el di Dukcapil', goal: 'Punya NIK dan masuk DTKS' },
-    { menu: 'terapi', service: 'Pelatihan keterampilan kerja', goal: 'Penghasilan tetap' },
-    { menu: 'dukungan_keluarga', service: 'Mediasi dengan keluarga di daerah asal', goal: 'Pulang ke daerah asal' },
+    { menu: 'bantuan', service: 'dokumen_kependudukan', note: 'Perekaman KTP-el di Dukcapil', goal: 'Punya NIK dan masuk DTKS' },
+    { menu: 'terapi', service: 'terapi_vokasional', note: 'Pelatihan keterampilan kerja', goal: 'Penghasilan tetap' },
+    { menu: 'dukungan_keluarga', service: 'konseling_keluarga', note: 'Mediasi dengan keluarga di daerah asal', goal: 'Pulang ke daerah asal' },
   ],
-  anak: [{ menu: 'dukungan_keluarga', service: 'Reunifikasi keluarga', goal: 'Kembali ke orang tua' }],
-  disabilitas: [{ menu: 'bantuan', service: 'Alat bantu (kursi roda)', goal: 'Bergerak mandiri' }],
-  napza: [{ menu: 'terapi', service: 'Konseling adiksi', goal: 'Pulih' }],
+  anak: [{ menu: 'dukungan_keluarga', service: 'reunifikasi', note: 'Reunifikasi keluarga', goal: 'Kembali ke orang tua' }],
+  disabilitas: [{ menu: 'bantuan', service: 'alat_bantu', note: 'Kursi roda', goal: 'Bergerak mandiri' }],
+  napza: [{ menu: 'terapi', service: 'terapi_psikososial', note: 'Konseling adiksi', goal: 'Pulih' }],
 };
 
 /**
@@ -93,13 +95,22 @@ export async function seedCaseWork(db: Db, now = new Date()): Promise<{ cases: n
           const known = (await tx.select().from(persons).where(eq(persons.id, r.id)).get())!;
           if (!known.nik) await tx.update(persons).set({ nik: demoNik(known, known.originWilayahCode ?? ORIGIN_CODES[i % ORIGIN_CODES.length]!, count), dtks: 'no' }).where(eq(persons.id, r.id)).run();
         }
+        // The first item has had a service given for it (in progress); the others are still planned.
+        const itemIds: string[] = [];
         for (const [k, item] of plan.slice(0, 2 + (i % 2)).entries()) {
-          await tx.insert(casePlanItems).values({ id: newId(), caseId: c.id, ...item, due: wibDate(days(7 + 7 * k)), position: k, createdAt: days(-6), createdBy: p.id }).run();
+          const id = newId();
+          itemIds.push(id);
+          await tx.insert(casePlanItems).values({ id, caseId: c.id, ...item, status: k === 0 ? 'in_progress' : 'planned', statusAt: days(-6), statusBy: p.id, due: wibDate(days(7 + 7 * k)), position: k, createdAt: days(-6), createdBy: p.id }).run();
         }
-        const service = async (menu: AtensiMenu, what: string, at: string, note: string | null) =>
-          await tx.insert(caseServices).values({ id: newId(), caseId: c.id, menu, service: what, givenAt: at, givenBy: p.id, givenByLabel: p.username, note, createdAt: at }).run();
-        await service(plan[0]!.menu, plan[0]!.service, days(-(3 + i)), 'Dicatat saat kunjungan');
-        if (i % 2 === 0) await service('bantuan', 'Paket sembako dan pakaian', days(-1), null);
+        const service = async (menu: AtensiMenu, what: ServiceCode, at: string, note: string | null, planItemId: string | null) =>
+          await tx.insert(caseServices).values({ id: newId(), caseId: c.id, menu, service: what, planItemId, givenAt: at, givenBy: p.id, givenByLabel: p.username, note, createdAt: at }).run();
+        await service(plan[0]!.menu, plan[0]!.service, days(-(3 + i)), 'Dicatat saat kunjungan', itemIds[0]!);
+        if (i % 2 === 0) await service('bantuan', 'pangan', days(-1), 'Paket sembako dan pakaian', null);
+        // The first person's Dinsos of origin has been asked to prepare the return home, and has not answered yet.
+        if (i === 0) {
+          const origin = (await tx.select({ code: persons.originWilayahCode }).from(persons).where(eq(persons.id, r.id)).get())?.code ?? ORIGIN_CODES[0]!;
+          await tx.insert(caseOutsideReferrals).values({ id: newId(), caseId: c.id, service: 'dinsos_asal', toName: `Dinas Sosial ${origin}`, wilayahCode: origin, reason: 'Persiapan pemulangan dan penelusuran keluarga', status: 'sent', referredAt: days(-2), referredBy: p.id }).run();
+        }
         const offsets = [-4, 0, 5, -1, 0, 12];
         const kinds = ['visit', 'document', 'aid_check'] as const;
         await tx.insert(caseFollowUps)

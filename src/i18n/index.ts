@@ -10,6 +10,7 @@ import residents from './messages/residents.ts';
 import referrals from './messages/referrals.ts';
 import cases from './messages/cases.ts';
 import placement from './messages/placement.ts';
+import atensi from './messages/atensi.ts';
 import { z } from 'zod';
 import idLocale from 'zod/v4/locales/id.js';
 import enLocale from 'zod/v4/locales/en.js';
@@ -23,7 +24,7 @@ export interface Messages {
 }
 
 /** Each area keeps its own dictionary (both languages side by side); they are merged here. */
-const AREAS: Messages[] = [common, auth, admin, facilities, board, handoffs, intake, residents, referrals, reports, cases, placement];
+const AREAS: Messages[] = [common, auth, admin, facilities, board, handoffs, intake, residents, referrals, reports, cases, placement, atensi];
 
 export function registerMessages(area: Messages): void {
   AREAS.push(area);

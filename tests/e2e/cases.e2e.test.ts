@@ -55,8 +55,8 @@ describeBrowser('a pendamping works the caseload on a tablet', () => {
 
     // A service: targeted aid, taken to Dukcapil for the e-KTP recording.
     await serviceButton.click();
-    await card.locator('select[name="menu"]').selectOption('bantuan');
-    await card.locator('input[name="service"]').fill('Diantar ke Dukcapil untuk perekaman KTP-el');
+    await card.locator('select[name="service"]').selectOption('dokumen_kependudukan');
+    await card.locator('form[action$="/services"] textarea[name="note"]').fill('Diantar ke Dukcapil untuk perekaman KTP-el');
     await card.locator('form[action$="/services"] button[type="submit"]').click();
     await expect.poll(() => page.locator(`#case-${personId} .flash-ok`).textContent()).toContain('Layanan dicatat.');
 
@@ -75,7 +75,7 @@ describeBrowser('a pendamping works the caseload on a tablet', () => {
     await suite.screenshot(page, 'cases-2-recorded-tablet');
 
     const c = (await api('GET', `/residents/${personId}/case`)).json;
-    expect(c.services).toEqual([expect.objectContaining({ menu: 'bantuan', service: 'Diantar ke Dukcapil untuk perekaman KTP-el', given_by: 'e2e-pendamping' })]);
+    expect(c.services).toEqual([expect.objectContaining({ menu: 'bantuan', service: 'dokumen_kependudukan', note: 'Diantar ke Dukcapil untuk perekaman KTP-el', given_by: 'e2e-pendamping' })]);
     expect(c.follow_ups).toEqual([expect.objectContaining({ kind: 'document', due: yesterday, state: 'overdue' })]);
 
     // The road to aid: no NIK, so the next step is Dukcapil.
@@ -105,7 +105,7 @@ describeBrowser('a pendamping works the caseload on a tablet', () => {
     await page.click('#handover-link');
     await page.waitForURL(/\/stays\/.+\/handover$/);
     expect(await page.locator('#handover-to').textContent()).toContain('Kota Denpasar');
-    expect(await page.locator('#handover-services').textContent()).toContain('Diantar ke Dukcapil untuk perekaman KTP-el');
+    expect(await page.locator('#handover-services').textContent()).toContain('Pengurusan dokumen kependudukan');
     // No NIK nor KK yet: the step is Dukcapil's, now in Denpasar.
     expect(await page.locator('#handover-aid li[data-step="adminduk"]').textContent()).toContain('Rekam data ke Dukcapil');
     expect(await page.locator('#handover-follow-up').textContent()).toContain('Oleh (nama, jabatan, telepon)');

@@ -52,6 +52,7 @@ const TARGETS: Target[] = [
   { user: 'command', path: '/reports', name: 'reports' },
   { user: 'admin', path: '/admin', name: 'admin' },
   { user: 'pendamping', path: '/cases', name: 'cases' },
+  { user: 'pendamping', path: firstLink('/cases', /^\/cases\/[^/?#]+$/), name: 'case page' },
 ];
 
 describeBrowser('every main page: axe-core and html-validate', () => {

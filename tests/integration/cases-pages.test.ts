@@ -47,14 +47,15 @@ describe('case pages', () => {
   it('records a service from the caseload without JavaScript, and re-renders the card with errors on bad input', async () => {
     const bad = await pendamping.post(`/cases/${personId}/services`, { menu: '', service: '', return_to: '/cases' });
     expect(bad.statusCode).toBe(422);
-    expect(bad.body).toMatch(/class="field-error">Menu harus salah satu dari/);
-    const ok = await pendamping.post(`/cases/${personId}/services`, { menu: 'bantuan', service: 'Paket sembako', return_to: '/cases' });
+    expect(bad.body).toMatch(/class="field-error">Pilih layanan dari katalog ATENSI/);
+    const ok = await pendamping.post(`/cases/${personId}/services`, { service: 'pangan', note: 'Paket sembako', return_to: '/cases' });
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe('/cases');
     const after = await pendamping.get('/cases');
     expect(after.body).toContain('Layanan dicatat.');
     const page = await pendamping.get(`/cases/${personId}`);
     expect(page.body).toContain('Paket sembako');
+    expect(page.body).toContain('Bantuan pangan');
   });
 
   it('returns just the card to htmx', async () => {
@@ -70,7 +71,7 @@ describe('case pages', () => {
     const bad = await pendamping.post(`/cases/${personId}/plan`, { menu: 'lainnya', service: 'x', goal: 'y', return_to: `/cases/${personId}` });
     expect(bad.statusCode).toBe(422);
     expect(bad.body).toMatch(/field-error">Menu harus/);
-    expect((await pendamping.post(`/cases/${personId}/plan`, { menu: 'terapi', service: 'Senam lansia', goal: 'Bugar', return_to: `/cases/${personId}` })).statusCode).toBe(303);
+    expect((await pendamping.post(`/cases/${personId}/plan`, { menu: 'terapi', service: 'terapi_fisik', note: 'Senam lansia', goal: 'Bugar', return_to: `/cases/${personId}` })).statusCode).toBe(303);
     expect((await pendamping.post(`/cases/${personId}/assessment`, { needs: 'Kacamata baca', wishes: 'Pulang ke Klaten', return_to: `/cases/${personId}` })).statusCode).toBe(303);
     const page = await pendamping.get(`/cases/${personId}`);
     expect(page.body).toContain('Senam lansia');

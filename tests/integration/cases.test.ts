@@ -88,14 +88,14 @@ describe('ATENSI case work through the API', () => {
   });
 
   it('refuses a plan item with a bad menu (422 problem+json naming the field) and keeps a good plan', async () => {
-    const bad = await lansia.api('POST', `/api/v1/residents/${darmo.id}/case/plan`, { items: [{ menu: 'rekreasi', service: 'Jalan-jalan', goal: 'Senang' }] });
+    const bad = await lansia.api('POST', `/api/v1/residents/${darmo.id}/case/plan`, { items: [{ menu: 'rekreasi', service: 'terapi_fisik', goal: 'Senang' }] });
     expect(bad.statusCode).toBe(422);
     expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(bad.json().errors).toEqual([expect.objectContaining({ path: 'items.0.menu' })]);
     const ok = await lansia.api('POST', `/api/v1/residents/${darmo.id}/case/plan`, {
       items: [
-        { menu: 'bantuan', service: 'Perekaman KTP-el di Dukcapil', goal: 'Punya NIK', due: dayOffset(14) },
-        { menu: 'dukungan_keluarga', service: 'Penelusuran keluarga', goal: 'Kembali ke keluarga' },
+        { menu: 'bantuan', service: 'dokumen_kependudukan', note: 'Perekaman KTP-el di Dukcapil', goal: 'Punya NIK', due: dayOffset(14) },
+        { menu: 'dukungan_keluarga', service: 'penelusuran_keluarga', goal: 'Kembali ke keluarga' },
       ],
     });
     expect(ok.statusCode).toBe(200);
@@ -103,15 +103,15 @@ describe('ATENSI case work through the API', () => {
   });
 
   it('records services given (who, when, what) by those who may change the case only', async () => {
-    const res = await lansia.api('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'perawatan', service: 'Pemeriksaan tekanan darah', note: 'Normal' });
+    const res = await lansia.api('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'perawatan', service: 'perawatan_kesehatan', note: 'Normal' });
     expect(res.statusCode).toBe(201);
-    expect(res.json().services[0]).toMatchObject({ menu: 'perawatan', service: 'Pemeriksaan tekanan darah', note: 'Normal' });
+    expect(res.json().services[0]).toMatchObject({ menu: 'perawatan', service: 'perawatan_kesehatan', note: 'Normal' });
     expect(res.json().services[0].given_by).toMatch(/^pendamping-/);
-    expect((await lansia.api('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'terapi', service: 'x', given_at: '2999-01-01' })).statusCode).toBe(422);
-    expect((await lansia.api('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'hiburan', service: 'x' })).statusCode).toBe(422);
-    expect((await tuna.api('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'terapi', service: 'x' })).statusCode).toBe(404);
-    expect((await intake('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'terapi', service: 'x' })).statusCode).toBe(403);
-    expect((await manager('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'terapi', service: 'Konseling', given_at: `${dayOffset(-2)}T10:00:00+07:00` })).statusCode).toBe(201);
+    expect((await lansia.api('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'terapi', service: 'terapi_mental', given_at: '2999-01-01' })).statusCode).toBe(422);
+    expect((await lansia.api('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'hiburan', service: 'terapi_mental' })).statusCode).toBe(422);
+    expect((await tuna.api('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'terapi', service: 'terapi_mental' })).statusCode).toBe(404);
+    expect((await intake('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'terapi', service: 'terapi_mental' })).statusCode).toBe(403);
+    expect((await manager('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'terapi', service: 'terapi_psikososial', given_at: `${dayOffset(-2)}T10:00:00+07:00` })).statusCode).toBe(201);
   });
 
   it('puts an overdue follow-up on the worklist, and takes it off when done', async () => {
@@ -254,22 +254,22 @@ describe('ATENSI case work through the API', () => {
     const register = async (name: string) => (await intake('POST', '/api/v1/residents', { persons: [{ name, sex: 'L', estimated_age: 50 }], confirm_new: true })).json().persons[0].id as string;
     const other = await register('Kirman');
     expect((await manager('POST', `/api/v1/residents/${other}/case/assessment`, { needs: 'KTP hilang', wishes: 'Pulang ke Klaten' })).statusCode).toBe(200);
-    expect((await manager('POST', `/api/v1/residents/${other}/case/plan`, { items: [{ menu: 'bantuan', service: 'Urus KTP', goal: 'Punya NIK' }] })).statusCode).toBe(200);
-    expect((await manager('POST', `/api/v1/residents/${other}/case/services`, { menu: 'bantuan', service: 'Makan' })).statusCode).toBe(201);
+    expect((await manager('POST', `/api/v1/residents/${other}/case/plan`, { items: [{ menu: 'bantuan', service: 'dokumen_kependudukan', goal: 'Punya NIK' }] })).statusCode).toBe(200);
+    expect((await manager('POST', `/api/v1/residents/${other}/case/services`, { service: 'pangan' })).statusCode).toBe(201);
     expect((await manager('POST', `/api/v1/residents/${survivor.id}/merge`, { other, reason: 'Orang yang sama' })).statusCode).toBe(200);
     const c = (await manager('GET', `/api/v1/residents/${survivor.id}/case`)).json();
     expect(c.assessment).toMatchObject({ needs: 'KTP hilang', wishes: 'Pulang ke Klaten' });
-    expect(c.plan.map((i: { service: string }) => i.service)).toEqual(['Urus KTP']);
-    expect(c.services.map((x: { service: string }) => x.service)).toEqual(['Makan']);
+    expect(c.plan.map((i: { service: string }) => i.service)).toEqual(['dokumen_kependudukan']);
+    expect(c.services.map((x: { service: string }) => x.service)).toEqual(['pangan']);
 
     // Both with a case: the survivor keeps its own assessment and takes the other's plan and services after its own.
     const third = await register('Sukir');
     expect((await manager('POST', `/api/v1/residents/${third}/case/assessment`, { needs: 'Lain', wishes: 'Lain' })).statusCode).toBe(200);
-    expect((await manager('POST', `/api/v1/residents/${third}/case/plan`, { items: [{ menu: 'terapi', service: 'Konseling', goal: 'Tenang' }] })).statusCode).toBe(200);
+    expect((await manager('POST', `/api/v1/residents/${third}/case/plan`, { items: [{ menu: 'terapi', service: 'terapi_psikososial', goal: 'Tenang' }] })).statusCode).toBe(200);
     expect((await manager('POST', `/api/v1/residents/${survivor.id}/merge`, { other: third })).statusCode).toBe(200);
     const both = (await manager('GET', `/api/v1/residents/${survivor.id}/case`)).json();
     expect(both.assessment.needs).toBe('KTP hilang');
-    expect(both.plan.map((i: { service: string }) => i.service)).toEqual(['Urus KTP', 'Konseling']);
+    expect(both.plan.map((i: { service: string }) => i.service)).toEqual(['dokumen_kependudukan', 'terapi_psikososial']);
     expect(await db.all(sql`select id from cases where person_id in (${other}, ${third})`)).toEqual([]);
   });
 
@@ -284,7 +284,7 @@ describe('ATENSI case work through the API', () => {
     expect(mine).toContain(darmo.id);
     expect((await own('GET', '/api/v1/cases')).json().cases.map((c: { person_id: string }) => c.person_id)).toEqual(mine);
     expect((await own('GET', `/api/v1/residents/${darmo.id}/case`)).statusCode).toBe(200);
-    expect((await own('POST', `/api/v1/residents/${darmo.id}/case/services`, { menu: 'bantuan', service: 'Air minum' })).statusCode).toBe(201);
+    expect((await own('POST', `/api/v1/residents/${darmo.id}/case/services`, { service: 'pangan' })).statusCode).toBe(201);
     expect((await own('GET', '/api/v1/worklists/aid')).json().entries.map((e: { person_id: string }) => e.person_id)).toContain(darmo.id);
     const other = bearer(app, await makeToken(db, 'pendamping', { account: ids.otherLansia }));
     expect((await other('GET', `/api/v1/residents/${darmo.id}/case`)).statusCode).toBe(404);
@@ -337,14 +337,14 @@ describe('ATENSI case work through the API', () => {
   it('clears what the case says in words when the person is anonymised, keeping the counts', async () => {
     const p = await placed(intake, { name: 'Wagiman', sex: 'L', estimated_age: 66 });
     await manager('POST', `/api/v1/residents/${p.id}/case/assessment`, { needs: 'Riwayat stroke', wishes: 'Pulang ke Wonogiri' });
-    await manager('POST', `/api/v1/residents/${p.id}/case/services`, { menu: 'perawatan', service: 'Fisioterapi', note: 'Di RS Persahabatan' });
+    await manager('POST', `/api/v1/residents/${p.id}/case/services`, { menu: 'perawatan', service: 'perawatan_kesehatan', note: 'Fisioterapi di RS Persahabatan' });
     await intake('POST', `/api/v1/stays/${p.stayId}/discharge`, { outcome: 'returned_home', destination: 'Wonogiri', destination_wilayah_code: '33.12', family_contact: 'Adik: 0815', escort: 'Peksos', date: dayOffset(-1) });
     const admin = bearer(app, await makeToken(db, 'admin'));
     expect((await admin('POST', `/api/v1/residents/${p.id}/anonymise`, {})).statusCode).toBe(200);
     const c = (await admin('GET', `/api/v1/residents/${p.id}/case`)).json();
     expect(c.assessment).toMatchObject({ needs: null, wishes: null });
     expect(c.services).toEqual([expect.objectContaining({ menu: 'perawatan', note: null })]);
-    expect(c.services[0].service).not.toContain('Fisioterapi');
+    expect(c.services[0].service).toBe('perawatan_kesehatan');
     expect(c.stay.journey).toMatchObject({ destination_wilayah_code: '33.12', family_contact: '—' });
     expect(c.follow_ups).toHaveLength(1);
   });

@@ -35,9 +35,9 @@ describe('the case work report', () => {
     // Four elderly people given the same service, one of them twice; one more given therapy.
     const elders = [];
     for (const name of ['Sarno', 'Sarmi', 'Paijo', 'Tukiyem']) elders.push(await placed(desk, { name, sex: 'L', estimated_age: 70 }));
-    for (const e of elders) expect((await manager('POST', `/api/v1/residents/${e.id}/case/services`, { menu: 'perawatan', service: 'Cek kesehatan' })).statusCode).toBe(201);
-    await manager('POST', `/api/v1/residents/${elders[0]!.id}/case/services`, { menu: 'perawatan', service: 'Cek kesehatan lagi' });
-    await manager('POST', `/api/v1/residents/${elders[1]!.id}/case/services`, { menu: 'terapi', service: 'Senam' });
+    for (const e of elders) expect((await manager('POST', `/api/v1/residents/${e.id}/case/services`, { menu: 'perawatan', service: 'perawatan_kesehatan' })).statusCode).toBe(201);
+    await manager('POST', `/api/v1/residents/${elders[0]!.id}/case/services`, { menu: 'perawatan', service: 'perawatan_kesehatan', note: 'Cek kesehatan lagi' });
+    await manager('POST', `/api/v1/residents/${elders[1]!.id}/case/services`, { menu: 'terapi', service: 'terapi_fisik', note: 'Senam' });
     const withNik = await placed(desk, { name: 'Siti', sex: 'P', birth_date: '1950-05-12', nik: '3171055205500003' });
     // DTKS unknown: checked at the Dinsos first (not in it), then proposed.
     expect((await manager('POST', `/api/v1/residents/${withNik.id}/case/dtks-check`, { outcome: 'no' })).statusCode).toBe(200);

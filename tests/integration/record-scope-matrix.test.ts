@@ -61,13 +61,24 @@ const CASE_CHANGES: { step: string; path: string; body: () => Record<string, unk
   { step: 'assign', path: 'assign', body: () => ({ pendamping_id: 'x' }) },
   { step: 'assessment', path: 'assessment', body: () => ({ needs: 'makan', wishes: 'pulang' }) },
   { step: 'cluster', path: 'cluster', body: () => ({ cluster: 'lansia', reason: 'usia' }) },
-  { step: 'plan', path: 'plan', body: () => ({ items: [{ menu: 'bantuan', service: 'KTP', goal: 'punya NIK' }] }) },
-  { step: 'services', path: 'services', body: () => ({ menu: 'bantuan', service: 'makan' }) },
+  { step: 'plan', path: 'plan', body: () => ({ items: [{ menu: 'bantuan', service: 'dokumen_kependudukan', goal: 'punya NIK' }] }) },
+  { step: 'plan/:item_id', path: 'plan/00000000-0000-0000-0000-000000000000', body: () => ({ status: 'in_progress' }) },
+  { step: 'services', path: 'services', body: () => ({ service: 'pangan' }) },
+  { step: 'evaluation', path: 'evaluation', body: () => ({ summary: 'tercapai' }) },
+  { step: 'close', path: 'close', body: () => ({ outcome: 'selesai' }) },
+  { step: 'reopen', path: 'reopen', body: () => ({ reason: 'kembali' }) },
+  { step: 'family', path: 'family', body: () => ({}) },
+  { step: 'transfers', path: 'transfers', body: () => ({ to_pendamping_id: 'x', reason: 'pindah' }) },
+  { step: 'transfers/:tid/cancel', path: 'transfers/00000000-0000-0000-0000-000000000000/cancel', body: () => ({}) },
+  { step: 'outside-referrals', path: 'outside-referrals', body: () => ({ service: 'rumah_sakit', to_name: 'RSUD', reason: 'sakit' }) },
+  { step: 'outside-referrals/:rid/answer', path: 'outside-referrals/00000000-0000-0000-0000-000000000000/answer', body: () => ({ status: 'accepted', answer: 'ok' }) },
   { step: 'follow-ups', path: 'follow-ups', body: () => ({ due: '2026-12-10', kind: 'visit' }) },
   { step: 'follow-ups/:fid/done', path: 'follow-ups/00000000-0000-0000-0000-000000000000/done', body: () => ({ outcome: 'done' }) },
   { step: 'dtks-proposal', path: 'dtks-proposal', body: () => ({}) },
   { step: 'dtks-check', path: 'dtks-check', body: () => ({ outcome: 'no' }) },
 ];
+
+const TRANSFER_ANSWERS = ['accept', 'refuse'] as const;
 
 const PAGE_ROWS: Row[] = [
   { method: 'GET', route: '/residents/:id', url: (p) => `/residents/${p.personId}`, roles: DESK },
@@ -140,6 +151,9 @@ const PAGE_ROWS: Row[] = [
   // The person page's htmx slot: nothing to show is 204, the same for a hidden and a missing case.
   { method: 'GET', route: '/cases/:id/summary', url: (p) => `/cases/${p.personId}/summary`, roles: DESK, expect: () => 204 },
   ...CASE_CHANGES.map((c): Row => ({ method: 'POST', route: `/cases/:id/${c.step}`, url: (p) => `/cases/${p.personId}/${c.path}`, body: c.body, roles: ['manager'] })),
+  // Answering a transfer is the receiving pendamping's alone: a desk is refused by role (the pendamping side: cases-process.test.ts).
+  ...TRANSFER_ANSWERS.map((a): Row => ({ method: 'POST', route: `/cases/:id/transfers/:tid/${a}`, url: (p) => `/cases/${p.personId}/transfers/00000000-0000-0000-0000-000000000000/${a}`, body: () => ({ note: 'x' }), roles: DESK, expect: () => 403 })),
+  { method: 'POST', route: '/stays/:id/handover/contact', url: (p) => `/stays/${p.stayId}/handover/contact`, body: () => ({ contact: 'Lurah' }), roles: ['manager'] },
 ];
 
 const API_ROWS: Row[] = [
@@ -203,6 +217,8 @@ const API_ROWS: Row[] = [
   },
   { method: 'GET', route: '/api/v1/residents/:id/case', url: (p) => `/api/v1/residents/${p.personId}/case`, roles: DESK },
   ...CASE_CHANGES.map((c): Row => ({ method: 'POST', route: `/api/v1/residents/:id/case/${c.step}`, url: (p) => `/api/v1/residents/${p.personId}/case/${c.path}`, body: c.body, roles: ['manager'] })),
+  ...TRANSFER_ANSWERS.map((a): Row => ({ method: 'POST', route: `/api/v1/residents/:id/case/transfers/:tid/${a}`, url: (p) => `/api/v1/residents/${p.personId}/case/transfers/00000000-0000-0000-0000-000000000000/${a}`, body: () => ({ note: 'x' }), roles: DESK, expect: () => 403 })),
+  { method: 'POST', route: '/api/v1/stays/:id/handover/contact', url: (p) => `/api/v1/stays/${p.stayId}/handover/contact`, body: () => ({ contact: 'Lurah' }), roles: ['manager'] },
   // A named list, not a record: it answers, and holds nothing of the other places (checked below).
   { method: 'GET', route: '/api/v1/worklists/:name', url: () => '/api/v1/worklists/aid', roles: DESK, expect: () => 200 },
 ];

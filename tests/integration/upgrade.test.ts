@@ -144,6 +144,16 @@ describe.each(releases)('a database made by the release of %s', (release) => {
     expect(oldCodesLeft(await readFacts(db, fixture.day))).toEqual([]);
   }, 120_000);
 
+  it('gives every plan item carried by SQLite 0013 / PostgreSQL 0011 a status: in progress where a service of its menu was given after it was planned, else planned', async () => {
+    const items = await db.all<{ status: string; worked: number | string }>(sql`
+      select i.status, (select count(*) from case_services s where s.case_id = i.case_id and s.menu = i.menu and s.given_at >= i.created_at) as worked
+      from case_plan_items i`);
+    expect(items.length).toBeGreaterThan(0);
+    for (const i of items) expect(i.status).toBe(Number(i.worked) > 0 ? 'in_progress' : 'planned');
+    // Both kinds occur in the release's demo, so the rule is exercised both ways.
+    expect(new Set(items.map((i) => i.status))).toEqual(new Set(['planned', 'in_progress']));
+  }, 120_000);
+
   it('lets every demo account sign in, and the API token made before the upgrade still answers on /api/v1', async () => {
     const app = await buildApp(testConfig(), { db, logger: false });
     try {

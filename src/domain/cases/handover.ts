@@ -1,9 +1,14 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { write, type Db } from '../../db/client.ts';
-import { dischargeJourneys, facilities, persons, stays, users, wilayah } from '../../db/schema/index.ts';
+import { caseFollowUps, dischargeJourneys, facilities, persons, stays, wilayah } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { conflict, notFound } from '../errors.ts';
+import { parseInput } from '../validate.ts';
+import { nowIso } from '../../lib/time.ts';
+import { FollowUpContactInput } from './input.ts';
+import { destinationPendamping } from './journey.ts';
+import { assertCanWorkCase, caseOf } from './scope.ts';
 import { translate } from '../../i18n/index.ts';
 import { ZONE_IANA, zoneOf } from '../../lib/time.ts';
 import { maskIdNumber } from '../persons/nik.ts';
@@ -36,13 +41,10 @@ export async function handoverLetter(args: { db: Db; actor: Actor; stayId: strin
     // Read in Bahasa Indonesia whatever the reader's language: the letter is the document the Dinsos files.
     const c = await loadCase(tx, { ...actor, lang: 'id' }, stay.personId);
     const dest = await tx.select().from(wilayah).where(eq(wilayah.code, journey.destinationWilayahCode)).get();
-    const owner = await tx
-      .select({ username: users.username, displayName: users.displayName })
-      .from(users)
-      .where(and(eq(users.role, 'pendamping'), eq(users.wilayahCode, journey.destinationWilayahCode), isNull(users.disabledAt)))
-      .orderBy(asc(users.username))
-      .limit(1)
-      .get();
+    // Who follows up after arrival: the follow-up's owner (a pendamping of the destination, chosen at discharge),
+    // else the contact typed on the letter, else one found now (an account added there since), else a line to type one.
+    const after = c.follow_ups.find((f) => f.stay_id === stay.id && f.kind === 'after_arrival');
+    const owner = after?.owner ?? (after?.owner_contact ? null : await destinationPendamping(tx, journey.destinationWilayahCode, c.cluster.cluster));
     const consented = person.consent;
     const hidden = facility.protected;
     await audit(tx, actor, { action: 'stay.handover_letter', entity: 'stay', entityId: stay.id, detail: { person_id: person.id, destination: journey.destinationWilayahCode } });
@@ -70,11 +72,15 @@ export async function handoverLetter(args: { db: Db; actor: Actor; stayId: strin
         ktpAddress: person.ktpAddress,
       },
       cluster: c.cluster.cluster ? t(`cases.cluster.${c.cluster.cluster}`) : null,
-      services: c.services.map((s) => ({ menu: t(`cases.menu.${s.menu}`), service: s.service, date: s.given_at ? s.given_at.slice(0, 10) : null })),
-      openPlan: c.plan.map((i) => ({ menu: t(`cases.menu.${i.menu}`), service: i.service, goal: i.goal })),
+      services: c.services.map((s) => ({ menu: t(`cases.menu.${s.menu}`), service: t(`cases.svc.${s.service}`), date: s.given_at ? s.given_at.slice(0, 10) : null })),
+      // What the receiving Dinsos carries on: the items still planned or in progress.
+      openPlan: c.plan.filter((i) => i.status === 'planned' || i.status === 'in_progress').map((i) => ({ menu: t(`cases.menu.${i.menu}`), service: t(`cases.svc.${i.service}`), goal: i.goal, status: t(`cases.plan_status.${i.status}`) })),
       aid: { dtks: c.aid.dtks, pkh: c.aid.pkh, bpnt: c.aid.bpnt, steps: c.aid.steps },
-      followUp: owner ? { name: owner.displayName || owner.username } : null,
-      followUpDue: c.follow_ups.find((f) => f.stay_id === stay.id && f.kind === 'after_arrival' && !f.done_at)?.due ?? null,
+      followUp: owner ? { name: owner.name, typed: false } : after?.owner_contact ? { name: after.owner_contact, typed: true } : null,
+      followUpDue: after && !after.done_at ? after.due : null,
+      /** The letter offers a line to type who follows up (and keeps it on the follow-up) when nobody owns it yet. */
+      mayTypeContact: !!after && !after.owner && !after.done_at,
+      typedContact: after?.owner_contact ?? null,
       sender: actor.label,
     };
   });
@@ -85,4 +91,28 @@ export type HandoverLetter = Awaited<ReturnType<typeof handoverLetter>>;
 export async function handoverStays(db: Db, personId: string): Promise<string[]> {
   const rows = await db.all<{ id: string }>(sql`select s.id from stays s join discharge_journeys j on j.stay_id = s.id where s.person_id = ${personId} and s.checked_out_at is not null order by s.checked_out_at desc`);
   return rows.map((r) => r.id);
+}
+
+/**
+ * Who follows up after arrival when Singgah has no pendamping there: a
+ * contact typed on the handover letter (a Dinsos officer, a village head),
+ * kept on the follow-up. Not when a pendamping owns it already.
+ */
+export async function setFollowUpContact(args: { db: Db; actor: Actor; stayId: string; input: unknown }): Promise<{ follow_up_id: string; owner_contact: string }> {
+  const input = parseInput(FollowUpContactInput, args.input, args.actor.lang);
+  const stay = await args.db.select({ id: stays.id, personId: stays.personId }).from(stays).where(eq(stays.id, args.stayId)).get();
+  if (!stay) throw notFound('cases.handover_not_found');
+  return await write(args.db, async (tx) => {
+    // Part of the aftercare: typed on a closed case's letter too (work.ts addFollowUp).
+    await assertCanWorkCase(tx, args.actor, stay.personId);
+    const c = await caseOf(tx, stay.personId);
+    const f = c ? await tx.select().from(caseFollowUps).where(and(eq(caseFollowUps.caseId, c.id), eq(caseFollowUps.stayId, stay.id), eq(caseFollowUps.kind, 'after_arrival'))).get() : undefined;
+    if (!f) throw conflict('cases.handover_no_journey');
+    const at = nowIso();
+    // Typed again to correct it, while nobody in Singgah owns the follow-up and it is still to do.
+    const set = await tx.update(caseFollowUps).set({ ownerContact: input.contact }).where(and(eq(caseFollowUps.id, f.id), isNull(caseFollowUps.ownerId), isNull(caseFollowUps.doneAt))).run();
+    if (set.changes !== 1) throw conflict('cases.follow_up_has_owner');
+    await audit(tx, args.actor, { action: 'case.follow_up_contact', entity: 'person', entityId: stay.personId, at, detail: { follow_up_id: f.id, stay_id: stay.id } });
+    return { follow_up_id: f.id, owner_contact: input.contact };
+  });
 }

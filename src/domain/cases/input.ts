@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ATENSI_MENUS, FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES } from '../../db/schema/index.ts';
+import { ATENSI_MENUS, CLOSE_OUTCOMES, FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES, OUTSIDE_SERVICES, PLAN_STATUSES } from '../../db/schema/index.ts';
+import { isOtherService, menuOfService, SERVICE_CODES } from './catalogue.ts';
 import { optionalText, text } from '../validate.ts';
 import { fromLocal, type Zone } from '../../lib/time.ts';
 
@@ -44,17 +45,70 @@ export const AssignInput = z.object({ pendamping_id: text(64) });
 
 export const AssessmentInput = z.object({ needs: optionalText(2000), wishes: optionalText(2000) });
 
-export const PlanItemInput = z.object({ menu: menu(), service: text(200), goal: text(500), due: optionalDay() });
-export const PlanInput = z.object({ items: z.array(PlanItemInput, { error: 'field.required' }).max(30, 'field.too_long') });
+/** A code of the service catalogue (src/domain/cases/catalogue.ts). */
+export const serviceCode = () => z.preprocess(blank, z.enum(SERVICE_CODES as [string, ...string[]], { error: 'cases.service_invalid' }));
+
+/** The catalogue's rules on a menu + service pair: the service belongs to the menu; "other" says what in the note. */
+function catalogueChecks(v: { menu?: string | undefined; service: string; note?: string | undefined }, ctx: z.RefinementCtx) {
+  if (v.menu && menuOfService(v.service) !== v.menu) ctx.addIssue({ code: 'custom', path: ['service'], message: 'cases.service_not_in_menu' });
+  if (isOtherService(v.service) && !v.note) ctx.addIssue({ code: 'custom', path: ['note'], message: 'cases.other_needs_note' });
+}
+
+export const PlanItemInput = z
+  .object({ menu: menu(), service: serviceCode(), goal: text(500), due: optionalDay(), note: optionalText(500) })
+  .superRefine(catalogueChecks);
+/** Items added to the plan (each gets a stable id and starts `planned`); an item is never removed, it is dropped with a reason. */
+export const PlanInput = z.object({ items: z.array(PlanItemInput, { error: 'field.required' }).min(1, 'field.required').max(30, 'field.too_long') });
 export type PlanInput = z.infer<typeof PlanInput>;
 
-export const ServiceInput = z.object({
-  menu: menu(),
-  service: text(200),
-  given_at: z.preprocess(blank, z.string().max(40).optional()),
-  note: optionalText(1000),
-});
+/** Moving a plan item: `note` is the reason, required to mark it done or dropped. */
+export const PlanStatusInput = z
+  .object({ status: z.preprocess(blank, z.enum(PLAN_STATUSES, { error: 'cases.plan_status_invalid' })), note: optionalText(500) })
+  .superRefine((v, ctx) => {
+    if ((v.status === 'done' || v.status === 'dropped') && !v.note) ctx.addIssue({ code: 'custom', path: ['note'], message: 'cases.plan_reason_required' });
+  });
+export type PlanStatusInput = z.infer<typeof PlanStatusInput>;
+
+/** A service given, picked from the catalogue; `menu` may be left out (the code says it); linked to a plan item it moves it. */
+export const ServiceInput = z
+  .object({
+    menu: z.preprocess(blank, z.enum(ATENSI_MENUS, { error: 'cases.menu_invalid' }).optional()),
+    service: serviceCode(),
+    given_at: z.preprocess(blank, z.string().max(40).optional()),
+    note: optionalText(1000),
+    plan_item_id: z.preprocess(blank, z.string().max(64).optional()),
+  })
+  .superRefine(catalogueChecks);
 export type ServiceInput = z.infer<typeof ServiceInput>;
+
+export const EvaluationInput = z.object({ summary: text(2000) });
+export const CloseInput = z
+  .object({ outcome: z.preprocess(blank, z.enum(CLOSE_OUTCOMES, { error: 'cases.close_outcome_invalid' })), note: optionalText(1000) })
+  .superRefine((v, ctx) => {
+    if (v.outcome === 'lainnya' && !v.note) ctx.addIssue({ code: 'custom', path: ['note'], message: 'cases.close_other_needs_note' });
+  });
+export type CloseInput = z.infer<typeof CloseInput>;
+export const ReopenInput = z.object({ reason: text(500) });
+
+export const TransferInput = z.object({ to_pendamping_id: text(64), reason: text(500) });
+export const TransferAnswerInput = z.object({ note: optionalText(500) });
+export const TransferRefuseInput = z.object({ note: text(500) });
+
+export const OutsideReferralInput = z.object({
+  service: z.preprocess(blank, z.enum(OUTSIDE_SERVICES, { error: 'cases.outside_service_invalid' })),
+  to_name: text(200),
+  wilayah_code: optionalText(8),
+  reason: text(1000),
+});
+export type OutsideReferralInput = z.infer<typeof OutsideReferralInput>;
+export const OutsideAnswerInput = z.object({
+  status: z.preprocess(blank, z.enum(['accepted', 'refused'], { error: 'cases.outside_answer_invalid' })),
+  answer: text(1000),
+});
+
+export const FamilyCaseInput = z.object({ note: optionalText(1000) });
+/** Who follows up after arrival when no pendamping of the destination is in Singgah: typed on the handover letter. */
+export const FollowUpContactInput = z.object({ contact: text(200) });
 
 export const FollowUpInput = z.object({
   due: day(),

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
-import type { Tx } from '../../db/client.ts';
-import { dischargeJourneys, wilayah } from '../../db/schema/index.ts';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { dischargeJourneys, facilities, users, wilayah, type Cluster } from '../../db/schema/index.ts';
+import { clusterOf } from '../persons/cluster.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { invalidField } from '../errors.ts';
@@ -31,6 +32,7 @@ export async function recordJourney(tx: Tx, actor: Actor, stay: { id: string; pe
   if (!(JOURNEY_OUTCOMES as readonly string[]).includes(outcome)) return;
   const at = nowIso();
   let day = wibDate(at);
+  let owner: string | null = null;
   if (j.destination_wilayah_code && j.family_contact && j.escort && j.date) {
     if (!await tx.select({ code: wilayah.code }).from(wilayah).where(eq(wilayah.code, j.destination_wilayah_code)).get()) {
       throw invalidField('destination_wilayah_code', 'field.unknown_wilayah');
@@ -38,6 +40,25 @@ export async function recordJourney(tx: Tx, actor: Actor, stay: { id: string; pe
     await tx.insert(dischargeJourneys).values({ stayId: stay.id, destinationWilayahCode: j.destination_wilayah_code, familyContact: j.family_contact, escort: j.escort, date: j.date }).run();
     await audit(tx, actor, { action: 'stay.journey', entity: 'stay', entityId: stay.id, at, detail: { person_id: stay.personId, destination_wilayah_code: j.destination_wilayah_code, date: j.date } });
     day = j.date;
+    owner = (await destinationPendamping(tx, j.destination_wilayah_code, (await clusterOf(tx, stay.personId)).cluster))?.id ?? null;
   }
-  await insertFollowUp(tx, actor, stay.personId, { kind: 'after_arrival', due: addDays(day, AFTER_ARRIVAL_DAYS), stayId: stay.id }, at);
+  await insertFollowUp(tx, actor, stay.personId, { kind: 'after_arrival', due: addDays(day, AFTER_ARRIVAL_DAYS), stayId: stay.id, ownerId: owner }, at);
+}
+
+/**
+ * The pendamping of the destination who owns the follow-up after arrival: an
+ * active pendamping account bound to that kab/kota (or to a facility there),
+ * of the person's cluster when there is one, else any; none when Singgah has
+ * nobody there (the handover letter then takes a contact typed on it).
+ */
+export async function destinationPendamping(db: Db | Tx, kabKota: string, cluster: Cluster | null) {
+  const rows = await db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, cluster: users.cluster })
+    .from(users)
+    .leftJoin(facilities, eq(facilities.id, users.facilityId))
+    .where(and(eq(users.role, 'pendamping'), isNull(users.disabledAt), sql`(${users.wilayahCode} = ${kabKota} or ${facilities.wilayahCode} = ${kabKota})`))
+    .orderBy(asc(users.username))
+    .all();
+  const best = rows.find((r) => r.cluster === cluster) ?? rows[0];
+  return best ? { id: best.id, name: best.displayName || best.username } : null;
 }

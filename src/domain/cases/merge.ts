@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { caseFollowUps, casePlanItems, cases, caseServices, dtksProposals, personClusters } from '../../db/schema/index.ts';
+import { caseFollowUps, caseOutsideReferrals, casePlanItems, cases, caseServices, caseTransfers, dtksProposals, personClusters } from '../../db/schema/index.ts';
 
 export interface CarriedCase {
   /** The merged-away record's case moved whole to the survivor (the survivor had none). */
@@ -16,6 +16,9 @@ export interface CarriedCase {
  * survivor. When both had a case, the survivor's keeps its pendamping and
  * assessment (the other's fill what it lacks) and takes the other's items;
  * the other's empty case row is removed, so that one person has one case.
+ * Its outside referrals and transfers go too (a transfer still asked for it is
+ * cancelled: the survivor's pendamping stands); the survivor's open or closed
+ * state is kept.
  */
 export async function carryCase(tx: Tx, fromId: string, toId: string, now: string): Promise<CarriedCase> {
   const from = await tx.select().from(cases).where(eq(cases.personId, fromId)).get();
@@ -34,8 +37,16 @@ export async function carryCase(tx: Tx, fromId: string, toId: string, now: strin
   await tx.update(casePlanItems).set({ caseId: to.id, position: sql`${casePlanItems.position} + ${offset}` }).where(eq(casePlanItems.caseId, from.id)).run();
   await tx.update(caseServices).set({ caseId: to.id }).where(eq(caseServices.caseId, from.id)).run();
   await tx.update(caseFollowUps).set({ caseId: to.id }).where(eq(caseFollowUps.caseId, from.id)).run();
+  await tx.update(caseOutsideReferrals).set({ caseId: to.id }).where(eq(caseOutsideReferrals.caseId, from.id)).run();
+  // The survivor keeps its pendamping: a transfer still asked for the other's case no longer stands.
+  await tx.update(caseTransfers).set({ status: 'cancelled', answeredAt: now }).where(and(eq(caseTransfers.caseId, from.id), eq(caseTransfers.status, 'requested'))).run();
+  await tx.update(caseTransfers).set({ caseId: to.id }).where(eq(caseTransfers.caseId, from.id)).run();
   await tx.update(cases)
     .set({
+      familyCaseId: to.familyCaseId ?? from.familyCaseId,
+      evaluation: to.evaluatedAt ? to.evaluation : from.evaluation,
+      evaluatedAt: to.evaluatedAt ?? from.evaluatedAt,
+      evaluatedBy: to.evaluatedAt ? to.evaluatedBy : from.evaluatedBy,
       pendampingId: to.pendampingId ?? from.pendampingId,
       assignedAt: to.pendampingId ? to.assignedAt : from.assignedAt,
       assignedBy: to.pendampingId ? to.assignedBy : from.assignedBy,

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { write, type Db, type Tx } from '../../db/client.ts';
-import { caseFollowUps, casePlanItems, caseServices, dischargeJourneys, dtksProposals, facilities, persons, users } from '../../db/schema/index.ts';
+import { caseFollowUps, caseOutsideReferrals, casePlanItems, cases, caseServices, caseTransfers, dischargeJourneys, dtksProposals, facilities, familyCases, persons, users } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { localDate, nowIso, toLocalIso, zoneOf, type Zone } from '../../lib/time.ts';
@@ -9,7 +9,7 @@ import { maskIdNumber } from '../persons/nik.ts';
 import { aidFactsOf, aidPlaces, aidSteps, describeAidSteps, domicileState, livesIn, nikRegion } from './aid.ts';
 import { clusterOf } from '../persons/cluster.ts';
 import { caseWorkerToday, dueState } from '../time-zone.ts';
-import { assertCanSeeCase, caseOf, currentOrLastStay } from './scope.ts';
+import { assertCanSeeCase, canSeeCase, caseOf, currentOrLastStay } from './scope.ts';
 import { canSeeFacility } from '../access.ts';
 
 export async function latestDtksProposal(db: Db | Tx, personId: string): Promise<string | null> {
@@ -39,6 +39,16 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
   const followUps = c
     ? await tx.select().from(caseFollowUps).where(eq(caseFollowUps.caseId, c.id)).orderBy(sql`${caseFollowUps.doneAt} is not null`, asc(caseFollowUps.due)).all()
     : [];
+  const transfers = c ? await tx.select().from(caseTransfers).where(eq(caseTransfers.caseId, c.id)).orderBy(desc(caseTransfers.requestedAt)).all() : [];
+  const outside = c ? await tx.select().from(caseOutsideReferrals).where(eq(caseOutsideReferrals.caseId, c.id)).orderBy(desc(caseOutsideReferrals.referredAt)).all() : [];
+  // Names of the accounts this case mentions (pendamping of transfers, owners of follow-ups), in one read.
+  const accountIds = [...new Set([...transfers.flatMap((t) => [t.fromPendampingId, t.toPendampingId]), ...followUps.map((f) => f.ownerId)].filter((x): x is string => !!x))];
+  const accounts = new Map(
+    accountIds.length
+      ? (await tx.select({ id: users.id, username: users.username, displayName: users.displayName }).from(users).where(inArray(users.id, accountIds)).all()).map((u) => [u.id, u.displayName || u.username])
+      : [],
+  );
+  const family = c?.familyCaseId ? await familyOf(tx, actor, c.familyCaseId, personId) : null;
   const proposedAt = await latestDtksProposal(tx, personId);
   const aidFacts = aidFactsOf(p, ageOn(p, today), (await aidPlaces(tx, [personId])).get(personId));
   const steps = aidSteps(aidFacts, proposedAt);
@@ -53,6 +63,7 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
       age: ageOn(p, today),
       nik_masked: maskIdNumber(p.nik),
       has_nik: p.nik !== null,
+      has_kk: p.kk !== null,
       category: p.category,
     },
     stay: stay
@@ -73,8 +84,33 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
     assigned_at: toLocalIso(c?.assignedAt, zone),
     cluster: await clusterOf(tx, personId, today),
     assessment: { needs: c?.needs ?? null, wishes: c?.wishes ?? null, assessed_at: toLocalIso(c?.assessedAt, zone) },
-    plan: plan.map((i) => ({ id: i.id, menu: i.menu, service: i.service, goal: i.goal, due: i.due })),
-    services: services.map((s) => ({ id: s.id, menu: s.menu, service: s.service, given_at: toLocalIso(s.givenAt, zone), given_by: s.givenByLabel, note: s.note })),
+    state: c?.closedAt ? ('closed' as const) : ('open' as const),
+    plan: plan.map((i) => ({ id: i.id, menu: i.menu, service: i.service, goal: i.goal, due: i.due, note: i.note, status: i.status, status_at: toLocalIso(i.statusAt, zone), status_reason: i.statusReason, services: services.filter((s) => s.planItemId === i.id).length })),
+    services: services.map((s) => ({ id: s.id, menu: s.menu, service: s.service, plan_item_id: s.planItemId, given_at: toLocalIso(s.givenAt, zone), given_by: s.givenByLabel, note: s.note })),
+    evaluation: c?.evaluatedAt ? { summary: c.evaluation ?? '', evaluated_at: toLocalIso(c.evaluatedAt, zone) } : null,
+    closing: c?.closedAt ? { outcome: c.closeOutcome!, note: c.closeNote, closed_at: toLocalIso(c.closedAt, zone) } : null,
+    transfers: transfers.map((t) => ({
+      id: t.id,
+      status: t.status,
+      from: t.fromPendampingId ? { id: t.fromPendampingId, name: accounts.get(t.fromPendampingId) ?? '—' } : null,
+      to: { id: t.toPendampingId, name: accounts.get(t.toPendampingId) ?? '—' },
+      reason: t.reason,
+      requested_at: toLocalIso(t.requestedAt, zone),
+      answered_at: toLocalIso(t.answeredAt, zone),
+      answer_note: t.answerNote,
+    })),
+    outside_referrals: outside.map((r) => ({
+      id: r.id,
+      service: r.service,
+      to_name: r.toName,
+      wilayah_code: r.wilayahCode,
+      reason: r.reason,
+      status: r.status,
+      referred_at: toLocalIso(r.referredAt, zone),
+      answer: r.answer,
+      answered_at: toLocalIso(r.answeredAt, zone),
+    })),
+    family,
     follow_ups: followUps.map((f) => ({
       id: f.id,
       kind: f.kind,
@@ -85,6 +121,8 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
       done_at: toLocalIso(f.doneAt, zone),
       outcome: f.outcome,
       outcome_note: f.outcomeNote,
+      owner: f.ownerId ? { id: f.ownerId, name: accounts.get(f.ownerId) ?? '—' } : null,
+      owner_contact: f.ownerContact,
     })),
     aid: {
       has_nik: p.nik !== null,
@@ -101,6 +139,33 @@ export async function loadCase(tx: Db | Tx, actor: Actor, personId: string) {
   };
 }
 export type CaseView = Awaited<ReturnType<typeof loadCase>>;
+
+/**
+ * The family case as this reader may know it: the KK masked, the family's
+ * note, and its members; a member whose case the reader may not see is
+ * counted, never named.
+ */
+async function familyOf(tx: Db | Tx, actor: Actor, familyCaseId: string, selfId: string) {
+  const f = await tx.select().from(familyCases).where(eq(familyCases.id, familyCaseId)).get();
+  if (!f) return null;
+  const rows = await tx
+    .select({ personId: cases.personId, residentCode: persons.residentCode, name: persons.name, description: persons.description, closedAt: cases.closedAt })
+    .from(cases)
+    .innerJoin(persons, eq(persons.id, cases.personId))
+    .where(and(eq(cases.familyCaseId, f.id), sql`${persons.mergedIntoId} is null`))
+    .orderBy(asc(persons.residentCode))
+    .all();
+  const members = [];
+  let hidden = 0;
+  for (const r of rows) {
+    if (r.personId !== selfId && !await canSeeCase(tx, actor, r.personId)) {
+      hidden += 1;
+      continue;
+    }
+    members.push({ person_id: r.personId, resident_code: r.residentCode, name: r.name ?? r.description, self: r.personId === selfId, closed: r.closedAt !== null });
+  }
+  return { id: f.id, kk_masked: maskIdNumber(f.kk), note: f.note, members, hidden_members: hidden };
+}
 
 /** One person's case; reading it is an audit event ('case.read'), as reading the record is. */
 export async function readCase(args: { db: Db; actor: Actor; personId: string }): Promise<CaseView> {

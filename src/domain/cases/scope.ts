@@ -1,9 +1,9 @@
 import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
-import { cases, persons, stays, type Role } from '../../db/schema/index.ts';
+import { caseFollowUps, cases, persons, stays, type Role } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { isWide, requireRole } from '../access.ts';
-import { forbidden, notFound } from '../errors.ts';
+import { DomainError, forbidden, notFound } from '../errors.ts';
 import { assertCanSeePerson, visiblePersonsFilter } from '../persons/scope.ts';
 
 /**
@@ -58,15 +58,48 @@ export async function assertCanSeeCase(db: Db | Tx, actor: Actor, personId: stri
   requireRole(actor, CASE_READ_ROLES);
   await assertPersonExists(db, personId);
   if (actor.role === 'pendamping') {
-    if (!isOwnCase(actor, (await caseOf(db, personId))?.pendampingId)) throw notFound('residents.not_found');
+    const c = await caseOf(db, personId);
+    if (!isOwnCase(actor, c?.pendampingId) && !(c && await ownsFollowUpOf(db, actor, c.id))) throw notFound('residents.not_found');
     return;
   }
   await assertCanSeePerson(db, actor, personId);
 }
 
+/**
+ * A pendamping who owns a follow-up of someone else's case (after a return
+ * home: the pendamping of the destination) sees that case and completes
+ * that follow-up; changing anything else stays with the case's own pendamping.
+ */
+export async function ownsFollowUpOf(db: Db | Tx, actor: Actor, caseId: string, followUpId?: string): Promise<boolean> {
+  const owner = caseOwnerOf(actor);
+  if (!owner) return false;
+  const where = followUpId
+    ? and(eq(caseFollowUps.caseId, caseId), eq(caseFollowUps.ownerId, owner), eq(caseFollowUps.id, followUpId))
+    : and(eq(caseFollowUps.caseId, caseId), eq(caseFollowUps.ownerId, owner));
+  return !!await db.select({ id: caseFollowUps.id }).from(caseFollowUps).where(where).limit(1).get();
+}
+
+/**
+ * A closed case (terminasi) is read-only: every change is refused, in words, until it is reopened;
+ * only its follow-ups go on (the aftercare, bimbingan lanjut, comes after terminasi: work.ts addFollowUp).
+ */
+export const caseClosed = () => new DomainError('VALIDATION', 'cases.closed');
+
+export async function assertCaseOpen(db: Db | Tx, personId: string): Promise<void> {
+  if ((await caseOf(db, personId))?.closedAt) throw caseClosed();
+}
+
+/** Works the case (its own pendamping, or a manager, the command centre, admin), and the case is open. */
 export async function assertCanChangeCase(db: Db | Tx, actor: Actor, personId: string): Promise<void> {
+  await assertCanWorkCase(db, actor, personId);
+  await assertCaseOpen(db, personId);
+}
+
+/** As assertCanChangeCase, whether or not the case is closed (closing and reopening check that themselves). */
+export async function assertCanWorkCase(db: Db | Tx, actor: Actor, personId: string): Promise<void> {
   await assertCanSeeCase(db, actor, personId);
   requireRole(actor, CASE_CHANGE_ROLES);
+  if (actor.role === 'pendamping' && !isOwnCase(actor, (await caseOf(db, personId))?.pendampingId)) throw forbidden('cases.not_your_case');
 }
 
 /** The facility of the person's open stay, else of their latest one. */
@@ -91,7 +124,10 @@ export async function assertCanAssign(db: Db | Tx, actor: Actor, personId: strin
 export function caseScopeFilter(actor: Actor, personIdColumn: SQL): SQL {
   if (actor.role === 'pendamping') {
     const owner = caseOwnerOf(actor);
-    return owner ? sql`exists (select 1 from cases cs where cs.person_id = ${personIdColumn} and cs.pendamping_id = ${owner})` : sql`1 = 0`;
+    // Their own cases, and the cases whose follow-up they own (after a return home to their region).
+    return owner
+      ? sql`exists (select 1 from cases cs where cs.person_id = ${personIdColumn} and (cs.pendamping_id = ${owner} or exists (select 1 from case_follow_ups ofu where ofu.case_id = cs.id and ofu.owner_id = ${owner})))`
+      : sql`1 = 0`;
   }
   return visiblePersonsFilter(actor, personIdColumn);
 }

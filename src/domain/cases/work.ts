@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { write, type Db, type Tx } from '../../db/client.ts';
-import { caseFollowUps, casePlanItems, cases, caseServices, dischargeJourneys, dtksProposals, facilities, personClusters, persons, users } from '../../db/schema/index.ts';
+import { caseFollowUps, caseOutsideReferrals, casePlanItems, cases, caseServices, caseTransfers, dischargeJourneys, dtksProposals, facilities, familyCases, personClusters, persons, users } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { conflict, invalidField, notFound } from '../errors.ts';
@@ -10,18 +10,43 @@ import { nowIso } from '../../lib/time.ts';
 import { clusterOf } from '../persons/cluster.ts';
 import { AssessmentInput, AssignInput, DtksCheckInput, DtksProposalInput, FollowUpDoneInput, FollowUpInput, parseInstant, PlanInput, ServiceInput } from './input.ts';
 import { loadCase, type CaseView } from './read.ts';
-import { assertCanAssign, assertCanChangeCase, caseOf, currentOrLastStay } from './scope.ts';
+import { assertCanAssign, assertCanChangeCase, assertCanSeeCase, assertCanWorkCase, assertCaseOpen, caseOf, currentOrLastStay, isOwnCase, ownsFollowUpOf } from './scope.ts';
+import { menuOfService } from './catalogue.ts';
 
 /** The person's case, made on first use (a service may be recorded before anyone is assigned). */
 export async function ensureCase(tx: Tx, personId: string, at = nowIso()) {
   const existing = await caseOf(tx, personId);
   if (existing) return existing;
-  const row = { id: newId(), personId, createdAt: at, updatedAt: at };
+  // A person whose family card already has a family case joins it.
+  const kk = (await tx.select({ kk: persons.kk }).from(persons).where(eq(persons.id, personId)).get())?.kk;
+  const family = kk ? await tx.select({ id: familyCases.id }).from(familyCases).where(eq(familyCases.kk, kk)).get() : undefined;
+  const row = { id: newId(), personId, familyCaseId: family?.id ?? null, createdAt: at, updatedAt: at };
   await tx.insert(cases).values(row).run();
   return (await caseOf(tx, personId))!;
 }
 
 const touch = async (tx: Tx, caseId: string, at: string) => await tx.update(cases).set({ updatedAt: at }).where(eq(cases.id, caseId)).run();
+
+/**
+ * The pendamping a case may go to (assigned or transferred): an active
+ * pendamping account of the person's cluster, working where the person is
+ * (the facility itself, or the wilayah it lies in). `field` names the input
+ * field a refusal points at.
+ */
+export async function pendampingFits(tx: Tx, pendampingId: string, personId: string, field: string) {
+  const p = await tx.select().from(users).where(eq(users.id, pendampingId)).get();
+  if (!p || p.role !== 'pendamping' || p.disabledAt) throw invalidField(field, 'cases.not_a_pendamping');
+  const cluster = await clusterOf(tx, personId);
+  if (!cluster.cluster) throw invalidField(field, 'cases.cluster_unknown');
+  if (p.cluster !== cluster.cluster) throw invalidField(field, 'cases.pendamping_wrong_cluster', { cluster: cluster.cluster });
+  const stay = await currentOrLastStay(tx, personId);
+  if (stay) {
+    const f = (await tx.select({ id: facilities.id, wilayahCode: facilities.wilayahCode }).from(facilities).where(eq(facilities.id, stay.facilityId)).get())!;
+    const here = p.facilityId ? p.facilityId === f.id : !!p.wilayahCode && (f.wilayahCode === p.wilayahCode || f.wilayahCode.startsWith(`${p.wilayahCode}.`));
+    if (!here) throw invalidField(field, 'cases.pendamping_out_of_area');
+  }
+  return { p, cluster };
+}
 
 /**
  * Assigns (or reassigns) the pendamping: an active pendamping account of the
@@ -33,17 +58,8 @@ export async function assignPendamping(args: { db: Db; actor: Actor; personId: s
   const input = parseInput(AssignInput, args.input, actor.lang);
   return await write(args.db, async (tx) => {
     await assertCanAssign(tx, actor, args.personId);
-    const p = await tx.select().from(users).where(eq(users.id, input.pendamping_id)).get();
-    if (!p || p.role !== 'pendamping' || p.disabledAt) throw invalidField('pendamping_id', 'cases.not_a_pendamping');
-    const cluster = await clusterOf(tx, args.personId);
-    if (!cluster.cluster) throw invalidField('pendamping_id', 'cases.cluster_unknown');
-    if (p.cluster !== cluster.cluster) throw invalidField('pendamping_id', 'cases.pendamping_wrong_cluster', { cluster: cluster.cluster });
-    const stay = await currentOrLastStay(tx, args.personId);
-    if (stay) {
-      const f = (await tx.select({ id: facilities.id, wilayahCode: facilities.wilayahCode }).from(facilities).where(eq(facilities.id, stay.facilityId)).get())!;
-      const here = p.facilityId ? p.facilityId === f.id : !!p.wilayahCode && (f.wilayahCode === p.wilayahCode || f.wilayahCode.startsWith(`${p.wilayahCode}.`));
-      if (!here) throw invalidField('pendamping_id', 'cases.pendamping_out_of_area');
-    }
+    await assertCaseOpen(tx, args.personId);
+    const { p, cluster } = await pendampingFits(tx, input.pendamping_id, args.personId, 'pendamping_id');
     const at = nowIso();
     const c = await ensureCase(tx, args.personId, at);
     await tx.update(cases).set({ pendampingId: p.id, assignedAt: at, assignedBy: actor.id, updatedAt: at }).where(eq(cases.id, c.id)).run();
@@ -64,19 +80,29 @@ export async function recordAssessment(args: { db: Db; actor: Actor; personId: s
   });
 }
 
-/** The ATENSI plan, replaced whole (a form that adds one item sends the plan with it). */
-export async function setPlan(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<CaseView> {
+/**
+ * Adds items to the ATENSI plan: each gets a stable id and starts `planned`.
+ * Items are never removed (services given may point at them): an item no
+ * longer wanted is dropped with a reason (process.ts, movePlanItem).
+ */
+export async function addPlanItems(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<CaseView> {
   const input = parseInput(PlanInput, args.input, args.actor.lang);
   return await write(args.db, async (tx) => {
     await assertCanChangeCase(tx, args.actor, args.personId);
     const at = nowIso();
     const c = await ensureCase(tx, args.personId, at);
-    await tx.delete(casePlanItems).where(eq(casePlanItems.caseId, c.id)).run();
-    for (const [i, item] of (input.items).entries()) {
-  await tx.insert(casePlanItems).values({ id: newId(), caseId: c.id, menu: item.menu, service: item.service, goal: item.goal, due: item.due ?? null, position: i, createdAt: at, createdBy: args.actor.id }).run();
-}
+    const last = (await tx.get<{ n: number | string | null }>(sql`select max(position) as n from case_plan_items where case_id = ${c.id}`))?.n;
+    const start = last === null || last === undefined ? 0 : Number(last) + 1;
+    const ids: string[] = [];
+    for (const [i, item] of input.items.entries()) {
+      const id = newId();
+      ids.push(id);
+      await tx.insert(casePlanItems)
+        .values({ id, caseId: c.id, menu: item.menu, service: item.service, goal: item.goal, due: item.due ?? null, note: item.note ?? null, status: 'planned', statusAt: at, statusBy: args.actor.id, position: start + i, createdAt: at, createdBy: args.actor.id })
+        .run();
+    }
     await touch(tx, c.id, at);
-    await audit(tx, args.actor, { action: 'case.plan', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id, items: input.items.length, menus: input.items.map((i) => i.menu) } });
+    await audit(tx, args.actor, { action: 'case.plan', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id, added: ids, services: input.items.map((i) => i.service) } });
     return await loadCase(tx, args.actor, args.personId);
   });
 }
@@ -91,41 +117,62 @@ export async function recordService(args: { db: Db; actor: Actor; personId: stri
   return await write(args.db, async (tx) => {
     await assertCanChangeCase(tx, args.actor, args.personId);
     const c = await ensureCase(tx, args.personId, at);
+    const menu = menuOfService(input.service)!;
+    // A service given for a plan item: the item is this case's, of the same menu, and still open; a planned one starts.
+    let moved: string | null = null;
+    if (input.plan_item_id) {
+      const item = await tx.select().from(casePlanItems).where(and(eq(casePlanItems.id, input.plan_item_id), eq(casePlanItems.caseId, c.id))).get();
+      if (!item) throw invalidField('plan_item_id', 'cases.plan_item_not_found');
+      if (item.menu !== menu) throw invalidField('plan_item_id', 'cases.plan_item_other_menu');
+      if (item.status === 'done' || item.status === 'dropped') throw invalidField('plan_item_id', 'cases.plan_item_finished', { status: item.status });
+      if (item.status === 'planned') {
+        await tx.update(casePlanItems).set({ status: 'in_progress', statusAt: at, statusBy: args.actor.id }).where(and(eq(casePlanItems.id, item.id), eq(casePlanItems.status, 'planned'))).run();
+        moved = item.id;
+      }
+    }
     const id = newId();
     await tx.insert(caseServices)
-      .values({ id, caseId: c.id, menu: input.menu, service: input.service, givenAt, givenBy: args.actor.id, givenByLabel: args.actor.label, note: input.note ?? null, createdAt: at })
+      .values({ id, caseId: c.id, menu, service: input.service, planItemId: input.plan_item_id ?? null, givenAt, givenBy: args.actor.id, givenByLabel: args.actor.label, note: input.note ?? null, createdAt: at })
       .run();
     await touch(tx, c.id, at);
-    await audit(tx, args.actor, { action: 'case.service', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id, service_id: id, menu: input.menu } });
+    await audit(tx, args.actor, { action: 'case.service', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id, service_id: id, menu, service: input.service, plan_item_id: input.plan_item_id ?? null, started: moved } });
     return await loadCase(tx, args.actor, args.personId);
   });
 }
 
 /** Inserts a follow-up inside a caller's transaction (a discharge's "after arrival" uses it too). */
-export async function insertFollowUp(tx: Tx, actor: Actor, personId: string, f: { due: string; kind: FollowUpInput['kind']; note?: string | undefined; stayId?: string | null }, at = nowIso()): Promise<string> {
+export async function insertFollowUp(tx: Tx, actor: Actor, personId: string, f: { due: string; kind: FollowUpInput['kind']; note?: string | undefined; stayId?: string | null; ownerId?: string | null }, at = nowIso()): Promise<string> {
   const c = await ensureCase(tx, personId, at);
   const id = newId();
-  await tx.insert(caseFollowUps).values({ id, caseId: c.id, kind: f.kind, due: f.due, note: f.note ?? null, stayId: f.stayId ?? null, createdAt: at, createdBy: actor.id }).run();
+  await tx.insert(caseFollowUps).values({ id, caseId: c.id, kind: f.kind, due: f.due, note: f.note ?? null, stayId: f.stayId ?? null, ownerId: f.ownerId ?? null, createdAt: at, createdBy: actor.id }).run();
   await touch(tx, c.id, at);
   await audit(tx, actor, { action: 'case.follow_up', entity: 'person', entityId: personId, at, detail: { case_id: c.id, follow_up_id: id, kind: f.kind, due: f.due } });
   return id;
 }
 
-/** A follow-up; its due day may lie in the past (recorded late) and it goes on after discharge. */
+/**
+ * A follow-up; its due day may lie in the past (recorded late) and it goes on
+ * after discharge, and after closing: follow-ups are the aftercare (bimbingan
+ * lanjut) that comes after terminasi, the one part of a closed case still worked.
+ */
 export async function addFollowUp(args: { db: Db; actor: Actor; personId: string; input: unknown }): Promise<CaseView> {
   const input = parseInput(FollowUpInput, args.input, args.actor.lang);
   return await write(args.db, async (tx) => {
-    await assertCanChangeCase(tx, args.actor, args.personId);
+    await assertCanWorkCase(tx, args.actor, args.personId);
     await insertFollowUp(tx, args.actor, args.personId, input);
     return await loadCase(tx, args.actor, args.personId);
   });
 }
 
+/** Completed by whoever works the case, or by the follow-up's owner (the destination's pendamping after a return home). */
 export async function completeFollowUp(args: { db: Db; actor: Actor; personId: string; followUpId: string; input: unknown }): Promise<CaseView> {
   const input = parseInput(FollowUpDoneInput, args.input, args.actor.lang);
   return await write(args.db, async (tx) => {
-    await assertCanChangeCase(tx, args.actor, args.personId);
+    await assertCanSeeCase(tx, args.actor, args.personId);
     const c = await caseOf(tx, args.personId);
+    // Aftercare goes on after terminasi: a closed case's follow-ups are still completed.
+    const owner = args.actor.role === 'pendamping' && c && !isOwnCase(args.actor, c.pendampingId) && await ownsFollowUpOf(tx, args.actor, c.id, args.followUpId);
+    if (!owner) await assertCanWorkCase(tx, args.actor, args.personId);
     const f = c ? await tx.select().from(caseFollowUps).where(and(eq(caseFollowUps.id, args.followUpId), eq(caseFollowUps.caseId, c.id))).get() : undefined;
     if (!c || !f) throw notFound('cases.follow_up_not_found');
     const at = nowIso();
@@ -182,10 +229,13 @@ export async function recordDtksCheck(args: { db: Db; actor: Actor; personId: st
 export async function anonymiseCase(tx: Tx, personId: string): Promise<void> {
   const c = await caseOf(tx, personId);
   if (c) {
-    await tx.update(cases).set({ needs: null, wishes: null }).where(eq(cases.id, c.id)).run();
-    await tx.update(caseServices).set({ note: null, service: '—' }).where(eq(caseServices.caseId, c.id)).run();
-    await tx.update(caseFollowUps).set({ note: null, outcomeNote: null }).where(eq(caseFollowUps.caseId, c.id)).run();
-    await tx.update(casePlanItems).set({ service: '—', goal: '—' }).where(eq(casePlanItems.caseId, c.id)).run();
+    await tx.update(cases).set({ needs: null, wishes: null, evaluation: null, closeNote: null }).where(eq(cases.id, c.id)).run();
+    // The catalogue's codes stay (the reports count them); what was typed about the person goes.
+    await tx.update(caseServices).set({ note: null }).where(eq(caseServices.caseId, c.id)).run();
+    await tx.update(caseFollowUps).set({ note: null, outcomeNote: null, ownerContact: null }).where(eq(caseFollowUps.caseId, c.id)).run();
+    await tx.update(casePlanItems).set({ goal: '—', note: null, statusReason: null }).where(eq(casePlanItems.caseId, c.id)).run();
+    await tx.update(caseTransfers).set({ reason: '—', answerNote: null }).where(eq(caseTransfers.caseId, c.id)).run();
+    await tx.update(caseOutsideReferrals).set({ reason: '—', answer: null }).where(eq(caseOutsideReferrals.caseId, c.id)).run();
   }
   await tx.update(dischargeJourneys).set({ familyContact: '—', escort: '—' }).where(sql`${dischargeJourneys.stayId} in (select id from stays where person_id = ${personId})`).run();
   await tx.update(personClusters).set({ reason: '—' }).where(eq(personClusters.personId, personId)).run();

@@ -1,14 +1,20 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { ATENSI_MENUS, CLUSTERS, FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES } from '../../db/schema/index.ts';
+import { ATENSI_MENUS, CLOSE_OUTCOMES, CLUSTERS, FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES, OUTSIDE_SERVICES } from '../../db/schema/index.ts';
+import { SERVICE_CATALOGUE } from '../../domain/cases/catalogue.ts';
+import { PLAN_TRANSITIONS } from '../../domain/cases/process.ts';
 import { hasRole } from '../../domain/access.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { caseload } from '../../domain/cases/caseload.ts';
 import { setCluster } from '../../domain/cases/cluster.ts';
 import { pendampingChoices, readCase } from '../../domain/cases/read.ts';
-import { handoverLetter } from '../../domain/cases/handover.ts';
+import { handoverLetter, setFollowUpContact } from '../../domain/cases/handover.ts';
+import { closeCase, movePlanItem, recordEvaluation, reopenCase } from '../../domain/cases/process.ts';
+import { answerTransfer, cancelTransfer, incomingTransfers, requestTransfer } from '../../domain/cases/transfer.ts';
+import { answerOutsideReferral, referOutside } from '../../domain/cases/outside.ts';
+import { openFamilyCase } from '../../domain/cases/family.ts';
 import { translator } from '../../i18n/index.ts';
-import { assertCanAssign, CASE_ASSIGN_ROLES, CASE_CHANGE_ROLES, CASE_READ_ROLES, canSeeCase } from '../../domain/cases/scope.ts';
-import { addFollowUp, assignPendamping, completeFollowUp, proposeToDtks, recordDtksCheck, recordAssessment, recordService, setPlan } from '../../domain/cases/work.ts';
+import { assertCanAssign, CASE_ASSIGN_ROLES, CASE_CHANGE_ROLES, CASE_READ_ROLES, canSeeCase, caseOwnerOf, isOwnCase } from '../../domain/cases/scope.ts';
+import { addFollowUp, addPlanItems, assignPendamping, completeFollowUp, proposeToDtks, recordDtksCheck, recordAssessment, recordService } from '../../domain/cases/work.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
@@ -17,7 +23,7 @@ type Id = { Params: { id: string } };
 type Body = Record<string, unknown>;
 const READ = { access: CASE_READ_ROLES };
 const CHANGE = { access: CASE_CHANGE_ROLES };
-const CHOICES = { menus: ATENSI_MENUS, kinds: FOLLOW_UP_KINDS, outcomes: FOLLOW_UP_OUTCOMES, clusters: CLUSTERS };
+const CHOICES = { menus: ATENSI_MENUS, kinds: FOLLOW_UP_KINDS, outcomes: FOLLOW_UP_OUTCOMES, clusters: CLUSTERS, catalogue: SERVICE_CATALOGUE, closeOutcomes: CLOSE_OUTCOMES, outsideServices: OUTSIDE_SERVICES, planTransitions: PLAN_TRANSITIONS };
 
 /** Where a form came from, to go back there; only our own case and worklist pages. */
 function backTo(body: Body, fallback: string): string {
@@ -44,6 +50,7 @@ const casePages: FastifyPluginAsync = async (app) => {
       overdue: entries.reduce((n, e) => n + e.overdue, 0),
       ...CHOICES,
       cardErrors: {},
+      incoming: await incomingTransfers(db, request.actor!),
       ...extra,
     };
   }
@@ -98,12 +105,19 @@ const casePages: FastifyPluginAsync = async (app) => {
         mayAssign = false;
       }
     }
+    const mayWork = hasRole(actor, CASE_CHANGE_ROLES) && (actor.role !== 'pendamping' || isOwnCase(actor, c.pendamping?.id));
+    const sameCluster = (await pendampingChoices(db)).filter((p) => p.cluster === c.cluster.cluster);
     return {
       title: request.t('cases.case_title', { name: c.person.name ?? c.person.resident_code }),
       c,
-      mayChange: hasRole(actor, CASE_CHANGE_ROLES),
-      mayAssign,
-      pendampings: mayAssign ? (await pendampingChoices(db)).filter((p) => p.cluster === c.cluster.cluster) : [],
+      // A closed case is read-only: no form but reopening (for those who may).
+      mayChange: mayWork && c.state === 'open',
+      mayWork,
+      ownerId: caseOwnerOf(actor),
+      mayAssign: mayAssign && c.state === 'open',
+      mayReopen: mayAssign && c.state === 'closed',
+      pendampings: mayAssign ? sameCluster : [],
+      transferTo: mayWork && c.pendamping ? sameCluster.filter((p) => p.id !== c.pendamping!.id) : [],
       ...CHOICES,
       formErrors: {},
       formKind: null,
@@ -119,7 +133,8 @@ const casePages: FastifyPluginAsync = async (app) => {
   app.get<Id>('/stays/:id/handover', { config: READ }, async (request, reply) => {
     const letter = await handoverLetter({ db, actor: request.actor!, stayId: request.params.id });
     // The letter itself is always in Bahasa Indonesia; the screen toolbar follows the reader.
-    return reply.view('pages/cases/handover', { title: `Surat pengantar ${letter.person.residentCode}`, letter, tb: translator('id') });
+    const mayChange = hasRole(request.actor!, CASE_CHANGE_ROLES);
+    return reply.view('pages/cases/handover', { title: `Surat pengantar ${letter.person.residentCode}`, letter, tb: translator('id'), mayChange });
   });
   app.get<Id>('/cases/:id/summary', { config: READ }, async (request, reply) => {
     if (!await canSeeCase(db, request.actor!, request.params.id)) return reply.code(204).send();
@@ -158,17 +173,69 @@ const casePages: FastifyPluginAsync = async (app) => {
   app.post<Id>('/cases/:id/assessment', { config: CHANGE }, async (request, reply) =>
     await caseForm(request, reply, 'assessment', async () => await recordAssessment({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
   );
-  // The page adds one item at a time: the plan as it stands plus the new item.
+  // The page adds one item at a time.
   app.post<Id>('/cases/:id/plan', { config: CHANGE }, async (request, reply) =>
     await caseForm(request, reply, 'plan', async () => {
       const b = (request.body ?? {}) as Body;
-      const plan = (await readCase({ db, actor: request.actor!, personId: request.params.id })).plan;
-      const remove = typeof b.remove === 'string' ? b.remove : null;
-      const kept = plan.filter((i) => i.id !== remove).map(({ menu, service, goal, due }) => ({ menu, service, goal, due: due ?? undefined }));
-      const items = remove ? kept : [...kept, { menu: b.menu, service: b.service, goal: b.goal, due: b.due }];
-      return await setPlan({ db, actor: request.actor!, personId: request.params.id, input: { items } });
+      return await addPlanItems({ db, actor: request.actor!, personId: request.params.id, input: { items: [{ menu: b.menu, service: b.service, goal: b.goal, due: b.due, note: b.note }] } });
     }),
   );
+  type Sub = { Params: { id: string; item_id?: string; tid?: string; rid?: string } };
+  const sub = (request: FastifyRequest<Sub>) => request as unknown as FastifyRequest<Id>;
+  app.post<Sub>('/cases/:id/plan/:item_id', { config: CHANGE }, async (request, reply) =>
+    await caseForm(sub(request), reply, 'plan_status', async () => await movePlanItem({ db, actor: request.actor!, personId: request.params.id, itemId: request.params.item_id!, input: request.body })),
+  );
+  app.post<Id>('/cases/:id/evaluation', { config: CHANGE }, async (request, reply) =>
+    await caseForm(request, reply, 'evaluation', async () => await recordEvaluation({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+  );
+  app.post<Id>('/cases/:id/close', { config: CHANGE }, async (request, reply) =>
+    await caseForm(request, reply, 'close', async () => await closeCase({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+  );
+  app.post<Id>('/cases/:id/reopen', { config: { access: CASE_ASSIGN_ROLES } }, async (request, reply) =>
+    await caseForm(request, reply, 'reopen', async () => await reopenCase({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+  );
+  app.post<Id>('/cases/:id/family', { config: CHANGE }, async (request, reply) =>
+    await caseForm(request, reply, 'family', async () => await openFamilyCase({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+  );
+  app.post<Id>('/cases/:id/transfers', { config: CHANGE }, async (request, reply) =>
+    await caseForm(request, reply, 'transfer', async () => await requestTransfer({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+  );
+  app.post<Sub>('/cases/:id/transfers/:tid/cancel', { config: CHANGE }, async (request, reply) =>
+    await caseForm(sub(request), reply, 'transfer_cancel', async () => await cancelTransfer({ db, actor: request.actor!, personId: request.params.id, transferId: request.params.tid! })),
+  );
+  /** The receiving pendamping answers on their caseload: back there with what happened (the case opens when accepted). */
+  for (const answer of ['accepted', 'refused'] as const) {
+    app.post<Sub>(`/cases/:id/transfers/:tid/${answer === 'accepted' ? 'accept' : 'refuse'}`, { config: { access: ['pendamping'] } }, async (request, reply) => {
+      try {
+        await answerTransfer({ db, actor: request.actor!, personId: request.params.id, transferId: request.params.tid!, answer, input: request.body });
+        flash(request, { kind: 'ok', message: request.t(`cases.saved.transfer_${answer}`) });
+        return reply.redirect(answer === 'accepted' ? `/cases/${encodeURIComponent(request.params.id)}` : '/cases', 303);
+      } catch (err) {
+        if (!(err instanceof DomainError) || err.code !== 'VALIDATION') throw err;
+        const detail = err.fieldErrors.length ? err.fieldErrors.map((f) => request.t(f.message, f.params)).join(' ') : request.t(err.messageKey, err.params);
+        flash(request, { kind: 'error', message: detail });
+        return reply.redirect('/cases#incoming', 303);
+      }
+    });
+  }
+  app.post<Id>('/cases/:id/outside-referrals', { config: CHANGE }, async (request, reply) =>
+    await caseForm(request, reply, 'outside', async () => await referOutside({ db, actor: request.actor!, personId: request.params.id, input: request.body })),
+  );
+  app.post<Sub>('/cases/:id/outside-referrals/:rid/answer', { config: CHANGE }, async (request, reply) =>
+    await caseForm(sub(request), reply, 'outside_answer', async () => await answerOutsideReferral({ db, actor: request.actor!, personId: request.params.id, referralId: request.params.rid!, input: request.body })),
+  );
+  /** The letter's line "who follows up there", typed when Singgah has no pendamping at the destination. */
+  app.post<Id>('/stays/:id/handover/contact', { config: CHANGE }, async (request, reply) => {
+    try {
+      await setFollowUpContact({ db, actor: request.actor!, stayId: request.params.id, input: request.body });
+      flash(request, { kind: 'ok', message: request.t('cases.saved.contact') });
+    } catch (err) {
+      if (!(err instanceof DomainError) || (err.code !== 'VALIDATION' && err.code !== 'CONFLICT')) throw err;
+      const detail = err.fieldErrors.length ? err.fieldErrors.map((f) => request.t(f.message, f.params)).join(' ') : request.t(err.messageKey, err.params);
+      flash(request, { kind: 'error', message: detail });
+    }
+    return reply.redirect(`/stays/${encodeURIComponent(request.params.id)}/handover`, 303);
+  });
   app.post<{ Params: { id: string; fid: string } }>('/cases/:id/follow-ups/:fid/done', { config: CHANGE }, async (request, reply) =>
     await caseForm(request as unknown as FastifyRequest<Id>, reply, 'done', async () =>
       await completeFollowUp({ db, actor: request.actor!, personId: request.params.id, followUpId: request.params.fid, input: request.body }),
