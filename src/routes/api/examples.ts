@@ -302,9 +302,10 @@ export const postHandoffs: OpenApiExample = {
 
 /** GET /occupancy */
 export const getOccupancy: OpenApiExample = {
-  "summary": "Every figure, as a command centre sees it",
+  "summary": "?wilayah=31.71: every figure of the kab/kota and a page of its facilities, as a command centre sees it",
   "response": {
     "as_of": "2026-12-08T00:27:32.140+07:00",
+    "level": "facility",
     "total": {
       "capacity": 10,
       "blocked": 0,
@@ -425,7 +426,8 @@ export const getOccupancy: OpenApiExample = {
           }
         ]
       }
-    ]
+    ],
+    "next": null
   }
 };
 

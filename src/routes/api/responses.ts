@@ -24,6 +24,7 @@ import { AID_STEPS } from '../../domain/cases/aid.ts';
 import { nextField } from './queries.ts';
 import { NEEDS } from '../../domain/routing/route.ts';
 import { ZONES } from '../../lib/time.ts';
+import { OCCUPANCY_LEVELS } from '../../domain/occupancy/levels.ts';
 import type { PersonRecord } from '../../domain/residents/view.ts';
 import type { SearchHit } from '../../domain/residents/search.ts';
 import type { IntakeRegistered } from '../../domain/residents/intake-result.ts';
@@ -613,9 +614,13 @@ const OccupancyFacilityFree = z.object({ ...OccupancyFacilityHead, ...FreeCounts
 export const Occupancy = z
   .object({
     as_of: time,
+    level: z.enum(OCCUPANCY_LEVELS).describe('What by_wilayah is keyed by (province code, kab/kota code; empty for country), and whether facilities are listed (facility)'),
     total: z.union([Counts, FreeCounts]),
     by_kind: z.record(z.string(), z.union([Counts, FreeCounts])).describe('By facility kind'),
-    by_wilayah: z.record(z.string(), z.union([Counts, FreeCounts])).describe('By kab/kota code, over the facilities the caller may see (a hidden protected facility counts in total and by_kind only)'),
-    facilities: z.array(z.union([OccupancyFacilityFull, OccupancyFacilityFree])),
+    by_wilayah: z
+      .record(z.string(), z.union([Counts, FreeCounts]))
+      .describe('By province code (level province) or kab/kota code (kabkota, facility), over the facilities the caller may see (a hidden protected facility counts in total and by_kind only)'),
+    facilities: z.array(z.union([OccupancyFacilityFull, OccupancyFacilityFree])).describe('Level facility only (empty otherwise): a page of the facilities within the wilayah, with their units'),
+    next: nextField,
   })
   .describe('Every figure, or the free places only (Satpol PP), as far as the caller may know them');
