@@ -162,7 +162,15 @@ export interface RoutingInput {
   from?: Origin;
   /** Facilities left out on purpose (those that refused this person), with the reason shown. */
   exclude?: ReadonlyMap<string, Reason>;
+  /**
+   * How many passed-over facilities to name with their reasons, nearest first (default
+   * PASSED_OVER_SHOWN); the rest are only counted by reason. 'all': every one named.
+   */
+  passedOver?: number | 'all';
 }
+
+/** The passed-over facilities named with their reasons by default: the nearest few (INTERFACES.md, GET /routing). */
+export const PASSED_OVER_SHOWN = 10;
 
 export interface Destination {
   facility: { id: string; code: string; name: string; kind: FacilityKind; wilayah_code: string; protected: boolean };
@@ -182,7 +190,14 @@ export interface PassedOver {
 export interface RoutingResult {
   needs: GroupNeeds;
   destinations: Destination[];
+  /** The nearest passed-over facilities (or every one, when asked), each with its reasons. */
   passed_over: PassedOver[];
+  /**
+   * The other passed-over facilities, counted by their first reason's key (each once): at
+   * national scale ~2,000 facilities are passed over, and naming each in words was the cost of
+   * a routing answer (issue 27). The counts add up to those not in `passed_over`.
+   */
+  passed_over_counts: Record<string, number>;
   /** Facilities not shown to this asker (protected); `hidden_fits` of them could have taken the group. Never serialised for the asker. */
   hidden: number;
   hidden_fits: number;
@@ -246,7 +261,7 @@ export function route(input: RoutingInput): RoutingResult {
   const g = groupNeeds(input.persons);
   const from = input.from;
   const destinations: (Destination & { tier: number; area: number; cluster: number })[] = [];
-  const passed: PassedOver[] = [];
+  const passed: (PassedOver & { area: number; distance: number | null })[] = [];
   let hidden = 0;
   let hiddenFits = 0;
 
@@ -269,14 +284,14 @@ export function route(input: RoutingInput): RoutingResult {
       continue;
     }
     const head = { id: f.id, code: f.code, name: f.name, kind: f.kind };
+    const distance = from?.lat != null && from.lng != null && f.lat !== null && f.lng !== null ? haversineKm({ lat: from.lat, lng: from.lng }, { lat: f.lat, lng: f.lng }) : null;
     if (reasons.length) {
-      passed.push({ facility: head, reasons });
+      passed.push({ facility: head, reasons, area: areaRank(from, f.wilayah_code), distance });
       continue;
     }
 
     const unit = units.fits!.unit;
     const cluster = g.clusters.some((c) => f.clusters?.includes(c)) ? 0 : 1;
-    const distance = from?.lat != null && from.lng != null && f.lat !== null && f.lng !== null ? haversineKm({ lat: from.lat, lng: from.lng }, { lat: f.lat, lng: f.lng }) : null;
     const loadAfter = f.usable > 0 ? (f.occupied + f.held + g.size) / f.usable : null;
     const tier = careTier(f.kind, g.special);
     const area = areaRank(from, f.wilayah_code);
@@ -320,16 +335,40 @@ export function route(input: RoutingInput): RoutingResult {
       a.facility.code.localeCompare(b.facility.code),
   );
 
+  const { named, counts } = summarisePassed(passed, input.passedOver ?? PASSED_OVER_SHOWN);
   const result: RoutingResult = {
     needs: g,
     destinations: destinations.map(({ tier: _t, area: _a, cluster: _c, ...d }) => d),
-    passed_over: passed,
+    passed_over: named,
+    passed_over_counts: counts,
     hidden,
     hidden_fits: hiddenFits,
     missing: [],
   };
   if (!destinations.length) result.missing = whatIsMissing(input, g);
   return result;
+}
+
+/**
+ * The passed-over facilities nearest the person first — same kab/kota, same province, then by
+ * distance where both have coordinates — the first `shown` named with their reasons, the rest
+ * counted by their first reason ('all': every one named, nothing counted).
+ */
+function summarisePassed(passed: (PassedOver & { area: number; distance: number | null })[], shown: number | 'all'): { named: PassedOver[]; counts: Record<string, number> } {
+  passed.sort(
+    (a, b) =>
+      a.area - b.area ||
+      Number(a.distance === null) - Number(b.distance === null) ||
+      (a.distance ?? 0) - (b.distance ?? 0) ||
+      a.facility.code.localeCompare(b.facility.code),
+  );
+  const cut = shown === 'all' ? passed.length : Math.max(0, shown);
+  const counts: Record<string, number> = {};
+  for (let i = cut; i < passed.length; i++) {
+    const key = passed[i]!.reasons[0]!.key;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return { named: passed.slice(0, cut).map(({ facility, reasons }) => ({ facility, reasons })), counts };
 }
 
 /**

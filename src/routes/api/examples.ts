@@ -498,6 +498,7 @@ export const getRouting: OpenApiExample = {
         ]
       }
     ],
+    "passed_over_counts": {},
     "nothing_fits": true,
     "missing": [
       {

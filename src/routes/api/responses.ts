@@ -586,7 +586,10 @@ export const RoutingAnswer = z.object({
   ),
   passed_over: z
     .array(z.object({ facility: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string() }), reasons: z.array(ReasonAnswer) }))
-    .describe('Every facility visible to the caller that was passed over, each with its reasons (the whole list: no cap, no counts by reason)'),
+    .describe('The facilities passed over nearest the person (same kab/kota, province, then by distance), each with its reasons: the nearest 10, or every one with ?all=true'),
+  passed_over_counts: z
+    .record(z.string(), count)
+    .describe('The other facilities passed over, counted by the code of their first reason (each facility once; empty with ?all=true)'),
   nothing_fits: z.boolean(),
   missing: z.array(ReasonAnswer).describe('When nothing fits: what is missing'),
   alert_id: nstr,

@@ -36,7 +36,8 @@ const referralsApi: FastifyPluginAsync = async (fastify) => {
 
   app.get('/routing', { config: { ...PEOPLE, openapi: { summary: 'Ranked destinations with reasons, for the person\'s household', tags: ['referrals'], example: EX.getRouting } }, schema: { querystring: RoutingQuery, response: { 200: R.RoutingAnswer } } }, async (request) => {
     // alone=true: the person without the household members with them (for a referral that splits it, with a reason).
-    const routing = await routePerson({ db: app.db, actor: request.actor!, personId: request.query.person_id, alone: request.query.alone });
+    // all=true: every facility passed over named with its reasons; else the nearest few, the rest counted by reason.
+    const routing = await routePerson({ db: app.db, actor: request.actor!, personId: request.query.person_id, alone: request.query.alone, ...(request.query.all ? { passedOver: 'all' as const } : {}) });
     const r = routing.result;
     const t = request.t;
     return {
@@ -60,6 +61,7 @@ const referralsApi: FastifyPluginAsync = async (fastify) => {
         reasons: d.reasons.map((x) => reasonJson(t, x)),
       })),
       passed_over: r.passed_over.map((p) => ({ facility: p.facility, reasons: p.reasons.map((x) => reasonJson(t, x)) })),
+      passed_over_counts: r.passed_over_counts,
       nothing_fits: r.destinations.length === 0,
       missing: r.missing.map((x) => reasonJson(t, x)),
       alert_id: routing.alertId,
