@@ -475,6 +475,7 @@ export const getRouting: OpenApiExample = {
     "needed": true,
     "open_referral": null,
     "destinations": [],
+    "destinations_total": 0,
     "passed_over": [
       {
         "facility": {

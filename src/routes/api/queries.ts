@@ -70,7 +70,7 @@ export const ReferralQuery = z.object({
 export const RoutingQuery = z.object({
   person_id: z.string({ error: 'field.required' }).min(1, 'field.required'),
   alone: flag().describe('The person without their household (a split needs a reason)'),
-  all: flag().describe('Every facility passed over, each with its reasons (default: the nearest few, the rest counted by reason)'),
+  all: flag().describe('Every destination and every facility passed over, each with its reasons (default: the best 20 destinations; the nearest 10 passed over, the rest counted by reason)'),
 });
 export const AlertsQuery = z.object({ all: flag().describe('Settled alerts too') });
 export const RevealQuery = z.object({ reveal_nik: flag().describe('The NIK in full (audited)') });

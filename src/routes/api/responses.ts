@@ -584,6 +584,7 @@ export const RoutingAnswer = z.object({
       reasons: z.array(ReasonAnswer),
     }),
   ),
+  destinations_total: count.describe('How many facilities could take them: destinations lists the best 20 of them, or every one with ?all=true'),
   passed_over: z
     .array(z.object({ facility: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string() }), reasons: z.array(ReasonAnswer) }))
     .describe('The facilities passed over nearest the person (same kab/kota, province, then by distance), each with its reasons: the nearest 10, or every one with ?all=true'),

@@ -37,6 +37,8 @@ export function suggestionsView(request: FastifyRequest, routing: PersonRouting,
     openReferral: routing.openReferral,
     destinations: r.destinations.map((d) => ({ ...d, why: d.reasons.map((x) => describeReason(t, x)) })),
     top: TOP,
+    /** Every facility that could take them; `destinations` holds the best of them unless all were asked for. */
+    destinationsTotal: r.destinations_total,
     passed: r.passed_over.map((p) => ({ ...p, why: p.reasons.map((x) => describeReason(t, x)) })),
     /** The rest of those passed over, by first reason (no words written for each of them: issue 27). */
     passedRest: Object.entries(r.passed_over_counts)
