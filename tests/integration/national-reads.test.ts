@@ -1,4 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { HtmlValidate, type ConfigData } from 'html-validate';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { openTestDatabase, testConfig, TEST_ENGINE } from '../helpers/app.ts';
@@ -197,6 +200,13 @@ describe(`national reads: occupancy levels and pages, the board's drill-down, ro
     expect(kabkota.body.length).toBeLessThan(150 * 1024);
     for (const f of facilities.filter((x) => x.wilayah_code === biggest.kabkota && x.status !== 'CLOSED' && !x.protected)) expect(kabkota.body).toContain(`id="tile-${f.id}"`);
     expect(kabkota.body).toContain(`<a href="/board?wilayah=${biggest.kabkota.slice(0, 2)}">`);
+
+    // Valid HTML by the repository's rules, as every page (tests/e2e/pages-audit.e2e.test.ts).
+    const validator = new HtmlValidate(JSON.parse(readFileSync(resolve('.htmlvalidate.json'), 'utf8')) as ConfigData);
+    for (const [name, html] of [['national', national.body], ['province', province.body], ['kabkota', kabkota.body]] as const) {
+      const report = await validator.validateString(html, `board-${name}.html`);
+      expect(report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`)), name).toEqual([]);
+    }
 
     for (const bad of ['99', '31.7', 'x']) {
       const res = await wall.get(`/board?wilayah=${bad}`);
