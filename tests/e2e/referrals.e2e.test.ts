@@ -42,7 +42,7 @@ describeBrowser('a referral from a TPS desk to a maternity balai, on a tablet', 
 
   /** Both facilities' figures as the API gives them, right now. */
   async function occupancy() {
-    const res = await fetch(`${suite.baseUrl}/api/v1/occupancy`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${suite.baseUrl}/api/v1/occupancy?wilayah=31`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { facilities: { id: string; occupied: number; held: number; free: number }[] };
     const pick = (id: string) => {

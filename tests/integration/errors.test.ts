@@ -98,6 +98,25 @@ describe('security headers', () => {
     expect(setCookie).toMatch(/SameSite=Strict/i);
   });
 
+  it('sends the very headers helmet makes, derived once at start, on pages, API answers, 404s and 304s alike', async () => {
+    const { securityHeaders, HELMET_OPTIONS } = await import('../../src/plugins/security.ts');
+    const helmetSays = await securityHeaders(HELMET_OPTIONS);
+    expect(Object.keys(helmetSays)).toEqual(expect.arrayContaining(['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy']));
+    let db;
+    ({ app, db } = await makeTestApp());
+    const call = bearer(app, await makeToken(db, 'command'));
+    const occupancy = await call('GET', '/api/v1/occupancy');
+    const answers = [
+      await app.inject({ method: 'GET', url: '/login' }),
+      await app.inject({ method: 'GET', url: '/no-such-page' }),
+      await app.inject({ method: 'GET', url: '/healthz' }),
+      occupancy,
+      await call('GET', '/api/v1/occupancy', undefined, { 'if-none-match': occupancy.headers.etag as string }),
+    ];
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 404, 200, 200, 304]);
+    for (const res of answers) for (const [name, value] of Object.entries(helmetSays)) expect(res.headers[name], `${res.statusCode} ${name}`).toBe(value);
+  });
+
   it('marks cookies Secure when served over HTTPS behind a trusted proxy', async () => {
     let db;
     ({ app, db } = await makeTestApp({ TRUST_PROXY: 'true' }));

@@ -29,7 +29,7 @@ describe('units API', () => {
   afterAll(async () => app.close());
 
   const free = async (unitId: string) => {
-    const body = (await bearer(app, await makeToken(db, 'command'))('GET', '/api/v1/occupancy')).json();
+    const body = (await bearer(app, await makeToken(db, 'command'))('GET', '/api/v1/occupancy?wilayah=31&limit=500')).json();
     for (const f of body.facilities) for (const u of f.units) if (u.id === unitId) return u.free as number;
     throw new Error('unit not in occupancy');
   };

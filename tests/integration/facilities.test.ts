@@ -306,22 +306,25 @@ describe('who sees which facility, and how much', () => {
 
   it('the occupancy leaves the protected facility out of the list for display and satpol but counts it in the totals', async () => {
     for (const who of ['display', 'satpol'] as const) {
-      const res = await tokens[who]!('GET', '/api/v1/occupancy');
+      const res = await tokens[who]!('GET', '/api/v1/occupancy?wilayah=31');
       expect(res.statusCode).toBe(200);
-      const body = res.json();
-      expect(Object.keys(body).sort()).toEqual(['as_of', 'by_kind', 'by_wilayah', 'facilities', 'total']);
-      expect(body.facilities.map((f: { name: string }) => f.name)).not.toContain('Rumah Aman Melati');
+      const list = res.json();
+      expect(Object.keys(list).sort()).toEqual(['as_of', 'by_kind', 'by_wilayah', 'facilities', 'level', 'next', 'total']);
+      expect(list.facilities.map((f: { name: string }) => f.name)).not.toContain('Rumah Aman Melati');
+      // The national answer (by province, no list) counts the safe house's places in its totals.
+      const body = (await tokens[who]!('GET', '/api/v1/occupancy')).json();
+      expect(body.level).toBe('province');
       expect(body.total.free).toBe(18);
       expect(body.by_kind.LKS.free).toBe(5);
       expect(JSON.stringify(body)).not.toContain('Korban Rahasia');
     }
     // The wall display gets every figure; Satpol PP where there is room.
-    const display = (await tokens.display!('GET', '/api/v1/occupancy')).json();
-    expect(display.total).toMatchObject({ capacity: 20, occupied: 2, free: 18 });
+    expect((await tokens.display!('GET', '/api/v1/occupancy')).json().total).toMatchObject({ capacity: 20, occupied: 2, free: 18 });
+    const display = (await tokens.display!('GET', '/api/v1/occupancy?wilayah=31')).json();
     expect(display.facilities[0].units.length).toBeGreaterThan(0);
-    const satpol = (await tokens.satpol!('GET', '/api/v1/occupancy')).json();
+    const satpol = (await tokens.satpol!('GET', '/api/v1/occupancy?wilayah=31')).json();
     expect(satpol.total.occupied).toBeUndefined();
-    const admin = (await tokens.admin!('GET', '/api/v1/occupancy')).json();
+    const admin = (await tokens.admin!('GET', '/api/v1/occupancy?wilayah=31')).json();
     const safe = admin.facilities.find((f: { name: string }) => f.name === 'Rumah Aman Melati');
     expect(safe).toMatchObject({ protected: true, capacity: 6, occupied: 1, free: 5 });
     expect(safe.units[0]).toMatchObject({ admits: 'female', capacity: 6, free: 5, free_by_admits: { female: 5, male: 0 } });
@@ -418,12 +421,13 @@ describe('facility list filters and occupancy', () => {
   });
 
   it('GET /occupancy totals OPEN facilities by kind and wilayah, with units', async () => {
-    const body = (await call('GET', '/api/v1/occupancy')).json();
+    const body = (await call('GET', '/api/v1/occupancy?level=kabkota')).json();
     expect(body.total).toMatchObject({ capacity: 56, occupied: 2, held: 1, free: 53 });
     expect(body.by_kind).toHaveProperty('TPS');
     expect(body.by_kind).not.toHaveProperty('LKS'); // on standby
     expect(body.by_wilayah['31.71']).toMatchObject({ capacity: 52, occupied: 2, free: 50, free_by_admits: { male: 50, female: 0 } });
-    const gor = body.facilities.find((f: { name: string }) => f.name === 'GOR Pusat');
+    expect(body.facilities).toEqual([]);
+    const gor = (await call('GET', '/api/v1/occupancy?wilayah=31.71')).json().facilities.find((f: { name: string }) => f.name === 'GOR Pusat');
     expect(gor.units).toHaveLength(2);
     expect(gor.units.find((u: { capacity: number }) => u.capacity === 2)).toMatchObject({ occupied: 2, free: 0 });
   });

@@ -256,7 +256,7 @@ describe('what an integrator generates a client from', () => {
     const check = schemaCheck(doc);
     const schema = json(doc, '/occupancy', 'get', '200').schema;
     for (const role of ['command', 'satpol', 'display', 'manager'] as const) {
-      const res = await bearer(app, await makeToken(db, role, role === 'manager' ? { facility: tps.id } : role === 'satpol' ? { wilayah: '31.71' } : {}))('GET', '/api/v1/occupancy');
+      const res = await bearer(app, await makeToken(db, role, role === 'manager' ? { facility: tps.id } : role === 'satpol' ? { wilayah: '31.71' } : {}))('GET', `/api/v1/occupancy?wilayah=${tps.wilayahCode.slice(0, 2)}`);
       expect(res.statusCode, role).toBe(200);
       const body = res.json() as { facilities: unknown[] };
       expect(body.facilities.length, role).toBeGreaterThan(0);
@@ -265,6 +265,11 @@ describe('what an integrator generates a client from', () => {
       expect(check(schema, { ...body, extra: 1 }), role).not.toEqual([]);
     }
     expect(check(schema, { as_of: null, total: {}, by_kind: {}, by_wilayah: {}, facilities: [] })).not.toEqual([]);
+    // The national default (by province) fits the same schema.
+    const national = (await bearer(app, await makeToken(db, 'command'))('GET', '/api/v1/occupancy')).json() as { level: string; facilities: unknown[] };
+    expect(national.level).toBe('province');
+    expect(national.facilities).toEqual([]);
+    expect(check(schema, national)).toEqual([]);
   });
 
   it('says a person has a name or, when it is not known, a description', async () => {

@@ -237,16 +237,16 @@ describe('who sees which person and place', () => {
     it('leaves protected places out of by_wilayah for those who may not see them; totals still count them', async () => {
       const display = bearer(app, await makeToken(db, 'display'));
       for (const call of [display, kojaDesk]) {
-        const o = (await call('GET', '/api/v1/occupancy')).json();
+        const o = (await call('GET', '/api/v1/occupancy?level=kabkota')).json();
         expect(o.by_wilayah['31.75']).toBeUndefined();
         expect(JSON.stringify(o)).not.toContain(balai.id);
         // The whole picture still holds the balai's places.
         const visibleCapacity = Object.values(o.by_wilayah as Record<string, { capacity: number }>).reduce((a, c) => a + c.capacity, 0);
         expect(o.total.capacity).toBe(visibleCapacity + balaiUnit.capacity);
       }
-      const own = (await balaiDesk('GET', '/api/v1/occupancy')).json();
+      const own = (await balaiDesk('GET', '/api/v1/occupancy?level=kabkota')).json();
       expect(own.by_wilayah['31.75'].capacity).toBe(balaiUnit.capacity);
-      const wide = (await command('GET', '/api/v1/occupancy')).json();
+      const wide = (await command('GET', '/api/v1/occupancy?level=kabkota')).json();
       expect(wide.by_wilayah['31.75'].capacity).toBe(balaiUnit.capacity);
     });
 

@@ -2,9 +2,14 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../actor.ts';
 import { canSeeFacility } from '../access.ts';
-import { loadFacilityOccupancy, summarise, loadLevel, type FacilityOccupancy } from '../occupancy/compute.ts';
+import { invalidField } from '../errors.ts';
+import { loadLevel, type FacilityOccupancy } from '../occupancy/compute.ts';
+import { cachedOccupancy } from '../occupancy/cache.ts';
+import { filterSummary } from '../occupancy/view.ts';
+import { wilayahNames as namesOf } from '../reference/wilayah.ts';
 import { byApproach, samplesSince, APPROACHES, approachOf } from './sampler.ts';
 import { sparkline } from './sparkline.ts';
+import { areaTiles, BOARD_TILE_LIMIT, type AreaTile } from './areas.ts';
 
 export interface BoardTile {
   id: string;
@@ -25,9 +30,25 @@ export interface BoardTile {
   freeChild: number;
 }
 
+/** Which part of the country a board shows: all of it, a province or a kab/kota (`/board?wilayah=`). */
+export interface BoardScope {
+  code: string | null;
+  level: 'country' | 'province' | 'kabkota';
+  /** The way back up, then this scope: Indonesia › province › kab/kota. */
+  crumbs: { code: string | null; name: string }[];
+}
+
 export interface BoardData {
+  scope: BoardScope;
   approaches: { key: string; occupied: number; usable: number; free: number; held: number; spark: string }[];
+  /**
+   * `facilities`: a tile per facility, grouped by kab/kota (`areas`). `areas`: more facilities than a
+   * wall can show as tiles (BOARD_TILE_LIMIT), so a tile per province (of the country) or per
+   * kab/kota (of a province), each leading to its own board (`areaTiles`).
+   */
+  view: 'facilities' | 'areas';
   areas: { code: string; name: string; tiles: BoardTile[] }[];
+  areaTiles: AreaTile[];
   /** The newest first (at most 12); `referralsTotal` counts them all, for "+N more". */
   referrals: { id: string; status: string; from: string; to: string; places: number; since: string }[];
   referralsTotal: number;
@@ -66,39 +87,61 @@ function tile(f: FacilityOccupancy): BoardTile {
  * name is ever read here. Protected facilities count in the totals but their
  * tiles and names are left out for a display.
  */
-export async function boardData(db: Db, actor: Actor, now: Date, opts: { handoffAlertMinutes: number; sparkLabel?: string }): Promise<BoardData> {
-  const facilities = await loadFacilityOccupancy(db);
-  const summary = summarise(facilities);
+/** A `/board?wilayah=` value: a province ("31") or a kab/kota ("31.71") the wilayah table knows; anything else is a 422 naming it. */
+export async function boardScope(db: Db, wilayah: string | undefined): Promise<BoardScope> {
+  if (wilayah === undefined || wilayah === '') return { code: null, level: 'country', crumbs: [{ code: null, name: 'Indonesia' }] };
+  if (!/^\d{2}(\.\d{2})?$/.test(wilayah)) throw invalidField('wilayah', 'field.unknown_wilayah');
+  const province = wilayah.slice(0, 2);
+  const names = await namesOf(db, [...new Set([province, wilayah])]);
+  if (!names.has(wilayah) || !names.has(province)) throw invalidField('wilayah', 'field.unknown_wilayah');
+  const crumbs = [{ code: null, name: 'Indonesia' }, { code: province, name: names.get(province)! }];
+  if (wilayah.length > 2) crumbs.push({ code: wilayah, name: shortName(names.get(wilayah)!) });
+  return { code: wilayah, level: wilayah.length > 2 ? 'kabkota' : 'province', crumbs };
+}
+
+const shortName = (name: string) => name.replace(/^Kota Administrasi |^Kabupaten Administrasi /, '');
+
+export async function boardData(db: Db, actor: Actor, now: Date, opts: { handoffAlertMinutes: number; sparkLabel?: string; scope?: BoardScope }): Promise<BoardData> {
+  const scope = opts.scope ?? (await boardScope(db, undefined));
+  // The occupancy as last committed, computed once per version and shared (src/domain/occupancy/cache.ts).
+  const national = (await cachedOccupancy(db)).summary;
+  // A province's or kab/kota's board: its facilities only, and a protected one the wall may not know counts in none of its totals (view.ts).
+  const summary = scope.code ? filterSummary(actor, national, { kind: [], wilayah: [scope.code] }) : national;
+  const facilities = summary.facilities;
   const totals = byApproach(summary.by_kind);
-  const samples = await samplesSince(db, new Date(now.getTime() - 24 * 3600_000).toISOString());
+  // The 24-hour samples are national: a province's board shows its figures without the line.
+  const samples = scope.code ? [] : await samplesSince(db, new Date(now.getTime() - 24 * 3600_000).toISOString());
   const approaches = APPROACHES.map((a) => ({
     key: a,
     occupied: totals[a].occupied,
     usable: totals[a].usable,
     free: totals[a].free,
     held: totals[a].held,
-    spark: sparkline(samples.filter((s) => s.approach === a), now, opts.sparkLabel),
+    spark: scope.code ? '' : sparkline(samples.filter((s) => s.approach === a), now, opts.sparkLabel),
   }));
 
   const visible = facilities.filter((f) => f.status !== 'CLOSED' && canSeeFacility(actor, f));
-  const visibleIds = new Set(visible.map((f) => f.id));
-  const names = new Map(facilities.map((f) => [f.id, visibleIds.has(f.id) || canSeeFacility(actor, f) ? f.name : '—']));
+  const names = new Map(national.facilities.map((f) => [f.id, canSeeFacility(actor, f) ? f.name : '—']));
+  const view: BoardData['view'] = visible.length > BOARD_TILE_LIMIT && scope.level !== 'kabkota' ? 'areas' : 'facilities';
   const wilayahNames = new Map(
-    (await db.all<{ code: string; name: string }>(sql`select code, name from wilayah where code in (select distinct wilayah_code from facilities)`)).map((w) => [
-      w.code,
-      w.name.replace(/^Kota Administrasi |^Kabupaten Administrasi /, ''),
+    [...(await namesOf(db, [...new Set(visible.map((f) => (view === 'areas' && scope.level === 'country' ? f.wilayah_code.slice(0, 2) : f.wilayah_code)))])).entries()].map(([code, name]) => [
+      code,
+      shortName(name),
     ]),
   );
   const areaMap = new Map<string, BoardTile[]>();
-  for (const f of visible) {
-    const list = areaMap.get(f.wilayah_code) ?? [];
-    list.push(tile(f));
-    areaMap.set(f.wilayah_code, list);
+  if (view === 'facilities') {
+    for (const f of visible) {
+      const list = areaMap.get(f.wilayah_code) ?? [];
+      list.push(tile(f));
+      areaMap.set(f.wilayah_code, list);
+    }
   }
   const order = (k: string) => APPROACHES.indexOf(approachOf(k));
   const areas = [...areaMap.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([code, tiles]) => ({ code, name: wilayahNames.get(code) ?? code, tiles: tiles.sort((a, b) => order(a.kind) - order(b.kind) || a.name.localeCompare(b.name)) }));
+  const tiles = view === 'areas' ? areaTiles(visible, scope.level === 'country' ? 'province' : 'kabkota', wilayahNames) : [];
 
   const referrals = (await db
     .all<{ id: string; status: string; from_id: string | null; to_id: string; places: number; proposed_at: string }>(
@@ -138,7 +181,7 @@ export async function boardData(db: Db, actor: Actor, now: Date, opts: { handoff
   const rank: Record<string, number> = { child_left: 0, child_with_adults: 0, overflow: 0, nothing_fits: 1, handoff_overdue: 2, referral_not_arrived: 2, referral_expired: 3, referral_refused_twice: 3, nearly_full: 4 };
   alerts.sort((a, b) => (rank[a.kind] ?? 9) - (rank[b.kind] ?? 9));
 
-  return { approaches, areas, referrals, referralsTotal, handoffs, handoffsTotal, alerts };
+  return { scope, approaches, view, areas, areaTiles: tiles, referrals, referralsTotal, handoffs, handoffsTotal, alerts };
 }
 
 /** How long something has waited, short enough for a tile: "12m", "3j 05m" (jam), "2h" (hari). */

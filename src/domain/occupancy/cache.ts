@@ -11,7 +11,8 @@ import { invalid } from '../errors.ts';
 import { wilayahNames } from '../reference/wilayah.ts';
 import { parseInput } from '../validate.ts';
 import { loadFacilityOccupancy, summarise, type OccupancySummary } from './compute.ts';
-import { filterSummary, occupancyFor, viewKey, type OccupancyFilter } from './view.ts';
+import { filterSummary, viewKey, type OccupancyFilter } from './view.ts';
+import { occupancyDocument, occupancyShape, shapeKey, type OccupancyLevel } from './levels.ts';
 
 /**
  * The read path of occupancy at national scale (issue 14). Triggers raise the
@@ -149,13 +150,15 @@ const hash = (s: string) => createHash('sha256').update(s).digest('base64url').s
 export async function occupancyAnswer(
   db: Db,
   actor: Actor,
-  opts: { query?: unknown; ifNoneMatch?: string | string[] | undefined; scope?: 'visible' | 'own' } = {},
+  opts: { query?: unknown; ifNoneMatch?: string | string[] | undefined; scope?: 'visible' | 'own'; shape?: { level?: OccupancyLevel | undefined; limit?: number | undefined; offset?: number | undefined } } = {},
 ): Promise<OccupancyAnswer> {
   const { ifNoneMatch, scope = 'visible' } = opts;
   const filter = await parseOccupancyFilter(db, actor, opts.query);
+  // The level and page (./levels.ts): checked before any figure is read.
+  const shape = occupancyShape(filter, opts.shape ?? {});
   const state = await stateFor(db);
   const snap = state ? await state.snapshot : await load(db, await occupancyVersion(db));
-  const key = `${viewKey(actor, snap.summary, scope)}|k=${filter.kind.join(',')}|w=${filter.wilayah.join(',')}`;
+  const key = `${viewKey(actor, snap.summary, scope)}|k=${filter.kind.join(',')}|w=${filter.wilayah.join(',')}|${shapeKey(shape)}`;
   const etag = `W/"${snap.version}-${hash(key)}"`;
   const none = () => {
     throw new Error('no body to compress');
@@ -180,7 +183,7 @@ export async function occupancyAnswer(
     state!.answers.set(key, cached);
     return answer(cached);
   }
-  const fresh: Answer = { etag, body: Buffer.from(JSON.stringify(occupancyFor(actor, filterSummary(actor, snap.summary, filter), snap.asOf, scope))) };
+  const fresh: Answer = { etag, body: Buffer.from(JSON.stringify(occupancyDocument(actor, filterSummary(actor, snap.summary, filter), snap.asOf, shape, scope))) };
   if (state && states.get(db.$engine) === state && fresh.body.length <= ANSWER_CACHE_BYTES / 4) {
     state.answers.set(key, fresh);
     state.bytes += fresh.body.length;

@@ -51,7 +51,7 @@ interface Seen {
 }
 
 /** Routing for one person as this asker sees it: reads only. */
-async function readRouting(tx: Tx, actor: Actor, personId: string, alone: boolean, all: RoutingFacility[], now: string): Promise<Seen> {
+async function readRouting(tx: Tx, actor: Actor, personId: string, alone: boolean, all: RoutingFacility[], now: string, cut: { passedOver?: number | 'all'; destinations?: number | 'all' } = {}): Promise<Seen> {
   const full = await referralGroup(tx, personId);
   // "Alone": the person without the household members with them, for a referral that splits it on purpose.
   const group = alone ? { ...full, persons: full.persons.slice(0, 1) } : full;
@@ -62,6 +62,7 @@ async function readRouting(tx: Tx, actor: Actor, personId: string, alone: boolea
     asker: actor,
     from: await originOf(tx, group.originFacilityId),
     exclude: await refusedBy(tx, group),
+    ...cut,
   });
   const openRow = await tx.get<{ id: string; status: string; to_facility_id: string; to_protected: number }>(sql`
     select r.id, r.status, r.to_facility_id, f.protected as to_protected
@@ -91,7 +92,7 @@ async function readRouting(tx: Tx, actor: Actor, personId: string, alone: boolea
  * raiseNothingFits below). `alertId` is the open 'nothing_fits' alert about
  * them, if one was raised.
  */
-export async function routePerson(args: { db: Db; actor: Actor; personId: string; alone?: boolean }): Promise<PersonRouting> {
+export async function routePerson(args: { db: Db; actor: Actor; personId: string; alone?: boolean; all?: boolean }): Promise<PersonRouting> {
   const { db, actor } = args;
   requireRole(actor, PEOPLE_ROLES);
   // Holds that ran out are released before anyone counts free places (the expiry job's own work, done early).
@@ -101,7 +102,8 @@ export async function routePerson(args: { db: Db; actor: Actor; personId: string
   // suggestion: proposing a referral checks the places again inside its own write).
   const all = await cachedRoutingFacilities(db);
   await assertCanSeePerson(db, actor, args.personId);
-  const seen = await readRouting(db, actor, args.personId, args.alone === true, all, now);
+  // all: every destination and every facility passed over, each with its reasons (else the best and the nearest few).
+  const seen = await readRouting(db, actor, args.personId, args.alone === true, all, now, args.all ? { passedOver: 'all', destinations: 'all' } : {});
   const { person, result, needed, here } = seen;
   return {
     person,
@@ -157,7 +159,8 @@ export async function raiseNothingFits(db: Db, at: Date = new Date()): Promise<s
     // As the desk holding them sees it: a protected facility it may not name counts as hidden (the alert says so).
     const desk: Actor = { ...SYSTEM_ACTOR, role: 'intake', facilityId: d.facility_id };
     const alert = await write(db, async (tx) => {
-      const seen = await readRouting(tx, desk, d.person_id, false, all, now);
+      // Only whether anything fits matters here: no passed-over facility is named.
+      const seen = await readRouting(tx, desk, d.person_id, false, all, now, { passedOver: 0, destinations: 1 });
       const { group, person, result } = seen;
       if (result.destinations.length || seen.open || !seen.needed || seen.openAlert) return null;
       return await raisePersonAlert(tx, SYSTEM_ACTOR, {

@@ -162,7 +162,24 @@ export interface RoutingInput {
   from?: Origin;
   /** Facilities left out on purpose (those that refused this person), with the reason shown. */
   exclude?: ReadonlyMap<string, Reason>;
+  /**
+   * How many passed-over facilities to name with their reasons, nearest first (default
+   * PASSED_OVER_SHOWN); the rest are only counted by reason. 'all': every one named.
+   */
+  passedOver?: number | 'all';
+  /** How many destinations to give, best first (default DESTINATIONS_SHOWN); 'all': every one that fits. */
+  destinations?: number | 'all';
 }
+
+/**
+ * The destinations given by default, best first. For someone with no special need at national
+ * scale a thousand facilities can take them; the desk shows three and "N more", and any facility
+ * can still be referred to (the referral checks it again). `?all=true` gives every one.
+ */
+export const DESTINATIONS_SHOWN = 20;
+
+/** The passed-over facilities named with their reasons by default: the nearest few (INTERFACES.md, GET /routing). */
+export const PASSED_OVER_SHOWN = 10;
 
 export interface Destination {
   facility: { id: string; code: string; name: string; kind: FacilityKind; wilayah_code: string; protected: boolean };
@@ -181,8 +198,18 @@ export interface PassedOver {
 
 export interface RoutingResult {
   needs: GroupNeeds;
+  /** The best destinations, best first, each with its reasons: DESTINATIONS_SHOWN of them, or every one when asked. */
   destinations: Destination[];
+  /** How many facilities could take the group (the list above may show fewer). */
+  destinations_total: number;
+  /** The nearest passed-over facilities (or every one, when asked), each with its reasons. */
   passed_over: PassedOver[];
+  /**
+   * The other passed-over facilities, counted by their first reason's key (each once): at
+   * national scale ~2,000 facilities are passed over, and naming each in words was the cost of
+   * a routing answer (issue 27). The counts add up to those not in `passed_over`.
+   */
+  passed_over_counts: Record<string, number>;
   /** Facilities not shown to this asker (protected); `hidden_fits` of them could have taken the group. Never serialised for the asker. */
   hidden: number;
   hidden_fits: number;
@@ -245,8 +272,8 @@ function checkUnits(f: RoutingFacility, g: GroupNeeds, persons: readonly Routing
 export function route(input: RoutingInput): RoutingResult {
   const g = groupNeeds(input.persons);
   const from = input.from;
-  const destinations: (Destination & { tier: number; area: number; cluster: number })[] = [];
-  const passed: PassedOver[] = [];
+  const destinations: (Destination & { tier: number; area: number; cluster: number; why: () => Reason[] })[] = [];
+  const passed: (PassedOver & { area: number; distance: number | null })[] = [];
   let hidden = 0;
   let hiddenFits = 0;
 
@@ -269,43 +296,46 @@ export function route(input: RoutingInput): RoutingResult {
       continue;
     }
     const head = { id: f.id, code: f.code, name: f.name, kind: f.kind };
+    const distance = from?.lat != null && from.lng != null && f.lat !== null && f.lng !== null ? haversineKm({ lat: from.lat, lng: from.lng }, { lat: f.lat, lng: f.lng }) : null;
     if (reasons.length) {
-      passed.push({ facility: head, reasons });
+      passed.push({ facility: head, reasons, area: areaRank(from, f.wilayah_code), distance });
       continue;
     }
 
     const unit = units.fits!.unit;
     const cluster = g.clusters.some((c) => f.clusters?.includes(c)) ? 0 : 1;
-    const distance = from?.lat != null && from.lng != null && f.lat !== null && f.lng !== null ? haversineKm({ lat: from.lat, lng: from.lng }, { lat: f.lat, lng: f.lng }) : null;
     const loadAfter = f.usable > 0 ? (f.occupied + f.held + g.size) / f.usable : null;
     const tier = careTier(f.kind, g.special);
     const area = areaRank(from, f.wilayah_code);
-
-    const why: Reason[] = [];
-    for (const s of g.services) why.push(R('routing.reason.service', { service: s }));
-    if (g.wheelchair) why.push(R('routing.reason.accessible_unit', { unit: unit.name }));
-    if (g.needs.includes('early_childhood') && g.size > 1) why.push(R('routing.reason.with_mother'));
-    if (g.special && tier === 0) why.push(R('routing.reason.residential'));
-    if (isElderlyHome(f)) why.push(R('routing.reason.elderly_home'));
-    for (const c of g.clusters) if (f.clusters?.includes(c)) why.push(R('routing.reason.cluster', { cluster: c }));
-    if (!g.special && f.kind === 'LKS') why.push(R('routing.reason.community'));
-    if (area === 0) why.push(R('routing.reason.same_kabkota'));
-    else if (area === 1) why.push(R('routing.reason.same_province'));
-    if (distance !== null) why.push(R('routing.reason.distance', { km: Math.round(distance * 10) / 10 }));
-    why.push(R('routing.reason.free_places', { free: unit.free, unit: unit.name, needed: g.size }));
-    why.push(units.fits!.reason);
-    if (loadAfter !== null) why.push(R('routing.reason.load_after', { pct: Math.round(loadAfter * 100) }));
-
+    const distanceKm = distance === null ? null : Math.round(distance * 10) / 10;
+    // The reasons are written after ranking, for the destinations shown only.
     destinations.push({
       facility: { ...head, wilayah_code: f.wilayah_code, protected: f.protected },
       unit: { id: unit.id, name: unit.name, free: unit.free, features: unit.features },
       facility_free: f.free,
       load_after: loadAfter,
-      distance_km: distance === null ? null : Math.round(distance * 10) / 10,
-      reasons: why,
+      distance_km: distanceKm,
+      reasons: [],
       tier,
       area,
       cluster,
+      why: () => {
+        const why: Reason[] = [];
+        for (const s of g.services) why.push(R('routing.reason.service', { service: s }));
+        if (g.wheelchair) why.push(R('routing.reason.accessible_unit', { unit: unit.name }));
+        if (g.needs.includes('early_childhood') && g.size > 1) why.push(R('routing.reason.with_mother'));
+        if (g.special && tier === 0) why.push(R('routing.reason.residential'));
+        if (isElderlyHome(f)) why.push(R('routing.reason.elderly_home'));
+        for (const c of g.clusters) if (f.clusters?.includes(c)) why.push(R('routing.reason.cluster', { cluster: c }));
+        if (!g.special && f.kind === 'LKS') why.push(R('routing.reason.community'));
+        if (area === 0) why.push(R('routing.reason.same_kabkota'));
+        else if (area === 1) why.push(R('routing.reason.same_province'));
+        if (distanceKm !== null) why.push(R('routing.reason.distance', { km: distanceKm }));
+        why.push(R('routing.reason.free_places', { free: unit.free, unit: unit.name, needed: g.size }));
+        why.push(units.fits!.reason);
+        if (loadAfter !== null) why.push(R('routing.reason.load_after', { pct: Math.round(loadAfter * 100) }));
+        return why;
+      },
     });
   }
 
@@ -319,17 +349,43 @@ export function route(input: RoutingInput): RoutingResult {
       (a.load_after ?? 1) - (b.load_after ?? 1) ||
       a.facility.code.localeCompare(b.facility.code),
   );
+  const shown = input.destinations === 'all' ? destinations.length : Math.max(0, input.destinations ?? DESTINATIONS_SHOWN);
 
+  const { named, counts } = summarisePassed(passed, input.passedOver ?? PASSED_OVER_SHOWN);
   const result: RoutingResult = {
     needs: g,
-    destinations: destinations.map(({ tier: _t, area: _a, cluster: _c, ...d }) => d),
-    passed_over: passed,
+    destinations: destinations.slice(0, shown).map(({ tier: _t, area: _a, cluster: _c, why, ...d }) => ({ ...d, reasons: why() })),
+    destinations_total: destinations.length,
+    passed_over: named,
+    passed_over_counts: counts,
     hidden,
     hidden_fits: hiddenFits,
     missing: [],
   };
   if (!destinations.length) result.missing = whatIsMissing(input, g);
   return result;
+}
+
+/**
+ * The passed-over facilities nearest the person first — same kab/kota, same province, then by
+ * distance where both have coordinates — the first `shown` named with their reasons, the rest
+ * counted by their first reason ('all': every one named, nothing counted).
+ */
+function summarisePassed(passed: (PassedOver & { area: number; distance: number | null })[], shown: number | 'all'): { named: PassedOver[]; counts: Record<string, number> } {
+  passed.sort(
+    (a, b) =>
+      a.area - b.area ||
+      Number(a.distance === null) - Number(b.distance === null) ||
+      (a.distance ?? 0) - (b.distance ?? 0) ||
+      a.facility.code.localeCompare(b.facility.code),
+  );
+  const cut = shown === 'all' ? passed.length : Math.max(0, shown);
+  const counts: Record<string, number> = {};
+  for (let i = cut; i < passed.length; i++) {
+    const key = passed[i]!.reasons[0]!.key;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return { named: passed.slice(0, cut).map(({ facility, reasons }) => ({ facility, reasons })), counts };
 }
 
 /**

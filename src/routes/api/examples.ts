@@ -311,9 +311,10 @@ export const postHandoffs: OpenApiExample = {
 
 /** GET /occupancy */
 export const getOccupancy: OpenApiExample = {
-  "summary": "Every figure, as a command centre sees it",
+  "summary": "?wilayah=31.71: every figure of the kab/kota and a page of its facilities, as a command centre sees it",
   "response": {
     "as_of": "2026-12-08T00:27:32.140+07:00",
+    "level": "facility",
     "total": figures(),
     "by_kind": {
       "TPS": figures()
@@ -343,7 +344,8 @@ export const getOccupancy: OpenApiExample = {
           }
         ]
       }
-    ]
+    ],
+    "next": null
   }
 };
 
@@ -391,6 +393,7 @@ export const getRouting: OpenApiExample = {
     "needed": true,
     "open_referral": null,
     "destinations": [],
+    "destinations_total": 0,
     "passed_over": [
       {
         "facility": {
@@ -414,6 +417,7 @@ export const getRouting: OpenApiExample = {
         ]
       }
     ],
+    "passed_over_counts": {},
     "nothing_fits": true,
     "missing": [
       {

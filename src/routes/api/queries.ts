@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { AID_STEPS } from '../../domain/cases/aid.ts';
+import { decodeCursor } from '../../lib/pages.ts';
+import { OccupancyQuery } from '../../domain/occupancy/cache.ts';
+import { FACILITY_PAGE, OCCUPANCY_LEVELS } from '../../domain/occupancy/levels.ts';
+
+export { decodeCursor, encodeCursor, pageOf } from '../../lib/pages.ts';
 
 /*
  * The query strings of /api/v1, each parsed by its schema at the door (src/plugins/zod.ts): the
@@ -47,23 +52,6 @@ export const afterParam = z
   })
   .describe('The `next` of the page before: the page after it');
 
-/** Cursors are opaque to callers: a whole number (an offset or a key) in base64url. */
-export const encodeCursor = (n: number) => Buffer.from(`p${n}`).toString('base64url');
-export function decodeCursor(cursor: string): number | null {
-  const m = /^p(\d{1,12})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return m ? Number(m[1]) : null;
-}
-
-/**
- * A list cut at its limit says so (INTERFACES.md): the verb is asked for one more than the limit,
- * and when it finds it, `next` is the cursor of the page after (`?after=`), else null.
- * `key` of the last item shown: by default the offset of the page after (`from + limit`).
- */
-export function pageOf<T>(rows: readonly T[], limit: number, key: (last: T) => number): { items: T[]; next: string | null } {
-  const items = rows.slice(0, limit);
-  return { items, next: rows.length > limit ? encodeCursor(key(items[items.length - 1]!)) : null };
-}
-
 /** The answer's `next`, described once for every list. */
 export const nextField = z.string().nullable().describe('The list is cut at its limit: pass this back as `?after=` for the rest (null: nothing more)');
 
@@ -82,9 +70,19 @@ export const ReferralQuery = z.object({
 export const RoutingQuery = z.object({
   person_id: z.string({ error: 'field.required' }).min(1, 'field.required'),
   alone: flag().describe('The person without their household (a split needs a reason)'),
+  all: flag().describe('Every destination and every facility passed over, each with its reasons (default: the best 20 destinations; the nearest 10 passed over, the rest counted by reason)'),
 });
 export const AlertsQuery = z.object({ all: flag().describe('Settled alerts too') });
 export const RevealQuery = z.object({ reveal_nik: flag().describe('The NIK in full (audited)') });
 export const WilayahQuery = z.object({ q: oneText() });
 export const WorklistQuery = z.object({ format: z.enum(['json', 'csv']).optional(), step: z.enum(AID_STEPS).optional() });
 export const DtksQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).optional() });
+
+/** GET /occupancy: the filters (as the live socket takes them), the level, and a page of facilities (src/domain/occupancy/levels.ts). */
+export const OccupancyApiQuery = OccupancyQuery.extend({
+  level: z
+    .preprocess(blank, z.enum(OCCUPANCY_LEVELS, { error: 'field.invalid' }).optional())
+    .describe('country, province, kabkota or facility (default: facility when a wilayah is named, else province); facility needs a wilayah'),
+  limit: limitParam(FACILITY_PAGE.fallback, FACILITY_PAGE.max),
+  after: afterParam,
+});

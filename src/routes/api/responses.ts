@@ -29,6 +29,7 @@ import { AID_STEPS } from '../../domain/cases/aid.ts';
 import { nextField } from './queries.ts';
 import { NEEDS } from '../../domain/routing/route.ts';
 import { ZONES } from '../../lib/time.ts';
+import { OCCUPANCY_LEVELS } from '../../domain/occupancy/levels.ts';
 import type { PersonRecord } from '../../domain/residents/view.ts';
 import type { SearchHit } from '../../domain/residents/search.ts';
 import type { IntakeRegistered } from '../../domain/residents/intake-result.ts';
@@ -641,9 +642,13 @@ export const RoutingAnswer = z.object({
       reasons: z.array(ReasonAnswer),
     }),
   ),
+  destinations_total: count.describe('How many facilities could take them: destinations lists the best 20 of them, or every one with ?all=true'),
   passed_over: z
     .array(z.object({ facility: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string() }), reasons: z.array(ReasonAnswer) }))
-    .describe('Every facility visible to the caller that was passed over, each with its reasons (the whole list: no cap, no counts by reason)'),
+    .describe('The facilities passed over nearest the person (same kab/kota, province, then by distance), each with its reasons: the nearest 10, or every one with ?all=true'),
+  passed_over_counts: z
+    .record(z.string(), count)
+    .describe('The other facilities passed over, counted by the code of their first reason (each facility once; empty with ?all=true)'),
   nothing_fits: z.boolean(),
   missing: z.array(ReasonAnswer).describe('When nothing fits: what is missing'),
   alert_id: nstr,
@@ -671,9 +676,13 @@ const OccupancyFacilityFree = z.object({ ...OccupancyFacilityHead, ...FreeCounts
 export const Occupancy = z
   .object({
     as_of: time,
+    level: z.enum(OCCUPANCY_LEVELS).describe('What by_wilayah is keyed by (province code, kab/kota code; empty for country), and whether facilities are listed (facility)'),
     total: z.union([Counts, FreeCounts]),
     by_kind: z.record(z.string(), z.union([Counts, FreeCounts])).describe('By facility kind'),
-    by_wilayah: z.record(z.string(), z.union([Counts, FreeCounts])).describe('By kab/kota code, over the facilities the caller may see (a hidden protected facility counts in total and by_kind only)'),
-    facilities: z.array(z.union([OccupancyFacilityFull, OccupancyFacilityFree])),
+    by_wilayah: z
+      .record(z.string(), z.union([Counts, FreeCounts]))
+      .describe('By province code (level province) or kab/kota code (kabkota, facility), over the facilities the caller may see (a hidden protected facility counts in total and by_kind only)'),
+    facilities: z.array(z.union([OccupancyFacilityFull, OccupancyFacilityFree])).describe('Level facility only (empty otherwise): a page of the facilities within the wilayah, with their units'),
+    next: nextField,
   })
   .describe('Every figure, or the free places only (Satpol PP), as far as the caller may know them');

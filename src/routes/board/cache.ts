@@ -77,12 +77,13 @@ export function boardRenders(db: Db): number {
  * changes heard are those it was made under, else one new render shared by
  * every request that asks meanwhile.
  */
-export async function cachedBoard(db: Db, actor: Actor, lang: Lang, render: () => Promise<BoardRender>): Promise<BoardRender> {
+export async function cachedBoard(db: Db, actor: Actor, lang: Lang, wilayah: string | null, render: () => Promise<BoardRender>): Promise<BoardRender> {
   const c = cacheFor(db);
   // Read before rendering: a change committed during the render makes the next request render again.
   const heard = c.heard;
   const stamp = `${await occupancyVersion(db)}:${heard}`;
-  const key = boardAudience(actor, lang);
+  // A province's or kab/kota's board is its own render (at most 38 + 514 areas an audience).
+  const key = `${boardAudience(actor, lang)}|${wilayah ?? ''}`;
   const had = c.entries.get(key);
   if (had && had.stamp === stamp && Date.now() - had.madeAt < BOARD_MAX_AGE_MS) return await had.render;
   c.renders += 1;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { hubFor } from '../../domain/events.ts';
 import { watchBoard } from './cache.ts';
+import { boardScope } from '../../domain/board/board.ts';
 import { board, boardRegion, BOARD_ROLES, lastEventAt } from './live.ts';
 
 /** The command centre's wall display: /board, kept live by ./live.ts (boardRegion). */
@@ -14,8 +15,15 @@ const boardRoutes: FastifyPluginAsync = async (app) => {
     unwatch();
   });
 
-  app.get('/board', { config: { access: BOARD_ROLES } }, async (request, reply) =>
-    reply.view('pages/board/index', { content: (await board(app, request.actor!, request.lang)).html, live: boardRegion.connect() }),
-  );
+  // `?wilayah=31` (a province) or `31.71` (a kab/kota): that area's own board, reached from the national one's tiles.
+  app.get('/board', { config: { access: BOARD_ROLES } }, async (request, reply) => {
+    const wilayah = (request.query as { wilayah?: unknown } | undefined)?.wilayah;
+    const scope = await boardScope(app.db, typeof wilayah === 'string' ? wilayah : Array.isArray(wilayah) ? '?' : undefined);
+    return reply.view('pages/board/index', {
+      content: (await board(app, request.actor!, request.lang, scope)).html,
+      live: boardRegion.connect(scope.code ? { wilayah: scope.code } : {}),
+      scope,
+    });
+  });
 };
 export default boardRoutes;

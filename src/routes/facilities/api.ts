@@ -1,7 +1,7 @@
 import { READERS, ADMIN, MANAGERS } from './access.ts';
 import * as EX from '../api/examples.ts';
 import * as R from '../api/responses.ts';
-import { WilayahQuery } from '../api/queries.ts';
+import { OccupancyApiQuery, WilayahQuery } from '../api/queries.ts';
 import type { ZodTypeProvider } from '../../plugins/zod.ts';
 import { AddUnitInput, CreateFacilityInput, FacilityFilter, FacilityStatusInput, UpdateFacilityInput, UpdateUnitInput } from '../../domain/facilities/inputs.ts';
 import type { FastifyPluginAsync } from 'fastify';
@@ -20,7 +20,7 @@ import { loadVisibleUnit } from '../../domain/facilities/load.ts';
 import { powersOver } from '../../domain/facilities/scope.ts';
 import { facilityDetailJson, facilityListItemJson, unitChangeJson, unitJson } from '../../domain/facilities/present.ts';
 import { loadUnitOccupancy } from '../../domain/occupancy/compute.ts';
-import { acceptsGzip, OccupancyQuery, occupancyAnswer } from '../../domain/occupancy/cache.ts';
+import { acceptsGzip, occupancyAnswer } from '../../domain/occupancy/cache.ts';
 import { toWib, zoneOf } from '../../lib/time.ts';
 
 const EVERYONE = { access: ['admin', 'command', 'manager', 'intake', 'satpol', 'display'] as const };
@@ -76,11 +76,12 @@ const facilitiesApi: FastifyPluginAsync = async (fastify) => {
     return unitJson(unit, occupancy);
   });
 
-  // The same document the live socket's snapshot carries (src/domain/occupancy/view.ts), serialised once
-  // per occupancy version and view (src/domain/occupancy/cache.ts); `If-None-Match` with its ETag → 304.
-  // R.Occupancy describes it for the document only: the cached bytes are not checked again (see its comment).
-  app.get('/occupancy', { config: { ...EVERYONE, openapi: { summary: 'Occupancy totals (ETag; If-None-Match answers 304)', tags: ['facilities'], etag: true, serialised: R.Occupancy, example: EX.getOccupancy } }, schema: { querystring: OccupancyQuery } }, async (request, reply) => {
-    const answer = await occupancyAnswer(app.db, request.actor!, { query: request.query, ifNoneMatch: request.headers['if-none-match'] });
+  // Summarised at one level, facilities only within a wilayah and a page at a time (src/domain/occupancy/levels.ts),
+  // serialised once per occupancy version, view, filters and page (src/domain/occupancy/cache.ts); `If-None-Match`
+  // with its ETag → 304. R.Occupancy describes it for the document only: the cached bytes are not checked again.
+  app.get('/occupancy', { config: { ...EVERYONE, openapi: { summary: 'Occupancy by level: totals, by kind, by province or kab/kota; facilities within a wilayah, paged (ETag; If-None-Match answers 304)', tags: ['facilities'], etag: true, serialised: R.Occupancy, example: EX.getOccupancy } }, schema: { querystring: OccupancyApiQuery } }, async (request, reply) => {
+    const { kind, wilayah, level, limit, after } = request.query;
+    const answer = await occupancyAnswer(app.db, request.actor!, { query: { kind, wilayah }, shape: { level, limit, offset: after }, ifNoneMatch: request.headers['if-none-match'] });
     reply.header('ETag', answer.etag).header('Cache-Control', 'private, no-cache').header('Vary', 'Accept-Encoding');
     if (answer.body === null) return reply.code(304).send();
     reply.type('application/json; charset=utf-8');

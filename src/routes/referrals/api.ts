@@ -36,7 +36,8 @@ const referralsApi: FastifyPluginAsync = async (fastify) => {
 
   app.get('/routing', { config: { ...PEOPLE, openapi: { summary: 'Ranked destinations with reasons, for the person\'s household', tags: ['referrals'], example: EX.getRouting } }, schema: { querystring: RoutingQuery, response: { 200: R.RoutingAnswer } } }, async (request) => {
     // alone=true: the person without the household members with them (for a referral that splits it, with a reason).
-    const routing = await routePerson({ db: app.db, actor: request.actor!, personId: request.query.person_id, alone: request.query.alone });
+    // all=true: every destination and every facility passed over with its reasons; else the best 20 and the nearest 10, the rest counted by reason.
+    const routing = await routePerson({ db: app.db, actor: request.actor!, personId: request.query.person_id, alone: request.query.alone, all: request.query.all });
     const r = routing.result;
     const t = request.t;
     return {
@@ -59,7 +60,9 @@ const referralsApi: FastifyPluginAsync = async (fastify) => {
         distance_km: d.distance_km,
         reasons: d.reasons.map((x) => reasonJson(t, x)),
       })),
+      destinations_total: r.destinations_total,
       passed_over: r.passed_over.map((p) => ({ facility: p.facility, reasons: p.reasons.map((x) => reasonJson(t, x)) })),
+      passed_over_counts: r.passed_over_counts,
       nothing_fits: r.destinations.length === 0,
       missing: r.missing.map((x) => reasonJson(t, x)),
       alert_id: routing.alertId,

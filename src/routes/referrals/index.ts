@@ -146,10 +146,11 @@ const referralPages: FastifyPluginAsync = async (app) => {
   });
 
   async function showSuggestions(request: FastifyRequest, reply: FastifyReply, personId: string, extra: Record<string, unknown> = {}, status = 200) {
-    const q = (request.query as { all?: string; alone?: string } | undefined) ?? {};
+    const q = (request.query as { all?: string; alone?: string; passed?: string } | undefined) ?? {};
     const body = (request.method === 'POST' ? request.body : undefined) as { alone?: string } | undefined;
     const alone = q.alone === '1' || body?.alone === '1';
-    const routing = await routePerson({ db: app.db, actor: request.actor!, personId, alone });
+    // passed=all: every destination and every facility passed over, each with its reasons (else the best 20, the nearest 10 passed over and counts by reason).
+    const routing = await routePerson({ db: app.db, actor: request.actor!, personId, alone, all: q.passed === 'all' });
     const all = q.all === '1' || request.method === 'POST';
     return reply.view(
       'pages/referrals/suggestions',

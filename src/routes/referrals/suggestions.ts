@@ -37,7 +37,14 @@ export function suggestionsView(request: FastifyRequest, routing: PersonRouting,
     openReferral: routing.openReferral,
     destinations: r.destinations.map((d) => ({ ...d, why: d.reasons.map((x) => describeReason(t, x)) })),
     top: TOP,
+    /** Every facility that could take them; `destinations` holds the best of them unless all were asked for. */
+    destinationsTotal: r.destinations_total,
     passed: r.passed_over.map((p) => ({ ...p, why: p.reasons.map((x) => describeReason(t, x)) })),
+    /** The rest of those passed over, by first reason (no words written for each of them: issue 27). */
+    passedRest: Object.entries(r.passed_over_counts)
+      .map(([code, n]) => ({ code, n, label: t(`routing.passed_short.${code.replace(/^routing\.passed\./, '')}`) }))
+      .sort((a, b) => b.n - a.n),
+    passedTotal: r.passed_over.length + Object.values(r.passed_over_counts).reduce((a, n) => a + n, 0),
     missing: r.missing.map((x) => describeReason(t, x)),
     alerted: r.destinations.length === 0 && routing.openReferral === null && routing.needed,
     /** The job has raised the alert already (a page only reads: src/domain/referrals/route-person.ts). */
