@@ -288,16 +288,17 @@ const liveSocket: FastifyPluginAsync = async (app) => {
   // Events are handled one at a time, in the order they were committed: `seq` follows the changes.
   const order = new Queue();
   /**
-   * The step of `seq` before a message: 2 (one number skipped, a gap the client sees) while this instance
-   * cannot hear the other instances' changes (PostgreSQL: its LISTEN connection is lost), so a client
-   * knows that what it holds may be missing changes and takes a fresh snapshot (docs/api.md "Live").
+   * Whether this instance can hear the other instances' changes now (PostgreSQL: its LISTEN connection is
+   * in place). A message about a change heard while it cannot is numbered with a gap (`seq` skips one), so
+   * a client knows that what it holds may be missing changes and takes a fresh snapshot (docs/api.md
+   * "Live"); once the listener is back every client gets one anyway (`resync`).
    */
-  const step = () => (hub.listening && !hub.listening() ? 2 : 1);
+  const hearing = () => !hub.listening || hub.listening();
   /** A change this instance heard but could not tell its clients (its handling failed): the next message shows a gap. */
   const skipOne = () => {
     for (const g of groups.values()) g.seq += 1;
   };
-  const handle = async (event: HubEvent) => {
+  const handle = async (event: HubEvent, deaf = false) => {
     if (event.type !== 'access') generation += 1;
     if (groups.size === 0) return;
     const check = new CredentialCheck(app.db);
@@ -309,7 +310,7 @@ const liveSocket: FastifyPluginAsync = async (app) => {
       // Changes may have been missed: every client gets a fresh snapshot, numbered as the next message, and replaces its state.
       for (const group of groups.values()) {
         if (group.clients.size === 0) continue;
-        group.seq += 1;
+        group.seq += deaf ? 2 : 1;
         const data = await snapshotOf(group);
         for (const c of group.clients) if (deliver(c, data)) stats.sent += 1;
       }
@@ -335,20 +336,22 @@ const liveSocket: FastifyPluginAsync = async (app) => {
         else leave(c);
       }
       if (allowed.length === 0) continue;
-      group.seq += step();
+      group.seq += deaf ? 2 : 1;
       const data = Buffer.from(JSON.stringify({ ...body, seq: group.seq }));
       stats.built += 1;
       for (const c of allowed) if (deliver(c, data)) stats.sent += 1;
     }
   };
-  const unsubscribe = hub.subscribe((event) =>
-    order
-      .run(() => handle(event))
+  const unsubscribe = hub.subscribe((event) => {
+    // Asked when the change is heard (just after its commit), not when its turn comes in the queue.
+    const deaf = !hearing();
+    return order
+      .run(() => handle(event, deaf))
       .catch((err) => {
         skipOne();
         app.log.error({ err }, 'live event failed');
-      }),
-  );
+      });
+  });
 
   const pingOnce = async () => {
     // A session that merely expired publishes nothing: the ping round finds it.
