@@ -45,7 +45,8 @@ const CLIENTS = Number(opts.clients);
 const WALLS = Number(opts.walls);
 const RATE = Number(opts.rate);
 const SECONDS = Number(opts.seconds);
-const deadline = performance.now() + 20 * 60_000;
+/** Each stage may take this long to connect its clients (a national snapshot is 7.6 MB a client): it runs with what connected. */
+const CONNECT_MS = 18 * 60_000;
 
 const shm = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 const dir = mkdtempSync(join(shm, 'singgah-live-change-'));
@@ -124,6 +125,7 @@ async function desks(change: (i: number) => Promise<void>): Promise<void> {
 
 /** Opens clients until there are `n`: a refusal under load (503, the server shedding load while snapshots are made) is tried again, as a wall would. */
 async function openAll(clients: LiveClients, n: number): Promise<void> {
+  const deadline = performance.now() + CONNECT_MS;
   while (clients.size < n && performance.now() < deadline) {
     try {
       await clients.open(n, { concurrency: 20, deadline });
@@ -132,6 +134,27 @@ async function openAll(clients: LiveClients, n: number): Promise<void> {
       await sleep(200);
     }
   }
+}
+
+/**
+ * LiveClients.fanOut one event at a time (5 warm-up events first), so that each event's p99 is printed
+ * as well as the p99 over every message of the 10: one slow event on a shared machine shows as such.
+ */
+async function fanOutByEvent(name: string, clients: LiveClients, trigger: () => Promise<void>) {
+  await clients.fanOut(trigger, { warmup: 5, events: 0, timeoutMs: 30_000 });
+  const all: number[] = [];
+  const perEvent: number[] = [];
+  let missed = 0;
+  for (let i = 0; i < 10; i++) {
+    const one = await clients.fanOut(trigger, { warmup: 0, events: 1, timeoutMs: 30_000 });
+    // The samples of that one event (fanOut keeps them until the next); a message that never came counts as the timeout.
+    const samples = [...(clients as unknown as { arrivals: number[] }).arrivals, ...Array.from({ length: one.missed }, () => 30_000)];
+    all.push(...samples);
+    perEvent.push(one.p99);
+    missed += one.missed;
+  }
+  progress(`${name}: p99 of each event: ${perEvent.map((x) => round(x)).join(', ')} ms`);
+  return { p99: quantile(all, 0.99), median: quantile(all, 0.5), samples: all.length, missed, perEvent };
 }
 
 try {
@@ -156,6 +179,7 @@ try {
     nodeArgs: ['--enable-source-maps'],
     env: { DATABASE_PATH: dbPath, LOG_LEVEL: 'warn', API_RATE_LIMIT: '1000000', NODE_ENV: 'production', LOAD_SHED_DELAY_MS: '0' },
     logDir: dir,
+    timeoutMs: 300_000,
   });
   servers.push(app);
   let nextLive = 0;
@@ -168,7 +192,8 @@ try {
   const t0 = performance.now();
   await openAll(many, CLIENTS);
   progress(`singgah: ${many.size} clients connected in ${round((performance.now() - t0) / 1000)} s`);
-  const fan = await many.fanOut(liveCheckIn, { warmup: 3, events: 10, timeoutMs: 30_000 });
+  const manyClients = many.size;
+  const fan = await fanOutByEvent('singgah', many, liveCheckIn);
   const messageBytes = many.lastMessageBytes;
   progress(`singgah: one check-in to ${many.size} clients: p99 ${round(fan.p99)} ms, median ${round(fan.median)} ms (${messageBytes} bytes)`);
   await many.close();
@@ -196,7 +221,8 @@ try {
   servers.push(bare);
   const bareMany = new LiveClients((_i) => `ws://127.0.0.1:${bare.port}/live`);
   await openAll(bareMany, CLIENTS);
-  const bareFan = await bareMany.fanOut(async () => void (await send(`${bare.url}/fire?bytes=${messageBytes}`, { method: 'POST' })), { warmup: 3, events: 10, timeoutMs: 30_000 });
+  const bareFan = await fanOutByEvent('bare ws', bareMany, async () => void (await send(`${bare.url}/fire?bytes=${messageBytes}`, { method: 'POST' })));
+  progress(`bare ws: one message to ${bareMany.size} clients: p99 ${round(bareFan.p99)} ms, median ${round(bareFan.median)} ms`);
   await bareMany.close();
   const bareWalls = new TimedWalls();
   await bareWalls.open(WALLS, () => `ws://127.0.0.1:${bare.port}/live`);
@@ -204,13 +230,14 @@ try {
     bareWalls.sent('*', performance.now());
     await send(`${bare.url}/fire?bytes=${walls.bytes || messageBytes}`, { method: 'POST' });
   });
+  progress(`bare ws: ${WALLS} walls at ${RATE}/s: p99 ${round(quantile(bareWalls.latencies, 0.99))} ms, median ${round(quantile(bareWalls.latencies, 0.5))} ms`);
   bareWalls.close();
   await bare.stop();
   servers.pop();
 
   const rows = [
     ['figure', 'value', 'bare ws ceiling (same run)', 'target'],
-    [`live: one check-in to ${many.size} clients, p99 (median)`, `${round(fan.p99)} ms (${round(fan.median)} ms)${fan.missed ? `, ${fan.missed} missed` : ''}`, `${round(bareFan.p99)} ms (${round(bareFan.median)} ms)`, '≤ 100 ms and ≤ ceiling + 50 ms'],
+    [`live: one check-in to ${manyClients} clients, p99 (median)`, `${round(fan.p99)} ms (${round(fan.median)} ms)${fan.missed ? `, ${fan.missed} missed` : ''}`, `${round(bareFan.p99)} ms (${round(bareFan.median)} ms)`, '≤ 100 ms and ≤ ceiling + 50 ms'],
     [`live: ${WALLS} walls while desks check in ${RATE} a second, p99 (median)`, `${round(wallP99)} ms (${round(wallMedian)} ms), ${walls.latencies.length} messages${wallMissed ? `, ${wallMissed} missed` : ''}`, `${round(quantile(bareWalls.latencies, 0.99))} ms (${round(quantile(bareWalls.latencies, 0.5))} ms)`, '≤ 250 ms'],
   ];
   process.stdout.write(`\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n\nmessage ${messageBytes} bytes (1,000 clients), ${walls.bytes} bytes (walls); load average at the end ${loadavg().map((x) => round(x)).join(' ')}\n`);
