@@ -32,6 +32,8 @@ interface Audience {
   ctx: RegionContext;
   watchers: Set<Watcher>;
   timer: NodeJS.Timeout | null;
+  /** Frames sent to this audience, numbered in the heartbeat (`data-seq`): a page that sees a number skipped reconnects. */
+  seq: number;
 }
 
 function audienceKey(region: LiveRegion, ctx: RegionContext): string {
@@ -43,7 +45,14 @@ function audienceKey(region: LiveRegion, ctx: RegionContext): string {
   return JSON.stringify([region.name, params, ctx.lang, a.role, a.facilityId, a.wilayahCode, who]);
 }
 
-const heartbeat = () => `<time id="live-heartbeat" hx-swap-oob="true" datetime="${nowIso()}"></time>`;
+/**
+ * Ends every frame: when it was sent (the page tells stale data by it) and its number in the audience
+ * (`data-seq`, one more per frame). A number skipped means a frame this page should have had was not sent
+ * (its render failed, or the instance could not hear the others' changes): static/js/live.js reconnects,
+ * and the region sent at connect (`data-snapshot`) is whole and current.
+ */
+const heartbeat = (seq: number, snapshot = false) =>
+  `<time id="live-heartbeat" hx-swap-oob="true" datetime="${nowIso()}" data-seq="${seq}"${snapshot ? ' data-snapshot=""' : ''}></time>`;
 
 /**
  * GET /live/html?region=NAME&…: the pages' own live socket for htmx's hx-ws,
@@ -82,6 +91,9 @@ const liveHtml: FastifyPluginAsync<{ regions: readonly LiveRegion[] }> = async (
     }
   };
 
+  /** One more than the last frame, or two (a gap) while this instance cannot hear the others' changes. */
+  const next = (aud: Audience) => (aud.seq += hub.listening && !hub.listening() ? 2 : 1);
+
   const flush = async (aud: Audience) => {
     aud.timer = null;
     const check = new CredentialCheck(app.db);
@@ -90,8 +102,12 @@ const liveHtml: FastifyPluginAsync<{ regions: readonly LiveRegion[] }> = async (
     for (const w of aud.watchers) if (await stillAllowed(check, w.credential, w.socket)) allowed.push(w);
     if (allowed.length === 0) return;
     const html = await render(aud);
-    if (html === null) return;
-    const frame = html + heartbeat();
+    if (html === null) {
+      // A change the pages will not see: the next frame (at the latest the heartbeat) shows the gap.
+      aud.seq += 1;
+      return;
+    }
+    const frame = html + heartbeat(next(aud));
     for (const w of allowed) deliver(w, frame);
   };
 
@@ -121,7 +137,11 @@ const liveHtml: FastifyPluginAsync<{ regions: readonly LiveRegion[] }> = async (
     const check = new CredentialCheck(app.db);
     await check.prefetch([...audiences.values()].flatMap((aud) => [...aud.watchers].map((w) => w.credential)));
     for (const aud of audiences.values()) {
-      for (const w of aud.watchers) if (await stillAllowed(check, w.credential, w.socket)) deliver(w, heartbeat());
+      const allowed: Watcher[] = [];
+      for (const w of aud.watchers) if (await stillAllowed(check, w.credential, w.socket)) allowed.push(w);
+      if (allowed.length === 0) continue;
+      const frame = heartbeat(next(aud));
+      for (const w of allowed) deliver(w, frame);
     }
   };
   const beat = setInterval(() => void beatOnce().catch((err) => app.log.error({ err }, 'heartbeat failed')), HEARTBEAT_MS);
@@ -173,7 +193,7 @@ const liveHtml: FastifyPluginAsync<{ regions: readonly LiveRegion[] }> = async (
       const ctx = regionContext(app, request.actor!, params, request.lang);
       const key = audienceKey(region, ctx);
       let aud = audiences.get(key);
-      if (!aud) audiences.set(key, (aud = { key, region, ctx, watchers: new Set(), timer: null }));
+      if (!aud) audiences.set(key, (aud = { key, region, ctx, watchers: new Set(), timer: null, seq: 1 }));
       const watcher: Watcher = { socket, credential, alive: true };
       aud.watchers.add(watcher);
       const audience = aud;
@@ -187,9 +207,10 @@ const liveHtml: FastifyPluginAsync<{ regions: readonly LiveRegion[] }> = async (
       };
       socket.on('pong', () => (watcher.alive = true));
       socket.on('close', cleanup);
-      // The region at (re)connect, to this socket alone, so a page brings itself up to date.
+      // The region at (re)connect, to this socket alone, so a page brings itself up to date; numbered as the
+      // audience's last frame (the next frame is one more), marked as whole so the page takes its number.
       void render(audience).then((html) => {
-        if (html !== null) deliver(watcher, html + heartbeat());
+        if (html !== null) deliver(watcher, html + heartbeat(audience.seq, true));
       });
     },
   );

@@ -7,11 +7,11 @@ import type { FacilityKind } from '../db/schema/index.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { OccupancySummary } from '../domain/occupancy/compute.ts';
 import { cachedOccupancy, OccupancyQuery, parseOccupancyFilter, type OccupancySnapshot } from '../domain/occupancy/cache.ts';
-import { occupancyFor, facilityFor, audienceOf, alertFor, filterSummary, inWilayah, type OccupancyFilter } from '../domain/occupancy/view.ts';
+import { occupancyFor, occupancyTotalsFor, facilityFor, audienceOf, alertFor, filterSummary, inWilayah, type OccupancyFilter } from '../domain/occupancy/view.ts';
 import { canSeeFacility } from '../domain/access.ts';
 import { hubFor, type HubEvent } from '../domain/events.ts';
 import { admitSocket, credentialOf, CredentialCheck, stillAllowed, CLOSE_CREDENTIALS, type Credential } from './connections.ts';
-import { nowIso, toWib } from '../lib/time.ts';
+import { toWib } from '../lib/time.ts';
 import { Queue } from '../db/engine.ts';
 import { liveMessages } from '../lib/metrics.ts';
 
@@ -85,7 +85,8 @@ function matches(f: { wilayah_code: string; kind: FacilityKind }, filter: Occupa
 }
 
 /** The message this audience may hear for an event, or null. Never names a person. */
-export function messageFor(a: Audience, event: HubEvent, summary: () => OccupancySummary, asOf?: string): Record<string, unknown> | null {
+/** `_asOf` is no longer read (a message carries counts, not the document's `as_of`); kept so callers that pass it still compile. */
+export function messageFor(a: Audience, event: HubEvent, summary: () => OccupancySummary, _asOf?: string): Record<string, unknown> | null {
   const { actor, filter } = a;
   const audience = audienceOf(actor);
   const ownOnly = audience === 'facility';
@@ -106,7 +107,9 @@ export function messageFor(a: Audience, event: HubEvent, summary: () => Occupanc
       if (!f || !matches(f, filter)) return null;
       const visible = facilityFor(actor, f);
       if (!visible && byArea) return null;
-      const totals = occupancyFor(actor, filterSummary(actor, s, filter), asOf ?? nowIso(), ownOnly ? 'own' : 'visible');
+      // Only the totals and the facility's own kab/kota: the whole map is the snapshot's (at national scale, 514
+      // kab/kota made every message about 115 kB, sent to every wall for every check-in).
+      const totals = occupancyTotalsFor(actor, filterSummary(actor, s, filter), ownOnly ? 'own' : 'visible', f.wilayah_code);
       if (!visible) {
         // A hidden facility still moves the totals; its identity stays unsaid.
         return event.type === 'occupancy' ? { type: 'occupancy', facility_id: null, unit_ids: [], total: totals.total, by_kind: totals.by_kind } : null;
@@ -120,9 +123,7 @@ export function messageFor(a: Audience, event: HubEvent, summary: () => Occupanc
         ...(units ? { units } : {}),
         total: totals.total,
         by_kind: totals.by_kind,
-        // Only the entry that changed: the whole map is the snapshot's (at national scale, 514 kab/kota
-        // made every message about 115 kB, sent to every wall for every check-in).
-        by_wilayah: f.wilayah_code in totals.by_wilayah ? { [f.wilayah_code]: totals.by_wilayah[f.wilayah_code] } : {},
+        by_wilayah: totals.by_wilayah,
       };
     }
     case 'referral': {
@@ -287,7 +288,18 @@ const liveSocket: FastifyPluginAsync = async (app) => {
 
   // Events are handled one at a time, in the order they were committed: `seq` follows the changes.
   const order = new Queue();
-  const handle = async (event: HubEvent) => {
+  /**
+   * Whether this instance can hear the other instances' changes now (PostgreSQL: its LISTEN connection is
+   * in place). A message about a change heard while it cannot is numbered with a gap (`seq` skips one), so
+   * a client knows that what it holds may be missing changes and takes a fresh snapshot (docs/api.md
+   * "Live"); once the listener is back every client gets one anyway (`resync`).
+   */
+  const hearing = () => !hub.listening || hub.listening();
+  /** A change this instance heard but could not tell its clients (its handling failed): the next message shows a gap. */
+  const skipOne = () => {
+    for (const g of groups.values()) g.seq += 1;
+  };
+  const handle = async (event: HubEvent, deaf = false) => {
     if (event.type !== 'access') generation += 1;
     if (groups.size === 0) return;
     const check = new CredentialCheck(app.db);
@@ -299,7 +311,7 @@ const liveSocket: FastifyPluginAsync = async (app) => {
       // Changes may have been missed: every client gets a fresh snapshot, numbered as the next message, and replaces its state.
       for (const group of groups.values()) {
         if (group.clients.size === 0) continue;
-        group.seq += 1;
+        group.seq += deaf ? 2 : 1;
         const data = await snapshotOf(group);
         for (const c of group.clients) if (deliver(c, data)) stats.sent += 1;
       }
@@ -312,7 +324,7 @@ const liveSocket: FastifyPluginAsync = async (app) => {
     const summary = () => cached!.summary;
     const plan: { group: Group; body: Record<string, unknown> }[] = [];
     for (const group of groups.values()) {
-      const body = messageFor(group.audience, event, summary, cached?.asOf);
+      const body = messageFor(group.audience, event, summary);
       if (body) plan.push({ group, body });
     }
     if (plan.length === 0) return;
@@ -325,13 +337,22 @@ const liveSocket: FastifyPluginAsync = async (app) => {
         else leave(c);
       }
       if (allowed.length === 0) continue;
-      group.seq += 1;
+      group.seq += deaf ? 2 : 1;
       const data = Buffer.from(JSON.stringify({ ...body, seq: group.seq }));
       stats.built += 1;
       for (const c of allowed) if (deliver(c, data)) stats.sent += 1;
     }
   };
-  const unsubscribe = hub.subscribe((event) => order.run(() => handle(event)).catch((err) => app.log.error({ err }, 'live event failed')));
+  const unsubscribe = hub.subscribe((event) => {
+    // Asked when the change is heard (just after its commit), not when its turn comes in the queue.
+    const deaf = !hearing();
+    return order
+      .run(() => handle(event, deaf))
+      .catch((err) => {
+        skipOne();
+        app.log.error({ err }, 'live event failed');
+      });
+  });
 
   const pingOnce = async () => {
     // A session that merely expired publishes nothing: the ping round finds it.

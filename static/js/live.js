@@ -17,6 +17,8 @@
   }
   document.addEventListener('htmx:ws:close', (e) => {
     if (e.detail && e.detail.reason === 'removed') return;
+    // Our own close on a gap (below): back in a moment, with the region whole; no banner.
+    if (e.detail && e.detail.code === RESYNC_CODE) return;
     lost();
   });
   // The device itself lost the network: said at once, not when the socket times out.
@@ -66,8 +68,38 @@
       if (path && target && document.querySelector(target) && window.htmx) window.htmx.ajax('GET', path, { target, swap });
     });
   });
+  // No silent staleness: every frame ends with the heartbeat numbered in its audience (data-seq, one more
+  // per frame). A number skipped means a frame was not sent to us (the server could not render it, or could
+  // not hear another instance's changes): the socket is closed and hx-ws reconnects, and the region the
+  // server sends at every connect (data-snapshot) is whole and current. docs/api.md "Live".
+  const RESYNC_CODE = 4000;
+  let lastSeq = null;
+  function resync(connection) {
+    lastSeq = null;
+    const config = connection && connection.config;
+    if (config && Array.isArray(config.reconnectCodes) && !config.reconnectCodes.includes(RESYNC_CODE)) config.reconnectCodes.push(RESYNC_CODE);
+    const socket = connection && connection.socket;
+    if (socket && socket.readyState === WebSocket.OPEN) socket.close(RESYNC_CODE, 'resync');
+  }
+  document.addEventListener('htmx:ws:before:message:incoming', (e) => {
+    const data = e.detail && e.detail.message && e.detail.message.data;
+    if (typeof data !== 'string') return;
+    const beat = /<time id="live-heartbeat"[^>]*\sdata-seq="(\d+)"[^>]*>/.exec(data);
+    if (!beat) return;
+    const seq = Number(beat[1]);
+    if (/\sdata-snapshot(=|\s|>)/.test(beat[0]) || lastSeq === null || seq === lastSeq + 1) {
+      lastSeq = seq;
+      document.body.dataset.liveSeq = String(seq);
+      return;
+    }
+    // A gap: this frame is not the next; what the page holds may miss a change.
+    e.preventDefault();
+    document.body.dataset.liveResyncs = String(Number(document.body.dataset.liveResyncs || 0) + 1);
+    resync(e.detail.connection);
+  });
   let firstMessage = true;
   document.addEventListener('htmx:ws:before:message:incoming', (e) => {
+    if (e.defaultPrevented) return;
     if (firstMessage) {
       firstMessage = false;
       if (document.querySelector('#main [data-focus-message], #main .field-error') || inUse()) {
@@ -79,6 +111,7 @@
   });
 
   document.addEventListener('htmx:ws:after:connection', () => {
+    lastSeq = null;
     connected = true;
     const b = banner();
     if (b) b.hidden = true;

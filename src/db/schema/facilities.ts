@@ -61,8 +61,15 @@ export const facilities = sqliteTable(
     updatedAt: text('updated_at').notNull(),
     /** Optimistic concurrency for edits ("record changed" → 409). */
     version: integer('version').notNull().default(1),
+    /**
+     * The occupancy version of the last change to what the occupancy model reads of this row, set by
+     * the triggers that raise `occupancy_version` (db/migrations 0014, db/migrations-pg 0012): an
+     * instance holding the model at version v re-reads only rows with `change_version > v`
+     * (src/domain/occupancy/cache.ts). Code reads it, never writes it.
+     */
+    changeVersion: integer('change_version').notNull().default(0),
   },
-  (t) => [index('facilities_wilayah_idx').on(t.wilayahCode), index('facilities_kind_idx').on(t.kind)],
+  (t) => [index('facilities_wilayah_idx').on(t.wilayahCode), index('facilities_kind_idx').on(t.kind), index('facilities_change_version_idx').on(t.changeVersion)],
 );
 
 export const units = sqliteTable(
@@ -94,8 +101,10 @@ export const units = sqliteTable(
      */
     occupied: integer('occupied').notNull().default(0),
     held: integer('held').notNull().default(0),
+    /** As `facilities.change_version`: the occupancy version of the last change to this unit's figures (its counters included). */
+    changeVersion: integer('change_version').notNull().default(0),
   },
-  (t) => [index('units_facility_idx').on(t.facilityId)],
+  (t) => [index('units_facility_idx').on(t.facilityId), index('units_change_version_idx').on(t.changeVersion)],
 );
 
 /**
@@ -107,6 +116,12 @@ export const units = sqliteTable(
 export const occupancyVersions = sqliteTable('occupancy_version', {
   id: integer('id').primaryKey(),
   version: integer('version').notNull().default(0),
+  /**
+   * Raised when units or facilities are added or removed, or when what orders them changes (a
+   * facility's area, kind or name; a unit's facility, sort order or name): the one case where an
+   * instance's occupancy model is read again whole rather than patched by `change_version`.
+   */
+  structure: integer('structure').notNull().default(0),
 });
 
 /** History of every capacity, block and status change of a unit: who, when, from, to, why. */

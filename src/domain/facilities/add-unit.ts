@@ -50,6 +50,8 @@ export async function addUnit(args: { db: Db; actor: Actor; facilityId: string; 
       // Counters the database keeps (triggers on stays and referrals): a new unit has nobody yet.
       occupied: 0,
       held: 0,
+      // Stamped by the same triggers with the occupancy version this insert raises.
+      changeVersion: 0,
     } satisfies UnitRow;
     await tx.insert(units).values(row).run();
     await tx.insert(unitChanges)

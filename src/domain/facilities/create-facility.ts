@@ -44,6 +44,8 @@ export async function createFacility(args: { db: Db; actor: Actor; input: unknow
       createdAt: now,
       updatedAt: now,
       version: 1,
+      // Stamped by the occupancy triggers with the version this insert raises.
+      changeVersion: 0,
     } satisfies FacilityRow;
     await tx.insert(facilities).values(row).run();
     await audit(tx, args.actor, {

@@ -39,7 +39,7 @@ export interface UnitOccupancy extends Counts {
 }
 
 /** What names a facility in the occupancy figures, as its row holds it. */
-interface FacilityIdentity {
+export interface FacilityIdentity {
   id: string;
   code: string;
   name: string;
@@ -84,7 +84,8 @@ export function addCounts(into: Counts, c: Counts): Counts {
   return into;
 }
 
-interface UnitRow {
+/** A unit's row as the occupancy figures read it (the model in ./cache.ts re-reads changed rows in this shape). */
+export interface UnitRow {
   id: string;
   facility_id: string;
   name: string;
@@ -119,11 +120,40 @@ export function unitCounts(u: { capacity: number; blocked: number; status: UnitS
   return c;
 }
 
+/** Subtracts `c` from `from`: the inverse of addCounts (a facility's old figures taken out of a total). */
+export function subtractCounts(from: Counts, c: Counts): Counts {
+  from.capacity -= c.capacity;
+  from.blocked -= c.blocked;
+  from.usable -= c.usable;
+  from.occupied -= c.occupied;
+  from.held -= c.held;
+  from.free -= c.free;
+  from.overflow -= c.overflow;
+  for (const f of UNIT_FEATURES) from.free_by_feature[f] -= c.free_by_feature[f];
+  from.free_by_admits.male -= c.free_by_admits.male;
+  from.free_by_admits.female -= c.free_by_admits.female;
+  from.free_by_admits.family -= c.free_by_admits.family;
+  return from;
+}
+
 // `occupied` and `held` are counters the database keeps on each unit (triggers on stays and
 // referrals, db/migrations 0006): reading occupancy is one scan of units, whatever the number of stays.
-const UNIT_SQL = sql`
-  select u.id, u.facility_id, u.name, u.capacity, u.blocked, u.status, u.admits, u.features, u.occupied, u.held
-  from units u`;
+export const UNIT_COLUMNS = sql`u.id, u.facility_id, u.name, u.capacity, u.blocked, u.status, u.admits, u.features, u.occupied, u.held`;
+const UNIT_SQL = sql`select ${UNIT_COLUMNS} from units u`;
+
+/** One unit's occupancy from its row. */
+export function unitOccupancyOf(r: UnitRow): UnitOccupancy {
+  const features = JSON.parse(r.features) as UnitFeature[];
+  return {
+    id: r.id,
+    facility_id: r.facility_id,
+    name: r.name,
+    admits: r.admits,
+    features,
+    status: r.status,
+    ...unitCounts({ ...r, features }),
+  };
+}
 
 /** Live counts of the given units (all units when none given). Call inside a write transaction to check and take places atomically. */
 export async function loadUnitOccupancy(db: Db | Tx, where?: { facilityId?: string; unitId?: string }): Promise<UnitOccupancy[]> {
@@ -133,29 +163,38 @@ export async function loadUnitOccupancy(db: Db | Tx, where?: { facilityId?: stri
       ? sql` where u.facility_id = ${where.facilityId}`
       : sql``;
   const rows = await db.all<UnitRow>(sql`${UNIT_SQL}${filter} order by u.sort_order, u.name`);
-  return rows.map((r) => {
-    const features = JSON.parse(r.features) as UnitFeature[];
-    return {
-      id: r.id,
-      facility_id: r.facility_id,
-      name: r.name,
-      admits: r.admits,
-      features,
-      status: r.status,
-      ...unitCounts({ ...r, features }),
-    };
-  });
+  return rows.map(unitOccupancyOf);
 }
 
-interface FacilityRow extends FacilityIdentity {
+/** A facility's row as the occupancy figures read it. */
+export interface FacilityRow extends FacilityIdentity {
   protected: number;
+}
+
+export const FACILITY_COLUMNS = sql`id, code, name, kind, wilayah_code, status, protected`;
+
+/** A facility's occupancy: its identity and the sum of its units (in their order). */
+export function facilityOccupancyOf(f: FacilityIdentity & { protected: boolean | number }, units: UnitOccupancy[]): FacilityOccupancy {
+  const counts = units.reduce((acc, u) => addCounts(acc, u), emptyCounts());
+  return {
+    id: f.id,
+    code: f.code,
+    name: f.name,
+    kind: f.kind,
+    wilayah_code: f.wilayah_code,
+    status: f.status,
+    protected: f.protected === 1 || f.protected === true,
+    load: counts.usable > 0 ? (counts.occupied + counts.held) / counts.usable : counts.occupied + counts.held > 0 ? Infinity : null,
+    ...counts,
+    units,
+  };
 }
 
 export async function loadFacilityOccupancy(db: Db | Tx, where?: { facilityId?: string }): Promise<FacilityOccupancy[]> {
   const facilities = await db.all<FacilityRow>(
     where?.facilityId
-      ? sql`select id, code, name, kind, wilayah_code, status, protected from facilities where id = ${where.facilityId}`
-      : sql`select id, code, name, kind, wilayah_code, status, protected from facilities order by wilayah_code, kind, name`,
+      ? sql`select ${FACILITY_COLUMNS} from facilities where id = ${where.facilityId}`
+      : sql`select ${FACILITY_COLUMNS} from facilities order by wilayah_code, kind, name`,
   );
   const units = await loadUnitOccupancy(db, where);
   const byFacility = new Map<string, UnitOccupancy[]>();
@@ -164,22 +203,7 @@ export async function loadFacilityOccupancy(db: Db | Tx, where?: { facilityId?: 
     list.push(u);
     byFacility.set(u.facility_id, list);
   }
-  return facilities.map((f) => {
-    const fu = byFacility.get(f.id) ?? [];
-    const counts = fu.reduce((acc, u) => addCounts(acc, u), emptyCounts());
-    return {
-      id: f.id,
-      code: f.code,
-      name: f.name,
-      kind: f.kind,
-      wilayah_code: f.wilayah_code,
-      status: f.status,
-      protected: f.protected === 1,
-      load: counts.usable > 0 ? (counts.occupied + counts.held) / counts.usable : counts.occupied + counts.held > 0 ? Infinity : null,
-      ...counts,
-      units: fu,
-    };
-  });
+  return facilities.map((f) => facilityOccupancyOf(f, byFacility.get(f.id) ?? []));
 }
 
 /** The command centre's colour of a load: ≥ 85 % amber, ≥ 95 % red, over 100 % overflow. */

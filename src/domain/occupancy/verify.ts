@@ -56,7 +56,9 @@ export async function rebuildOccupancyCounters(db: Db): Promise<CounterMismatch[
     for (const w of wrong) {
       await tx.run(sql`update units set occupied = ${w.expected_occupied}, held = ${w.expected_held} where id = ${w.unit_id}`);
     }
-    if (wrong.length) await tx.run(sql`update occupancy_version set version = version + 1 where id = 1`);
+    // Written around the triggers, so nothing is stamped with a change version: `structure` tells every
+    // instance to read its occupancy model whole (src/domain/occupancy/cache.ts), as after a migration.
+    if (wrong.length) await tx.run(sql`update occupancy_version set version = version + 1, structure = structure + 1 where id = 1`);
     const byFacility = new Map<string, string[]>();
     for (const w of wrong) byFacility.set(w.facility_id, [...(byFacility.get(w.facility_id) ?? []), w.unit_id]);
     for (const [facilityId, unitIds] of byFacility) hubFor(tx).publish({ type: 'occupancy', facilityId, unitIds });

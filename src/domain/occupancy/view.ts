@@ -60,10 +60,19 @@ export function pickCounts(c: Counts): Counts {
  * accounts every facility they may see, since the desk refers people onward.
  */
 export function occupancyFor(actor: Actor, summary: OccupancySummary, asOf: string, scope: 'visible' | 'own' = 'visible') {
-  const audience = audienceOf(actor);
+  const { facilities, ...totals } = scoped(actor, summary, scope);
+  return {
+    as_of: toWib(asOf),
+    ...shapeTotals(actor, totals),
+    facilities: facilities.map((f) => facilityFor(actor, f)).filter((f) => f !== null),
+  };
+}
+
+/** The facilities and totals this actor's document is made of, before shaping. */
+function scoped(actor: Actor, summary: OccupancySummary, scope: 'visible' | 'own', onlyWilayah?: string) {
   let facilities = summary.facilities;
   let { total, by_kind, by_wilayah } = summary;
-  if (audience === 'facility' && scope === 'own') {
+  if (audienceOf(actor) === 'facility' && scope === 'own') {
     facilities = facilities.filter((f) => f.id === actor.facilityId);
     total = facilities.reduce((acc, f) => addCounts(acc, f), emptyCounts());
     by_kind = {};
@@ -73,16 +82,26 @@ export function occupancyFor(actor: Actor, summary: OccupancySummary, asOf: stri
       by_wilayah[f.wilayah_code] = addCounts(emptyCounts(), f);
     }
   }
-  if (facilities.some((f) => !canSeeFacility(actor, f))) by_wilayah = byVisibleWilayah(actor, facilities);
-  const shape = audience === 'satpol' ? freeOnly : pickCounts;
+  if (facilities.some((f) => !canSeeFacility(actor, f))) by_wilayah = byVisibleWilayah(actor, facilities, onlyWilayah);
+  return { facilities, total, by_kind, by_wilayah };
+}
+
+function shapeTotals(actor: Actor, t: { total: Counts; by_kind: Record<string, Counts>; by_wilayah: Record<string, Counts> }) {
+  const shape = audienceOf(actor) === 'satpol' ? freeOnly : pickCounts;
   const mapValues = (o: Record<string, Counts>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, shape(v)]));
-  return {
-    as_of: toWib(asOf),
-    total: shape(total),
-    by_kind: mapValues(by_kind),
-    by_wilayah: mapValues(by_wilayah),
-    facilities: facilities.map((f) => facilityFor(actor, f)).filter((f) => f !== null),
-  };
+  return { total: shape(t.total), by_kind: mapValues(t.by_kind), by_wilayah: mapValues(t.by_wilayah) };
+}
+
+/**
+ * The totals of occupancyFor, and of `by_wilayah` only the entry of
+ * `wilayahCode`: what a live message carries after a change at one facility.
+ * The same rule as the whole document, without listing every facility and
+ * unit of the country for each change (issue 27).
+ */
+export function occupancyTotalsFor(actor: Actor, summary: OccupancySummary, scope: 'visible' | 'own', wilayahCode: string) {
+  const { total, by_kind, by_wilayah } = scoped(actor, summary, scope, wilayahCode);
+  const one = by_wilayah[wilayahCode];
+  return shapeTotals(actor, { total, by_kind, by_wilayah: one ? { [wilayahCode]: one } : {} });
 }
 
 /**
@@ -94,10 +113,10 @@ export function occupancyFor(actor: Actor, summary: OccupancySummary, asOf: stri
  * of 38 provinces — to one building where a province has a single balai — so
  * it is left out of the area breakdown altogether.
  */
-function byVisibleWilayah(actor: Actor, facilities: FacilityOccupancy[]): Record<string, Counts> {
+function byVisibleWilayah(actor: Actor, facilities: FacilityOccupancy[], onlyWilayah?: string): Record<string, Counts> {
   const out: Record<string, Counts> = {};
   for (const f of facilities) {
-    if (f.status !== 'OPEN' || !canSeeFacility(actor, f)) continue;
+    if (f.status !== 'OPEN' || (onlyWilayah !== undefined && f.wilayah_code !== onlyWilayah) || !canSeeFacility(actor, f)) continue;
     addCounts((out[f.wilayah_code] ??= emptyCounts()), f);
   }
   return out;
