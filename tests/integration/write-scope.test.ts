@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { write, type Db } from '../../src/db/client.ts';
 import { lockStatements, nameLockKey, WRITE_LOCK_KEY } from '../../src/db/postgres.ts';
 import { TEST_ENGINE, openTestDatabase } from '../helpers/app.ts';
+import { placementWrite, requireLocked } from '../../src/domain/stays/locks.ts';
 
 /**
  * A write names what it touches (db/engine.ts WriteScope) or holds the whole
@@ -25,6 +26,21 @@ describe(`write scopes on ${TEST_ENGINE}`, () => {
     }, { locks: ['facility:a', 'person:p'] });
     // Inside a write of the whole database, any write joins.
     expect(await write(db, async () => await write(db, async () => 2, { locks: ['facility:z'] }))).toBe(2);
+  });
+
+  it('runs a placement write again with its names read anew when it finds it touches one it did not lock', async () => {
+    // The first reading misses the household (it changed between the reading and the lock); the second has it.
+    const readings = [['facility:a', 'person:p'], ['facility:a', 'person:p', 'household:h']];
+    let runs = 0;
+    const result = await placementWrite(db, async () => readings[Math.min(runs, 1)]!, async () => {
+      runs++;
+      requireLocked(db, ['household:h']);
+      return 'placed';
+    });
+    expect(result).toBe('placed');
+    expect(runs).toBe(2);
+    // Never more than three tries: a name that can never be locked is an error, not a loop.
+    await expect(placementWrite(db, async () => ['facility:a'], async () => requireLocked(db, ['household:never']))).rejects.toThrow(/did not lock/);
   });
 
   it('takes each name once, in one order, apart from the write lock (PostgreSQL)', () => {
