@@ -297,7 +297,9 @@ export async function assignBeds(tx: Tx, unit: UnitOccupancy, n: number, asked: 
 export async function loadPlaceablePersons(tx: Tx, ids: string[]): Promise<PlacePerson[]> {
   // One statement: the persons, and whether each already has an open stay.
   const rows = await tx
-    .select({ person: persons, open: sql<number>`exists (select 1 from stays s where s.person_id = ${persons.id} and s.checked_out_at is null)` })
+    // The outer row named in full: drizzle writes a column of a one-table select bare ("id"), which inside the
+    // subquery would be the stay's own id.
+    .select({ person: persons, open: sql<number>`exists (select 1 from stays s where s.person_id = "persons"."id" and s.checked_out_at is null)` })
     .from(persons)
     .where(inArray(persons.id, ids))
     .all();
