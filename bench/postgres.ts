@@ -113,7 +113,7 @@ export async function runPostgresBench(opts: { quick: boolean; scale?: Scale }):
     const figures = toFigures(results as Record<Setup, Measured>, helloRps, pgData.counts.persons);
     writeFileSync(join(here, 'results-postgres.json'), JSON.stringify(figures, null, 2) + '\n');
     writeReadmeBlock(join(here, 'README.md'), results as Record<Setup, Measured>, figures, {
-      scale, counts: pgData.counts, pgSeedS: pgData.seedMs / 1000, sqliteSeedS: sqliteData.seedMs / 1000, load, quick, loadAtStart, helloRps, minutes: (performance.now() - t0) / 60_000,
+      scale, counts: pgData.counts, reused: !!from, pgSeedS: pgData.seedMs / 1000, sqliteSeedS: sqliteData.seedMs / 1000, load, quick, loadAtStart, helloRps, minutes: (performance.now() - t0) / 60_000,
     });
     process.stdout.write(`\n${block(results as Record<Setup, Measured>, figures)}\n\nwritten to bench/results-postgres.json and bench/README.md (${round((performance.now() - t0) / 60_000)} min)\n`);
     return 0;
@@ -300,7 +300,7 @@ async function intakeBodies(target: string): Promise<string[]> {
  * One Singgah instance, as production starts it. On a machine
  * shared with test suites the server's connection slots can be full for a
  * moment (the instance is not ready until its LISTEN connection is in place):
- * a start that fails is tried again, twice, saying why.
+ * a start that fails is tried again, five times, saying why.
  */
 async function startInstance(name: string, database: Record<string, string>, adminUrl: string, logDir: string): Promise<Server> {
   for (let attempt = 1; ; attempt++) {
@@ -318,7 +318,7 @@ async function startInstance(name: string, database: Record<string, string>, adm
     } catch (err) {
       const busy = await connections(adminUrl).catch(() => 'unknown');
       progress(`${name} did not start (attempt ${attempt}; PostgreSQL connections in use: ${busy}): ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`);
-      if (attempt >= 3) throw err;
+      if (attempt >= 6) throw err;
     }
   }
 }
@@ -374,7 +374,7 @@ async function admin(url: string, statement: string): Promise<void> {
 
 function atLeast(f: Omit<Figure, 'ratio' | 'met' | 'target'> & { min: number }): Figure {
   const { min, ...rest } = f;
-  return { ...rest, value: round(f.value), ratio: f.ceiling ? round(f.value / f.ceiling, 3) : null, target: `≥ ${min} ${f.unit}`, met: f.value >= min };
+  return { ...rest, value: round(f.value), ceiling: f.ceiling === null ? null : round(f.ceiling), ratio: f.ceiling ? round(f.value / f.ceiling, 3) : null, target: `≥ ${min} ${f.unit}`, met: f.value >= min };
 }
 
 function ratioFigure(f: { name: string; value: number; unit: string; ceiling: number; ceilingOf: string; min: number; note?: string }): Figure {
@@ -422,7 +422,7 @@ function writeReadmeBlock(
   path: string,
   r: Record<Setup, Measured>,
   figures: readonly Figure[],
-  info: { scale: Scale; counts: Prepared['counts']; pgSeedS: number; sqliteSeedS: number; load: LoadSettings; quick: boolean; loadAtStart: number; helloRps: number; minutes: number },
+  info: { scale: Scale; counts: Prepared['counts']; reused: boolean; pgSeedS: number; sqliteSeedS: number; load: LoadSettings; quick: boolean; loadAtStart: number; helloRps: number; minutes: number },
 ): void {
   const c = info.counts;
   const text = [
@@ -430,7 +430,7 @@ function writeReadmeBlock(
     `Last run: ${new Date().toISOString()}${info.quick ? ' (`--quick`: a smoke run, not figures to quote)' : ''}, ${round(info.minutes)} min in all.`,
     '',
     `Machine: ${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, ${round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}; PostgreSQL on the same machine. Shared with other work: load average (1 min) ${round(info.loadAtStart)} at the start, ${round(loadavg()[0]!)} at the end.`,
-    `Data: the \`${info.scale}\` demo (${c.facilities} facilities, ${c.units} units, ${c.persons} persons, ${c.open_stays} open stays), built in ${round(info.pgSeedS)} s on PostgreSQL and ${round(info.sqliteSeedS)} s on SQLite (/dev/shm).`,
+    `Data: the \`${info.scale}\` demo (${c.facilities} facilities, ${c.units} units, ${c.persons} persons, ${c.open_stays} open stays), ${info.reused ? 'both databases kept from an earlier run (BENCH_PG_FROM)' : `built side by side in ${round(info.pgSeedS)} s on PostgreSQL and ${round(info.sqliteSeedS)} s on SQLite (/dev/shm)`}.`,
     `Load: autocannon in the bench process, connections shared out between the instances, warm-up ${info.load.warmupS} s, then the median of ${info.load.rounds} × ${info.load.roundS} s. Bare Fastify hello-world on this machine in this run: ${round(info.helloRps)} req/s (16 connections).`,
     '',
     block(r, figures),
