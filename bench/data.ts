@@ -49,13 +49,14 @@ const BENCH_UNIT_CAPACITY = 2000;
  * needs (tokens; one roomy unit at some open facilities), picks the people it
  * will check in, and closes it again: the server opens it as production would.
  */
-export async function prepareDatabase(path: string, opts: { scale: Scale; from?: string; checkIns: number; liveCheckIns: number; liveClients: number }): Promise<Prepared> {
+export async function prepareDatabase(path: string, opts: { scale: Scale; from?: string; seeded?: boolean; checkIns: number; liveCheckIns: number; liveClients: number }): Promise<Prepared> {
   // `from`: a copy of a demo database built before (profiling the same data again without rebuilding it).
   if (opts.from) copyFileSync(opts.from, path);
   const db = await openDatabase(path);
   try {
     const t0 = performance.now();
-    if (!opts.from) await seedDemo(db, { scale: opts.scale });
+    // `seeded`: the database already holds the demo (a PostgreSQL database kept from an earlier run).
+    if (!opts.from && !opts.seeded) await seedDemo(db, { scale: opts.scale });
     const seedMs = performance.now() - t0;
 
     const apiToken = (await createToken({ db, actor: SYSTEM_ACTOR, input: { name: 'bench-api', role: 'command' } })).token;
@@ -89,6 +90,13 @@ export async function prepareDatabase(path: string, opts: { scale: Scale; from?:
   }
 }
 
+/** The day `n` years ago (UTC), as birth dates are stored: computed here so the query runs on both engines. */
+function yearsAgo(n: number): string {
+  const d = new Date();
+  d.setUTCFullYear(d.getUTCFullYear() - n);
+  return d.toISOString().slice(0, 10);
+}
+
 /** Adults alone (no household to split), with no open stay and no need a plain unit cannot meet. */
 async function placeablePeople(db: Db, n: number): Promise<string[]> {
   const rows = await db.all<{ id: string }>(sql`
@@ -97,16 +105,16 @@ async function placeablePeople(db: Db, n: number): Promise<string[]> {
       and p.pregnant = 0 and p.wheelchair = 0 and p.unaccompanied_child = 0 and p.needs_medical = 0
       and p.disabilities = '[]'
       and (p.estimated_age is null or p.estimated_age between 18 and 59)
-      and (p.birth_date is null or p.birth_date between date('now', '-59 years') and date('now', '-18 years'))
+      and (p.birth_date is null or p.birth_date between ${yearsAgo(59)} and ${yearsAgo(18)})
       and not exists (select 1 from stays s where s.person_id = p.id and s.checked_out_at is null)
     order by p.id limit ${n}`);
   return rows.map((r) => r.id);
 }
 
-/** One roomy unit at each of `n` open facilities (spread over the provinces), added as an administrator would. */
+/** One roomy unit at each of `n` open facilities (spread over the provinces; not a home for the elderly, which takes people of 60+ only), added as an administrator would. */
 async function benchUnits(db: Db, n: number): Promise<{ facility_id: string; unit_id: string }[]> {
   const facilities = await db.all<{ id: string }>(sql`
-    select id from facilities where status = 'OPEN' and protected = 0 order by wilayah_code, code limit ${n}`);
+    select id from facilities where status = 'OPEN' and protected = 0 and clusters <> '["lansia"]' order by wilayah_code, code limit ${n}`);
   if (facilities.length === 0) throw new Error('no open facility to check anyone in to');
   const made: { facility_id: string; unit_id: string }[] = [];
   await write(db, async (tx) => {

@@ -30,8 +30,13 @@ const root = resolve(here, '..');
 const { values: opts } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, scale: { type: 'string' }, from: { type: 'string' }, engine: { type: 'string', default: 'sqlite' } },
 });
+if (opts.engine === 'postgres') {
+  // The write path on PostgreSQL, one and two instances, beside SQLite (bench/postgres.ts).
+  const { runPostgresBench } = await import('./postgres.ts');
+  process.exit(await runPostgresBench({ quick: opts.quick, ...(opts.scale ? { scale: opts.scale as Scale } : {}) }));
+}
 if (opts.engine !== 'sqlite') {
-  process.stderr.write(`--engine ${opts.engine}: only SQLite is benchmarked so far (PostgreSQL is not wired into npm run bench yet).\n`);
+  process.stderr.write(`--engine ${opts.engine}: sqlite (the default) or postgres.\n`);
   process.exit(2);
 }
 const quick = opts.quick;

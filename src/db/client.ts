@@ -6,13 +6,13 @@ import { RemotePreparedQuery, SQLiteRemoteSession } from 'drizzle-orm/sqlite-pro
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { currentTx, txContext, type Engine, type Method, type RunResult, type TxState } from './engine.ts';
+import { currentTx, txContext, type Engine, type Method, type RunResult, type TxState, type WriteScope } from './engine.ts';
 import { openSqliteEngine } from './sqlite.ts';
 import { checkAppliedMigrations, MigrationRefusal, type AppliedMigration } from './migrations.ts';
 import * as schema from './schema/index.ts';
 import { createTableRelationsHelpers, extractTablesRelationalConfig } from 'drizzle-orm';
 
-export type { RunResult } from './engine.ts';
+export type { RunResult, WriteScope } from './engine.ts';
 
 /**
  * The one door to the data: drizzle's SQLite dialect, asynchronous, over an
@@ -213,20 +213,31 @@ export function wilayahRows(): [string, string, string, string][] {
 }
 
 /**
- * A write: one transaction that holds the write lock from its first
- * statement, so a check of free places and the write that uses it cannot
- * interleave with another writer (in this process or, on PostgreSQL, another
- * instance). Every query made through `db` in the call chain of `fn` runs in it;
- * a `write` inside a write joins it. Work registered with `afterCommit` runs
+ * A write: one transaction that holds its lock from its first statement, so a
+ * check of free places and the write that uses it cannot interleave with
+ * another writer (in this process or, on PostgreSQL, another instance). Without
+ * a scope it holds the whole database's write lock; with one (engine.ts
+ * WriteScope: the facilities, persons, households it touches) PostgreSQL locks
+ * only those, and SQLite, one writer anyway, locks the file as always. Every
+ * query made through `db` in the call chain of `fn` runs in it; a `write`
+ * inside a write joins it, and may not ask for more than the outer write
+ * locked (an error, not a silent race). Work registered with `afterCommit` runs
  * once the change is committed, never for a rolled-back one.
  */
-export async function write<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function write<T>(db: Db, fn: (tx: Tx) => Promise<T>, scope?: WriteScope): Promise<T> {
   const engine = db.$engine;
-  if (currentTx(engine)) return await fn(db);
+  const outer = currentTx(engine);
+  if (outer) {
+    if (outer.locks !== null) {
+      const missing = scope ? scope.locks.filter((l) => !outer.locks!.has(l)) : ['the whole database'];
+      if (missing.length) throw new Error(`a write inside a scoped write needs what the outer write did not lock: ${missing.join(', ')}`);
+    }
+    return await fn(db);
+  }
   let state: TxState | undefined;
   try {
     const result = await engine.transaction((writer) => {
-      const s: TxState = { engine, writer, beforeCommit: [], afterCommit: [], done: false };
+      const s: TxState = { engine, writer, beforeCommit: [], afterCommit: [], locks: scope ? new Set(scope.locks) : null, done: false };
       state = s;
       return txContext.run(s, async () => {
         const r = await fn(db);
@@ -234,7 +245,7 @@ export async function write<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
         for (let i = 0; i < s.beforeCommit.length; i++) await s.beforeCommit[i]!();
         return r;
       });
-    });
+    }, scope);
     state!.done = true;
     for (const job of state!.afterCommit) {
       try {
@@ -255,6 +266,11 @@ export function afterCommit(db: Db, job: () => void): void {
   const tx = currentTx(db.$engine);
   if (tx) tx.afterCommit.push(job);
   else job();
+}
+
+/** Inside a scoped write, the names it locked; null inside a write that holds the whole database, or outside a write. */
+export function lockedNames(db: Db): ReadonlySet<string> | null {
+  return currentTx(db.$engine)?.locks ?? null;
 }
 
 /** True inside a write on this database. */

@@ -17,15 +17,31 @@ export interface Executor {
 }
 
 /**
- * The small port every verb goes through: reads anywhere, one write
- * transaction at a time that holds the write lock from its first statement
- * (SQLite: BEGIN IMMEDIATE under an in-process queue; PostgreSQL: a
- * transaction-scoped advisory lock every instance takes).
+ * What a write touches, named (`facility:<id>`, `person:<id>`, `household:<id>`),
+ * when it can say so before it starts: on PostgreSQL such a write locks only
+ * those names (and waits only on writes that name one of them, or on a write
+ * that holds the whole database), so writes at different facilities run side by
+ * side on every instance. Every name the write's checks and changes depend on
+ * must be in the list; a write that cannot list them gives none and holds the
+ * whole database, as every write did before.
+ */
+export interface WriteScope {
+  readonly locks: readonly string[];
+}
+
+/**
+ * The small port every verb goes through: reads anywhere, and write
+ * transactions that hold their lock from their first statement. SQLite: one at a
+ * time (BEGIN IMMEDIATE under an in-process queue), whatever the scope.
+ * PostgreSQL: a write without a scope takes the database's write lock
+ * (a transaction-scoped advisory lock every instance takes) alone; a write with
+ * a scope shares that lock with other scoped writes and takes one advisory lock
+ * per name it touches, in one order (no deadlock between two of them).
  */
 export interface Engine {
   readonly kind: 'sqlite' | 'postgres';
   readonly reader: Executor;
-  transaction<T>(fn: (writer: Executor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (writer: Executor) => Promise<T>, scope?: WriteScope): Promise<T>;
   close(): Promise<void>;
   readonly closed: boolean;
   /** Work to finish before the connections go (a listener, a timer), run once by close(). */
@@ -40,6 +56,8 @@ export interface TxState {
   readonly beforeCommit: (() => Promise<unknown>)[];
   /** Run after COMMIT, never after a rollback (the events to this instance's listeners: domain/events.ts). */
   readonly afterCommit: (() => void)[];
+  /** The names this write locked (WriteScope), or null: it holds the whole database's write lock. */
+  readonly locks: ReadonlySet<string> | null;
   done: boolean;
 }
 

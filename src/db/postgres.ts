@@ -1,6 +1,8 @@
 import pg from 'pg';
-import { lifecycle, Queue, type Engine, type Executor, type Method } from './engine.ts';
+import { createHash } from 'node:crypto';
+import { lifecycle, Queue, type Engine, type Executor, type Method, type WriteScope } from './engine.ts';
 import { secondsSince, writeLockWait } from '../lib/metrics.ts';
+import { withSessionOptions } from './postgres-settings.ts';
 
 /**
  * The statements are drizzle's SQLite dialect (one query source for both
@@ -104,6 +106,35 @@ class PgExecutor implements Executor {
 /** The key every instance takes for a write: writes are serialised across instances, as SQLite's lock does in one. */
 export const WRITE_LOCK_KEY = 0x53696e67; // 'Sing'
 
+/**
+ * The advisory lock of one name a scoped write touches (engine.ts WriteScope):
+ * the two-int4 form, so it can never be the write lock's one-bigint key; the
+ * first int is WRITE_LOCK_KEY, the second the first 32 bits of the name's
+ * sha256. Two names that share those bits only share a lock (they wait on each
+ * other), never deadlock: the keys are taken sorted and once each.
+ */
+export function nameLockKey(name: string): number {
+  return createHash('sha256').update(name).digest().readInt32BE(0);
+}
+
+/**
+ * BEGIN and the locks in one round trip (a simple query of several statements;
+ * the keys are numbers made here, never text from outside). A write without a
+ * scope takes the write lock alone; a scoped write shares it (so it waits for
+ * such a write, and such a write waits for it) and takes its names' keys, in
+ * ascending order.
+ */
+export function lockStatements(scope: WriteScope | undefined): string {
+  if (!scope) return `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`;
+  const keys = [...new Set(scope.locks.map(nameLockKey))].sort((a, b) => a - b);
+  return [`BEGIN`, `SELECT pg_advisory_xact_lock_shared(${WRITE_LOCK_KEY})`, ...keys.map((k) => `SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY}, ${k})`)].join('; ');
+}
+
+/** How many scoped writes of one instance may hold a pooled connection at once: the rest of the pool stays for reads and the unscoped write. */
+export function scopedWriters(max: number): number {
+  return Math.max(1, Math.min(8, max - 3));
+}
+
 export interface PostgresEngine extends Engine {
   readonly kind: 'postgres';
   readonly pool: pg.Pool;
@@ -112,24 +143,53 @@ export interface PostgresEngine extends Engine {
 
 /**
  * PostgreSQL through node-postgres: reads from the pool, each write in one
- * transaction on one pooled connection that first takes a transaction-scoped
- * advisory lock (`pg_advisory_xact_lock`), so a check of free places and the
- * write that uses it cannot interleave with another writer on any instance —
- * the same guarantee BEGIN IMMEDIATE gives on SQLite. Writers of this process
- * queue first, so they do not hold pooled connections while they wait.
+ * transaction on one pooled connection that first takes its advisory locks
+ * (lockStatements): a write without a scope holds the whole database on every
+ * instance — the same guarantee BEGIN IMMEDIATE gives on SQLite — and a scoped
+ * write holds what it names, so a check of free places and the write that uses
+ * it cannot interleave with another writer of the same facility on any
+ * instance. Unscoped writers of this process queue first, and scoped ones wait
+ * for one of a few places, so they do not hold pooled connections while they
+ * wait in this process.
  */
 export function openPostgresEngine(url: string, opts: { max?: number } = {}): PostgresEngine {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: types as never });
+  const max = opts.max ?? 10;
+  const pool = new pg.Pool({ ...withSessionOptions(url), max, types: types as never });
   pool.on('error', () => undefined);
   // A connection the server ends (a restart, a terminated backend) while it is checked out must fail its query,
   // not the process: without a listener its 'error' event would be an uncaught exception.
   pool.on('connect', (client) => client.on('error', () => undefined));
   const reader = new PgExecutor(pool);
   const queue = new Queue();
+  const scoped = new Gate(scopedWriters(max));
   const life = lifecycle(async () => {
     await queue.run(async () => undefined);
+    await scoped.drain();
     await pool.end();
   });
+  const run = async <T>(fn: (w: Executor) => Promise<T>, scope: WriteScope | undefined, asked: bigint): Promise<T> => {
+    if (life.closed) throw new Error('database closed');
+    const client = await pool.connect();
+    try {
+      try {
+        await client.query(lockStatements(scope));
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+      writeLockWait.observe({ engine: 'postgres' }, secondsSince(asked));
+      try {
+        const result = await fn(new PgExecutor(client, true));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      client.release();
+    }
+  };
   return {
     kind: 'postgres',
     pool,
@@ -140,25 +200,33 @@ export function openPostgresEngine(url: string, opts: { max?: number } = {}): Po
     },
     onClose: life.onClose,
     close: life.close,
-    transaction<T>(fn: (w: Executor) => Promise<T>): Promise<T> {
+    transaction<T>(fn: (w: Executor) => Promise<T>, scope?: WriteScope): Promise<T> {
       const asked = process.hrtime.bigint();
-      return queue.run(async () => {
-        if (life.closed) throw new Error('database closed');
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN');
-          await client.query('select pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
-          writeLockWait.observe({ engine: 'postgres' }, secondsSince(asked));
-          const result = await fn(new PgExecutor(client, true));
-          await client.query('COMMIT');
-          return result;
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        } finally {
-          client.release();
-        }
-      });
+      return scope ? scoped.run(() => run(fn, scope, asked)) : queue.run(() => run(fn, undefined, asked));
     },
   };
+}
+
+/** At most `size` tasks at once, the others waiting in order. */
+class Gate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  private idle: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else if (--this.running === 0) for (const done of this.idle.splice(0)) done();
+    }
+  }
+  /** Resolves once nothing runs. */
+  async drain(): Promise<void> {
+    if (this.running === 0) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
 }

@@ -106,6 +106,7 @@ export function openSqliteEngine(path: string): SqliteEngine {
     },
     onClose: life.onClose,
     close: life.close,
+    // One writer for the whole file: a write's scope (engine.ts WriteScope) changes nothing here.
     async transaction<T>(fn: (w: Executor) => Promise<T>): Promise<T> {
       const asked = process.hrtime.bigint();
       return await queue.run(async () => {

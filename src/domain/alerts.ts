@@ -31,11 +31,15 @@ export async function raisePersonAlert(
   return { id, kind: a.kind, facilityId: a.facilityId };
 }
 
-/** Settles a person's open alerts of these kinds (a referral was made, the person arrived). */
-export async function resolvePersonAlerts(tx: Tx, actor: Actor, personId: string, kinds: readonly AlertKind[], at = nowIso()): Promise<string[]> {
-  const open = (await tx
-    .all<{ id: string }>(sql`select id from alerts where subject_type = 'person' and subject_id = ${personId} and resolved_at is null and kind in ${kinds}`))
-    .map((r) => r.id);
+/** Settles a person's (or these persons') open alerts of these kinds (a referral was made, the person arrived); one read for them all. */
+export async function resolvePersonAlerts(tx: Tx, actor: Actor, personIds: string | readonly string[], kinds: readonly AlertKind[], at = nowIso()): Promise<string[]> {
+  const ids = typeof personIds === 'string' ? [personIds] : personIds;
+  if (!ids.length) return [];
+  const rows = await tx.all<{ id: string; subject_id: string }>(
+    sql`select id, subject_id from alerts where subject_type = 'person' and subject_id in ${ids} and resolved_at is null and kind in ${kinds}`,
+  );
+  // Person by person, as they were given: the audit trail reads in that order.
+  const open = ids.flatMap((p) => rows.filter((r) => r.subject_id === p).map((r) => r.id));
   for (const id of open) {
     await tx.update(alerts).set({ resolvedAt: at, resolvedBy: actor.id ?? actor.label }).where(eq(alerts.id, id)).run();
     await audit(tx, actor, { action: 'alert.resolve', entity: 'alert', entityId: id, at });

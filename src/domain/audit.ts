@@ -17,8 +17,14 @@ export interface AuditEntry {
  * records, so the event exists exactly when the change does.
  */
 export async function audit(tx: Tx | Db, actor: Actor, entry: AuditEntry): Promise<void> {
+  await auditAll(tx, actor, [entry]);
+}
+
+/** Appends several audit events in one statement, in the order given (a household's check-in). */
+export async function auditAll(tx: Tx | Db, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
   await tx.insert(auditEvents)
-    .values({
+    .values(entries.map((entry) => ({
       at: entry.at ?? nowIso(),
       actorType: actor.type,
       actorId: actor.id,
@@ -28,7 +34,7 @@ export async function audit(tx: Tx | Db, actor: Actor, entry: AuditEntry): Promi
       entityId: entry.entityId ?? null,
       ip: actor.ip,
       detail: entry.detail ?? null,
-    })
+    })))
     .run();
 }
 

@@ -5,7 +5,7 @@ import { idempotencyKeys } from '../db/schema/index.ts';
 import { actorKey } from '../domain/actor.ts';
 import { DomainError, invalidField } from '../domain/errors.ts';
 import { createHash } from 'node:crypto';
-import { write } from '../db/client.ts';
+import { write, type WriteScope } from '../db/client.ts';
 import { nowIso } from '../lib/time.ts';
 
 const KEY_RE = /^[A-Za-z0-9_.:-]{8,100}$/;
@@ -53,7 +53,8 @@ export default fp(
       const path = request.method + ' ' + request.url.split('?')[0];
       const hash = requestHash(body);
       // Looked up and, when new, reserved in one write: of concurrent first uses (on any instance), one
-      // reserves the key and every other finds it, and is answered by the same rules.
+      // reserves the key and every other finds it, and is answered by the same rules. The write locks this
+      // key only (the unique index decides a race anyway), so a desk's keyed request never waits on another's.
       const existing = await write(app.db, async (tx) => {
         const found = await tx
           .select()
@@ -70,7 +71,7 @@ export default fp(
         ).changes;
         if (reserved === 0) throw new DomainError('IN_PROGRESS', 'error.in_progress');
         return null;
-      });
+      }, keyScope(ak, raw));
       if (existing) {
         // One key names one request: reused for another body or endpoint it is refused, and nothing runs.
         if (existing.path !== path || existing.requestHash !== hash) throw invalidField('idempotency_key', 'error.idempotency_reused');
@@ -114,7 +115,7 @@ export default fp(
         } else {
           await tx.delete(idempotencyKeys).where(where).run();
         }
-      });
+      }, keyScope(idem.actorKey, idem.key));
       return payload;
     });
 
@@ -127,11 +128,17 @@ export default fp(
           .delete(idempotencyKeys)
           .where(and(eq(idempotencyKeys.actorKey, idem.actorKey), eq(idempotencyKeys.key, idem.key), eq(idempotencyKeys.statusCode, PENDING)))
           .run(),
+        keyScope(idem.actorKey, idem.key),
       );
     });
   },
   { name: 'idempotency', dependencies: ['auth', 'db'] },
 );
+
+/** What a key's writes touch: that key's row only (db/engine.ts WriteScope). */
+function keyScope(actorKey: string, key: string): WriteScope {
+  return { locks: [`idempotency:${actorKey}:${key}`] };
+}
 
 /**
  * The body as a stable digest: keys sorted at every level, the CSRF token and the key itself left

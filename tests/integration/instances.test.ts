@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { write, type Db } from '../../src/db/client.ts';
 import { auditEvents, referrals, stays } from '../../src/db/schema/index.ts';
 import { expireReferrals } from '../../src/domain/referrals/index.ts';
+import { facilityLock } from '../../src/domain/stays/locks.ts';
 import { TEST_ENGINE, startTwoInstances } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
 import { bearer } from '../helpers/session.ts';
@@ -47,6 +48,42 @@ describe(`two instances over one ${TEST_ENGINE} database`, () => {
     const open = await dbB.select().from(stays).where(and(eq(stays.unitId, unit.id), isNull(stays.checkedOutAt))).all();
     expect(open).toHaveLength(5);
   }, 120_000); // 100 registrations and 100 check-ins over two instances: slow on a loaded 2-core machine
+
+  // PostgreSQL only: SQLite has one writer for the file, whatever a write touches.
+  it.runIf(TEST_ENGINE === 'postgres')('lets a check-in at one facility through while another instance holds a second facility; one at the held facility, or a write of the whole database, waits', async () => {
+    const [fA, fB] = [await makeFacility(dbA, { kind: 'TPS' }), await makeFacility(dbA, { kind: 'TPS' })];
+    const [uA, uB] = [await makeUnit(dbA, fA.id, { capacity: 5, admits: 'any' }), await makeUnit(dbA, fB.id, { capacity: 5, admits: 'any' })];
+    const deskA = bearer(a, await makeToken(dbA, 'intake', { facility: fA.id }));
+    const deskB = bearer(a, await makeToken(dbA, 'intake', { facility: fB.id }));
+    const person = async (desk: typeof deskA, name: string) =>
+      (await desk('POST', '/api/v1/residents', { persons: [{ name, sex: 'P', estimated_age: 30 }], confirm_new: true })).json().persons[0].id as string;
+    const [pA, pB] = [await person(deskA, 'Warga Kunci Satu'), await person(deskB, 'Warga Kunci Dua')];
+
+    // Instance B holds facility B, as a check-in there would while it works.
+    let release!: () => void;
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    const holder = write(dbB, async () => {
+      holding();
+      await new Promise<void>((r) => (release = r));
+    }, { locks: [facilityLock(fB.id)] });
+    await held;
+    const waited = (p: Promise<unknown>, ms: number) => Promise.race([p.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), ms))]);
+
+    // Facility A is not held: its check-in on instance A goes through at once (it would hang here otherwise).
+    const atA = Promise.resolve(deskA('POST', '/api/v1/stays', { person_id: pA, unit_id: uA.id }));
+    expect(await waited(atA, 15_000)).toBe(false);
+    expect((await atA).statusCode).toBe(201);
+    // Facility B is: its check-in waits, and so does a write that holds the whole database (a facility's edit).
+    const atB = Promise.resolve(deskB('POST', '/api/v1/stays', { person_id: pB, unit_id: uB.id }));
+    const whole = write(dbA, async (tx) => await tx.run(sql`update facilities set contact_name = 'Pak Kunci' where id = ${fA.id}`));
+    expect(await waited(atB, 500)).toBe(true);
+    expect(await waited(whole, 50)).toBe(true);
+    release();
+    await holder;
+    expect((await atB).statusCode).toBe(201);
+    await whole;
+  }, 60_000);
 
   it('expires a referral once, however many instances run the job at the same moment', async () => {
     const tps = await makeFacility(dbA, { kind: 'TPS', wilayahCode: '31.71' });

@@ -119,6 +119,8 @@ describe('stays: check-in, households, capacity, discharge, transfer', () => {
     const third = await intake('POST', '/api/v1/stays', { person_id: r.persons[0]!.id, unit_id: unit.id });
     expect(third.statusCode).toBe(409);
     expect(third.json().code).toBe('CONFLICT');
+    // Found by the check itself, which names the person and the way on (not only by the database's unique index).
+    expect(third.json().detail).toBe(`${r.persons[0]!.resident_code} sudah menempati tempat. Pindahkan atau pulangkan dulu.`);
   });
 
   it('does a repeated intake with one Idempotency-Key once', async () => {

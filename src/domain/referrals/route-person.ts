@@ -158,11 +158,16 @@ export async function raiseNothingFits(db: Db, at: Date = new Date()): Promise<s
   for (const d of due) {
     // As the desk holding them sees it: a protected facility it may not name counts as hidden (the alert says so).
     const desk: Actor = { ...SYSTEM_ACTOR, role: 'intake', facilityId: d.facility_id };
+    // Routing is the slow part (every facility of the country): it is read before the write, holding no lock,
+    // and the write checks again only what can have changed cheaply (a referral made meanwhile; an alert raised
+    // meanwhile is refused by raisePersonAlert). A run routes up to NOTHING_FITS_BATCH people: inside the write
+    // lock it stopped every desk for seconds at national scale.
+    // Only whether anything fits matters here: no passed-over facility is named.
+    const seen = await readRouting(db as Tx, desk, d.person_id, false, all, now, { passedOver: 0, destinations: 1 });
+    const { group, person, result } = seen;
+    if (result.destinations.length || seen.open || !seen.needed || seen.openAlert) continue;
     const alert = await write(db, async (tx) => {
-      // Only whether anything fits matters here: no passed-over facility is named.
-      const seen = await readRouting(tx, desk, d.person_id, false, all, now, { passedOver: 0, destinations: 1 });
-      const { group, person, result } = seen;
-      if (result.destinations.length || seen.open || !seen.needed || seen.openAlert) return null;
+      if (await tx.get(sql`select 1 as x from referral_persons where person_id = ${person.id} and open = 1`)) return null;
       return await raisePersonAlert(tx, SYSTEM_ACTOR, {
         kind: 'nothing_fits',
         personId: person.id,

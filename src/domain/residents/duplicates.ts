@@ -59,9 +59,36 @@ function toCandidate(p: PersonRow, today: string, certain: boolean, score: numbe
   };
 }
 
-export async function findDuplicates(
+/** The folded name keys a probe is searched by. */
+function probeKeysOf(probe: Pick<DuplicateProbe, 'name' | 'alias'>): string[] {
+  return [normaliseName(probe.name), normaliseName(probe.alias)].filter(Boolean);
+}
+
+/**
+ * The slow half of the check: persons whose name key is near the probe's, by
+ * the trigram index (at most FTS_CANDIDATES, best first; at 100,000 persons tens
+ * of milliseconds). It holds nothing: registerIntake runs it before its write,
+ * and in the write scores these ids with those of persons changed since
+ * (personsChangedSince), so no slow read runs while the write lock is held.
+ */
+export async function nameNeighbours(db: Db | Tx, probe: Pick<DuplicateProbe, 'name' | 'alias' | 'sex'>): Promise<string[]> {
+  const candidates = nameKeyCandidates(db, probeKeysOf(probe).join(' '), FTS_CANDIDATES);
+  if (!candidates) return [];
+  return (await db.all<{ id: string }>(sql`
+    select p.id from persons p
+    where ${candidates}
+      and p.merged_into_id is null and p.anonymised_at is null and p.sex = ${probe.sex}`)).map((r) => r.id);
+}
+
+/**
+ * The cheap half: the same NIK (an index lookup), and the persons `ids` read by
+ * id and scored by the rule (the same sex, a similar name, an age within
+ * AGE_TOLERANCE_YEARS). A person merged away or anonymised since is no candidate.
+ */
+export async function scoreDuplicates(
   db: Db | Tx,
   probe: DuplicateProbe,
+  ids: readonly string[],
   opts: { today: string; limit?: number; excludeIds?: readonly string[] },
 ): Promise<DuplicateCandidate[]> {
   const exclude = new Set(opts.excludeIds ?? []);
@@ -76,28 +103,47 @@ export async function findDuplicates(
     for (const p of same) if (!exclude.has(p.id)) found.set(p.id, toCandidate(p, opts.today, true, 1));
   }
 
-  const probeKeys = [normaliseName(probe.name), normaliseName(probe.alias)].filter(Boolean);
+  const probeKeys = probeKeysOf(probe);
   const probeAge = ageOn(probe, opts.today);
-  const candidates = nameKeyCandidates(db, probeKeys.join(' '), FTS_CANDIDATES);
-  if (candidates) {
-    const ids = (await db
-      .all<{ id: string }>(sql`
-        select p.id from persons p
-        where ${candidates}
-          and p.merged_into_id is null and p.anonymised_at is null and p.sex = ${probe.sex}`))
-      .map((r) => r.id);
-    const rows = ids.length ? await db.select().from(persons).where(inArray(persons.id, ids)).all() : [];
-    for (const p of rows) {
-      if (exclude.has(p.id) || found.has(p.id)) continue;
-      const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, opts.today);
-      if (probeAge !== null && age !== null && Math.abs(probeAge - age) > AGE_TOLERANCE_YEARS) continue;
-      const keys = [normaliseName(p.name), normaliseName(p.alias)].filter(Boolean);
-      const score = bestSimilarity(probeKeys, keys);
-      if (score >= NAME_MATCH_THRESHOLD) found.set(p.id, toCandidate(p, opts.today, false, score));
-    }
+  const rows = ids.length && probeKeys.length ? await db.select().from(persons).where(inArray(persons.id, [...new Set(ids)])).all() : [];
+  for (const p of rows) {
+    if (exclude.has(p.id) || found.has(p.id)) continue;
+    if (p.mergedIntoId || p.anonymisedAt || p.sex !== probe.sex) continue;
+    const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, opts.today);
+    if (probeAge !== null && age !== null && Math.abs(probeAge - age) > AGE_TOLERANCE_YEARS) continue;
+    const keys = [normaliseName(p.name), normaliseName(p.alias)].filter(Boolean);
+    const score = bestSimilarity(probeKeys, keys);
+    if (score >= NAME_MATCH_THRESHOLD) found.set(p.id, toCandidate(p, opts.today, false, score));
   }
 
   return [...found.values()]
     .sort((a, b) => Number(b.certain) - Number(a.certain) || b.score - a.score || a.resident_code.localeCompare(b.resident_code))
     .slice(0, opts.limit ?? 5);
+}
+
+/** Both halves at once, where no write waits on it. */
+export async function findDuplicates(
+  db: Db | Tx,
+  probe: DuplicateProbe,
+  opts: { today: string; limit?: number; excludeIds?: readonly string[] },
+): Promise<DuplicateCandidate[]> {
+  return await scoreDuplicates(db, probe, await nameNeighbours(db, probe), opts);
+}
+
+/**
+ * Where the stream of changes stands (the newest audit event), read before the
+ * slow half so that personsChangedSince, in the write, names every person whose
+ * record changed after it: every change of a person's record is audited as
+ * entity 'person' in its own transaction, and such changes hold the whole
+ * database's write lock (no scoped write changes a name), so none of them can
+ * commit an event numbered below the mark after the mark was read.
+ */
+export async function personChangeMark(db: Db | Tx): Promise<number> {
+  return (await db.get<{ n: number | null }>(sql`select max(id) as n from audit_events`))?.n ?? 0;
+}
+
+/** Persons whose record changed after the mark (personChangeMark): an index range of the audit trail, a handful of rows. */
+export async function personsChangedSince(db: Db | Tx, mark: number): Promise<string[]> {
+  const rows = await db.all<{ id: string | null }>(sql`select distinct entity_id as id from audit_events where id > ${mark} and entity = 'person'`);
+  return rows.map((r) => r.id).filter((id): id is string => id !== null);
 }

@@ -7,7 +7,7 @@ import { forbidden, invalid, type FieldError } from '../errors.ts';
 import { isKnownWilayah, knownWilayahCodes, normaliseWilayahCode } from '../reference/wilayah.ts';
 import { checkKk, checkNik, nikWarningState } from '../persons/nik.ts';
 import { liveRecord } from '../persons/record.ts';
-import { findDuplicates } from './duplicates.ts';
+import { scoreDuplicates } from './duplicates.ts';
 import { nikHeldError, offerCandidates } from './candidates.ts';
 import type { IntakeInput } from './input.ts';
 import type { Checked, DuplicateGroup, NikWarning } from './intake-result.ts';
@@ -76,8 +76,10 @@ export async function checkMembers(tx: Tx, data: IntakeInput): Promise<{ checked
  * on every submit; `same_as` must be one of the records it offers this desk
  * for this very intake; the same NIK is the same person. Wrong answers are
  * field errors (thrown); members still to decide on are returned as groups.
+ * `nameIds(i)`: the persons to score for member i's name, found before the
+ * write (duplicates.ts nameNeighbours, with those changed since).
  */
-export async function decideDuplicates(tx: Tx, actor: Actor, data: IntakeInput, checked: Checked[], today: string): Promise<DuplicateGroup[]> {
+export async function decideDuplicates(tx: Tx, actor: Actor, data: IntakeInput, checked: Checked[], today: string, nameIds: (i: number) => readonly string[]): Promise<DuplicateGroup[]> {
   const errors: FieldError[] = [];
   const duplicates: DuplicateGroup[] = [];
   const sameAsUsed = new Set<string>();
@@ -88,9 +90,10 @@ export async function decideDuplicates(tx: Tx, actor: Actor, data: IntakeInput, 
     const offer = await offerCandidates(
       tx,
       actor,
-      await findDuplicates(
+      await scoreDuplicates(
         tx,
         { name: c.input.name, alias: c.input.alias, nik: c.nik, sex: c.input.sex, birthDate: c.input.birth_date, estimatedAge: c.input.estimated_age, estimatedAt: today },
+        nameIds(i),
         { today, limit: 20 },
       ),
     );

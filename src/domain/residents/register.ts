@@ -11,6 +11,7 @@ import { isOverridableNikWarning } from '../persons/nik.ts';
 import type { PersonRow } from '../persons/record.ts';
 import { householdWanted, IntakeInput } from './input.ts';
 import { checkMembers, decideDuplicates, intakeFacility } from './intake-check.ts';
+import { nameNeighbours, personChangeMark, personsChangedSince } from './duplicates.ts';
 import type { IntakeNeedsDecision, IntakeRegistered, IntakeResult } from './intake-result.ts';
 import { attachIntake, createPerson } from './intake-write.ts';
 import { personRecord, type PersonRecord } from './view.ts';
@@ -29,10 +30,16 @@ export async function registerIntake(args: { db: Db; actor: Actor; input: unknow
   const now = nowIso();
   const today = wibDate(now);
 
+  // The duplicate check's slow read (the name index) runs here, before the write and its lock; in the
+  // write the same rule scores what it found and every person whose record changed since (duplicates.ts).
+  const mark = await personChangeMark(db);
+  const near = await Promise.all(data.persons.map((p) => nameNeighbours(db, { name: p.name, alias: p.alias, sex: p.sex })));
+
   const result = await write(db, async (tx) => {
     const facilityId = await intakeFacility(tx, actor, data.facility_id);
     const { checked, warnings } = await checkMembers(tx, data);
-    const duplicates = await decideDuplicates(tx, actor, data, checked, today);
+    const changed = await personsChangedSince(tx, mark);
+    const duplicates = await decideDuplicates(tx, actor, data, checked, today, (i) => [...near[i]!, ...changed]);
     const blocking = warnings.filter((w) => w.blocking);
     if (duplicates.length || blocking.length) {
       // Nothing is written: the transaction ends having only read.

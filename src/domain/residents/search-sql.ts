@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { MUHAMMAD_KEY } from '../persons/names.ts';
+import { NAME_CANDIDATE_SIMILARITY } from '../../db/postgres-settings.ts';
 
 /**
  * The name and code search, per engine (the one place it differs): SQLite's
@@ -56,14 +57,19 @@ export function trigramQuery(key: string): string | null {
 /**
  * Persons (alias `p`) whose name key shares trigrams with `key`, best first,
  * at most `limit`: the duplicate check's candidates. Null when the key has
- * nothing to search by.
+ * nothing to search by. PostgreSQL: `probe <% search_key` is what the trigram
+ * index answers (word_similarity(…) > x alone is a scan of every person); its
+ * threshold is NAME_CANDIDATE_SIMILARITY, set on every connection
+ * (db/postgres-settings.ts), and the explicit comparison keeps the same candidates
+ * (strictly above it) whatever the operator's own bound.
  */
 export function nameKeyCandidates(db: Db | Tx, key: string, limit: number): SQL | null {
   const query = trigramQuery(key);
   if (!query) return null;
   if (db.$engine.kind === 'postgres') {
     const probe = searchTokens(key).join(' ');
-    return sql`p.id in (select id from persons where word_similarity(${probe}, search_key) > 0.2 order by word_similarity(${probe}, search_key) desc limit ${limit})`;
+    return sql`p.id in (select id from persons where ${probe} <% search_key and word_similarity(${probe}, search_key) > ${NAME_CANDIDATE_SIMILARITY}
+      order by word_similarity(${probe}, search_key) desc limit ${limit})`;
   }
   return sql`p.rowid in (select rowid from persons_fts where persons_fts match ${query} order by rank limit ${limit})`;
 }

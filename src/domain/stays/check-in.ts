@@ -1,6 +1,4 @@
-import { inArray } from 'drizzle-orm';
-import { write, type Db } from '../../db/client.ts';
-import { stays } from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
 import type { Actor } from '../actor.ts';
 import { PEOPLE_ROLES, requireRole } from '../access.ts';
 import { parseInput } from '../validate.ts';
@@ -10,6 +8,7 @@ import { assertCanSeePerson } from '../persons/scope.ts';
 import { placementFacility } from './facility.ts';
 import { CheckInInput } from './input.ts';
 import { loadPlaceablePersons, mapStayConstraint, placeGroup } from './place.ts';
+import { householdLock, placementLocks, placementWrite, requireLocked } from './locks.ts';
 import { toStayRecord, type StayRecord } from './view.ts';
 import { reasonJson } from '../routing/text.ts';
 import { isElderlyHome } from '../routing/route.ts';
@@ -29,8 +28,9 @@ export interface CheckInResult {
 
 /**
  * Check-in of one person or a household together, into one unit of a
- * facility: the free places are read and taken in one IMMEDIATE transaction,
- * so two desks can never be given the same place. No free place → NO_FREE_PLACE (409).
+ * facility: the free places are read and taken in one transaction that holds
+ * the facility (and the persons), so two desks can never be given the same
+ * place, and desks at other facilities never wait on it (locks.ts). No free place → NO_FREE_PLACE (409).
  */
 export async function checkIn(args: { db: Db; actor: Actor; input: unknown }): Promise<CheckInResult> {
   const { db, actor } = args;
@@ -39,10 +39,13 @@ export async function checkIn(args: { db: Db; actor: Actor; input: unknown }): P
   const ids = [...new Set([...(input.person_id ? [input.person_id] : []), ...input.person_ids])];
   const at = nowIso();
   try {
-    const result = await write(db, async (tx) => {
+    // Locks the facility, the persons and their households only: desks at other facilities go on (locks.ts).
+    const scope = () => placementLocks(db, [input.facility_id ?? actor.facilityId], ids);
+    const result = await placementWrite(db, scope, async (tx) => {
       for (const id of ids) await assertCanSeePerson(tx, actor, id);
       const facility = await placementFacility(tx, actor, input.facility_id, { mustAct: true });
       const group = await loadPlaceablePersons(tx, ids);
+      requireLocked(tx, group.flatMap((p) => (p.householdId ? [householdLock(p.householdId)] : [])));
       // A home for the elderly takes people of 60+ and their household (routing/route.ts isElderlyHome): the desk's check-in too.
       if (isElderlyHome(facility) && !group.some((p) => p.age !== null && p.age >= 60)) throw invalidField('facility_id', 'stays.elderly_home_only', { facility: facility.name });
       const placed = await placeGroup(tx, actor, {
@@ -57,7 +60,7 @@ export async function checkIn(args: { db: Db; actor: Actor; input: unknown }): P
         childReason: input.child_reason,
         at,
       });
-      const rows = await tx.select().from(stays).where(inArray(stays.id, placed.stayIds)).all();
+      const rows = placed.stays;
       // Announced with the change itself: heard once it is committed, never for a rollback.
       hubFor(tx).publish({ type: 'occupancy', facilityId: facility.id, unitIds: [placed.unit.id] });
       return {

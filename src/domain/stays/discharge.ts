@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { write, type Db, type Tx } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import { persons, stays } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { PEOPLE_ROLES, requireRole } from '../access.ts';
@@ -11,6 +11,7 @@ import { hubFor } from '../events.ts';
 import { assertCanSeePerson } from '../persons/scope.ts';
 import { recordJourney } from '../cases/journey.ts';
 import { assertActsAt } from './facility.ts';
+import { facilityLock, personLock, placementLocks, placementWrite, requireLocked } from './locks.ts';
 import { DischargeInput } from './input.ts';
 import { toStayRecord, type StayRecord } from './view.ts';
 import { facilityToday, facilityZone } from '../time-zone.ts';
@@ -34,9 +35,15 @@ export async function discharge(args: { db: Db; actor: Actor; stayId?: string; i
   const stayId = args.stayId ?? input.stay_id;
   if (!stayId) throw notFound('stays.not_found');
   const at = nowIso();
-  const record = await write(db, async (tx) => {
+  // Locks the stay's facility, person and household only (locks.ts); a stay never changes facility or person.
+  const scope = async () => {
+    const s = await db.select({ facilityId: stays.facilityId, personId: stays.personId }).from(stays).where(eq(stays.id, stayId)).get();
+    return s ? await placementLocks(db, [s.facilityId], [s.personId]) : [];
+  };
+  const record = await placementWrite(db, scope, async (tx) => {
     const stay = await tx.select().from(stays).where(eq(stays.id, stayId)).get();
     if (!stay) throw notFound('stays.not_found');
+    requireLocked(tx, [facilityLock(stay.facilityId), personLock(stay.personId)]);
     await assertCanSeePerson(tx, actor, stay.personId);
     assertActsAt(actor, stay.facilityId);
     const done = await tx

@@ -1,11 +1,11 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { persons, stays, units, type Sex } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { hasRole, WIDE_ROLES } from '../access.ts';
 import { raisePersonAlert, resolvePersonAlerts } from '../alerts.ts';
 import { hubFor } from '../events.ts';
-import { audit } from '../audit.ts';
+import { auditAll } from '../audit.ts';
 import { conflict, DomainError, forbidden, invalidField, noFreePlace } from '../errors.ts';
 import { loadUnitOccupancy, type UnitOccupancy } from '../occupancy/compute.ts';
 import { newId } from '../../lib/ids.ts';
@@ -71,6 +71,8 @@ export interface PlaceRequest {
 
 export interface Placement {
   stayIds: string[];
+  /** The stays written, as stored. */
+  stays: (typeof stays.$inferSelect)[];
   unit: UnitOccupancy;
   overflow: boolean;
   split: boolean;
@@ -220,46 +222,42 @@ export async function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Promi
   // Placed among adults although a child alone: the command centre's exception stays an alert until the child is moved.
   const amongAdults = profile.loneChild && unitRefusal(unit, profile, kin)?.key === 'placement.unfit.child_alone';
 
-  const stayIds: string[] = [];
-  for (const [i, p] of (group).entries()) {
-    const id = newId();
-    stayIds.push(id);
-    await tx.insert(stays)
-      .values({
-        id,
-        personId: p.id,
-        householdId: p.householdId,
-        facilityId: req.facility.id,
-        unitId: unit.id,
-        bedLabel: beds[i] ?? null,
-        checkedInAt: req.at,
-        checkedInBy: actor.id,
-        overflow,
-        overflowReason: overflow ? req.overflowReason! : null,
-        splitReason: split ? req.splitReason! : null,
-        previousStayId: req.previous?.get(p.id) ?? null,
-        referralId: req.referralId ?? null,
-      })
-      .run();
-    await audit(tx, actor, {
-      action: req.previous ? 'stay.transfer_in' : 'stay.check_in',
-      entity: 'stay',
-      entityId: id,
-      at: req.at,
-      detail: {
-        person_id: p.id,
-        resident_code: p.residentCode,
-        facility_id: req.facility.id,
-        unit_id: unit.id,
-        bed_label: beds[i] ?? null,
-        ...(overflow ? { overflow: true, overflow_reason: req.overflowReason } : {}),
-        ...(split ? { split_reason: req.splitReason } : {}),
-        ...(req.previous ? { previous_stay_id: req.previous.get(p.id) } : {}),
-      },
-    });
-  }
+  // The stays are written last, in one statement: their insert raises the occupancy version (a row every
+  // occupancy change in the country updates, locked until COMMIT so versions follow commits), so what
+  // runs after it — the NOTIFY and the COMMIT — is all another facility's check-in can wait on.
+  const rows = group.map((p, i) => ({
+    id: newId(),
+    personId: p.id,
+    householdId: p.householdId,
+    facilityId: req.facility.id,
+    unitId: unit.id,
+    bedLabel: beds[i] ?? null,
+    checkedInAt: req.at,
+    checkedInBy: actor.id,
+    overflow,
+    overflowReason: overflow ? req.overflowReason! : null,
+    splitReason: split ? req.splitReason! : null,
+    previousStayId: req.previous?.get(p.id) ?? null,
+    referralId: req.referralId ?? null,
+  }));
+  await auditAll(tx, actor, rows.map((row, i) => ({
+    action: req.previous ? 'stay.transfer_in' : 'stay.check_in',
+    entity: 'stay',
+    entityId: row.id,
+    at: req.at,
+    detail: {
+      person_id: row.personId,
+      resident_code: group[i]!.residentCode,
+      facility_id: req.facility.id,
+      unit_id: unit.id,
+      bed_label: row.bedLabel,
+      ...(overflow ? { overflow: true, overflow_reason: req.overflowReason } : {}),
+      ...(split ? { split_reason: req.splitReason } : {}),
+      ...(req.previous ? { previous_stay_id: req.previous.get(row.personId) } : {}),
+    },
+  })));
   // Placed anew (a transfer, an arrival, found again): a child who was among adults has been moved, a child who left is back.
-  for (const p of group) await resolvePersonAlerts(tx, actor, p.id, ['child_with_adults', 'child_left'], req.at);
+  await resolvePersonAlerts(tx, actor, group.map((p) => p.id), ['child_with_adults', 'child_left'], req.at);
   if (amongAdults) {
     for (const p of group) {
       const a = await raisePersonAlert(tx, actor, {
@@ -274,7 +272,9 @@ export async function placeGroup(tx: Tx, actor: Actor, req: PlaceRequest): Promi
       if (a) hubFor(tx).publish({ type: 'alert', alertId: a.id, kind: a.kind, facilityId: a.facilityId });
     }
   }
-  return { stayIds, unit, overflow, split, reason };
+  const written = await tx.insert(stays).values(rows).returning().all();
+  const stayIds = rows.map((r) => r.id);
+  return { stayIds, stays: written, unit, overflow, split, reason };
 }
 
 /** Beds where the unit names them: the one asked for (if free), else the first free ones in order. */
@@ -295,17 +295,24 @@ export async function assignBeds(tx: Tx, unit: UnitOccupancy, n: number, asked: 
 
 /** Persons as placement needs them, refusing anyone merged away or already in a place. */
 export async function loadPlaceablePersons(tx: Tx, ids: string[]): Promise<PlacePerson[]> {
-  const rows = await tx.select().from(persons).where(inArray(persons.id, ids)).all();
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  // One statement: the persons, and whether each already has an open stay.
+  const rows = await tx
+    // The outer row named in full: drizzle writes a column of a one-table select bare ("id"), which inside the
+    // subquery would be the stay's own id.
+    .select({ person: persons, open: sql<number>`exists (select 1 from stays s where s.person_id = "persons"."id" and s.checked_out_at is null)` })
+    .from(persons)
+    .where(inArray(persons.id, ids))
+    .all();
+  const byId = new Map(rows.map((r) => [r.person.id, r]));
   const today = wibDate(new Date().toISOString());
-  return (await Promise.all(ids.map(async (id) => {
-    const p = byId.get(id);
+  return ids.map((id) => {
+    const r = byId.get(id);
+    const p = r?.person;
     if (!p || p.anonymisedAt) throw new DomainError('NOT_FOUND', 'residents.not_found');
     if (p.mergedIntoId) throw conflict('stays.person_merged', { code: p.residentCode });
-    const open = await tx.select({ id: stays.id }).from(stays).where(and(eq(stays.personId, id), isNull(stays.checkedOutAt))).get();
-    if (open) throw conflict('stays.already_open', { code: p.residentCode });
+    if (r.open) throw conflict('stays.already_open', { code: p.residentCode });
     return toPlacePerson(p, today);
-  })));
+  });
 }
 
 /**

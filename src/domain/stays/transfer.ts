@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { write, type Db } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import { persons, stays } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { PEOPLE_ROLES, requireRole } from '../access.ts';
@@ -16,6 +16,7 @@ import { assertCanSeePerson } from '../persons/scope.ts';
 import { assertActsAt, placementFacility } from './facility.ts';
 import { TransferInput } from './input.ts';
 import { mapStayConstraint, placeGroup, toPlacePerson } from './place.ts';
+import { facilityLock, householdLock, personLock, placementLocks, placementWrite, requireLocked } from './locks.ts';
 import { staysInZones, type StayRecord } from './view.ts';
 
 /** A transfer stays within a facility; only the command centre (or the system) moves someone to another one directly, with a reason. */
@@ -46,9 +47,17 @@ export async function transfer(args: { db: Db; actor: Actor; stayId: string; inp
   const input = parseInput(TransferInput, args.input, actor.lang);
   const at = nowIso();
   try {
-    const result = await write(db, async (tx) => {
+    // Locks both facilities, the person and their household only (locks.ts): the household members who move
+    // with them share their unit, so their stays are the locked facility's and they are the locked household.
+    const scope = async () => {
+      const s = await db.select({ facilityId: stays.facilityId, personId: stays.personId, householdId: stays.householdId }).from(stays).where(eq(stays.id, args.stayId)).get();
+      if (!s) return [];
+      return [...await placementLocks(db, [s.facilityId, input.facility_id], [s.personId]), ...(s.householdId ? [householdLock(s.householdId)] : [])];
+    };
+    const result = await placementWrite(db, scope, async (tx) => {
       const stay = await tx.select().from(stays).where(eq(stays.id, args.stayId)).get();
       if (!stay) throw notFound('stays.not_found');
+      requireLocked(tx, [facilityLock(stay.facilityId), personLock(stay.personId), ...(stay.householdId ? [householdLock(stay.householdId)] : [])]);
       await assertCanSeePerson(tx, actor, stay.personId);
       assertActsAt(actor, stay.facilityId);
       if (stay.checkedOutAt) throw conflict('stays.already_closed');
@@ -74,6 +83,7 @@ export async function transfer(args: { db: Db; actor: Actor; stayId: string; inp
       await tx.update(stays).set({ checkedOutAt: at, checkedOutBy: actor.id, outcome: 'transferred', note: input.note ?? null }).where(inArray(stays.id, ids)).run();
 
       const people = await tx.select().from(persons).where(inArray(persons.id, moving.map((s) => s.personId))).all();
+      requireLocked(tx, people.flatMap((p) => (p.householdId ? [householdLock(p.householdId)] : [])));
       const today = wibDate(at);
       let unitId = input.unit_id;
       if (crossFacility) unitId = await destinationUnit(tx, actor, facility.id, people.map((p) => toRoutingPerson(p, today)), unitId);
@@ -107,7 +117,7 @@ export async function transfer(args: { db: Db; actor: Actor; stayId: string; inp
       }
       const moved = {
         ended: await staysInZones(tx, await tx.select().from(stays).where(inArray(stays.id, ids)).all()),
-        stays: await staysInZones(tx, await tx.select().from(stays).where(inArray(stays.id, placed.stayIds)).all()),
+        stays: await staysInZones(tx, placed.stays),
         overflow: placed.overflow,
       };
       // Announced with the change itself: heard once it is committed, never for a rollback.
@@ -128,7 +138,7 @@ export async function transfer(args: { db: Db; actor: Actor; stayId: string; inp
  * service the group needs and have a unit that takes them (the routing
  * rules, asked of this one facility). Returns the unit to place them in.
  */
-async function destinationUnit(tx: Parameters<Parameters<typeof write>[1]>[0], actor: Actor, facilityId: string, group: Awaited<ReturnType<typeof toRoutingPerson>>[], chosen: string | undefined): Promise<string> {
+async function destinationUnit(tx: Tx, actor: Actor, facilityId: string, group: Awaited<ReturnType<typeof toRoutingPerson>>[], chosen: string | undefined): Promise<string> {
   const dest = (await loadRoutingFacilities(tx)).find((f) => f.id === facilityId)!;
   const result = route({ persons: group, facilities: [dest], asker: actor });
   const first = result.destinations[0];
