@@ -69,11 +69,25 @@
     var body = new URLSearchParams();
     item.fields.forEach(function (f) { body.append(f[0], f[0] === '_csrf' ? csrf() : f[1]); });
     return fetch(item.action, { method: 'POST', body: body, credentials: 'same-origin' }).then(function (res) {
-      if (res.redirected && new URL(res.url).pathname !== '/login') return 'saved';
+      if (res.redirected && new URL(res.url).pathname !== '/login') {
+        // A handoff numbered by the server: its page and BAST are kept on this device.
+        if (item.action === '/handoffs') keepHandoff(new URL(res.url).pathname);
+        return 'saved';
+      }
       if ((res.status === 200 && !res.redirected) || res.status === 409 || res.status === 422) return 'decision';
       return 'later';
     }, function () { return 'later'; });
   }
+
+  // A handoff this device submitted (/handoffs/<id>): its page and its BAST are kept by the service
+  // worker (sw.js), fetched now while online, so the officer can show the BAST with the network cut.
+  function keepHandoff(path) {
+    if (!/^\/handoffs\/[A-Za-z0-9_-]+$/.test(path) || !navigator.serviceWorker) return;
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.active) reg.active.postMessage({ type: 'keep', fresh: true, urls: [path, path + '/bast'] });
+    }).catch(function () {});
+  }
+  Outbox.keepHandoff = keepHandoff;
 
   var flushing = null;
   function flush() {
@@ -92,7 +106,9 @@
   }
 
   // A queued form the server could not save without the officer: posted as the page it came
-  // from (a fresh key: the server shows the form with the typed data and the question).
+  // from, with its own key (the server keeps no answer for a key it only asked about, so it
+  // shows the form with the typed data and the question again; had it been saved meanwhile,
+  // the key's answer is the saved result and the worker takes it off the queue).
   // The item takes the key of the form the officer then sees, so saving it empties the queue.
   function reopen(item) {
     var form = document.createElement('form');
@@ -100,7 +116,6 @@
     form.action = item.action;
     form.hidden = true;
     item.fields.forEach(function (f) {
-      if (f[0] === 'idempotency_key') return;
       var input = document.createElement('input');
       input.type = 'hidden';
       input.name = f[0];
@@ -123,10 +138,48 @@
     });
   }
 
+  // Who a queued save is about, as typed: "Ratna, laki-laki ±40 th" (names or descriptions).
+  function people(item) {
+    var rows = {};
+    item.fields.forEach(function (f) {
+      var m = /^persons\.(\d+)\.(name|description)$/.exec(f[0]);
+      if (m) (rows[m[1]] = rows[m[1]] || {})[m[2]] = f[1];
+    });
+    return Object.keys(rows).sort(function (a, b) { return a - b; }).map(function (k) { return rows[k].name || rows[k].description || ''; });
+  }
+
+  // On the desk's home (views/partials/home/device-tasks.eta): each save that needs a decision is a
+  // task, with who it is about; "Buka dan putuskan" opens the form with what was typed and the question.
+  function renderTasks(items) {
+    var box = document.getElementById('device-tasks');
+    if (!box) return;
+    var tasks = items.filter(function (i) { return i.state === 'decision'; });
+    box.hidden = tasks.length === 0;
+    var list = document.getElementById('device-task-list');
+    list.replaceChildren.apply(list, tasks.map(function (item) {
+      var li = document.createElement('li');
+      var who = people(item);
+      var label = document.createElement('span');
+      var named = who.map(function (n) { return n || box.dataset.unnamed; });
+      var count = (who.length === 1 ? box.dataset.personsOne : box.dataset.personsOther).replace('{n}', String(who.length));
+      label.textContent = (item.action === '/intake' ? box.dataset.intake : box.dataset.handoff) + ' · ' + count + ': ' + named.join(', ') +
+        ' · ' + new Date(item.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'btn btn-primary';
+      button.textContent = box.dataset.open;
+      button.addEventListener('click', function () { reopen(item); });
+      li.appendChild(label);
+      li.appendChild(button);
+      return li;
+    }));
+  }
+
   function render() {
     var box = document.getElementById('outbox');
     if (!box) return Promise.resolve();
     return mine().then(function (items) {
+      renderTasks(items);
       box.hidden = items.length === 0;
       document.getElementById('outbox-count').textContent = box.dataset.waiting.replace('{n}', String(items.length));
       var list = document.getElementById('outbox-list');
@@ -134,7 +187,9 @@
         var li = document.createElement('li');
         var label = document.createElement('span');
         var when = new Date(item.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-        label.textContent = (item.action === '/intake' ? box.dataset.intake : box.dataset.handoff) + ' · ' + when +
+        var n = people(item).length;
+        label.textContent = (item.action === '/intake' ? box.dataset.intake : box.dataset.handoff) + ' · ' +
+          (n === 1 ? box.dataset.personsOne : box.dataset.personsOther).replace('{n}', String(n)) + ' · ' + when +
           (item.state === 'decision' ? ' · ' + box.dataset.decision : '');
         li.appendChild(label);
         if (item.state === 'decision') {
