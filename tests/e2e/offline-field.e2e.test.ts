@@ -116,6 +116,17 @@ describeBrowser('offline end to end: the field form and the desk', () => {
     expect(await handoffsNumbered(number)).toHaveLength(1);
     expect(await personsNamed('Sumirah Antri')).toBe(1);
 
+    // The intake was saved by the replay, never placed: the desk's home says so, and leads to her check-in.
+    await desk.goto('/');
+    await desk.waitForSelector('#device-tasks:not([hidden])');
+    expect(await desk.textContent('#device-task-list')).toContain('Sumirah Antri');
+    expect(await desk.textContent('#device-task-list')).toContain('terdaftar, belum ditempatkan');
+    await Promise.all([desk.waitForURL(/\/intake\/check-in\?p=/), desk.click('#device-task-list a')]);
+    expect(await desk.textContent('main')).toContain('Sumirah Antri');
+    await desk.goto('/');
+    await desk.waitForLoadState('networkidle');
+    expect(await desk.locator('#device-tasks').isHidden()).toBe(true);
+
     // The server numbered it: its BAST was kept on the phone and opens with the network cut.
     const bast = `/handoffs/${saved[0]!.id}/bast`;
     await phone.waitForFunction(async (p) => !!(await caches.match(new URL(p, location.href).href)), bast, { timeout: 15_000 });
