@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { dischargeJourneys } from '../../db/schema/index.ts';
 import { wilayahFromTyped } from '../reference/wilayah.ts';
