@@ -215,4 +215,24 @@ describeBrowser('offline end to end: the field form and the desk', () => {
     expect(await page.locator('#outbox').isHidden()).toBe(true);
     await page.close();
   });
+  it('the wilayah picker finds a kab/kota by name as the officer types; a typed name or code is taken', { timeout: 60_000 }, async () => {
+    const page = await suite.page('tablet');
+    await suite.login(page, 'intake', DEMO_PASSWORD);
+    await page.goto('/intake');
+    await fillIntake(page, 'Sukirman Asal Semarang');
+    await page.click('details.more:has(#f-persons-0-origin_wilayah_code) summary');
+    const field = page.locator('#f-persons-0-origin_wilayah_code');
+    await field.focus();
+    await page.keyboard.type('kabupaten semar', { delay: 30 });
+    // The list under the field: kab/kota found by name, each with its province and code.
+    await expect.poll(() => page.$$eval('#f-persons-0-origin_wilayah_code-options option', (os) => os.map((o) => `${(o as HTMLOptionElement).value} ${(o as HTMLOptionElement).label}`)))
+      .toEqual(['33.22 Kabupaten Semarang — Jawa Tengah (33.22)']);
+    // A touch target like every other field.
+    expect((await field.boundingBox())!.height).toBeGreaterThanOrEqual(47.5);
+    await page.keyboard.type('ang');
+    await Promise.all([page.waitForURL(/\/intake\/check-in\?/), page.click('#save-intake')]);
+    const saved = await suite.db.select().from(persons).where(eq(persons.name, 'Sukirman Asal Semarang')).get();
+    expect(saved!.originWilayahCode).toBe('33.22');
+    await page.close();
+  });
 });
