@@ -75,10 +75,12 @@ describeBrowser('offline end to end: the field form and the desk', () => {
       expect(await phone.locator('fieldset.handoff-person').count()).toBe(6);
       for (let i = 0; i < 6; i++) {
         expect(await phone.inputValue(`input[name="persons.${i}.name"]`)).toBe(`Lapangan Orang ${i + 1}`);
-        expect(await phone.textContent(`#person-${i} legend`)).toBe(`Orang ke-${i + 1}`);
+        expect(await phone.textContent(`#person-${i} > legend`)).toBe(`Orang ke-${i + 1}`);
       }
       // Nothing asked the server: the rows came from the page.
       expect(posts).toEqual([]);
+      await phone.locator('#person-5 > legend').scrollIntoViewIfNeeded();
+      await phone.screenshot({ path: resolve('docs/screenshots/handoff-offline-rows-phone.png') });
       await Promise.all([phone.waitForURL(/\/handoffs\/new$/), phone.click('#save-handoff')]);
       await expect.poll(() => counter(phone).textContent()).toBe('Menunggu dikirim (1)');
 
@@ -138,7 +140,7 @@ describeBrowser('offline end to end: the field form and the desk', () => {
       // Its stylesheet came from the device too (A4 print styles load with the page).
       expect(await phone.evaluate(() => [...document.styleSheets].some((s) => (s.href ?? '').includes('print-bast')))).toBe(true);
       await phone.setViewportSize(VIEWPORTS.phone);
-      await suite.screenshot(phone, 'bast-offline-phone', { fullPage: false });
+      await phone.screenshot({ path: resolve('docs/screenshots/bast-offline-phone.png') });
     } finally {
       await phone.context().setOffline(false);
     }
