@@ -133,7 +133,9 @@
       var input = document.createElement('input');
       input.type = 'hidden';
       input.name = f[0];
-      input.value = f[0] === '_csrf' ? csrf() : f[1];
+      // The item's key now (it follows the form the officer last saw: adoptOpened), so the worker's
+      // "saved" for that key is the one that takes it off the queue.
+      input.value = f[0] === '_csrf' ? csrf() : f[0] === 'idempotency_key' ? item.key : f[1];
       form.appendChild(input);
     });
     try { sessionStorage.setItem(OPENING, item.key); } catch (e) { /* the form still opens */ }
@@ -148,7 +150,8 @@
     var now = form.elements.idempotency_key.value;
     return Outbox.get(key).then(function (item) {
       if (!item || key === now) return;
-      return Outbox.remove(key).then(function () { return Outbox.put(Object.assign({}, item, { key: now })); });
+      var fields = item.fields.map(function (f) { return f[0] === 'idempotency_key' ? [f[0], now] : f; });
+      return Outbox.remove(key).then(function () { return Outbox.put(Object.assign({}, item, { key: now, fields: fields })); });
     });
   }
 

@@ -208,6 +208,12 @@ describeBrowser('offline end to end: the field form and the desk', () => {
     expect(await page.inputValue('input[name="persons.0.estimated_age"]')).toBe('44');
     expect(await page.inputValue('input[name="persons.0.alias"]')).toBe('Bu Ida dari Senen');
     expect(await page.isChecked('input[name="persons.0.consent"]')).toBe(true);
+    // Left undecided: still a task, and it opens on the question again.
+    await page.goto('/');
+    await page.waitForSelector('#device-tasks:not([hidden])');
+    await Promise.all([page.waitForSelector('#needs-decision'), page.click('#device-task-list button')]);
+    expect(await page.inputValue('input[name="persons.0.alias"]')).toBe('Bu Ida dari Senen');
+    expect(await personsNamed('Zubaidah Kwartanada')).toBe(1);
     await page.check('input[name="persons.0.decision"][value="new"]');
     await Promise.all([page.waitForURL(/\/intake\/check-in\?/), page.click('#save-intake')]);
     expect(await personsNamed('Zubaidah Kwartanada')).toBe(2);
