@@ -148,6 +148,27 @@ describeBrowser('offline end to end: the field form and the desk', () => {
     await desk.close();
   });
 
+  it('a handoff saved online from the phone: its BAST is kept and opens with the network cut', { timeout: 90_000 }, async () => {
+    const phone = await suite.page('phone');
+    await suite.login(phone, 'satpol', DEMO_PASSWORD);
+    await openKept(phone, '/handoffs/new');
+    await fillOperation(phone, 'SPT/103/DARING/2026');
+    await fillPerson(phone, 0, 'Daring Satu');
+    await Promise.all([phone.waitForURL(/\/handoffs\/[0-9a-f-]{36}\?submitted=/), phone.click('#save-handoff')]);
+    const number = (await phone.textContent('#handoff-number'))!.trim();
+    const bast = new URL(phone.url()).pathname + '/bast';
+    await phone.waitForFunction(async (p) => !!(await caches.match(new URL(p, location.href).href)), bast, { timeout: 15_000 });
+    await phone.context().setOffline(true);
+    try {
+      await phone.goto(bast);
+      expect(await phone.textContent('body')).toContain(number);
+      expect(await phone.textContent('body')).toContain('Daring Satu');
+    } finally {
+      await phone.context().setOffline(false);
+    }
+    await phone.close();
+  });
+
   it('a handoff whose answer was lost is sent again with its key from the draft: saved once, no draft to discard', { timeout: 90_000 }, async () => {
     // No service worker here: the submit's answer is lost in the network, and the draft is all the phone has.
     const context = await suite.browser.newContext({ viewport: VIEWPORTS.phone, baseURL: suite.baseUrl, locale: 'id-ID', serviceWorkers: 'block' });
