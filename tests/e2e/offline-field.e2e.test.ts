@@ -249,8 +249,8 @@ describeBrowser('offline end to end: the field form and the desk', () => {
     await suite.login(page, 'intake', DEMO_PASSWORD);
     await page.goto('/intake');
     await fillIntake(page, 'Sukirman Asal Semarang');
-    await page.click('details.more:has(#f-persons-0-origin_wilayah_code) summary');
-    const field = page.locator('#f-persons-0-origin_wilayah_code');
+    await page.click('details.more:has(#f-persons-0-origin_wilayah_code-options) summary');
+    const field = page.locator('input[name="persons.0.origin_wilayah_code"]');
     await field.focus();
     await page.keyboard.type('kabupaten semar', { delay: 30 });
     // The list under the field: kab/kota found by name, each with its province and code.
