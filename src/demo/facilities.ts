@@ -34,7 +34,8 @@ export interface DemoFacility extends DemoFacilityFacts {
   units: DemoUnit[];
 }
 
-const tpsUnits = (scale: number): DemoUnit[] => [
+/** The zones of a demo TPS, `scale` times the places (the browser tests lay their TPS out the same way). */
+export const tpsUnits = (scale: number): DemoUnit[] => [
   { name: 'Zona A Laki-laki', capacity: 40 * scale, admits: 'male' },
   { name: 'Zona B Perempuan', capacity: 30 * scale, admits: 'female' },
   { name: 'Zona C Keluarga', capacity: 24 * scale, admits: 'family' },

@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   /** Nothing saved: the caller must decide (a possible duplicate, a NIK that disagrees) and send again. */
   NEEDS_DECISION: 409,
   RATE_LIMITED: 429,
+  /** The database cannot take a write now (full disk, read-only, PostgreSQL gone): nothing saved, try again. */
+  UNAVAILABLE: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../domain/errors.ts';
 import { translate } from '../i18n/index.ts';
 import { redactUrl } from '../lib/redact.ts';
+import { databaseUnavailable } from '../domain/system/health.ts';
 import { DoorInvalid } from './zod.ts';
 
 const TITLE_KEYS: Record<ErrorCode, string> = {
@@ -17,7 +18,11 @@ const TITLE_KEYS: Record<ErrorCode, string> = {
   IN_PROGRESS: 'error.in_progress',
   NEEDS_DECISION: 'residents.needs_decision_title',
   RATE_LIMITED: 'error.rate_limited',
+  UNAVAILABLE: 'error.unavailable',
 };
+
+/** How long a caller is asked to wait when the database cannot be written (the readiness probe runs every 10 s). */
+const UNAVAILABLE_RETRY_SECONDS = 30;
 
 /** Problem types are stable, documented URIs relative to the API (docs/api.md). */
 const problemType = (code: string) => `/problems/${code.toLowerCase().replace(/_/g, '-')}`;
@@ -56,6 +61,14 @@ export default fp(
         members = err.members;
       } else {
         const mapped = fromFastify(err);
+        const unavailable = mapped ? null : databaseUnavailable(err);
+        if (unavailable) {
+          // A full disk, a read-only database, PostgreSQL gone: the transaction rolled back, nothing was saved.
+          // 503 and Retry-After (as /readyz says 503 by then), so a client or the proxy tries again; never a 500.
+          request.log.error({ reason: unavailable, method: request.method, url: redactUrl(request.url) }, 'database unavailable');
+          reply.header('Retry-After', String(UNAVAILABLE_RETRY_SECONDS));
+          return sendError(request, reply, 503, 'UNAVAILABLE', 'error.unavailable', { seconds: UNAVAILABLE_RETRY_SECONDS });
+        }
         if (mapped) {
           ({ code, status } = mapped);
           messageKey = TITLE_KEYS[code];

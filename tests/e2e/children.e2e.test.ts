@@ -1,7 +1,8 @@
 import { it, expect, beforeAll, afterAll } from 'vitest';
 import { and, eq, isNull } from 'drizzle-orm';
 import { describeBrowser, startBrowserSuite, type BrowserSuite } from './browser.ts';
-import { makeFacility, makeToken, makeUnit, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
+import { makeFacility, makeToken, makeUnit, makeUnits, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
+import { tpsUnits } from '../../src/demo/facilities.ts';
 import { stays } from '../../src/db/schema/index.ts';
 
 /**
@@ -20,8 +21,7 @@ describeBrowser('an unaccompanied child at the check-in page', () => {
       seed: async (db) => {
         const tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Anak E2E', wilayahCode: '31.71' });
         tpsId = tps.id;
-        await makeUnit(db, tps.id, { name: 'Zona A Laki-laki', admits: 'male', capacity: 40 });
-        await makeUnit(db, tps.id, { name: 'Zona B Perempuan', admits: 'female', capacity: 30 });
+        await makeUnits(db, tps.id, tpsUnits(1).slice(0, 2)); // the demo's zones for men and women only: no children's unit
         const balai = await makeFacility(db, { kind: 'BALAI', name: 'Sentra Anak E2E', wilayahCode: '31.75', services: ['child_protection'], clusters: ['anak'] });
         await makeUnit(db, balai.id, { name: 'Asrama Anak', admits: 'children', capacity: 20 });
         await makeUser(db, 'intake', { username: 'e2e-child-desk', facilityId: tps.id });

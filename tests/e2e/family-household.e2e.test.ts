@@ -1,7 +1,8 @@
 import { it, expect, beforeAll, afterAll } from 'vitest';
 import { and, eq, isNull } from 'drizzle-orm';
 import { describeBrowser, startBrowserSuite, type BrowserSuite } from './browser.ts';
-import { makeFacility, makeUnit, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
+import { makeFacility, makeUnit, makeUnits, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
+import { tpsUnits } from '../../src/demo/facilities.ts';
 import { persons, referralPersons, referrals, stays } from '../../src/db/schema/index.ts';
 
 /**
@@ -18,10 +19,8 @@ describeBrowser('family shortcut at tablet size', () => {
     suite = await startBrowserSuite({
       seed: async (db) => {
         const tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Koja', wilayahCode: '31.72' });
-        await makeUnit(db, tps.id, { name: 'Zona A Laki-laki', admits: 'male', capacity: 40 });
-        await makeUnit(db, tps.id, { name: 'Zona B Perempuan', admits: 'female', capacity: 30 });
-        familyUnitId = (await makeUnit(db, tps.id, { name: 'Zona C Keluarga', admits: 'family', capacity: 24 })).id;
-        await makeUnit(db, tps.id, { name: 'Zona D Lansia & Disabilitas', admits: 'any', features: ['accessible', 'elderly'], capacity: 8 });
+        // The demo's four zones: men, women, families (Zona C), the elderly and disabled.
+        familyUnitId = (await makeUnits(db, tps.id, tpsUnits(1)))[2]!.id;
         const balai = await makeFacility(db, { kind: 'BALAI', name: 'Balai Kasih Bunda', wilayahCode: '31.74', services: ['maternity', 'early_childhood', 'child_protection'], clusters: ['anak'] });
         balaiCode = balai.code;
         await makeUnit(db, balai.id, { name: 'Wisma Melati (ibu & anak)', admits: 'family', features: ['maternity', 'crib'], capacity: 12 });

@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { describeBrowser, startBrowserSuite, type BrowserSuite } from './browser.ts';
-import { makeFacility, makeUnit, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
+import { makeFacility, makeUnits, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
+import { tpsUnits } from '../../src/demo/facilities.ts';
 import { handoffPersons, handoffs, persons, stays } from '../../src/db/schema/index.ts';
 
 /**
@@ -24,9 +25,8 @@ describeBrowser('a handoff of two families, received and placed at tablet size',
       seed: async (db) => {
         const tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Senen', wilayahCode: '31.71' });
         tpsId = tps.id;
-        await makeUnit(db, tps.id, { name: 'Zona A Laki-laki', admits: 'male', capacity: 40 });
-        await makeUnit(db, tps.id, { name: 'Zona B Perempuan', admits: 'female', capacity: 30 });
-        familyUnitId = (await makeUnit(db, tps.id, { name: 'Zona C Keluarga', admits: 'family', capacity: 24 })).id;
+        // The demo's zones for men, women and families (Zona C).
+        familyUnitId = (await makeUnits(db, tps.id, tpsUnits(1).slice(0, 3)))[2]!.id;
         await makeUser(db, 'satpol', { username: 'e2e-satpol24', wilayahCode: '31.71' });
         await makeUser(db, 'intake', { username: 'e2e-desk24', facilityId: tps.id });
       },

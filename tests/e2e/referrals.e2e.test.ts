@@ -2,7 +2,8 @@ import { it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
 import { describeBrowser, startBrowserSuite, type BrowserSuite } from './browser.ts';
 import { raiseNothingFits } from '../../src/domain/referrals/route-person.ts';
-import { makeFacility, makeToken, makeUnit, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
+import { makeFacility, makeToken, makeUnit, makeUnits, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
+import { tpsUnits } from '../../src/demo/facilities.ts';
 
 /**
  * A referral end to end at tablet size (768×1024): a pregnant woman is
@@ -23,9 +24,7 @@ describeBrowser('a referral from a TPS desk to a maternity balai, on a tablet', 
     suite = await startBrowserSuite({
       seed: async (db) => {
         const tps = await makeFacility(db, { kind: 'TPS', code: 'TPS-E2E', name: 'GOR Cempaka Putih', wilayahCode: '31.71', services: ['medical'], lat: -6.18, lng: 106.87 });
-        await makeUnit(db, tps.id, { name: 'Zona A Laki-laki', admits: 'male', capacity: 40 });
-        await makeUnit(db, tps.id, { name: 'Zona B Perempuan', admits: 'female', capacity: 30 });
-        await makeUnit(db, tps.id, { name: 'Zona C Keluarga', admits: 'family', capacity: 24 });
+        await makeUnits(db, tps.id, tpsUnits(1).slice(0, 3)); // the demo's zones for men, women and families
         const balai = await makeFacility(db, { kind: 'BALAI', code: 'BLS-E2E', name: 'Balai Kasih Bunda', wilayahCode: '31.74', services: ['maternity', 'early_childhood', 'medical'], lat: -6.25, lng: 106.79 });
         await makeUnit(db, balai.id, { name: 'Wisma Melati (ibu & anak)', admits: 'family', capacity: 12, features: ['maternity', 'crib'], bedLabelPattern: 'M-{n}' });
         await makeUnit(db, balai.id, { name: 'Wisma Mawar (ibu hamil)', admits: 'female', capacity: 8, features: ['maternity'], bedLabelPattern: 'R-{n}' });

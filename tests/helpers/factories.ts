@@ -47,6 +47,9 @@ export async function makeFacility(db: Db, o: FacilityOverrides = {}) {
   return { ...row };
 }
 
+/** A facility as `makeFacility` made it (the type a test declares its facilities with). */
+export type Facility = Awaited<ReturnType<typeof makeFacility>>;
+
 export interface UnitOverrides {
   name?: string;
   capacity?: number;
@@ -74,6 +77,16 @@ export async function makeUnit(db: Db, facilityId: string, o: UnitOverrides = {}
     await tx.insert(units).values(row).run();
   });
   return { ...row };
+}
+
+/** A unit as `makeUnit` made it. */
+export type Unit = Awaited<ReturnType<typeof makeUnit>>;
+
+/** The units of one facility, in the order given (e.g. the demo's TPS zones, src/demo/facilities.ts `tpsUnits`). */
+export async function makeUnits(db: Db, facilityId: string, list: readonly UnitOverrides[]): Promise<Unit[]> {
+  const made: Unit[] = [];
+  for (const o of list) made.push(await makeUnit(db, facilityId, o));
+  return made;
 }
 
 /** Issue 24's family of five with one wheelchair user, as a registration (`persons`) lists them. */

@@ -78,12 +78,15 @@ export function bearer(app: FastifyInstance, token: string) {
     });
 }
 
+/** A `bearer` caller: the type every test that calls the API with a token declares its callers with. */
+export type Call = ReturnType<typeof bearer>;
+
 /**
  * A person registered and checked in through the API by an intake desk's
  * `bearer` caller, as the desk does: their id and their stay's id. A refusal
  * ends the test with the answer.
  */
-export async function placedThroughApi(desk: ReturnType<typeof bearer>, person: Record<string, unknown>): Promise<{ id: string; stayId: string }> {
+export async function placedThroughApi(desk: Call, person: Record<string, unknown>): Promise<{ id: string; stayId: string }> {
   const res = await desk('POST', '/api/v1/residents', { persons: [person], confirm_new: true });
   if (res.statusCode !== 201) throw new Error(`intake failed: ${res.statusCode} ${res.body}`);
   const id = res.json().persons[0].id as string;

@@ -5,9 +5,7 @@ import type { Db } from '../../src/db/client.ts';
 import { wibDate } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, placedThroughApi as placed, signedIn } from '../helpers/session.ts';
-
-type Call = ReturnType<typeof bearer>;
+import { bearer, placedThroughApi as placed, signedIn, type Call } from '../helpers/session.ts';
 
 /**
  * The road to aid read right through the API (issue 26): the worklist's steps

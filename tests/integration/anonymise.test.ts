@@ -5,11 +5,11 @@ import type { Db } from '../../src/db/client.ts';
 import { auditEvents, persons, stays } from '../../src/db/schema/index.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
-import { signedIn, bearer } from '../helpers/session.ts';
+import { signedIn, bearer, type Call } from '../helpers/session.ts';
 
 let app: FastifyInstance;
 let db: Db;
-let desk: Awaited<ReturnType<typeof bearer>>;
+let desk: Call;
 let unitId: string;
 beforeAll(async () => {
   ({ app, db } = await makeTestApp());

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.ts';
 import { ERROR_CODES } from '../../src/domain/errors.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
+import { makeFacility, makeToken, makeUnit, makeUser, type Facility } from '../helpers/factories.ts';
 import { bearer, signedIn } from '../helpers/session.ts';
 
 /*
@@ -14,7 +14,7 @@ import { bearer, signedIn } from '../helpers/session.ts';
  */
 let app: FastifyInstance;
 let db: Db;
-let tps: Awaited<ReturnType<typeof makeFacility>>;
+let tps: Facility;
 
 beforeAll(async () => {
   ({ app, db } = await makeTestApp());

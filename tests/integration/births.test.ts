@@ -4,11 +4,9 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.ts';
 import { auditEvents, stays } from '../../src/db/schema/index.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
-import { bearer } from '../helpers/session.ts';
+import { makeFacility, makeToken, makeUnit, type Facility } from '../helpers/factories.ts';
+import { bearer, type Call } from '../helpers/session.ts';
 import { dueDateFrom, weeksOn } from '../../src/domain/persons/pregnancy.ts';
-
-type Call = ReturnType<typeof bearer>;
 
 /** A pregnant woman registered and checked in to `unitId` at the desk's facility. */
 async function pregnantInUnit(desk: Call, unitId: string, weeks = 38) {
@@ -25,7 +23,7 @@ const today = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 1
 describe('a birth during a stay: mother and newborn together', () => {
   let app: FastifyInstance;
   let db: Db;
-  let balai: Awaited<ReturnType<typeof makeFacility>>;
+  let balai: Facility;
   let desk: Call;
   let otherDesk: Call;
 

@@ -6,9 +6,7 @@ import { auditEvents, stays, units } from '../../src/db/schema/index.ts';
 import { wibDate } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, placedThroughApi as placed, signedIn, type Browser } from '../helpers/session.ts';
-
-type Call = Awaited<ReturnType<typeof bearer>>;
+import { bearer, placedThroughApi as placed, signedIn, type Browser, type Call } from '../helpers/session.ts';
 
 const dayOffset = (n: number) => wibDate(new Date(Date.now() + n * 86_400_000).toISOString());
 

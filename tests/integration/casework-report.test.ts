@@ -5,9 +5,7 @@ import type { Db } from '../../src/db/client.ts';
 import { wibDate } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, placedThroughApi as placed, signedIn, type Browser } from '../helpers/session.ts';
-
-type Call = Awaited<ReturnType<typeof bearer>>;
+import { bearer, placedThroughApi as placed, signedIn, type Browser, type Call } from '../helpers/session.ts';
 const dayOffset = (n: number) => wibDate(new Date(Date.now() + n * 86_400_000).toISOString());
 
 /** Services by cluster and menu, DTKS proposals, pemulangan and follow-up outcomes; small cells suppressed in exports. */

@@ -4,8 +4,8 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.ts';
 import { alerts, stays } from '../../src/db/schema/index.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
-import { bearer } from '../helpers/session.ts';
+import { makeFacility, makeToken, makeUnit, type Facility } from '../helpers/factories.ts';
+import { bearer, type Call } from '../helpers/session.ts';
 
 /**
  * Issue 24, item 2 (children, UU 35/2014), through the API: a child with no
@@ -15,13 +15,11 @@ import { bearer } from '../helpers/session.ts';
  * child is moved; a crib is a feature, not a rule about who stays; a minor
  * never consents alone; a child who leaves is missed at once.
  */
-
-type Call = ReturnType<typeof bearer>;
 let app: FastifyInstance;
 let db: Db;
-let tps: Awaited<ReturnType<typeof makeFacility>>;
-let balaiAnak: Awaited<ReturnType<typeof makeFacility>>;
-let womensHome: Awaited<ReturnType<typeof makeFacility>>;
+let tps: Facility;
+let balaiAnak: Facility;
+let womensHome: Facility;
 const unit: Record<string, string> = {};
 let desk: Call;
 let balaiDesk: Call;

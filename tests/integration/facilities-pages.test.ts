@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../src/db/client.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeUnit, makeUser } from '../helpers/factories.ts';
+import { makeFacility, makeUnit, makeUser, type Facility, type Unit } from '../helpers/factories.ts';
 import { signedIn, type Browser } from '../helpers/session.ts';
 import { changesOf, countAudit, countFacilities, countUnits, facilityRow, insertStay, unitRow } from './facilities-fixtures.ts';
 
@@ -25,10 +25,10 @@ const htmx = { 'hx-request': 'true', 'hx-request-type': 'partial' };
 describe('facility pages', () => {
   let app: FastifyInstance;
   let db: Db;
-  let balai: Awaited<ReturnType<typeof makeFacility>>;
-  let tps: Awaited<ReturnType<typeof makeFacility>>;
-  let safeHouse: Awaited<ReturnType<typeof makeFacility>>;
-  let wisma: Awaited<ReturnType<typeof makeUnit>>;
+  let balai: Facility;
+  let tps: Facility;
+  let safeHouse: Facility;
+  let wisma: Unit;
   let admin: Browser;
   let manager: Browser;
   let otherManager: Browser;

@@ -5,16 +5,16 @@ import type { Db } from '../../src/db/client.ts';
 import { auditEvents } from '../../src/db/schema/index.ts';
 import { hubFor, type HubEvent } from '../../src/domain/events.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, signedIn } from '../helpers/session.ts';
+import { makeFacility, makeToken, makeUnit, makeUser, type Facility } from '../helpers/factories.ts';
+import { bearer, signedIn, type Call } from '../helpers/session.ts';
 import { changesOf, countAudit, countUnits, fieldError, insertReferral, insertStay, problem, unitRow } from './facilities-fixtures.ts';
 
 /** Units through the API: capacity, blocked places, status, history, and the places in use they must respect. */
 describe('units API', () => {
   let app: FastifyInstance;
   let db: Db;
-  let facility: Awaited<ReturnType<typeof makeFacility>>;
-  let manager: Awaited<ReturnType<typeof bearer>>;
+  let facility: Facility;
+  let manager: Call;
   let managerUserId: string;
   let managerBrowser: Awaited<ReturnType<typeof signedIn>>;
 

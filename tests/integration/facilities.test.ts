@@ -4,8 +4,8 @@ import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.ts';
 import { auditEvents } from '../../src/db/schema/index.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
-import { bearer } from '../helpers/session.ts';
+import { makeFacility, makeToken, makeUnit, type Facility } from '../helpers/factories.ts';
+import { bearer, type Call } from '../helpers/session.ts';
 import {
   countAudit,
   countFacilities,
@@ -22,7 +22,7 @@ import {
 describe('facilities API', () => {
   let app: FastifyInstance;
   let db: Db;
-  let admin: Awaited<ReturnType<typeof bearer>>;
+  let admin: Call;
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
     admin = bearer(app, await makeToken(db, 'admin'));
@@ -252,10 +252,10 @@ describe('facilities API', () => {
 describe('who sees which facility, and how much', () => {
   let app: FastifyInstance;
   let db: Db;
-  let open: Awaited<ReturnType<typeof makeFacility>>;
-  let safeHouse: Awaited<ReturnType<typeof makeFacility>>;
-  let other: Awaited<ReturnType<typeof makeFacility>>;
-  const tokens: Record<string, Awaited<ReturnType<typeof bearer>>> = {};
+  let open: Facility;
+  let safeHouse: Facility;
+  let other: Facility;
+  const tokens: Record<string, Call> = {};
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
@@ -362,7 +362,7 @@ describe('who sees which facility, and how much', () => {
 describe('facility list filters and occupancy', () => {
   let app: FastifyInstance;
   let db: Db;
-  let call: Awaited<ReturnType<typeof bearer>>;
+  let call: Call;
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());
     call = bearer(app, await makeToken(db, 'command'));

@@ -11,7 +11,7 @@ import type { Actor } from '../../src/domain/actor.ts';
 import { HANDOFF_NUMBER_RE } from '../../src/domain/handoffs/number.ts';
 import { wibDate } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
+import { makeFacility, makeToken, makeUnit, makeUser, type Facility } from '../helpers/factories.ts';
 import { bearer, signedIn, type Browser } from '../helpers/session.ts';
 
 /** A WIB datetime-local an hour ago, as a phone's field sends it. */
@@ -43,8 +43,8 @@ const count = async (db: Db, table: 'handoffs' | 'handoff_persons') => (await db
 describe('Satpol PP handoffs', () => {
   let app: FastifyInstance;
   let db: Db;
-  let tps: Awaited<ReturnType<typeof makeFacility>>;
-  let other: Awaited<ReturnType<typeof makeFacility>>;
+  let tps: Facility;
+  let other: Facility;
   let satpolToken: string;
   let intakeToken: string;
   let satpol: Browser;

@@ -5,7 +5,7 @@ import type { Db } from '../../src/db/client.ts';
 import { suppressCells } from '../../src/domain/reports/suppress.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
-import { bearer } from '../helpers/session.ts';
+import { bearer, type Call } from '../helpers/session.ts';
 
 /**
  * The occupancy HXL export read back as HXL tools read it: the hashtag row is
@@ -26,10 +26,10 @@ const NUMERIC = ['#capacity+num+total', '#capacity+num+blocked', '#capacity+num+
 
 let app: FastifyInstance;
 let db: Db;
-let command: ReturnType<typeof bearer>;
+let command: Call;
 let jakartaId: string;
 
-async function place(desk: ReturnType<typeof bearer>, unitId: string, people: { name: string; sex: 'L' | 'P'; age: number }[]) {
+async function place(desk: Call, unitId: string, people: { name: string; sex: 'L' | 'P'; age: number }[]) {
   for (const p of people) {
     const reg = await desk('POST', '/api/v1/residents', { persons: [{ name: p.name, sex: p.sex, estimated_age: p.age }], confirm_new: true });
     expect(reg.statusCode).toBe(201);

@@ -4,7 +4,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.ts';
 import { auditEvents, persons, stays } from '../../src/db/schema/index.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeUnit, makeUser } from '../helpers/factories.ts';
+import { makeFacility, makeUnit, makeUser, type Facility, type Unit } from '../helpers/factories.ts';
 import { Browser, signedIn } from '../helpers/session.ts';
 
 const HX = { 'hx-request': 'true', 'hx-request-type': 'partial' };
@@ -35,8 +35,8 @@ describe('intake desk pages', () => {
   let app: FastifyInstance;
   let db: Db;
   let desk: Browser;
-  let facility: Awaited<ReturnType<typeof makeFacility>>;
-  let family: Awaited<ReturnType<typeof makeUnit>>;
+  let facility: Facility;
+  let family: Unit;
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());

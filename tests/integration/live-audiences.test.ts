@@ -5,7 +5,7 @@ import { liveStats } from '../../src/live/socket.ts';
 import { boardRenders } from '../../src/routes/board/cache.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { LiveSocket, addStayAndAnnounce, until } from '../helpers/live-socket.ts';
-import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
+import { makeFacility, makeUnit, makeUser, makeToken, type Facility } from '../helpers/factories.ts';
 import { signedIn, type Browser } from '../helpers/session.ts';
 
 /**
@@ -20,13 +20,13 @@ let app: FastifyInstance;
 let db: Db;
 let base: string;
 let origin: string;
-let jakarta: Awaited<ReturnType<typeof makeFacility>>;
+let jakarta: Facility;
 let jakartaUnit: string;
-let bandung: Awaited<ReturnType<typeof makeFacility>>;
+let bandung: Facility;
 let bandungUnit: string;
-let lks: Awaited<ReturnType<typeof makeFacility>>;
+let lks: Facility;
 let lksUnit: string;
-let secret: Awaited<ReturnType<typeof makeFacility>>;
+let secret: Facility;
 let secretUnit: string;
 
 const addStay = (facilityId: string, unitId: string) => addStayAndAnnounce(db, facilityId, unitId);

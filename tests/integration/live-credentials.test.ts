@@ -10,7 +10,7 @@ import { boardRegion } from '../../src/routes/board/live.ts';
 import { MAX_SOCKETS_PER_CREDENTIAL } from '../../src/live/connections.ts';
 import { testConfig } from '../helpers/app.ts';
 import { LiveSocket, until } from '../helpers/live-socket.ts';
-import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
+import { makeFacility, makeUnit, makeUser, makeToken, type Facility } from '../helpers/factories.ts';
 import { signedIn, type Browser } from '../helpers/session.ts';
 
 
@@ -19,7 +19,7 @@ let db: Db;
 let http: string;
 let ws: string;
 const log: string[] = [];
-let tps: Awaited<ReturnType<typeof makeFacility>>;
+let tps: Facility;
 let unitId: string;
 
 beforeAll(async () => {

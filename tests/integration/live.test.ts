@@ -3,16 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../src/db/client.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { LiveSocket, addStayAndAnnounce } from '../helpers/live-socket.ts';
-import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
+import { makeFacility, makeUnit, makeUser, makeToken, type Facility, type Unit } from '../helpers/factories.ts';
 import { signedIn, bearer } from '../helpers/session.ts';
 
 let app: FastifyInstance;
 let db: Db;
 let base: string;
-let tps: Awaited<ReturnType<typeof makeFacility>>;
-let zone: Awaited<ReturnType<typeof makeUnit>>;
-let secret: Awaited<ReturnType<typeof makeFacility>>;
-let other: Awaited<ReturnType<typeof makeFacility>>;
+let tps: Facility;
+let zone: Unit;
+let secret: Facility;
+let other: Facility;
 
 const addStay = (facilityId: string, unitId: string) => addStayAndAnnounce(db, facilityId, unitId);
 

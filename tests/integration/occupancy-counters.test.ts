@@ -19,10 +19,8 @@ import { rebuildOccupancyCounters, verifyOccupancyCounters } from '../../src/dom
 import { expireReferrals } from '../../src/domain/referrals/index.ts';
 import { TEST_ENGINE, makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
-import { bearer } from '../helpers/session.ts';
+import { bearer, type Call } from '../helpers/session.ts';
 import { PG_ADMIN_URL } from '../helpers/pg.ts';
-
-type Call = ReturnType<typeof bearer>;
 
 /** A small deterministic generator (mulberry32): the same mix on every run, on both engines. */
 function rng(seed: number) {

@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../src/db/client.ts';
 import { TEST_ENGINE, startTwoInstances, makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
-import { bearer } from '../helpers/session.ts';
-
-type Call = ReturnType<typeof bearer>;
+import { makeFacility, makeToken, makeUnit, type Facility, type Unit } from '../helpers/factories.ts';
+import { bearer, type Call } from '../helpers/session.ts';
 interface Doc {
   as_of: string;
   total: Record<string, unknown> & { capacity?: number; occupied?: number; free: number };
@@ -36,11 +34,11 @@ describe(`GET /api/v1/occupancy: ETag, filters and the answer cache (${TEST_ENGI
   let tpsDesk: Call;
   let managerP1: Call;
   let managerP2: Call;
-  let tps: Awaited<ReturnType<typeof makeFacility>>;
-  let tpsUnit: Awaited<ReturnType<typeof makeUnit>>;
-  let balai: Awaited<ReturnType<typeof makeFacility>>;
-  let p1: Awaited<ReturnType<typeof makeFacility>>;
-  let p2: Awaited<ReturnType<typeof makeFacility>>;
+  let tps: Facility;
+  let tpsUnit: Unit;
+  let balai: Facility;
+  let p1: Facility;
+  let p2: Facility;
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());

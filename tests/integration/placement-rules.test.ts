@@ -5,24 +5,22 @@ import type { Db } from '../../src/db/client.ts';
 import { alerts, auditEvents, persons, stays } from '../../src/db/schema/index.ts';
 import { raiseNothingFits } from '../../src/domain/referrals/route-person.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit, makeUser, type UnitOverrides } from '../helpers/factories.ts';
-import { bearer, signedIn } from '../helpers/session.ts';
+import { makeFacility, makeToken, makeUnit, makeUser, type UnitOverrides, type Facility } from '../helpers/factories.ts';
+import { bearer, signedIn, type Call } from '../helpers/session.ts';
 
 /**
  * Issue 12, "What was found": each scenario through the API (and the desk's
  * pages where the desk is the point), now giving the right outcome. The
  * facilities mirror the demo's (src/demo/facilities.ts).
  */
-
-type Call = Awaited<ReturnType<typeof bearer>>;
 let app: FastifyInstance;
 let db: Db;
-let tps: Awaited<ReturnType<typeof makeFacility>>;
-let tps2: Awaited<ReturnType<typeof makeFacility>>;
-let balai: Awaited<ReturnType<typeof makeFacility>>;
-let panti: Awaited<ReturnType<typeof makeFacility>>;
-let loka: Awaited<ReturnType<typeof makeFacility>>;
-let rptc: Awaited<ReturnType<typeof makeFacility>>;
+let tps: Facility;
+let tps2: Facility;
+let balai: Facility;
+let panti: Facility;
+let loka: Facility;
+let rptc: Facility;
 const unitIds: Record<string, string> = {};
 let desk: Call;
 let command: Call;

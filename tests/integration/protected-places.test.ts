@@ -3,9 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../src/db/client.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, signedIn } from '../helpers/session.ts';
-
-type Call = ReturnType<typeof bearer>;
+import { bearer, signedIn, type Call } from '../helpers/session.ts';
 
 /**
  * Who may know a protected place (docs/security.md "Protected places"): the

@@ -7,7 +7,7 @@ import { alerts, handoffPersons, handoffs, referralPersons, referrals } from '..
 import { nowIso } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, signedIn, type Browser } from '../helpers/session.ts';
+import { bearer, signedIn, type Browser, type Call } from '../helpers/session.ts';
 
 /**
  * The access matrix, record × scope (issue 11): for every route that takes an
@@ -281,9 +281,9 @@ describe('access matrix: record × scope', () => {
   let db: Db;
   const places = {} as Record<Scope | 'home', Place>;
   const pages = new Map<ScopedRole, Browser>();
-  const api = new Map<ScopedRole, Awaited<ReturnType<typeof bearer>>>();
+  const api = new Map<ScopedRole, Call>();
 
-  async function makePlace(o: { wilayah: string; protected?: boolean; kind?: 'TPS' | 'BALAI' }, command: Awaited<ReturnType<typeof bearer>>, n: number): Promise<Place> {
+  async function makePlace(o: { wilayah: string; protected?: boolean; kind?: 'TPS' | 'BALAI' }, command: Call, n: number): Promise<Place> {
     const f = await makeFacility(db, { kind: o.kind ?? 'TPS', wilayahCode: o.wilayah, protected: o.protected ?? false });
     const u = await makeUnit(db, f.id, { capacity: 10 });
     await makeUnit(db, f.id, { capacity: 10 });

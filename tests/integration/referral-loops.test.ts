@@ -7,20 +7,18 @@ import { expireReferrals } from '../../src/domain/referrals/expire.ts';
 import { alertNotArrived } from '../../src/domain/referrals/loop-alerts.ts';
 import { parseConfig } from '../../src/config.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, signedIn } from '../helpers/session.ts';
+import { makeFacility, makeToken, makeUnit, makeUser, type Facility } from '../helpers/factories.ts';
+import { bearer, signedIn, type Call } from '../helpers/session.ts';
 
 /**
  * Issue 24, item 6: every loop of a referral closes. A lapsed hold alerts
  * the desk that sent it; an accepted referral not arrived within
  * REFERRAL_ARRIVAL_HOURS is noticed; each alert is settled only by an act.
  */
-
-type Call = ReturnType<typeof bearer>;
 let app: FastifyInstance;
 let db: Db;
-let tps: Awaited<ReturnType<typeof makeFacility>>;
-let balai: Awaited<ReturnType<typeof makeFacility>>;
+let tps: Facility;
+let balai: Facility;
 let desk: Call;
 let balaiManager: Call;
 let command: Call;

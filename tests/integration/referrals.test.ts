@@ -8,10 +8,8 @@ import { expireReferrals } from '../../src/domain/referrals/index.ts';
 import { hubFor, type HubEvent } from '../../src/domain/events.ts';
 import { raiseNothingFits } from '../../src/domain/referrals/route-person.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, signedIn, type Browser } from '../helpers/session.ts';
-
-type Call = Awaited<ReturnType<typeof bearer>>;
+import { makeFacility, makeToken, makeUnit, makeUser, type Facility, type Unit } from '../helpers/factories.ts';
+import { bearer, signedIn, type Browser, type Call } from '../helpers/session.ts';
 
 // A woman born 12/05/1994 in Jakarta Pusat; each registration gets its own serial (a NIK is one person's).
 let serial = 0;
@@ -22,11 +20,11 @@ const ADDRESS = 'Jl. Kemayoran Gempol No. 12';
 describe('referrals: each step, its effect on held and occupied places, expiry, scope', () => {
   let app: FastifyInstance;
   let db: Db;
-  let tps: Awaited<ReturnType<typeof makeFacility>>;
-  let balai: Awaited<ReturnType<typeof makeFacility>>;
-  let other: Awaited<ReturnType<typeof makeFacility>>;
-  let tpsFamily: Awaited<ReturnType<typeof makeUnit>>;
-  let balaiFamily: Awaited<ReturnType<typeof makeUnit>>;
+  let tps: Facility;
+  let balai: Facility;
+  let other: Facility;
+  let tpsFamily: Unit;
+  let balaiFamily: Unit;
   let tpsIntake: Call;
   let tpsManager: Call;
   let balaiManager: Call;

@@ -4,10 +4,8 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.ts';
 import { auditEvents, persons } from '../../src/db/schema/index.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
-import { bearer } from '../helpers/session.ts';
-
-type Call = Awaited<ReturnType<typeof bearer>>;
+import { makeFacility, makeToken, makeUnit, type Facility } from '../helpers/factories.ts';
+import { bearer, type Call } from '../helpers/session.ts';
 
 describe('residents API: intake, duplicates, NIK, reading, merge', () => {
   let app: FastifyInstance;
@@ -17,7 +15,7 @@ describe('residents API: intake, duplicates, NIK, reading, merge', () => {
   let command: Call;
   let manager: Call;
   let satpol: Call;
-  let facilityA: Awaited<ReturnType<typeof makeFacility>>;
+  let facilityA: Facility;
 
   beforeAll(async () => {
     ({ app, db } = await makeTestApp());

@@ -8,9 +8,7 @@ import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import { mapPersonNikConstraint } from '../../src/domain/residents/update-nik.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, signedIn, type Browser } from '../helpers/session.ts';
-
-type Call = Awaited<ReturnType<typeof bearer>>;
+import { bearer, signedIn, type Browser, type Call } from '../helpers/session.ts';
 type Form = Record<string, string | string[]>;
 
 const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');

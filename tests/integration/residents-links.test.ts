@@ -6,17 +6,15 @@ import { write, type Db } from '../../src/db/client.ts';
 import { handoffPersons, handoffs, persons, referralPersons, referrals, stays } from '../../src/db/schema/index.ts';
 import { nowIso } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, signedIn, type Browser } from '../helpers/session.ts';
-
-type Call = Awaited<ReturnType<typeof bearer>>;
+import { makeFacility, makeToken, makeUnit, makeUser, type Facility } from '../helpers/factories.ts';
+import { bearer, signedIn, type Browser, type Call } from '../helpers/session.ts';
 
 /** Who may see a person follows their links to facilities; transfers and merges from the pages. */
 describe('person links: handoff, referral, transfer and merge', () => {
   let app: FastifyInstance;
   let db: Db;
-  let tps: Awaited<ReturnType<typeof makeFacility>>;
-  let balai: Awaited<ReturnType<typeof makeFacility>>;
+  let tps: Facility;
+  let balai: Facility;
   let tpsDesk: Call;
   let balaiDesk: Call;
 

@@ -3,9 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../src/db/client.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
-import { bearer } from '../helpers/session.ts';
-
-type Call = ReturnType<typeof bearer>;
+import { bearer, type Call } from '../helpers/session.ts';
 interface Reason { code: string; params?: Record<string, unknown> }
 interface Routing { destinations: { facility: { id: string }; reasons: Reason[] }[]; passed_over: { facility: { id: string }; reasons: Reason[] }[] }
 

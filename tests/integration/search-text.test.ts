@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../src/db/client.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
-import { bearer } from '../helpers/session.ts';
+import { bearer, type Call } from '../helpers/session.ts';
 
 /**
  * "Contains what was typed" over name, alias and description is answered by
@@ -13,7 +13,7 @@ import { bearer } from '../helpers/session.ts';
  */
 let app: FastifyInstance;
 let db: Db;
-let desk: ReturnType<typeof bearer>;
+let desk: Call;
 
 beforeAll(async () => {
   ({ app, db } = await makeTestApp());

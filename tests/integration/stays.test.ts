@@ -5,10 +5,8 @@ import type { Db } from '../../src/db/client.ts';
 import { auditEvents, stays } from '../../src/db/schema/index.ts';
 import { loadUnitOccupancy } from '../../src/domain/occupancy/compute.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
-import { bearer } from '../helpers/session.ts';
-
-type Call = Awaited<ReturnType<typeof bearer>>;
+import { makeFacility, makeToken, makeUnit, type Facility } from '../helpers/factories.ts';
+import { bearer, type Call } from '../helpers/session.ts';
 
 async function register(call: Call, persons: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
   const res = await call('POST', '/api/v1/residents', { persons, confirm_new: true, ...extra });
@@ -23,7 +21,7 @@ const daughter = { name: 'Putri', sex: 'P', birth_date: '2017-07-09' };
 describe('stays: check-in, households, capacity, discharge, transfer', () => {
   let app: FastifyInstance;
   let db: Db;
-  let facility: Awaited<ReturnType<typeof makeFacility>>;
+  let facility: Facility;
   let intake: Call;
   let manager: Call;
   let otherIntake: Call;

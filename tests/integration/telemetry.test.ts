@@ -115,7 +115,21 @@ describe('load shedding', () => {
   });
 });
 
+/** A write while the database refuses writes: 503 problem+json with Retry-After (never a 500), nothing saved. */
+let readOnlyDesk: ReturnType<typeof bearer>;
+async function expectWriteRefused503() {
+  const res = await readOnlyDesk('POST', '/api/v1/residents', { persons: [{ name: 'Saat Hanya Baca', sex: 'P', estimated_age: 30, consent: true }], confirm_new: true });
+  expect(res.statusCode, res.body).toBe(503);
+  expect(res.headers['retry-after']).toBe('30');
+  expect(res.json()).toMatchObject({ type: '/problems/unavailable', code: 'UNAVAILABLE', status: 503 });
+}
+
 describe('/readyz', () => {
+  beforeAll(async () => {
+    const tps = await makeFacility(db, { kind: 'TPS' });
+    readOnlyDesk = bearer(app, await makeToken(db, 'intake', { facility: tps.id }));
+  });
+
   it.runIf(TEST_ENGINE === 'sqlite')('is 503 while SQLite refuses writes (a read-only database), 200 again after', async () => {
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     const writer = (db.$engine as SqliteEngine).writerConnection;
@@ -126,6 +140,7 @@ describe('/readyz', () => {
       const res = await app.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(503);
       expect(res.json()).toEqual({ status: 'unavailable', database: true, writable: false, listener: true });
+      await expectWriteRefused503();
     } finally {
       writer.pragma('query_only = OFF');
     }
@@ -145,6 +160,7 @@ describe('/readyz', () => {
       const res = await app.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(503);
       expect(res.json()).toMatchObject({ status: 'unavailable', writable: false });
+      await expectWriteRefused503();
     } finally {
       await admin.query(`alter database "${name}" reset default_transaction_read_only`);
       await cut();

@@ -6,9 +6,7 @@ import { stays } from '../../src/db/schema/index.ts';
 import { censusReport, makeRange, ALL_FACILITIES } from '../../src/domain/reports/index.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, signedIn } from '../helpers/session.ts';
-
-type Call = ReturnType<typeof bearer>;
+import { bearer, signedIn, type Call } from '../helpers/session.ts';
 
 /** A facility in a province, its intake desk, and one person checked in there. */
 async function placeOne(app: FastifyInstance, db: Db, wilayahCode: string, name: string) {

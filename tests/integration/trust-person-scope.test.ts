@@ -6,10 +6,8 @@ import { write, type Db } from '../../src/db/client.ts';
 import { persons, referralPersons, referrals } from '../../src/db/schema/index.ts';
 import { nowIso } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
-import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
-import { bearer, signedIn } from '../helpers/session.ts';
-
-type Call = Awaited<ReturnType<typeof bearer>>;
+import { makeFacility, makeToken, makeUnit, makeUser, type Facility, type Unit } from '../helpers/factories.ts';
+import { bearer, signedIn, type Call } from '../helpers/session.ts';
 
 /**
  * Issue 11, findings 1–3, reproduced as the attacker did and now refused:
@@ -19,10 +17,10 @@ type Call = Awaited<ReturnType<typeof bearer>>;
 describe('who sees which person and place', () => {
   let app: FastifyInstance;
   let db: Db;
-  let koja: Awaited<ReturnType<typeof makeFacility>>;
-  let tpsB: Awaited<ReturnType<typeof makeFacility>>;
-  let balai: Awaited<ReturnType<typeof makeFacility>>;
-  let balaiUnit: Awaited<ReturnType<typeof makeUnit>>;
+  let koja: Facility;
+  let tpsB: Facility;
+  let balai: Facility;
+  let balaiUnit: Unit;
   let kojaDesk: Call;
   let deskB: Call;
   let balaiDesk: Call;

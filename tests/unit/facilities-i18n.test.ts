@@ -2,15 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { allKeys } from '../../src/i18n/index.ts';
-import {
-  CLUSTERS,
-  FACILITY_KINDS,
-  FACILITY_STATUSES,
-  SERVICES,
-  UNIT_ADMITS,
-  UNIT_FEATURES,
-  UNIT_STATUSES,
-} from '../../src/db/schema/index.ts';
+import * as S from '../../src/db/schema/index.ts';
 import { NEEDS } from '../../src/domain/facilities/inputs.ts';
 
 /** Every facilities message the code and views name exists in both languages (a missing one shows its key to a person). */
@@ -29,13 +21,13 @@ describe('facilities messages', () => {
     }
   }
   const dynamic = [
-    ...FACILITY_KINDS.flatMap((k) => [`facilities.kind.${k}`, `facilities.kind_short.${k}`]),
-    ...FACILITY_STATUSES.flatMap((s) => [`facilities.status.${s}`, `facilities.action.${s}`]),
-    ...SERVICES.map((s) => `facilities.service.${s}`),
-    ...CLUSTERS.map((c) => `facilities.cluster.${c}`),
-    ...UNIT_ADMITS.map((a) => `facilities.admits.${a}`),
-    ...UNIT_FEATURES.map((f) => `facilities.feature.${f}`),
-    ...UNIT_STATUSES.map((s) => `facilities.unit_status.${s}`),
+    ...S.FACILITY_KINDS.flatMap((k) => [`facilities.kind.${k}`, `facilities.kind_short.${k}`]),
+    ...S.FACILITY_STATUSES.flatMap((s) => [`facilities.status.${s}`, `facilities.action.${s}`]),
+    ...S.SERVICES.map((s) => `facilities.service.${s}`),
+    ...S.CLUSTERS.map((c) => `facilities.cluster.${c}`),
+    ...S.UNIT_ADMITS.map((a) => `facilities.admits.${a}`),
+    ...S.UNIT_FEATURES.map((f) => `facilities.feature.${f}`),
+    ...S.UNIT_STATUSES.map((s) => `facilities.unit_status.${s}`),
     ...NEEDS.map((n) => `facilities.need.${n}`),
     ...['capacity', 'blocked', 'status', 'created'].map((f) => `facilities.history_field.${f}`),
   ];

@@ -225,6 +225,55 @@ describe('small-cell suppression', () => {
     expect(ws.getRow(5).getCell(2).numFmt).toBe('#,##0');
     expect(ws.getRow(5).getCell(4).numFmt).toBe('#,##0.0');
   });
+
+  it('lays the workbook out as readers expect: Info first, bold frozen headers, an HXL row, a NIK as text, real dates, one sheet per table', async () => {
+    const people: ExportTable = {
+      sheet: 'Orang: daftar/baru',
+      title: 'Orang',
+      published: false,
+      hxl: true,
+      columns: [
+        { key: 'nik', header: 'NIK', type: 'id_number', hxl: '#affected+id' },
+        { key: 'since', header: 'Sejak', type: 'date', hxl: '#date+start' },
+        { key: 'at', header: 'Masuk', type: 'datetime', hxl: '#date' },
+        { key: 'name', header: 'Nama', type: 'text', hxl: '#affected+name' },
+      ],
+      rows: [{ nik: '3171014509870007', since: '2026-03-01', at: '2026-03-01T09:30:00+08:00', name: 'Siti & <Ani>' }],
+    };
+    const made = new Date('2026-03-05T10:00:00Z');
+    const buf = await toXlsx([table, people, { ...table, rows: [] }], { title: 'Laporan Uji', info: [['Periode', '01/03/2026 – 05/03/2026'], ['Dibuat', made]] });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+    // Sheet names: Excel's forbidden characters replaced, a repeated name numbered.
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Info', 'T', 'Orang  daftar baru', 'T 2']);
+    const info = wb.getWorksheet('Info')!;
+    expect(info.getRow(1).getCell(1).value).toBe('Laporan Uji');
+    expect(info.getRow(1).getCell(1).font).toMatchObject({ bold: true, size: 14 });
+    expect(info.getRow(2).getCell(1).font).toMatchObject({ bold: true });
+    expect(info.getRow(3).getCell(2).value).toEqual(made);
+    expect(info.getRow(3).getCell(2).numFmt).toBe('dd/mm/yyyy hh:mm');
+    expect(info.getColumn(2).width).toBe(70);
+
+    const t = wb.getWorksheet('T')!;
+    expect(t.getRow(1).getCell(1).font).toMatchObject({ bold: true });
+    expect(t.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(t.getRow(3).getCell(2).alignment).toMatchObject({ horizontal: 'right' }); // "<3" beside numbers
+
+    const ws = wb.getWorksheet('Orang  daftar baru')!;
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+    expect(ws.getRow(2).values).toEqual([undefined, '#affected+id', '#date+start', '#date', '#affected+name']);
+    expect(ws.getRow(2).getCell(1).font).toMatchObject({ italic: true });
+    const nik = ws.getRow(3).getCell(1);
+    expect(nik.value).toBe('3171014509870007');
+    expect(nik.type).toBe(ExcelJS.ValueType.String);
+    expect(nik.numFmt).toBe('@');
+    expect(ws.getRow(3).getCell(2).value).toEqual(new Date('2026-03-01T00:00:00Z'));
+    expect(ws.getRow(3).getCell(2).numFmt).toBe('dd/mm/yyyy');
+    expect(ws.getRow(3).getCell(3).value).toEqual(new Date('2026-03-01T09:30:00Z')); // the WITA wall clock
+    expect(ws.getRow(3).getCell(4).value).toBe('Siti & <Ani>');
+    expect(ws.getColumn(1).width).toBe(20);
+    expect(wb.getWorksheet('T 2')!.rowCount).toBe(1);
+  });
 });
 
 describe('CSV injection (issue 11, finding 10)', () => {

@@ -6,6 +6,144 @@ import type { OpenApiExample } from '../../types.js';
  * each against the schemas of its request and answer, so an example cannot drift from them.
  */
 
+/** The fixed ids the examples share (the same household, facility and unit throughout). */
+const RATNA = "0196f0c2-5a1e-7000-8000-000000000001";
+const HOUSEHOLD = "0196f0c2-5a1e-7000-8000-000000000002";
+const DIMAS = "0196f0c2-5a1e-7000-8000-000000000003";
+const FACILITY = "0196f0c2-5a1e-7000-8000-000000000004";
+const UNIT = "0196f0c2-5a1e-7000-8000-000000000006";
+const OFFICER = "0196f0c2-5a1e-7000-8000-000000000007";
+const REGISTERED_AT = "2026-12-08T00:27:31.876+07:00";
+const CHECKED_IN_AT = "2026-12-08T00:27:31.956+07:00";
+
+/**
+ * A person record of the walk-in household as the API answers it: every field in the answer's
+ * order, with what a new record holds; `fields` gives what this person has of their own.
+ */
+function person({ id, resident_code, name, sex, age, ...fields }: { id: string; resident_code: string; name: string; sex: string; age: number } & Record<string, unknown>): Record<string, unknown> {
+  return {
+    "id": id,
+    "resident_code": resident_code,
+    "name": name,
+    "description": null,
+    "alias": null,
+    "nik": null,
+    "nik_masked": false,
+    "kk": null,
+    "sex": sex,
+    "birth_date": null,
+    "estimated_age": null,
+    "estimated_at": null,
+    "age": age,
+    "age_needs": [],
+    "ktp_address": null,
+    "domicile_address": null,
+    "origin_wilayah_code": null,
+    "phone": null,
+    "category": null,
+    "birth_weight_grams": null,
+    "needs": {
+      "pregnant": false,
+      "pregnancy_weeks": null,
+      "pregnancy_due_date": null,
+      "disabilities": [],
+      "wheelchair": false,
+      "chronic_illness": null,
+      "needs_medical": false,
+      "unaccompanied_child": false,
+      "trafficking_victim": false,
+      "napza": false
+    },
+    "cluster": null,
+    "dtks": "unknown",
+    "pkh": "unknown",
+    "bpnt": "unknown",
+    "consent": false,
+    "consent_at": null,
+    "consent_by": null,
+    "consent_by_name": null,
+    "nik_override_reason": null,
+    "household_id": HOUSEHOLD,
+    "source": "walk_in",
+    "merged_into_id": null,
+    "created_at": REGISTERED_AT,
+    "updated_at": REGISTERED_AT,
+    ...fields
+  };
+}
+
+/** A stay of the household checked in together into the family room (open, no referral). */
+function stay(id: string, personId: string): Record<string, unknown> {
+  return {
+    "id": id,
+    "person_id": personId,
+    "household_id": HOUSEHOLD,
+    "facility_id": FACILITY,
+    "unit_id": UNIT,
+    "bed_label": null,
+    "checked_in_at": CHECKED_IN_AT,
+    "checked_in_by": OFFICER,
+    "checked_out_at": null,
+    "checked_out_by": null,
+    "outcome": null,
+    "destination": null,
+    "note": null,
+    "overflow": false,
+    "overflow_reason": null,
+    "split_reason": null,
+    "previous_stay_id": null,
+    "referral_id": null
+  };
+}
+
+/** A handed-over person still waiting at the desk. */
+function handedOver({ id, seq, sex, approx_age, ...fields }: { id: string; seq: number; sex: string; approx_age: number } & Record<string, unknown>): Record<string, unknown> {
+  return {
+    "id": id,
+    "seq": seq,
+    "name": null,
+    "description": null,
+    "sex": sex,
+    "approx_age": approx_age,
+    "group": null,
+    "relationship": null,
+    "needs": [],
+    "belongings": "",
+    "notes": "",
+    "status": "PENDING",
+    "not_received_reason": null,
+    "accounted_at": null,
+    ...fields
+  };
+}
+
+/**
+ * The occupancy figures of the example: one facility of one unit, the household of two in it.
+ * Every total (the whole, a kind, a wilayah, the facility, the unit) holds the same figures.
+ */
+function figures(): Record<string, unknown> {
+  return {
+    "capacity": 10,
+    "blocked": 0,
+    "usable": 10,
+    "occupied": 2,
+    "held": 0,
+    "free": 8,
+    "overflow": 0,
+    "free_by_feature": {
+      "accessible": 0,
+      "maternity": 0,
+      "crib": 0,
+      "elderly": 0
+    },
+    "free_by_admits": {
+      "male": 8,
+      "female": 8,
+      "family": 8
+    }
+  };
+}
+
 /** POST /residents */
 export const postResidents: OpenApiExample = {
   "summary": "A mother and her child registered as one household",
@@ -29,109 +167,35 @@ export const postResidents: OpenApiExample = {
   "response": {
     "status": "registered",
     "persons": [
-      {
-        "id": "0196f0c2-5a1e-7000-8000-000000000001",
+      person({
+        "id": RATNA,
         "resident_code": "SGH-HWMJW7",
         "name": "Ratna Sari",
-        "description": null,
-        "alias": null,
-        "nik": null,
-        "nik_masked": false,
-        "kk": null,
         "sex": "P",
-        "birth_date": null,
         "estimated_age": 29,
         "estimated_at": "2026-12-08",
         "age": 29,
-        "age_needs": [],
-        "ktp_address": null,
-        "domicile_address": null,
-        "origin_wilayah_code": null,
-        "phone": null,
-        "category": null,
-        "birth_weight_grams": null,
-        "needs": {
-          "pregnant": false,
-          "pregnancy_weeks": null,
-          "pregnancy_due_date": null,
-          "disabilities": [],
-          "wheelchair": false,
-          "chronic_illness": null,
-          "needs_medical": false,
-          "unaccompanied_child": false,
-          "trafficking_victim": false,
-          "napza": false
-        },
-        "cluster": null,
-        "dtks": "unknown",
-        "pkh": "unknown",
-        "bpnt": "unknown",
         "consent": true,
-        "consent_at": "2026-12-08T00:27:31.876+07:00",
-        "consent_by": "self",
-        "consent_by_name": null,
-        "nik_override_reason": null,
-        "household_id": "0196f0c2-5a1e-7000-8000-000000000002",
-        "source": "walk_in",
-        "merged_into_id": null,
-        "created_at": "2026-12-08T00:27:31.876+07:00",
-        "updated_at": "2026-12-08T00:27:31.876+07:00"
-      },
-      {
-        "id": "0196f0c2-5a1e-7000-8000-000000000003",
+        "consent_at": REGISTERED_AT,
+        "consent_by": "self"
+      }),
+      person({
+        "id": DIMAS,
         "resident_code": "SGH-QF9A1J",
         "name": "Dimas",
-        "description": null,
-        "alias": null,
-        "nik": null,
-        "nik_masked": false,
-        "kk": null,
         "sex": "L",
         "birth_date": "2022-03-04",
-        "estimated_age": null,
-        "estimated_at": null,
         "age": 4,
         "age_needs": [
           "early_childhood",
           "child"
         ],
-        "ktp_address": null,
-        "domicile_address": null,
-        "origin_wilayah_code": null,
-        "phone": null,
-        "category": null,
-        "birth_weight_grams": null,
-        "needs": {
-          "pregnant": false,
-          "pregnancy_weeks": null,
-          "pregnancy_due_date": null,
-          "disabilities": [],
-          "wheelchair": false,
-          "chronic_illness": null,
-          "needs_medical": false,
-          "unaccompanied_child": false,
-          "trafficking_victim": false,
-          "napza": false
-        },
-        "cluster": "anak",
-        "dtks": "unknown",
-        "pkh": "unknown",
-        "bpnt": "unknown",
-        "consent": false,
-        "consent_at": null,
-        "consent_by": null,
-        "consent_by_name": null,
-        "nik_override_reason": null,
-        "household_id": "0196f0c2-5a1e-7000-8000-000000000002",
-        "source": "walk_in",
-        "merged_into_id": null,
-        "created_at": "2026-12-08T00:27:31.876+07:00",
-        "updated_at": "2026-12-08T00:27:31.876+07:00"
-      }
+        "cluster": "anak"
+      })
     ],
-    "household_id": "0196f0c2-5a1e-7000-8000-000000000002",
+    "household_id": HOUSEHOLD,
     "attached": [],
-    "facility_id": "0196f0c2-5a1e-7000-8000-000000000004",
+    "facility_id": FACILITY,
     "warnings": []
   }
 };
@@ -141,56 +205,18 @@ export const postStays: OpenApiExample = {
   "summary": "The household checked in together into one unit",
   "request": {
     "person_ids": [
-      "0196f0c2-5a1e-7000-8000-000000000001",
-      "0196f0c2-5a1e-7000-8000-000000000003"
+      RATNA,
+      DIMAS
     ],
-    "unit_id": "0196f0c2-5a1e-7000-8000-000000000006"
+    "unit_id": UNIT
   },
   "response": {
     "stays": [
-      {
-        "id": "0196f0c2-5a1e-7000-8000-000000000005",
-        "person_id": "0196f0c2-5a1e-7000-8000-000000000001",
-        "household_id": "0196f0c2-5a1e-7000-8000-000000000002",
-        "facility_id": "0196f0c2-5a1e-7000-8000-000000000004",
-        "unit_id": "0196f0c2-5a1e-7000-8000-000000000006",
-        "bed_label": null,
-        "checked_in_at": "2026-12-08T00:27:31.956+07:00",
-        "checked_in_by": "0196f0c2-5a1e-7000-8000-000000000007",
-        "checked_out_at": null,
-        "checked_out_by": null,
-        "outcome": null,
-        "destination": null,
-        "note": null,
-        "overflow": false,
-        "overflow_reason": null,
-        "split_reason": null,
-        "previous_stay_id": null,
-        "referral_id": null
-      },
-      {
-        "id": "0196f0c2-5a1e-7000-8000-000000000008",
-        "person_id": "0196f0c2-5a1e-7000-8000-000000000003",
-        "household_id": "0196f0c2-5a1e-7000-8000-000000000002",
-        "facility_id": "0196f0c2-5a1e-7000-8000-000000000004",
-        "unit_id": "0196f0c2-5a1e-7000-8000-000000000006",
-        "bed_label": null,
-        "checked_in_at": "2026-12-08T00:27:31.956+07:00",
-        "checked_in_by": "0196f0c2-5a1e-7000-8000-000000000007",
-        "checked_out_at": null,
-        "checked_out_by": null,
-        "outcome": null,
-        "destination": null,
-        "note": null,
-        "overflow": false,
-        "overflow_reason": null,
-        "split_reason": null,
-        "previous_stay_id": null,
-        "referral_id": null
-      }
+      stay("0196f0c2-5a1e-7000-8000-000000000005", RATNA),
+      stay("0196f0c2-5a1e-7000-8000-000000000008", DIMAS)
     ],
-    "facility_id": "0196f0c2-5a1e-7000-8000-000000000004",
-    "unit_id": "0196f0c2-5a1e-7000-8000-000000000006",
+    "facility_id": FACILITY,
+    "unit_id": UNIT,
     "unit_name": "Ruang Keluarga",
     "overflow": false,
     "split": false,
@@ -216,7 +242,7 @@ export const postHandoffs: OpenApiExample = {
       "team": "Regu B",
       "leader_name": "Hendra Saputra"
     },
-    "facility_id": "0196f0c2-5a1e-7000-8000-000000000004",
+    "facility_id": FACILITY,
     "persons": [
       {
         "name": "Siti Aminah",
@@ -246,9 +272,9 @@ export const postHandoffs: OpenApiExample = {
       "leader_name": "Hendra Saputra",
       "leader_nip": ""
     },
-    "facility_id": "0196f0c2-5a1e-7000-8000-000000000004",
+    "facility_id": FACILITY,
     "facility": {
-      "id": "0196f0c2-5a1e-7000-8000-000000000004",
+      "id": FACILITY,
       "code": "TPS-JP-01",
       "name": "TPS Jakarta Pusat"
     },
@@ -262,40 +288,23 @@ export const postHandoffs: OpenApiExample = {
       "not_received": 0
     },
     "persons": [
-      {
+      handedOver({
         "id": "0196f0c2-5a1e-7000-8000-000000000010",
         "seq": 1,
         "name": "Siti Aminah",
-        "description": null,
         "sex": "P",
         "approx_age": 27,
-        "group": null,
-        "relationship": null,
         "needs": [
           "pregnant"
-        ],
-        "belongings": "",
-        "notes": "",
-        "status": "PENDING",
-        "not_received_reason": null,
-        "accounted_at": null
-      },
-      {
+        ]
+      }),
+      handedOver({
         "id": "0196f0c2-5a1e-7000-8000-000000000011",
         "seq": 2,
-        "name": null,
         "description": "laki-laki, kaos merah, bertopi",
         "sex": "L",
-        "approx_age": 40,
-        "group": null,
-        "relationship": null,
-        "needs": [],
-        "belongings": "",
-        "notes": "",
-        "status": "PENDING",
-        "not_received_reason": null,
-        "accounted_at": null
-      }
+        "approx_age": 40
+      })
     ]
   }
 };
@@ -305,123 +314,32 @@ export const getOccupancy: OpenApiExample = {
   "summary": "Every figure, as a command centre sees it",
   "response": {
     "as_of": "2026-12-08T00:27:32.140+07:00",
-    "total": {
-      "capacity": 10,
-      "blocked": 0,
-      "usable": 10,
-      "occupied": 2,
-      "held": 0,
-      "free": 8,
-      "overflow": 0,
-      "free_by_feature": {
-        "accessible": 0,
-        "maternity": 0,
-        "crib": 0,
-        "elderly": 0
-      },
-      "free_by_admits": {
-        "male": 8,
-        "female": 8,
-        "family": 8
-      }
-    },
+    "total": figures(),
     "by_kind": {
-      "TPS": {
-        "capacity": 10,
-        "blocked": 0,
-        "usable": 10,
-        "occupied": 2,
-        "held": 0,
-        "free": 8,
-        "overflow": 0,
-        "free_by_feature": {
-          "accessible": 0,
-          "maternity": 0,
-          "crib": 0,
-          "elderly": 0
-        },
-        "free_by_admits": {
-          "male": 8,
-          "female": 8,
-          "family": 8
-        }
-      }
+      "TPS": figures()
     },
     "by_wilayah": {
-      "31.71": {
-        "capacity": 10,
-        "blocked": 0,
-        "usable": 10,
-        "occupied": 2,
-        "held": 0,
-        "free": 8,
-        "overflow": 0,
-        "free_by_feature": {
-          "accessible": 0,
-          "maternity": 0,
-          "crib": 0,
-          "elderly": 0
-        },
-        "free_by_admits": {
-          "male": 8,
-          "female": 8,
-          "family": 8
-        }
-      }
+      "31.71": figures()
     },
     "facilities": [
       {
-        "id": "0196f0c2-5a1e-7000-8000-000000000004",
+        "id": FACILITY,
         "code": "TPS-JP-01",
         "name": "TPS Jakarta Pusat",
         "kind": "TPS",
         "wilayah_code": "31.71",
         "status": "OPEN",
         "protected": false,
-        "capacity": 10,
-        "blocked": 0,
-        "usable": 10,
-        "occupied": 2,
-        "held": 0,
-        "free": 8,
-        "overflow": 0,
-        "free_by_feature": {
-          "accessible": 0,
-          "maternity": 0,
-          "crib": 0,
-          "elderly": 0
-        },
-        "free_by_admits": {
-          "male": 8,
-          "female": 8,
-          "family": 8
-        },
+        ...figures(),
         "load": 0.2,
         "units": [
           {
-            "id": "0196f0c2-5a1e-7000-8000-000000000006",
+            "id": UNIT,
             "name": "Ruang Keluarga",
             "admits": "any",
             "features": [],
             "status": "AVAILABLE",
-            "capacity": 10,
-            "blocked": 0,
-            "usable": 10,
-            "occupied": 2,
-            "held": 0,
-            "free": 8,
-            "overflow": 0,
-            "free_by_feature": {
-              "accessible": 0,
-              "maternity": 0,
-              "crib": 0,
-              "elderly": 0
-            },
-            "free_by_admits": {
-              "male": 8,
-              "female": 8,
-              "family": 8
-            }
+            ...figures()
           }
         ]
       }
@@ -433,29 +351,29 @@ export const getOccupancy: OpenApiExample = {
 export const getRouting: OpenApiExample = {
   "summary": "Where the household could go, and why",
   "query": {
-    "person_id": "0196f0c2-5a1e-7000-8000-000000000001"
+    "person_id": RATNA
   },
   "response": {
-    "person_id": "0196f0c2-5a1e-7000-8000-000000000001",
+    "person_id": RATNA,
     "persons": [
       {
-        "id": "0196f0c2-5a1e-7000-8000-000000000001",
+        "id": RATNA,
         "resident_code": "SGH-HWMJW7",
         "sex": "P"
       },
       {
-        "id": "0196f0c2-5a1e-7000-8000-000000000003",
+        "id": DIMAS,
         "resident_code": "SGH-QF9A1J",
         "sex": "L"
       }
     ],
     "household": [
       {
-        "id": "0196f0c2-5a1e-7000-8000-000000000001",
+        "id": RATNA,
         "resident_code": "SGH-HWMJW7"
       },
       {
-        "id": "0196f0c2-5a1e-7000-8000-000000000003",
+        "id": DIMAS,
         "resident_code": "SGH-QF9A1J"
       }
     ],
@@ -469,14 +387,14 @@ export const getRouting: OpenApiExample = {
     "services": [
       "early_childhood"
     ],
-    "origin_facility_id": "0196f0c2-5a1e-7000-8000-000000000004",
+    "origin_facility_id": FACILITY,
     "needed": true,
     "open_referral": null,
     "destinations": [],
     "passed_over": [
       {
         "facility": {
-          "id": "0196f0c2-5a1e-7000-8000-000000000004",
+          "id": FACILITY,
           "code": "TPS-JP-01",
           "name": "TPS Jakarta Pusat",
           "kind": "TPS"

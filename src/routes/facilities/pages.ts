@@ -1,15 +1,6 @@
 import { READERS, ADMIN, MANAGERS } from './access.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  addUnit,
-  createFacility,
-  getFacility,
-  listFacilities,
-  searchWilayah,
-  setFacilityStatus,
-  updateFacility,
-  updateUnit,
-} from '../../domain/facilities/index.ts';
+import * as F from '../../domain/facilities/index.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
@@ -48,7 +39,7 @@ function formFailure(request: FastifyRequest, err: unknown, key: string, values:
  */
 const facilityPages: FastifyPluginAsync = async (app) => {
   async function showPage(request: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, status = 200) {
-    const detail = await getFacility(app.db, request.actor!, id);
+    const detail = await F.getFacility(app.db, request.actor!, id);
     return reply.view(
       'pages/facilities/show',
       { ...CHOICES, d: detail, title: detail.facility.name, live: facilityRegion.connect({ id }), ...extra },
@@ -69,13 +60,13 @@ const facilityPages: FastifyPluginAsync = async (app) => {
     let errors: Record<string, string> = {};
     let status = 200;
     try {
-      list = await listFacilities(app.db, request.actor!, request.query);
+      list = await F.listFacilities(app.db, request.actor!, request.query);
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'VALIDATION') throw err;
       // A hand-edited URL: say which filter is wrong, and show the unfiltered list under it.
       errors = fieldErrorMap(request, err.fieldErrors);
       status = 422;
-      list = await listFacilities(app.db, request.actor!, {});
+      list = await F.listFacilities(app.db, request.actor!, {});
     }
     return reply.view(
       'pages/facilities/index',
@@ -91,7 +82,7 @@ const facilityPages: FastifyPluginAsync = async (app) => {
   app.post('/facilities', { config: ADMIN }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
     try {
-      const created = await createFacility({ db: app.db, actor: request.actor!, input: body });
+      const created = await F.createFacility({ db: app.db, actor: request.actor!, input: body });
       flash(request, { kind: 'ok', message: request.t('facilities.created', { name: created.name }) });
       return reply.redirect(`/facilities/${created.id}`, 303);
     } catch (err) {
@@ -107,7 +98,7 @@ const facilityPages: FastifyPluginAsync = async (app) => {
   app.get<IdParams>('/facilities/:id', { config: READERS }, async (request, reply) => await showPage(request, reply, request.params.id));
 
   app.get<IdParams>('/facilities/:id/edit', { config: ADMIN }, async (request, reply) => {
-    const { facility } = await getFacility(app.db, request.actor!, request.params.id);
+    const { facility } = await F.getFacility(app.db, request.actor!, request.params.id);
     const values = {
       version: facility.version,
       code: facility.code,
@@ -132,13 +123,13 @@ const facilityPages: FastifyPluginAsync = async (app) => {
     // A form leaves unticked boxes out: here that means "none", not "unchanged".
     const input = { ...body, services: body.services ?? [], clusters: body.clusters ?? [], protected: body.protected ?? false };
     try {
-      const updated = await updateFacility({ db: app.db, actor: request.actor!, facilityId: request.params.id, input });
+      const updated = await F.updateFacility({ db: app.db, actor: request.actor!, facilityId: request.params.id, input });
       flash(request, { kind: 'ok', message: request.t('facilities.updated') });
       return reply.redirect(`/facilities/${updated.id}`, 303);
     } catch (err) {
       const failure = formFailure(request, err, 'facility', body);
       if (!failure) throw err;
-      const { facility } = await getFacility(app.db, request.actor!, request.params.id);
+      const { facility } = await F.getFacility(app.db, request.actor!, request.params.id);
       return reply.view(
         'pages/facilities/form',
         {
@@ -159,7 +150,7 @@ const facilityPages: FastifyPluginAsync = async (app) => {
   app.post<IdParams>('/facilities/:id/status', { config: MANAGERS }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
     try {
-      const updated = await setFacilityStatus({ db: app.db, actor: request.actor!, facilityId: request.params.id, input: body });
+      const updated = await F.setFacilityStatus({ db: app.db, actor: request.actor!, facilityId: request.params.id, input: body });
       const message = request.t('facilities.status_changed', { name: updated.name, status: request.t(`facilities.status.${updated.status}`) });
       flash(request, { kind: 'ok', message });
       return reply.redirect(`/facilities/${updated.id}`, 303);
@@ -173,7 +164,7 @@ const facilityPages: FastifyPluginAsync = async (app) => {
   app.post<IdParams>('/facilities/:id/units', { config: MANAGERS }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
     try {
-      const unit = await addUnit({ db: app.db, actor: request.actor!, facilityId: request.params.id, input: body });
+      const unit = await F.addUnit({ db: app.db, actor: request.actor!, facilityId: request.params.id, input: body });
       return await afterChange(request, reply, request.params.id, request.t('facilities.unit_added', { name: unit.name }), `#unit-${unit.id}`, 'add-unit');
     } catch (err) {
       const failure = formFailure(request, err, 'add-unit', body);
@@ -188,7 +179,7 @@ const facilityPages: FastifyPluginAsync = async (app) => {
     const form: UnitForm = UNIT_FORMS.includes(body.edit as UnitForm) ? (body.edit as UnitForm) : 'details';
     const input = unitInputFrom(form, body);
     try {
-      const unit = await updateUnit({ db: app.db, actor: request.actor!, unitId: request.params.unitId, input });
+      const unit = await F.updateUnit({ db: app.db, actor: request.actor!, unitId: request.params.unitId, input });
       // The unit must belong to the facility of the URL; the verb checked who may change it.
       if (unit.facilityId !== request.params.id) return reply.redirect(`/facilities/${unit.facilityId}#unit-${unit.id}`, 303);
       return await afterChange(request, reply, unit.facilityId, request.t('facilities.unit_saved', { name: unit.name }), `#unit-${unit.id}`, `${unit.id}:${form}`);
@@ -219,5 +210,5 @@ function unitInputFrom(form: UnitForm, body: Body): Body {
 /** Datalist options matching the wilayah field's current value, so a re-rendered form names its choice. */
 async function wilayahChoicesFor(db: Db, values: Body) {
   const v = values.wilayah_code;
-  return typeof v === 'string' && v.trim() ? await searchWilayah(db, v, 10) : [];
+  return typeof v === 'string' && v.trim() ? await F.searchWilayah(db, v, 10) : [];
 }

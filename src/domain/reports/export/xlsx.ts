@@ -1,4 +1,4 @@
-import type ExcelJS from 'exceljs';
+import writeXlsxFile, { type Cell as SheetCell, type Row, type Sheet } from 'write-excel-file/node';
 import { ZONE_OFFSET_MINUTES, zoneOfOffset } from '../../../lib/time.ts';
 import { neutraliseFormula, publishedRows, type Cell, type Column, type ExportTable } from '../table.ts';
 
@@ -27,13 +27,6 @@ export function excelDateTime(iso: string): Date {
   return new Date(Date.parse(iso) + ZONE_OFFSET_MINUTES[zoneOfOffset(iso) ?? 'WIB'] * 60_000);
 }
 
-function cellValue(c: Column, v: Cell): ExcelJS.CellValue {
-  if (v === null || v === undefined || v === '') return null;
-  if (c.type === 'date' && typeof v === 'string') return excelDate(v);
-  if (c.type === 'datetime' && typeof v === 'string') return excelDateTime(v);
-  return typeof v === 'string' ? neutraliseFormula(v) : v;
-}
-
 function numFmt(c: Column): string | undefined {
   switch (c.type) {
     case 'id_number':
@@ -54,55 +47,57 @@ function numFmt(c: Column): string | undefined {
   }
 }
 
+/** One published cell as the workbook holds it: a real date, a number, or text (never a formula). */
+function cell(c: Column, v: Cell): SheetCell {
+  if (v === null || v === undefined || v === '') return null;
+  const format = numFmt(c);
+  if (c.type === 'date' && typeof v === 'string') return { type: Date, value: excelDate(v), format: FORMATS.date };
+  if (c.type === 'datetime' && typeof v === 'string') return { type: Date, value: excelDateTime(v), format: FORMATS.datetime };
+  if (typeof v === 'number') return format ? { type: Number, value: v, format } : { type: Number, value: v };
+  const text = neutraliseFormula(v);
+  if (c.type === 'id_number') return { type: String, value: text, format: '@' }; // a NIK stays text, all 16 digits
+  // A suppressed "<3" is text in a number column: keep it right-aligned like its neighbours.
+  if (c.type !== 'text') return { type: String, value: text, align: 'right' };
+  return { type: String, value: text };
+}
+
 export interface WorkbookMeta {
   title: string;
   /** Label/value lines for the first sheet (period, scope, made by, suppression note). */
   info: [string, string | Date][];
 }
 
+/**
+ * The workbook of an export: an Info sheet (title, then label/value lines), then one sheet per table with its
+ * header row (and HXL hashtag row) frozen. Written by write-excel-file (one dependency, fflate), not exceljs
+ * (about 200 packages): docs/operations.md "Spreadsheet writer".
+ */
 export async function toXlsx(tables: ExportTable[], meta: WorkbookMeta): Promise<Buffer> {
-  // Loaded on first use: exceljs costs about half a second at start-up, and most requests never write a workbook.
-  const { default: Excel } = await import('exceljs');
-  const wb = new Excel.Workbook();
-  wb.creator = 'Singgah';
-  wb.title = meta.title;
-  wb.created = new Date();
-  const info = wb.addWorksheet('Info');
-  info.columns = [{ width: 34 }, { width: 70 }];
-  info.addRow([meta.title]).font = { bold: true, size: 14 };
+  const info: Row[] = [[{ type: String, value: neutraliseFormula(meta.title), fontWeight: 'bold', fontSize: 14 }]];
   for (const [label, value] of meta.info) {
-    const row = info.addRow([label, typeof value === 'string' ? neutraliseFormula(value) : value]);
-    row.getCell(1).font = { bold: true };
-    if (value instanceof Date) row.getCell(2).numFmt = FORMATS.datetime;
-    row.getCell(2).alignment = { wrapText: true, vertical: 'top', horizontal: 'left' };
+    info.push([
+      { type: String, value: neutraliseFormula(label), fontWeight: 'bold' },
+      value instanceof Date
+        ? { type: Date, value, format: FORMATS.datetime, wrap: true, alignVertical: 'top', align: 'left' }
+        : { type: String, value: neutraliseFormula(value), wrap: true, alignVertical: 'top', align: 'left' },
+    ]);
   }
+  const sheets: Sheet<never>[] = [{ sheet: 'Info', data: info, columns: [{ width: 34 }, { width: 70 }] }];
 
   const used = new Set<string>(['Info']);
   for (const table of tables) {
     let name = table.sheet.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31);
     for (let i = 2; used.has(name); i++) name = `${table.sheet.slice(0, 28)} ${i}`;
     used.add(name);
-    const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: table.hxl ? 2 : 1 }] });
-    ws.columns = table.columns.map((c) => ({
-      key: c.key,
-      width: c.width ?? (c.type === 'id_number' ? 20 : c.type === 'text' ? 28 : c.type === 'datetime' ? 17 : 13),
-      style: numFmt(c) ? { numFmt: numFmt(c)! } : {},
-    }));
-    const head = ws.addRow(table.columns.map((c) => c.header));
-    head.font = { bold: true };
-    head.alignment = { wrapText: true, vertical: 'top' };
-    if (table.hxl) ws.addRow(table.columns.map((c) => c.hxl ?? '')).font = { italic: true, color: { argb: 'FF555555' } };
-    for (const row of publishedRows(table)) {
-      const r = ws.addRow(table.columns.map((c) => cellValue(c, row[c.key] ?? null)));
-      table.columns.forEach((c, i) => {
-        const cell = r.getCell(i + 1);
-        const f = numFmt(c);
-        if (f) cell.numFmt = f;
-        // A suppressed "<3" is text in a number column: keep it right-aligned like its neighbours.
-        if (typeof cell.value === 'string' && c.type !== 'text' && c.type !== 'id_number') cell.alignment = { horizontal: 'right' };
-      });
-    }
+    const data: Row[] = [table.columns.map((c) => ({ type: String, value: c.header, fontWeight: 'bold', wrap: true, alignVertical: 'top' }))];
+    if (table.hxl) data.push(table.columns.map((c) => ({ type: String, value: c.hxl ?? '', fontStyle: 'italic', textColor: '#555555' })));
+    for (const row of publishedRows(table)) data.push(table.columns.map((c) => cell(c, row[c.key] ?? null)));
+    sheets.push({
+      sheet: name,
+      data,
+      stickyRowsCount: table.hxl ? 2 : 1,
+      columns: table.columns.map((c) => ({ width: c.width ?? (c.type === 'id_number' ? 20 : c.type === 'text' ? 28 : c.type === 'datetime' ? 17 : 13) })),
+    });
   }
-  const out = await wb.xlsx.writeBuffer();
-  return Buffer.from(out as ArrayBuffer);
+  return await writeXlsxFile(sheets).toBuffer();
 }
