@@ -24,6 +24,11 @@ describeBrowser('offline end to end: the field form and the desk', () => {
   afterAll(async () => await suite?.close());
 
   const counter = (page: Page) => page.locator('#outbox-count');
+  // The page's own send of the queue (every load sends what waits) has finished: what it would save is saved.
+  const settled = async (page: Page) => {
+    await page.waitForSelector('#outbox', { state: 'attached' });
+    await page.evaluate(async () => await (window as unknown as { SinggahOutbox: { flush(): Promise<void> } }).SinggahOutbox.flush());
+  };
   const personsNamed = async (prefix: string) => (await suite.db.select().from(persons).where(like(persons.name, prefix + '%')).all()).length;
   const handoffsNumbered = async (n: string) => await suite.db.select().from(handoffs).where(eq(handoffs.operationNumber, n)).all();
 
@@ -113,8 +118,8 @@ describeBrowser('offline end to end: the field form and the desk', () => {
     // More page loads send nothing more.
     await phone.reload();
     await desk.reload();
-    await phone.waitForLoadState('networkidle');
-    await desk.waitForLoadState('networkidle');
+    await settled(phone);
+    await settled(desk);
     expect(await handoffsNumbered(number)).toHaveLength(1);
     expect(await personsNamed('Sumirah Antri')).toBe(1);
 
@@ -126,7 +131,7 @@ describeBrowser('offline end to end: the field form and the desk', () => {
     await Promise.all([desk.waitForURL(/\/intake\/check-in\?p=/), desk.click('#device-task-list a')]);
     expect(await desk.textContent('main')).toContain('Sumirah Antri');
     await desk.goto('/');
-    await desk.waitForLoadState('networkidle');
+    await settled(desk);
     expect(await desk.locator('#device-tasks').isHidden()).toBe(true);
 
     // The server numbered it: its BAST was kept on the phone and opens with the network cut.
@@ -192,7 +197,7 @@ describeBrowser('offline end to end: the field form and the desk', () => {
     expect(await page.locator('#draft-status').isHidden()).toBe(true);
     expect(await page.inputValue('input[name="persons.0.name"]')).toBe('');
     await page.reload();
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     expect(await handoffsNumbered(number)).toHaveLength(1);
     await context.close();
   });
@@ -239,7 +244,7 @@ describeBrowser('offline end to end: the field form and the desk', () => {
     await Promise.all([page.waitForURL(/\/intake\/check-in\?/), page.click('#save-intake')]);
     expect(await personsNamed('Zubaidah Kwartanada')).toBe(2);
     await page.goto('/');
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     expect(await page.locator('#device-tasks').isHidden()).toBe(true);
     expect(await page.locator('#outbox').isHidden()).toBe(true);
     await page.close();
