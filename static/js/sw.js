@@ -100,7 +100,9 @@ async function networkFirst(req) {
     if (res.ok && !res.redirected) await cache.put(req, res.clone());
     return res;
   } catch {
-    const hit = (await cache.match(req)) || (await cache.match(req, { ignoreSearch: true }));
+    // ignoreVary: a page kept by the worker's own fetch (a BAST kept after a save) was asked with other
+    // headers than the browser's navigation sends; it is the same page.
+    const hit = (await cache.match(req, { ignoreVary: true })) || (await cache.match(req, { ignoreSearch: true, ignoreVary: true }));
     if (hit) return hit;
     return offlinePage();
   }
