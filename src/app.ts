@@ -36,6 +36,7 @@ import referralPages from './routes/referrals/index.ts';
 import apiRoutes from './routes/api/index.ts';
 import boardRoutes from './routes/board/index.ts';
 import handoffRoutes from './routes/handoffs/index.ts';
+import referenceRoutes from './routes/reference/index.ts';
 import reportRoutes from './routes/reports/index.ts';
 import reportExports from './routes/reports/exports.ts';
 import casePages from './routes/cases/pages.ts';
@@ -172,6 +173,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(boardRoutes);
   await app.register(liveHtml, { regions: LIVE_REGIONS });
   await app.register(handoffRoutes);
+  await app.register(referenceRoutes);
   await app.register(intakeRoutes);
   await app.register(residentPages);
   await app.register(referralPages);

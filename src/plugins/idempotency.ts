@@ -15,8 +15,18 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
-    idempotency: { actorKey: string; key: string } | null;
+    idempotency: { actorKey: string; key: string; nothingDone?: boolean } | null;
   }
+}
+
+/**
+ * The answer is the form shown again and nothing was done (a likely duplicate or a NIK warning to
+ * decide, a person row added or removed): the key is freed, as for a refusal, instead of being kept as
+ * the request's final answer. Kept, a repeat of the key (a queued save replayed after its answer was
+ * lost) would be sent on as if saved, and the decision it needs would never be asked.
+ */
+export function nothingDone(request: FastifyRequest): void {
+  if (request.idempotency) request.idempotency.nothingDone = true;
 }
 
 /**
@@ -25,7 +35,7 @@ declare module 'fastify' {
  * same body, returns the earlier answer and does nothing more; the same key
  * with another body or endpoint is a 422 and does nothing (INTERFACES.md). The key is reserved (a row with status 0) before the
  * handler runs, synchronously, so a concurrent duplicate sees the reservation;
- * a 2xx/3xx answer is stored, anything else frees the key for a retry.
+ * a 2xx/3xx answer is stored, anything else (or an answer marked `nothingDone`) frees the key for a retry.
  */
 export default fp(
   async (app) => {
@@ -97,7 +107,7 @@ export default fp(
       const status = reply.statusCode;
       const storable = request.routeOptions.config?.idempotent !== false;
       await write(app.db, async (tx) => {
-        if (status >= 200 && status < 400) {
+        if (status >= 200 && status < 400 && !idem.nothingDone) {
           const location = reply.getHeader('location');
           const contentType = String(reply.getHeader('content-type') ?? '');
           // HTML pages may show what was typed (a NIK, an address): only the fact that it ran is kept,

@@ -113,6 +113,12 @@ document.addEventListener('htmx:error', (evt) => {
   revealMessage(slot.parentElement);
 });
 
+// ---- The wilayah picker (views/partials/wilayah/picker.eta): the field takes its list when it is used. ----
+document.addEventListener('focusin', (evt) => {
+  const el = evt.target;
+  if (el instanceof HTMLInputElement && el.dataset.list && !el.hasAttribute('list')) el.setAttribute('list', el.dataset.list);
+});
+
 // ---- Offline-first shell (issue 25) ----
 // The service worker keeps the desk's and the field form's pages and their files, so a reload or
 // Back without a network shows the app. This page and its files are kept as soon as it is in control.

@@ -1,16 +1,18 @@
 // The handoff field form's draft, kept on the phone (no inline code: the CSP allows none).
 // - Every change is saved to localStorage, per account, for a day.
 // - A fresh form (GET /handoffs/new) is filled back from a saved draft after a
-//   reload or a dropped connection; if the draft has more persons than the form,
-//   the page asks the server for that many (/handoffs/new?persons=N) first.
-// - When "save" is pressed the form's idempotency_key is remembered with the
-//   draft; a restored draft reuses it, so a resubmit after a drop does its
-//   work once (the server replays its first answer).
+//   reload or a dropped connection; rows the draft has beyond the form's are added
+//   on the phone (handoff-persons.js), with no server round trip.
+// - When "save" is pressed the form's idempotency_key is remembered with the draft.
 // - The handoff page after a successful save carries data-draft-clear=<key>:
-//   the draft of that submit is forgotten.
-// - A save made offline (or whose answer was lost) is queued on the device with its
-//   key (static/js/outbox.js): the queued item is the draft from then on, so the
-//   draft of that key is forgotten and the form opens empty; nothing to discard.
+//   the draft of that submit is forgotten, and the handoff and its BAST are kept on
+//   the device (the service worker) so the BAST opens offline.
+// - The draft and the queue are one thing. A save made offline (or whose answer was lost)
+//   is queued on the device with its key (static/js/outbox.js); a draft that was submitted
+//   and never answered (no handoff page, no form sent back) is put in the queue with the
+//   key it was sent with. Either way the queued item is the draft from then on: the draft
+//   is forgotten and the form opens empty, and the replay carries the first key, so the
+//   server saves it once. Only a draft never sent is restored, and only that can be discarded.
 (function () {
   'use strict';
   var TTL_MS = 24 * 3600 * 1000;
@@ -50,7 +52,8 @@
       at: Date.now(),
       persons: personsOf(f),
       fields: fields,
-      submittedKey: submittedKey || previous.submittedKey || null,
+      // undefined: as before; null: the server answered that submit (the form came back with errors).
+      submittedKey: submittedKey !== undefined ? submittedKey : previous.submittedKey || null,
     };
   }
 
@@ -82,16 +85,26 @@
     if (status) status.hidden = false;
   }
 
-  // The draft's save is in the queue on the device: the queue holds it now.
-  function queued(draft) {
-    if (!draft || !draft.submittedKey || !window.SinggahOutbox) return Promise.resolve(false);
-    return window.SinggahOutbox.get(draft.submittedKey).then(function (item) { return !!item; }, function () { return false; });
+  // A submitted draft belongs to the queue: already there (the worker queued it), or put there now
+  // with the key it was sent with (its answer never came). The replay with that key saves it once,
+  // or is answered "already saved" by the server; there is no copy left to retype.
+  function toQueue(draft) {
+    var outbox = window.SinggahOutbox;
+    if (!draft || !draft.submittedKey || !outbox) return Promise.resolve(false);
+    return outbox.get(draft.submittedKey).then(function (item) {
+      if (item) return true;
+      var fields = [['_csrf', ''], ['idempotency_key', draft.submittedKey]].concat(draft.fields, [['step', 'save']]);
+      return outbox.put({ key: draft.submittedKey, action: '/handoffs', fields: fields, at: draft.at, state: 'waiting' }).then(function () {
+        if (outbox.flush) outbox.flush();
+        return true;
+      });
+    }).catch(function () { return false; });
   }
 
   function init() {
     var f = form();
-    var draft = f ? read(f.dataset.draftOwner) : null;
-    queued(draft).then(function (isQueued) {
+    var draft = f && f.dataset.draft === 'fresh' ? read(f.dataset.draftOwner) : null;
+    toQueue(draft).then(function (isQueued) {
       if (isQueued) forget(f.dataset.draftOwner);
       start();
     });
@@ -102,21 +115,25 @@
     if (clear) {
       var done = read(clear.dataset.draftOwner);
       if (done && (!done.submittedKey || done.submittedKey === clear.dataset.draftClear)) forget(clear.dataset.draftOwner);
+      if (window.SinggahOutbox && window.SinggahOutbox.keepHandoff) window.SinggahOutbox.keepHandoff(window.location.pathname);
     }
     var f = form();
     if (!f) return;
     var owner = f.dataset.draftOwner;
     var draft = read(owner);
     if (draft && f.dataset.draft === 'fresh') {
-      if (draft.persons > personsOf(f)) {
+      var rows = window.SinggahHandoffPersons;
+      if (draft.persons > personsOf(f) && !rows) {
         window.location.replace('/handoffs/new?persons=' + encodeURIComponent(draft.persons));
         return;
       }
+      while (rows && draft.persons > personsOf(f) && rows.add({ focus: false })) { /* one row per person of the draft */ }
       restore(f, draft);
     } else if (f.dataset.draft !== 'fresh') {
-      // A form the server sent back (errors shown) is the draft; an untouched fresh form is none
+      // A form the server sent back (errors shown) is the draft, and answers the submit that
+      // brought it (its key was freed); an untouched fresh form is none
       // (else its reload would say an empty draft was restored).
-      write(owner, snapshot(f));
+      write(owner, snapshot(f, null));
     }
     var discard = document.getElementById('draft-discard');
     if (discard) discard.addEventListener('click', function () { forget(owner); window.location.replace('/handoffs/new'); });
@@ -126,6 +143,7 @@
   document.addEventListener('change', function (e) { if (e.target.form && e.target.form.id === 'handoff-form') saveSoon(); });
   // "Add person" / "remove" swap the form: keep the draft in step with what is shown.
   document.addEventListener('htmx:after:swap', function () { var f = form(); if (f) write(f.dataset.draftOwner, snapshot(f)); });
+  document.addEventListener('singgah:persons', saveSoon);
   document.addEventListener('submit', function (e) {
     var f = e.target;
     if (!f || f.id !== 'handoff-form') return;

@@ -31,6 +31,7 @@
     });
   }
   // An item: { key, action ('/intake' | '/handoffs'), fields: [[name, value]…], at, state ('waiting' | 'decision'),
+  // or, once an intake is saved, state 'place' with the check-in page's url and the names only (the rest is on the server);
   // owner (the account whose page saw it queued: only that account sends it or sees it; a shared tablet) }.
   var Outbox = {
     put: function (item) { return run('readwrite', function (s) { return s.put(item); }); },
@@ -65,14 +66,41 @@
   // One replay. Saved: the server redirected to the result (not to the login page). A page
   // answered in place (200 without a redirect, 409, 422) asks for a decision. Anything else
   // (no network, 403, 429, 5xx): try again later.
+  var saved = {}; // key → the page the server sent a saved replay to
   function send(item) {
     var body = new URLSearchParams();
     item.fields.forEach(function (f) { body.append(f[0], f[0] === '_csrf' ? csrf() : f[1]); });
     return fetch(item.action, { method: 'POST', body: body, credentials: 'same-origin' }).then(function (res) {
-      if (res.redirected && new URL(res.url).pathname !== '/login') return 'saved';
+      if (res.redirected && new URL(res.url).pathname !== '/login') {
+        var to = new URL(res.url);
+        // A handoff numbered by the server: its page and BAST are kept on this device.
+        if (item.action === '/handoffs') keepHandoff(to.pathname);
+        saved[item.key] = to.pathname + to.search;
+        return 'saved';
+      }
       if ((res.status === 200 && !res.redirected) || res.status === 409 || res.status === 422) return 'decision';
       return 'later';
     }, function () { return 'later'; });
+  }
+
+  // A handoff this device submitted (/handoffs/<id>): its page and its BAST are kept by the service
+  // worker (sw.js), fetched now while online, so the officer can show the BAST with the network cut.
+  function keepHandoff(path) {
+    if (!/^\/handoffs\/[A-Za-z0-9_-]+$/.test(path) || !navigator.serviceWorker) return;
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.active) reg.active.postMessage({ type: 'keep', fresh: true, urls: [path, path + '/bast'] });
+    }).catch(function () {});
+  }
+  Outbox.keepHandoff = keepHandoff;
+
+  // A saved replay leaves the queue. An intake saved so still has its people to place (the officer
+  // never saw the check-in page): it stays as a task on the desk's home, holding only the names
+  // and that page's address; the page finds a unit, or where there is room.
+  function afterSave(item) {
+    var url = saved[item.key];
+    delete saved[item.key];
+    if (item.action !== '/intake' || !url || url.indexOf('/intake/check-in') !== 0) return Outbox.remove(item.key);
+    return Outbox.put({ key: item.key, action: item.action, owner: item.owner, at: item.at, state: 'place', url: url, names: people(item) });
   }
 
   var flushing = null;
@@ -84,7 +112,7 @@
       if (!item) return;
       return send(item).then(function (outcome) {
         if (outcome === 'later') return; // in order: the rest waits behind it
-        var done = outcome === 'saved' ? Outbox.remove(item.key) : Outbox.put(Object.assign({}, item, { state: 'decision' }));
+        var done = outcome === 'saved' ? afterSave(item) : Outbox.put(Object.assign({}, item, { state: 'decision' }));
         return done.then(mine).then(next);
       });
     }).catch(function () {}).then(function () { flushing = null; return render(); });
@@ -92,7 +120,9 @@
   }
 
   // A queued form the server could not save without the officer: posted as the page it came
-  // from (a fresh key: the server shows the form with the typed data and the question).
+  // from, with its own key (the server keeps no answer for a key it only asked about, so it
+  // shows the form with the typed data and the question again; had it been saved meanwhile,
+  // the key's answer is the saved result and the worker takes it off the queue).
   // The item takes the key of the form the officer then sees, so saving it empties the queue.
   function reopen(item) {
     var form = document.createElement('form');
@@ -100,11 +130,12 @@
     form.action = item.action;
     form.hidden = true;
     item.fields.forEach(function (f) {
-      if (f[0] === 'idempotency_key') return;
       var input = document.createElement('input');
       input.type = 'hidden';
       input.name = f[0];
-      input.value = f[0] === '_csrf' ? csrf() : f[1];
+      // The item's key now (it follows the form the officer last saw: adoptOpened), so the worker's
+      // "saved" for that key is the one that takes it off the queue.
+      input.value = f[0] === '_csrf' ? csrf() : f[0] === 'idempotency_key' ? item.key : f[1];
       form.appendChild(input);
     });
     try { sessionStorage.setItem(OPENING, item.key); } catch (e) { /* the form still opens */ }
@@ -119,14 +150,69 @@
     var now = form.elements.idempotency_key.value;
     return Outbox.get(key).then(function (item) {
       if (!item || key === now) return;
-      return Outbox.remove(key).then(function () { return Outbox.put(Object.assign({}, item, { key: now })); });
+      var fields = item.fields.map(function (f) { return f[0] === 'idempotency_key' ? [f[0], now] : f; });
+      return Outbox.remove(key).then(function () { return Outbox.put(Object.assign({}, item, { key: now, fields: fields })); });
     });
+  }
+
+  // Who a queued save is about, as typed: "Ratna, laki-laki ±40 th" (names or descriptions).
+  function people(item) {
+    if (item.names) return item.names;
+    var rows = {};
+    item.fields.forEach(function (f) {
+      var m = /^persons\.(\d+)\.(name|description)$/.exec(f[0]);
+      if (m) (rows[m[1]] = rows[m[1]] || {})[m[2]] = f[1];
+    });
+    return Object.keys(rows).sort(function (a, b) { return a - b; }).map(function (k) { return rows[k].name || rows[k].description || ''; });
+  }
+
+  // On the desk's home (views/partials/home/device-tasks.eta): each save that needs a decision is a
+  // task, with who it is about; "Buka dan putuskan" opens the form with what was typed and the question.
+  function renderTasks(items) {
+    var box = document.getElementById('device-tasks');
+    if (!box) return;
+    var tasks = items.filter(function (i) { return i.state === 'decision' || i.state === 'place'; });
+    box.hidden = tasks.length === 0;
+    var list = document.getElementById('device-task-list');
+    list.replaceChildren.apply(list, tasks.map(function (item) {
+      var li = document.createElement('li');
+      var who = people(item);
+      var label = document.createElement('span');
+      var named = who.map(function (n) { return n || box.dataset.unnamed; });
+      var count = (who.length === 1 ? box.dataset.personsOne : box.dataset.personsOther).replace('{n}', String(who.length));
+      label.textContent = (item.action === '/intake' ? box.dataset.intake : box.dataset.handoff) + ' · ' + count + ': ' + named.join(', ') +
+        ' · ' + new Date(item.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) +
+        ' · ' + (item.state === 'place' ? box.dataset.placeState : box.dataset.decisionState);
+      var button;
+      if (item.state === 'place') {
+        // A link (works as one by keyboard and touch); the task is done once the check-in page is opened.
+        button = document.createElement('a');
+        button.href = item.url;
+        button.className = 'btn btn-primary';
+        button.textContent = box.dataset.place;
+        button.addEventListener('click', function (e) {
+          e.preventDefault();
+          Outbox.remove(item.key).catch(function () {}).then(function () { window.location.assign(item.url); });
+        });
+      } else {
+        button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'btn btn-primary';
+        button.textContent = box.dataset.open;
+        button.addEventListener('click', function () { reopen(item); });
+      }
+      li.appendChild(label);
+      li.appendChild(button);
+      return li;
+    }));
   }
 
   function render() {
     var box = document.getElementById('outbox');
     if (!box) return Promise.resolve();
-    return mine().then(function (items) {
+    return mine().then(function (all) {
+      renderTasks(all);
+      var items = all.filter(function (i) { return i.state !== 'place'; }); // sent already: not "waiting"
       box.hidden = items.length === 0;
       document.getElementById('outbox-count').textContent = box.dataset.waiting.replace('{n}', String(items.length));
       var list = document.getElementById('outbox-list');
@@ -134,7 +220,9 @@
         var li = document.createElement('li');
         var label = document.createElement('span');
         var when = new Date(item.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-        label.textContent = (item.action === '/intake' ? box.dataset.intake : box.dataset.handoff) + ' · ' + when +
+        var n = people(item).length;
+        label.textContent = (item.action === '/intake' ? box.dataset.intake : box.dataset.handoff) + ' · ' +
+          (n === 1 ? box.dataset.personsOne : box.dataset.personsOther).replace('{n}', String(n)) + ' · ' + when +
           (item.state === 'decision' ? ' · ' + box.dataset.decision : '');
         li.appendChild(label);
         if (item.state === 'decision') {

@@ -18,23 +18,31 @@ self.addEventListener('activate', (event) => {
 });
 
 // The page that registered the worker asks for itself and its files to be kept (its first
-// load happened before the worker was in control).
+// load happened before the worker was in control). `fresh`: fetched again even when kept (a
+// handoff this device submitted and its BAST, asked for once the server has numbered it), with
+// the files the page names, so the BAST opens from the device, styled, with the network cut.
 self.addEventListener('message', (event) => {
   const data = event.data || {};
   if (data.type !== 'keep' || !Array.isArray(data.urls)) return;
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    for (const u of data.urls) {
+    const keep = async (u, fresh) => {
       const url = new URL(u, self.location.origin);
-      if (url.origin !== self.location.origin || !(url.pathname.startsWith('/static/') || kept(url))) continue;
-      if (await cache.match(url.href)) continue;
+      if (url.origin !== self.location.origin || !(url.pathname.startsWith('/static/') || kept(url))) return;
+      if (!fresh && (await cache.match(url.href))) return;
       try {
         const res = await fetch(url.href, { credentials: 'same-origin' });
-        if (res.ok && !res.redirected) await cache.put(url.href, res);
+        if (!res.ok || res.redirected) return;
+        if (fresh && (res.headers.get('content-type') || '').startsWith('text/html')) {
+          const html = await res.clone().text();
+          for (const m of html.matchAll(/(?:src|href)="(\/static\/[^"]+)"/g)) await keep(m[1].replace(/&amp;/g, '&'), false);
+        }
+        await cache.put(url.href, res);
       } catch {
         // Offline already: kept next time.
       }
-    }
+    };
+    for (const u of data.urls) await keep(u, data.fresh === true);
   })());
 });
 
@@ -92,7 +100,9 @@ async function networkFirst(req) {
     if (res.ok && !res.redirected) await cache.put(req, res.clone());
     return res;
   } catch {
-    const hit = (await cache.match(req)) || (await cache.match(req, { ignoreSearch: true }));
+    // ignoreVary: a page kept by the worker's own fetch (a BAST kept after a save) was asked with other
+    // headers than the browser's navigation sends; it is the same page.
+    const hit = (await cache.match(req, { ignoreVary: true })) || (await cache.match(req, { ignoreSearch: true, ignoreVary: true }));
     if (hit) return hit;
     return offlinePage();
   }

@@ -111,7 +111,7 @@ describeBrowser('facilities at tablet size', () => {
     const page = await open('e2e-admin');
     await page.goto('/facilities/new');
     await page.fill('input[name="wilayah_code"]', 'jakarta tim');
-    await expect.poll(() => page.$$eval('#wilayah-options option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['31.75']);
+    await expect.poll(() => page.$$eval('#f-wilayah_code-options option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['31.75']);
     await page.context().close();
   });
 

@@ -31,8 +31,9 @@ export const PAGE_ROUTES: RouteCase[] = [
   // Facilities (issue 3). Unknown ids: an allowed role gets past the role check and meets a 404 or 422.
   { method: 'GET', url: '/facilities', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
   { method: 'GET', url: '/facilities?kind=TPS&need=female', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
-  { method: 'GET', url: '/facilities/wilayah-options?q=jakarta', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
   { method: 'GET', url: '/facilities/new', allowed: ['admin'] },
+  // The wilayah picker's list (issue 25): reference data for any signed-in form.
+  { method: 'GET', url: '/wilayah/options?q=semarang', allowed: 'authenticated' },
   { method: 'POST', url: '/facilities', allowed: ['admin'] },
   { method: 'GET', url: '/facilities/nope', allowed: ['admin', 'command', 'manager', 'intake', 'satpol'] },
   { method: 'GET', url: '/facilities/nope/edit', allowed: ['admin'] },

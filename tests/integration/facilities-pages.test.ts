@@ -351,8 +351,11 @@ describe('facility pages', () => {
     });
 
     it('offers kab/kota as the name is typed', async () => {
-      const res = await admin.get('/facilities/wilayah-options?wilayah_code=jakarta%20sel');
-      expect(res.body).toContain('<option value="31.74">Kota Administrasi Jakarta Selatan — Daerah Khusus Ibukota Jakarta</option>');
+      // The wilayah picker every form shares (views/partials/wilayah/picker.eta), asked as the facility form asks it.
+      const form = await admin.get('/facilities/new');
+      expect(form.body).toContain('hx-get="/wilayah/options"');
+      const res = await admin.get('/wilayah/options?wilayah_code=jakarta%20sel');
+      expect(res.body).toContain('<option value="31.74" label="Kota Administrasi Jakarta Selatan — Daerah Khusus Ibukota Jakarta (31.74)"></option>');
       expect(res.body).not.toContain('<html');
     });
   });

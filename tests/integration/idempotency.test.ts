@@ -98,6 +98,41 @@ describe('a double submit does its work once', () => {
     expect((await t.db.select().from(units).where(eq(units.id, u.id)).get())!.blocked).toBe(2);
   });
 
+  it('an intake that needs a decision keeps its key free: the same save sent again asks again, never "saved"', async () => {
+    const tps = await makeFacility(t.db, { kind: 'TPS' });
+    const desk = await makeUser(t.db, 'intake', { facilityId: tps.id });
+    const b = await signedIn(t.app, desk.username, desk.password);
+    await b.get('/intake');
+    const person = { 'persons.0.name': 'Sumarni Kunci', 'persons.0.sex': 'P', 'persons.0.estimated_age': '52', 'persons.0.consent': 'on' };
+    expect((await b.post('/intake', { ...person, step: 'save', idempotency_key: 'intake-first-0001' })).statusCode).toBe(303);
+    // The same woman typed again offline, queued with its key; its replay is asked about her.
+    const queued = { ...person, step: 'save', idempotency_key: 'intake-queued-0001' };
+    const first = await b.post('/intake', queued, { headers: { referer: 'http://localhost/intake' } });
+    expect(first.statusCode).toBe(200);
+    expect(first.body).toContain('id="needs-decision"');
+    expect(await t.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, 'intake-queued-0001')).get()).toBeUndefined();
+    // Its answer was lost: the replay with the same key asks again (before, a redirect the queue took for "saved").
+    const again = await b.post('/intake', queued, { headers: { referer: 'http://localhost/intake' } });
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    expect(again.body).toContain('id="needs-decision"');
+    // Decided with the same key: saved once, and that answer is the key's.
+    const decided = { ...queued, 'persons.0.decision': 'new' };
+    expect((await b.post('/intake', decided)).statusCode).toBe(303);
+    const replay = await b.post('/intake', decided);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect((await t.db.get<{ n: number }>(sql`select count(*) as n from persons where name = 'Sumarni Kunci'`))!.n).toBe(2);
+  });
+
+  it('adding a person row to the field form keeps no key: the save that follows may use it', async () => {
+    const satpol = await makeUser(t.db, 'satpol', { wilayahCode: '31.71' });
+    const b = await signedIn(t.app, satpol.username, satpol.password);
+    await b.get('/handoffs/new');
+    const add = await b.post('/handoffs', { step: 'add_person', 'persons.0.name': 'Budi', idempotency_key: 'handoff-add-0001' });
+    expect(add.statusCode).toBe(200);
+    expect(await t.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, 'handoff-add-0001')).get()).toBeUndefined();
+  });
+
   it('a malformed key is a 400, not a silent second write', async () => {
     const call = bearer(t.app, await makeToken(t.db, 'admin'));
     const res = await call('POST', '/api/v1/residents', {}, { 'idempotency-key': 'bad key with spaces' });

@@ -141,7 +141,7 @@ describe('reads never write', () => {
       '/residents/:id/suggestions': ['', 'alone=1&all=1'],
       '/residents': ['', 'q=Andi'],
       '/api/v1/residents': ['', 'q=Andi'],
-      '/facilities/wilayah-options': ['q=31'],
+      '/wilayah/options': ['q=semarang', 'persons.0.origin_wilayah_code=33.7'],
     };
 
     const roles: [Role, { facility?: string; wilayah?: string }][] = [

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
-import { facilities, wilayah, type Role } from '../../db/schema/index.ts';
+import { facilities, type Role } from '../../db/schema/index.ts';
+import { wilayahFromTyped } from '../reference/wilayah.ts';
 import { FACILITY_OR_WILAYAH_ROLES, FACILITY_ROLES, WILAYAH_ROLES } from '../access.ts';
 import { invalidField } from '../errors.ts';
 
@@ -28,9 +29,10 @@ export async function resolveBinding(
   }
   if (WILAYAH_ROLES.includes(role) || (either && !facility)) {
     if (!wilayahCode) throw invalidField('wilayah', 'admin.needs_wilayah');
-    const row = await db.select({ code: wilayah.code }).from(wilayah).where(eq(wilayah.code, wilayahCode)).get();
-    if (!row) throw invalidField('wilayah', 'field.unknown_wilayah');
-    code = row.code;
+    // A province or kab/kota code, or a kab/kota's name (the picker's list, or typed).
+    const found = await wilayahFromTyped(db, wilayahCode, { province: true });
+    if ('error' in found) throw invalidField('wilayah', found.error);
+    code = found.code;
   }
   return { facilityId, wilayahCode: code };
 }

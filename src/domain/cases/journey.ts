@@ -1,7 +1,8 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
-import { dischargeJourneys, facilities, users, wilayah, type Cluster } from '../../db/schema/index.ts';
+import { dischargeJourneys, facilities, users, type Cluster } from '../../db/schema/index.ts';
 import { clusterOf } from '../persons/cluster.ts';
+import { wilayahFromTyped } from '../reference/wilayah.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { invalidField } from '../errors.ts';
@@ -34,13 +35,14 @@ export async function recordJourney(tx: Tx, actor: Actor, stay: { id: string; pe
   let day = wibDate(at);
   let owner: string | null = null;
   if (j.destination_wilayah_code && j.family_contact && j.escort && j.date) {
-    if (!await tx.select({ code: wilayah.code }).from(wilayah).where(eq(wilayah.code, j.destination_wilayah_code)).get()) {
-      throw invalidField('destination_wilayah_code', 'field.unknown_wilayah');
-    }
-    await tx.insert(dischargeJourneys).values({ stayId: stay.id, destinationWilayahCode: j.destination_wilayah_code, familyContact: j.family_contact, escort: j.escort, date: j.date }).run();
-    await audit(tx, actor, { action: 'stay.journey', entity: 'stay', entityId: stay.id, at, detail: { person_id: stay.personId, destination_wilayah_code: j.destination_wilayah_code, date: j.date } });
+    // The destination kab/kota: its code or its name (the picker's list, or typed).
+    const w = await wilayahFromTyped(tx, j.destination_wilayah_code);
+    if ('error' in w) throw invalidField('destination_wilayah_code', w.error);
+    const destination = w.code;
+    await tx.insert(dischargeJourneys).values({ stayId: stay.id, destinationWilayahCode: destination, familyContact: j.family_contact, escort: j.escort, date: j.date }).run();
+    await audit(tx, actor, { action: 'stay.journey', entity: 'stay', entityId: stay.id, at, detail: { person_id: stay.personId, destination_wilayah_code: destination, date: j.date } });
     day = j.date;
-    owner = (await destinationPendamping(tx, j.destination_wilayah_code, (await clusterOf(tx, stay.personId)).cluster))?.id ?? null;
+    owner = (await destinationPendamping(tx, destination, (await clusterOf(tx, stay.personId)).cluster))?.id ?? null;
   }
   await insertFollowUp(tx, actor, stay.personId, { kind: 'after_arrival', due: addDays(day, AFTER_ARRIVAL_DAYS), stayId: stay.id, ownerId: owner }, at);
 }

@@ -66,7 +66,7 @@ export const OperationInput = z.object(
     at: operationAt(),
     place: text(200),
     /** Kab/kota of the operation ("31.71" or "3171"); the officer's own wilayah when not given. */
-    wilayah_code: optionalText(10),
+    wilayah_code: optionalText(100), // a code or a kab/kota's name
     team: optionalText(120),
     leader_name: text(120),
     leader_nip: nip(),

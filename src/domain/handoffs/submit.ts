@@ -12,7 +12,7 @@ import { nowIso, zoneOf } from '../../lib/time.ts';
 import { HandoffInput, operationTime } from './input.ts';
 import { nextHandoffNumber } from './number.ts';
 import { SUBMIT_ROLES, withinWilayah } from './scope.ts';
-import { normaliseWilayahCode } from '../reference/wilayah.ts';
+import { normaliseWilayahCode, wilayahFromTyped } from '../reference/wilayah.ts';
 import { readHandoff, type HandoffDetail } from './read.ts';
 import { publishHandoff } from './events.ts';
 
@@ -33,8 +33,11 @@ export async function submitHandoff(args: { db: Db; actor: Actor; input: unknown
 
   const id = await write(db, async (tx) => {
     const errors: FieldError[] = [];
-    const code = normaliseWilayahCode(data.operation.wilayah_code ?? actor.wilayahCode ?? '');
-    if (!code) errors.push({ path: 'operation.wilayah_code', message: 'field.required' });
+    const typed = data.operation.wilayah_code ?? actor.wilayahCode ?? '';
+    // A code, or a kab/kota's name typed or picked from the list; a province's code is refused below with its own message.
+    const found = typed ? await wilayahFromTyped(tx, typed, { province: true }) : { error: 'field.required' };
+    const code = 'code' in found ? found.code : normaliseWilayahCode(typed);
+    if ('error' in found) errors.push({ path: 'operation.wilayah_code', message: found.error });
     else {
       const w = await tx.select({ level: wilayah.level }).from(wilayah).where(eq(wilayah.code, code)).get();
       if (!w) errors.push({ path: 'operation.wilayah_code', message: 'field.unknown_wilayah' });

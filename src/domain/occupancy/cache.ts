@@ -26,7 +26,7 @@ import {
   type UnitOccupancy,
   type UnitRow,
 } from './compute.ts';
-import { filterSummary, occupancyFor, viewKey, type OccupancyFilter } from './view.ts';
+import { filterSummary, viewKey, type OccupancyFilter } from './view.ts';
 import { occupancyDocument, occupancyShape, shapeKey, type OccupancyLevel } from './levels.ts';
 
 /**

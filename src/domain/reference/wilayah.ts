@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, like, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { wilayah } from '../../db/schema/index.ts';
-import { invalidField } from '../errors.ts';
+import { DomainError, invalidField } from '../errors.ts';
 
 /** "3171" and "31.71" name the same kab/kota; "31" is a province. */
 export function normaliseWilayahCode(raw: string): string {
@@ -75,6 +75,28 @@ export async function resolveKabKota(db: Db | Tx, ref: string, path = 'wilayah_c
   const found = await searchWilayah(db, term, 2);
   if (found.length === 1) return found[0]!.code;
   throw invalidField(path, found.length > 1 ? 'facilities.wilayah_ambiguous' : 'field.unknown_wilayah');
+}
+
+/**
+ * What someone typed in a wilayah field, by hand or from the picker's list: a code ("33.74",
+ * "3374"; a province "33" only where `province` allows it), or the name of exactly one kab/kota
+ * ("semarang" is ambiguous, "kota semarang" is not). The code, or the message key of the field's
+ * error. Every form that takes a wilayah (origin, pemulangan destination, a handoff's operation)
+ * reads it here, so a name and a code are accepted alike.
+ */
+export async function wilayahFromTyped(db: Db | Tx, raw: string, opts: { province?: boolean } = {}): Promise<{ code: string } | { error: string }> {
+  const typed = raw.trim();
+  if (/^[\d.\s]+$/.test(typed)) {
+    const code = normaliseWilayahCode(typed.replace(/\s+/g, ''));
+    if (/^\d{2}$/.test(code) && !opts.province) return { error: 'field.wilayah_not_province' };
+    return (await isKnownWilayah(db, code)) ? { code } : { error: 'field.unknown_wilayah' };
+  }
+  try {
+    return { code: await resolveKabKota(db, typed) };
+  } catch (err) {
+    if (err instanceof DomainError && err.fieldErrors[0]) return { error: err.fieldErrors[0].message === 'facilities.wilayah_ambiguous' ? 'field.wilayah_ambiguous' : 'field.unknown_wilayah' };
+    throw err;
+  }
 }
 
 const knownCodes = new WeakMap<object, Promise<Set<string>>>();

@@ -51,7 +51,7 @@ export const PersonInput = z
     estimated_age: optionalInt(0, 120),
     ktp_address: optionalText(300),
     domicile_address: optionalText(300),
-    origin_wilayah_code: optionalText(10),
+    origin_wilayah_code: optionalText(100), // a code or a kab/kota's name (reference/wilayah.ts wilayahFromTyped)
     phone: z.preprocess(
       (v) => (blank(v) ? undefined : typeof v === 'string' ? v.trim() : v),
       z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'residents.phone_format').optional(),

@@ -4,7 +4,7 @@ import { facilities, persons } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { canSeeFacility, FACILITY_ROLES, hasRole } from '../access.ts';
 import { forbidden, invalid, type FieldError } from '../errors.ts';
-import { isKnownWilayah, knownWilayahCodes, normaliseWilayahCode } from '../reference/wilayah.ts';
+import { knownWilayahCodes, wilayahFromTyped } from '../reference/wilayah.ts';
 import { checkKk, checkNik, nikWarningState } from '../persons/nik.ts';
 import { liveRecord } from '../persons/record.ts';
 import { scoreDuplicates } from './duplicates.ts';
@@ -61,8 +61,10 @@ export async function checkMembers(tx: Tx, data: IntakeInput): Promise<{ checked
     }
     let originWilayahCode: string | null = null;
     if (p.origin_wilayah_code) {
-      originWilayahCode = normaliseWilayahCode(p.origin_wilayah_code);
-      if (!await isKnownWilayah(tx, originWilayahCode)) errors.push({ path: at('origin_wilayah_code'), message: 'field.unknown_wilayah' });
+      // A code or a kab/kota's name (the picker's list, or typed); a province is an origin too.
+      const w = await wilayahFromTyped(tx, p.origin_wilayah_code, { province: true });
+      if ('code' in w) originWilayahCode = w.code;
+      else errors.push({ path: at('origin_wilayah_code'), message: w.error });
     }
     checked.push({ input: p, nik, kk, originWilayahCode, sameAs: null, dismissed: [] });
   }

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { dueDateFrom, pregnancyWeeksOn } from '../persons/pregnancy.ts';
-import { isKnownWilayah, normaliseWilayahCode } from '../reference/wilayah.ts';
+import { normaliseWilayahCode, wilayahFromTyped } from '../reference/wilayah.ts';
 import { write, type Db } from '../../db/client.ts';
 import { DISABILITY_TYPES, persons } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
@@ -125,10 +125,11 @@ export async function updatePerson(args: { db: Db; actor: Actor; personId: strin
 
       let originWilayahCode = old.originWilayahCode;
       if (has('origin_wilayah_code')) {
-        originWilayahCode = data.origin_wilayah_code ? normaliseWilayahCode(data.origin_wilayah_code) : null;
-        if (originWilayahCode && originWilayahCode !== old.originWilayahCode && !await isKnownWilayah(tx, originWilayahCode)) {
-          errors.push({ path: 'origin_wilayah_code', message: 'field.unknown_wilayah' });
-        }
+        const typed = data.origin_wilayah_code ? normaliseWilayahCode(data.origin_wilayah_code) : null;
+        // Unchanged is kept as it is (even a code the reference data no longer has); else a code or a kab/kota's name.
+        const w = typed && typed !== old.originWilayahCode ? await wilayahFromTyped(tx, typed, { province: true }) : null;
+        if (w && 'error' in w) errors.push({ path: 'origin_wilayah_code', message: w.error });
+        originWilayahCode = w && 'code' in w ? w.code : typed;
       }
 
       const kk = has('kk') ? (data.kk ? checkKk(data.kk) : null) : old.kk;

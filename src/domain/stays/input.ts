@@ -39,7 +39,7 @@ export const DischargeInput = z
     destination: optionalText(200),
     note: optionalText(500),
     // Pemulangan and reunification as a journey (src/domain/cases/journey.ts): all four together, or none.
-    destination_wilayah_code: optionalText(10),
+    destination_wilayah_code: optionalText(100), // a code or a kab/kota's name
     family_contact: optionalText(200),
     escort: optionalText(200),
     date: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'cases.bad_date').optional()),

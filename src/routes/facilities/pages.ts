@@ -75,13 +75,6 @@ const facilityPages: FastifyPluginAsync = async (app) => {
     );
   });
 
-  /** Kab/kota options for the wilayah field's datalist, as the person types. */
-  app.get('/facilities/wilayah-options', { config: READERS }, async (request, reply) => {
-    const query = request.query as { q?: unknown; wilayah_code?: unknown };
-    const q = typeof query.q === 'string' ? query.q : typeof query.wilayah_code === 'string' ? query.wilayah_code : '';
-    return reply.view('partials/facilities/wilayah-options', { options: await F.searchWilayah(app.db, q) });
-  });
-
   app.get('/facilities/new', { config: ADMIN }, async (request, reply) =>
     reply.view('pages/facilities/form', { ...CHOICES, mode: 'new', values: { status: 'STANDBY' }, wilayahChoices: [], title: request.t('facilities.new') }),
   );

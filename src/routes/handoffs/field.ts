@@ -5,6 +5,7 @@ import { operationWilayahChoices, receivingChoices } from '../../domain/handoffs
 import { SUBMIT_ROLES } from '../../domain/handoffs/scope.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
+import { nothingDone } from '../../plugins/idempotency.ts';
 import { blankForm, formFromBody, inputFromForm, MAX_FORM_PERSONS, type HandoffForm } from './form.ts';
 
 const SUBMIT = { access: SUBMIT_ROLES };
@@ -42,6 +43,7 @@ const fieldForm: FastifyPluginAsync = async (app) => {
 
   app.post('/handoffs', { config: SUBMIT }, async (request, reply) => {
     const { step, ...form } = formFromBody(request.body);
+    if (step === 'add_person' || step.startsWith('remove:')) nothingDone(request);
     if (step === 'add_person') {
       if (form.persons.length < MAX_FORM_PERSONS) form.persons.push({});
       return await renderForm(request, reply, form, { focusPerson: form.persons.length - 1 });

@@ -15,6 +15,7 @@ import { nowIso, wibDate, zoneOf } from '../../lib/time.ts';
 import { dayStart, todayIn } from '../../domain/time-zone.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
+import { nothingDone } from '../../plugins/idempotency.ts';
 import { unflatten } from './form.ts';
 import { deskRegion } from './live.ts';
 
@@ -65,12 +66,14 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
 
     // Adding or removing a member is a round trip that saves nothing (htmx swaps the form in place).
     if (action === 'add_member') {
+      nothingDone(request);
       if (form.persons.length < MAX_MEMBERS) form.persons.push(blankMember());
       // More than one member is a household unless the officer unticked it (the box was on the page).
       if (form.persons.length > 1 && body.household_shown === undefined) form.household = 'on';
       return await renderForm(request, reply, form, { focusMember: form.persons.length - 1 });
     }
     if (action.startsWith('remove:')) {
+      nothingDone(request);
       const i = Number(action.slice(7));
       if (form.persons.length > 1 && Number.isInteger(i)) form.persons.splice(i, 1);
       return await renderForm(request, reply, form);
@@ -97,7 +100,11 @@ const intakeRoutes: FastifyPluginAsync = async (app) => {
     if (fieldErrors.length) return await renderForm(request, reply, form, { errors: fieldErrorMap(request, fieldErrors) }, 422);
     try {
       const result = await registerIntake({ db: app.db, actor: request.actor!, input });
-      if (result.status === 'needs_decision') return await renderForm(request, reply, form, decisionView(request, result), 200);
+      if (result.status === 'needs_decision') {
+        // Nothing is saved until the officer decides: the same key sent again (a queued save replayed) asks again.
+        nothingDone(request);
+        return await renderForm(request, reply, form, decisionView(request, result), 200);
+      }
       const codes = result.persons.map((p) => p.resident_code).join(', ');
       flash(request, { kind: 'ok', message: request.t(result.attached.length ? 'intake.registered_attached' : 'intake.registered', { count: result.persons.length, codes }) });
       for (const w of result.warnings) flash(request, { kind: 'warn', message: `${result.persons[w.index]?.resident_code}: ${request.t(w.code, w.params)}` });
