@@ -1,6 +1,6 @@
 import { it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
-import { describeBrowser, startBrowserSuite, type BrowserSuite } from './browser.ts';
+import { describeBrowser, startBrowserSuite, type BrowserSuite, apiAs } from './browser.ts';
 import { makeFacility, makeToken, makeUnit, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
 import { wibDate } from '../../src/lib/time.ts';
 
@@ -19,14 +19,7 @@ describeBrowser('a pendamping runs the ATENSI cycle', () => {
   let pendampingId = '';
   let pantiId = '';
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${suite.baseUrl}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${command}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, json: (await res.json()) as Record<string, any> };
-  };
+  const api = apiAs(() => suite, () => command);
 
   /** A man of 70 placed at the panti, assigned to the pendamping: the case the cycle works. */
   async function elder(name: string): Promise<string> {

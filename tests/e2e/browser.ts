@@ -131,3 +131,24 @@ export async function openKept(page: Page, path: string): Promise<void> {
   });
   await page.waitForFunction(async (p) => !!(await caches.match(new URL(p, location.href).href)), path, { timeout: 15_000 });
 }
+
+/** The intake form's first person: a woman of `age` who consents (the offline and outbox tests' walk-in). */
+export async function fillIntake(page: Page, name: string, age: number): Promise<void> {
+  await page.fill('input[name="persons.0.name"]', name);
+  await page.check('input[name="persons.0.sex"][value="P"]');
+  await page.fill('input[name="persons.0.estimated_age"]', String(age));
+  await page.check('input[name="persons.0.consent"]');
+}
+
+/** The JSON API as the holder of a token; suite and token are read at each call (suites set them in beforeAll). */
+export function apiAs(suite: () => BrowserSuite, token: () => string) {
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${suite().baseUrl}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token()}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    // oxlint-disable-next-line typescript/no-explicit-any -- the tests read what each answer holds
+    return { status: res.status, json: (await res.json()) as Record<string, any> };
+  };
+}

@@ -1,5 +1,5 @@
 import { it, expect, beforeAll, afterAll } from 'vitest';
-import { describeBrowser, startBrowserSuite, type BrowserSuite } from './browser.ts';
+import { describeBrowser, startBrowserSuite, type BrowserSuite, apiAs } from './browser.ts';
 import { makeFacility, makeToken, makeUnit, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
 import { wibDate } from '../../src/lib/time.ts';
 
@@ -14,14 +14,7 @@ describeBrowser('a pendamping works the caseload on a tablet', () => {
   let personId = '';
   let pendampingId = '';
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${suite.baseUrl}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${command}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, json: (await res.json()) as Record<string, any> };
-  };
+  const api = apiAs(() => suite, () => command);
 
   beforeAll(async () => {
     suite = await startBrowserSuite({

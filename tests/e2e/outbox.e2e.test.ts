@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { eq, like } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
-import { describeBrowser, openKept, startBrowserSuite, type BrowserSuite } from './browser.ts';
+import { describeBrowser, openKept, startBrowserSuite, type BrowserSuite, fillIntake } from './browser.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { DEMO_PASSWORD } from '../../src/demo/facilities.ts';
 import { handoffPersons, handoffs, persons } from '../../src/db/schema/index.ts';
@@ -24,18 +24,12 @@ describeBrowser('outbox: saves made offline wait on the device and are sent once
   const counter = (page: Page) => page.locator('#outbox-count');
   const personsNamed = async (prefix: string) => (await suite.db.select().from(persons).where(like(persons.name, prefix + '%')).all()).length;
 
-  async function fillIntake(page: Page, name: string) {
-    await page.fill('input[name="persons.0.name"]', name);
-    await page.check('input[name="persons.0.sex"][value="P"]');
-    await page.fill('input[name="persons.0.estimated_age"]', '41');
-    await page.check('input[name="persons.0.consent"]');
-  }
 
   it('an intake saved offline waits, survives a reload, and is saved once back online', { timeout: 90_000 }, async () => {
     const page = await suite.page('tablet');
     await suite.login(page, 'intake', DEMO_PASSWORD);
     await openKept(page, '/intake');
-    await fillIntake(page, 'Antrian Lestari');
+    await fillIntake(page, 'Antrian Lestari', 41);
     await page.context().setOffline(true);
     try {
       await Promise.all([page.waitForURL(/\/intake$/), page.click('#save-intake')]);
@@ -105,11 +99,11 @@ describeBrowser('outbox: saves made offline wait on the device and are sent once
     await suite.login(page, 'intake', DEMO_PASSWORD);
     // Registered once online.
     await page.goto('/intake');
-    await fillIntake(page, 'Ratna Keputusan');
+    await fillIntake(page, 'Ratna Keputusan', 41);
     await Promise.all([page.waitForURL(/\/intake\/check-in\?/), page.click('#save-intake')]);
     await openKept(page, '/intake');
     // The same person typed again offline: the server will ask whether she is the same.
-    await fillIntake(page, 'Ratna Keputusan');
+    await fillIntake(page, 'Ratna Keputusan', 41);
     await page.context().setOffline(true);
     try {
       await Promise.all([page.waitForURL(/\/intake$/), page.click('#save-intake')]);

@@ -175,15 +175,25 @@ describe(`events are heard after commit, never for a rollback (${TEST_ENGINE})`,
     }
   });
 
-  it.runIf(crossInstance)('an instance that lost its LISTEN and got it back sends its sockets a fresh snapshot, then hears changes again', async () => {
-    await b.listen({ port: 0, host: '127.0.0.1' });
+  /** A command-centre live socket on instance B, once its first message (the snapshot) has come. */
+  async function commandSocketOnB() {
     const port = (b.server.address() as { port: number }).port;
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/live?token=${await makeToken(dbB, 'command')}`);
     const messages: { type: string; seq: number; facility_id?: string | null }[] = [];
     ws.on('message', (m) => messages.push(JSON.parse(String(m))));
     try {
       await expect.poll(() => messages.length, { timeout: 5000 }).toBe(1);
-      const first = messages[0]!;
+    } catch (err) {
+      ws.close();
+      throw err;
+    }
+    return { ws, messages, first: messages[0]! };
+  }
+
+  it.runIf(crossInstance)('an instance that lost its LISTEN and got it back sends its sockets a fresh snapshot, then hears changes again', async () => {
+    await b.listen({ port: 0, host: '127.0.0.1' });
+    const { ws, messages, first } = await commandSocketOnB();
+    try {
       expect(first.type).toBe('snapshot');
       // The server drops the listening connections (a restart, a network cut): what was sent meanwhile is lost to them.
       const pool = (dbA.$engine as PostgresEngine).pool;
@@ -203,13 +213,8 @@ describe(`events are heard after commit, never for a rollback (${TEST_ENGINE})`,
 
   it.runIf(crossInstance)('a change told while the LISTEN is lost comes with a gap in seq (changes may be missing), then a fresh snapshot once it is back', async () => {
     if (!b.server.listening) await b.listen({ port: 0, host: '127.0.0.1' });
-    const port = (b.server.address() as { port: number }).port;
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/live?token=${await makeToken(dbB, 'command')}`);
-    const messages: { type: string; seq: number; facility_id?: string | null }[] = [];
-    ws.on('message', (m) => messages.push(JSON.parse(String(m))));
+    const { ws, messages, first } = await commandSocketOnB();
     try {
-      await expect.poll(() => messages.length, { timeout: 5000 }).toBe(1);
-      const first = messages[0]!;
       const pool = (dbB.$engine as PostgresEngine).pool;
       await pool.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%' and pid <> pg_backend_pid()`);
       await expect.poll(() => hubFor(dbB).listening!(), { timeout: 5000, interval: 5 }).toBe(false);

@@ -5,6 +5,7 @@ import type { Db } from '../../src/db/client.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
 import { signedIn, bearer, type Browser } from '../helpers/session.ts';
+import { until } from '../helpers/live-socket.ts';
 
 /** Opens the pages' HTML socket as a browser would (session cookie + Origin) and collects frames. */
 function openHtml(base: string, query: string, b: Browser): Promise<{ frames: string[]; ws: WebSocket }> {
@@ -18,15 +19,6 @@ function openHtml(base: string, query: string, b: Browser): Promise<{ frames: st
   });
 }
 
-async function until<T>(fn: () => T | undefined, ms = 3000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 let app: FastifyInstance;
 let db: Db;

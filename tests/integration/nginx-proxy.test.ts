@@ -14,6 +14,7 @@ import { TEST_ENGINE, TEST_SECRET } from '../helpers/app.ts';
 import { childEnv, freePort, startNode, waitFor } from '../helpers/child-process.ts';
 import { makeFacility, makeToken, makeUnit, makeUser } from '../helpers/factories.ts';
 import { createTestPgDatabase } from '../helpers/pg.ts';
+import { until } from '../helpers/live-socket.ts';
 
 /**
  * Issue 28, item 1: Debian's nginx in front of two Singgah instances, configured with the server block of
@@ -198,15 +199,6 @@ function direct(port: number, token: string, method: string, path: string, body?
   });
 }
 
-async function until<T>(fn: () => T | undefined, ms = 10_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 type LogLine = { request_id?: string; msg?: string; req?: { url?: string; remoteAddress?: string }; res?: { statusCode?: number } };
 const logLines = (out: string): LogLine[] =>

@@ -21,18 +21,8 @@ import { TEST_ENGINE, makeTestApp } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
 import { bearer, type Call } from '../helpers/session.ts';
 import { PG_ADMIN_URL } from '../helpers/pg.ts';
+import { rng } from '../helpers/random.ts';
 
-/** A small deterministic generator (mulberry32): the same mix on every run, on both engines. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The occupancy counters on units (`occupied`, `held`) are kept by database

@@ -7,21 +7,8 @@ import { cachedOccupancy, occupancyModelStats, occupancyVersion } from '../../sr
 import { loadFacilityOccupancy, summarise } from '../../src/domain/occupancy/compute.ts';
 import { startTwoInstances, TEST_ENGINE } from '../helpers/app.ts';
 import { makeFacility, makeToken, makeUnit } from '../helpers/factories.ts';
-import { bearer } from '../helpers/session.ts';
-
-type Call = ReturnType<typeof bearer>;
-
-/** A small deterministic generator (mulberry32): the same mix on every run, on both engines. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { bearer, type Call } from '../helpers/session.ts';
+import { rng } from '../helpers/random.ts';
 
 /**
  * Work per change (issue 27): each instance's occupancy model is patched by
