@@ -152,3 +152,6 @@ export function apiAs(suite: () => BrowserSuite, token: () => string) {
     return { status: res.status, json: (await res.json()) as Record<string, any> };
   };
 }
+
+/** The queue's counter, "Menunggu dikirim (N)", that every page carries. */
+export const outboxCounter = (page: Page) => page.locator('#outbox-count');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { eq, like } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
-import { describeBrowser, openKept, startBrowserSuite, VIEWPORTS, type BrowserSuite, fillIntake } from './browser.ts';
+import { describeBrowser, openKept, startBrowserSuite, VIEWPORTS, type BrowserSuite, fillIntake, outboxCounter } from './browser.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { DEMO_PASSWORD } from '../../src/demo/facilities.ts';
 import { handoffPersons, handoffs, persons } from '../../src/db/schema/index.ts';
@@ -23,7 +23,6 @@ describeBrowser('offline end to end: the field form and the desk', () => {
   });
   afterAll(async () => await suite?.close());
 
-  const counter = (page: Page) => page.locator('#outbox-count');
   // The page's own send of the queue (every load sends what waits) has finished: what it would save is saved.
   const settled = async (page: Page) => {
     await page.waitForSelector('#outbox', { state: 'attached' });
@@ -81,17 +80,17 @@ describeBrowser('offline end to end: the field form and the desk', () => {
       await phone.locator('#person-5 > legend').scrollIntoViewIfNeeded();
       await phone.screenshot({ path: resolve('docs/screenshots/handoff-offline-rows-phone.png') });
       await Promise.all([phone.waitForURL(/\/handoffs\/new$/), phone.click('#save-handoff')]);
-      await expect.poll(() => counter(phone).textContent()).toBe('Menunggu dikirim (1)');
+      await expect.poll(() => outboxCounter(phone).textContent()).toBe('Menunggu dikirim (1)');
 
       await fillIntake(desk, 'Sumirah Antri', 44);
       await Promise.all([desk.waitForURL(/\/intake$/), desk.click('#save-intake')]);
-      await expect.poll(() => counter(desk).textContent()).toBe('Menunggu dikirim (1)');
+      await expect.poll(() => outboxCounter(desk).textContent()).toBe('Menunggu dikirim (1)');
 
       // Reloaded offline: both still wait; nothing is on the server yet.
       await phone.reload();
       await desk.reload();
-      await expect.poll(() => counter(phone).textContent()).toBe('Menunggu dikirim (1)');
-      await expect.poll(() => counter(desk).textContent()).toBe('Menunggu dikirim (1)');
+      await expect.poll(() => outboxCounter(phone).textContent()).toBe('Menunggu dikirim (1)');
+      await expect.poll(() => outboxCounter(desk).textContent()).toBe('Menunggu dikirim (1)');
       expect(await phone.inputValue('input[name="persons.0.name"]')).toBe('');
       expect(await phone.locator('#draft-status').isHidden()).toBe(true);
       await phone.click('#outbox-count');
@@ -189,7 +188,7 @@ describeBrowser('offline end to end: the field form and the desk', () => {
     await page.context().setOffline(true);
     try {
       await Promise.all([page.waitForURL(/\/intake$/), page.click('#save-intake')]);
-      await expect.poll(() => counter(page).textContent()).toBe('Menunggu dikirim (1)');
+      await expect.poll(() => outboxCounter(page).textContent()).toBe('Menunggu dikirim (1)');
     } finally {
       await page.context().setOffline(false);
     }

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { eq, like } from 'drizzle-orm';
-import type { Page } from 'playwright-core';
-import { describeBrowser, openKept, startBrowserSuite, type BrowserSuite, fillIntake } from './browser.ts';
+import { describeBrowser, openKept, startBrowserSuite, type BrowserSuite, fillIntake, outboxCounter } from './browser.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { DEMO_PASSWORD } from '../../src/demo/facilities.ts';
 import { handoffPersons, handoffs, persons } from '../../src/db/schema/index.ts';
@@ -21,7 +20,6 @@ describeBrowser('outbox: saves made offline wait on the device and are sent once
   });
   afterAll(async () => await suite?.close());
 
-  const counter = (page: Page) => page.locator('#outbox-count');
   const personsNamed = async (prefix: string) => (await suite.db.select().from(persons).where(like(persons.name, prefix + '%')).all()).length;
 
 
@@ -33,9 +31,9 @@ describeBrowser('outbox: saves made offline wait on the device and are sent once
     await page.context().setOffline(true);
     try {
       await Promise.all([page.waitForURL(/\/intake$/), page.click('#save-intake')]);
-      await expect.poll(() => counter(page).textContent()).toBe('Menunggu dikirim (1)');
+      await expect.poll(() => outboxCounter(page).textContent()).toBe('Menunggu dikirim (1)');
       await page.reload();
-      await expect.poll(() => counter(page).textContent()).toBe('Menunggu dikirim (1)');
+      await expect.poll(() => outboxCounter(page).textContent()).toBe('Menunggu dikirim (1)');
       // The kept page's key was used: the next form on it gets a new one.
       expect(await page.inputValue('input[name="idempotency_key"]')).not.toBe('');
       expect(await personsNamed('Antrian Lestari')).toBe(0);
@@ -69,12 +67,12 @@ describeBrowser('outbox: saves made offline wait on the device and are sent once
     await page.context().setOffline(true);
     try {
       await Promise.all([page.waitForURL(/\/handoffs\/new$/), page.click('#save-handoff')]);
-      await expect.poll(() => counter(page).textContent()).toBe('Menunggu dikirim (1)');
+      await expect.poll(() => outboxCounter(page).textContent()).toBe('Menunggu dikirim (1)');
       // The queued save is the draft: the form opens empty, with no draft to restore or discard.
       expect(await page.locator('#draft-status').isHidden()).toBe(true);
       expect(await page.inputValue('input[name="persons.0.name"]')).toBe('');
       await page.reload();
-      await expect.poll(() => counter(page).textContent()).toBe('Menunggu dikirim (1)');
+      await expect.poll(() => outboxCounter(page).textContent()).toBe('Menunggu dikirim (1)');
       // Still no second copy of what was typed.
       expect(await page.locator('#draft-status').isHidden()).toBe(true);
       expect(await page.inputValue('input[name="persons.0.name"]')).toBe('');
@@ -107,12 +105,12 @@ describeBrowser('outbox: saves made offline wait on the device and are sent once
     await page.context().setOffline(true);
     try {
       await Promise.all([page.waitForURL(/\/intake$/), page.click('#save-intake')]);
-      await expect.poll(() => counter(page).textContent()).toBe('Menunggu dikirim (1)');
+      await expect.poll(() => outboxCounter(page).textContent()).toBe('Menunggu dikirim (1)');
     } finally {
       await page.context().setOffline(false);
     }
     await expect.poll(() => page.textContent('#outbox-list'), { timeout: 15_000 }).toContain('perlu keputusan');
-    expect(await counter(page).textContent()).toBe('Menunggu dikirim (1)');
+    expect(await outboxCounter(page).textContent()).toBe('Menunggu dikirim (1)');
     expect(await personsNamed('Ratna Keputusan')).toBe(1);
     // Opened: the form with the typed data and the question.
     await page.click('#outbox-count');
