@@ -29,7 +29,7 @@ describeBrowser('the national command wall: provinces, drill-down, live', () => 
   }, 300_000);
   afterAll(async () => await suite?.close());
 
-  it('shows 38 provinces without scrolling, follows a check-in live, and drills down to a province and a kab/kota', async () => {
+  it('shows 38 provinces without scrolling, follows a check-in live, and drills down to a province and a kab/kota', { timeout: 120_000 }, async () => {
     const page = await suite.page('wall');
     await suite.login(page, 'display', DEMO_PASSWORD);
     await page.goto('/board');
@@ -45,9 +45,9 @@ describeBrowser('the national command wall: provinces, drill-down, live', () => 
 
     const token = await makeToken(suite.db, 'command');
     const provinceTile = page.locator(`#area-${target.province}`);
-    const before = Number((await provinceTile.locator('[data-in-use]').textContent())!.replace(/\./g, ''));
+    const before = Number((await provinceTile.locator('[data-in-use]').textContent({ timeout: 5000 }))!.replace(/\./g, ''));
     await checkInViaApi(suite, token, target.facility, target.unit);
-    await expect.poll(async () => Number((await provinceTile.locator('[data-in-use]').textContent())!.replace(/\./g, '')), { timeout: 10_000, interval: 50 }).toBe(before + 1);
+    await expect.poll(async () => Number((await provinceTile.locator('[data-in-use]').textContent({ timeout: 5000 }))!.replace(/\./g, '')), { timeout: 10_000, interval: 50 }).toBe(before + 1);
 
     // A tap on the province: its own board, live as well.
     await provinceTile.click();
@@ -67,13 +67,13 @@ describeBrowser('the national command wall: provinces, drill-down, live', () => 
     }
     await expect.poll(() => page.evaluate(() => document.body.dataset.live)).toBe('connected');
     const tile = page.locator(`#tile-${target.facility}`);
-    const inUse = Number(await tile.locator('[data-in-use]').textContent());
+    const inUse = Number(await tile.locator('[data-in-use]').textContent({ timeout: 5000 }));
     await checkInViaApi(suite, token, target.facility, target.unit);
-    await expect.poll(async () => Number(await tile.locator('[data-in-use]').textContent()), { timeout: 10_000, interval: 50 }).toBe(inUse + 1);
+    await expect.poll(async () => Number(await tile.locator('[data-in-use]').textContent({ timeout: 5000 })), { timeout: 10_000, interval: 50 }).toBe(inUse + 1);
     await page.context().close();
   });
 
-  it('fits a tablet too, and a tile is a link a finger can hit', async () => {
+  it('fits a tablet too, and a tile is a link a finger can hit', { timeout: 60_000 }, async () => {
     const page = await suite.page({ width: 1280, height: 800 });
     await suite.login(page, 'command', DEMO_PASSWORD);
     await page.goto('/board');
