@@ -164,14 +164,19 @@ describe('ATENSI as a process', () => {
     expect((await lansia.api('POST', `${url}/services`, { service: 'konseling_keluarga' })).statusCode).toBe(201);
   });
 
-  it('drops the items still open when a case closes with another outcome, with the closing as their reason', async () => {
+  it('drops the items still open when a case closes with another outcome, with the closing as their reason; a transfer still asked for ends with it', async () => {
     const p = await elder('Karto');
     const url = `/api/v1/residents/${p.id}/case`;
     await lansia.api('POST', `${url}/plan`, { items: [{ menu: 'perawatan', service: 'perawatan_harian', goal: 'Mandiri' }] });
     await lansia.api('POST', `${url}/evaluation`, { summary: 'Tidak ditemukan lagi sejak Senin' });
+    const asked = await lansia.api('POST', `${url}/transfers`, { to_pendamping_id: ids.lansia2, reason: 'Cuti' });
+    const tid = asked.json().transfers[0].id as string;
     const res = await lansia.api('POST', `${url}/close`, { outcome: 'tidak_terjangkau' });
     expect(res.statusCode).toBe(200);
     expect(res.json().plan[0]).toMatchObject({ status: 'dropped', status_reason: 'Kasus ditutup: Tidak terjangkau lagi' });
+    // Closed: the receiver is no longer offered it, and it cannot be accepted after a reopening.
+    expect(res.json().transfers[0]).toMatchObject({ id: tid, status: 'cancelled' });
+    expect((await lansia2.api('GET', '/api/v1/cases/transfers')).json().transfers.map((t: { id: string }) => t.id)).not.toContain(tid);
   });
 
   it('transfers a case only when the receiving pendamping accepts; the transfer id is no door for anyone else', async () => {

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { write, type Db } from '../../db/client.ts';
-import { casePlanItems, cases, type CloseOutcome, type PlanStatus } from '../../db/schema/index.ts';
+import { casePlanItems, caseTransfers, cases, type CloseOutcome, type PlanStatus } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit.ts';
 import { DomainError, notFound } from '../errors.ts';
@@ -101,7 +101,13 @@ export async function closeCase(args: { db: Db; actor: Actor; personId: string; 
       .where(and(eq(cases.id, c.id), isNull(cases.closedAt)))
       .run();
     if (closed.changes !== 1) throw caseClosed();
-    await audit(tx, args.actor, { action: 'case.close', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id, outcome, dropped: open.map((i) => i.id) } });
+    // A transfer still asked for ends with the case: a closed case can be neither accepted nor cancelled.
+    const ended = await tx
+      .update(caseTransfers)
+      .set({ status: 'cancelled', answeredAt: at, answeredBy: args.actor.id })
+      .where(and(eq(caseTransfers.caseId, c.id), eq(caseTransfers.status, 'requested')))
+      .run();
+    await audit(tx, args.actor, { action: 'case.close', entity: 'person', entityId: args.personId, at, detail: { case_id: c.id, outcome, dropped: open.map((i) => i.id), transfers_cancelled: ended.changes } });
     return await loadCase(tx, args.actor, args.personId);
   });
 }
