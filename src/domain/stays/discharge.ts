@@ -11,7 +11,7 @@ import { hubFor } from '../events.ts';
 import { assertCanSeePerson } from '../persons/scope.ts';
 import { recordJourney } from '../cases/journey.ts';
 import { assertActsAt } from './facility.ts';
-import { facilityLock, personLock, placementLocks, placementWrite, requireLocked } from './locks.ts';
+import { facilityLock, householdLock, personLock, placementLocks, placementWrite, requireLocked } from './locks.ts';
 import { DischargeInput } from './input.ts';
 import { toStayRecord, type StayRecord } from './view.ts';
 import { facilityToday, facilityZone } from '../time-zone.ts';
@@ -43,7 +43,10 @@ export async function discharge(args: { db: Db; actor: Actor; stayId?: string; i
   const record = await placementWrite(db, scope, async (tx) => {
     const stay = await tx.select().from(stays).where(eq(stays.id, stayId)).get();
     if (!stay) throw notFound('stays.not_found');
-    requireLocked(tx, [facilityLock(stay.facilityId), personLock(stay.personId)]);
+    // The household as it is now, not as read before the lock: a check-in of a child of this household must wait for
+    // this discharge, or it would still see the parent's open stay in an adults' unit (place.ts membersApart).
+    const household = (await tx.select({ h: persons.householdId }).from(persons).where(eq(persons.id, stay.personId)).get())?.h ?? null;
+    requireLocked(tx, [facilityLock(stay.facilityId), personLock(stay.personId), ...(household ? [householdLock(household)] : [])]);
     await assertCanSeePerson(tx, actor, stay.personId);
     assertActsAt(actor, stay.facilityId);
     const done = await tx
