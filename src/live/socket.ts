@@ -85,8 +85,7 @@ function matches(f: { wilayah_code: string; kind: FacilityKind }, filter: Occupa
 }
 
 /** The message this audience may hear for an event, or null. Never names a person. */
-/** `_asOf` is no longer read (a message carries counts, not the document's `as_of`); kept so callers that pass it still compile. */
-export function messageFor(a: Audience, event: HubEvent, summary: () => OccupancySummary, _asOf?: string): Record<string, unknown> | null {
+export function messageFor(a: Audience, event: HubEvent, summary: () => OccupancySummary): Record<string, unknown> | null {
   const { actor, filter } = a;
   const audience = audienceOf(actor);
   const ownOnly = audience === 'facility';
