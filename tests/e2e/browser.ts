@@ -56,6 +56,9 @@ export async function startBrowserSuite(opts: { seed?: (db: Db) => unknown; env?
     SESSION_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
     LOG_LEVEL: 'warn',
     PORT: '0',
+    // Load shedding off: the browser driver, the seed and the server share one event loop on a loaded CI
+    // machine, and a 503 "busy" page in place of /login left a test waiting 30 s for a field that never came.
+    LOAD_SHED_DELAY_MS: '0',
     ...opts.env,
   });
   // The postgres project drives the same pages over PostgreSQL: a fresh database, dropped at close.
@@ -95,7 +98,9 @@ export async function startBrowserSuite(opts: { seed?: (db: Db) => unknown; env?
       return page;
     },
     async login(page, username, password) {
-      await page.goto('/login');
+      const res = await page.goto('/login');
+      // Say what came instead of the sign-in form (a 503, an error page) rather than wait 30 s for a field.
+      if (!res?.ok()) throw new Error(`GET /login answered ${res?.status()}: ${(await page.textContent('body', { timeout: 5000 }))?.slice(0, 300)}`);
       await page.fill('input[name="username"]', username);
       await page.fill('input[name="password"]', password);
       await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('button[type="submit"]')]);
