@@ -19,8 +19,12 @@ import { jobRuns } from '../lib/metrics.ts';
 export interface Job {
   name: string;
   everyMs: number;
-  /** Also at start (the board's first sample, a handoff left overdue while the server was down). */
-  atStart: boolean;
+  /**
+   * Also at start (the board's first sample, a handoff left overdue while the server was down): `true` before
+   * the instance is ready; `'after'` just after (a job whose run can take seconds at national scale must not
+   * hold the start past Fastify's ten-second limit for ready hooks).
+   */
+  atStart: boolean | 'after';
   run(db: Db, settings: JobSettings): Promise<unknown>;
 }
 
@@ -35,7 +39,8 @@ export const REFERRAL_EXPIRY_EVERY_MS = 30_000;
 export const JOBS: readonly Job[] = [
   { name: 'referral-expiry', everyMs: REFERRAL_EXPIRY_EVERY_MS, atStart: false, run: (db) => expireReferrals(db) },
   // Someone waiting in a TPS whom nothing fits: the command centre is told (a page that shows routing only reads).
-  { name: 'nothing-fits', everyMs: NOTHING_FITS_EVERY_MS, atStart: true, run: (db) => raiseNothingFits(db) },
+  // It routes up to 200 people against every facility: seconds of CPU at national scale, so it runs after the start.
+  { name: 'nothing-fits', everyMs: NOTHING_FITS_EVERY_MS, atStart: 'after', run: (db) => raiseNothingFits(db) },
   { name: 'referral-not-arrived', everyMs: REFERRAL_EXPIRY_EVERY_MS * 2, atStart: true, run: (db, s) => alertNotArrived(db, s.referralArrivalHours) },
   { name: 'handoff-checks', everyMs: HANDOFF_CHECK_EVERY_MS, atStart: true, run: (db, s) => runHandoffChecks(db, s.handoffAlertMinutes) },
   { name: 'occupancy-sample', everyMs: SAMPLE_EVERY_MS, atStart: true, run: (db) => sampleOccupancy(db) },
@@ -70,7 +75,8 @@ export default fp(
     };
     app.addHook('onReady', async () => {
       for (const job of JOBS) {
-        if (job.atStart) await runJob(job);
+        if (job.atStart === true) await runJob(job);
+        else if (job.atStart === 'after') setImmediate(() => void runJob(job));
         const t = setInterval(() => void runJob(job), job.everyMs);
         t.unref();
         timers.push(t);

@@ -1,0 +1,41 @@
+import { describe, it, expect, afterAll } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { alerts } from '../../src/db/schema/index.ts';
+import { buildApp } from '../../src/app.ts';
+import { registerIntake } from '../../src/domain/residents/register.ts';
+import type { Actor } from '../../src/domain/actor.ts';
+import { openTestDatabase, testConfig, TEST_ENGINE } from '../helpers/app.ts';
+import { makeFacility, makeUnit, makeUser } from '../helpers/factories.ts';
+
+/**
+ * The jobs run at start (src/plugins/jobs.ts): the routing of everyone waiting (`nothing-fits`, seconds of CPU
+ * at national scale) runs just after the instance is ready, not before: awaited in the ready hook it held the
+ * start past Fastify's ten-second limit on a national PostgreSQL database about one start in two.
+ */
+describe('jobs at start', () => {
+  let app: FastifyInstance | undefined;
+  afterAll(async () => await app?.close());
+
+  it('routes whoever waits just after the instance is ready, and the ready does not wait for it', async () => {
+    const db = await openTestDatabase();
+    const tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Start', wilayahCode: '31.71' });
+    await makeUnit(db, tps.id, { name: 'Zona Laki-laki', admits: 'male', capacity: 10 });
+    const officer = await makeUser(db, 'intake', { facilityId: tps.id });
+    const actor: Actor = { type: 'user', id: officer.id, label: officer.username, role: 'intake', facilityId: tps.id, wilayahCode: null, ip: null, lang: 'id' };
+    // Registered at the desk, placed nowhere, and no open facility serves his wheelchair: nothing fits.
+    const made = await registerIntake({ db, actor, input: { persons: [{ name: 'Pak Darmo', sex: 'L', estimated_age: 50, needs_medical: true, disabilities: ['fisik'], wheelchair: true }], confirm_new: true } });
+    if (made.status !== 'registered') throw new Error('seed intake failed');
+    const man = made.persons[0]!.id;
+    const raised = async () => await db.select().from(alerts).where(and(eq(alerts.kind, 'nothing_fits'), eq(alerts.subjectId, man))).all();
+
+    app = await buildApp(testConfig(), { db, logger: false });
+    await app.ready();
+    // Ready before the job has run: it starts on the next turn of the event loop. Only SQLite can look before
+    // that turn (its reads answer at once); on PostgreSQL the read itself waits on the network, and the job may
+    // have run meanwhile.
+    if (TEST_ENGINE === 'sqlite') expect(await raised()).toEqual([]);
+    // …and it does run, once.
+    await expect.poll(async () => (await raised()).length, { timeout: 10_000, interval: 50 }).toBe(1);
+  });
+});
