@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { auditEvents } from '../../src/db/schema/index.ts';
 import type { Db } from '../../src/db/client.ts';
 import { wibDate } from '../../src/lib/time.ts';
 import { makeTestApp } from '../helpers/app.ts';
@@ -294,6 +295,38 @@ describe('ATENSI as a process', () => {
     expect((await manager('GET', `/api/v1/residents/${son.id}/case`)).json().family).toBeNull();
     await manager('POST', `/api/v1/residents/${son.id}/case/assessment`, { needs: 'Kerja' });
     expect((await manager('GET', `/api/v1/residents/${son.id}/case`)).json().family.id).toBe(seen.id);
+  });
+
+  it('keeps the family note of one member\'s pendamping from another member\'s: replaced only by who works every member\'s case, the old note kept in the audit', async () => {
+    const kk = '3171010101020011';
+    const familyNote = async () => (await db.all<{ note: string | null }>(sql`select note from family_cases where kk = ${kk}`))[0]?.note;
+    const father = await elder('Bapak Darmo', { kk });
+    const mother = await placed(intake, { name: 'Ibu Darmi', sex: 'P', estimated_age: 67, kk });
+    expect((await manager('POST', `/api/v1/residents/${mother.id}/case/assign`, { pendamping_id: ids.lansia2 })).statusCode).toBe(200);
+    // Opened without a note: the first note is any member's worker's to write, here the mother's pendamping.
+    expect((await lansia.api('POST', `/api/v1/residents/${father.id}/case/family`, {})).statusCode).toBe(200);
+    expect(await familyNote()).toBeNull();
+    expect((await lansia2.api('POST', `/api/v1/residents/${mother.id}/case/family`, { note: 'Rumah di Klaten dijual' })).statusCode).toBe(200);
+    expect(await familyNote()).toBe('Rumah di Klaten dijual');
+
+    // The father's pendamping works his case, not the mother's: refused in words (either language), nothing changes.
+    await refusedUnchanged(() => lansia.api('POST', `/api/v1/residents/${father.id}/case/family`, { note: 'Anak di Solo' }), /Hanya yang menangani kasus setiap anggota keluarga/);
+    const english = await lansia.api('POST', `/api/v1/residents/${father.id}/case/family?lang=en`, { note: 'Anak di Solo' });
+    expect(english.statusCode).toBe(422);
+    expect(english.json().detail).toMatch(/works the case of every family member/);
+    expect(await familyNote()).toBe('Rumah di Klaten dijual');
+    // Linking without a note, or sending the note as it stands, is still theirs.
+    expect((await lansia.api('POST', `/api/v1/residents/${father.id}/case/family`, {})).statusCode).toBe(200);
+    expect((await lansia.api('POST', `/api/v1/residents/${father.id}/case/family`, { note: 'Rumah di Klaten dijual' })).statusCode).toBe(200);
+    expect(await familyNote()).toBe('Rumah di Klaten dijual');
+
+    // The manager works both members' cases, the command centre sees them all: each may replace it; the audit keeps what was there.
+    expect((await manager('POST', `/api/v1/residents/${father.id}/case/family`, { note: 'Anak di Solo' })).statusCode).toBe(200);
+    expect(await familyNote()).toBe('Anak di Solo');
+    expect((await command('POST', `/api/v1/residents/${mother.id}/case/family`, { note: 'Anak di Solo, rumah dijual' })).statusCode).toBe(200);
+    expect(await familyNote()).toBe('Anak di Solo, rumah dijual');
+    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'case.family'), inArray(auditEvents.entityId, [father.id, mother.id]))).orderBy(auditEvents.id).all();
+    expect(events.map((e) => e.detail?.previous_note)).toEqual([undefined, null, undefined, undefined, 'Rumah di Klaten dijual', 'Anak di Solo']);
   });
 
   it('hands the follow-up after a return home to a pendamping of the destination, else to a contact typed on the letter', async () => {

@@ -201,6 +201,7 @@ const RULES: { what: string; pattern: RegExp }[] = [
   { what: 'a placement rule: which unit admits a group (placement/choose-unit.ts through a domain read: checkInOptions, transferOptions)', pattern: /\b(?:admitsGroup|unitAdmits|unitRefusal|groupProfile|chooseUnit|referralUnitFits)\b/ },
   { what: 'wilayah code normalisation (reference/wilayah.ts)', pattern: /\bnormaliseWilayahCode\b/ },
   { what: 'masking a protected facility by hand (facilityLabel / scopeLabel, canSeeFacility in the domain)', pattern: /\.protected\s*(?:&&|\?(?![?.]))/ },
+  { what: 'who may work a case (cases/scope.ts canWorkCase, canChangeCase, canAssign, canCompleteFollowUp; a list row carries may_change)', pattern: /\bhasRole\s*\([^)]*\bCASE_[A-Z]+_ROLES\b|\b(?:isOwnCase|caseOwnerOf|worksCaseOf|ownsFollowUpOf)\s*\(|\brole\s*[!=]==?\s*['"`]pendamping['"`]/ },
 ];
 
 describe('architecture: routes ask the domain, never decide its rules', () => {
@@ -230,9 +231,15 @@ describe('architecture: routes ask the domain, never decide its rules', () => {
     expect(caught('const refusal = group.length > 0 ? unitRefusal(u, profile) : null;')).toBe(true);
     expect(caught("return f.protected && published ? t('reports.protected_facility') : f.name;")).toBe(true);
     expect(caught('return { age, needs: ageNeeds(age) };')).toBe(true);
+    // What the case pages held before canWorkCase (issue 26 follow-up).
+    expect(caught("const mayWork = hasRole(actor, CASE_CHANGE_ROLES) && (actor.role !== 'pendamping' || isOwnCase(actor, c.pendamping?.id));")).toBe(true);
+    expect(caught('const mayChange = hasRole(request.actor!, CASE_CHANGE_ROLES);')).toBe(true);
+    expect(caught('mayChange: hasRole(actor, CASE_CHANGE_ROLES),')).toBe(true);
+    expect(caught('ownerId: caseOwnerOf(actor),')).toBe(true);
     // Asking is fine, and so is a form's field named protected.
     expect(caught("overridable: w.overridable, protected: body.protected ?? false, p: facility.protected,")).toBe(false);
     expect(caught("const o = nikOverrideFromForm(keep, reason, 'nik_override_reason'); // not 'nik.sex_mismatch'")).toBe(false);
+    expect(caught("const mayWork = await canWorkCase(db, actor, personId); app.post('/x', { config: { access: CASE_CHANGE_ROLES } }, h);")).toBe(false);
   });
 });
 

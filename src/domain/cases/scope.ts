@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { caseFollowUps, cases, persons, stays, type Role } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
-import { isWide, requireRole } from '../access.ts';
+import { hasRole, isWide, requireRole } from '../access.ts';
 import { DomainError, forbidden, notFound } from '../errors.ts';
 import { assertCanSeePerson, visiblePersonsFilter } from '../persons/scope.ts';
 
@@ -89,6 +89,17 @@ export async function assertCaseOpen(db: Db | Tx, personId: string): Promise<voi
   if ((await caseOf(db, personId))?.closedAt) throw caseClosed();
 }
 
+/**
+ * The rule of who works a case, for a case the actor already sees: a role that
+ * changes cases, and for a pendamping only their own case (the one assigned to
+ * them; a follow-up they own lets them complete that follow-up, nothing else).
+ * Every "may work" below and each row of a list asks this (src/domain/worklists/aid.ts).
+ */
+export function worksCaseOf(actor: Actor, pendampingId: string | null | undefined): boolean {
+  if (actor.role === 'pendamping') return isOwnCase(actor, pendampingId);
+  return actor.role === 'system' || hasRole(actor, CASE_CHANGE_ROLES);
+}
+
 /** Works the case (its own pendamping, or a manager, the command centre, admin), and the case is open. */
 export async function assertCanChangeCase(db: Db | Tx, actor: Actor, personId: string): Promise<void> {
   await assertCanWorkCase(db, actor, personId);
@@ -99,7 +110,44 @@ export async function assertCanChangeCase(db: Db | Tx, actor: Actor, personId: s
 export async function assertCanWorkCase(db: Db | Tx, actor: Actor, personId: string): Promise<void> {
   await assertCanSeeCase(db, actor, personId);
   requireRole(actor, CASE_CHANGE_ROLES);
-  if (actor.role === 'pendamping' && !isOwnCase(actor, (await caseOf(db, personId))?.pendampingId)) throw forbidden('cases.not_your_case');
+  if (!worksCaseOf(actor, (await caseOf(db, personId))?.pendampingId)) throw forbidden('cases.not_your_case');
+}
+
+/** A refusal as false; anything else (the database gone) still throws. */
+async function allowed(check: Promise<void>): Promise<boolean> {
+  try {
+    await check;
+    return true;
+  } catch (err) {
+    if (err instanceof DomainError) return false;
+    throw err;
+  }
+}
+
+/** Whether assertCanWorkCase lets this actor through: what a page asks before offering a case's forms. */
+export async function canWorkCase(db: Db | Tx, actor: Actor, personId: string): Promise<boolean> {
+  return await allowed(assertCanWorkCase(db, actor, personId));
+}
+
+/** Whether assertCanChangeCase lets this actor through (works the case, and it is open). */
+export async function canChangeCase(db: Db | Tx, actor: Actor, personId: string): Promise<boolean> {
+  return await allowed(assertCanChangeCase(db, actor, personId));
+}
+
+/**
+ * Completing a follow-up: whoever works the case, or the pendamping who owns
+ * that follow-up (the destination's, after a return home). Aftercare goes on
+ * after terminasi: a closed case's follow-ups are still completed.
+ */
+export async function assertCanCompleteFollowUp(db: Db | Tx, actor: Actor, personId: string, followUpId: string): Promise<void> {
+  await assertCanSeeCase(db, actor, personId);
+  const c = await caseOf(db, personId);
+  if (actor.role === 'pendamping' && c && !isOwnCase(actor, c.pendampingId) && await ownsFollowUpOf(db, actor, c.id, followUpId)) return;
+  await assertCanWorkCase(db, actor, personId);
+}
+
+export async function canCompleteFollowUp(db: Db | Tx, actor: Actor, personId: string, followUpId: string): Promise<boolean> {
+  return await allowed(assertCanCompleteFollowUp(db, actor, personId, followUpId));
 }
 
 /** The facility of the person's open stay, else of their latest one. */
@@ -118,6 +166,11 @@ export async function assertCanAssign(db: Db | Tx, actor: Actor, personId: strin
   if (isWide(actor)) return;
   const stay = await currentOrLastStay(db, personId);
   if (!stay || stay.facilityId !== actor.facilityId) throw forbidden('cases.assign_not_here');
+}
+
+/** Whether assertCanAssign lets this actor through (the case page's assign and reopen forms). */
+export async function canAssign(db: Db | Tx, actor: Actor, personId: string): Promise<boolean> {
+  return await allowed(assertCanAssign(db, actor, personId));
 }
 
 /** SQL: the case (alias c) / person (personIdColumn) is within this actor's caseload scope. */

@@ -10,7 +10,7 @@ import { nowIso } from '../../lib/time.ts';
 import { clusterOf } from '../persons/cluster.ts';
 import { AssessmentInput, AssignInput, DtksCheckInput, DtksProposalInput, FollowUpDoneInput, FollowUpInput, parseInstant, PlanInput, ServiceInput } from './input.ts';
 import { loadCase, type CaseView } from './read.ts';
-import { assertCanAssign, assertCanChangeCase, assertCanSeeCase, assertCanWorkCase, assertCaseOpen, caseOf, currentOrLastStay, isOwnCase, ownsFollowUpOf } from './scope.ts';
+import { assertCanAssign, assertCanChangeCase, assertCanCompleteFollowUp, assertCanWorkCase, assertCaseOpen, caseOf, currentOrLastStay } from './scope.ts';
 import { menuOfService } from './catalogue.ts';
 
 /** The person's case, made on first use (a service may be recorded before anyone is assigned). */
@@ -168,11 +168,9 @@ export async function addFollowUp(args: { db: Db; actor: Actor; personId: string
 export async function completeFollowUp(args: { db: Db; actor: Actor; personId: string; followUpId: string; input: unknown }): Promise<CaseView> {
   const input = parseInput(FollowUpDoneInput, args.input, args.actor.lang);
   return await write(args.db, async (tx) => {
-    await assertCanSeeCase(tx, args.actor, args.personId);
-    const c = await caseOf(tx, args.personId);
     // Aftercare goes on after terminasi: a closed case's follow-ups are still completed.
-    const owner = args.actor.role === 'pendamping' && c && !isOwnCase(args.actor, c.pendampingId) && await ownsFollowUpOf(tx, args.actor, c.id, args.followUpId);
-    if (!owner) await assertCanWorkCase(tx, args.actor, args.personId);
+    await assertCanCompleteFollowUp(tx, args.actor, args.personId, args.followUpId);
+    const c = await caseOf(tx, args.personId);
     const f = c ? await tx.select().from(caseFollowUps).where(and(eq(caseFollowUps.id, args.followUpId), eq(caseFollowUps.caseId, c.id))).get() : undefined;
     if (!c || !f) throw notFound('cases.follow_up_not_found');
     const at = nowIso();

@@ -9,7 +9,7 @@ import { ageOn } from '../persons/age.ts';
 import { maskIdNumber } from '../persons/nik.ts';
 import type { PersonListed } from '../persons/record.ts';
 import { aidFactsOf, aidPlaces, aidSteps, describeAidSteps, livesIn, nikRegion, type AidFacts, type AidStepFact, type AidStepView } from '../cases/aid.ts';
-import { caseScopeFilter, WORKLIST_ROLES } from '../cases/scope.ts';
+import { caseScopeFilter, worksCaseOf, WORKLIST_ROLES } from '../cases/scope.ts';
 import type { Cell, ExportTable } from '../reports/table.ts';
 
 interface Row {
@@ -34,6 +34,7 @@ interface Row {
   facility_wilayah: string | null;
   facility_protected: number | null;
   pendamping_id: string | null;
+  case_closed_at: string | null;
   assigned_at: string | null;
   stay_in: string | null;
   proposed_at: string | null;
@@ -53,7 +54,7 @@ async function aidRows(db: Db, actor: Actor): Promise<Row[]> {
     select p.id, p.resident_code, p.name, p.description, p.sex, p.birth_date, p.estimated_age, p.estimated_at,
            p.nik, p.kk, p.dtks, p.pkh, p.bpnt, p.ktp_address, p.domicile_address, p.origin_wilayah_code, p.consent,
            f.id as facility_id, f.name as facility_name, f.wilayah_code as facility_wilayah, f.protected as facility_protected,
-           c.pendamping_id, c.assigned_at, s.checked_in_at as stay_in,
+           c.pendamping_id, c.closed_at as case_closed_at, c.assigned_at, s.checked_in_at as stay_in,
            (select max(d.proposed_at) from dtks_proposals d where d.person_id = p.id) as proposed_at
     from persons p
     left join stays s on s.person_id = p.id and s.checked_out_at is null
@@ -72,6 +73,8 @@ export interface AidEntry extends PersonListed {
   facility_name: string | null;
   dtks_proposed_at: string | null;
   steps: AidStepView[];
+  /** Whether this actor may change this person's case (the road's forms, e.g. "proposed to DTKS"): scope.ts worksCaseOf, and the case open. */
+  may_change: boolean;
 }
 
 interface RowWithSteps {
@@ -120,6 +123,8 @@ export async function aidWorklist(args: { db: Db; actor: Actor; step?: string | 
       // In the zone of the facility the person stays at (WIB when not known).
       dtks_proposed_at: toLocalIso(r.proposed_at, showFacility ? zoneOf(r.facility_wilayah) : 'WIB'),
       steps: describeAidSteps(steps, facts, actor.lang),
+      // The row is within the actor's case scope (aidRows); the rest is assertCanChangeCase's rule, asked per row.
+      may_change: worksCaseOf(actor, r.pendamping_id) && !r.case_closed_at,
     });
   }
   return out;

@@ -77,6 +77,7 @@ export default {
     'cases.outside_not_found': 'Rujukan tidak ditemukan pada kasus ini.',
     'cases.outside_already_answered': 'Jawaban rujukan ini sudah dicatat.',
     'cases.family_no_kk': 'Kasus keluarga memerlukan nomor KK orang ini.',
+    'cases.family_note_not_yours': 'Catatan keluarga ini sudah ditulis. Hanya yang menangani kasus setiap anggota keluarga (atau pusat komando/admin) yang dapat menggantinya; kosongkan catatan untuk menautkan kasus ini tanpa mengubahnya.',
     'cases.follow_up_has_owner': 'Tindak lanjut ini sudah punya penanggung jawab.',
 
     'cases.saved.plan_status': 'Status butir rencana diubah.',
@@ -231,6 +232,7 @@ export default {
     'cases.outside_not_found': 'Referral not found on this case.',
     'cases.outside_already_answered': 'This referral’s answer is already recorded.',
     'cases.family_no_kk': 'A family case needs this person’s KK number.',
+    'cases.family_note_not_yours': 'This family already has a note. Only someone who works the case of every family member (or the command centre/admin) can replace it; leave the note empty to link this case without changing it.',
     'cases.follow_up_has_owner': 'This follow-up already has someone responsible.',
 
     'cases.saved.plan_status': 'Plan item moved.',

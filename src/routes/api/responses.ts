@@ -484,6 +484,7 @@ export const AidWorklist = z.object({
       facility_name: nstr,
       dtks_proposed_at: time,
       steps: z.array(AidStepOut),
+      may_change: z.boolean().describe('whether the caller may change this person\'s case (e.g. record the DTKS proposal)'),
     }) satisfies z.ZodType<AidEntry>,
   ),
 });

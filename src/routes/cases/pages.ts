@@ -2,7 +2,6 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ATENSI_MENUS, CLOSE_OUTCOMES, CLUSTERS, FOLLOW_UP_KINDS, FOLLOW_UP_OUTCOMES, OUTSIDE_SERVICES } from '../../db/schema/index.ts';
 import { SERVICE_CATALOGUE } from '../../domain/cases/catalogue.ts';
 import { PLAN_TRANSITIONS } from '../../domain/cases/process.ts';
-import { hasRole } from '../../domain/access.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { caseload } from '../../domain/cases/caseload.ts';
 import { setCluster } from '../../domain/cases/cluster.ts';
@@ -13,7 +12,7 @@ import { answerTransfer, cancelTransfer, incomingTransfers, requestTransfer } fr
 import { answerOutsideReferral, referOutside } from '../../domain/cases/outside.ts';
 import { openFamilyCase } from '../../domain/cases/family.ts';
 import { translator } from '../../i18n/index.ts';
-import { assertCanAssign, CASE_ASSIGN_ROLES, CASE_CHANGE_ROLES, CASE_READ_ROLES, canSeeCase, caseOwnerOf, isOwnCase } from '../../domain/cases/scope.ts';
+import { CASE_ASSIGN_ROLES, CASE_CHANGE_ROLES, CASE_READ_ROLES, canAssign, canChangeCase, canCompleteFollowUp, canSeeCase, canWorkCase } from '../../domain/cases/scope.ts';
 import { addFollowUp, addPlanItems, assignPendamping, completeFollowUp, proposeToDtks, recordDtksCheck, recordAssessment, recordService } from '../../domain/cases/work.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
@@ -96,24 +95,20 @@ const casePages: FastifyPluginAsync = async (app) => {
   async function caseData(request: FastifyRequest, personId: string, extra: Record<string, unknown> = {}) {
     const actor = request.actor!;
     const c = await readCase({ db, actor, personId });
-    let mayAssign = false;
-    if (hasRole(actor, CASE_ASSIGN_ROLES)) {
-      try {
-        await assertCanAssign(db, actor, personId);
-        mayAssign = true;
-      } catch {
-        mayAssign = false;
-      }
-    }
-    const mayWork = hasRole(actor, CASE_CHANGE_ROLES) && (actor.role !== 'pendamping' || isOwnCase(actor, c.pendamping?.id));
+    // The page asks the domain what this actor may do here (src/domain/cases/scope.ts); it decides nothing itself.
+    const mayAssign = await canAssign(db, actor, personId);
+    const mayWork = await canWorkCase(db, actor, personId);
+    const mayChange = await canChangeCase(db, actor, personId);
+    const mayComplete: string[] = [];
+    for (const f of c.follow_ups) if (!f.done_at && await canCompleteFollowUp(db, actor, personId, f.id)) mayComplete.push(f.id);
     const sameCluster = (await pendampingChoices(db)).filter((p) => p.cluster === c.cluster.cluster);
     return {
       title: request.t('cases.case_title', { name: c.person.name ?? c.person.resident_code }),
       c,
-      // A closed case is read-only: no form but reopening (for those who may).
-      mayChange: mayWork && c.state === 'open',
+      // A closed case is read-only: no form but reopening (for those who may) and its follow-ups.
+      mayChange,
       mayWork,
-      ownerId: caseOwnerOf(actor),
+      mayComplete,
       mayAssign: mayAssign && c.state === 'open',
       mayReopen: mayAssign && c.state === 'closed',
       pendampings: mayAssign ? sameCluster : [],
@@ -133,8 +128,9 @@ const casePages: FastifyPluginAsync = async (app) => {
   app.get<Id>('/stays/:id/handover', { config: READ }, async (request, reply) => {
     const letter = await handoverLetter({ db, actor: request.actor!, stayId: request.params.id });
     // The letter itself is always in Bahasa Indonesia; the screen toolbar follows the reader.
-    const mayChange = hasRole(request.actor!, CASE_CHANGE_ROLES);
-    return reply.view('pages/cases/handover', { title: `Surat pengantar ${letter.person.residentCode}`, letter, tb: translator('id'), mayChange });
+    // Typing the contact is case work (handover.ts setFollowUpContact): offered to whom the domain lets work the case.
+    const mayWork = await canWorkCase(db, request.actor!, letter.personId);
+    return reply.view('pages/cases/handover', { title: `Surat pengantar ${letter.person.residentCode}`, letter, tb: translator('id'), mayWork });
   });
   app.get<Id>('/cases/:id/summary', { config: READ }, async (request, reply) => {
     if (!await canSeeCase(db, request.actor!, request.params.id)) return reply.code(204).send();

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { WORKLIST_ROLES, CASE_CHANGE_ROLES } from '../../domain/cases/scope.ts';
-import { hasRole } from '../../domain/access.ts';
+import { WORKLIST_ROLES } from '../../domain/cases/scope.ts';
 import { aidWorklist } from '../../domain/worklists/aid.ts';
 import { followUpWorklist } from '../../domain/worklists/follow-ups.ts';
 import { AID_STEPS } from '../../domain/cases/aid.ts';
@@ -18,7 +17,6 @@ const worklistPages: FastifyPluginAsync = async (app) => {
       followUps,
       step: step ?? '',
       steps: AID_STEPS,
-      mayChange: hasRole(actor, CASE_CHANGE_ROLES),
     });
   });
 };
