@@ -9,6 +9,7 @@ import type { OccupancySummary } from '../domain/occupancy/compute.ts';
 import { cachedOccupancy, OccupancyQuery, parseOccupancyFilter, type OccupancySnapshot } from '../domain/occupancy/cache.ts';
 import { occupancyFor, occupancyTotalsFor, facilityFor, audienceOf, alertFor, filterSummary, inWilayah, type OccupancyFilter } from '../domain/occupancy/view.ts';
 import { canSeeFacility } from '../domain/access.ts';
+import { handoffWithinScope } from '../domain/handoffs/scope.ts';
 import { hubFor, type HubEvent } from '../domain/events.ts';
 import { admitSocket, credentialOf, CredentialCheck, stillAllowed, CLOSE_CREDENTIALS, type Credential } from './connections.ts';
 import { toWib } from '../lib/time.ts';
@@ -146,8 +147,10 @@ export function messageFor(a: Audience, event: HubEvent, summary: () => Occupanc
       };
     }
     case 'handoff': {
-      if (ownOnly && actor.facilityId !== event.facilityId) return null;
-      if (audience === 'satpol' && actor.wilayahCode !== event.wilayahCode) return null;
+      // The wall (display) shows every open handoff, as the board does (domain/board/board.ts); everyone else
+      // hears of the handoffs they may see (domain/handoffs/scope.ts: a province-bound Satpol PP unit hears its
+      // kab/kota's, a pendamping none).
+      if (audience !== 'display' && !handoffWithinScope(actor, event)) return null;
       if (filtered && !inFilter(event.facilityId)) return null;
       return {
         type: 'handoff',

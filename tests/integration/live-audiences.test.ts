@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../src/db/client.ts';
 import { liveStats } from '../../src/live/socket.ts';
+import { hubFor } from '../../src/domain/events.ts';
 import { boardRenders } from '../../src/routes/board/cache.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { LiveSocket, addStayAndAnnounce, until } from '../helpers/live-socket.ts';
@@ -114,6 +115,27 @@ describe('GET /api/v1/live: one message per audience and change', () => {
     expect(atJakarta!.frames).toHaveLength(2);
     expect(atBandung!.frames).toHaveLength(1);
     await closeAll([atJakarta!, atBandung!, display!, satpol!]);
+  });
+});
+
+describe('GET /api/v1/live: a handoff is heard by whom may see it (domain/handoffs/scope.ts)', () => {
+  it('a province-bound Satpol PP unit hears its kab/kota’s handoff; another province, a pendamping and another desk do not; the wall does', async () => {
+    const [province, otherProvince, exact, desk, otherDesk, pendamping, display] = await openAll([
+      `${base}?token=${await makeToken(db, 'satpol', { wilayah: '31' })}`,
+      `${base}?token=${await makeToken(db, 'satpol', { wilayah: '32' })}`,
+      `${base}?token=${await makeToken(db, 'satpol', { wilayah: '31.71' })}`,
+      `${base}?token=${await makeToken(db, 'intake', { facility: jakarta.id })}`,
+      `${base}?token=${await makeToken(db, 'intake', { facility: bandung.id })}`,
+      `${base}?token=${await makeToken(db, 'pendamping', { facility: jakarta.id })}`,
+      `${base}?token=${await makeToken(db, 'display')}`,
+    ]);
+    hubFor(db).publish({ type: 'handoff', handoffId: 'h-live-1', number: 'HO-LIVE-1', status: 'OPEN', facilityId: jakarta.id, wilayahCode: '31.71', pending: 3 });
+    const heard = [province!, exact!, desk!, display!];
+    await until(() => heard.every((s) => s.frames.length >= 2), 'the handoff');
+    for (const s of heard) expect(s.json(1)).toMatchObject({ type: 'handoff', handoff: { id: 'h-live-1', facility_id: jakarta.id, pending: 3 } });
+    await quiet();
+    for (const s of [otherProvince!, otherDesk!, pendamping!]) expect(s.frames).toHaveLength(1);
+    await closeAll([province!, otherProvince!, exact!, desk!, otherDesk!, pendamping!, display!]);
   });
 });
 

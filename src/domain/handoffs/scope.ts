@@ -35,9 +35,17 @@ export function submittedByActor(actor: Actor, h: Pick<HandoffScopeRef, 'submitt
 }
 
 export function canViewHandoff(actor: Actor, h: HandoffScopeRef): boolean {
+  return (hasRole(actor, ['satpol']) && submittedByActor(actor, h)) || handoffWithinScope(actor, h);
+}
+
+/**
+ * canViewHandoff without "submitted it": what can be decided from the handoff's place alone, for one actor or
+ * for an audience of the live sockets (which stands for many accounts, so knows nobody's own submissions).
+ */
+export function handoffWithinScope(actor: Actor, h: Pick<HandoffScopeRef, 'facilityId' | 'wilayahCode'>): boolean {
   if (isWide(actor)) return true;
   if (hasRole(actor, ['manager', 'intake'])) return actor.facilityId !== null && actor.facilityId === h.facilityId;
-  if (hasRole(actor, ['satpol'])) return submittedByActor(actor, h) || withinWilayah(actor.wilayahCode, h.wilayahCode);
+  if (hasRole(actor, ['satpol'])) return withinWilayah(actor.wilayahCode, h.wilayahCode);
   return false;
 }
 

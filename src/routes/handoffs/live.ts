@@ -2,17 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { HubEvent } from '../../domain/events.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { defineLiveRegion, templateData, type RegionContext } from '../../live/regions.ts';
-import { isWide, hasRole } from '../../domain/access.ts';
+import { hasRole } from '../../domain/access.ts';
 import { linesByGroup, listHandoffs, readHandoff, type HandoffDetail } from '../../domain/handoffs/read.ts';
-import { VIEW_ROLES, withinWilayah } from '../../domain/handoffs/scope.ts';
+import { VIEW_ROLES, handoffWithinScope } from '../../domain/handoffs/scope.ts';
 
 /** Might this handoff event concern what this actor sees? (The render itself is scoped exactly.) */
 function mayConcern(event: Extract<HubEvent, { type: 'handoff' }>, ctx: RegionContext): boolean {
-  const a = ctx.actor;
-  if (isWide(a)) return true;
-  if (hasRole(a, ['manager', 'intake'])) return a.facilityId === event.facilityId;
-  if (hasRole(a, ['satpol'])) return withinWilayah(a.wilayahCode, event.wilayahCode);
-  return false;
+  return handoffWithinScope(ctx.actor, event);
 }
 
 /** Links a handoff page may offer, by what this app serves and who is looking. */
