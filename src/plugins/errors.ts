@@ -23,6 +23,12 @@ const TITLE_KEYS: Record<ErrorCode, string> = {
 
 /** How long a caller is asked to wait when the database cannot be written (the readiness probe runs every 10 s). */
 const UNAVAILABLE_RETRY_SECONDS = 30;
+/**
+ * How long a caller is asked to wait when the same idempotency key is still being processed (IN_PROGRESS): the
+ * first request is running (or its answer was lost on the way), and a repeat soon gets its answer. The header is
+ * what tells this 409 from one that needs a decision: the device queue (static/js/outbox.js) sends it again later.
+ */
+const IN_PROGRESS_RETRY_SECONDS = 2;
 
 /** Problem types are stable, documented URIs relative to the API (docs/api.md). */
 const problemType = (code: string) => `/problems/${code.toLowerCase().replace(/_/g, '-')}`;
@@ -80,6 +86,7 @@ export default fp(
       }
       // The API request limit (src/plugins/rate-limit.ts) has set the exact seconds already; the login limits have not.
       if (code === 'RATE_LIMITED' && !reply.hasHeader('retry-after')) reply.header('Retry-After', String(Number(params?.minutes ?? 1) * 60));
+      if (code === 'IN_PROGRESS') reply.header('Retry-After', String(IN_PROGRESS_RETRY_SECONDS));
       return sendError(request, reply, status, code, messageKey, params, fieldErrors, members);
     });
 

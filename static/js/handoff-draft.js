@@ -88,13 +88,14 @@
   // A submitted draft belongs to the queue: already there (the worker queued it), or put there now
   // with the key it was sent with (its answer never came). The replay with that key saves it once,
   // or is answered "already saved" by the server; there is no copy left to retype.
-  function toQueue(draft) {
+  // Queued as the draft's account's (a shared phone: only that account sends it or sees it).
+  function toQueue(draft, owner) {
     var outbox = window.SinggahOutbox;
-    if (!draft || !draft.submittedKey || !outbox) return Promise.resolve(false);
+    if (!draft || !draft.submittedKey || !outbox || !owner) return Promise.resolve(false);
     return outbox.get(draft.submittedKey).then(function (item) {
       if (item) return true;
       var fields = [['_csrf', ''], ['idempotency_key', draft.submittedKey]].concat(draft.fields, [['step', 'save']]);
-      return outbox.put({ key: draft.submittedKey, action: '/handoffs', fields: fields, at: draft.at, state: 'waiting' }).then(function () {
+      return outbox.put({ key: draft.submittedKey, action: '/handoffs', fields: fields, at: draft.at, state: 'waiting', owner: owner }).then(function () {
         if (outbox.flush) outbox.flush();
         return true;
       });
@@ -104,7 +105,7 @@
   function init() {
     var f = form();
     var draft = f && f.dataset.draft === 'fresh' ? read(f.dataset.draftOwner) : null;
-    toQueue(draft).then(function (isQueued) {
+    toQueue(draft, f && f.dataset.draftOwner).then(function (isQueued) {
       if (isQueued) forget(f.dataset.draftOwner);
       start();
     });
@@ -122,11 +123,8 @@
     var owner = f.dataset.draftOwner;
     var draft = read(owner);
     if (draft && f.dataset.draft === 'fresh') {
+      // The page loads handoff-persons.js before this script: the draft's extra rows are added here.
       var rows = window.SinggahHandoffPersons;
-      if (draft.persons > personsOf(f) && !rows) {
-        window.location.replace('/handoffs/new?persons=' + encodeURIComponent(draft.persons));
-        return;
-      }
       while (rows && draft.persons > personsOf(f) && rows.add({ focus: false })) { /* one row per person of the draft */ }
       restore(f, draft);
     } else if (f.dataset.draft !== 'fresh') {

@@ -84,8 +84,5 @@
     else remove(button.closest('fieldset.handoff-person'));
   }, true);
 
-  window.SinggahHandoffPersons = {
-    add: add,
-    count: function () { var f = form(); return f ? rows(f).length : 0; },
-  };
+  window.SinggahHandoffPersons = { add: add };
 })();

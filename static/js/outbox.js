@@ -32,7 +32,7 @@
   }
   // An item: { key, action ('/intake' | '/handoffs'), fields: [[name, value]…], at, state ('waiting' | 'decision'),
   // or, once an intake is saved, state 'place' with the check-in page's url and the names only (the rest is on the server);
-  // owner (the account whose page saw it queued: only that account sends it or sees it; a shared tablet) }.
+  // owner (the account whose form it was, recorded when it is queued: only that account sends it or sees it; a shared tablet) }.
   var Outbox = {
     put: function (item) { return run('readwrite', function (s) { return s.put(item); }); },
     get: function (key) { return run('readonly', function (s) { return s.get(key); }); },
@@ -49,24 +49,30 @@
 
   var OPENING = 'singgah.outbox.opening';
   var owner = function () { var b = document.getElementById('outbox'); return b ? b.dataset.owner : null; };
-  // This account's items; one the worker just queued (no owner yet) was queued from this account's page.
+  // Whose an item is: recorded when it was queued (sw.js, from the form's `_owner` field; handoff-draft.js), or
+  // that field itself (an item queued by a worker older than the page). An item with neither (queued before
+  // owners were recorded) is nobody's: kept on the device, never lost, but shown to nobody and sent by nobody,
+  // since on a shared tablet no page can tell whose it was.
+  function ownerOf(item) {
+    if (item.owner) return item.owner;
+    var f = (item.fields || []).filter(function (x) { return x[0] === '_owner'; })[0];
+    return f && f[1] ? f[1] : null;
+  }
+  // This account's items (a shared tablet: another officer's wait for that officer to sign in again).
   function mine() {
     var me = owner();
     if (!me) return Promise.resolve([]);
-    return Outbox.all().then(function (items) {
-      return Promise.all(items.map(function (i) {
-        if (i.owner) return i;
-        var owned = Object.assign({}, i, { owner: me });
-        return Outbox.put(owned).then(function () { return owned; });
-      }));
-    }).then(function (items) { return items.filter(function (i) { return i.owner === me; }); });
+    return Outbox.all().then(function (items) { return items.filter(function (i) { return ownerOf(i) === me; }); });
   }
   var csrf = function () { var m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ''; };
 
   // One replay. Saved: the server redirected to the result (not to the login page). A page
-  // answered in place (200 without a redirect, 409, 422) asks for a decision. Anything else
+  // answered in place (200 without a redirect, 409, 422) asks for a decision, except a 409 that
+  // says when to come back (Retry-After: the same key is still being processed, IN_PROGRESS,
+  // e.g. the first send whose answer was lost is still running). Anything else
   // (no network, 403, 429, 5xx): try again later.
   var saved = {}; // key → the page the server sent a saved replay to
+  var retryIn = 0; // seconds the server asked a "later" to wait (Retry-After), 0 when it did not say
   function send(item) {
     var body = new URLSearchParams();
     item.fields.forEach(function (f) { body.append(f[0], f[0] === '_csrf' ? csrf() : f[1]); });
@@ -78,6 +84,8 @@
         saved[item.key] = to.pathname + to.search;
         return 'saved';
       }
+      var wait = Number(res.headers.get('retry-after'));
+      if (res.status === 409 && wait > 0) { retryIn = Math.min(wait, 60); return 'later'; }
       if ((res.status === 200 && !res.redirected) || res.status === 409 || res.status === 422) return 'decision';
       return 'later';
     }, function () { return 'later'; });
@@ -100,14 +108,17 @@
     var url = saved[item.key];
     delete saved[item.key];
     if (item.action !== '/intake' || !url || url.indexOf('/intake/check-in') !== 0) return Outbox.remove(item.key);
-    return Outbox.put({ key: item.key, action: item.action, owner: item.owner, at: item.at, state: 'place', url: url, names: people(item) });
+    return Outbox.put({ key: item.key, action: item.action, owner: ownerOf(item), at: item.at, state: 'place', url: url, names: people(item) });
   }
 
+  // One send of the queue at a time on the device: two tabs (or a page and its reload) flushing at once would
+  // each read the same waiting item and post it twice in parallel (the server's key makes the second an
+  // IN_PROGRESS or a replay, never a second save, but the officer would see a decision asked for nothing).
+  // Web Locks where the browser has them; without, each tab sends on its own, as before.
   var flushing = null;
-  function flush() {
-    if (flushing) return flushing;
-    if (!navigator.onLine) return render();
-    flushing = mine().then(function next(items) {
+  var retryTimer = null;
+  function sendAll() {
+    return mine().then(function next(items) {
       var item = items.filter(function (i) { return i.state === 'waiting'; })[0];
       if (!item) return;
       return send(item).then(function (outcome) {
@@ -115,7 +126,19 @@
         var done = outcome === 'saved' ? afterSave(item) : Outbox.put(Object.assign({}, item, { state: 'decision' }));
         return done.then(mine).then(next);
       });
-    }).catch(function () {}).then(function () { flushing = null; return render(); });
+    });
+  }
+  function flush() {
+    if (flushing) return flushing;
+    if (!navigator.onLine) return render();
+    retryIn = 0;
+    var locks = navigator.locks && typeof navigator.locks.request === 'function' ? navigator.locks : null;
+    flushing = (locks ? locks.request('singgah-outbox', sendAll) : sendAll()).catch(function () {}).then(function () {
+      flushing = null;
+      // The server said when to come back (a key still being processed): once, then as before (loads, `online`).
+      if (retryIn && !retryTimer) retryTimer = setTimeout(function () { retryTimer = null; flush(); }, retryIn * 1000);
+      return render();
+    });
     return flushing;
   }
 
@@ -184,16 +207,19 @@
         ' · ' + new Date(item.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) +
         ' · ' + (item.state === 'place' ? box.dataset.placeState : box.dataset.decisionState);
       var button;
+      var dismiss = null;
       if (item.state === 'place') {
-        // A link (works as one by keyboard and touch); the task is done once the check-in page is opened.
+        // A link (works as one by keyboard and touch). Opening it does not end the task (a page load lost on
+        // the way would lose it): the check-in does (checkedIn), or the officer's "remove" (placed some other way).
         button = document.createElement('a');
         button.href = item.url;
         button.className = 'btn btn-primary';
         button.textContent = box.dataset.place;
-        button.addEventListener('click', function (e) {
-          e.preventDefault();
-          Outbox.remove(item.key).catch(function () {}).then(function () { window.location.assign(item.url); });
-        });
+        dismiss = document.createElement('button');
+        dismiss.type = 'button';
+        dismiss.className = 'btn btn-quiet';
+        dismiss.textContent = box.dataset.dismiss;
+        dismiss.addEventListener('click', function () { Outbox.remove(item.key).catch(function () {}).then(render); });
       } else {
         button = document.createElement('button');
         button.type = 'button';
@@ -203,6 +229,7 @@
       }
       li.appendChild(label);
       li.appendChild(button);
+      if (dismiss) li.appendChild(dismiss);
       return li;
     }));
   }
@@ -255,7 +282,53 @@
     input.value = root.crypto && root.crypto.randomUUID ? root.crypto.randomUUID() : Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12);
   }
 
-  document.addEventListener('DOMContentLoaded', function () { freshKey(); adoptOpened().catch(function () {}).then(flush); });
+  // A "place" task ends when its people are checked in: the check-in form sent for everyone still to place on
+  // it and answered with the page the server sends a done check-in to (the resident, or the handoff it came
+  // from), or a check-in page for its people that says nobody is left to place (placed another way, or the
+  // answer of the check-in was lost). A refused check-in comes back as the check-in page: the task stays.
+  var PLACING = 'singgah.outbox.placing';
+  function idSet(ids) {
+    return ids.filter(function (v, i, a) { return v && a.indexOf(v) === i; }).sort().join(' ');
+  }
+  function idsOfUrl(url) {
+    try { return idSet(new URL(url, location.href).searchParams.getAll('p')); } catch (e) { return ''; }
+  }
+  function idsOfPage(form) {
+    return idSet(Array.prototype.map.call(form.querySelectorAll('input[name="all"]'), function (i) { return i.value; }));
+  }
+  document.addEventListener('submit', function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches('form#checkin-form')) return;
+    var boxes = Array.prototype.slice.call(form.querySelectorAll('input[name="person_ids"]'));
+    var chosen = boxes.filter(function (b) { return b.checked; });
+    try {
+      sessionStorage.removeItem(PLACING);
+      if (!chosen.length || chosen.length < boxes.length) return; // some are left to place: the task stays
+      var back = form.elements.back ? form.elements.back.value : '';
+      sessionStorage.setItem(PLACING, JSON.stringify({ ids: idsOfPage(form), to: back || '/residents/' + encodeURIComponent(chosen[0].value) }));
+    } catch (err) { /* the task stays until the check-in page says nobody is left */ }
+  });
+  function checkedIn() {
+    var done = [];
+    try {
+      var p = JSON.parse(sessionStorage.getItem(PLACING) || 'null');
+      sessionStorage.removeItem(PLACING);
+      if (p && p.ids && location.pathname === p.to) done.push(p.ids);
+    } catch (e) { /* ignore */ }
+    var page = document.getElementById('checkin-form');
+    if (location.pathname === '/intake/check-in' && page && document.getElementById('nobody-to-place')) done.push(idsOfPage(page));
+    done = done.filter(Boolean);
+    if (!done.length) return Promise.resolve();
+    return mine().then(function (items) {
+      return Promise.all(items.filter(function (i) { return i.state === 'place' && done.indexOf(idsOfUrl(i.url)) >= 0; })
+        .map(function (i) { return Outbox.remove(i.key); }));
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    freshKey();
+    adoptOpened().catch(function () {}).then(checkedIn).catch(function () {}).then(flush);
+  });
   window.addEventListener('online', flush);
   Outbox.flush = flush;
 })(typeof self !== 'undefined' ? self : window);

@@ -78,7 +78,10 @@ async function postOrQueue(req, url) {
     const key = keyOf(f);
     const step = (f.find(([n]) => n === 'step') || [])[1] || 'save';
     if (!key || step !== 'save') return offlinePage();
-    await self.SinggahOutbox.put({ key, action: url.pathname, fields: f, at: Date.now(), state: 'waiting' });
+    // The account whose form this was (its `_owner` field, rendered from the session): on a shared tablet
+    // only that account's pages send it or show it (outbox.js `mine`), never the next officer's.
+    const owner = (f.find(([n]) => n === '_owner') || [])[1] || null;
+    await self.SinggahOutbox.put({ key, action: url.pathname, fields: f, at: Date.now(), state: 'waiting', owner });
     return Response.redirect(new URL(QUEUED[url.pathname], self.location.origin).href, 303);
   }
 }

@@ -12,7 +12,8 @@ import { handoffPersons, handoffs, persons } from '../../src/db/schema/index.ts'
  * handoff on the phone with the network cut ("+ Tambah orang" clones a row the page carries); a
  * 6-person handoff and an intake saved offline survive a reload offline and are saved exactly once
  * when the network returns; the BAST of the handoff then opens from the device offline; a draft
- * whose answer was lost goes to the queue with its key (never "discard and retype"); a queued
+ * whose answer was lost goes to the queue with its key (never "discard and retype"); an intake saved
+ * by the queue stays a task on the desk's home until its people are checked in; a queued
  * intake the server asks about becomes a task on the desk's home, opening on the question with
  * what was typed.
  */
@@ -123,6 +124,13 @@ describeBrowser('offline end to end: the field form and the desk', () => {
     expect(await desk.textContent('#device-task-list')).toContain('terdaftar, belum ditempatkan');
     await Promise.all([desk.waitForURL(/\/intake\/check-in\?p=/), desk.click('#device-task-list a')]);
     expect(await desk.textContent('main')).toContain('Sumirah Antri');
+    // Opened, not checked in (the officer went back, or the page was lost on the way): the task stays.
+    await desk.goto('/');
+    await desk.waitForSelector('#device-tasks:not([hidden])');
+    expect(await desk.textContent('#device-task-list')).toContain('Sumirah Antri');
+    // Checked in: the task is done.
+    await Promise.all([desk.waitForURL(/\/intake\/check-in\?p=/), desk.click('#device-task-list a')]);
+    await Promise.all([desk.waitForURL(/\/residents\//), desk.click('#do-checkin')]);
     await desk.goto('/');
     await settled(desk);
     expect(await desk.locator('#device-tasks').isHidden()).toBe(true);

@@ -4,14 +4,17 @@ import { eq, like } from 'drizzle-orm';
 import { describeBrowser, openKept, startBrowserSuite, type BrowserSuite, fillIntake, outboxCounter } from './browser.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { DEMO_PASSWORD } from '../../src/demo/facilities.ts';
-import { handoffPersons, handoffs, persons } from '../../src/db/schema/index.ts';
+import type { Page } from 'playwright-core';
+import { handoffPersons, handoffs, persons, users } from '../../src/db/schema/index.ts';
 
 /**
  * The queue on the device (issue 25): an intake and a 6-person handoff saved with the network
  * cut are kept on the device (IndexedDB) with their idempotency keys, counted as "Menunggu
  * dikirim (N)" on every page, survive a reload offline, and are sent once the network returns,
  * each saved exactly once. A queued intake the server cannot save without a decision (a likely
- * duplicate) stays as "perlu keputusan" and opens as the form with what was typed.
+ * duplicate) stays as "perlu keputusan" and opens as the form with what was typed. On a shared tablet
+ * a queued save is its officer's: the next officer to sign in neither sees nor sends it. Two tabs
+ * that find the network back at once send a queued save once.
  */
 describeBrowser('outbox: saves made offline wait on the device and are sent once', () => {
   let suite: BrowserSuite;
@@ -21,6 +24,101 @@ describeBrowser('outbox: saves made offline wait on the device and are sent once
   afterAll(async () => await suite?.close());
 
   const personsNamed = async (prefix: string) => (await suite.db.select().from(persons).where(like(persons.name, prefix + '%')).all()).length;
+  // The page's own send of the queue (every load sends what waits) has finished: what it would send is sent.
+  const settled = async (page: Page) => {
+    await page.waitForSelector('#outbox', { state: 'attached' });
+    await page.evaluate(async () => await (window as unknown as { SinggahOutbox: { flush(): Promise<void> } }).SinggahOutbox.flush());
+  };
+  const queued = async (page: Page) =>
+    await page.evaluate(async () =>
+      (await (window as unknown as { SinggahOutbox: { all(): Promise<{ owner?: string; state: string }[]> } }).SinggahOutbox.all()).map((i) => `${i.owner ?? '-'} ${i.state}`));
+  const intakePosts = (page: Page) => {
+    const posts: string[] = [];
+    page.context().on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/intake') posts.push(r.url()); });
+    return posts;
+  };
+
+  it('a shared tablet: what officer A queued is neither shown to nor sent by officer B; A, signed in again, sends it once', { timeout: 120_000 }, async () => {
+    const a = await suite.page('tablet');
+    const tablet = a.context();
+    const officerA = (await suite.db.select().from(users).where(eq(users.username, 'intake')).get())!;
+    await suite.login(a, 'intake', DEMO_PASSWORD);
+    await openKept(a, '/intake');
+    const csrf = (await a.getAttribute('meta[name="csrf-token"]', 'content'))!;
+    await fillIntake(a, 'Tablet Bersama', 38);
+    await tablet.setOffline(true);
+    try {
+      await Promise.all([a.waitForURL(/\/intake$/), a.click('#save-intake')]);
+      await expect.poll(() => outboxCounter(a).textContent()).toBe('Menunggu dikirim (1)');
+      await a.close();
+    } finally {
+      await tablet.setOffline(false);
+    }
+    // A's session ends with none of A's pages open (signed out on another screen, or expired): the queue stays.
+    const out = await tablet.request.post('/logout', { form: { _csrf: csrf }, maxRedirects: 0 });
+    expect(out.status()).toBe(303);
+
+    // Officer B signs in on the same tablet (same browser, same IndexedDB) with the network back.
+    const b = await tablet.newPage();
+    const posts = intakePosts(b);
+    await suite.login(b, 'manager.tps', DEMO_PASSWORD);
+    await settled(b);
+    expect(await b.locator('#outbox').isHidden()).toBe(true);
+    expect(await b.locator('#device-tasks').isHidden()).toBe(true);
+    await b.goto('/intake');
+    await settled(b);
+    expect(await b.locator('#outbox').isHidden()).toBe(true);
+    expect(posts).toEqual([]);
+    expect(await personsNamed('Tablet Bersama')).toBe(0);
+    // Not lost: still on the tablet, A's.
+    expect(await queued(b)).toEqual([`${officerA.id} waiting`]);
+    await Promise.all([b.waitForURL(/\/login/), b.click('form[action="/logout"] button')]);
+
+    // A signs in again: A's save is sent, once.
+    await suite.login(b, 'intake', DEMO_PASSWORD);
+    await expect.poll(() => personsNamed('Tablet Bersama'), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => b.locator('#outbox').isHidden(), { timeout: 15_000 }).toBe(true);
+    await b.reload();
+    await settled(b);
+    expect(await personsNamed('Tablet Bersama')).toBe(1);
+    expect(posts).toHaveLength(1);
+    // Saved, not yet placed: A's task on A's home.
+    expect(await queued(b)).toEqual([`${officerA.id} place`]);
+    await b.goto('/');
+    await b.waitForSelector('#device-tasks:not([hidden])');
+    expect(await b.textContent('#device-task-list')).toContain('Tablet Bersama');
+    // Placed some other way: the officer removes the task.
+    await b.click('#device-task-list button');
+    await expect.poll(() => b.locator('#device-tasks').isHidden()).toBe(true);
+    expect(await queued(b)).toEqual([]);
+    await b.close();
+  });
+
+  it('two tabs that find the network back at once send a queued save once', { timeout: 90_000 }, async () => {
+    const one = await suite.page('tablet');
+    await suite.login(one, 'intake', DEMO_PASSWORD);
+    await openKept(one, '/intake');
+    const two = await one.context().newPage();
+    await openKept(two, '/intake');
+    const posts = intakePosts(one);
+    await fillIntake(one, 'Dua Tab', 52);
+    await one.context().setOffline(true);
+    try {
+      await Promise.all([one.waitForURL(/\/intake$/), one.click('#save-intake')]);
+      await expect.poll(() => outboxCounter(one).textContent()).toBe('Menunggu dikirim (1)');
+      posts.length = 0; // the save that was queued (the worker answered it)
+    } finally {
+      // Both tabs' `online` fire together: one sends, the other waits for it and finds nothing left.
+      await one.context().setOffline(false);
+    }
+    await expect.poll(() => personsNamed('Dua Tab'), { timeout: 15_000 }).toBe(1);
+    await settled(one);
+    await settled(two);
+    expect(posts).toHaveLength(1);
+    expect(await one.locator('#outbox').isHidden()).toBe(true);
+    expect(await two.locator('#outbox').isHidden()).toBe(true);
+    await one.context().close();
+  });
 
 
   it('an intake saved offline waits, survives a reload, and is saved once back online', { timeout: 90_000 }, async () => {
@@ -52,7 +150,8 @@ describeBrowser('outbox: saves made offline wait on the device and are sent once
   it('a 6-person handoff saved offline waits (phone), is the draft, and is saved once back online', { timeout: 120_000 }, async () => {
     const page = await suite.page('phone');
     await suite.login(page, 'satpol', DEMO_PASSWORD);
-    await openKept(page, '/handoffs/new?persons=6');
+    await openKept(page, '/handoffs/new');
+    for (let i = 1; i < 6; i++) await page.click('#add-person');
     await page.fill('input[name="operation.number"]', 'SPT/099/ANTRIAN/2026');
     await page.fill('input[name="operation.place"]', 'Kolong Flyover Senen');
     await page.fill('input[name="operation.team"]', 'Regu C');

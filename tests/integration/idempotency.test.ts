@@ -6,6 +6,7 @@ import { useTestApp } from '../helpers/use-app.ts';
 import { makeFacility, makeUnit, makeUser, makeToken } from '../helpers/factories.ts';
 import { signedIn, bearer } from '../helpers/session.ts';
 import { housekeep } from '../../src/plugins/housekeeping.ts';
+import { requestHash } from '../../src/plugins/idempotency.ts';
 
 const t = useTestApp();
 
@@ -122,6 +123,32 @@ describe('a double submit does its work once', () => {
     const replay = await b.post('/intake', decided);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect((await t.db.get<{ n: number }>(sql`select count(*) as n from persons where name = 'Sumarni Kunci'`))!.n).toBe(2);
+  });
+
+  it('a key still being processed is a 409 with Retry-After (the device queue sends it again later), and runs nothing', async () => {
+    const tps = await makeFacility(t.db, { kind: 'TPS' });
+    const desk = await makeUser(t.db, 'intake', { facilityId: tps.id });
+    const b = await signedIn(t.app, desk.username, desk.password);
+    await b.get('/intake');
+    const queued = { 'persons.0.name': 'Parmi Diproses', 'persons.0.sex': 'P', 'persons.0.estimated_age': '47', 'persons.0.consent': 'on', _owner: desk.id, step: 'save' };
+    // The first send of this key is still running (its answer lost on the way): its reservation is there.
+    await write(t.db, async (tx) => {
+      await tx.insert(idempotencyKeys)
+        .values({ actorKey: `user:${desk.id}`, key: 'intake-running-0001', method: 'POST', path: 'POST /intake', requestHash: requestHash(queued), statusCode: 0, body: '', createdAt: new Date().toISOString() })
+        .run();
+    });
+    const replay = await b.post('/intake', { ...queued, idempotency_key: 'intake-running-0001' });
+    expect(replay.statusCode).toBe(409);
+    expect(Number(replay.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await t.db.get<{ n: number }>(sql`select count(*) as n from persons where name = 'Parmi Diproses'`))!.n).toBe(0);
+    // A 409 that asks for a decision says no such thing: the queue shows it to the officer.
+    const unit = await makeUnit(t.db, tps.id, { capacity: 2 });
+    const m = await makeUser(t.db, 'manager', { facilityId: tps.id });
+    const mb = await signedIn(t.app, m.username, m.password);
+    await mb.get(`/facilities/${tps.id}`);
+    const stale = await mb.post(`/facilities/${tps.id}/units/${unit.id}`, { edit: 'block', version: '99', blocked: '1', block_reason: 'Kasur rusak' });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.headers['retry-after']).toBeUndefined();
   });
 
   it('adding a person row to the field form keeps no key: the save that follows may use it', async () => {

@@ -36,9 +36,8 @@ const fieldForm: FastifyPluginAsync = async (app) => {
   }
 
   app.get('/handoffs/new', { config: SUBMIT }, async (request, reply) => {
-    // ?persons=N: the draft script asks for as many person blocks as the saved draft holds.
-    const n = Number((request.query as { persons?: string }).persons) || 1;
-    return await renderForm(request, reply, blankForm(request.actor!.wilayahCode, n), { fresh: true });
+    // One person row: the draft script adds a restored draft's others on the phone (handoff-persons.js).
+    return await renderForm(request, reply, blankForm(request.actor!.wilayahCode), { fresh: true });
   });
 
   app.post('/handoffs', { config: SUBMIT }, async (request, reply) => {

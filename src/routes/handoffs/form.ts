@@ -44,10 +44,10 @@ export function nowLocalWib(): string {
   return toWib(new Date().toISOString())!.slice(0, 16);
 }
 
-export function blankForm(wilayahCode: string | null, persons = 1): HandoffForm {
+export function blankForm(wilayahCode: string | null): HandoffForm {
   return {
     operation: { at: nowLocalWib(), wilayah_code: wilayahCode ?? '' },
-    persons: Array.from({ length: Math.min(Math.max(persons, 1), MAX_FORM_PERSONS) }, () => ({})),
+    persons: [{}],
   };
 }
 
