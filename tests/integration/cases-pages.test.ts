@@ -79,6 +79,9 @@ describe('case pages', () => {
     expect(page.body).toContain('Pulang ke Klaten');
     const lists = await pendamping.get('/worklists');
     expect(lists.statusCode).toBe(200);
+    // The case-work report is its readers' (REPORT_ROLES): its link is offered to a manager, not to a pendamping.
+    expect(lists.body).not.toContain('href="/reports/casework"');
+    expect((await managerPage.get('/worklists')).body).toContain('href="/reports/casework"');
     expect(lists.body).toMatch(/id="follow-up-table"[\s\S]*Mbah Sarno/);
     const fid = /action="\/cases\/[^/]+\/follow-ups\/([^/]+)\/done"/.exec(page.body)![1]!;
     expect((await pendamping.post(`/cases/${personId}/follow-ups/${fid}/done`, { outcome: 'done', return_to: `/cases/${personId}` })).statusCode).toBe(303);

@@ -3,6 +3,8 @@ import { WORKLIST_ROLES } from '../../domain/cases/scope.ts';
 import { aidWorklist } from '../../domain/worklists/aid.ts';
 import { followUpWorklist } from '../../domain/worklists/follow-ups.ts';
 import { AID_STEPS } from '../../domain/cases/aid.ts';
+import { REPORT_ROLES } from '../../domain/reports/scope.ts';
+import { hasRole } from '../../domain/access.ts';
 
 /** /worklists: the road to aid by NIK and the follow-ups due; exports are the API's (same session). */
 const worklistPages: FastifyPluginAsync = async (app) => {
@@ -17,6 +19,8 @@ const worklistPages: FastifyPluginAsync = async (app) => {
       followUps,
       step: step ?? '',
       steps: AID_STEPS,
+      // The case-work report's own readers (its route's access), asked, not listed again in the view.
+      mayReadCasework: hasRole(actor, REPORT_ROLES),
     });
   });
 };
