@@ -162,6 +162,10 @@ describe('case pages offer what the domain allows', () => {
       expect(page.statusCode).toBe(200);
       expect(forms(page.body, p.id)).toEqual(expect.arrayContaining(working));
     }
+    // The assign form offers exactly whom the domain accepts: the elder's cluster, working where he is (not Bali's pendamping).
+    const offered = [...(await managerPage.get(`/cases/${p.id}`)).body.matchAll(/<option value="([^"]+)"[^>]*>[^<]*\(/g)].map((m) => m[1]);
+    expect(offered).toEqual(expect.arrayContaining([ids.own, ids.other]));
+    expect(offered).not.toContain(ids.bali);
     const read = await intakePage.get(`/cases/${p.id}`);
     expect(read.statusCode).toBe(200);
     expect(read.body).toContain('Pak Karto');

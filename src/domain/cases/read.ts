@@ -176,12 +176,3 @@ export async function readCase(args: { db: Db; actor: Actor; personId: string })
   });
 }
 
-/** Pendamping accounts a case can go to (for the assign form): active, with their cluster and binding. */
-export async function pendampingChoices(db: Db) {
-  return await db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, cluster: users.cluster, facilityId: users.facilityId, wilayahCode: users.wilayahCode })
-    .from(users)
-    .where(and(eq(users.role, 'pendamping'), sql`${users.disabledAt} is null`))
-    .orderBy(asc(users.username))
-    .all();
-}

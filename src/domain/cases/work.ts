@@ -27,25 +27,54 @@ export async function ensureCase(tx: Tx, personId: string, at = nowIso()) {
 
 const touch = async (tx: Tx, caseId: string, at: string) => await tx.update(cases).set({ updatedAt: at }).where(eq(cases.id, caseId)).run();
 
+type PendampingFacts = Pick<typeof users.$inferSelect, 'role' | 'disabledAt' | 'cluster' | 'facilityId' | 'wilayahCode'>;
+
 /**
  * The pendamping a case may go to (assigned or transferred): an active
  * pendamping account of the person's cluster, working where the person is
- * (the facility itself, or the wilayah it lies in). `field` names the input
- * field a refusal points at.
+ * (the facility itself, or the wilayah it lies in). The reason one may not
+ * (a message key), or null: the one rule of pendampingFits and of the choices
+ * the forms offer (pendampingChoicesFor).
  */
+function unfitReason(p: PendampingFacts, cluster: string | null, place: { id: string; wilayahCode: string } | null): string | null {
+  if (p.role !== 'pendamping' || p.disabledAt) return 'cases.not_a_pendamping';
+  if (!cluster) return 'cases.cluster_unknown';
+  if (p.cluster !== cluster) return 'cases.pendamping_wrong_cluster';
+  if (place) {
+    const here = p.facilityId ? p.facilityId === place.id : !!p.wilayahCode && (place.wilayahCode === p.wilayahCode || place.wilayahCode.startsWith(`${p.wilayahCode}.`));
+    if (!here) return 'cases.pendamping_out_of_area';
+  }
+  return null;
+}
+
+/** Where the person is (the facility of their open stay, else of their latest), or null. */
+async function placeOf(tx: Db | Tx, personId: string) {
+  const stay = await currentOrLastStay(tx, personId);
+  if (!stay) return null;
+  return (await tx.select({ id: facilities.id, wilayahCode: facilities.wilayahCode }).from(facilities).where(eq(facilities.id, stay.facilityId)).get()) ?? null;
+}
+
+/** The pendamping `pendampingId` may take the person's case, or a refusal naming `field`. */
 export async function pendampingFits(tx: Tx, pendampingId: string, personId: string, field: string) {
   const p = await tx.select().from(users).where(eq(users.id, pendampingId)).get();
-  if (!p || p.role !== 'pendamping' || p.disabledAt) throw invalidField(field, 'cases.not_a_pendamping');
+  if (!p) throw invalidField(field, 'cases.not_a_pendamping');
   const cluster = await clusterOf(tx, personId);
-  if (!cluster.cluster) throw invalidField(field, 'cases.cluster_unknown');
-  if (p.cluster !== cluster.cluster) throw invalidField(field, 'cases.pendamping_wrong_cluster', { cluster: cluster.cluster });
-  const stay = await currentOrLastStay(tx, personId);
-  if (stay) {
-    const f = (await tx.select({ id: facilities.id, wilayahCode: facilities.wilayahCode }).from(facilities).where(eq(facilities.id, stay.facilityId)).get())!;
-    const here = p.facilityId ? p.facilityId === f.id : !!p.wilayahCode && (f.wilayahCode === p.wilayahCode || f.wilayahCode.startsWith(`${p.wilayahCode}.`));
-    if (!here) throw invalidField(field, 'cases.pendamping_out_of_area');
-  }
+  const reason = unfitReason(p, cluster.cluster, await placeOf(tx, personId));
+  if (reason) throw invalidField(field, reason, reason === 'cases.pendamping_wrong_cluster' ? { cluster: cluster.cluster } : undefined);
   return { p, cluster };
+}
+
+/** The pendamping the assign and transfer forms offer for this person: exactly those pendampingFits accepts, by name. */
+export async function pendampingChoicesFor(db: Db | Tx, personId: string) {
+  const cluster = (await clusterOf(db, personId)).cluster;
+  const place = await placeOf(db, personId);
+  const rows = await db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, disabledAt: users.disabledAt, cluster: users.cluster, facilityId: users.facilityId, wilayahCode: users.wilayahCode })
+    .from(users)
+    .where(and(eq(users.role, 'pendamping'), isNull(users.disabledAt)))
+    .orderBy(users.username)
+    .all();
+  return rows.filter((p) => unfitReason(p, cluster, place) === null).map(({ id, username, displayName, cluster: c, facilityId, wilayahCode }) => ({ id, username, displayName, cluster: c, facilityId, wilayahCode }));
 }
 
 /**

@@ -5,7 +5,7 @@ import { PLAN_TRANSITIONS } from '../../domain/cases/process.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { caseload } from '../../domain/cases/caseload.ts';
 import { setCluster } from '../../domain/cases/cluster.ts';
-import { pendampingChoices, readCase } from '../../domain/cases/read.ts';
+import { readCase } from '../../domain/cases/read.ts';
 import { handoverLetter, setFollowUpContact } from '../../domain/cases/handover.ts';
 import { closeCase, movePlanItem, recordEvaluation, reopenCase } from '../../domain/cases/process.ts';
 import { answerTransfer, cancelTransfer, incomingTransfers, requestTransfer } from '../../domain/cases/transfer.ts';
@@ -13,7 +13,7 @@ import { answerOutsideReferral, referOutside } from '../../domain/cases/outside.
 import { openFamilyCase } from '../../domain/cases/family.ts';
 import { translator } from '../../i18n/index.ts';
 import { CASE_ASSIGN_ROLES, CASE_CHANGE_ROLES, CASE_READ_ROLES, canAssign, canChangeCase, canCompleteFollowUp, canSeeCase, canWorkCase } from '../../domain/cases/scope.ts';
-import { addFollowUp, addPlanItems, assignPendamping, completeFollowUp, proposeToDtks, recordDtksCheck, recordAssessment, recordService } from '../../domain/cases/work.ts';
+import { addFollowUp, addPlanItems, assignPendamping, completeFollowUp, pendampingChoicesFor, proposeToDtks, recordDtksCheck, recordAssessment, recordService } from '../../domain/cases/work.ts';
 import { fieldErrorMap } from '../../plugins/views.ts';
 import { flash } from '../../plugins/flash.ts';
 import { nowIso, wibDate } from '../../lib/time.ts';
@@ -101,7 +101,8 @@ const casePages: FastifyPluginAsync = async (app) => {
     const mayChange = await canChangeCase(db, actor, personId);
     const mayComplete: string[] = [];
     for (const f of c.follow_ups) if (!f.done_at && await canCompleteFollowUp(db, actor, personId, f.id)) mayComplete.push(f.id);
-    const sameCluster = (await pendampingChoices(db)).filter((p) => p.cluster === c.cluster.cluster);
+    // Exactly the pendamping the domain would accept for this person (their cluster, working where they are).
+    const fitting = await pendampingChoicesFor(db, personId);
     return {
       title: request.t('cases.case_title', { name: c.person.name ?? c.person.resident_code }),
       c,
@@ -111,8 +112,8 @@ const casePages: FastifyPluginAsync = async (app) => {
       mayComplete,
       mayAssign: mayAssign && c.state === 'open',
       mayReopen: mayAssign && c.state === 'closed',
-      pendampings: mayAssign ? sameCluster : [],
-      transferTo: mayWork && c.pendamping ? sameCluster.filter((p) => p.id !== c.pendamping!.id) : [],
+      pendampings: mayAssign ? fitting : [],
+      transferTo: mayWork && c.pendamping ? fitting.filter((p) => p.id !== c.pendamping!.id) : [],
       ...CHOICES,
       formErrors: {},
       formKind: null,
