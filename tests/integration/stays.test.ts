@@ -78,7 +78,7 @@ describe('stays: check-in, households, capacity, discharge, transfer', () => {
     expect(split.json().stays[0].split_reason).toBe('Anak dirawat di puskesmas dulu');
   });
 
-  it('gives exactly 50 of 200 simultaneous check-ins for 50 free places; the rest get a clear 409', async () => {
+  it('gives exactly 50 of 200 simultaneous check-ins for 50 free places; the rest get a clear 409', { timeout: 120_000 }, async () => {
     const f = await makeFacility(db, { kind: 'TPS' });
     const desk = bearer(app, await makeToken(db, 'intake', { facility: f.id }));
     const unit = await makeUnit(db, f.id, { name: 'GOR Aula', capacity: 50, admits: 'any' });

@@ -49,13 +49,9 @@ export async function discharge(args: { db: Db; actor: Actor; stayId?: string; i
     requireLocked(tx, [facilityLock(stay.facilityId), personLock(stay.personId), ...(household ? [householdLock(household)] : [])]);
     await assertCanSeePerson(tx, actor, stay.personId);
     assertActsAt(actor, stay.facilityId);
-    const done = await tx
-      .update(stays)
-      .set({ checkedOutAt: at, checkedOutBy: actor.id, outcome: input.outcome as StayRecord['outcome'], destination: input.destination ?? null, note: input.note ?? null })
-      .where(and(eq(stays.id, stay.id), isNull(stays.checkedOutAt)))
-      .run();
-    // A double submit that slipped past idempotency, or another desk first: the stay is already closed.
-    if (done.changes !== 1) throw conflict('stays.already_closed');
+    // A stay closed meanwhile (a double submit that slipped past idempotency, another desk first): its person's
+    // lock is held, so what was read above is current.
+    if (stay.checkedOutAt) throw conflict('stays.already_closed');
     await recordJourney(tx, actor, stay, input.outcome, input);
     await childLeaves(tx, actor, stay, input.outcome, at);
     await audit(tx, actor, {
@@ -65,9 +61,15 @@ export async function discharge(args: { db: Db; actor: Actor; stayId?: string; i
       at,
       detail: { person_id: stay.personId, facility_id: stay.facilityId, unit_id: stay.unitId, outcome: input.outcome },
     });
+    const zone = await facilityZone(tx, stay.facilityId);
+    // Last: closing the stay moves the occupancy version (a trigger), whose row every placement in the country
+    // then waits on until COMMIT (PostgreSQL); nothing else runs while it is held.
+    const closed = { checkedOutAt: at, checkedOutBy: actor.id, outcome: input.outcome as StayRecord['outcome'], destination: input.destination ?? null, note: input.note ?? null };
+    const done = await tx.update(stays).set(closed).where(and(eq(stays.id, stay.id), isNull(stays.checkedOutAt))).run();
+    if (done.changes !== 1) throw conflict('stays.already_closed');
     // Announced with the change itself: heard once it is committed, never for a rollback.
     hubFor(tx).publish({ type: 'occupancy', facilityId: stay.facilityId, unitIds: [stay.unitId] });
-    return toStayRecord((await tx.select().from(stays).where(eq(stays.id, stay.id)).get())!, await facilityZone(tx, stay.facilityId));
+    return toStayRecord({ ...stay, ...closed }, zone);
   });
   return record;
 }
