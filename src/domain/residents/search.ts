@@ -25,6 +25,21 @@ export interface SearchHit {
 }
 
 
+const HIT_PERSON = {
+  id: persons.id,
+  residentCode: persons.residentCode,
+  name: persons.name,
+  alias: persons.alias,
+  description: persons.description,
+  sex: persons.sex,
+  birthDate: persons.birthDate,
+  estimatedAge: persons.estimatedAge,
+  estimatedAt: persons.estimatedAt,
+  nik: persons.nik,
+  householdId: persons.householdId,
+};
+const HIT_STAY = { id: stays.id, personId: stays.personId, facilityId: stays.facilityId, unitId: stays.unitId, bedLabel: stays.bedLabel, overflow: stays.overflow };
+
 /**
  * Finding people at the desk: by name or alias (spelling variants folded, as
  * in the duplicate check), resident code, or NIK. Only people the actor may
@@ -72,9 +87,10 @@ export async function searchPersons(args: { db: Db; actor: Actor; q?: string | u
       limit ${limit} offset ${offset}`))
     .map((r) => r.id);
   if (!ids.length) return [];
-  const rows = await db.select().from(persons).where(inArray(persons.id, ids)).all();
+  // What a hit shows, not whole rows (a person's row has some thirty columns, a stay's a dozen).
+  const rows = await db.select(HIT_PERSON).from(persons).where(inArray(persons.id, ids)).all();
   const open = await db
-    .select({ stay: stays, facilityName: facilities.name, unitName: units.name })
+    .select({ stay: HIT_STAY, facilityName: facilities.name, unitName: units.name })
     .from(stays)
     .innerJoin(facilities, eq(facilities.id, stays.facilityId))
     .innerJoin(units, eq(units.id, stays.unitId))
