@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { codeContains, nameKeyContainsAll, textContains } from './search-sql.ts';
+import { personsMatching } from './search-sql.ts';
 import type { Db } from '../../db/client.ts';
 import { personSummary } from './view.ts';
 import { facilities, persons, stays, units } from '../../db/schema/index.ts';
@@ -65,16 +65,9 @@ export async function searchPersons(args: { db: Db; actor: Actor; q?: string | u
     conditions.push(sql`p.kk = ${digits}`);
   } else {
     const code = q.toUpperCase().replace(/^SGH-?/, '');
-    if (/^[0-9A-Z]{3,6}$/.test(code)) {
-      conditions.push(codeContains(db, code));
-    }
-    const key = normaliseName(q);
-    const tokens = key.split(' ').filter((t) => t.length >= 3);
-    if (tokens.length) {
-      conditions.push(nameKeyContainsAll(db, tokens));
-    }
-    // While the officer is still typing, the folded key may not match yet ("Muham" is not yet "mhd"): the name as written does.
-    conditions.push(textContains(db, q));
+    const tokens = normaliseName(q).split(' ').filter((t) => t.length >= 3);
+    // The name as written too: while the officer is still typing, the folded key may not match yet ("Muham" is not yet "mhd").
+    conditions.push(personsMatching(db, { code: /^[0-9A-Z]{3,6}$/.test(code) ? code : null, tokens, text: q }));
   }
   const where = sql.join(conditions, sql` or `);
   const ids = (await db
