@@ -69,6 +69,9 @@ export async function prepareDatabase(path: string, opts: { scale: Scale; from?:
     const people = await placeablePeople(db, wanted);
     const homes = await benchUnits(db, Math.ceil(wanted / BENCH_UNIT_CAPACITY) + 1);
     // The live fan-out's check-ins all go to the first bench unit; the load spreads over the others.
+    // PostgreSQL plans by its statistics, which autovacuum gathers after a bulk load on a production server; the
+    // bench's server may run without it (the test cluster does), and unanalysed tables made searches 10× slower.
+    if (db.$engine.kind === 'postgres') await db.run(sql`analyze`);
     const liveCheckIns = people.slice(0, opts.liveCheckIns).map((person_id) => ({ person_id, ...homes[0]! }));
     const rest = homes.slice(1);
     const checkIns = people.slice(opts.liveCheckIns).map((person_id, i) => ({ person_id, ...rest[i % rest.length]! }));

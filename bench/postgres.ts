@@ -201,7 +201,7 @@ interface Measure {
  * (the connections shared out between them): a warm-up thrown away, then the
  * rounds; the median round is the figure.
  */
-async function measure(args: {
+export async function measure(args: {
   label: string;
   urls: string[];
   settings: LoadSettings;
@@ -282,7 +282,7 @@ function steadyCheckIns(urls: string[], perSecond: number, plan: PlanCursor, hea
 }
 
 /** What a desk types at intake: names of people in the data, spelled a little differently, so the duplicate check has candidates to score. */
-async function intakeBodies(target: string): Promise<string[]> {
+export async function intakeBodies(target: string): Promise<string[]> {
   const db = await openDatabase(target);
   try {
     const rows = await db.all<{ name: string; sex: 'L' | 'P' }>(sql`
@@ -302,13 +302,13 @@ async function intakeBodies(target: string): Promise<string[]> {
  * moment (the instance is not ready until its LISTEN connection is in place):
  * a start that fails is tried again, five times, saying why.
  */
-async function startInstance(name: string, database: Record<string, string>, adminUrl: string, logDir: string): Promise<Server> {
+export async function startInstance(name: string, database: Record<string, string>, adminUrl: string, logDir: string, nodeArgs: string[] = []): Promise<Server> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startServer({
         name,
         script: join(root, 'dist/server.js'),
-        nodeArgs: ['--enable-source-maps'],
+        nodeArgs: ['--enable-source-maps', ...nodeArgs],
         // As bench/singgah.ts starts it, and without load shedding: the figures are what the server does on a
         // machine this shared, not when it would refuse work (LOAD_SHED_DELAY_MS, src/config.ts).
         env: { ...database, LOG_LEVEL: 'warn', API_RATE_LIMIT: '1000000', NODE_ENV: 'production', LOAD_SHED_DELAY_MS: '0' },

@@ -41,6 +41,8 @@ describe('name, alias and description search', () => {
     expect(await found('kumis')).toContain(kartolo); // the alias
     expect(await found('kaos merah')).toContain(unknown); // the description, across a space
     expect(await found('100%')).toEqual([]); // a % is not a wildcard
+    expect(await found('zq"xv')).toEqual([]); // a quote is a character, not the index's syntax
+    expect(await found('Wiryo')).toEqual([kartolo]); // what was typed, however the index is asked
     const read = (await desk('GET', `/api/v1/residents/${kartolo}`)).json() as { resident: { version: number } };
     const patch = await desk('PATCH', `/api/v1/residents/${kartolo}`, { version: read.resident.version, alias: 'Mbah Brewok' });
     expect(patch.statusCode, patch.body).toBe(200);

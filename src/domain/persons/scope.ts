@@ -53,12 +53,17 @@ const OPEN_REFERRAL = sql`('PROPOSED','ACCEPTED','IN_TRANSIT')`;
  * SQL: the facility id of a person's place now — the open stay, else the
  * destination of an open referral, else the last stay, else the facility that
  * registered them (stays and referral lines move to the survivor of a merge).
+ * `rp.open = 1` says again what the status says (a line's `open` mirrors its
+ * referral: referrals/load.ts moveReferral, expire.ts): it lets the person's
+ * open line be found through referral_persons_one_open_uq, where the status
+ * alone read every referral line in the country (4 ms a call at national scale,
+ * and the duplicate check asks it for each of up to 20 candidates).
  */
 export function placeSql(personIdColumn: SQL | string): SQL {
   return sql`coalesce(
     (select s.facility_id from stays s where s.person_id = ${personIdColumn} and s.checked_out_at is null),
     (select r.to_facility_id from referral_persons rp join referrals r on r.id = rp.referral_id
-      where rp.person_id = ${personIdColumn} and r.status in ${OPEN_REFERRAL} order by r.proposed_at desc limit 1),
+      where rp.person_id = ${personIdColumn} and rp.open = 1 and r.status in ${OPEN_REFERRAL} order by r.proposed_at desc limit 1),
     (select s.facility_id from stays s where s.person_id = ${personIdColumn} order by s.checked_in_at desc limit 1),
     (select pp.created_at_facility_id from persons pp where pp.id = ${personIdColumn}))`;
 }

@@ -55,6 +55,9 @@ export async function offerCandidates(db: Db | Tx, actor: Actor, raw: DuplicateC
   let nikHeldOutOfScope: Offer['nikHeldOutOfScope'] = null;
   const wide = isWide(actor);
   for (const c of raw) {
+    // Once the desk's list is full, only a NIK match still changes the answer (nikHeldOutOfScope): the
+    // others would be passed over below, and their place is not read (a query each, up to 20 an intake).
+    if (shown.length >= SHOWN && !c.certain) continue;
     const place = await placeOf(db, c.id);
     if (wide || await maySeePerson(db, actor, c.id)) {
       if (shown.length < SHOWN) {

@@ -3,8 +3,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { persons, type Sex } from '../../db/schema/index.ts';
 import { ageOn } from '../persons/age.ts';
 import { NAME_MATCH_THRESHOLD, nameSimilarity, normaliseName } from '../persons/names.ts';
-import { personSummary } from './view.ts';
-import type { PersonRow } from '../persons/record.ts';
+import { personSummary, type SummaryFacts } from './view.ts';
 import { nameKeyCandidates } from './search-sql.ts';
 
 /**
@@ -51,7 +50,21 @@ function bestSimilarity(aKeys: string[], bKeys: string[]): number {
   return best;
 }
 
-function toCandidate(p: PersonRow, today: string, certain: boolean, score: number): DuplicateCandidate {
+/** The columns scoreDuplicates reads: the rule's (name, alias, sex, age) and the candidate's summary (personSummary). */
+const SCORED = {
+  id: persons.id,
+  residentCode: persons.residentCode,
+  name: persons.name,
+  alias: persons.alias,
+  description: persons.description,
+  sex: persons.sex,
+  birthDate: persons.birthDate,
+  estimatedAge: persons.estimatedAge,
+  estimatedAt: persons.estimatedAt,
+  nik: persons.nik,
+};
+
+function toCandidate(p: SummaryFacts, today: string, certain: boolean, score: number): DuplicateCandidate {
   return {
     ...personSummary(p, today),
     certain,
@@ -105,10 +118,13 @@ export async function scoreDuplicates(
 
   const probeKeys = probeKeysOf(probe);
   const probeAge = ageOn(probe, opts.today);
-  const rows = ids.length && probeKeys.length ? await db.select().from(persons).where(inArray(persons.id, [...new Set(ids)])).all() : [];
+  // Only what the rule and the officer's view need, of the live persons of the probe's sex: up to
+  // FTS_CANDIDATES rows a member, read whole they cost more than the scoring (a row has some thirty columns).
+  const rows = ids.length && probeKeys.length
+    ? await db.select(SCORED).from(persons).where(and(inArray(persons.id, [...new Set(ids)]), isNull(persons.mergedIntoId), isNull(persons.anonymisedAt), eq(persons.sex, probe.sex))).all()
+    : [];
   for (const p of rows) {
     if (exclude.has(p.id) || found.has(p.id)) continue;
-    if (p.mergedIntoId || p.anonymisedAt || p.sex !== probe.sex) continue;
     const age = ageOn({ birthDate: p.birthDate, estimatedAge: p.estimatedAge, estimatedAt: p.estimatedAt }, opts.today);
     if (probeAge !== null && age !== null && Math.abs(probeAge - age) > AGE_TOLERANCE_YEARS) continue;
     const keys = [normaliseName(p.name), normaliseName(p.alias)].filter(Boolean);
@@ -142,8 +158,13 @@ export async function personChangeMark(db: Db | Tx): Promise<number> {
   return (await db.get<{ n: number | null }>(sql`select max(id) as n from audit_events`))?.n ?? 0;
 }
 
-/** Persons whose record changed after the mark (personChangeMark): an index range of the audit trail, a handful of rows. */
+/**
+ * Persons whose record changed after the mark (personChangeMark): the events
+ * since it, a handful, by the audit trail's id. The entity is picked out here:
+ * with `entity = 'person'` in the query SQLite read the trail by its entity
+ * index instead, every person's event in the country (20 ms, in the write).
+ */
 export async function personsChangedSince(db: Db | Tx, mark: number): Promise<string[]> {
-  const rows = await db.all<{ id: string | null }>(sql`select distinct entity_id as id from audit_events where id > ${mark} and entity = 'person'`);
-  return rows.map((r) => r.id).filter((id): id is string => id !== null);
+  const rows = await db.all<{ entity: string; id: string | null }>(sql`select entity, entity_id as id from audit_events where id > ${mark}`);
+  return [...new Set(rows.filter((r) => r.entity === 'person' && r.id !== null).map((r) => r.id!))];
 }

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { codeContains, nameKeyContainsAll, textContains } from './search-sql.ts';
+import { personsMatching } from './search-sql.ts';
 import type { Db } from '../../db/client.ts';
 import { personSummary } from './view.ts';
 import { facilities, persons, stays, units } from '../../db/schema/index.ts';
@@ -24,6 +24,21 @@ export interface SearchHit {
   stay: { id: string; facility_id: string; facility_name: string; unit_id: string; unit_name: string; bed_label: string | null; overflow: boolean } | null;
 }
 
+
+const HIT_PERSON = {
+  id: persons.id,
+  residentCode: persons.residentCode,
+  name: persons.name,
+  alias: persons.alias,
+  description: persons.description,
+  sex: persons.sex,
+  birthDate: persons.birthDate,
+  estimatedAge: persons.estimatedAge,
+  estimatedAt: persons.estimatedAt,
+  nik: persons.nik,
+  householdId: persons.householdId,
+};
+const HIT_STAY = { id: stays.id, personId: stays.personId, facilityId: stays.facilityId, unitId: stays.unitId, bedLabel: stays.bedLabel, overflow: stays.overflow };
 
 /**
  * Finding people at the desk: by name or alias (spelling variants folded, as
@@ -50,16 +65,9 @@ export async function searchPersons(args: { db: Db; actor: Actor; q?: string | u
     conditions.push(sql`p.kk = ${digits}`);
   } else {
     const code = q.toUpperCase().replace(/^SGH-?/, '');
-    if (/^[0-9A-Z]{3,6}$/.test(code)) {
-      conditions.push(codeContains(db, code));
-    }
-    const key = normaliseName(q);
-    const tokens = key.split(' ').filter((t) => t.length >= 3);
-    if (tokens.length) {
-      conditions.push(nameKeyContainsAll(db, tokens));
-    }
-    // While the officer is still typing, the folded key may not match yet ("Muham" is not yet "mhd"): the name as written does.
-    conditions.push(textContains(db, q));
+    const tokens = normaliseName(q).split(' ').filter((t) => t.length >= 3);
+    // The name as written too: while the officer is still typing, the folded key may not match yet ("Muham" is not yet "mhd").
+    conditions.push(personsMatching(db, { code: /^[0-9A-Z]{3,6}$/.test(code) ? code : null, tokens, text: q }));
   }
   const where = sql.join(conditions, sql` or `);
   const ids = (await db
@@ -72,9 +80,10 @@ export async function searchPersons(args: { db: Db; actor: Actor; q?: string | u
       limit ${limit} offset ${offset}`))
     .map((r) => r.id);
   if (!ids.length) return [];
-  const rows = await db.select().from(persons).where(inArray(persons.id, ids)).all();
+  // What a hit shows, not whole rows (a person's row has some thirty columns, a stay's a dozen).
+  const rows = await db.select(HIT_PERSON).from(persons).where(inArray(persons.id, ids)).all();
   const open = await db
-    .select({ stay: stays, facilityName: facilities.name, unitName: units.name })
+    .select({ stay: HIT_STAY, facilityName: facilities.name, unitName: units.name })
     .from(stays)
     .innerJoin(facilities, eq(facilities.id, stays.facilityId))
     .innerJoin(units, eq(units.id, stays.unitId))

@@ -78,7 +78,10 @@ export async function personRecord(db: Db | Tx, p: PersonRow, opts: { today: str
 }
 
 /** Who a person is at a glance (lists, search hits, duplicate candidates): no NIK but masked, no address. */
-export function personSummary(p: PersonRow, today: string) {
+/** What a person's summary is made of. */
+export type SummaryFacts = Pick<PersonRow, 'id' | 'residentCode' | 'name' | 'alias' | 'description' | 'sex' | 'birthDate' | 'estimatedAge' | 'estimatedAt' | 'nik'>;
+
+export function personSummary(p: SummaryFacts, today: string) {
   return {
     id: p.id,
     resident_code: p.residentCode,
