@@ -10,14 +10,15 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * Singgah as `npm start` runs it (`node --enable-source-maps dist/server.js`),
  * on the bench database. The request log is at warn (each request logged at
  * info is I/O the figures should not carry); the API request limit is
- * raised so that the load is never refused.
+ * raised and load shedding is off, so that the load is never refused (the
+ * figures are what the server does, not when it would shed work).
  */
 export async function startSinggah(args: { dbPath: string; logDir: string; nodeArgs?: string[] }): Promise<Server> {
   return await startServer({
     name: 'singgah',
     script: join(root, 'dist/server.js'),
     nodeArgs: ['--enable-source-maps', ...(args.nodeArgs ?? [])],
-    env: { DATABASE_PATH: args.dbPath, LOG_LEVEL: 'warn', API_RATE_LIMIT: '1000000', NODE_ENV: 'production' },
+    env: { DATABASE_PATH: args.dbPath, LOG_LEVEL: 'warn', API_RATE_LIMIT: '1000000', NODE_ENV: 'production', LOAD_SHED_DELAY_MS: '0' },
     logDir: args.logDir,
   });
 }
