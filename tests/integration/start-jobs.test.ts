@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { alerts } from '../../src/db/schema/index.ts';
 import { buildApp } from '../../src/app.ts';
 import { registerIntake } from '../../src/domain/residents/register.ts';
+import { raiseNothingFits } from '../../src/domain/referrals/route-person.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { openTestDatabase, testConfig, TEST_ENGINE } from '../helpers/app.ts';
 import { makeFacility, makeUnit, makeUser } from '../helpers/factories.ts';
@@ -37,5 +38,29 @@ describe('jobs at start', () => {
     if (TEST_ENGINE === 'sqlite') expect(await raised()).toEqual([]);
     // …and it does run, once.
     await expect.poll(async () => (await raised()).length, { timeout: 10_000, interval: 50 }).toBe(1);
+  });
+
+  it('lets requests in between the people it routes (a run is seconds of CPU at national scale)', async () => {
+    const db = await openTestDatabase();
+    try {
+      const tps = await makeFacility(db, { kind: 'TPS', name: 'GOR Giliran', wilayahCode: '31.71' });
+      await makeUnit(db, tps.id, { name: 'Zona Laki-laki', admits: 'male', capacity: 10 });
+      const officer = await makeUser(db, 'intake', { facilityId: tps.id });
+      const actor: Actor = { type: 'user', id: officer.id, label: officer.username, role: 'intake', facilityId: tps.id, wilayahCode: null, ip: null, lang: 'id' };
+      for (const name of ['Pak Darmo', 'Pak Karyo', 'Pak Sastro']) {
+        const made = await registerIntake({ db, actor, input: { persons: [{ name, sex: 'L', estimated_age: 50, needs_medical: true, disabilities: ['fisik'], wheelchair: true }], confirm_new: true } });
+        if (made.status !== 'registered') throw new Error('seed intake failed');
+      }
+      // A request arriving while the run goes on: its turn comes before the run ends, not after.
+      let served = false;
+      const run = raiseNothingFits(db);
+      setImmediate(() => (served = true));
+      let servedBeforeEnd = false;
+      await run.then(() => (servedBeforeEnd = served));
+      expect(servedBeforeEnd).toBe(true);
+      expect(await raiseNothingFits(db)).toEqual([]); // each raised once
+    } finally {
+      await db.$engine.close();
+    }
   });
 });
