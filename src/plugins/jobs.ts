@@ -21,7 +21,7 @@ export interface Job {
   everyMs: number;
   /**
    * Also at start (the board's first sample, a handoff left overdue while the server was down): `true` before
-   * the instance is ready; `'after'` just after (a job whose run can take seconds at national scale must not
+   * the instance is ready; `'after'` soon after (AFTER_START_MS; a job whose run can take seconds at national scale must not
    * hold the start past Fastify's ten-second limit for ready hooks).
    */
   atStart: boolean | 'after';
@@ -32,6 +32,9 @@ export interface JobSettings {
   handoffAlertMinutes: number;
   referralArrivalHours: number;
 }
+
+/** How long after the start an `atStart: 'after'` job first runs: the instance answers its first requests (readiness) before it. */
+export const AFTER_START_MS = 3000;
 
 /** Holds that ran out are released without anyone acting. */
 export const REFERRAL_EXPIRY_EVERY_MS = 30_000;
@@ -76,7 +79,7 @@ export default fp(
     app.addHook('onReady', async () => {
       for (const job of JOBS) {
         if (job.atStart === true) await runJob(job);
-        else if (job.atStart === 'after') setImmediate(() => void runJob(job));
+        else if (job.atStart === 'after') timers.push(setTimeout(() => void runJob(job), AFTER_START_MS).unref());
         const t = setInterval(() => void runJob(job), job.everyMs);
         t.unref();
         timers.push(t);
