@@ -3,7 +3,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { persons, type Sex } from '../../db/schema/index.ts';
 import { ageOn } from '../persons/age.ts';
 import { NAME_MATCH_THRESHOLD, nameSimilarity, normaliseName } from '../persons/names.ts';
-import { personSummary, type SummaryFacts } from './view.ts';
+import { SUMMARY_COLUMNS, personSummary, type SummaryFacts } from './view.ts';
 import { nameKeyCandidates } from './search-sql.ts';
 
 /**
@@ -52,16 +52,7 @@ function bestSimilarity(aKeys: string[], bKeys: string[]): number {
 
 /** The columns scoreDuplicates reads: the rule's (name, alias, sex, age) and the candidate's summary (personSummary). */
 const SCORED = {
-  id: persons.id,
-  residentCode: persons.residentCode,
-  name: persons.name,
-  alias: persons.alias,
-  description: persons.description,
-  sex: persons.sex,
-  birthDate: persons.birthDate,
-  estimatedAge: persons.estimatedAge,
-  estimatedAt: persons.estimatedAt,
-  nik: persons.nik,
+  ...SUMMARY_COLUMNS,
 };
 
 function toCandidate(p: SummaryFacts, today: string, certain: boolean, score: number): DuplicateCandidate {

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { personsMatching } from './search-sql.ts';
 import type { Db } from '../../db/client.ts';
-import { personSummary } from './view.ts';
+import { SUMMARY_COLUMNS, personSummary } from './view.ts';
 import { facilities, persons, stays, units } from '../../db/schema/index.ts';
 import type { Actor } from '../actor.ts';
 import { PEOPLE_ROLES, requireRole } from '../access.ts';
@@ -26,16 +26,7 @@ export interface SearchHit {
 
 
 const HIT_PERSON = {
-  id: persons.id,
-  residentCode: persons.residentCode,
-  name: persons.name,
-  alias: persons.alias,
-  description: persons.description,
-  sex: persons.sex,
-  birthDate: persons.birthDate,
-  estimatedAge: persons.estimatedAge,
-  estimatedAt: persons.estimatedAt,
-  nik: persons.nik,
+  ...SUMMARY_COLUMNS,
   householdId: persons.householdId,
 };
 const HIT_STAY = { id: stays.id, personId: stays.personId, facilityId: stays.facilityId, unitId: stays.unitId, bedLabel: stays.bedLabel, overflow: stays.overflow };

@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../../db/client.ts';
-import type { Cluster } from '../../db/schema/index.ts';
+import { persons, type Cluster } from '../../db/schema/index.ts';
 import { clusterFactsOf, clusterOverrideOf, effectiveCluster } from '../persons/cluster.ts';
 import type { PersonRow } from '../persons/record.ts';
 import { toWib } from '../../lib/time.ts';
@@ -80,6 +80,20 @@ export async function personRecord(db: Db | Tx, p: PersonRow, opts: { today: str
 /** Who a person is at a glance (lists, search hits, duplicate candidates): no NIK but masked, no address. */
 /** What a person's summary is made of. */
 export type SummaryFacts = Pick<PersonRow, 'id' | 'residentCode' | 'name' | 'alias' | 'description' | 'sex' | 'birthDate' | 'estimatedAge' | 'estimatedAt' | 'nik'>;
+
+/** The columns personSummary reads: select these (and what else a caller shows) rather than whole rows. */
+export const SUMMARY_COLUMNS = {
+  id: persons.id,
+  residentCode: persons.residentCode,
+  name: persons.name,
+  alias: persons.alias,
+  description: persons.description,
+  sex: persons.sex,
+  birthDate: persons.birthDate,
+  estimatedAge: persons.estimatedAge,
+  estimatedAt: persons.estimatedAt,
+  nik: persons.nik,
+};
 
 export function personSummary(p: SummaryFacts, today: string) {
   return {
